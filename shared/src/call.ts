@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/** Epoch milliseconds. Every time on the wire is one of these; never a formatted string. */
+export const epochMs = z.number().int().nonnegative();
+
+/** Call ids are UUID v4 because the iOS app uses the same value as the CallKit call UUID. */
+export const callId = z.uuid();
+
+export const entityId = z.string().min(1).max(64);
+
+export const CALL_STATES = ['dialing', 'ringing', 'connecting', 'active', 'ended'] as const;
+export type CallState = (typeof CALL_STATES)[number];
+
+export const END_REASONS = [
+  'completed',
+  'declined',
+  'missed',
+  'cancelled',
+  'unreachable',
+  'failed',
+  'answeredElsewhere',
+  'busy',
+] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
+export const DIRECTIONS = ['outbound', 'inbound'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+/** Who caused a timeline entry: the console, a phone, the server itself (timers, restarts) or APNs. */
+export const EVENT_SOURCES = ['agent', 'device', 'server', 'apns'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+/**
+ * One device's part in a ring-all call. `pending` means a push is in flight and the phone has not
+ * yet proved it rang; only the phone's own `reported` moves a leg to `ringing`.
+ */
+export const LEG_STATES = ['pending', 'ringing', 'answered', 'ended'] as const;
+export type LegState = (typeof LEG_STATES)[number];
+
+export const legSchema = z.object({
+  deviceId: entityId,
+  state: z.enum(LEG_STATES),
+  endReason: z.enum(END_REASONS).nullable(),
+});
+export type Leg = z.infer<typeof legSchema>;
+
+export const timelineEntrySchema = z.object({
+  at: epochMs,
+  event: z.string().min(1).max(64),
+  source: z.enum(EVENT_SOURCES),
+  /** The device or agent the entry is about, so the console can say "ringing on Ana's iPhone". */
+  actorId: entityId.nullable(),
+  detail: z.string().max(500).nullable(),
+});
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+
+/** How APNs answered one push. "accepted" means APNs took it, not that the phone rang. */
+export const PUSH_OUTCOMES = ['accepted', 'tokenInvalid', 'retryable', 'configError'] as const;
+export type PushOutcome = (typeof PUSH_OUTCOMES)[number];
+
+export const pushRecordSchema = z.object({
+  deviceId: entityId,
+  kind: z.enum(['call', 'cancel']),
+  at: epochMs,
+  apnsId: z.string().max(64).nullable(),
+  status: z.number().int().nullable(),
+  reason: z.string().max(200).nullable(),
+  outcome: z.enum(PUSH_OUTCOMES),
+  attempt: z.number().int().positive(),
+  latencyMs: z.number().nonnegative(),
+});
+export type PushRecord = z.infer<typeof pushRecordSchema>;
+
+export const callSchema = z.object({
+  id: callId,
+  direction: z.enum(DIRECTIONS),
+  /** The agent who placed the call, or who accepted an inbound one (null until then). */
+  agentId: entityId.nullable(),
+  staffId: entityId,
+  devices: z.array(legSchema),
+  /** What the phone's call screen shows as the remote party's handle. */
+  handle: z.string().max(64),
+  callerName: z.string().max(120),
+  video: z.boolean(),
+  state: z.enum(CALL_STATES),
+  endReason: z.enum(END_REASONS).nullable(),
+  createdAt: epochMs,
+  /** Push deadline: a phone that learns of the call after this is not rung. */
+  ringUntil: epochMs,
+  answeredAt: epochMs.nullable(),
+  endedAt: epochMs.nullable(),
+  answeredByDeviceId: entityId.nullable(),
+  held: z.boolean(),
+  muted: z.boolean(),
+  timeline: z.array(timelineEntrySchema),
+  pushes: z.array(pushRecordSchema),
+});
+export type Call = z.infer<typeof callSchema>;
+
+export const isLive = (call: Pick<Call, 'state'>): boolean => call.state !== 'ended';

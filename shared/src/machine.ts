@@ -1,0 +1,285 @@
+import type { Call, Direction, EndReason, EventSource, Leg, PushRecord } from './call';
+import { ERROR_CODES } from './errors';
+
+/**
+ * The call state machine: the one place that decides whether something may happen to a call.
+ * Pure: it returns a new call (or a refusal) and never touches the clock, storage or the network,
+ * so the server, the virtual companion and the tests all share exactly the same rules.
+ *
+ * Rules from DESIGN.md: the same event twice is a no-op (`changed: false`), an event that is not
+ * a valid next step is refused with INVALID_TRANSITION and changes nothing, and `ended` is final.
+ */
+export type CallEvent =
+  /** A phone reported the push to CallKit: the only proof that it rang. */
+  | { type: 'reported'; deviceId: string }
+  /** A phone answered an outbound call. */
+  | { type: 'answered'; deviceId: string }
+  /** An agent accepted an inbound call. */
+  | { type: 'accepted'; agentId: string }
+  /** Media is flowing. */
+  | { type: 'connected' }
+  | { type: 'hold'; on: boolean }
+  | { type: 'mute'; on: boolean }
+  /** One phone declined (outbound), or the agent side declined (inbound). */
+  | { type: 'declined'; deviceId?: string }
+  /** A phone cannot be rung (its token is invalid and it is not connected). */
+  | { type: 'legUnreachable'; deviceId: string; detail: string }
+  /** Either side hung up; the source tells which side. */
+  | { type: 'hangup'; deviceId?: string }
+  | { type: 'timeout' }
+  | { type: 'busy'; detail?: string }
+  | { type: 'unreachable'; detail: string }
+  | { type: 'fail'; detail: string };
+
+export type TransitionRefusal =
+  | typeof ERROR_CODES.INVALID_TRANSITION
+  | typeof ERROR_CODES.CALL_ENDED
+  | typeof ERROR_CODES.ANSWERED_ELSEWHERE
+  | typeof ERROR_CODES.NOT_FOUND;
+
+export type TransitionResult =
+  | { ok: true; call: Call; changed: boolean }
+  | { ok: false; code: TransitionRefusal; message: string };
+
+export interface NewCall {
+  id: string;
+  direction: Direction;
+  agentId: string | null;
+  staffId: string;
+  deviceIds: string[];
+  handle: string;
+  callerName: string;
+  video: boolean;
+  createdAt: number;
+  ringUntil: number;
+  source: EventSource;
+}
+
+export function createCall(input: NewCall): Call {
+  const actorId = input.direction === 'outbound' ? input.agentId : (input.deviceIds[0] ?? null);
+  return {
+    id: input.id,
+    direction: input.direction,
+    agentId: input.agentId,
+    staffId: input.staffId,
+    // An inbound call's only leg is the phone that placed it, already "answered" on its side.
+    devices: input.deviceIds.map((deviceId) => ({
+      deviceId,
+      state: input.direction === 'outbound' ? 'pending' : 'answered',
+      endReason: null,
+    })),
+    handle: input.handle,
+    callerName: input.callerName,
+    video: input.video,
+    state: 'dialing',
+    endReason: null,
+    createdAt: input.createdAt,
+    ringUntil: input.ringUntil,
+    answeredAt: null,
+    endedAt: null,
+    answeredByDeviceId: null,
+    held: false,
+    muted: false,
+    timeline: [{ at: input.createdAt, event: 'placed', source: input.source, actorId, detail: null }],
+    pushes: [],
+  };
+}
+
+const refuse = (code: TransitionRefusal, message: string): TransitionResult => ({
+  ok: false,
+  code,
+  message,
+});
+const same = (call: Call): TransitionResult => ({ ok: true, call, changed: false });
+const invalid = (call: Call, event: CallEvent) =>
+  refuse(ERROR_CODES.INVALID_TRANSITION, `cannot apply ${event.type} to a call that is ${call.state}`);
+
+const isRinging = (call: Call) => call.state === 'dialing' || call.state === 'ringing';
+const isAnswered = (call: Call) => call.state === 'connecting' || call.state === 'active';
+
+/** Which side started the call: hanging up from this side while it rings is a cancel. */
+const callerSource = (direction: Direction): EventSource => (direction === 'outbound' ? 'agent' : 'device');
+
+export function transition(call: Call, event: CallEvent, at: number, source: EventSource): TransitionResult {
+  if (call.state === 'ended') {
+    // A second hang-up or decline of a finished call is a harmless repeat, not an error.
+    const isEnding = event.type === 'hangup' || event.type === 'declined';
+    return isEnding
+      ? same(call)
+      : refuse(ERROR_CODES.CALL_ENDED, `call ended (${call.endReason ?? 'unknown'})`);
+  }
+  const step = new Step(call, at, source);
+
+  switch (event.type) {
+    case 'reported': {
+      const leg = call.devices.find((l) => l.deviceId === event.deviceId);
+      if (!leg) return refuse(ERROR_CODES.NOT_FOUND, 'device is not part of this call');
+      if (leg.state === 'ended') return legOver(leg);
+      if (leg.state !== 'pending') return same(call);
+      step.leg(event.deviceId, { state: 'ringing' });
+      if (call.state === 'dialing') step.set({ state: 'ringing' });
+      return step.done('reported', event.deviceId);
+    }
+    case 'answered': {
+      if (call.direction !== 'outbound') return invalid(call, event);
+      const leg = call.devices.find((l) => l.deviceId === event.deviceId);
+      if (!leg) return refuse(ERROR_CODES.NOT_FOUND, 'device is not part of this call');
+      if (call.answeredByDeviceId === event.deviceId) return same(call);
+      if (call.answeredByDeviceId !== null || leg.state === 'ended') return legOver(leg);
+      step.leg(event.deviceId, { state: 'answered' });
+      for (const other of call.devices) {
+        if (other.deviceId !== event.deviceId && other.state !== 'ended') {
+          step.leg(other.deviceId, { state: 'ended', endReason: 'answeredElsewhere' });
+        }
+      }
+      step.set({ state: 'connecting', answeredAt: at, answeredByDeviceId: event.deviceId });
+      return step.done('answered', event.deviceId);
+    }
+    case 'accepted': {
+      if (call.direction !== 'inbound') return invalid(call, event);
+      if (call.agentId === event.agentId && isAnswered(call)) return same(call);
+      if (call.agentId !== null) {
+        return refuse(ERROR_CODES.ANSWERED_ELSEWHERE, 'another agent took this call');
+      }
+      step.set({ state: 'connecting', agentId: event.agentId, answeredAt: at });
+      return step.done('accepted', event.agentId);
+    }
+    case 'connected': {
+      if (call.state === 'active') return same(call);
+      if (call.state !== 'connecting') return invalid(call, event);
+      step.set({ state: 'active' });
+      return step.done('connected', null);
+    }
+    case 'hold':
+    case 'mute': {
+      if (!isAnswered(call)) return invalid(call, event);
+      const key = event.type === 'hold' ? 'held' : 'muted';
+      if (call[key] === event.on) return same(call);
+      step.set({ [key]: event.on });
+      const name = event.type === 'hold' ? (event.on ? 'held' : 'resumed') : event.on ? 'muted' : 'unmuted';
+      return step.done(name, null);
+    }
+    case 'declined': {
+      if (!isRinging(call)) return invalid(call, event);
+      if (call.direction === 'inbound' || event.deviceId === undefined) {
+        return step.end('declined', 'declined', null);
+      }
+      const leg = call.devices.find((l) => l.deviceId === event.deviceId);
+      if (!leg) return refuse(ERROR_CODES.NOT_FOUND, 'device is not part of this call');
+      if (leg.state === 'ended') return leg.endReason === 'declined' ? same(call) : legOver(leg);
+      step.leg(event.deviceId, { state: 'ended', endReason: 'declined' });
+      return step.settleLegs('declined', event.deviceId);
+    }
+    case 'legUnreachable': {
+      const leg = call.devices.find((l) => l.deviceId === event.deviceId);
+      if (!leg) return refuse(ERROR_CODES.NOT_FOUND, 'device is not part of this call');
+      // A phone that already proved it rang (over its socket) is reachable whatever APNs says.
+      if (leg.state !== 'pending' || !isRinging(call)) return same(call);
+      step.leg(event.deviceId, { state: 'ended', endReason: 'unreachable' });
+      return step.settleLegs('unreachable', event.deviceId, event.detail);
+    }
+    case 'hangup': {
+      if (isAnswered(call)) return step.end('completed', 'hangup', event.deviceId ?? null);
+      if (source === callerSource(call.direction)) {
+        return step.end('cancelled', 'hangup', event.deviceId ?? null);
+      }
+      // The called side hanging up before answering is a decline.
+      return transition(call, { type: 'declined', deviceId: event.deviceId }, at, source);
+    }
+    case 'timeout':
+      return isRinging(call) ? step.end('missed', 'timeout', null) : invalid(call, event);
+    case 'busy':
+      return isRinging(call) ? step.end('busy', 'busy', null, event.detail) : invalid(call, event);
+    case 'unreachable':
+      return isRinging(call)
+        ? step.end('unreachable', 'unreachable', null, event.detail)
+        : invalid(call, event);
+    case 'fail':
+      return step.end('failed', 'failed', null, event.detail);
+  }
+}
+
+function legOver(leg: Leg): TransitionResult {
+  return leg.endReason === 'answeredElsewhere'
+    ? refuse(ERROR_CODES.ANSWERED_ELSEWHERE, 'another device answered this call')
+    : refuse(ERROR_CODES.CALL_ENDED, `this device's part of the call ended (${leg.endReason})`);
+}
+
+/** Builds the next call value immutably, one transition at a time. */
+class Step {
+  private next: Call;
+
+  constructor(
+    private readonly call: Call,
+    private readonly at: number,
+    private readonly source: EventSource,
+  ) {
+    this.next = { ...call, devices: call.devices.map((l) => ({ ...l })) };
+  }
+
+  set(patch: Partial<Call>): void {
+    this.next = { ...this.next, ...patch };
+  }
+
+  leg(deviceId: string, patch: Partial<Leg>): void {
+    this.next.devices = this.next.devices.map((l) => (l.deviceId === deviceId ? { ...l, ...patch } : l));
+  }
+
+  done(event: string, actorId: string | null, detail: string | null = null): TransitionResult {
+    this.next.timeline = [
+      ...this.call.timeline,
+      { at: this.at, event, source: this.source, actorId, detail },
+    ];
+    return { ok: true, call: this.next, changed: true };
+  }
+
+  end(reason: EndReason, event: string, actorId: string | null, detail?: string): TransitionResult {
+    for (const leg of this.next.devices) {
+      if (leg.state !== 'ended') this.leg(leg.deviceId, { state: 'ended', endReason: reason });
+    }
+    this.set({ state: 'ended', endReason: reason, endedAt: this.at });
+    const result = this.done(event, actorId, detail ?? null);
+    if (result.ok && event !== 'ended') {
+      result.call.timeline.push({
+        at: this.at,
+        event: 'ended',
+        source: this.source,
+        actorId,
+        detail: reason,
+      });
+    }
+    return result;
+  }
+
+  /**
+   * After one leg drops out of a ring-all call: the call goes on while any leg can still answer;
+   * when none can, it ends declined if anyone declined, otherwise unreachable.
+   */
+  settleLegs(event: string, actorId: string, detail?: string): TransitionResult {
+    const open = this.next.devices.some((l) => l.state !== 'ended');
+    if (open) return this.done(event, actorId, detail ?? null);
+    const anyDeclined = this.next.devices.some((l) => l.endReason === 'declined');
+    return this.end(anyDeclined ? 'declined' : 'unreachable', event, actorId, detail);
+  }
+}
+
+/** Appends an APNs result to the call's record and timeline; allowed after the end (cancel pushes). */
+export function recordPush(call: Call, record: PushRecord): Call {
+  const detail = [
+    record.kind === 'cancel' ? 'cancel' : null,
+    record.status !== null ? String(record.status) : 'no response',
+    record.reason,
+    `${Math.round(record.latencyMs)} ms`,
+    record.attempt > 1 ? `attempt ${record.attempt}` : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  return {
+    ...call,
+    pushes: [...call.pushes, record],
+    timeline: [
+      ...call.timeline,
+      { at: record.at, event: `push:${record.outcome}`, source: 'apns', actorId: record.deviceId, detail },
+    ],
+  };
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { entityId, epochMs } from './call';
+
+export const APNS_ENVIRONMENTS = ['sandbox', 'production'] as const;
+export type ApnsEnvironment = (typeof APNS_ENVIRONMENTS)[number];
+
+/**
+ * online: its socket is connected. reachable: not connected, but holds a valid VoIP token.
+ * unreachable: neither, so a call cannot ring it. busy: it is in a live call.
+ */
+export const PRESENCES = ['online', 'reachable', 'unreachable', 'busy'] as const;
+export type Presence = (typeof PRESENCES)[number];
+
+/** E.164: a plus, a country code and up to 15 digits in all. */
+export const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'expected an E.164 number such as +15551234567');
+
+export const pushTokenStatusSchema = z.object({
+  present: z.boolean(),
+  updatedAt: epochMs.nullable(),
+  /** Set when APNs said the token is dead (410 Unregistered, BadDeviceToken, wrong topic). */
+  invalidAt: epochMs.nullable(),
+  invalidReason: z.string().max(200).nullable(),
+  environment: z.enum(APNS_ENVIRONMENTS).nullable(),
+});
+
+export const deviceEntrySchema = z.object({
+  id: entityId,
+  staffId: entityId,
+  name: z.string().max(120),
+  model: z.string().max(120),
+  osVersion: z.string().max(40),
+  appVersion: z.string().max(40),
+  presence: z.enum(PRESENCES),
+  token: pushTokenStatusSchema,
+  pairedAt: epochMs,
+  lastSeenAt: epochMs.nullable(),
+});
+export type DeviceEntry = z.infer<typeof deviceEntrySchema>;
+
+export const staffEntrySchema = z.object({
+  id: entityId,
+  name: z.string().min(1).max(80),
+  handle: e164.nullable(),
+  devices: z.array(deviceEntrySchema),
+});
+export type StaffEntry = z.infer<typeof staffEntrySchema>;
+
+export const rosterSnapshotSchema = z.object({ staff: z.array(staffEntrySchema) });
+export const rosterChangedSchema = z.object({
+  staff: z.array(staffEntrySchema),
+  removedStaffIds: z.array(entityId),
+});
+
+export const directoryEntrySchema = z.object({
+  number: e164,
+  label: z.string().max(80).nullable(),
+  blocked: z.boolean(),
+});
+export type DirectoryEntry = z.infer<typeof directoryEntrySchema>;

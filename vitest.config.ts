@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['shared/test/**/*.test.ts', 'server/test/**/*.test.ts', 'tools/**/test/**/*.test.ts'],
+    // Integration tests start real servers, real TLS and real databases: give them room on 2 cores.
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
