@@ -2,6 +2,7 @@ export * from './ack';
 export * from './call';
 export * from './errors';
 export * from './events';
+export * from './fixture-kinds';
 export * from './http';
 export * from './machine';
 export * from './push';

@@ -41,13 +41,17 @@ export class PushPayloadTooLargeError extends Error {
   }
 }
 
-/** Serialises and size-checks a push body. Throws PushPayloadTooLargeError past 5120 bytes. */
-export function buildPushPayload(content: PushContent): string {
-  const checked = pushContentSchema.parse(content);
-  const body = JSON.stringify({ [PUSH_KEY]: checked });
-  const bytes = Buffer.byteLength(body, 'utf8');
+/** Serialises a VoIP push body, refusing (PushPayloadTooLargeError) anything APNs would refuse. */
+export function encodePushBody(body: unknown): string {
+  const json = JSON.stringify(body);
+  const bytes = Buffer.byteLength(json, 'utf8');
   if (bytes > VOIP_PAYLOAD_LIMIT) throw new PushPayloadTooLargeError(bytes);
-  return body;
+  return json;
+}
+
+/** Validates and serialises a push. The schema's field limits keep it far below 5120 bytes. */
+export function buildPushPayload(content: PushContent): string {
+  return encodePushBody({ [PUSH_KEY]: pushContentSchema.parse(content) });
 }
 
 export const buildCallPush = (p: Omit<CallPush, 'v' | 'kind'>) =>
