@@ -1,0 +1,1 @@
+export type { ApnsEnvironment, Call, Direction as DirectionFilter, DirectoryEntry, EndReason } from '#shared';
