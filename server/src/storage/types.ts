@@ -1,4 +1,4 @@
-import type { ApnsEnvironment, Call, DirectionFilter, DirectoryEntry, EndReason } from './types-shared';
+import type { ApnsEnvironment, Call, Direction, DirectoryEntry, EndReason } from '#shared';
 
 /**
  * What the call server keeps. One interface, two engines (SQLite embedded, PostgreSQL for a team),
@@ -128,7 +128,7 @@ export interface PairingStore {
 
 export interface HistoryFilter {
   staffId?: string;
-  direction?: DirectionFilter;
+  direction?: Direction;
   outcome?: EndReason;
   /** createdAt >= from */
   from?: number;

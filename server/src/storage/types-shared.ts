@@ -1,1 +1,0 @@
-export type { ApnsEnvironment, Call, Direction as DirectionFilter, DirectoryEntry, EndReason } from '#shared';
