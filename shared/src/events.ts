@@ -30,6 +30,7 @@ export const rtcSignalSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('bye') }),
 ]);
+export type RtcSignal = z.infer<typeof rtcSignalSchema>;
 export const rtcSignalRequestSchema = z.object({ callId, signal: rtcSignalSchema });
 export const rtcSignalBroadcastSchema = z.object({ callId, from: entityId, signal: rtcSignalSchema });
 

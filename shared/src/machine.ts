@@ -71,7 +71,9 @@ export function createCall(input: NewCall): Call {
     handle: input.handle,
     callerName: input.callerName,
     video: input.video,
-    state: 'dialing',
+    // An outbound call dials until a phone proves it rang; an inbound one rings on the consoles
+    // the moment it exists, since the server itself tells them.
+    state: input.direction === 'outbound' ? 'dialing' : 'ringing',
     endReason: null,
     createdAt: input.createdAt,
     ringUntil: input.ringUntil,
@@ -161,9 +163,9 @@ export function transition(call: Call, event: CallEvent, at: number, source: Eve
     }
     case 'declined': {
       if (!isRinging(call)) return invalid(call, event);
-      if (call.direction === 'inbound' || event.deviceId === undefined) {
-        return step.end('declined', 'declined', null);
-      }
+      if (call.direction === 'inbound') return step.end('declined', 'declined', null);
+      // An outbound call is declined phone by phone; the agent who placed it hangs up instead.
+      if (event.deviceId === undefined) return invalid(call, event);
       const leg = call.devices.find((l) => l.deviceId === event.deviceId);
       if (!leg) return refuse(ERROR_CODES.NOT_FOUND, 'device is not part of this call');
       if (leg.state === 'ended') return leg.endReason === 'declined' ? same(call) : legOver(leg);

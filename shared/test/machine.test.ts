@@ -202,6 +202,11 @@ describe('call state machine', () => {
   });
 
   describe('inbound (phone calls the console)', () => {
+    it('rings on the consoles from the start', () => {
+      expect(inbound()).toMatchObject({ state: 'ringing', agentId: null });
+      expect(inbound().devices).toEqual([{ deviceId: 'iphone', state: 'answered', endReason: null }]);
+    });
+
     it('first agent to accept wins', () => {
       const call = run(inbound(), [{ type: 'accepted', agentId: 'alice' }, 'agent']);
       expect(call).toMatchObject({ state: 'connecting', agentId: 'alice' });

@@ -1,0 +1,183 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server as IoServer } from 'socket.io';
+import { apiRoutes } from './api';
+import { CallPushes } from './calls/pushes';
+import { CallService } from './calls/service';
+import { type Clock, systemClock } from './clock';
+import { attachAgentGateway } from './gateways/agent';
+import { attachDeviceGateway } from './gateways/device';
+import { Hub } from './gateways/hub';
+import { type Route, router } from './http';
+import { createLogger, type Logger } from './logger';
+import { createMetrics } from './metrics';
+import { PairingService } from './pairing';
+import type { PushGateway } from './push';
+import { RateLimiter } from './rate-limit';
+import { Roster } from './roster';
+import type { Storage } from './storage/types';
+
+export interface ServerConfig {
+  /** Ring-all deadline: a call nobody answers by then ends `missed`. */
+  ringTimeoutMs: number;
+  sessionTtlMs: number;
+  /** The URL phones reach this server at (put in pairing QR codes); defaults to the listen address. */
+  publicUrl?: string;
+  caller: { handle: string; organisation: string };
+  /** Largest Socket.IO message accepted, in bytes. */
+  maxMessageBytes: number;
+  /** Requests per socket: burst size and sustained rate per second. */
+  socketRate: { burst: number; perSecond: number };
+}
+
+export const DEFAULT_SERVER_CONFIG: ServerConfig = {
+  ringTimeoutMs: 45_000,
+  sessionTtlMs: 12 * 3600_000,
+  caller: { handle: 'Switchboard', organisation: 'Support' },
+  maxMessageBytes: 64 * 1024,
+  socketRate: { burst: 60, perSecond: 20 },
+};
+
+export interface ServerDeps {
+  storage: Storage;
+  config?: Partial<ServerConfig>;
+  push?: PushGateway | null;
+  clock?: Clock;
+  logger?: Logger;
+  /** Extra GET handler for paths the API does not own (the web console's files). */
+  staticFiles?: Route;
+}
+
+export type SwitchboardServer = Awaited<ReturnType<typeof createServer>>;
+
+/**
+ * Builds the whole call server without listening: tests start it on port 0, the CLI on its
+ * configured port, the desktop app inside Electron's main process. `close()` finishes what is in
+ * flight (acks, pushes), closes every socket, the push provider and the database.
+ */
+export async function createServer(deps: ServerDeps) {
+  const config = { ...DEFAULT_SERVER_CONFIG, ...deps.config };
+  const clock = deps.clock ?? systemClock();
+  const logger = deps.logger ?? createLogger();
+  const { storage } = deps;
+  const metrics = createMetrics();
+  const hub = new Hub();
+  const inflight = new Set<Promise<unknown>>();
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p)).catch(() => undefined);
+    return p;
+  };
+
+  let calls: CallService | null = null;
+  const roster = new Roster({
+    storage,
+    presence: hub,
+    notifier: hub,
+    isDeviceBusy: (id) => calls?.isDeviceBusy(id) ?? false,
+  });
+  const pushes = new CallPushes({ gateway: deps.push ?? null, storage, clock, logger, metrics });
+  calls = new CallService({
+    storage,
+    clock,
+    logger,
+    metrics,
+    notifier: hub,
+    presence: hub,
+    pushes,
+    onStaffChanged: (staffId) => roster.changed(staffId),
+    ringTimeoutMs: config.ringTimeoutMs,
+    caller: config.caller,
+  });
+  const callService = calls;
+  pushes.attach({
+    pushRecorded: (id, mutate) => callService.pushRecorded(id, mutate),
+    legUnreachable: (id, deviceId, detail) => callService.legUnreachable(id, deviceId, detail),
+    tokenInvalidated: (device) => roster.changed(device.staffId),
+  });
+
+  const http: HttpServer = createHttpServer();
+  const publicUrl = () => config.publicUrl ?? baseUrl(http);
+  const pairing = new PairingService({ storage, clock, roster, publicUrl });
+  const startedAt = clock.now();
+  const handle = router(
+    apiRoutes({ storage, clock, metrics, pairing, sessionTtlMs: config.sessionTtlMs, startedAt }),
+    logger,
+    deps.staticFiles,
+  );
+  http.on('request', (req, res) => {
+    // Socket.IO answers its own path on this server; everything else is ours.
+    if (!req.url?.startsWith('/socket.io/')) void track(handle(req, res));
+  });
+
+  const io = new IoServer(http, {
+    maxHttpBufferSize: config.maxMessageBytes,
+    serveClient: false,
+    cors: { origin: true, credentials: false },
+  });
+  hub.agentNsp = io.of('/agent');
+  hub.deviceNsp = io.of('/device');
+  const limiter = new RateLimiter(clock, config.socketRate.burst, config.socketRate.perSecond);
+  const ctx = { storage, clock, logger, metrics, hub, requestOptions: { limiter, logger, track } };
+  attachAgentGateway(hub.agentNsp, { ...ctx, calls: callService, roster, pairing });
+  attachDeviceGateway(hub.deviceNsp, { ...ctx, calls: callService, roster });
+
+  const recovered = await callService.recover();
+  if (recovered > 0) logger.warn({ recovered }, 'ended calls left unfinished by the previous run');
+
+  let closing: Promise<void> | null = null;
+
+  return {
+    http,
+    io,
+    calls: callService,
+    roster,
+    hub,
+    metrics,
+    storage,
+    clock,
+    logger,
+    pushes,
+    get url(): string {
+      return baseUrl(http);
+    },
+    async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          http.off('error', reject);
+          resolve();
+        });
+      });
+      logger.info({ url: baseUrl(http) }, 'switchboard server listening');
+      return baseUrl(http);
+    },
+    /** Resolves once every request, push and roster update in flight has finished. */
+    async idle(): Promise<void> {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+      await pushes.drain();
+      await roster.settled();
+    },
+    close(): Promise<void> {
+      closing ??= (async () => {
+        callService.close();
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+        while (inflight.size > 0) await Promise.allSettled([...inflight]);
+        await pushes.drain();
+        await roster.settled();
+        await deps.push?.close();
+        await storage.close();
+        logger.info('switchboard server closed');
+      })();
+      return closing;
+    },
+  };
+}
+
+function baseUrl(http: HttpServer): string {
+  const address = http.address() as AddressInfo | null;
+  if (!address) return 'http://127.0.0.1';
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+}

@@ -1,0 +1,223 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { APNS_ENVIRONMENTS } from '#shared';
+
+/** Every option is a flag and an environment variable; the flag wins. Order here is `--help`'s. */
+export const OPTIONS = {
+  host: { env: 'SWITCHBOARD_HOST', default: '127.0.0.1', help: 'address to listen on' },
+  port: { env: 'SWITCHBOARD_PORT', default: '4780', help: 'port to listen on (0 = any free port)' },
+  'data-dir': {
+    env: 'SWITCHBOARD_DATA_DIR',
+    default: './data',
+    help: 'folder for the SQLite database and keys',
+  },
+  db: {
+    env: 'SWITCHBOARD_DB',
+    default: undefined,
+    help: 'sqlite:PATH or postgres://user:pass@host:port/db (default: sqlite:<data-dir>/switchboard.db)',
+  },
+  'public-url': {
+    env: 'SWITCHBOARD_PUBLIC_URL',
+    default: undefined,
+    help: 'URL phones reach this server at, put in pairing QR codes (default: the listen address)',
+  },
+  'apns-key': { env: 'SWITCHBOARD_APNS_KEY', default: undefined, help: 'path to the APNs .p8 auth key' },
+  'apns-key-id': { env: 'SWITCHBOARD_APNS_KEY_ID', default: undefined, help: "the key's 10-character id" },
+  'apns-team-id': {
+    env: 'SWITCHBOARD_APNS_TEAM_ID',
+    default: undefined,
+    help: 'your 10-character Apple team id',
+  },
+  'apns-bundle-id': {
+    env: 'SWITCHBOARD_APNS_BUNDLE_ID',
+    default: undefined,
+    help: "the iOS app's bundle id (the VoIP topic <bundle-id>.voip is derived)",
+  },
+  'apns-env': {
+    env: 'SWITCHBOARD_APNS_ENV',
+    default: undefined,
+    help: 'sandbox|production: force one APNs environment (default: what each phone reports)',
+  },
+  'apns-endpoint': {
+    env: 'SWITCHBOARD_APNS_ENDPOINT',
+    default: undefined,
+    help: 'host:port of an APNs emulator instead of Apple',
+  },
+  'apns-ca': {
+    env: 'SWITCHBOARD_APNS_CA',
+    default: undefined,
+    help: "PEM file to trust for the emulator's TLS",
+  },
+  'ring-timeout': {
+    env: 'SWITCHBOARD_RING_TIMEOUT',
+    default: '45s',
+    help: 'how long a call rings before it is missed',
+  },
+  'session-ttl': {
+    env: 'SWITCHBOARD_SESSION_TTL',
+    default: '12h',
+    help: 'how long an agent stays signed in',
+  },
+  'log-level': {
+    env: 'SWITCHBOARD_LOG_LEVEL',
+    default: 'info',
+    help: 'fatal|error|warn|info|debug|trace|silent',
+  },
+} as const;
+
+export type OptionName = keyof typeof OPTIONS;
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+export const duration = z.string().transform((value, ctx) => {
+  const match = DURATION.exec(value.trim());
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration; use e.g. 45s, 500ms, 2m, 12h` });
+    return z.NEVER;
+  }
+  return Math.round(Number(match[1]) * UNIT_MS[(match[2] ?? 's') as keyof typeof UNIT_MS]);
+});
+
+const configSchema = z
+  .object({
+    host: z.string().min(1),
+    port: z.coerce.number().int().min(0).max(65535),
+    'data-dir': z.string().min(1),
+    db: z
+      .string()
+      .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'use sqlite:PATH or postgres://…')
+      .optional(),
+    'public-url': z.url().optional(),
+    'apns-key': z.string().optional(),
+    'apns-key-id': z.string().optional(),
+    'apns-team-id': z.string().optional(),
+    'apns-bundle-id': z.string().optional(),
+    'apns-env': z.enum(APNS_ENVIRONMENTS).optional(),
+    'apns-endpoint': z
+      .string()
+      .regex(/^[^:\s]+:\d{1,5}$/, 'use host:port, e.g. 127.0.0.1:2197')
+      .optional(),
+    'apns-ca': z.string().optional(),
+    'ring-timeout': duration.pipe(z.number().min(1000, 'ring timeout must be at least 1s')),
+    'session-ttl': duration.pipe(z.number().min(60_000, 'session TTL must be at least 1m')),
+    'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  })
+  .superRefine((c, ctx) => {
+    const apns = ['apns-key', 'apns-key-id', 'apns-team-id', 'apns-bundle-id'] as const;
+    const given = apns.filter((k) => c[k] !== undefined);
+    if (given.length > 0 && given.length < apns.length) {
+      const missing = apns.filter((k) => c[k] === undefined).map((k) => `--${k}`);
+      ctx.addIssue({
+        code: 'custom',
+        message: `APNs needs all four of its options; missing ${missing.join(', ')}`,
+      });
+    }
+    if (c['apns-ca'] !== undefined && c['apns-endpoint'] === undefined) {
+      ctx.addIssue({ code: 'custom', message: '--apns-ca only makes sense with --apns-endpoint' });
+    }
+  });
+
+export interface CliConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  db: string;
+  publicUrl: string | undefined;
+  apns: {
+    keyPath: string;
+    keyId: string;
+    teamId: string;
+    bundleId: string;
+    forceEnvironment: 'sandbox' | 'production' | undefined;
+    endpoint: { address: string; port: number; caPath: string | undefined } | undefined;
+  } | null;
+  ringTimeoutMs: number;
+  sessionTtlMs: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads flags then environment then defaults; throws ConfigError with every problem listed. */
+export function parseConfig(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  extraFlags: Record<string, { type: 'boolean' }> = {},
+): { config: CliConfig; flags: Record<string, boolean>; positionals: string[] } {
+  const flagOptions = Object.fromEntries(Object.keys(OPTIONS).map((k) => [k, { type: 'string' as const }]));
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...flagOptions, ...extraFlags, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  const raw: Record<string, string | undefined> = {};
+  for (const [name, spec] of Object.entries(OPTIONS)) {
+    raw[name] = (parsed.values[name] as string | undefined) ?? env[spec.env] ?? spec.default;
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) =>
+      i.path.length ? `--${i.path.join('.')}: ${i.message}` : i.message,
+    );
+    throw new ConfigError(lines.join('\n'));
+  }
+  const c = result.data;
+  const dataDir = path.resolve(c['data-dir']);
+  const [address, port] = c['apns-endpoint']?.split(':') ?? [];
+  const flags = Object.fromEntries(
+    Object.keys(extraFlags).map((k) => [k, parsed.values[k] === true]),
+  ) as Record<string, boolean>;
+  flags.help = parsed.values.help === true;
+  return {
+    flags,
+    positionals: parsed.positionals,
+    config: {
+      host: c.host,
+      port: c.port,
+      dataDir,
+      db: c.db ?? `sqlite:${path.join(dataDir, 'switchboard.db')}`,
+      publicUrl: c['public-url'],
+      apns: c['apns-key']
+        ? {
+            keyPath: path.resolve(c['apns-key']),
+            keyId: c['apns-key-id']!,
+            teamId: c['apns-team-id']!,
+            bundleId: c['apns-bundle-id']!,
+            forceEnvironment: c['apns-env'],
+            endpoint: address
+              ? { address, port: Number(port), caPath: c['apns-ca'] ? path.resolve(c['apns-ca']) : undefined }
+              : undefined,
+          }
+        : null,
+      ringTimeoutMs: c['ring-timeout'],
+      sessionTtlMs: c['session-ttl'],
+      logLevel: c['log-level'],
+    },
+  };
+}
+
+export function helpText(extra: string[] = []): string {
+  const width = Math.max(...Object.keys(OPTIONS).map((k) => k.length)) + 4;
+  const rows = Object.entries(OPTIONS).map(([name, spec]) => {
+    const def = spec.default !== undefined ? ` [${spec.default}]` : '';
+    return `  --${name.padEnd(width)}${spec.help}${def}\n  ${' '.repeat(width + 2)}env ${spec.env}`;
+  });
+  return [
+    'Usage: npm run server -- [options]',
+    '       npm run server -- agents add NAME [--password PASSWORD]',
+    '       npm run server -- agents list | agents remove NAME',
+    '',
+    'Options:',
+    ...rows,
+    ...extra,
+    '  --help, -h            show this help',
+  ].join('\n');
+}

@@ -1,0 +1,68 @@
+import type { Namespace } from 'socket.io';
+import { deviceAuthSchema, deviceRequests } from '#shared';
+import { secretMatches } from '../auth';
+import type { CallService } from '../calls/service';
+import { notFound } from '../errors';
+import type { Roster } from '../roster';
+import type { GatewayContext } from './context';
+import { bindRequests } from './requests';
+
+/** The `/device` namespace: phones, authenticated by the device id and secret from pairing. */
+export function attachDeviceGateway(
+  nsp: Namespace,
+  ctx: GatewayContext & { calls: CallService; roster: Roster },
+): void {
+  const { storage, clock, hub, calls, roster } = ctx;
+
+  nsp.use(async (socket, next) => {
+    const auth = deviceAuthSchema.safeParse(socket.handshake.auth);
+    if (!auth.success) return next(new Error('UNAUTHORIZED: deviceId and secret are required'));
+    const device = await storage.devices.get(auth.data.deviceId).catch(() => null);
+    if (!device || !secretMatches(auth.data.secret, device.secretHash)) {
+      return next(new Error('UNAUTHORIZED: unknown device or wrong secret; pair the phone again'));
+    }
+    socket.data.deviceId = device.id;
+    socket.data.staffId = device.staffId;
+    next();
+  });
+
+  nsp.on('connection', (socket) => {
+    const deviceId: string = socket.data.deviceId;
+    const staffId: string = socket.data.staffId;
+    socket.join(`device:${deviceId}`);
+    ctx.metrics.phones.inc();
+    if (hub.join('device', deviceId)) roster.changed(staffId);
+    void ctx.requestOptions.track(storage.devices.touch(deviceId, clock.now()));
+
+    socket.on('disconnect', () => {
+      ctx.metrics.phones.dec();
+      if (hub.leave('device', deviceId)) roster.changed(staffId);
+      void ctx.requestOptions.track(storage.devices.touch(deviceId, clock.now()).catch(() => undefined));
+    });
+
+    bindRequests(
+      socket,
+      deviceRequests,
+      {
+        'device:update': async (update) => {
+          const row = await storage.devices.updateToken(deviceId, { ...update, at: clock.now() });
+          if (!row) throw notFound('device');
+          roster.changed(staffId);
+          return null;
+        },
+        'call:report': (report) => calls.report(deviceId, report),
+        'call:start': async (req) => {
+          const device = await storage.devices.get(deviceId);
+          if (!device) throw notFound('device');
+          return calls.startFromDevice(device, req);
+        },
+        'call:sync': (req) => calls.sync(deviceId, req),
+        'rtc:signal': async ({ callId, signal }) => {
+          calls.relaySignal({ deviceId }, callId, signal);
+          return null;
+        },
+      },
+      ctx.requestOptions,
+    );
+  });
+}

@@ -1,0 +1,78 @@
+import type { Namespace } from 'socket.io';
+import type { AgentServerEvents, DeviceServerEvents } from '#shared';
+import type { Notifier, Presence } from '../calls/ports';
+
+type Emitter = { emit(event: string, ...args: unknown[]): unknown };
+
+/** The typed maps are checked at the call sites above; Socket.IO's own generics stop here. */
+const emit = (target: Emitter | null | undefined, event: string, args: unknown[]) =>
+  target?.emit(event, ...args);
+
+/**
+ * Rooms and presence over the two namespaces: `agent:<id>` and `device:<id>` rooms, and counts of
+ * open sockets, so that a phone with two sockets (a reconnect racing the old one) stays online
+ * until the last one closes.
+ */
+export class Hub implements Notifier, Presence {
+  private readonly devices = new Map<string, number>();
+  private readonly agents = new Map<string, number>();
+  agentNsp: Namespace | null = null;
+  deviceNsp: Namespace | null = null;
+
+  toAgents<E extends keyof AgentServerEvents>(event: E, ...args: Parameters<AgentServerEvents[E]>): void {
+    emit(this.agentNsp, event, args);
+  }
+
+  toAgent<E extends keyof AgentServerEvents>(
+    agentId: string,
+    event: E,
+    ...args: Parameters<AgentServerEvents[E]>
+  ): void {
+    emit(this.agentNsp?.to(`agent:${agentId}`), event, args);
+  }
+
+  toDevice<E extends keyof DeviceServerEvents>(
+    deviceId: string,
+    event: E,
+    ...args: Parameters<DeviceServerEvents[E]>
+  ): void {
+    if (!this.devices.has(deviceId)) return;
+    emit(this.deviceNsp?.to(`device:${deviceId}`), event, args);
+  }
+
+  toAllDevices<E extends keyof DeviceServerEvents>(
+    event: E,
+    ...args: Parameters<DeviceServerEvents[E]>
+  ): void {
+    emit(this.deviceNsp, event, args);
+  }
+
+  isDeviceOnline(deviceId: string): boolean {
+    return this.devices.has(deviceId);
+  }
+
+  onlineAgentIds(): string[] {
+    return [...this.agents.keys()];
+  }
+
+  onlineDeviceCount(): number {
+    return this.devices.size;
+  }
+
+  /** Returns true when this is the first socket of that device or agent. */
+  join(kind: 'device' | 'agent', id: string): boolean {
+    const map = kind === 'device' ? this.devices : this.agents;
+    const count = (map.get(id) ?? 0) + 1;
+    map.set(id, count);
+    return count === 1;
+  }
+
+  /** Returns true when that was the last socket of that device or agent. */
+  leave(kind: 'device' | 'agent', id: string): boolean {
+    const map = kind === 'device' ? this.devices : this.agents;
+    const count = (map.get(id) ?? 1) - 1;
+    if (count <= 0) map.delete(id);
+    else map.set(id, count);
+    return count <= 0;
+  }
+}

@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { ERROR_CODES, type ErrorCode } from '#shared';
+import { AppError } from './errors';
+import type { Logger } from './logger';
+
+/** JSON bodies are small (login, pairing); anything larger is refused before it is buffered. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+const STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  INVALID_TRANSITION: 409,
+  CALL_ENDED: 409,
+  ANSWERED_ELSEWHERE: 409,
+  BUSY: 409,
+  CONFLICT: 409,
+  PAIRING_CODE_INVALID: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(json);
+}
+
+export function sendError(res: ServerResponse, code: ErrorCode, message: string): void {
+  sendJson(res, STATUS[code], { error: { code, message } });
+}
+
+export async function readJson<S extends z.ZodType>(req: IncomingMessage, schema: S): Promise<z.infer<S>> {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('application/json')) {
+    throw new AppError(ERROR_CODES.BAD_REQUEST, 'send a JSON body with content-type: application/json');
+  }
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new AppError(ERROR_CODES.BAD_REQUEST, 'the body is not valid JSON');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    throw new AppError(ERROR_CODES.BAD_REQUEST, `${where}${issue?.message ?? 'invalid body'}`);
+  }
+  return parsed.data;
+}
+
+const tooLarge = () =>
+  new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE, `the body is larger than ${MAX_BODY_BYTES} bytes`);
+
+export function bearerToken(req: IncomingMessage): string | null {
+  const header = req.headers.authorization ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1] ?? null;
+}
+
+export const clientIp = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
+
+/** Dispatches `METHOD /path` to a route; errors become `{error: {code, message}}`, never a stack. */
+export function router(routes: Record<string, Route>, logger: Logger, fallback?: Route) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = routes[`${req.method} ${url.pathname}`];
+    try {
+      if (route) await route(req, res, url);
+      else if (fallback && (req.method === 'GET' || req.method === 'HEAD')) await fallback(req, res, url);
+      else sendError(res, ERROR_CODES.NOT_FOUND, `no route for ${req.method} ${url.pathname}`);
+    } catch (err) {
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof AppError) return sendError(res, err.code, err.message);
+      logger.error({ err, path: url.pathname }, 'http request failed');
+      sendError(res, ERROR_CODES.INTERNAL, 'internal error');
+    }
+  };
+}

@@ -1,0 +1,79 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Ack } from '#shared';
+
+type Received = { event: string; payload: unknown };
+
+/**
+ * A real Socket.IO client with a log of everything it received, so a test can wait for a
+ * broadcast that may already have arrived: waits look at the past first, then the future.
+ */
+export class TestClient {
+  readonly received: Received[] = [];
+  private waiters: { event: string; match: (p: unknown) => boolean; resolve: (p: unknown) => void }[] = [];
+
+  constructor(readonly socket: Socket) {
+    socket.onAny((event: string, payload: unknown) => {
+      this.received.push({ event, payload });
+      for (const w of [...this.waiters]) {
+        if (w.event === event && w.match(payload)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(payload);
+        }
+      }
+    });
+  }
+
+  static async connect(url: string, auth: Record<string, unknown>): Promise<TestClient> {
+    const socket = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+    const client = new TestClient(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', (err) => reject(err));
+    });
+    return client;
+  }
+
+  /** Connects expecting refusal; resolves with the server's reason. */
+  static async refused(url: string, auth: Record<string, unknown>): Promise<string> {
+    const socket = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        socket.once('connect', () => reject(new Error('connected, but refusal was expected')));
+        socket.once('connect_error', (err) => resolve(err.message));
+      });
+    } finally {
+      socket.close();
+    }
+  }
+
+  request<T = unknown>(event: string, payload?: unknown): Promise<Ack<T>> {
+    return this.socket.timeout(10_000).emitWithAck(event, payload) as Promise<Ack<T>>;
+  }
+
+  /** Resolves the data of a successful ack, or throws with the error code. */
+  async ok<T = unknown>(event: string, payload?: unknown): Promise<T> {
+    const ack = await this.request<T>(event, payload);
+    if (!ack.ok) throw new Error(`${event} failed: ${ack.error.code} ${ack.error.message}`);
+    return ack.data;
+  }
+
+  waitFor<T = unknown>(event: string, match: (payload: T) => boolean = () => true): Promise<T> {
+    const seen = this.received.find((r) => r.event === event && match(r.payload as T));
+    if (seen) return Promise.resolve(seen.payload as T);
+    return new Promise<T>((resolve) => {
+      this.waiters.push({
+        event,
+        match: match as (p: unknown) => boolean,
+        resolve: resolve as (p: unknown) => void,
+      });
+    });
+  }
+
+  eventsNamed<T = unknown>(event: string): T[] {
+    return this.received.filter((r) => r.event === event).map((r) => r.payload as T);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
