@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# One command that installs everything Switchboard needs on a fresh Debian/Ubuntu machine:
+# the system packages the tests use as real peers, then the npm dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
+
+# System packages: PostgreSQL (team-mode storage tests), debootstrap (the Swift toolchain chroot).
+need=()
+[ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v debootstrap >/dev/null || need+=(debootstrap)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  say "installing system packages: ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+else
+  say "system packages already present"
+fi
+
+# The electron package would download its binary from outside the npm registry; the console's
+# renderer runs as a web page for tests, so the download is skipped (see README).
+say "installing npm dependencies (better-sqlite3 builds from source, about a minute)"
+ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+say "done. Run the tests with: npm test"

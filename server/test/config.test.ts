@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, helpText, OPTIONS, parseConfig } from '../src/config';
+
+describe('server configuration', () => {
+  it('has sensible defaults', () => {
+    const { config } = parseConfig([], {});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 4780,
+      dataDir: path.resolve('data'),
+      db: `sqlite:${path.resolve('data', 'switchboard.db')}`,
+      apns: null,
+      ringTimeoutMs: 45_000,
+      sessionTtlMs: 12 * 3600_000,
+    });
+  });
+
+  it('reads flags over environment variables', () => {
+    const { config } = parseConfig(['--port', '9000', '--ring-timeout', '30s'], {
+      SWITCHBOARD_PORT: '8000',
+      SWITCHBOARD_RING_TIMEOUT: '1m',
+      SWITCHBOARD_DB: 'postgres://u@h:5432/d',
+    });
+    expect(config).toMatchObject({ port: 9000, ringTimeoutMs: 30_000, db: 'postgres://u@h:5432/d' });
+  });
+
+  it('builds the APNs settings and the emulator endpoint', () => {
+    const { config } = parseConfig(
+      [
+        ...['--apns-key', 'k.p8', '--apns-key-id', 'ABC123DEFG', '--apns-team-id', 'TEAM123456'],
+        ...['--apns-bundle-id', 'com.example.app', '--apns-endpoint', '127.0.0.1:2197', '--apns-ca', 'ca.pem'],
+      ],
+      {},
+    );
+    expect(config.apns).toEqual({
+      keyPath: path.resolve('k.p8'),
+      keyId: 'ABC123DEFG',
+      teamId: 'TEAM123456',
+      bundleId: 'com.example.app',
+      forceEnvironment: undefined,
+      endpoint: { address: '127.0.0.1', port: 2197, caPath: path.resolve('ca.pem') },
+    });
+  });
+
+  it.each([
+    [['--port', 'eighty'], /--port: /],
+    [['--ring-timeout', 'soon'], /"soon" is not a duration; use e.g. 45s/],
+    [['--db', 'mysql://x'], /use sqlite:PATH or postgres/],
+    [['--apns-key', 'k.p8'], /APNs needs all four of its options; missing --apns-key-id, --apns-team-id/],
+    [['--apns-endpoint', 'localhost'], /use host:port/],
+    [['--apns-env', 'staging'], /--apns-env/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ])('explains %j', (args, message) => {
+    expect(() => parseConfig(args, {})).toThrow(ConfigError);
+    expect(() => parseConfig(args, {})).toThrow(message);
+  });
+
+  it('lists every option and its environment variable in --help', () => {
+    const help = helpText();
+    for (const [name, spec] of Object.entries(OPTIONS)) {
+      expect(help).toContain(`--${name}`);
+      expect(help).toContain(spec.env);
+    }
+  });
+});

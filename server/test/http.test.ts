@@ -1,0 +1,100 @@
+import type { Call } from '#shared';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from './helpers/harness';
+
+describe('HTTP API', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ engine: 'sqlite' });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('reports health and Prometheus metrics', async () => {
+    const health = await fetch(`${h.url}/healthz`);
+    expect(await health.json()).toMatchObject({ ok: true, engine: 'sqlite' });
+
+    const agent = await h.agent();
+    const ana = await h.staff(agent);
+    await h.phone(agent, ana.id);
+    const call = await agent.ok<Call>('call:place', { staffId: ana.id });
+    await agent.ok('call:hangup', { callId: call.id });
+    await h.idle();
+    const text = await (await fetch(`${h.url}/metrics`)).text();
+    expect(text).toContain('switchboard_calls_total{outcome="cancelled",direction="outbound"} 1');
+    expect(text).toContain('switchboard_connected_consoles 1');
+    expect(text).toContain('switchboard_connected_phones 1');
+    expect(text).toMatch(/switchboard_push_results_total\{kind="call",outcome="accepted"\} 1/);
+    expect(text).toMatch(/switchboard_push_latency_seconds_count \d+/);
+  });
+
+  it('refuses bad bodies with a code and a message, never a stack', async () => {
+    const cases: [RequestInit, number, string][] = [
+      [{ body: '{"name": "a"' }, 400, 'the body is not valid JSON'],
+      [{ body: JSON.stringify({ name: 'a', password: 'b'.repeat(20_000) }) }, 413, 'larger than 16384 bytes'],
+      [{ body: JSON.stringify({ name: '' }) }, 400, 'name'],
+    ];
+    for (const [init, status, message] of cases) {
+      const res = await fetch(`${h.url}/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        ...init,
+      });
+      expect(res.status).toBe(status);
+      const body = (await res.json()) as { error: { message: string } };
+      expect(body.error.message).toContain(message);
+    }
+    const text = await fetch(`${h.url}/api/login`, { method: 'POST', body: 'name=a' });
+    expect(text.status).toBe(400);
+    expect((await fetch(`${h.url}/nope`)).status).toBe(404);
+  });
+
+  it('exports history as CSV for a signed-in agent, with filters', async () => {
+    const agent = await h.agent();
+    const ana = await h.staff(agent, 'Ana, "the boss"');
+    await h.phone(agent, ana.id);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const call = await agent.ok<Call>('call:place', { staffId: ana.id });
+      await agent.ok('call:hangup', { callId: call.id });
+      ids.push(call.id);
+      h.clock.advance(1000);
+    }
+    expect((await fetch(`${h.url}/api/history.csv`)).status).toBe(401);
+    const auth = { authorization: `Bearer ${agent.token}` };
+    const res = await fetch(`${h.url}/api/history.csv?outcome=cancelled`, { headers: auth });
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const lines = (await res.text()).trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'id,direction,staff_id,agent_id,outcome,created_at,answered_at,ended_at,duration_s,answered_by_device,devices',
+    );
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual([...ids].reverse());
+    const none = await fetch(`${h.url}/api/history.csv?outcome=missed`, { headers: auth });
+    expect((await none.text()).trim().split('\r\n')).toHaveLength(1);
+    const bad = await fetch(`${h.url}/api/history.csv?outcome=bored`, { headers: auth });
+    expect(bad.status).toBe(400);
+  });
+
+  it('pages history over the socket with a cursor', async () => {
+    const agent = await h.agent();
+    const ana = await h.staff(agent);
+    for (let i = 0; i < 5; i++) {
+      const call = await agent.ok<Call>('call:place', { staffId: ana.id });
+      expect(call.endReason).toBe('unreachable');
+      h.clock.advance(10);
+    }
+    const first = await agent.ok<{ calls: Call[]; nextCursor: string | null }>('history:query', { limit: 3 });
+    expect(first.calls).toHaveLength(3);
+    const second = await agent.ok<{ calls: Call[]; nextCursor: string | null }>('history:query', {
+      limit: 3,
+      cursor: first.nextCursor,
+    });
+    expect(second.calls).toHaveLength(2);
+    expect(second.nextCursor).toBeNull();
+    expect(await agent.request('history:query', { cursor: 'garbage!' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+  });
+});
