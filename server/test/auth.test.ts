@@ -1,5 +1,5 @@
-import type { Call } from '#shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Call } from '#shared';
 import { TestClient } from './helpers/clients';
 import { type Harness, startHarness } from './helpers/harness';
 import { ENGINES } from './support/databases';
@@ -40,7 +40,9 @@ describe.each(ENGINES)('auth and pairing on %s', (engine) => {
 
     const wrong = await post(`${h.url}/api/login`, { name: 'alice', password: 'nope' });
     expect(wrong.status).toBe(401);
-    expect(await wrong.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: 'wrong name or password' } });
+    expect(await wrong.json()).toEqual({
+      error: { code: 'UNAUTHORIZED', message: 'wrong name or password' },
+    });
   });
 
   it('refuses sockets with no token, a wrong token, or an expired session', async () => {
@@ -96,9 +98,15 @@ describe.each(ENGINES)('auth and pairing on %s', (engine) => {
     const agent = await h.agent();
     const ana = await h.staff(agent);
     const creds = await h.pair(agent, ana.id);
-    const wrong = await TestClient.refused(`${h.url}/device`, { deviceId: creds.deviceId, secret: 'y'.repeat(43) });
+    const wrong = await TestClient.refused(`${h.url}/device`, {
+      deviceId: creds.deviceId,
+      secret: 'y'.repeat(43),
+    });
     expect(wrong).toMatch(/^UNAUTHORIZED/);
-    const unknown = await TestClient.refused(`${h.url}/device`, { deviceId: 'nope', secret: creds.deviceSecret });
+    const unknown = await TestClient.refused(`${h.url}/device`, {
+      deviceId: 'nope',
+      secret: creds.deviceSecret,
+    });
     expect(unknown).toMatch(/^UNAUTHORIZED/);
     expect(await TestClient.refused(`${h.url}/device`, { token: 'agent-style' })).toMatch(/^UNAUTHORIZED/);
   });
@@ -111,7 +119,10 @@ describe.each(ENGINES)('auth and pairing on %s', (engine) => {
     const benPhone = await h.phone(agent, ben.id);
     const call = await agent.ok<Call>('call:place', { staffId: ana.id });
     for (const event of ['reported', 'answered', 'ended']) {
-      expect(await benPhone.report(call.id, event)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      expect(await benPhone.report(call.id, event)).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' },
+      });
     }
     expect((await anaPhone.report(call.id, 'reported')).ok).toBe(true);
   });
@@ -119,9 +130,12 @@ describe.each(ENGINES)('auth and pairing on %s', (engine) => {
   it('shows presence and token state in the roster, live', async () => {
     const agent = await h.agent();
     const ana = await h.staff(agent);
-    type Roster = { staff: { id: string; devices: { id: string; presence: string; token: { present: boolean } }[] }[] };
+    type Roster = {
+      staff: { id: string; devices: { id: string; presence: string; token: { present: boolean } }[] }[];
+    };
     const phone = await h.phone(agent, ana.id, { token: false });
-    const presence = (r: Roster) => r.staff.find((s) => s.id === ana.id)?.devices.find((d) => d.id === phone.deviceId);
+    const presence = (r: Roster) =>
+      r.staff.find((s) => s.id === ana.id)?.devices.find((d) => d.id === phone.deviceId);
     await agent.waitFor<Roster>('roster:changed', (r) => presence(r)?.presence === 'online');
     await phone.ok('device:update', {
       voipToken: 'ab'.repeat(32),

@@ -29,7 +29,14 @@ describe('server configuration', () => {
     const { config } = parseConfig(
       [
         ...['--apns-key', 'k.p8', '--apns-key-id', 'ABC123DEFG', '--apns-team-id', 'TEAM123456'],
-        ...['--apns-bundle-id', 'com.example.app', '--apns-endpoint', '127.0.0.1:2197', '--apns-ca', 'ca.pem'],
+        ...[
+          '--apns-bundle-id',
+          'com.example.app',
+          '--apns-endpoint',
+          '127.0.0.1:2197',
+          '--apns-ca',
+          'ca.pem',
+        ],
       ],
       {},
     );

@@ -1,7 +1,7 @@
-import { agentRequests, type Call, deviceRequests, ERROR_CODE_LIST } from '#shared';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { agentRequests, type Call, deviceRequests, ERROR_CODE_LIST } from '#shared';
 import type { TestClient } from './helpers/clients';
 import { type Harness, startHarness } from './helpers/harness';
 import { ENGINES } from './support/databases';
@@ -46,11 +46,7 @@ describe.each(ENGINES)('malformed input on %s', (engine) => {
     await h.close();
   });
 
-  const fuzz = (
-    name: string,
-    client: () => TestClient,
-    schemas: Record<string, z.ZodType>,
-  ) =>
+  const fuzz = (name: string, client: () => TestClient, schemas: Record<string, z.ZodType>) =>
     it(`${name}: every event refuses garbage with an error code and changes nothing`, async () => {
       const before = await snapshot(h);
       const events = Object.keys(schemas);

@@ -1,5 +1,5 @@
-import type { Call } from '#shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Call } from '#shared';
 import { type Harness, startHarness } from './helpers/harness';
 
 describe('HTTP API', () => {

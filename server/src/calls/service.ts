@@ -171,16 +171,15 @@ export class CallService {
 
   async act(agentId: string, callId: string, event: CallEvent): Promise<Call> {
     return this.apply(callId, event, 'agent', (call) => {
-      const unclaimedInbound = call.direction === 'inbound' && call.agentId === null;
-      if (
-        unclaimedInbound &&
-        (event.type === 'accepted' || event.type === 'declined' || event.type === 'hangup')
-      ) {
-        if (event.type === 'accepted' && this.isAgentBusy(agentId)) {
+      if (call.direction === 'inbound' && event.type === 'accepted') {
+        // Any agent may try; the state machine tells the late ones it was answered elsewhere.
+        if (call.agentId === null && this.isAgentBusy(agentId)) {
           throw new AppError(ERROR_CODES.BUSY, 'you are already in a call; hang it up first');
         }
         return;
       }
+      const unclaimedInbound = call.direction === 'inbound' && call.agentId === null;
+      if (unclaimedInbound && (event.type === 'declined' || event.type === 'hangup')) return;
       if (call.agentId !== agentId) throw forbidden('this call belongs to another agent');
     });
   }

@@ -28,7 +28,7 @@ export function attachAgentGateway(
     next();
   });
 
-  nsp.on('connection', async (socket) => {
+  nsp.on('connection', (socket) => {
     const agentId: string = socket.data.agentId;
     hub.join('agent', agentId);
     ctx.metrics.consoles.inc();
@@ -94,10 +94,16 @@ export function attachAgentGateway(
     );
 
     // State resyncs on every (re)connect rather than trusting Socket.IO's recovery.
-    socket.emit('roster:snapshot', { staff: await roster.snapshot() });
-    for (const call of calls.liveCalls()) {
-      if (call.direction === 'inbound' && call.agentId === null) socket.emit('call:incoming', { call });
-      else if (call.agentId === agentId) socket.emit('call:changed', { call });
-    }
+    const resync = async () => {
+      socket.emit('roster:snapshot', { staff: await roster.snapshot() });
+      for (const call of calls.liveCalls()) {
+        if (call.direction === 'inbound' && call.agentId === null) socket.emit('call:incoming', { call });
+        else if (call.agentId === agentId) socket.emit('call:changed', { call });
+      }
+    };
+    void ctx.requestOptions.track(resync()).catch((err) => {
+      ctx.logger.error({ err, agentId }, 'could not send the roster to a console');
+      socket.disconnect(true);
+    });
   });
 }

@@ -32,12 +32,16 @@ export function attachDeviceGateway(
     socket.join(`device:${deviceId}`);
     ctx.metrics.phones.inc();
     if (hub.join('device', deviceId)) roster.changed(staffId);
-    void ctx.requestOptions.track(storage.devices.touch(deviceId, clock.now()));
+    const touch = () =>
+      void ctx.requestOptions
+        .track(storage.devices.touch(deviceId, clock.now()))
+        .catch((err) => ctx.logger.warn({ err, deviceId }, 'could not record when a phone was last seen'));
+    touch();
 
     socket.on('disconnect', () => {
       ctx.metrics.phones.dec();
       if (hub.leave('device', deviceId)) roster.changed(staffId);
-      void ctx.requestOptions.track(storage.devices.touch(deviceId, clock.now()).catch(() => undefined));
+      touch();
     });
 
     bindRequests(
