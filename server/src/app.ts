@@ -164,9 +164,10 @@ export async function createServer(deps: ServerDeps) {
         await new Promise<void>((resolve) => io.close(() => resolve()));
         if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
         while (inflight.size > 0) await Promise.allSettled([...inflight]);
+        // Closing the gateway first stops retries still waiting out a backoff.
+        await deps.push?.close();
         await pushes.drain();
         await roster.settled();
-        await deps.push?.close();
         await storage.close();
         logger.info('switchboard server closed');
       })();

@@ -30,8 +30,8 @@ const CANCEL_GRACE_MS = 60_000;
 export class CallPushes {
   private sink: PushSink | null = null;
   private readonly inflight = new Set<Promise<void>>();
-  /** `${callId}/${deviceId}` that were sent a call push by this process. */
-  private readonly rung = new Set<string>();
+  /** `${callId}/${deviceId}` sent a call push by this process → stops its retries once over. */
+  private readonly rung = new Map<string, AbortController>();
 
   constructor(
     private readonly o: {
@@ -54,7 +54,8 @@ export class CallPushes {
   ring(call: Call, device: DeviceRow): void {
     const token = device.voipToken;
     if (!this.o.gateway || token === null) return;
-    this.rung.add(`${call.id}/${device.id}`);
+    const retries = new AbortController();
+    this.rung.set(`${call.id}/${device.id}`, retries);
     const payload = buildCallPush({
       callId: call.id,
       handle: call.handle,
@@ -64,7 +65,7 @@ export class CallPushes {
       ringUntil: call.ringUntil,
     });
     this.track(async () => {
-      const result = await this.send(call.id, device, 'call', payload, call.ringUntil);
+      const result = await this.send(call.id, device, 'call', payload, call.ringUntil, retries.signal);
       if (result.outcome === 'tokenInvalid') {
         const reason = `${result.status ?? ''} ${result.reason ?? 'token rejected'}`.trim();
         const changed = await this.o.storage.devices.markTokenInvalid(device.id, token, reason, result.at);
@@ -79,9 +80,12 @@ export class CallPushes {
   /** Sends a cancel to a phone that was pushed this call (the same collapse id replaces it). */
   cancel(call: Call, deviceId: string, reason: EndReason): void {
     if (!this.o.gateway) return;
-    const wasRung =
-      this.rung.delete(`${call.id}/${deviceId}`) ||
-      call.pushes.some((p) => p.deviceId === deviceId && p.kind === 'call');
+    const key = `${call.id}/${deviceId}`;
+    const retries = this.rung.get(key);
+    // A call push still being retried (APNs throttling, say) must not land after its cancel.
+    retries?.abort();
+    this.rung.delete(key);
+    const wasRung = retries !== undefined || call.pushes.some((p) => p.deviceId === deviceId && p.kind === 'call');
     if (!wasRung) return;
     const payload = buildCancelPush({ callId: call.id, reason });
     const deadline = Math.max(call.ringUntil, this.o.clock.now() + CANCEL_GRACE_MS);
@@ -91,6 +95,15 @@ export class CallPushes {
         await this.send(call.id, device, 'cancel', payload, deadline);
       }
     });
+  }
+
+  /** Forgets a finished call: stops its remaining retries (cancels were sent before this). */
+  forget(call: Call): void {
+    for (const leg of call.devices) {
+      const key = `${call.id}/${leg.deviceId}`;
+      this.rung.get(key)?.abort();
+      this.rung.delete(key);
+    }
   }
 
   /** Waits for every push in flight (shutdown, tests). */
@@ -104,6 +117,7 @@ export class CallPushes {
     kind: 'call' | 'cancel',
     payload: string,
     deadline: number,
+    signal?: AbortSignal,
   ): Promise<PushResult> {
     const gateway = this.o.gateway!;
     return gateway.send({
@@ -114,6 +128,7 @@ export class CallPushes {
       payload,
       collapseId: callId,
       deadline,
+      signal,
       onAttempt: (attempt) => {
         this.o.metrics.pushes.inc({ kind, outcome: attempt.outcome });
         this.o.metrics.pushLatency.observe(attempt.latencyMs / 1000);

@@ -339,6 +339,7 @@ export class CallService {
         this.o.notifier.toDevice(leg.deviceId, 'call:changed', { call: next });
       }
     }
+    if (!isLive(next)) this.o.pushes.forget(next);
     const busyChanged =
       prev === null || prev.state !== next.state || prev.answeredByDeviceId !== next.answeredByDeviceId;
     if (busyChanged) this.o.onStaffChanged(next.staffId);

@@ -1,0 +1,94 @@
+/**
+ * The tables as Kysely sees them. Column names are snake_case in the database and camelCase in the
+ * rows the stores return; every mapping is written out in `stores.ts`. Times are epoch milliseconds
+ * in `bigint` columns (INTEGER affinity on SQLite), read back as JS numbers on both engines.
+ * Booleans are stored as 0/1 integers so that both drivers bind and return them the same way.
+ */
+export interface Database {
+  agents: AgentsTable;
+  sessions: SessionsTable;
+  staff: StaffTable;
+  devices: DevicesTable;
+  pairing_codes: PairingCodesTable;
+  calls: CallsTable;
+  directory_entries: DirectoryEntriesTable;
+  directory_meta: DirectoryMetaTable;
+}
+
+export interface AgentsTable {
+  id: string;
+  name: string;
+  /** `name` lower-cased: carries the case-insensitive unique index. */
+  name_key: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  agent_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface StaffTable {
+  id: string;
+  name: string;
+  handle: string | null;
+  created_at: number;
+}
+
+export interface DevicesTable {
+  id: string;
+  staff_id: string;
+  secret_hash: string;
+  name: string;
+  model: string;
+  os_version: string;
+  app_version: string;
+  bundle_id: string;
+  apns_environment: string;
+  voip_token: string | null;
+  token_updated_at: number | null;
+  token_invalid_at: number | null;
+  token_invalid_reason: string | null;
+  paired_at: number;
+  last_seen_at: number | null;
+}
+
+export interface PairingCodesTable {
+  code_hash: string;
+  staff_id: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/** The whole Call is `doc` (JSON text); the other columns are copies for the history query. */
+export interface CallsTable {
+  id: string;
+  staff_id: string;
+  agent_id: string | null;
+  direction: string;
+  state: string;
+  end_reason: string | null;
+  created_at: number;
+  doc: string;
+}
+
+export interface DirectoryEntriesTable {
+  /** Order of the entries as they were set, from 0. */
+  position: number;
+  number: string;
+  label: string | null;
+  /** 0 or 1. */
+  blocked: number;
+}
+
+/** Exactly one row (id = 1), created by the first migration with version 0. */
+export interface DirectoryMetaTable {
+  id: number;
+  version: number;
+  updated_at: number | null;
+}
