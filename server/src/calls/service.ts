@@ -116,7 +116,7 @@ export class CallService {
       const call = this.live.get(callId) ?? (await this.o.storage.calls.get(callId));
       const leg = call ? mine(call) : undefined;
       // An unknown call, or one this phone is not part of, is over as far as the phone goes.
-      ended.push({ callId, endReason: leg?.endReason ?? call?.endReason ?? null });
+      ended.push({ callId, endReason: leg ? (leg.endReason ?? call?.endReason ?? null) : null });
     }
     return { live, ended };
   }

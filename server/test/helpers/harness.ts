@@ -6,6 +6,7 @@ import { createServer, type ServerConfig, type SwitchboardServer } from '../../s
 import { hashPassword } from '../../src/auth';
 import { type ManualClock, manualClock } from '../../src/clock';
 import { createApnsPushGateway } from '../../src/push';
+import { openStorage } from '../../src/storage';
 import { type Engine, freshStorage } from '../support/databases';
 import { TestClient } from './clients';
 
@@ -17,6 +18,10 @@ export interface HarnessOptions {
   /** Start an APNs emulator and push through it (default true). */
   apns?: boolean;
   config?: Partial<ServerConfig>;
+  /** Reuse an existing database (a restart) instead of a fresh one; it is not deleted on close. */
+  databaseUrl?: string;
+  /** Reuse an APNs emulator (a restart keeps the phones' pushes flowing). */
+  emulator?: { instance: ApnsEmulator; key: ReturnType<typeof generateProviderKey> };
 }
 
 /**
@@ -26,12 +31,14 @@ export interface HarnessOptions {
 export async function startHarness(opts: HarnessOptions = {}) {
   const clock: ManualClock = manualClock(Date.now());
   const logger = pino({ level: process.env.SWITCHBOARD_LOG_LEVEL ?? 'silent' });
-  const db = await freshStorage(opts.engine ?? 'sqlite');
+  const db = opts.databaseUrl
+    ? await reopen(opts.databaseUrl)
+    : await freshStorage(opts.engine ?? 'sqlite');
   let emulator: ApnsEmulator | null = null;
   let push = null;
+  const key = opts.emulator?.key ?? generateProviderKey();
   if (opts.apns !== false) {
-    const key = generateProviderKey();
-    emulator = await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [key] });
+    emulator = opts.emulator?.instance ?? (await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [key] }));
     push = createApnsPushGateway({
       keyPem: key.privateKeyPem,
       keyId: key.keyId,
@@ -57,6 +64,8 @@ export async function startHarness(opts: HarnessOptions = {}) {
     url,
     clock,
     emulator,
+    key,
+    databaseUrl: db.url,
     storage: db.storage,
 
     async login(name = `agent-${randomUUID().slice(0, 8)}`): Promise<{ token: string; agentId: string }> {
@@ -144,11 +153,17 @@ export async function startHarness(opts: HarnessOptions = {}) {
     async close() {
       for (const c of clients) c.close();
       await server.close();
-      await emulator?.close();
+      if (!opts.emulator) await emulator?.close();
       await db.dispose();
     },
   };
   return harness;
+}
+
+async function reopen(url: string) {
+  const storage = await openStorage(url);
+  await storage.migrate();
+  return { url, storage, dispose: () => storage.close() };
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;

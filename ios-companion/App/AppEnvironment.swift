@@ -1,0 +1,111 @@
+import CompanionCore
+import Foundation
+import Intents
+import UIKit
+
+/// The composition root: the only place that picks the live clients. Everything it wires is
+/// tested in CompanionCore against test clients.
+@MainActor
+final class AppEnvironment {
+    let model: AppModel
+    let coordinator: CallCoordinator
+    let server: SocketServerConnection
+    let directory: DirectoryService
+    let keychain: KeychainStore
+    private let callProvider: CallKitProvider
+    private let pushRegistry: PushKitRegistry
+    private var started = false
+
+    static func live() -> AppEnvironment {
+        AppEnvironment(info: AppInfo.current)
+    }
+
+    init(info: AppInfo) {
+        let keychain = KeychainStore(service: "\(info.bundleId).device")
+        let credentials = keychain.load()
+        // Both are created now, with the app, and kept for its lifetime.
+        let callProvider = CallKitProvider()
+        let pushRegistry = PushKitRegistry()
+        let server = SocketServerConnection()
+        let model = AppModel(info: info, credentials: credentials)
+        self.keychain = keychain
+        self.callProvider = callProvider
+        self.pushRegistry = pushRegistry
+        self.server = server
+        self.model = model
+        directory = DirectoryService(
+            files: CallDirectoryFiles(directory: info.appGroupDirectory),
+            extensionIdentifier: info.callDirectoryExtensionId
+        )
+        coordinator = CallCoordinator(
+            configuration: CompanionConfiguration(
+                deviceId: credentials?.deviceId,
+                apnsEnvironment: info.apnsEnvironment,
+                appVersion: info.appVersion,
+                osVersion: info.osVersion
+            ),
+            provider: callProvider,
+            controller: CallKitController(),
+            pushRegistry: pushRegistry,
+            audio: CallAudioSession(),
+            media: WebRTCMediaEngine(iceServers: info.iceServers),
+            server: server,
+            clock: SystemClock(),
+            recents: RecentsStore.load()
+        )
+        model.environment = self
+    }
+
+    func start() {
+        guard !started else { return }
+        started = true
+        coordinator.log = { message in AppLog.calls.notice("\(message, privacy: .public)") }
+        coordinator.onStatusChange = { [weak self] status in
+            self?.model.status = status
+            RecentsStore.save(status.recents)
+        }
+        coordinator.onDirectoryChanged = { [weak self] _ in self?.refreshDirectory() }
+        model.status = coordinator.status
+        coordinator.start()
+        if let credentials = model.credentials {
+            server.configure(credentials)
+            refreshDirectory()
+        }
+    }
+
+    func appDidBecomeActive() {
+        coordinator.appDidBecomeActive()
+    }
+
+    // MARK: - Pairing
+
+    func didPair(_ credentials: DeviceCredentials) throws {
+        try keychain.save(credentials)
+        coordinator.configuration.deviceId = credentials.deviceId
+        server.configure(credentials)
+        coordinator.appDidBecomeActive()
+        refreshDirectory(credentials)
+    }
+
+    func unpair() {
+        keychain.delete()
+        coordinator.configuration.deviceId = nil
+        server.configure(nil)
+    }
+
+    // MARK: - Calls from the Phone app's Recents and Siri
+
+    @discardableResult
+    func handleStartCall(_ activity: NSUserActivity) -> Bool {
+        guard let intent = activity.interaction?.intent as? INStartCallIntent, model.credentials != nil else { return false }
+        coordinator.startCall(video: intent.callCapability == .videoCall)
+        return true
+    }
+
+    // MARK: - Call Directory
+
+    func refreshDirectory(_ credentials: DeviceCredentials? = nil) {
+        guard let credentials = credentials ?? model.credentials else { return }
+        Task { await directory.refresh(credentials: credentials) }
+    }
+}

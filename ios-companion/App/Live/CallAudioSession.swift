@@ -1,0 +1,58 @@
+@preconcurrency import AVFAudio
+import CompanionCore
+import Foundation
+@preconcurrency import WebRTC
+
+/// The call's audio. CallKit owns the activation of `AVAudioSession`; WebRTC runs in manual audio
+/// mode so that its audio unit starts only when `isAudioEnabled` is set, in
+/// `provider(_:didActivate:)`, and stops in `provider(_:didDeactivate:)`. Starting it earlier
+/// gives silence after answering from the lock screen.
+@MainActor
+final class CallAudioSession: AudioSessionProtocol {
+    private let session = RTCAudioSession.sharedInstance()
+
+    init() {
+        session.useManualAudio = true
+        session.isAudioEnabled = false
+    }
+
+    /// `.playAndRecord` with `.voiceChat`: echo cancellation and call routing. Configured, not
+    /// activated: activation is CallKit's.
+    func configure(_ configuration: AudioSessionConfiguration) throws {
+        let rtcConfiguration = RTCAudioSessionConfiguration.webRTC()
+        rtcConfiguration.category = configuration.category.avCategory.rawValue
+        rtcConfiguration.mode = configuration.mode.avMode.rawValue
+        rtcConfiguration.categoryOptions = [.allowBluetooth, .allowBluetoothA2DP]
+        // WebRTC re-applies its own configuration when it (re)starts audio: keep them the same.
+        RTCAudioSessionConfiguration.setWebRTC(rtcConfiguration)
+        session.lockForConfiguration()
+        defer { session.unlockForConfiguration() }
+        try session.setConfiguration(rtcConfiguration)
+    }
+
+    func startAudio() {
+        session.audioSessionDidActivate(AVAudioSession.sharedInstance())
+        session.isAudioEnabled = true
+    }
+
+    func stopAudio() {
+        session.isAudioEnabled = false
+        session.audioSessionDidDeactivate(AVAudioSession.sharedInstance())
+    }
+}
+
+private extension AudioSessionConfiguration.Category {
+    var avCategory: AVAudioSession.Category {
+        switch self {
+        case .playAndRecord: .playAndRecord
+        }
+    }
+}
+
+private extension AudioSessionConfiguration.Mode {
+    var avMode: AVAudioSession.Mode {
+        switch self {
+        case .voiceChat: .voiceChat
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import CompanionCore
+import Foundation
+@preconcurrency import SocketIO
+
+/// The `/device` namespace, authenticated with `{deviceId, secret}` from pairing. Socket.IO does
+/// not survive in the background on iOS: the coordinator connects it when a push wakes the app
+/// and when the app comes to the foreground, and nothing relies on it to ring the phone.
+/// All socket callbacks run on the main queue (`handleQueue`).
+@MainActor
+final class SocketServerConnection: ServerConnectionProtocol {
+    private var manager: SocketManager?
+    private var socket: SocketIOClient?
+    private var credentials: DeviceCredentials?
+    private weak var delegate: (any ServerConnectionDelegate)?
+
+    var isConnected: Bool { socket?.status == .connected }
+
+    func setDelegate(_ delegate: any ServerConnectionDelegate) {
+        self.delegate = delegate
+    }
+
+    /// Points the connection at a paired server (or at none after unpairing).
+    func configure(_ credentials: DeviceCredentials?) {
+        socket?.disconnect()
+        manager?.disconnect()
+        socket = nil
+        manager = nil
+        self.credentials = credentials
+        guard let credentials else { return }
+
+        let manager = SocketManager(socketURL: credentials.server, config: [
+            .log(false),
+            .compress,
+            .forceWebsockets(true),
+            .reconnects(true),
+            .reconnectWait(1),
+            .reconnectWaitMax(10),
+            .handleQueue(.main),
+        ])
+        let socket = manager.socket(forNamespace: "/device")
+        socket.on(clientEvent: .connect) { [weak self] _, _ in
+            MainActor.assumeIsolated { self?.delegate?.serverConnectionDidConnect() }
+        }
+        socket.on(clientEvent: .disconnect) { [weak self] _, _ in
+            MainActor.assumeIsolated { self?.delegate?.serverConnectionDidDisconnect() }
+        }
+        socket.on(clientEvent: .error) { data, _ in
+            // e.g. "UNAUTHORIZED: unknown device or wrong secret; pair the phone again".
+            AppLog.socket.error("socket error: \(String(describing: data.first), privacy: .public)")
+        }
+        for event in DeviceBroadcastName.allCases {
+            socket.on(event.rawValue) { [weak self] data, _ in
+                let payload = Self.json(data.first) ?? Data()
+                MainActor.assumeIsolated { self?.delegate?.serverConnection(received: event.rawValue, payload: payload) }
+            }
+        }
+        self.manager = manager
+        self.socket = socket
+    }
+
+    func connect() {
+        guard let socket, let credentials, socket.status != .connected, socket.status != .connecting else { return }
+        socket.connect(withPayload: ["deviceId": credentials.deviceId, "secret": credentials.deviceSecret])
+    }
+
+    func emit(_ event: DeviceRequestName, payload: Data, timeout: Duration) async throws -> Data {
+        guard let socket, socket.status == .connected else { throw ServerConnectionError.notConnected }
+        guard let object = try JSONSerialization.jsonObject(with: payload) as? NSDictionary else {
+            throw ServerConnectionError.invalidAck("payload is not a JSON object")
+        }
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let result: Result<Data, ServerConnectionError> = await withCheckedContinuation { continuation in
+            // `timingOut(after:)` is what sends the event; without an ack in time the callback gets
+            // "NO ACK" (DESIGN lesson 9: every emit that matters has a timeout).
+            socket.emitWithAck(event.rawValue, with: [object]).timingOut(after: seconds) { items in
+                if let status = items.first as? String, status == SocketAckStatus.noAck.rawValue {
+                    return continuation.resume(returning: .failure(.timedOut))
+                }
+                guard let data = Self.json(items.first) else {
+                    return continuation.resume(returning: .failure(.invalidAck("ack is not JSON")))
+                }
+                continuation.resume(returning: .success(data))
+            }
+        }
+        return try result.get()
+    }
+
+    private nonisolated static func json(_ value: Any?) -> Data? {
+        guard let value, JSONSerialization.isValidJSONObject(value) else { return nil }
+        return try? JSONSerialization.data(withJSONObject: value)
+    }
+}

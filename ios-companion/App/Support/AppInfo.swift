@@ -1,0 +1,56 @@
+import CompanionCore
+import Foundation
+import UIKit
+
+/// Facts about this build and device, read once at launch.
+struct AppInfo: Sendable {
+    var bundleId: String
+    var appVersion: String
+    var osVersion: String
+    var model: String
+    var deviceName: String
+    /// Debug builds are signed with the development `aps-environment` and get sandbox tokens;
+    /// sending one to the production gateway fails with BadDeviceToken (DESIGN lesson 5).
+    var apnsEnvironment: ApnsEnvironment
+    var appGroupDirectory: URL
+    var callDirectoryExtensionId: String
+    var iceServers: [String]
+
+    @MainActor
+    static var current: AppInfo {
+        let bundle = Bundle.main
+        let bundleId = bundle.bundleIdentifier ?? "com.example.switchboard"
+        let version = bundle.object(forInfoDictionaryKey: "CFBundleShortVersionString") as? String ?? "0"
+        let build = bundle.object(forInfoDictionaryKey: "CFBundleVersion") as? String ?? "0"
+        let group = bundle.object(forInfoDictionaryKey: "SwitchboardAppGroup") as? String ?? "group.\(bundleId)"
+        let container = FileManager.default.containerURL(forSecurityApplicationGroupIdentifier: group)
+            ?? FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
+        #if DEBUG
+        let environment = ApnsEnvironment.sandbox
+        #else
+        let environment = ApnsEnvironment.production
+        #endif
+        return AppInfo(
+            bundleId: bundleId,
+            appVersion: "\(version) (\(build))",
+            osVersion: UIDevice.current.systemVersion,
+            model: hardwareModel(),
+            deviceName: UIDevice.current.name,
+            apnsEnvironment: environment,
+            appGroupDirectory: container.appendingPathComponent("CallDirectory", isDirectory: true),
+            callDirectoryExtensionId: bundle.object(forInfoDictionaryKey: "SwitchboardCallDirectoryExtension") as? String
+                ?? "\(bundleId).CallDirectory",
+            iceServers: bundle.object(forInfoDictionaryKey: "SwitchboardICEServers") as? [String]
+                ?? ["stun:stun.l.google.com:19302"]
+        )
+    }
+
+    /// `iPhone16,2` rather than "iPhone": the console shows the exact model.
+    private static func hardwareModel() -> String {
+        var system = utsname()
+        uname(&system)
+        return withUnsafeBytes(of: &system.machine) { buffer in
+            String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import AVFoundation
+import CompanionCore
+import SwiftUI
+
+/// Pairs the phone with a console: scan the QR code the console shows, or type its server address
+/// and code.
+struct PairingView: View {
+    @Bindable var model: AppModel
+    @State private var server = ""
+    @State private var code = ""
+    @State private var cameraAllowed = AVCaptureDevice.authorizationStatus(for: .video) == .authorized
+
+    var body: some View {
+        Form {
+            Section("Scan the console's code") {
+                if cameraAllowed {
+                    QRScannerView { value in
+                        if let link = PairingLink.parse(value) { model.pair(link) }
+                    }
+                    .frame(height: 280)
+                    .listRowInsets(EdgeInsets())
+                } else {
+                    Button("Allow the camera to scan") {
+                        Task { cameraAllowed = await AVCaptureDevice.requestAccess(for: .video) }
+                    }
+                }
+            }
+            Section("Or enter it") {
+                TextField("Server, e.g. https://calls.example.com", text: $server)
+                    .textContentType(.URL)
+                    .keyboardType(.URL)
+                    .textInputAutocapitalization(.never)
+                    .autocorrectionDisabled()
+                TextField("Pairing code", text: $code)
+                    .textInputAutocapitalization(.characters)
+                    .autocorrectionDisabled()
+                    .font(.body.monospaced())
+                Button("Pair") {
+                    if let url = URL(string: server.trimmingCharacters(in: .whitespaces)) {
+                        model.pair(PairingLink(server: url, code: code))
+                    }
+                }
+                .disabled(!canSubmit)
+            }
+            switch model.pairingState {
+            case .idle:
+                EmptyView()
+            case .pairing:
+                Section { ProgressView("Pairing…") }
+            case let .failed(message):
+                Section { Text(message).foregroundStyle(.red) }
+            }
+        }
+        .navigationTitle("Pair with a console")
+    }
+
+    private var canSubmit: Bool {
+        guard let url = URL(string: server), let scheme = url.scheme, ["http", "https"].contains(scheme.lowercased()) else {
+            return false
+        }
+        return PairRequest.isPlausible(code: code) && model.pairingState != .pairing
+    }
+}

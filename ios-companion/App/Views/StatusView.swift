@@ -1,0 +1,82 @@
+import CompanionCore
+import SwiftUI
+
+/// What the phone knows about its link to the console: the socket, the VoIP token (and whether
+/// the server has it), the APNs environment, the last push, and the call in progress.
+struct StatusView: View {
+    @Bindable var model: AppModel
+
+    var body: some View {
+        List {
+            Section("Server") {
+                LabeledContent("Console", value: model.credentials?.server.host() ?? "—")
+                LabeledContent("Connection") {
+                    Label(model.status.serverConnected ? "Connected" : "Not connected",
+                          systemImage: model.status.serverConnected ? "checkmark.circle.fill" : "bolt.horizontal.circle")
+                        .foregroundStyle(model.status.serverConnected ? .green : .secondary)
+                }
+                Text("The connection only lives while the app is open; calls ring through VoIP pushes.")
+                    .font(.footnote)
+                    .foregroundStyle(.secondary)
+            }
+            Section("VoIP push") {
+                LabeledContent("Environment", value: model.status.apnsEnvironment.rawValue)
+                LabeledContent("Token") {
+                    Text(tokenSummary).font(.footnote.monospaced())
+                }
+                if let updated = model.status.tokenUpdatedAt {
+                    LabeledContent("Updated") { Text(updated, style: .relative) }
+                }
+                LabeledContent("Server has it", value: model.status.tokenAcknowledged ? "Yes" : "Not yet")
+                if let push = model.status.lastPush {
+                    LabeledContent("Last push") {
+                        VStack(alignment: .trailing) {
+                            Text(push.receivedAt, style: .relative)
+                            Text(push.description).font(.footnote).foregroundStyle(.secondary)
+                        }
+                    }
+                }
+            }
+            Section("Calls") {
+                ForEach(model.activeCalls, id: \.self) { uuid in
+                    InCallControls(model: model, uuid: uuid)
+                }
+                if model.status.activeCallCount == 0 {
+                    Button { model.callConsole(video: false) } label: { Label("Call the console", systemImage: "phone") }
+                    Button { model.callConsole(video: true) } label: { Label("Video call", systemImage: "video") }
+                }
+            }
+            Section {
+                Button("Unpair this phone", role: .destructive) { model.unpair() }
+            }
+        }
+        .navigationTitle("Switchboard")
+    }
+
+    private var tokenSummary: String {
+        guard let token = model.status.voipToken else { return "none" }
+        return "\(token.prefix(8))…\(token.suffix(4))"
+    }
+}
+
+private struct InCallControls: View {
+    let model: AppModel
+    let uuid: UUID
+    @State private var muted = false
+    @State private var held = false
+
+    var body: some View {
+        HStack {
+            Toggle(isOn: $muted) { Image(systemName: muted ? "mic.slash.fill" : "mic.fill") }
+                .toggleStyle(.button)
+                .onChange(of: muted) { _, on in model.mute(uuid, on) }
+            Toggle(isOn: $held) { Image(systemName: "pause.fill") }
+                .toggleStyle(.button)
+                .onChange(of: held) { _, on in model.hold(uuid, on) }
+            Spacer()
+            Button(role: .destructive) { model.end(uuid) } label: { Image(systemName: "phone.down.fill") }
+                .buttonStyle(.borderedProminent)
+                .tint(.red)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// The iOS companion's logic, free of Apple-only frameworks so that it builds and is tested on
+/// Linux too (`scripts/swift-test.sh`). CallKit, PushKit, AVFAudio, WebRTC and Socket.IO sit
+/// behind the protocols in `Clients/`; only the app target (`../App`) picks the live ones.
+let package = Package(
+    name: "CompanionCore",
+    platforms: [.iOS(.v17), .macOS(.v14)],
+    products: [
+        .library(name: "CompanionCore", targets: ["CompanionCore"]),
+    ],
+    targets: [
+        .target(
+            name: "CompanionCore",
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+        ),
+        .testTarget(
+            name: "CompanionCoreTests",
+            dependencies: ["CompanionCore"],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

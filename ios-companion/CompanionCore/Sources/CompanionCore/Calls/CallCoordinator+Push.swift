@@ -1,0 +1,188 @@
+import Foundation
+
+// MARK: - PushKit
+
+extension CallCoordinator: PushRegistryDelegate {
+    public func pushRegistry(didUpdateToken token: Data) {
+        let hex = VoipToken.hex(token)
+        updateStatus {
+            $0.voipToken = hex
+            $0.tokenUpdatedAt = clock.now
+            $0.tokenAcknowledged = false
+        }
+        unsentToken = hex
+        sendToken()
+    }
+
+    public func pushRegistryDidInvalidateToken() {
+        // No token means no pushes reach this phone; the Status screen says so. The server learns
+        // of it from APNs (410 Unregistered) and shows the phone as unreachable.
+        updateStatus {
+            $0.voipToken = nil
+            $0.tokenUpdatedAt = clock.now
+            $0.tokenAcknowledged = false
+        }
+        unsentToken = nil
+    }
+
+    /// Every branch below calls `reportNewIncomingCall` exactly once, synchronously, and calls
+    /// `completion` only from CallKit's answer to it.
+    public func pushRegistry(didReceivePush payload: Data, completion: @escaping @MainActor @Sendable () -> Void) {
+        let parsed = PushPayload.parse(payload)
+        updateStatus { $0.lastPush = PushSummary(receivedAt: clock.now, description: Self.describe(parsed)) }
+        let now = clock.nowMs
+
+        switch parsed {
+        case let .call(push):
+            if let existing = call(serverId: push.callId) {
+                // A duplicate (APNs retried, or the sync already rang it): one call per id.
+                reportAgain(existing, completion: completion)
+            } else if let reason = ended.reason(for: push.callId) {
+                // Its cancel came first, or the call is already over on this phone.
+                reportAndEnd(update(for: push), reason: CallEndedReason(serverReason: reason, direction: .outbound), completion: completion)
+            } else if push.isStale(now: now) {
+                ended.remember(push.callId, reason: .missed)
+                reportAndEnd(update(for: push), reason: .unanswered, completion: completion)
+            } else {
+                ring(push, completion: completion)
+            }
+
+        case let .cancel(cancel):
+            if let existing = call(serverId: cancel.callId) {
+                reportAgain(existing) { [weak self] in
+                    self?.endFromServer(cancel.callId, reason: cancel.reason)
+                    completion()
+                }
+            } else {
+                ended.remember(cancel.callId, reason: cancel.reason)
+                let update = IncomingCallUpdate(
+                    uuid: cancel.callId.uuid,
+                    handle: CallHandle(configuration.consoleHandle),
+                    callerName: configuration.consoleHandle,
+                    hasVideo: false
+                )
+                reportAndEnd(update, reason: CallEndedReason(serverReason: cancel.reason, direction: .outbound), completion: completion)
+            }
+
+        case let .malformed(reason, callId):
+            log?("malformed VoIP push: \(reason)")
+            if let callId, let existing = call(serverId: callId) {
+                // Garbage naming a live call must not end it.
+                reportAgain(existing, completion: completion)
+            } else {
+                let update = IncomingCallUpdate(
+                    uuid: callId?.uuid ?? UUID(),
+                    handle: CallHandle(configuration.consoleHandle),
+                    callerName: configuration.consoleHandle,
+                    hasVideo: false
+                )
+                reportAndEnd(update, reason: .failed, completion: completion)
+            }
+        }
+        wake()
+    }
+
+    // MARK: - Reporting
+
+    func update(for push: CallPush) -> IncomingCallUpdate {
+        let handle = push.handle.isEmpty ? configuration.consoleHandle : push.handle
+        let name = push.callerName.isEmpty ? handle : push.callerName
+        return IncomingCallUpdate(uuid: push.callId.uuid, handle: CallHandle(handle), callerName: name, hasVideo: push.video)
+    }
+
+    /// Rings a new call. `completion` runs once CallKit has answered the report.
+    func ring(_ push: CallPush, completion: @escaping @MainActor @Sendable () -> Void) {
+        let update = update(for: push)
+        let call = CompanionCall(
+            uuid: update.uuid,
+            serverId: push.callId,
+            direction: .outbound,
+            handle: update.handle,
+            callerName: update.callerName,
+            video: push.video,
+            phase: .reporting,
+            startedAt: clock.now
+        )
+        // Recorded before reporting, so a cancel arriving meanwhile finds it.
+        calls[call.uuid] = call
+        updateStatus { $0.activeCallCount = calls.count }
+        provider.reportNewIncomingCall(update) { [weak self] error in
+            self?.didReport(call, error: error, ringUntil: push.ringUntil)
+            completion()
+        }
+    }
+
+    private func didReport(_ call: CompanionCall, error: IncomingCallError?, ringUntil: Int64) {
+        guard calls[call.uuid] === call else { return }
+        if let error, error != .callUUIDAlreadyExists {
+            // Do Not Disturb, the block list or a refusal: the phone did not ring. The server
+            // hears it as a decline of this phone's leg, so ring-all goes on with the others.
+            log?("CallKit refused the call: \(error)")
+            report(call, .ended, reason: .declined)
+            finish(call, reason: .declined)
+            return
+        }
+        if let pending = call.pendingServerEnd {
+            provider.reportCall(call.uuid, endedAt: clock.now, reason: CallEndedReason(serverReason: pending, direction: .outbound))
+            finish(call, reason: pending)
+            return
+        }
+        call.phase = .ringing
+        report(call, .reported)
+        // If no cancel ever arrives (both push and socket lost), the call screen must not stay up.
+        let remaining = max(ringUntil - clock.nowMs, 0)
+        call.ringTimer = clock.schedule(after: .milliseconds(remaining)) { [weak self, weak call] in
+            guard let self, let call, self.calls[call.uuid] === call, call.isRingingIncoming else { return }
+            self.provider.reportCall(call.uuid, endedAt: self.clock.now, reason: .unanswered)
+            self.finish(call, reason: .missed)
+        }
+    }
+
+    /// Reports a call that is over, then ends it as soon as CallKit has it.
+    func reportAndEnd(
+        _ update: IncomingCallUpdate,
+        reason: CallEndedReason,
+        completion: @escaping @MainActor @Sendable () -> Void
+    ) {
+        provider.reportNewIncomingCall(update) { [weak self] _ in
+            guard let self else { return completion() }
+            // If the UUID names a call this phone still shows (reported by the sync meanwhile),
+            // that call is the one being ended.
+            if let live = self.calls[update.uuid] {
+                live.pendingServerEnd = nil
+                self.finish(live, reason: nil)
+            }
+            self.provider.reportCall(update.uuid, endedAt: self.clock.now, reason: reason)
+            completion()
+        }
+    }
+
+    /// Reports a call CallKit already shows. CallKit answers `callUUIDAlreadyExists` and shows no
+    /// second call, while iOS still sees the push reported.
+    private func reportAgain(_ call: CompanionCall, completion: @escaping @MainActor @Sendable () -> Void) {
+        let update = IncomingCallUpdate(uuid: call.uuid, handle: call.handle, callerName: call.callerName, hasVideo: call.video)
+        provider.reportNewIncomingCall(update) { _ in completion() }
+    }
+
+    static func describe(_ parsed: ParsedPush) -> String {
+        switch parsed {
+        case let .call(push): "call \(push.callId) from \(push.callerName)"
+        case let .cancel(push): "cancel \(push.callId) (\(push.reason.rawValue))"
+        case let .malformed(reason, _): "malformed: \(reason)"
+        }
+    }
+
+    // MARK: - Token
+
+    func sendToken() {
+        guard let hex = unsentToken else { return }
+        let update = DeviceUpdate(
+            voipToken: hex,
+            apnsEnvironment: configuration.apnsEnvironment,
+            appVersion: configuration.appVersion,
+            osVersion: configuration.osVersion
+        )
+        guard let payload = try? JSONEncoder().encode(update) else { return }
+        outbox.enqueue(.deviceUpdate, payload: payload)
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+
+// MARK: - Server connection
+
+extension CallCoordinator: ServerConnectionDelegate {
+    public func serverConnectionDidConnect() {
+        updateStatus { $0.serverConnected = true }
+        let waiting = connectionWaiters.values
+        connectionWaiters = [:]
+        waiting.forEach { $0(true) }
+        // State resyncs on every reconnect rather than trusting Socket.IO's recovery (lesson 9).
+        sync()
+        outbox.kick()
+    }
+
+    public func serverConnectionDidDisconnect() {
+        updateStatus { $0.serverConnected = false }
+    }
+
+    public func serverConnection(received event: String, payload: Data) {
+        let decoder = JSONDecoder()
+        do {
+            switch DeviceBroadcastName(rawValue: event) {
+            case .callCancelled:
+                let message = try decoder.decode(CallCancelled.self, from: payload)
+                endFromServer(message.callId, reason: message.reason)
+            case .callChanged:
+                apply(try decoder.decode(CallChanged.self, from: payload).call)
+            case .directoryChanged:
+                onDirectoryChanged?(try decoder.decode(DirectoryChanged.self, from: payload).version)
+            case .rtcSignal:
+                let message = try decoder.decode(RtcSignalBroadcast.self, from: payload)
+                guard call(serverId: message.callId) != nil else { return }
+                media.handle(message.signal, for: message.callId)
+            case nil:
+                log?("ignored unknown event \(event)")
+            }
+        } catch {
+            // A payload the protocol does not allow changes nothing (the server does the same).
+            log?("ignored invalid \(event): \(error)")
+        }
+    }
+
+    // MARK: - call:sync
+
+    /// Asks which of this phone's calls are still live, and ends the ones that are not.
+    func sync() {
+        guard server.isConnected, configuration.deviceId != nil else { return }
+        let ids = calls.values
+            .sorted { $0.startedAt < $1.startedAt }
+            .compactMap(\.serverId)
+            .prefix(WireProtocol.maxSyncCallIDs)
+        guard let payload = try? JSONEncoder().encode(CallSync(callIds: Array(ids))) else { return }
+        let timeout = configuration.requestTimeout
+        tracker.spawn { [weak self] in
+            guard let self else { return }
+            do {
+                let data = try await self.server.emit(.callSync, payload: payload, timeout: timeout)
+                switch try JSONDecoder().decode(Ack<CallSyncResult>.self, from: data) {
+                case let .ok(result): self.apply(result)
+                case let .failure(error): self.log?("call:sync refused: \(error.code.rawValue)")
+                }
+            } catch {
+                // The next wake or reconnect asks again.
+                self.log?("call:sync failed: \(error)")
+            }
+        }
+    }
+
+    func apply(_ result: CallSyncResult) {
+        for over in result.ended {
+            endFromServer(over.callId, reason: over.endReason)
+        }
+        for live in result.live {
+            if call(serverId: live.id) != nil {
+                apply(live)
+            } else {
+                ringIfStillRinging(live)
+            }
+        }
+    }
+
+    /// A live call this phone does not show: if it still rings this phone, its push was late or
+    /// lost, and it is reported now — under its own id, so the push, when it comes, is a duplicate.
+    private func ringIfStillRinging(_ live: Call) {
+        guard live.direction == .outbound,
+              let deviceId = configuration.deviceId,
+              let leg = live.leg(for: deviceId),
+              leg.state == .pending || leg.state == .ringing,
+              !ended.contains(live.id),
+              live.ringUntil > clock.nowMs
+        else { return }
+        let push = CallPush(
+            callId: live.id,
+            handle: live.handle,
+            callerName: live.callerName,
+            video: live.video,
+            sentAt: live.createdAt,
+            ringUntil: live.ringUntil
+        )
+        ring(push) {}
+    }
+
+    // MARK: - call:changed
+
+    /// The server's view of one of this phone's calls.
+    func apply(_ serverCall: Call) {
+        guard let call = call(serverId: serverCall.id) else {
+            if !serverCall.isLive { ended.remember(serverCall.id, reason: serverCall.endReason) }
+            return
+        }
+        if let deviceId = configuration.deviceId, let leg = serverCall.leg(for: deviceId), leg.state == .ended {
+            return endFromServer(serverCall.id, reason: leg.endReason ?? serverCall.endReason)
+        }
+        if !serverCall.isLive {
+            return endFromServer(serverCall.id, reason: serverCall.endReason)
+        }
+        if call.direction == .inbound, serverCall.state == .connecting || serverCall.state == .active,
+           !call.reportedOutgoingConnected {
+            // An agent accepted this phone's call: CallKit starts the call timer.
+            call.reportedOutgoingConnected = true
+            if call.phase == .dialing { call.phase = .answered }
+            call.answeredAt = serverCall.answeredAt.map(Date.init(epochMs:)) ?? clock.now
+            provider.reportOutgoingCall(call.uuid, connectedAt: call.answeredAt)
+        }
+    }
+
+    // MARK: - Acks
+
+    func delivered(_ item: RequestOutbox.Item, _ ack: Ack<JSONValue>) {
+        switch (item.event, ack) {
+        case (.deviceUpdate, .ok):
+            if let sent = try? JSONDecoder().decode(DeviceUpdate.self, from: item.payload), sent.voipToken == unsentToken {
+                unsentToken = nil
+                updateStatus { $0.tokenAcknowledged = true }
+            }
+        case let (.callReport, .failure(error)):
+            guard let id = item.callId else { return }
+            switch error.code {
+            case .answeredElsewhere:
+                endFromServer(id, reason: .answeredElsewhere)
+            case .callEnded:
+                // The sync answers with how it ended.
+                sync()
+            default:
+                log?("call:report refused: \(error.code.rawValue) \(error.message)")
+            }
+        case let (_, .failure(error)):
+            log?("\(item.event.rawValue) refused: \(error.code.rawValue) \(error.message)")
+        default:
+            break
+        }
+    }
+}
+
+// MARK: - Media
+
+extension CallCoordinator: MediaEngineDelegate {
+    public func mediaEngine(produced signal: RtcSignal, for callId: CallID) {
+        guard let payload = try? JSONEncoder().encode(RtcSignalRequest(callId: callId, signal: signal)) else { return }
+        let timeout = configuration.requestTimeout
+        tracker.spawn { [weak self] in
+            // Not queued behind reports: a late ICE candidate is useless, a failed one is retried
+            // by WebRTC's own ICE restarts.
+            do {
+                _ = try await self?.server.emit(.rtcSignal, payload: payload, timeout: timeout)
+            } catch {
+                self?.log?("rtc:signal failed: \(error)")
+            }
+        }
+    }
+
+    public func mediaEngineDidConnect(callId: CallID) {
+        guard let call = call(serverId: callId), call.phase != .connected, call.isAnswered else { return }
+        call.phase = .connected
+        report(call, .connected)
+    }
+
+    public func mediaEngineDidFail(callId: CallID, reason: String) {
+        guard let call = call(serverId: callId) else { return }
+        log?("media failed: \(reason)")
+        report(call, .ended, reason: .failed)
+        provider.reportCall(call.uuid, endedAt: clock.now, reason: .failed)
+        finish(call, reason: .failed)
+    }
+}

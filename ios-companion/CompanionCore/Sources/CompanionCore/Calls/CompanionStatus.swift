@@ -1,0 +1,72 @@
+import Foundation
+
+/// A call as the Recents screen shows it.
+public struct RecentCall: Codable, Equatable, Sendable, Identifiable {
+    public var id: UUID
+    public var serverId: CallID?
+    /// In the server's terms: `.outbound` is the console calling this phone.
+    public var direction: CallDirection
+    public var handle: String
+    public var callerName: String
+    public var video: Bool
+    public var startedAt: Date
+    public var answeredAt: Date?
+    public var endedAt: Date
+    public var endReason: EndReason?
+}
+
+/// The last VoIP push, for the Status screen.
+public struct PushSummary: Equatable, Sendable {
+    public var receivedAt: Date
+    public var description: String
+}
+
+/// Everything the Status screen shows.
+public struct CompanionStatus: Equatable, Sendable {
+    public var serverConnected = false
+    public var voipToken: String?
+    public var tokenUpdatedAt: Date?
+    /// The server acknowledged the current token (`device:update` ack).
+    public var tokenAcknowledged = false
+    public var apnsEnvironment: ApnsEnvironment
+    public var lastPush: PushSummary?
+    public var audioActive = false
+    public var activeCallCount = 0
+    public var recents: [RecentCall] = []
+
+    public init(apnsEnvironment: ApnsEnvironment) {
+        self.apnsEnvironment = apnsEnvironment
+    }
+}
+
+/// What the coordinator needs to know about this phone.
+public struct CompanionConfiguration: Sendable {
+    /// From pairing; `nil` until the phone is paired.
+    public var deviceId: String?
+    /// `sandbox` for debug builds, `production` for TestFlight/App Store ones (DESIGN lesson 5).
+    public var apnsEnvironment: ApnsEnvironment
+    public var appVersion: String
+    public var osVersion: String
+    /// What the call screen shows for calls to the console.
+    public var consoleHandle: String
+    public var requestTimeout: Duration
+    public var recentsLimit: Int
+
+    public init(
+        deviceId: String?,
+        apnsEnvironment: ApnsEnvironment,
+        appVersion: String,
+        osVersion: String,
+        consoleHandle: String = "Switchboard",
+        requestTimeout: Duration = .seconds(8),
+        recentsLimit: Int = 50
+    ) {
+        self.deviceId = deviceId
+        self.apnsEnvironment = apnsEnvironment
+        self.appVersion = appVersion
+        self.osVersion = osVersion
+        self.consoleHandle = consoleHandle
+        self.requestTimeout = requestTimeout
+        self.recentsLimit = recentsLimit
+    }
+}

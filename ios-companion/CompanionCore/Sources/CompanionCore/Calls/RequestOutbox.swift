@@ -1,0 +1,108 @@
+import Foundation
+
+/// The requests the phone must get to the server (`call:report`, `device:update`): queued in
+/// order, sent one at a time with an ack timeout, retried with backoff on a timeout, a dropped
+/// socket or a retryable error code, and sent again on every reconnect. Repeating one is safe:
+/// the server drops a `call:report` whose `seq` it has already applied.
+@MainActor
+final class RequestOutbox {
+    struct Item {
+        let id = UUID()
+        let event: DeviceRequestName
+        let payload: Data
+        let callId: CallID?
+        var attempts = 0
+    }
+
+    /// The server's final answer to an item: an ok ack, or an error code not worth retrying.
+    typealias Delivered = @MainActor (Item, Ack<JSONValue>) -> Void
+
+    private let server: any ServerConnectionProtocol
+    private let clock: any ClockProtocol
+    private let tracker: WorkTracker
+    private let timeout: Duration
+    private let onDelivered: Delivered
+    private(set) var items: [Item] = []
+    private var inFlight: UUID?
+    private var retry: (any ScheduledWork)?
+
+    init(
+        server: any ServerConnectionProtocol,
+        clock: any ClockProtocol,
+        tracker: WorkTracker,
+        timeout: Duration,
+        onDelivered: @escaping Delivered
+    ) {
+        self.server = server
+        self.clock = clock
+        self.tracker = tracker
+        self.timeout = timeout
+        self.onDelivered = onDelivered
+    }
+
+    /// Exponential, from half a second up to 30 s.
+    static func backoff(attempt: Int) -> Duration {
+        let milliseconds = min(500 * (1 << min(max(attempt - 1, 0), 10)), 30_000)
+        return .milliseconds(milliseconds)
+    }
+
+    func enqueue(_ event: DeviceRequestName, payload: Data, callId: CallID? = nil) {
+        if event == .deviceUpdate {
+            // Only the newest token matters; an older one still waiting would overwrite it later.
+            items.removeAll { $0.event == .deviceUpdate && $0.id != inFlight }
+        }
+        items.append(Item(event: event, payload: payload, callId: callId))
+        kick()
+    }
+
+    /// Sends the head of the queue now if nothing is in flight: after an enqueue, a reconnect or
+    /// a backoff delay. A pending backoff is skipped, since a reconnect is the better signal.
+    func kick() {
+        guard inFlight == nil, let head = items.first, server.isConnected else { return }
+        retry?.cancel()
+        retry = nil
+        inFlight = head.id
+        tracker.spawn { [weak self] in
+            guard let self else { return }
+            let outcome = await self.attempt(head)
+            self.finish(head.id, outcome)
+        }
+    }
+
+    private enum Outcome {
+        case delivered(Ack<JSONValue>)
+        case retry
+    }
+
+    private func attempt(_ item: Item) async -> Outcome {
+        do {
+            let data = try await server.emit(item.event, payload: item.payload, timeout: timeout)
+            let ack = try JSONDecoder().decode(Ack<JSONValue>.self, from: data)
+            if let error = ack.error, error.code.isRetryable { return .retry }
+            return .delivered(ack)
+        } catch is DecodingError {
+            // An ack the protocol does not allow will not improve with repetition.
+            return .delivered(.failure(ErrorBody(code: .internalError, message: "unreadable ack")))
+        } catch {
+            return .retry
+        }
+    }
+
+    private func finish(_ id: UUID, _ outcome: Outcome) {
+        inFlight = nil
+        guard let index = items.firstIndex(where: { $0.id == id }) else { return kick() }
+        switch outcome {
+        case let .delivered(ack):
+            let item = items.remove(at: index)
+            onDelivered(item, ack)
+            kick()
+        case .retry:
+            items[index].attempts += 1
+            let delay = Self.backoff(attempt: items[index].attempts)
+            retry = clock.schedule(after: delay) { [weak self] in
+                self?.retry = nil
+                self?.kick()
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+
+/// The WebRTC side of a call: one peer connection per call with the console, signaled over the
+/// server. Nothing it does makes sound; audio follows `AudioSessionProtocol`.
+@MainActor
+public protocol MediaEngineProtocol: AnyObject {
+    func setDelegate(_ delegate: any MediaEngineDelegate)
+    /// Creates the peer connection and local tracks for an answered (or placed) call.
+    func prepare(callId: CallID, video: Bool)
+    func handle(_ signal: RtcSignal, for callId: CallID)
+    func setMuted(_ muted: Bool, for callId: CallID)
+    func setHeld(_ held: Bool, for callId: CallID)
+    func close(callId: CallID)
+}
+
+@MainActor
+public protocol MediaEngineDelegate: AnyObject {
+    func mediaEngine(produced signal: RtcSignal, for callId: CallID)
+    func mediaEngineDidConnect(callId: CallID)
+    func mediaEngineDidFail(callId: CallID, reason: String)
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+public enum ServerConnectionError: Error, Equatable, Sendable {
+    case notConnected
+    /// No ack within the timeout (DESIGN.md lesson 9: acks that never fire).
+    case timedOut
+    /// The ack was not JSON the protocol allows.
+    case invalidAck(String)
+}
+
+/// The `/device` Socket.IO namespace, authenticated with `{deviceId, secret}`. Payloads cross this
+/// boundary as JSON bytes so that every decision about them (validation included) is made here in
+/// the core, where it is tested.
+@MainActor
+public protocol ServerConnectionProtocol: AnyObject {
+    var isConnected: Bool { get }
+
+    func setDelegate(_ delegate: any ServerConnectionDelegate)
+
+    /// Idempotent. Socket.IO does not live in the background on iOS: this is called when a push
+    /// wakes the app and when it comes to the foreground; a phone is never rung over the socket.
+    func connect()
+
+    /// Emits `event` with `payload` (a JSON object) and returns the ack's JSON, or throws
+    /// `.timedOut` when no ack came within `timeout`, `.notConnected` when the socket is down.
+    func emit(_ event: DeviceRequestName, payload: Data, timeout: Duration) async throws -> Data
+}
+
+@MainActor
+public protocol ServerConnectionDelegate: AnyObject {
+    func serverConnectionDidConnect()
+    func serverConnectionDidDisconnect()
+    /// A broadcast, payload as JSON bytes (`call:cancelled`, `call:changed`, `directory:changed`, `rtc:signal`).
+    func serverConnection(received event: String, payload: Data)
+}

@@ -1,0 +1,116 @@
+import Foundation
+
+// MARK: - QR link
+
+/// `switchboard://pair?server=<url>&code=<code>`: what the QR code on the console encodes.
+public struct PairingLink: Equatable, Sendable {
+    public var server: URL
+    public var code: String
+
+    public init(server: URL, code: String) {
+        self.server = server
+        self.code = code
+    }
+
+    /// Mirrors `parsePairingUrl` in `shared/src/http.ts`, and also insists on an http(s) server,
+    /// since the phone is about to send it a pairing code.
+    public static func parse(_ string: String) -> PairingLink? {
+        guard let components = URLComponents(string: string.trimmingCharacters(in: .whitespacesAndNewlines)),
+              components.scheme?.lowercased() == "switchboard",
+              components.host?.lowercased() == "pair"
+        else { return nil }
+        let items = components.queryItems ?? []
+        guard let server = items.first(where: { $0.name == "server" })?.value, !server.isEmpty,
+              let code = items.first(where: { $0.name == "code" })?.value, !code.isEmpty,
+              let url = URL(string: server),
+              let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil
+        else { return nil }
+        return PairingLink(server: url, code: code)
+    }
+}
+
+// MARK: - POST /api/devices/pair
+
+/// The pairing request body (`pairRequestSchema`).
+public struct PairRequest: Codable, Equatable, Sendable {
+    /// Normalized: spaces and dashes removed, uppercase (people type codes as `k7q2m-9x4pd`).
+    public var code: String
+    public var name: String
+    public var model: String
+    public var osVersion: String
+    public var appVersion: String
+    /// APNs refuses a push whose topic is not `<bundleId>.voip`, so the server needs the real one.
+    public var bundleId: String
+    public var apnsEnvironment: ApnsEnvironment
+
+    public init(
+        code: String,
+        name: String,
+        model: String,
+        osVersion: String,
+        appVersion: String,
+        bundleId: String,
+        apnsEnvironment: ApnsEnvironment
+    ) {
+        self.code = PairRequest.normalize(code: code)
+        self.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.model = model
+        self.osVersion = osVersion
+        self.appVersion = appVersion
+        self.bundleId = bundleId
+        self.apnsEnvironment = apnsEnvironment
+    }
+
+    public static func normalize(code: String) -> String {
+        String(code.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) && $0 != "-" }).uppercased()
+    }
+
+    /// Whether a typed code can be a pairing code at all, before asking the server.
+    public static func isPlausible(code: String) -> Bool {
+        WireFormat.isPairingCode(normalize(code: code))
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case code, name, model, osVersion, appVersion, bundleId, apnsEnvironment
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        code = PairRequest.normalize(code: try c.decode(String.self, forKey: .code))
+        guard WireFormat.isPairingCode(code) else { throw c.fail(.code, "a pairing code is 10 letters and digits") }
+        name = try c.checkLength(
+            c.decode(String.self, forKey: .name).trimmingCharacters(in: .whitespacesAndNewlines),
+            .name, min: 1, max: 120
+        )
+        model = try c.decodeString(.model, min: 1, max: 120)
+        osVersion = try c.decodeString(.osVersion, min: 1, max: 40)
+        appVersion = try c.decodeString(.appVersion, min: 1, max: 40)
+        bundleId = try c.decode(String.self, forKey: .bundleId)
+        guard WireFormat.isBundleID(bundleId) else {
+            throw c.fail(.bundleId, "expected a bundle id such as com.example.app")
+        }
+        apnsEnvironment = try c.decode(ApnsEnvironment.self, forKey: .apnsEnvironment)
+    }
+}
+
+/// The pairing response (`pairResponseSchema`): the secret goes straight to the Keychain.
+public struct PairResponse: Codable, Equatable, Sendable {
+    public var deviceId: String
+    public var deviceSecret: String
+    public var staffId: String
+
+    public init(deviceId: String, deviceSecret: String, staffId: String) {
+        self.deviceId = deviceId
+        self.deviceSecret = deviceSecret
+        self.staffId = staffId
+    }
+
+    private enum CodingKeys: String, CodingKey { case deviceId, deviceSecret, staffId }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        deviceId = try c.decodeEntityID(.deviceId)
+        deviceSecret = try c.decode(String.self, forKey: .deviceSecret)
+        staffId = try c.decodeEntityID(.staffId)
+    }
+}

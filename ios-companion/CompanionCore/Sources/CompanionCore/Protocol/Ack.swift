@@ -1,0 +1,44 @@
+import Foundation
+
+/// `{code, message}` of a refused request (`errorBodySchema`).
+public struct ErrorBody: Codable, Equatable, Sendable, Error {
+    public var code: ErrorCode
+    public var message: String
+
+    public init(code: ErrorCode, message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+/// Every request is answered by exactly one ack: `{ok: true, data}` or `{ok: false, error}`.
+public enum Ack<Value: Decodable & Sendable>: Decodable, Sendable {
+    case ok(Value)
+    case failure(ErrorBody)
+
+    private enum CodingKeys: String, CodingKey { case ok, data, error }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if try c.decode(Bool.self, forKey: .ok) {
+            // `z.unknown()` also accepts a missing `data`; a typed ack requires it.
+            if !c.contains(.data), let absent = JSONValue.null as? Value {
+                self = .ok(absent)
+            } else {
+                self = try .ok(c.decode(Value.self, forKey: .data))
+            }
+        } else {
+            self = try .failure(c.decode(ErrorBody.self, forKey: .error))
+        }
+    }
+
+    public var value: Value? {
+        if case let .ok(value) = self { value } else { nil }
+    }
+
+    public var error: ErrorBody? {
+        if case let .failure(error) = self { error } else { nil }
+    }
+}
+
+extension Ack: Equatable where Value: Equatable {}

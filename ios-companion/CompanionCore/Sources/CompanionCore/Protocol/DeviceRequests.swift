@@ -1,0 +1,120 @@
+import Foundation
+
+// MARK: - device:update
+
+/// Sent on every PushKit token update (`deviceRequests['device:update']`).
+public struct DeviceUpdate: Codable, Equatable, Sendable {
+    /// The PushKit token as lowercase hex — not the alert (UNNotification) token.
+    public var voipToken: String
+    public var apnsEnvironment: ApnsEnvironment
+    public var appVersion: String
+    public var osVersion: String
+
+    public init(voipToken: String, apnsEnvironment: ApnsEnvironment, appVersion: String, osVersion: String) {
+        self.voipToken = voipToken
+        self.apnsEnvironment = apnsEnvironment
+        self.appVersion = appVersion
+        self.osVersion = osVersion
+    }
+
+    private enum CodingKeys: String, CodingKey { case voipToken, apnsEnvironment, appVersion, osVersion }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        voipToken = try c.decode(String.self, forKey: .voipToken)
+        guard WireFormat.isVoipToken(voipToken) else {
+            throw c.fail(.voipToken, "expected the PushKit token as lowercase hex")
+        }
+        apnsEnvironment = try c.decode(ApnsEnvironment.self, forKey: .apnsEnvironment)
+        appVersion = try c.decodeString(.appVersion, min: 1, max: 40)
+        osVersion = try c.decodeString(.osVersion, min: 1, max: 40)
+    }
+}
+
+// MARK: - call:report
+
+/// A state change of one call as this phone saw it (`deviceRequests['call:report']`).
+/// The server drops a `seq` it has already applied, so sending the same report again is safe.
+public struct CallReport: Codable, Equatable, Sendable {
+    public var callId: CallID
+    public var event: DeviceReportEvent
+    /// Only with `.ended`: `.declined` when the user rejected a ringing call.
+    public var reason: EndReason?
+    public var at: Int64
+    /// Counts from 1 per call on the phone.
+    public var seq: Int
+
+    public init(callId: CallID, event: DeviceReportEvent, reason: EndReason? = nil, at: Int64, seq: Int) {
+        precondition(reason == nil || event == .ended, "reason is only allowed with event ended")
+        precondition(seq > 0, "seq counts from 1")
+        self.callId = callId
+        self.event = event
+        self.reason = reason
+        self.at = at
+        self.seq = seq
+    }
+
+    private enum CodingKeys: String, CodingKey { case callId, event, reason, at, seq }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        callId = try c.decode(CallID.self, forKey: .callId)
+        event = try c.decode(DeviceReportEvent.self, forKey: .event)
+        reason = try c.decodeOptional(EndReason.self, forKey: .reason)
+        at = try c.decodeEpochMs(.at)
+        seq = try c.decode(Int.self, forKey: .seq)
+        guard seq > 0 else { throw c.fail(.seq, "seq counts from 1") }
+        guard reason == nil || event == .ended else {
+            throw c.fail(.reason, "reason is only allowed with event \"ended\"")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(callId, forKey: .callId)
+        try c.encode(event, forKey: .event)
+        try c.encodeIfPresent(reason, forKey: .reason)
+        try c.encode(at, forKey: .at)
+        try c.encode(seq, forKey: .seq)
+    }
+}
+
+// MARK: - call:start
+
+/// The phone calls the console (`deviceRequests['call:start']`).
+public struct CallStart: Codable, Equatable, Sendable {
+    public var video: Bool
+
+    public init(video: Bool = false) {
+        self.video = video
+    }
+
+    private enum CodingKeys: String, CodingKey { case video }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        video = try c.decodeOptional(Bool.self, forKey: .video) ?? false
+    }
+}
+
+// MARK: - call:sync
+
+/// On every wake: which of these calls (and of all of mine) are still live?
+public struct CallSync: Codable, Equatable, Sendable {
+    public var callIds: [CallID]
+
+    public init(callIds: [CallID] = []) {
+        precondition(callIds.count <= WireProtocol.maxSyncCallIDs)
+        self.callIds = callIds
+    }
+
+    private enum CodingKeys: String, CodingKey { case callIds }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        callIds = try c.decodeOptional([CallID].self, forKey: .callIds) ?? []
+        guard callIds.count <= WireProtocol.maxSyncCallIDs else {
+            throw c.fail(.callIds, "at most \(WireProtocol.maxSyncCallIDs) ids")
+        }
+    }
+}

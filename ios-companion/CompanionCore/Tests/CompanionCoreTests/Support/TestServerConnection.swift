@@ -1,0 +1,100 @@
+import Foundation
+@testable import CompanionCore
+
+/// The `/device` socket: records every emit and answers from a script, at once (a timeout is
+/// simulated by throwing `.timedOut` rather than by waiting).
+@MainActor
+final class TestServerConnection: ServerConnectionProtocol {
+    enum Reply {
+        case ack(String)
+        case timeout
+        case disconnected
+    }
+
+    struct Emit {
+        let event: DeviceRequestName
+        let payload: Data
+
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            try JSONDecoder().decode(T.self, from: payload)
+        }
+    }
+
+    var isConnected = false
+    private(set) weak var delegate: (any ServerConnectionDelegate)?
+    private(set) var connectRequests = 0
+    private(set) var emits: [Emit] = []
+    /// Replies used in order, per event, before the defaults.
+    var script: [DeviceRequestName: [Reply]] = [:]
+    /// The `call:start` ack data (a Call) when not scripted.
+    var startedCall: Call?
+    /// The `call:sync` ack data when not scripted.
+    var syncResult = CallSyncResult(live: [], ended: [])
+
+    func setDelegate(_ delegate: any ServerConnectionDelegate) { self.delegate = delegate }
+
+    func connect() { connectRequests += 1 }
+
+    func emit(_ event: DeviceRequestName, payload: Data, timeout: Duration) async throws -> Data {
+        emits.append(Emit(event: event, payload: payload))
+        let reply = script[event]?.isEmpty == false ? script[event]!.removeFirst() : defaultReply(event)
+        switch reply {
+        case let .ack(json): return Data(json.utf8)
+        case .timeout: throw ServerConnectionError.timedOut
+        case .disconnected: throw ServerConnectionError.notConnected
+        }
+    }
+
+    private func defaultReply(_ event: DeviceRequestName) -> Reply {
+        switch event {
+        case .callSync:
+            return .ack(Self.ok(syncResult))
+        case .callStart:
+            guard let startedCall else { return .ack(#"{"ok":false,"error":{"code":"UNAVAILABLE","message":"no call"}}"#) }
+            return .ack(Self.ok(startedCall))
+        default:
+            return .ack(#"{"ok":true,"data":null}"#)
+        }
+    }
+
+    static func ok(_ value: some Encodable) -> String {
+        let data = try! JSONEncoder().encode(value)
+        return #"{"ok":true,"data":"# + String(decoding: data, as: UTF8.self) + "}"
+    }
+
+    nonisolated static func error(_ code: ErrorCode, _ message: String = "refused") -> Reply {
+        .ack(#"{"ok":false,"error":{"code":"\#(code.rawValue)","message":"\#(message)"}}"#)
+    }
+
+    // MARK: - Driving
+
+    func simulateConnect() {
+        isConnected = true
+        delegate?.serverConnectionDidConnect()
+    }
+
+    func simulateDisconnect() {
+        isConnected = false
+        delegate?.serverConnectionDidDisconnect()
+    }
+
+    func broadcast(_ event: DeviceBroadcastName, _ value: some Encodable) {
+        delegate?.serverConnection(received: event.rawValue, payload: try! JSONEncoder().encode(value))
+    }
+
+    func broadcast(_ event: String, json: String) {
+        delegate?.serverConnection(received: event, payload: Data(json.utf8))
+    }
+
+    // MARK: - Queries
+
+    func emits(_ event: DeviceRequestName) -> [Emit] { emits.filter { $0.event == event } }
+
+    var reports: [CallReport] { emits(.callReport).compactMap { try? $0.decode(CallReport.self) } }
+
+    func reports(for id: CallID) -> [CallReport] { reports.filter { $0.callId == id } }
+
+    var syncs: [CallSync] { emits(.callSync).compactMap { try? $0.decode(CallSync.self) } }
+
+    var deviceUpdates: [DeviceUpdate] { emits(.deviceUpdate).compactMap { try? $0.decode(DeviceUpdate.self) } }
+}
