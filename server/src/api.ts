@@ -81,10 +81,10 @@ export function apiRoutes(ctx: ApiContext): Record<string, Route> {
       const body = await readJson(req, pairRequestSchema);
       sendJson(res, 200, await ctx.pairing.redeem(body, clientIp(req)));
     },
-    /** For phones: `Authorization: Bearer <deviceId>:<secret>`. */
-    'GET /api/directory': async (req, res) => {
-      const [deviceId, secret] = (bearerToken(req) ?? '').split(':');
-      const device = deviceId ? await ctx.storage.devices.get(deviceId) : null;
+    /** For phones, after `directory:changed`: `Authorization: Bearer <device secret>`. */
+    'GET /api/devices/:deviceId/directory': async (req, res, _url, params) => {
+      const secret = bearerToken(req);
+      const device = await ctx.storage.devices.get(params.deviceId ?? '');
       if (!device || !secret || !secretMatches(secret, device.secretHash)) {
         throw new AppError(ERROR_CODES.UNAUTHORIZED, 'unknown device or wrong secret');
       }

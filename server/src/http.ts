@@ -24,7 +24,27 @@ const STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
-export type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+export type Route = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  params: Record<string, string>,
+) => Promise<void>;
+
+/** `GET /api/devices/:deviceId/directory` matched against a request, segment by segment. */
+function match(pattern: string, key: string): Record<string, string> | null {
+  const want = pattern.split('/');
+  const got = key.split('/');
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    const g = got[i]!;
+    if (w.startsWith(':') && g.length > 0) params[w.slice(1)] = decodeURIComponent(g);
+    else if (w !== g) return null;
+  }
+  return params;
+}
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
@@ -80,10 +100,16 @@ export const clientIp = (req: IncomingMessage): string => req.socket.remoteAddre
 export function router(routes: Record<string, Route>, logger: Logger, fallback?: Route) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = routes[`${req.method} ${url.pathname}`];
+    const key = `${req.method} ${url.pathname}`;
+    let found: [Route, Record<string, string>] | null = routes[key] ? [routes[key], {}] : null;
+    for (const [pattern, route] of Object.entries(routes)) {
+      if (found) break;
+      const params = pattern.includes(':') ? match(pattern, key) : null;
+      if (params) found = [route, params];
+    }
     try {
-      if (route) await route(req, res, url);
-      else if (fallback && (req.method === 'GET' || req.method === 'HEAD')) await fallback(req, res, url);
+      if (found) await found[0](req, res, url, found[1]);
+      else if (fallback && (req.method === 'GET' || req.method === 'HEAD')) await fallback(req, res, url, {});
       else sendError(res, ERROR_CODES.NOT_FOUND, `no route for ${req.method} ${url.pathname}`);
     } catch (err) {
       if (res.headersSent) return void res.destroy();

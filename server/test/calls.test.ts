@@ -188,14 +188,17 @@ describe.each(ENGINES)('calls on %s', (engine) => {
     const replay = await iphone.request<Call>('call:report', report);
     expect(replay.ok && replay.data.state).toBe('ringing');
     expect(reportedCount(replay)).toBe(1);
-    // A replayed sequence number is dropped whatever it carries: the phone already sent that one.
-    const resent = await iphone.request<Call>('call:report', { ...report, event: 'answered' });
-    expect(resent.ok && resent.data.state).toBe('ringing');
-    expect(reportedCount(resent)).toBe(1);
-
     const early = await iphone.report(call.id, 'connected');
     expect(early).toMatchObject({ ok: false, error: { code: 'INVALID_TRANSITION' } });
     expect((await h.storage.calls.get(call.id))?.state).toBe('ringing');
+    // A phone app that restarted counts from 1 again: the same number with another event is new.
+    const restarted = await iphone.request<Call>('call:report', { ...report, event: 'answered' });
+    expect(restarted.ok && restarted.data.state).toBe('connecting');
+    // A replay that arrives after a later report must not undo it.
+    const held = { callId: call.id, event: 'held', at: 2, seq: 200 };
+    await iphone.ok('call:report', held);
+    await iphone.ok('call:report', { callId: call.id, event: 'resumed', at: 3, seq: 201 });
+    expect((await iphone.ok<Call>('call:report', held)).held).toBe(false);
 
     const bob = await h.staff(agent, 'Bob');
     const stranger = await h.phone(agent, bob.id);
@@ -232,6 +235,23 @@ describe.each(ENGINES)('calls on %s', (engine) => {
     const over = await iphone.report(call.id, 'ended');
     expect(over.ok && over.data).toMatchObject({ state: 'ended', endReason: 'completed' });
     await bob.waitFor<Changed>('call:changed', ended(call.id));
+  });
+
+  it("uses the phone's own CallKit UUID for a call it starts, and takes a retried start as the same call", async () => {
+    const { agent, iphone, ipad } = await team();
+    const uuid = 'A3C1E2F4-5B6D-4E7F-8A9B-0C1D2E3F4A5B'; // Swift's uuidString is uppercase
+    const call = await iphone.ok<Call>('call:start', { video: false, callId: uuid });
+    expect(call.id).toBe(uuid.toLowerCase());
+    const retried = await iphone.ok<Call>('call:start', { video: false, callId: uuid });
+    expect(retried.id).toBe(call.id);
+    expect(await ipad.request('call:start', { callId: uuid })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+    // Reports may use either case.
+    await agent.ok('call:accept', { callId: uuid });
+    expect((await iphone.report(uuid, 'connected')).ok).toBe(true);
+    expect(agent.eventsNamed<Changed>('call:incoming').filter((p) => p.call.id === call.id)).toHaveLength(1);
   });
 
   it('misses an inbound call nobody accepts, and refuses one when no agent is online', async () => {

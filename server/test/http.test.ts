@@ -76,6 +76,20 @@ describe('HTTP API', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('serves the caller-ID directory to paired phones only', async () => {
+    const agent = await h.agent();
+    const ana = await h.staff(agent);
+    const phone = await h.phone(agent, ana.id);
+    const entries = [{ number: '+15551234567', label: 'Support', blocked: false }];
+    expect(await agent.ok('directory:set', { entries })).toEqual({ version: 1 });
+    await expect(phone.waitFor('directory:changed')).resolves.toEqual({ version: 1 });
+    const path = `${h.url}/api/devices/${phone.deviceId}/directory`;
+    const res = await fetch(path, { headers: { authorization: `Bearer ${phone.deviceSecret}` } });
+    expect(await res.json()).toEqual({ version: 1, entries });
+    expect((await fetch(path, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await fetch(path)).status).toBe(401);
+  });
+
   it('pages history over the socket with a cursor', async () => {
     const agent = await h.agent();
     const ana = await h.staff(agent);

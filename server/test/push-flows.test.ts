@@ -1,5 +1,5 @@
-import type { Call, StaffEntry } from '#shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Call, StaffEntry } from '#shared';
 import { type Harness, startHarness } from './helpers/harness';
 
 type Changed = { call: Call };
@@ -23,9 +23,16 @@ describe('push failures through the real APNs emulator', () => {
     await h.idle();
 
     const call = await agent.ok<Call>('call:place', { staffId: ana.id });
-    const ended = await agent.waitFor<Changed>('call:changed', (p) => p.call.id === call.id && p.call.state === 'ended');
+    const ended = await agent.waitFor<Changed>(
+      'call:changed',
+      (p) => p.call.id === call.id && p.call.state === 'ended',
+    );
     expect(ended.call.endReason).toBe('unreachable');
-    expect(ended.call.pushes[0]).toMatchObject({ status: 410, reason: 'Unregistered', outcome: 'tokenInvalid' });
+    expect(ended.call.pushes[0]).toMatchObject({
+      status: 410,
+      reason: 'Unregistered',
+      outcome: 'tokenInvalid',
+    });
     const roster = await agent.waitFor<Roster>('roster:changed', (r) =>
       r.staff.some((s) => s.devices.some((d) => d.id === phone.deviceId && d.token.invalidAt !== null)),
     );
@@ -62,8 +69,8 @@ describe('push failures through the real APNs emulator', () => {
     const sent = h.emulator!.requests({ token: phone.voipToken }).filter((r) => r.body.includes('"call"'));
     h.clock.advance(60_000);
     await h.idle();
-    expect(h.emulator!.requests({ token: phone.voipToken }).filter((r) => r.body.includes('"call"'))).toHaveLength(
-      sent.length,
-    );
+    expect(
+      h.emulator!.requests({ token: phone.voipToken }).filter((r) => r.body.includes('"call"')),
+    ).toHaveLength(sent.length);
   });
 });

@@ -1,5 +1,5 @@
-import type { Call } from '#shared';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Call } from '#shared';
 import { inbox } from './helpers/apns';
 import { TestClient } from './helpers/clients';
 import { type Harness, startHarness } from './helpers/harness';

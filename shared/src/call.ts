@@ -4,7 +4,8 @@ import { z } from 'zod';
 export const epochMs = z.number().int().nonnegative();
 
 /** Call ids are UUID v4 because the iOS app uses the same value as the CallKit call UUID. */
-export const callId = z.uuid();
+/** Compared lowercase everywhere: Swift's `UUID.uuidString` is uppercase, JavaScript's randomUUID lowercase. */
+export const callId = z.uuid().transform((id) => id.toLowerCase());
 
 export const entityId = z.string().min(1).max(64);
 

@@ -105,7 +105,11 @@ export const deviceRequests = {
       message: 'reason is only allowed with event "ended"',
       path: ['reason'],
     }),
-  'call:start': z.object({ video: z.boolean().default(false) }),
+  /**
+   * `callId` is the phone's own CallKit UUID for the call, so both sides share one id and a
+   * retried start is recognised instead of placing a second call.
+   */
+  'call:start': z.object({ video: z.boolean().default(false), callId: callId.optional() }),
   /** On every wake: which of these calls (and of all of mine) are still live? */
   'call:sync': z.object({ callIds: z.array(callId).max(50).default([]) }),
   'rtc:signal': rtcSignalRequestSchema,

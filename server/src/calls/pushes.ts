@@ -85,7 +85,8 @@ export class CallPushes {
     // A call push still being retried (APNs throttling, say) must not land after its cancel.
     retries?.abort();
     this.rung.delete(key);
-    const wasRung = retries !== undefined || call.pushes.some((p) => p.deviceId === deviceId && p.kind === 'call');
+    const wasRung =
+      retries !== undefined || call.pushes.some((p) => p.deviceId === deviceId && p.kind === 'call');
     if (!wasRung) return;
     const payload = buildCancelPush({ callId: call.id, reason });
     const deadline = Math.max(call.ringUntil, this.o.clock.now() + CANCEL_GRACE_MS);

@@ -57,7 +57,7 @@ export class CallService {
   private readonly timers = new Map<string, TimerHandle>();
   private readonly queues = new Map<string, Promise<unknown>>();
   /** `${callId}/${deviceId}` → report sequence numbers already applied (replays are no-ops). */
-  private readonly seenSeqs = new Map<string, Set<number>>();
+  private readonly seenSeqs = new Map<string, Set<string>>();
 
   constructor(private readonly o: CallServiceOptions) {}
 
@@ -198,9 +198,11 @@ export class CallService {
         }
       },
       () => {
-        const seen = this.seenSeqs.get(key) ?? new Set<number>();
-        if (seen.has(req.seq)) return true;
-        seen.add(req.seq);
+        // Keyed by number and event: a phone app that restarts mid-call counts from 1 again.
+        const seen = this.seenSeqs.get(key) ?? new Set<string>();
+        const id = `${req.seq}:${req.event}`;
+        if (seen.has(id)) return true;
+        seen.add(id);
         this.seenSeqs.set(key, seen);
         return false;
       },
@@ -209,6 +211,11 @@ export class CallService {
 
   /** A phone calls the console: every online agent is offered it; the first to accept takes it. */
   async startFromDevice(device: DeviceRow, req: DeviceRequest<'call:start'>): Promise<Call> {
+    if (req.callId !== undefined) {
+      const existing = this.live.get(req.callId) ?? (await this.o.storage.calls.get(req.callId));
+      if (existing?.direction === 'inbound' && existing.devices[0]?.deviceId === device.id) return existing;
+      if (existing) throw new AppError(ERROR_CODES.CONFLICT, 'a different call already has this id');
+    }
     if (this.isDeviceBusy(device.id)) {
       throw new AppError(ERROR_CODES.BUSY, 'this phone is already in a call');
     }
@@ -216,7 +223,7 @@ export class CallService {
     if (!staff) throw notFound('staff member');
     const now = this.o.clock.now();
     let call = createCall({
-      id: randomUUID(),
+      id: req.callId ?? randomUUID(),
       direction: 'inbound',
       agentId: null,
       staffId: staff.id,
