@@ -323,6 +323,7 @@ export class CallService {
     await this.o.storage.calls.save(next);
     if (isLive(next)) {
       this.live.set(next.id, next);
+      if (next.state === 'connecting' || next.state === 'active') this.clearRingTimer(next.id);
     } else {
       this.live.delete(next.id);
       this.clearRingTimer(next.id);

@@ -18,6 +18,8 @@ export interface HarnessOptions {
   /** Start an APNs emulator and push through it (default true). */
   apns?: boolean;
   config?: Partial<ServerConfig>;
+  /** Listen on this port (a restart keeps the address phones know); default any free port. */
+  port?: number;
   /** Reuse an existing database (a restart) instead of a fresh one; it is not deleted on close. */
   databaseUrl?: string;
   /** Reuse an APNs emulator (a restart keeps the phones' pushes flowing). */
@@ -31,14 +33,13 @@ export interface HarnessOptions {
 export async function startHarness(opts: HarnessOptions = {}) {
   const clock: ManualClock = manualClock(Date.now());
   const logger = pino({ level: process.env.SWITCHBOARD_LOG_LEVEL ?? 'silent' });
-  const db = opts.databaseUrl
-    ? await reopen(opts.databaseUrl)
-    : await freshStorage(opts.engine ?? 'sqlite');
+  const db = opts.databaseUrl ? await reopen(opts.databaseUrl) : await freshStorage(opts.engine ?? 'sqlite');
   let emulator: ApnsEmulator | null = null;
   let push = null;
   const key = opts.emulator?.key ?? generateProviderKey();
   if (opts.apns !== false) {
-    emulator = opts.emulator?.instance ?? (await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [key] }));
+    emulator =
+      opts.emulator?.instance ?? (await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [key] }));
     push = createApnsPushGateway({
       keyPem: key.privateKeyPem,
       keyId: key.keyId,
@@ -56,7 +57,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     logger,
     config: opts.config,
   });
-  const url = await server.listen(0);
+  const url = await server.listen(opts.port ?? 0);
   const clients: TestClient[] = [];
 
   const harness = {

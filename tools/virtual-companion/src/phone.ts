@@ -1,0 +1,462 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { io, type Socket } from 'socket.io-client';
+import {
+  type Ack,
+  type Call,
+  type DeviceReportEvent,
+  type EndReason,
+  ERROR_CODES,
+  isStale,
+  type PushContent,
+  parsePushPayload,
+} from '#shared';
+import { type Clock, systemClock, type TimerHandle } from '../../../server/src/clock';
+import type { PushNetwork } from './network';
+
+/** What the simulated person does when the phone rings. */
+export interface Behaviour {
+  /** Answer this long after ringing; null: never answer. */
+  answerAfterMs: number | null;
+  /** Decline this long after ringing (wins over answering); null: never decline. */
+  declineAfterMs: number | null;
+  /** Hang up this long after the call connected; null: stay on until the other side ends it. */
+  hangupAfterMs: number | null;
+}
+
+export const IGNORE: Behaviour = { answerAfterMs: null, declineAfterMs: null, hangupAfterMs: null };
+
+export interface Credentials {
+  deviceId: string;
+  deviceSecret: string;
+  staffId: string;
+}
+
+export interface VirtualPhoneOptions {
+  /** The call server's base URL, e.g. http://127.0.0.1:4780. */
+  server: string;
+  network: PushNetwork;
+  behaviour?: Partial<Behaviour>;
+  credentials?: Credentials;
+  name?: string;
+  bundleId?: string;
+  environment?: 'sandbox' | 'production';
+  clock?: Clock;
+  /** How long a report waits for its ack before it is sent again. */
+  ackTimeoutMs?: number;
+  /** Drop the socket every this many ms (a flaky network); it reconnects by itself. */
+  flakyEveryMs?: number | null;
+  log?: (line: string) => void;
+}
+
+/** One call as the phone's CallKit would hold it. */
+export interface LocalCall {
+  id: string;
+  direction: 'incoming' | 'outgoing';
+  state: 'ringing' | 'answered' | 'connected' | 'ended';
+  endReason: EndReason | null;
+  /** How the phone first learned of it. */
+  via: 'push' | 'socket' | 'placed';
+  handle: string;
+  history: string[];
+}
+
+interface QueuedReport {
+  callId: string;
+  event: DeviceReportEvent;
+  reason?: EndReason;
+  at: number;
+  seq: number;
+  attempts: number;
+  resolve: (ack: Ack<Call>) => void;
+}
+
+/** A report is given up on (and its caller told) after this many sends without an ack. */
+const MAX_REPORT_ATTEMPTS = 5;
+
+/**
+ * A phone that follows the same rules as the iOS companion (DESIGN.md and the CallKit seed):
+ * every push is reported as a call, even a broken or stale one (then ended at once); one call per
+ * call id; a cancel that comes before its call is remembered and ends that call on arrival; every
+ * wake or reconnect asks `call:sync` and ends what is over; reports are queued, acked with a
+ * timeout, retried, and safe to repeat.
+ */
+export class VirtualPhone extends EventEmitter {
+  readonly calls = new Map<string, LocalCall>();
+  credentials: Credentials | null;
+  voipToken = randomBytes(32).toString('hex');
+  behaviour: Behaviour;
+
+  private readonly clock: Clock;
+  private readonly cancelled = new Map<string, EndReason>();
+  private readonly seqs = new Map<string, number>();
+  private readonly queue: QueuedReport[] = [];
+  private readonly timers = new Set<TimerHandle>();
+  private socket: Socket | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private sending = false;
+  private closed = false;
+  private flaky: NodeJS.Timeout | null = null;
+
+  constructor(private readonly o: VirtualPhoneOptions) {
+    super();
+    this.clock = o.clock ?? systemClock();
+    this.credentials = o.credentials ?? null;
+    this.behaviour = { ...IGNORE, ...o.behaviour };
+  }
+
+  get name(): string {
+    return this.o.name ?? 'Virtual iPhone';
+  }
+
+  get connected(): boolean {
+    return this.socket?.connected ?? false;
+  }
+
+  // MARK: - Pairing and connection
+
+  async pair(code: string): Promise<Credentials> {
+    const res = await fetch(new URL('/api/devices/pair', this.o.server), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        code,
+        name: this.name,
+        model: 'VirtualPhone1,1',
+        osVersion: '18.0',
+        appVersion: '1.0.0 (virtual)',
+        bundleId: this.bundleId,
+        apnsEnvironment: this.environment,
+      }),
+    });
+    const body = (await res.json()) as Credentials | { error: { code: string; message: string } };
+    if (!res.ok || 'error' in body) {
+      const error = 'error' in body ? body.error : { code: String(res.status), message: res.statusText };
+      throw new Error(`pairing failed: ${error.code} ${error.message}`);
+    }
+    this.credentials = body;
+    return body;
+  }
+
+  /** Registers the VoIP token with APNs, listens for pushes, connects the socket. */
+  async start(): Promise<void> {
+    await this.o.network.register(this.voipToken, this.bundleId, this.environment);
+    this.unsubscribe = await this.o.network.subscribe(this.voipToken, (payload) => this.onPush(payload));
+    await this.connect();
+    if (this.o.flakyEveryMs) {
+      this.flaky = setInterval(() => this.socket?.io.engine?.close(), this.o.flakyEveryMs);
+      this.flaky.unref();
+    }
+  }
+
+  /** Connects (or reconnects) the socket; resolves once `device:update` and `call:sync` are done. */
+  async connect(): Promise<void> {
+    if (this.closed) return;
+    if (!this.credentials) throw new Error('pair the phone first');
+    if (!this.socket) {
+      const { deviceId, deviceSecret } = this.credentials;
+      const url = new URL('/device', this.o.server).toString();
+      this.socket = io(url, {
+        auth: { deviceId, secret: deviceSecret },
+        transports: ['websocket'],
+        reconnectionDelay: 100,
+        reconnectionDelayMax: 2000,
+        autoConnect: false,
+      });
+      this.socket.on('connect', () => void this.onConnected());
+      this.socket.on('call:changed', ({ call }: { call: Call }) => this.onCallChanged(call));
+      this.socket.on('call:cancelled', ({ callId, reason }: { callId: string; reason: EndReason }) =>
+        this.endLocal(callId, reason, 'socket cancel'),
+      );
+      this.socket.on('connect_error', (err) => this.emit('error', err));
+    }
+    if (this.socket.connected) return;
+    const ready = new Promise<void>((resolve) => this.once('synced', resolve));
+    this.socket.connect();
+    await ready;
+  }
+
+  /** The app goes to the background with no network: no socket, pushes stored by APNs. */
+  async goOffline(): Promise<void> {
+    this.socket?.disconnect();
+    await this.o.network.setOnline(this.voipToken, false);
+  }
+
+  /** Back online: APNs delivers what it kept (unless expired), the app reconnects and syncs. */
+  async goOnline(): Promise<void> {
+    await this.o.network.setOnline(this.voipToken, true);
+    await this.connect();
+  }
+
+  /** PushKit handed out a new token: register it with APNs and tell the server. */
+  async rotateToken(): Promise<void> {
+    this.unsubscribe?.();
+    this.voipToken = randomBytes(32).toString('hex');
+    await this.o.network.register(this.voipToken, this.bundleId, this.environment);
+    this.unsubscribe = await this.o.network.subscribe(this.voipToken, (payload) => this.onPush(payload));
+    if (this.connected) await this.sendToken();
+  }
+
+  // MARK: - Calls the person makes
+
+  /** Calls the console, like CXStartCallAction: the call id is the phone's own UUID. */
+  async placeCall(video = false): Promise<Call> {
+    await this.connect();
+    const id = randomUUID();
+    this.calls.set(id, {
+      id,
+      direction: 'outgoing',
+      state: 'ringing',
+      endReason: null,
+      via: 'placed',
+      handle: 'console',
+      history: ['started'],
+    });
+    const ack = await this.request<Call>('call:start', { video, callId: id });
+    if (!ack.ok) {
+      this.endLocal(id, 'failed', `start refused: ${ack.error.code}`);
+      throw new Error(`call:start failed: ${ack.error.code} ${ack.error.message}`);
+    }
+    if (ack.data.state === 'ended') this.endLocal(id, ack.data.endReason ?? 'failed', 'server ended it');
+    return ack.data;
+  }
+
+  async answer(callId: string): Promise<Ack<Call>> {
+    const ack = await this.report(callId, 'answered');
+    if (ack.ok) {
+      this.setState(callId, 'answered');
+      const connected = await this.report(callId, 'connected');
+      if (connected.ok) {
+        this.setState(callId, 'connected');
+        this.schedule(this.behaviour.hangupAfterMs, () => void this.hangup(callId));
+      }
+    }
+    return ack;
+  }
+
+  async decline(callId: string): Promise<Ack<Call>> {
+    this.endLocal(callId, 'declined', 'declined');
+    return this.report(callId, 'ended', 'declined');
+  }
+
+  async hangup(callId: string): Promise<Ack<Call>> {
+    // Safe to repeat: a hang-up of a call that is already over is a no-op on the server.
+    this.endLocal(callId, 'completed', 'hung up');
+    return this.report(callId, 'ended');
+  }
+
+  /** Sends `call:report` with the next sequence number; resolves with the ack, retried as needed. */
+  report(callId: string, event: DeviceReportEvent, reason?: EndReason): Promise<Ack<Call>> {
+    const seq = (this.seqs.get(callId) ?? 0) + 1;
+    this.seqs.set(callId, seq);
+    return new Promise((resolve) => {
+      this.queue.push({ callId, event, reason, at: this.clock.now(), seq, attempts: 1, resolve });
+      void this.flush();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.flaky) clearInterval(this.flaky);
+    for (const t of this.timers) this.clock.clearTimeout(t);
+    this.timers.clear();
+    this.unsubscribe?.();
+    this.socket?.close();
+    for (const q of this.queue.splice(0)) {
+      q.resolve({ ok: false, error: { code: ERROR_CODES.UNAVAILABLE, message: 'phone closed' } });
+    }
+  }
+
+  // MARK: - Pushes
+
+  /** PushKit's didReceiveIncomingPush: whatever arrives is reported as a call. */
+  private onPush(raw: unknown): void {
+    const parsed = parsePushPayload(raw);
+    if (!parsed.ok) {
+      // iOS would kill an app that reports nothing: report a call and end it at once.
+      const id = parsed.callId ?? randomUUID();
+      this.ring(id, 'push', 'unknown');
+      this.endLocal(id, 'failed', `malformed push: ${parsed.error}`);
+      this.emit('malformedPush', parsed.error);
+      return;
+    }
+    this.handle(parsed.push);
+  }
+
+  private handle(push: PushContent): void {
+    if (push.kind === 'cancel') {
+      if (this.calls.has(push.callId)) this.endLocal(push.callId, push.reason, 'cancel push');
+      else this.cancelled.set(push.callId, push.reason);
+      return;
+    }
+    if (this.calls.has(push.callId)) {
+      this.emit('duplicatePush', push.callId);
+      return;
+    }
+    this.ring(push.callId, 'push', push.handle);
+    const early = this.cancelled.get(push.callId);
+    if (early) {
+      this.endLocal(push.callId, early, 'cancel arrived before the call');
+      return;
+    }
+    if (isStale(push, this.clock.now())) {
+      this.endLocal(push.callId, 'missed', 'stale push: past its ring deadline');
+      return;
+    }
+    void this.answerRinging(push.callId);
+  }
+
+  /** Reports the call as ringing, then does what the person would. Wakes the app if needed. */
+  private async answerRinging(callId: string): Promise<void> {
+    await this.connect();
+    const ack = await this.report(callId, 'reported');
+    if (!ack.ok || this.calls.get(callId)?.state !== 'ringing') return;
+    const { declineAfterMs, answerAfterMs } = this.behaviour;
+    if (declineAfterMs !== null) {
+      this.schedule(declineAfterMs, () => {
+        if (this.calls.get(callId)?.state === 'ringing') void this.decline(callId);
+      });
+    } else if (answerAfterMs !== null) {
+      this.schedule(answerAfterMs, () => {
+        if (this.calls.get(callId)?.state === 'ringing') void this.answer(callId);
+      });
+    }
+  }
+
+  // MARK: - Socket events
+
+  private async onConnected(): Promise<void> {
+    await this.sendToken();
+    // After every wake or reconnect, ask which of our calls still go on and end the rest.
+    const live = [...this.calls.values()].filter((c) => c.state !== 'ended').map((c) => c.id);
+    const ack = await this.request<{
+      live: Call[];
+      ended: { callId: string; endReason: EndReason | null }[];
+    }>('call:sync', { callIds: live });
+    if (ack.ok) {
+      for (const over of ack.data.ended) this.endLocal(over.callId, over.endReason ?? 'failed', 'sync: over');
+      for (const call of ack.data.live) this.onCallChanged(call);
+    }
+    void this.flush();
+    this.emit('synced');
+  }
+
+  /** A connected phone also hears of calls by socket; the first of push or socket rings. */
+  private onCallChanged(call: Call): void {
+    const mine = call.devices.find((l) => l.deviceId === this.credentials?.deviceId);
+    if (call.state === 'ended' || mine?.state === 'ended') {
+      this.endLocal(call.id, mine?.endReason ?? call.endReason ?? 'failed', 'server says ended');
+      return;
+    }
+    if (call.direction === 'outbound' && !this.calls.has(call.id) && mine?.state === 'pending') {
+      this.ring(call.id, 'socket', call.handle);
+      void this.answerRinging(call.id);
+    }
+  }
+
+  // MARK: - Internals
+
+  private ring(id: string, via: LocalCall['via'], handle: string): void {
+    this.calls.set(id, {
+      id,
+      direction: 'incoming',
+      state: 'ringing',
+      endReason: null,
+      via,
+      handle,
+      history: ['reported'],
+    });
+    this.emit('ringing', id);
+  }
+
+  private setState(id: string, state: LocalCall['state']): void {
+    const call = this.calls.get(id);
+    if (!call || call.state === 'ended') return;
+    call.state = state;
+    call.history.push(state);
+    this.emit(state, id);
+  }
+
+  private endLocal(id: string, reason: EndReason, why: string): void {
+    const call = this.calls.get(id);
+    if (!call || call.state === 'ended') return;
+    call.state = 'ended';
+    call.endReason = reason;
+    call.history.push(`ended:${reason} (${why})`);
+    this.emit('ended', id, reason);
+  }
+
+  private schedule(ms: number | null, fn: () => void): void {
+    if (ms === null) return;
+    if (ms <= 0) {
+      setImmediate(fn);
+      return;
+    }
+    const handle = this.clock.setTimeout(() => {
+      this.timers.delete(handle);
+      fn();
+    }, ms);
+    this.timers.add(handle);
+  }
+
+  private async sendToken(): Promise<void> {
+    const ack = await this.request('device:update', {
+      voipToken: this.voipToken,
+      apnsEnvironment: this.environment,
+      appVersion: '1.0.0 (virtual)',
+      osVersion: '18.0',
+    });
+    if (!ack.ok) this.emit('error', new Error(`device:update refused: ${ack.error.message}`));
+  }
+
+  /** Sends queued reports in order; one that times out stays at the head and is sent again. */
+  private async flush(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      while (this.queue.length > 0 && this.connected && !this.closed) {
+        const next = this.queue[0]!;
+        const { resolve, attempts, ...report } = next;
+        const ack = await this.request<Call>('call:report', report);
+        if (!ack.ok && ack.error.code === ERROR_CODES.UNAVAILABLE && attempts < MAX_REPORT_ATTEMPTS) {
+          // No ack: send the same report (same seq) again, now or after the next reconnect.
+          next.attempts += 1;
+          continue;
+        }
+        this.queue.shift();
+        if (!ack.ok && (ack.error.code === 'CALL_ENDED' || ack.error.code === 'ANSWERED_ELSEWHERE')) {
+          const reason = ack.error.code === 'ANSWERED_ELSEWHERE' ? 'answeredElsewhere' : 'failed';
+          this.endLocal(report.callId, reason, `server: ${ack.error.message}`);
+        }
+        resolve(ack);
+      }
+    } finally {
+      this.sending = false;
+    }
+    if (this.queue.length > 0 && this.connected && !this.closed) setImmediate(() => void this.flush());
+  }
+
+  /** An emit with an ack timeout: a lost ack becomes UNAVAILABLE instead of waiting forever. */
+  private async request<T>(event: string, payload: unknown): Promise<Ack<T>> {
+    const socket = this.socket;
+    if (!socket?.connected) return unavailable('not connected');
+    try {
+      return (await socket.timeout(this.o.ackTimeoutMs ?? 3000).emitWithAck(event, payload)) as Ack<T>;
+    } catch {
+      return unavailable(`${event}: no ack in time`);
+    }
+  }
+
+  private get bundleId(): string {
+    return this.o.bundleId ?? 'com.example.switchboard';
+  }
+
+  private get environment(): 'sandbox' | 'production' {
+    return this.o.environment ?? 'sandbox';
+  }
+}
+
+const unavailable = (message: string): Ack<never> => ({
+  ok: false,
+  error: { code: ERROR_CODES.UNAVAILABLE, message },
+});
