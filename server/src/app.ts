@@ -133,6 +133,7 @@ export async function createServer(deps: ServerDeps) {
     calls: callService,
     roster,
     hub,
+    pairing,
     metrics,
     storage,
     clock,

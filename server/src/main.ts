@@ -4,6 +4,7 @@ import { createServer } from './app';
 import { hashPassword, newSecret } from './auth';
 import { systemClock } from './clock';
 import { type CliConfig, ConfigError, helpText, parseConfig } from './config';
+import { demoBanner, startDemo } from './demo';
 import { createLogger, type Logger } from './logger';
 import { createApnsPushGateway, type PushGateway } from './push';
 import { openStorage } from './storage';
@@ -21,7 +22,7 @@ async function main(args: string[]): Promise<number> {
   const argv = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
   let parsed: ReturnType<typeof parseConfig>;
   try {
-    parsed = parseConfig(argv, process.env);
+    parsed = parseConfig(argv, process.env, { demo: { type: 'boolean' } });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`switchboard: ${e.message}\nRun with --help to see every option.\n`);
@@ -29,7 +30,7 @@ async function main(args: string[]): Promise<number> {
   }
   const { config, flags, positionals } = parsed;
   if (flags.help) {
-    process.stdout.write(`${helpText()}\n`);
+    process.stdout.write(`${helpText(DEMO_HELP)}\n`);
     return 0;
   }
   const logger = createLogger(config.logLevel);
@@ -38,7 +39,38 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write(`switchboard: unknown command "${positionals.join(' ')}"; see --help\n`);
     return 2;
   }
+  if (flags.demo) return demo(config, logger);
   return serve(config, logger);
+}
+
+const DEMO_HELP = [
+  '  --demo                   the server with an APNs emulator, a demo agent and three virtual phones',
+];
+
+async function demo(config: CliConfig, logger: Logger): Promise<number> {
+  const running = await startDemo({
+    host: config.host,
+    port: config.port,
+    dataDir: config.dataDir,
+    ringTimeoutMs: config.ringTimeoutMs,
+    clock: systemClock(),
+    logger,
+  });
+  process.stdout.write(`${demoBanner(running, config.dataDir)}\n`);
+  await untilSignal(logger);
+  await running.close();
+  return 0;
+}
+
+function untilSignal(logger: Logger): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }
 
 async function serve(config: CliConfig, logger: Logger): Promise<number> {
@@ -73,14 +105,7 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
   });
   const url = await server.listen(config.port, config.host);
   process.stdout.write(`Switchboard server listening on ${url} (database: ${storage.engine})\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilSignal(logger);
   await server.close();
   return 0;
 }

@@ -25,7 +25,9 @@ export class Roster {
     const [staff, devices] = await Promise.all([this.o.storage.staff.list(), this.o.storage.devices.list()]);
     const byStaff = new Map<string, DeviceRow[]>();
     for (const d of devices) byStaff.set(d.staffId, [...(byStaff.get(d.staffId) ?? []), d]);
-    return staff.map((s) => this.entry(s, byStaff.get(s.id) ?? []));
+    return staff
+      .map((s) => this.entry(s, byStaff.get(s.id) ?? []))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async entryFor(staffId: string): Promise<StaffEntry | null> {

@@ -276,12 +276,16 @@ export function recordPush(call: Call, record: PushRecord): Call {
   ]
     .filter(Boolean)
     .join(' · ');
-  return {
-    ...call,
-    pushes: [...call.pushes, record],
-    timeline: [
-      ...call.timeline,
-      { at: record.at, event: `push:${record.outcome}`, source: 'apns', actorId: record.deviceId, detail },
-    ],
+  const entry = {
+    at: record.at,
+    event: `push:${record.outcome}`,
+    source: 'apns' as const,
+    actorId: record.deviceId,
+    detail,
   };
+  // An attempt is stamped when it started but recorded when APNs answered: keep the timeline in order.
+  const index = call.timeline.findIndex((e) => e.at > record.at);
+  const timeline = [...call.timeline];
+  timeline.splice(index === -1 ? timeline.length : index, 0, entry);
+  return { ...call, pushes: [...call.pushes, record], timeline };
 }

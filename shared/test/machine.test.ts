@@ -263,3 +263,35 @@ describe('call state machine', () => {
     });
   });
 });
+
+describe('recordPush ordering', () => {
+  it('files a push attempt by when it started, even when it is recorded later', () => {
+    const call = createCall({
+      id: ID,
+      direction: 'outbound',
+      agentId: 'alice',
+      staffId: 'ana',
+      deviceIds: ['iphone'],
+      handle: 'x',
+      callerName: 'x',
+      video: false,
+      createdAt: T0,
+      ringUntil: T0 + 45_000,
+      source: 'agent',
+    });
+    const reported = transition(call, { type: 'reported', deviceId: 'iphone' }, T0 + 60, 'device');
+    if (!reported.ok) throw new Error('refused');
+    const withPush = recordPush(reported.call, {
+      deviceId: 'iphone',
+      kind: 'call',
+      at: T0 + 10,
+      apnsId: 'a',
+      status: 200,
+      reason: null,
+      outcome: 'accepted',
+      attempt: 1,
+      latencyMs: 80,
+    });
+    expect(withPush.timeline.map((e) => e.event)).toEqual(['placed', 'push:accepted', 'reported']);
+  });
+});

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type ApnsEmulator, generateProviderKey, startApnsEmulator } from '../../tools/apns-emulator/src';
+import { inProcessNetwork, VirtualPhone } from '../../tools/virtual-companion/src';
+import { createServer, type SwitchboardServer } from './app';
+import { hashPassword } from './auth';
+import type { Clock } from './clock';
+import type { Logger } from './logger';
+import { createApnsPushGateway } from './push';
+import { openStorage } from './storage';
+
+export const DEMO_AGENT = { name: 'demo', password: 'demo' } as const;
+export const DEMO_BUNDLE_ID = 'com.example.switchboard';
+
+/** The three demo phones and what each one does when it rings. */
+const DEMO_STAFF = [
+  { name: 'Ana Answers', behaviour: { answerAfterMs: 1500, hangupAfterMs: 4000 }, offline: false },
+  { name: 'Ben Declines', behaviour: { declineAfterMs: 1500 }, offline: false },
+  { name: 'Cleo Offline', behaviour: {}, offline: true },
+] as const;
+
+export interface Demo {
+  server: SwitchboardServer;
+  emulator: ApnsEmulator;
+  phones: VirtualPhone[];
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `npm run server -- --demo`: the whole product without an iPhone or an Apple account. The call
+ * server (an in-memory database), an APNs emulator in this process with a fresh provider key,
+ * a demo agent, and three virtual phones that answer, decline, or stay offline.
+ */
+export async function startDemo(o: {
+  host: string;
+  port: number;
+  dataDir: string;
+  ringTimeoutMs: number;
+  clock: Clock;
+  logger: Logger;
+}): Promise<Demo> {
+  const key = generateProviderKey();
+  const emulator = await startApnsEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    environment: 'sandbox',
+    keys: [key],
+  });
+  const storage = await openStorage('sqlite::memory:', { logger: o.logger });
+  await storage.migrate();
+  const push = createApnsPushGateway({
+    keyPem: key.privateKeyPem,
+    keyId: key.keyId,
+    teamId: key.teamId,
+    bundleId: DEMO_BUNDLE_ID,
+    endpoint: { address: '127.0.0.1', port: emulator.port, ca: emulator.ca },
+    clock: o.clock,
+    logger: o.logger,
+  });
+  const server = await createServer({
+    storage,
+    push,
+    clock: o.clock,
+    logger: o.logger,
+    config: { ringTimeoutMs: o.ringTimeoutMs },
+  });
+  const url = await server.listen(o.port, o.host);
+
+  const now = o.clock.now();
+  const agentId = randomUUID();
+  await storage.agents.create({
+    id: agentId,
+    name: DEMO_AGENT.name,
+    passwordHash: await hashPassword(DEMO_AGENT.password),
+    createdAt: now,
+  });
+  const phones: VirtualPhone[] = [];
+  for (const [i, staff] of DEMO_STAFF.entries()) {
+    const staffId = randomUUID();
+    await storage.staff.create({ id: staffId, name: staff.name, handle: `+1555010000${i}`, createdAt: now });
+    const created = await server.pairing.create(agentId, staffId);
+    const phone = new VirtualPhone({
+      server: url,
+      network: inProcessNetwork(emulator),
+      behaviour: staff.behaviour,
+      name: `${staff.name.split(' ')[0]}'s virtual iPhone`,
+      bundleId: DEMO_BUNDLE_ID,
+      clock: o.clock,
+    });
+    await phone.pair(created.code);
+    await phone.start();
+    if (staff.offline) await phone.goOffline();
+    phones.push(phone);
+  }
+  // Other processes (npm run companion) can reach the same emulator with this CA.
+  mkdirSync(o.dataDir, { recursive: true });
+  const caPath = path.join(o.dataDir, 'demo-apns-ca.pem');
+  writeFileSync(caPath, emulator.ca);
+
+  return {
+    server,
+    emulator,
+    phones,
+    url,
+    async close() {
+      for (const phone of phones) await phone.close();
+      await server.close();
+      await emulator.close();
+    },
+  };
+}
+
+export function demoBanner(demo: Demo, dataDir: string): string {
+  return [
+    `Switchboard demo running at ${demo.url}`,
+    `  agent sign-in:  name "${DEMO_AGENT.name}", password "${DEMO_AGENT.password}"`,
+    '  staff:          Ana Answers (answers, hangs up after 4 s), Ben Declines, Cleo Offline (phone offline)',
+    `  APNs emulator:  ${demo.emulator.url} (CA: ${path.join(dataDir, 'demo-apns-ca.pem')})`,
+    '',
+    `Place one call to each phone and see their timelines:  npm run demo:call -- --server ${demo.url}`,
+    'Stop with Ctrl-C.',
+  ].join('\n');
+}

@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import { io } from 'socket.io-client';
+import type { Ack, Call, StaffEntry } from '#shared';
+import { formatTimeline } from './timeline';
+
+/**
+ * `npm run demo:call`: a scripted agent for the demo server. It signs in, places one call to each
+ * staff member in turn, waits for each to end (hanging up one still ringing after --give-up), and
+ * prints each call's timeline.
+ */
+const HELP = `Usage: npm run demo:call -- [--server URL] [--name demo] [--password demo] [--give-up 12s]`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      server: { type: 'string', default: 'http://127.0.0.1:4780' },
+      name: { type: 'string', default: 'demo' },
+      password: { type: 'string', default: 'demo' },
+      'give-up': { type: 'string', default: '12s' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const giveUpMs = Number.parseFloat(values['give-up']) * (values['give-up'].endsWith('ms') ? 1 : 1000);
+  if (!Number.isFinite(giveUpMs) || giveUpMs <= 0)
+    throw new Error(`--give-up "${values['give-up']}" is not a duration`);
+
+  let login: Response;
+  try {
+    login = await fetch(new URL('/api/login', values.server), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: values.name, password: values.password }),
+    });
+  } catch {
+    throw new Error(`no server at ${values.server}; start one with: npm run server -- --demo`);
+  }
+  if (!login.ok)
+    throw new Error(`sign-in as "${values.name}" failed (${login.status}); is this the demo server?`);
+  const { token, agentId, name } = (await login.json()) as { token: string; agentId: string; name: string };
+
+  const socket = io(new URL('/agent', values.server).toString(), {
+    auth: { token },
+    transports: ['websocket'],
+  });
+  const roster = await new Promise<StaffEntry[]>((resolve, reject) => {
+    socket.once('roster:snapshot', ({ staff }: { staff: StaffEntry[] }) => resolve(staff));
+    socket.once('connect_error', reject);
+  });
+  const names = new Map<string, string>([[agentId, name]]);
+  for (const s of roster) for (const d of s.devices) names.set(d.id, d.name);
+
+  const ended = new Map<string, (call: Call) => void>();
+  socket.on('call:changed', ({ call }: { call: Call }) => {
+    if (call.state === 'ended') ended.get(call.id)?.(call);
+  });
+
+  for (const staff of roster) {
+    console.log(
+      `\nCalling ${staff.name} (${staff.devices.length} phone${staff.devices.length === 1 ? '' : 's'})`,
+    );
+    const ack = (await socket.timeout(10_000).emitWithAck('call:place', { staffId: staff.id })) as Ack<Call>;
+    if (!ack.ok) {
+      console.log(`  refused: ${ack.error.code} ${ack.error.message}`);
+      continue;
+    }
+    let call = ack.data;
+    if (call.state !== 'ended') {
+      const done = new Promise<Call>((resolve) => ended.set(call.id, resolve));
+      const giveUp = setTimeout(() => {
+        console.log(`  still ringing after ${giveUpMs / 1000} s: hanging up`);
+        socket.emit('call:hangup', { callId: call.id }, () => undefined);
+      }, giveUpMs);
+      call = await done;
+      clearTimeout(giveUp);
+    }
+    console.log(formatTimeline(call, names));
+  }
+  socket.close();
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(`demo:call: ${err.message}`);
+    process.exit(1);
+  },
+);
