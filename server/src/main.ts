@@ -6,7 +6,7 @@ import { systemClock } from './clock';
 import { type CliConfig, ConfigError, helpText, parseConfig } from './config';
 import { demoBanner, startDemo } from './demo';
 import { createLogger, type Logger } from './logger';
-import { createApnsPushGateway, type PushGateway } from './push';
+import { ApnsConfigError, createApnsPushGateway, type PushGateway } from './push';
 import { openStorage } from './storage';
 import { StorageConflictError } from './storage/types';
 
@@ -79,7 +79,7 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
   await storage.migrate();
   let push: PushGateway | null = null;
   if (config.apns) {
-    push = createApnsPushGateway({
+    push = createGatewayOrExplain({
       keyPath: config.apns.keyPath,
       keyId: config.apns.keyId,
       teamId: config.apns.teamId,
@@ -108,6 +108,25 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
   await untilSignal(logger);
   await server.close();
   return 0;
+}
+
+/** A bad key or id is the operator's to fix: say what is wrong and stop, without a stack trace. */
+function createGatewayOrExplain(options: Parameters<typeof createApnsPushGateway>[0]): PushGateway {
+  try {
+    return createApnsPushGateway(options);
+  } catch (e) {
+    if (e instanceof ApnsConfigError) throw new ExitError(2, e.message);
+    throw e;
+  }
+}
+
+class ExitError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 async function agentsCommand(config: CliConfig, args: string[], password?: string): Promise<number> {
@@ -177,6 +196,6 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
     process.stderr.write(`switchboard: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    process.exit(err instanceof ExitError ? err.code : 1);
   },
 );

@@ -43,8 +43,7 @@ struct OutgoingCallTests {
     @Test("CXStartCallAction: startedConnecting at once, call:start, fulfilled once the server took it")
     func startAction() async throws {
         let harness = Harness()
-        let serverCall = try Self.inboundCall(harness)
-        harness.server.startedCall = serverCall
+        harness.server.startedCall = try Self.inboundCall(harness)
         let uuid = UUID()
         let action = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: true), on: uuid)
         #expect(harness.provider.events.last == .startedConnecting(uuid))
@@ -52,9 +51,24 @@ struct OutgoingCallTests {
         #expect(action.outcome == .pending)
         await harness.settle()
         #expect(action.outcome == .fulfilled)
-        #expect(try harness.server.emits(.callStart).first?.decode(CallStart.self) == CallStart(video: true))
-        #expect(harness.media.events == [.prepare(serverCall.id, video: true)])
+        #expect(harness.server.starts == [CallStart(video: true, callId: CallID(uuid))])
+        #expect(harness.media.events == [.prepare(CallID(uuid), video: true)])
         #expect(!harness.audio.events.contains(.start))
+    }
+
+    @Test("call:start carries the action's UUID as callId, lowercase, and the call keeps that id")
+    func callIdIsTheCallKitUUID() async throws {
+        let harness = Harness()
+        harness.server.startedCall = try Self.inboundCall(harness)
+        let uuid = UUID()
+        harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
+        await harness.settle()
+        let emit = try #require(harness.server.emits(.callStart).first)
+        let json = try JSONDecoder().decode(JSONValue.self, from: emit.payload)
+        #expect(json["callId"] == .string(uuid.uuidString.lowercased()))
+        #expect(uuid.uuidString != uuid.uuidString.lowercased(), "the check above must see a difference")
+        #expect(harness.coordinator.activeCallUUIDs == [uuid])
+        #expect(harness.server.startedCall?.id == CallID(uuid))
     }
 
     @Test("connectedAt is reported once an agent accepts (call:changed → connecting)")
@@ -75,11 +89,11 @@ struct OutgoingCallTests {
         #expect(startedAt != nil && connectedAt != nil && startedAt! < connectedAt!)
     }
 
-    @Test("an outgoing call's reports use the server's id, from seq 1")
-    func reportsUseServerId() async throws {
+    @Test("an outgoing call's reports use its CallKit UUID as the call id, from seq 1")
+    func reportsUseCallKitUUID() async throws {
         let harness = Harness()
         let uuid = try await Self.dialing(harness)
-        let id = try #require(harness.server.startedCall?.id)
+        let id = CallID(uuid)
         var call = try #require(harness.server.startedCall)
         call.state = .connecting
         harness.server.broadcast(.callChanged, CallChanged(call: call))
@@ -90,19 +104,47 @@ struct OutgoingCallTests {
         #expect(harness.server.reports(for: id).map(\.seq) == [1, 2])
     }
 
-    @Test("a refused or unanswered call:start fails the action", arguments: [
+    @Test("a call:start without an answer is sent again with the same callId, and the call goes on", arguments: [
+        TestServerConnection.Reply.timeout,
+        .disconnected,
+        TestServerConnection.error(.unavailable),
+    ])
+    func startRetried(first: TestServerConnection.Reply) async throws {
+        let harness = Harness()
+        harness.server.startedCall = try Self.inboundCall(harness)
+        harness.server.script[.callStart] = [first]
+        let uuid = UUID()
+        let action = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
+        await harness.settle()
+        #expect(harness.server.starts.count == 1)
+        #expect(action.outcome == .pending)
+        harness.clock.advance(by: RequestOutbox.backoff(attempt: 1))
+        await harness.settle()
+        #expect(harness.server.starts == [CallStart(video: false, callId: CallID(uuid)), CallStart(video: false, callId: CallID(uuid))])
+        #expect(action.outcome == .fulfilled)
+        #expect(harness.coordinator.activeCallUUIDs == [uuid])
+        #expect(harness.provider.events.filter { $0 == .startedConnecting(uuid) }.count == 1)
+    }
+
+    @Test("a refused call:start (CONFLICT, BUSY, unreadable ack) fails the start action and is not retried", arguments: [
+        TestServerConnection.error(.conflict, "a different call already has this id"),
         TestServerConnection.error(.busy, "this phone is already in a call"),
-        .timeout,
         .ack("not json"),
     ])
-    func startFails(reply: TestServerConnection.Reply) async {
+    func startRefused(reply: TestServerConnection.Reply) async {
         let harness = Harness()
         harness.server.script[.callStart] = [reply]
-        let action = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: UUID())
+        let uuid = UUID()
+        let action = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
         await harness.settle()
-        #expect(action.outcome == .failed)
+        #expect(action.outcome == .failed, "a failed CXStartCallAction is how CallKit learns the call failed")
         #expect(harness.coordinator.activeCallUUIDs.isEmpty)
-        #expect(harness.server.emits(.callStart).count == 1, "call:start is not idempotent: never retried")
+        #expect(harness.coordinator.status.recents.first?.id == uuid)
+        #expect(harness.coordinator.status.recents.first?.endReason == .failed)
+        harness.clock.advance(by: .seconds(60))
+        await harness.settle()
+        #expect(harness.server.starts.count == 1, "a final answer is not retried")
+        #expect(harness.server.reports.isEmpty, "the server created no call: nothing to end")
     }
 
     @Test("a call the server ends at once (no agent online) fails the action")
@@ -115,8 +157,8 @@ struct OutgoingCallTests {
         #expect(harness.coordinator.status.recents.first?.endReason == .unreachable)
     }
 
-    @Test("hanging up before the server answered call:start ends the server's call when it does")
-    func hangUpWhileStarting() async throws {
+    @Test("hanging up before call:start was ever sent withdraws it: the server hears nothing")
+    func hangUpBeforeSent() async throws {
         let harness = Harness(connected: false)
         harness.server.startedCall = try Self.inboundCall(harness)
         let uuid = UUID()
@@ -124,13 +166,59 @@ struct OutgoingCallTests {
         let end = harness.provider.perform(.end, on: uuid)
         #expect(start.outcome == .failed)
         #expect(end.outcome == .fulfilled)
+        #expect(harness.coordinator.status.recents.first?.endReason == .cancelled)
         harness.server.simulateConnect()
         await harness.settle()
-        let id = try #require(harness.server.startedCall?.id)
-        #expect(harness.server.reports(for: id).map(\.event) == [.ended])
+        #expect(harness.server.starts.isEmpty)
+        #expect(harness.server.reports.isEmpty)
     }
 
-    @Test("a call placed with no socket yet waits for the connection, and fails at the timeout")
+    @Test("hanging up while call:start is unanswered stops its retries and reports ended after it")
+    func hangUpWhileUnanswered() async throws {
+        let harness = Harness()
+        harness.server.startedCall = try Self.inboundCall(harness)
+        harness.server.script[.callStart] = [.timeout]
+        let uuid = UUID()
+        let start = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
+        await harness.settle()
+        harness.provider.perform(.end, on: uuid)
+        await harness.settle()
+        #expect(start.outcome == .failed)
+        harness.clock.advance(by: .seconds(60))
+        await harness.settle()
+        #expect(harness.server.starts.count == 1, "withdrawn: not sent again")
+        // The lost start may have created the call: this ends it (or is refused as unknown).
+        #expect(harness.server.reports(for: CallID(uuid)).map(\.event) == [.ended])
+        #expect(harness.server.emits.last?.event == .callReport)
+    }
+
+    @Test("a call:start still unanswered at startTimeout fails the action and is not sent again")
+    func startDeadline() async throws {
+        let harness = Harness()
+        harness.server.startedCall = try Self.inboundCall(harness)
+        harness.server.script[.callStart] = Array(repeating: .timeout, count: 20)
+        let uuid = UUID()
+        let action = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
+        await harness.settle()
+        for _ in 0..<19 {
+            harness.clock.advance(by: .seconds(1))
+            await harness.settle()
+        }
+        #expect(action.outcome == .pending)
+        let sent = harness.server.starts.count
+        #expect(sent > 1)
+        harness.clock.advance(by: .seconds(1))
+        await harness.settle()
+        #expect(action.outcome == .failed)
+        #expect(harness.coordinator.activeCallUUIDs.isEmpty)
+        #expect(harness.server.reports(for: CallID(uuid)).map(\.event) == [.ended])
+        harness.clock.advance(by: .seconds(60))
+        await harness.settle()
+        #expect(harness.server.starts.count == sent)
+        #expect(Set(harness.server.starts.map(\.callId)) == [CallID(uuid)])
+    }
+
+    @Test("a call placed with no socket yet waits for the connection, and fails at startTimeout")
     func waitsForConnection() async throws {
         let harness = Harness(connected: false)
         harness.server.startedCall = try Self.inboundCall(harness)
@@ -138,13 +226,41 @@ struct OutgoingCallTests {
         await harness.settle()
         #expect(harness.server.connectRequests == 1)
         #expect(action.outcome == .pending)
-        harness.clock.advance(by: .seconds(8))
+        harness.clock.advance(by: .seconds(20))
         await harness.settle()
         #expect(action.outcome == .failed)
 
-        let second = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: UUID())
+        let uuid = UUID()
+        let second = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
         harness.server.simulateConnect()
         await harness.settle()
         #expect(second.outcome == .fulfilled)
+        #expect(harness.server.starts == [CallStart(video: false, callId: CallID(uuid))], "the abandoned start was never sent")
+    }
+
+    @Test("a call still starting is not named in call:sync, which would call it over")
+    func notSyncedWhileStarting() async throws {
+        let harness = Harness(connected: false)
+        harness.server.startedCall = try Self.inboundCall(harness)
+        let uuid = UUID()
+        let action = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
+        harness.server.syncResult = CallSyncResult(live: [], ended: [.init(callId: CallID(uuid), endReason: nil)])
+        harness.server.simulateConnect()
+        await harness.settle()
+        #expect(harness.server.syncs == [CallSync(callIds: [])])
+        #expect(action.outcome == .fulfilled)
+        #expect(harness.coordinator.activeCallUUIDs == [uuid])
+    }
+
+    @Test("muting while the call starts mutes the media once it exists")
+    func mutedWhileStarting() async throws {
+        let harness = Harness(connected: false)
+        harness.server.startedCall = try Self.inboundCall(harness)
+        let uuid = UUID()
+        harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
+        #expect(harness.provider.perform(.setMuted(true), on: uuid).outcome == .fulfilled)
+        harness.server.simulateConnect()
+        await harness.settle()
+        #expect(harness.media.events == [.prepare(CallID(uuid), video: false), .muted(true, CallID(uuid))])
     }
 }

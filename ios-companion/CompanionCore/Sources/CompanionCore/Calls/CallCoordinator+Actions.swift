@@ -4,17 +4,17 @@ import Foundation
 
 extension CallCoordinator: CallProviderDelegate {
     /// Each branch ends in exactly one `fulfill()` or `fail()` (or hands the action to the
-    /// `call:start` request, which resolves it).
+    /// `call:start` request, whose ack or deadline resolves it).
     public func provider(perform action: ProviderAction) {
         let call = calls[action.callUUID]
         switch action.kind {
         case .answer:
-            guard let call, call.isRingingIncoming, let id = call.serverId else { return action.action.fail() }
-            call.ringTimer?.cancel()
-            call.ringTimer = nil
+            guard let call, call.isRingingIncoming else { return action.action.fail() }
+            call.deadline?.cancel()
+            call.deadline = nil
             // Prepare only: the audio starts when CallKit activates the session (didActivate).
             configureAudio()
-            media.prepare(callId: id, video: call.video)
+            media.prepare(callId: call.id, video: call.video)
             call.phase = .answered
             call.answeredAt = clock.now
             report(call, .answered)
@@ -23,12 +23,7 @@ extension CallCoordinator: CallProviderDelegate {
         case .end:
             guard let call else { return action.action.fulfill() }
             if call.phase == .starting {
-                // The server has not named the call yet: end it once it does.
-                call.endRequestedBeforeStart = true
-                call.startAction?.fail()
-                call.startAction = nil
-                calls[call.uuid] = nil
-                updateStatus { $0.activeCallCount = calls.count }
+                abandonStart(call, reason: .cancelled)
             } else {
                 let declined = call.isRingingIncoming
                 report(call, .ended, reason: declined ? .declined : nil)
@@ -41,8 +36,8 @@ extension CallCoordinator: CallProviderDelegate {
             startOutgoing(uuid: action.callUUID, video: video, action: action.action)
 
         case let .setHeld(onHold):
-            guard let call, call.isAnswered, let id = call.serverId else { return action.action.fail() }
-            media.setHeld(onHold, for: id)
+            guard let call, call.isAnswered else { return action.action.fail() }
+            media.setHeld(onHold, for: call.id)
             if call.held != onHold {
                 call.held = onHold
                 report(call, onHold ? .held : .resumed)
@@ -51,7 +46,8 @@ extension CallCoordinator: CallProviderDelegate {
 
         case let .setMuted(muted):
             guard let call else { return action.action.fail() }
-            if let id = call.serverId { media.setMuted(muted, for: id) }
+            // While starting there is no media yet: the start applies the mute once it has some.
+            if call.phase != .starting { media.setMuted(muted, for: call.id) }
             if call.muted != muted {
                 call.muted = muted
                 // Only an answered call has a mute state on the server; earlier it would be refused.
@@ -67,10 +63,8 @@ extension CallCoordinator: CallProviderDelegate {
         action.action.fail()
         guard let call = calls[action.callUUID] else { return }
         if call.phase == .starting {
-            call.endRequestedBeforeStart = true
-            call.startAction = nil
-            calls[call.uuid] = nil
-            updateStatus { $0.activeCallCount = calls.count }
+            if case .start = action.kind { call.startAction = nil } // failed just above
+            abandonStart(call, reason: .failed)
         } else {
             report(call, .ended, reason: call.isRingingIncoming ? .declined : .failed)
             finish(call, reason: .failed)
@@ -80,8 +74,13 @@ extension CallCoordinator: CallProviderDelegate {
     public func providerDidReset() {
         // CallKit dropped every call (e.g. the call service restarted): tell the server each is over.
         for call in calls.values {
-            report(call, .ended, reason: call.isRingingIncoming ? .declined : nil)
-            finish(call, reason: .failed)
+            if call.phase == .starting {
+                call.startAction = nil // CallKit dropped it with the call
+                abandonStart(call, reason: .failed)
+            } else {
+                report(call, .ended, reason: call.isRingingIncoming ? .declined : nil)
+                finish(call, reason: .failed)
+            }
         }
         audio.stopAudio()
         updateStatus { $0.audioActive = false }
@@ -107,10 +106,12 @@ extension CallCoordinator: CallProviderDelegate {
 
     // MARK: - Outgoing calls (this phone calls the console)
 
+    /// The call's id is the action's UUID from the start: `call:start` carries it, so the request
+    /// is safe to repeat and goes through the outbox like a report, retried until the server
+    /// answers or `startTimeout` passes.
     private func startOutgoing(uuid: UUID, video: Bool, action: any CallActionProtocol) {
         let call = CompanionCall(
-            uuid: uuid,
-            serverId: nil,
+            id: CallID(uuid),
             direction: .inbound,
             handle: CallHandle(configuration.consoleHandle),
             callerName: configuration.consoleHandle,
@@ -118,55 +119,53 @@ extension CallCoordinator: CallProviderDelegate {
             phase: .starting,
             startedAt: clock.now
         )
+        guard let payload = try? JSONEncoder().encode(CallStart(video: video, callId: call.id)) else { return action.fail() }
         call.startAction = action
         calls[uuid] = call
         updateStatus { $0.activeCallCount = calls.count }
         configureAudio()
         provider.reportOutgoingCall(uuid, startedConnectingAt: clock.now)
-
-        guard let payload = try? JSONEncoder().encode(CallStart(video: video)) else { return action.fail() }
-        let timeout = configuration.requestTimeout
-        tracker.spawn { [weak self] in
-            guard let self else { return }
-            // Not retried: `call:start` is not idempotent, a second one would be a second call.
-            let result: Result<Ack<Call>, any Error>
-            do {
-                guard await self.waitForConnection(timeout: timeout) else { throw ServerConnectionError.notConnected }
-                let data = try await self.server.emit(.callStart, payload: payload, timeout: timeout)
-                result = try .success(JSONDecoder().decode(Ack<Call>.self, from: data))
-            } catch {
-                result = .failure(error)
-            }
-            self.didStart(call, result)
+        call.deadline = clock.schedule(after: configuration.startTimeout) { [weak self, weak call] in
+            guard let self, let call, self.calls[call.uuid] === call, call.phase == .starting else { return }
+            self.log?("call:start: no answer from the server in time")
+            self.abandonStart(call, reason: .failed)
         }
+        outbox.enqueue(.callStart, payload: payload, callId: call.id)
+        // A call placed from the Phone app's Recents launches the app with no socket yet.
+        if !server.isConnected { wake() }
     }
 
-    private func didStart(_ call: CompanionCall, _ result: Result<Ack<Call>, any Error>) {
-        guard case let .success(.ok(serverCall)) = result else {
-            log?("call:start failed: \(result)")
-            call.startAction?.fail()
-            call.startAction = nil
-            if calls[call.uuid] === call { finish(call, reason: .failed) }
-            return
-        }
-        call.serverId = serverCall.id
-        if call.endRequestedBeforeStart {
-            // The user hung up (or CallKit gave up) while the request was in flight.
-            report(call, .ended)
-            ended.remember(serverCall.id, reason: .cancelled)
-            return
+    /// The server's final answer to `call:start` (an error code that retrying cannot change, or
+    /// the call it created, or already had under this id).
+    func didStart(_ call: CompanionCall, _ ack: Ack<JSONValue>, _ data: Data) {
+        let serverCall = (try? JSONDecoder().decode(Ack<Call>.self, from: data))?.value
+        guard let serverCall, serverCall.id == call.id else {
+            log?("call:start refused: \(ack.error.map { "\($0.code.rawValue) \($0.message)" } ?? "unexpected ack")")
+            return abandonStart(call, reason: .failed)
         }
         guard serverCall.isLive else {
             // E.g. `unreachable`: no agent is online.
-            call.startAction?.fail()
-            call.startAction = nil
-            finish(call, reason: serverCall.endReason)
-            return
+            return abandonStart(call, reason: serverCall.endReason ?? .failed)
         }
+        call.deadline?.cancel()
+        call.deadline = nil
         call.startAction?.fulfill()
         call.startAction = nil
         call.phase = .dialing
-        media.prepare(callId: serverCall.id, video: call.video)
+        media.prepare(callId: call.id, video: call.video)
+        if call.muted { media.setMuted(true, for: call.id) }
         apply(serverCall)
+    }
+
+    /// Gives up on an outgoing call the server has not acknowledged: the user hung up, CallKit
+    /// gave up, the deadline passed or the server refused. The start action fails (CallKit ends
+    /// the call), and a `call:start` still queued is withdrawn; if it may have reached the server
+    /// already, an `ended` report follows it, which cancels the call it created (or is refused
+    /// as unknown if it created none).
+    func abandonStart(_ call: CompanionCall, reason: EndReason) {
+        call.startAction?.fail()
+        call.startAction = nil
+        if outbox.withdraw(.callStart, callId: call.id) { report(call, .ended) }
+        finish(call, reason: reason)
     }
 }

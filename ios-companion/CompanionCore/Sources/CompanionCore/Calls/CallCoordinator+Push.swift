@@ -34,7 +34,7 @@ extension CallCoordinator: PushRegistryDelegate {
 
         switch parsed {
         case let .call(push):
-            if let existing = call(serverId: push.callId) {
+            if let existing = calls[push.callId.uuid] {
                 // A duplicate (APNs retried, or the sync already rang it): one call per id.
                 reportAgain(existing, completion: completion)
             } else if let reason = ended.reason(for: push.callId) {
@@ -48,7 +48,7 @@ extension CallCoordinator: PushRegistryDelegate {
             }
 
         case let .cancel(cancel):
-            if let existing = call(serverId: cancel.callId) {
+            if let existing = calls[cancel.callId.uuid] {
                 reportAgain(existing) { [weak self] in
                     self?.endFromServer(cancel.callId, reason: cancel.reason)
                     completion()
@@ -66,7 +66,7 @@ extension CallCoordinator: PushRegistryDelegate {
 
         case let .malformed(reason, callId):
             log?("malformed VoIP push: \(reason)")
-            if let callId, let existing = call(serverId: callId) {
+            if let callId, let existing = calls[callId.uuid] {
                 // Garbage naming a live call must not end it.
                 reportAgain(existing, completion: completion)
             } else {
@@ -94,8 +94,7 @@ extension CallCoordinator: PushRegistryDelegate {
     func ring(_ push: CallPush, completion: @escaping @MainActor @Sendable () -> Void) {
         let update = update(for: push)
         let call = CompanionCall(
-            uuid: update.uuid,
-            serverId: push.callId,
+            id: push.callId,
             direction: .outbound,
             handle: update.handle,
             callerName: update.callerName,
@@ -131,7 +130,7 @@ extension CallCoordinator: PushRegistryDelegate {
         report(call, .reported)
         // If no cancel ever arrives (both push and socket lost), the call screen must not stay up.
         let remaining = max(ringUntil - clock.nowMs, 0)
-        call.ringTimer = clock.schedule(after: .milliseconds(remaining)) { [weak self, weak call] in
+        call.deadline = clock.schedule(after: .milliseconds(remaining)) { [weak self, weak call] in
             guard let self, let call, self.calls[call.uuid] === call, call.isRingingIncoming else { return }
             self.provider.reportCall(call.uuid, endedAt: self.clock.now, reason: .unanswered)
             self.finish(call, reason: .missed)

@@ -5,9 +5,6 @@ import Foundation
 extension CallCoordinator: ServerConnectionDelegate {
     public func serverConnectionDidConnect() {
         updateStatus { $0.serverConnected = true }
-        let waiting = connectionWaiters.values
-        connectionWaiters = [:]
-        waiting.forEach { $0(true) }
         // State resyncs on every reconnect rather than trusting Socket.IO's recovery (lesson 9).
         sync()
         outbox.kick()
@@ -30,7 +27,7 @@ extension CallCoordinator: ServerConnectionDelegate {
                 onDirectoryChanged?(try decoder.decode(DirectoryChanged.self, from: payload).version)
             case .rtcSignal:
                 let message = try decoder.decode(RtcSignalBroadcast.self, from: payload)
-                guard call(serverId: message.callId) != nil else { return }
+                guard call(message.callId) != nil else { return }
                 media.handle(message.signal, for: message.callId)
             case nil:
                 log?("ignored unknown event \(event)")
@@ -46,9 +43,11 @@ extension CallCoordinator: ServerConnectionDelegate {
     /// Asks which of this phone's calls are still live, and ends the ones that are not.
     func sync() {
         guard server.isConnected, configuration.deviceId != nil else { return }
+        // Not a call still starting: the server may not have it yet, and would call it over.
         let ids = calls.values
+            .filter { $0.phase != .starting }
             .sorted { $0.startedAt < $1.startedAt }
-            .compactMap(\.serverId)
+            .map(\.id)
             .prefix(WireProtocol.maxSyncCallIDs)
         guard let payload = try? JSONEncoder().encode(CallSync(callIds: Array(ids))) else { return }
         let timeout = configuration.requestTimeout
@@ -72,7 +71,7 @@ extension CallCoordinator: ServerConnectionDelegate {
             endFromServer(over.callId, reason: over.endReason)
         }
         for live in result.live {
-            if call(serverId: live.id) != nil {
+            if call(live.id) != nil {
                 apply(live)
             } else {
                 ringIfStillRinging(live)
@@ -105,7 +104,7 @@ extension CallCoordinator: ServerConnectionDelegate {
 
     /// The server's view of one of this phone's calls.
     func apply(_ serverCall: Call) {
-        guard let call = call(serverId: serverCall.id) else {
+        guard let call = call(serverCall.id) else {
             if !serverCall.isLive { ended.remember(serverCall.id, reason: serverCall.endReason) }
             return
         }
@@ -127,8 +126,11 @@ extension CallCoordinator: ServerConnectionDelegate {
 
     // MARK: - Acks
 
-    func delivered(_ item: RequestOutbox.Item, _ ack: Ack<JSONValue>) {
+    func delivered(_ item: RequestOutbox.Item, _ ack: Ack<JSONValue>, _ data: Data) {
         switch (item.event, ack) {
+        case (.callStart, _):
+            guard let id = item.callId, let call = calls[id.uuid], call.phase == .starting else { return }
+            didStart(call, ack, data)
         case (.deviceUpdate, .ok):
             if let sent = try? JSONDecoder().decode(DeviceUpdate.self, from: item.payload), sent.voipToken == unsentToken {
                 unsentToken = nil
@@ -171,13 +173,13 @@ extension CallCoordinator: MediaEngineDelegate {
     }
 
     public func mediaEngineDidConnect(callId: CallID) {
-        guard let call = call(serverId: callId), call.phase != .connected, call.isAnswered else { return }
+        guard let call = call(callId), call.phase != .connected, call.isAnswered else { return }
         call.phase = .connected
         report(call, .connected)
     }
 
     public func mediaEngineDidFail(callId: CallID, reason: String) {
-        guard let call = call(serverId: callId) else { return }
+        guard let call = call(callId) else { return }
         log?("media failed: \(reason)")
         report(call, .ended, reason: .failed)
         provider.reportCall(call.uuid, endedAt: clock.now, reason: .failed)

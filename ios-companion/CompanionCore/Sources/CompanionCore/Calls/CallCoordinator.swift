@@ -8,11 +8,12 @@ import Foundation
 /// The rules it keeps (DESIGN.md "Lessons", seeds/callkit-skill.md "Review checklist"):
 /// - every VoIP push is reported to CallKit before its completion handler runs, even a malformed,
 ///   stale or cancel push; those are ended at once;
-/// - one CallKit call per server call id, however many pushes and syncs name it;
+/// - one CallKit call per server call id, however many pushes and syncs name it; the CallKit UUID
+///   is the call id both ways (a call to the console is started under the CallKit UUID);
 /// - a cancel that arrives before its call is remembered, and the call is ended when it comes;
 /// - every provider action is fulfilled or failed;
 /// - call audio starts only in `didActivate` and stops in `didDeactivate`;
-/// - state changes go to the server as `call:report` (seq per call from 1), queued and retried;
+/// - `call:start` and state changes (`call:report`, seq per call from 1) are queued and retried;
 ///   `call:sync` runs on every wake and reconnect, and what the server says is over is ended.
 @MainActor
 public final class CallCoordinator {
@@ -29,7 +30,7 @@ public final class CallCoordinator {
 
     // MARK: - State
 
-    /// By CallKit UUID.
+    /// By CallKit UUID (= call id).
     var calls: [UUID: CompanionCall] = [:]
     var ended = EndedCallMemory()
     let tracker = WorkTracker()
@@ -38,12 +39,10 @@ public final class CallCoordinator {
         clock: clock,
         tracker: tracker,
         timeout: configuration.requestTimeout,
-        onDelivered: { [weak self] item, ack in self?.delivered(item, ack) }
+        onDelivered: { [weak self] item, ack, data in self?.delivered(item, ack, data) }
     )
     /// The newest token not yet acknowledged by the server.
     var unsentToken: String?
-    /// Requests waiting for the socket to come up (resumed with `false` at their timeout).
-    var connectionWaiters: [UUID: @MainActor (Bool) -> Void] = [:]
     private(set) var started = false
 
     public private(set) var status: CompanionStatus {
@@ -142,45 +141,31 @@ public final class CallCoordinator {
         }
     }
 
-    /// Connects if needed and waits (at most `timeout`) for the socket: a call placed from the
-    /// Phone app's Recents launches the app with no socket yet. Only from inside `tracker.spawn`.
-    func waitForConnection(timeout: Duration) async -> Bool {
-        if server.isConnected { return true }
-        wake()
-        return await tracker.parked { resume in
-            let id = UUID()
-            connectionWaiters[id] = resume
-            clock.schedule(after: timeout) { [weak self] in
-                self?.connectionWaiters.removeValue(forKey: id)?(false)
-            }
-        }
+    /// The call a server message (broadcast, sync result, signal) names. An outgoing call still
+    /// `.starting` is left out: it belongs to its `call:start`, whose ack (retried if need be)
+    /// returns the call as it is by then; a sync would call it unknown, hence over.
+    func call(_ id: CallID) -> CompanionCall? {
+        guard let call = calls[id.uuid], call.phase != .starting else { return nil }
+        return call
     }
 
-    func call(serverId: CallID) -> CompanionCall? {
-        calls.values.first { $0.serverId == serverId }
-    }
-
-    /// Queues a `call:report` for a call with a server id; reports for a call without one (an
-    /// outgoing call the server has not named yet) are not sendable and are dropped here.
+    /// Queues a `call:report`. Behind a `call:start` still queued for the same call, it goes out
+    /// after it (the outbox keeps order).
     func report(_ call: CompanionCall, _ event: DeviceReportEvent, reason: EndReason? = nil) {
-        guard let id = call.serverId else { return }
-        let report = CallReport(callId: id, event: event, reason: reason, at: clock.nowMs, seq: call.takeSeq())
+        let report = CallReport(callId: call.id, event: event, reason: reason, at: clock.nowMs, seq: call.takeSeq())
         guard let payload = try? JSONEncoder().encode(report) else { return }
-        outbox.enqueue(.callReport, payload: payload, callId: id)
+        outbox.enqueue(.callReport, payload: payload, callId: call.id)
     }
 
     /// Forgets a call that is over on this phone (CallKit has been told already).
     func finish(_ call: CompanionCall, reason: EndReason?) {
-        call.ringTimer?.cancel()
-        call.ringTimer = nil
+        call.deadline?.cancel()
+        call.deadline = nil
         calls[call.uuid] = nil
-        if let id = call.serverId {
-            ended.remember(id, reason: reason)
-            media.close(callId: id)
-        }
+        ended.remember(call.id, reason: reason)
+        media.close(callId: call.id)
         let recent = RecentCall(
             id: call.uuid,
-            serverId: call.serverId,
             direction: call.direction,
             handle: call.handle.value,
             callerName: call.callerName,
@@ -198,7 +183,7 @@ public final class CallCoordinator {
     /// Ends a call because the server (or its deadline) says it is over: CallKit is told with the
     /// matching reason. A call CallKit is still registering is ended as soon as it is registered.
     func endFromServer(_ id: CallID, reason: EndReason?) {
-        guard let call = call(serverId: id) else {
+        guard let call = call(id) else {
             ended.remember(id, reason: reason)
             return
         }

@@ -9,7 +9,8 @@ final class CompanionCall {
         case reporting
         /// On the system call screen, not answered.
         case ringing
-        /// Outgoing: `call:start` sent, the server has not given the call an id yet.
+        /// Outgoing: `call:start` queued or sent, not yet acknowledged. Until its ack the call is
+        /// left to that request: broadcasts and syncs naming it do not touch it.
         case starting
         /// Outgoing: the server took the call; no agent has accepted it yet.
         case dialing
@@ -19,10 +20,11 @@ final class CompanionCall {
         case connected
     }
 
-    /// The CallKit UUID. For calls the console places it is the server's call id.
-    let uuid: UUID
-    /// The server's id: the UUID for incoming calls, the `call:start` ack's id for outgoing ones.
-    var serverId: CallID?
+    /// The call's id on the server, and its CallKit UUID: the push's `callId` for calls the
+    /// console places, the `CXStartCallAction`'s UUID (sent as `call:start.callId`) for calls to
+    /// the console.
+    let id: CallID
+    var uuid: UUID { id.uuid }
     /// In the server's terms: `.outbound` rings this phone, `.inbound` is this phone calling.
     let direction: CallDirection
     var handle: CallHandle
@@ -37,17 +39,15 @@ final class CompanionCall {
     var nextSeq = 1
     /// The server ended the call while CallKit was still registering it (`.reporting`).
     var pendingServerEnd: EndReason??
-    /// Outgoing: the user hung up before the server named the call.
-    var endRequestedBeforeStart = false
     /// Outgoing: the `CXStartCallAction`, fulfilled once the server took the call.
     var startAction: (any CallActionProtocol)?
-    /// Ends a ringing call at its deadline if no cancel ever arrives.
-    var ringTimer: (any ScheduledWork)?
+    /// Incoming: ends a ringing call at its ring deadline if no cancel ever arrives.
+    /// Outgoing: gives up on a `call:start` the server has not acknowledged in time.
+    var deadline: (any ScheduledWork)?
     var reportedOutgoingConnected = false
 
     init(
-        uuid: UUID,
-        serverId: CallID?,
+        id: CallID,
         direction: CallDirection,
         handle: CallHandle,
         callerName: String,
@@ -55,8 +55,7 @@ final class CompanionCall {
         phase: Phase,
         startedAt: Date
     ) {
-        self.uuid = uuid
-        self.serverId = serverId
+        self.id = id
         self.direction = direction
         self.handle = handle
         self.callerName = callerName

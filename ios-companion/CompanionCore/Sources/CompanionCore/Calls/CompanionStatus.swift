@@ -2,8 +2,8 @@ import Foundation
 
 /// A call as the Recents screen shows it.
 public struct RecentCall: Codable, Equatable, Sendable, Identifiable {
+    /// The CallKit UUID, which is also the call's id on the server.
     public var id: UUID
-    public var serverId: CallID?
     /// In the server's terms: `.outbound` is the console calling this phone.
     public var direction: CallDirection
     public var handle: String
@@ -49,7 +49,11 @@ public struct CompanionConfiguration: Sendable {
     public var osVersion: String
     /// What the call screen shows for calls to the console.
     public var consoleHandle: String
+    /// How long each request waits for its ack.
     public var requestTimeout: Duration
+    /// How long a call to the console may wait for the server to take it (connecting included,
+    /// `call:start` retried meanwhile) before it fails.
+    public var startTimeout: Duration
     public var recentsLimit: Int
 
     public init(
@@ -59,6 +63,7 @@ public struct CompanionConfiguration: Sendable {
         osVersion: String,
         consoleHandle: String = "Switchboard",
         requestTimeout: Duration = .seconds(8),
+        startTimeout: Duration = .seconds(20),
         recentsLimit: Int = 50
     ) {
         self.deviceId = deviceId
@@ -67,6 +72,7 @@ public struct CompanionConfiguration: Sendable {
         self.osVersion = osVersion
         self.consoleHandle = consoleHandle
         self.requestTimeout = requestTimeout
+        self.startTimeout = startTimeout
         self.recentsLimit = recentsLimit
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 
-/// The requests the phone must get to the server (`call:report`, `device:update`): queued in
-/// order, sent one at a time with an ack timeout, retried with backoff on a timeout, a dropped
-/// socket or a retryable error code, and sent again on every reconnect. Repeating one is safe:
-/// the server drops a `call:report` whose `seq` it has already applied.
+/// The requests the phone must get to the server (`call:start`, `call:report`, `device:update`):
+/// queued in order, sent one at a time with an ack timeout, retried with backoff on a timeout, a
+/// dropped socket or a retryable error code, and sent again on every reconnect. Repeating one is
+/// safe: the server drops a `call:report` whose `seq` and event it has already applied, and a
+/// `call:start` carries the phone's call id, so a second one returns the call the first created.
 @MainActor
 final class RequestOutbox {
     struct Item {
@@ -14,8 +15,9 @@ final class RequestOutbox {
         var attempts = 0
     }
 
-    /// The server's final answer to an item: an ok ack, or an error code not worth retrying.
-    typealias Delivered = @MainActor (Item, Ack<JSONValue>) -> Void
+    /// The server's final answer to an item: an ok ack, or an error code not worth retrying; with
+    /// the ack's raw JSON, for the caller to decode its data.
+    typealias Delivered = @MainActor (Item, Ack<JSONValue>, Data) -> Void
 
     private let server: any ServerConnectionProtocol
     private let clock: any ClockProtocol
@@ -55,6 +57,19 @@ final class RequestOutbox {
         kick()
     }
 
+    /// Takes the requests `event` for `callId` out of the queue (the `call:start` of a call the
+    /// phone gave up on); an answer to one already in flight is ignored. Returns whether one may
+    /// have reached the server (it was sent at least once), so that the caller can undo it.
+    func withdraw(_ event: DeviceRequestName, callId: CallID) -> Bool {
+        var sent = false
+        items.removeAll { item in
+            guard item.event == event, item.callId == callId else { return false }
+            sent = sent || item.attempts > 0 || item.id == inFlight
+            return true
+        }
+        return sent
+    }
+
     /// Sends the head of the queue now if nothing is in flight: after an enqueue, a reconnect or
     /// a backoff delay. A pending backoff is skipped, since a reconnect is the better signal.
     func kick() {
@@ -70,7 +85,7 @@ final class RequestOutbox {
     }
 
     private enum Outcome {
-        case delivered(Ack<JSONValue>)
+        case delivered(Ack<JSONValue>, Data)
         case retry
     }
 
@@ -79,10 +94,10 @@ final class RequestOutbox {
             let data = try await server.emit(item.event, payload: item.payload, timeout: timeout)
             let ack = try JSONDecoder().decode(Ack<JSONValue>.self, from: data)
             if let error = ack.error, error.code.isRetryable { return .retry }
-            return .delivered(ack)
+            return .delivered(ack, data)
         } catch is DecodingError {
             // An ack the protocol does not allow will not improve with repetition.
-            return .delivered(.failure(ErrorBody(code: .internalError, message: "unreadable ack")))
+            return .delivered(.failure(ErrorBody(code: .internalError, message: "unreadable ack")), Data())
         } catch {
             return .retry
         }
@@ -92,9 +107,9 @@ final class RequestOutbox {
         inFlight = nil
         guard let index = items.firstIndex(where: { $0.id == id }) else { return kick() }
         switch outcome {
-        case let .delivered(ack):
+        case let .delivered(ack, data):
             let item = items.remove(at: index)
-            onDelivered(item, ack)
+            onDelivered(item, ack, data)
             kick()
         case .retry:
             items[index].attempts += 1

@@ -84,16 +84,29 @@ public struct CallReport: Codable, Equatable, Sendable {
 /// The phone calls the console (`deviceRequests['call:start']`).
 public struct CallStart: Codable, Equatable, Sendable {
     public var video: Bool
+    /// The phone's CallKit UUID for the call (`CXStartCallAction.callUUID`), which the server
+    /// takes as the call's id: both sides name the call alike from the start, and a `call:start`
+    /// sent again with the same id returns the same call instead of placing a second one.
+    /// Optional on the wire; this app always sends it (lowercase, as every `CallID`).
+    public var callId: CallID?
 
-    public init(video: Bool = false) {
+    public init(video: Bool = false, callId: CallID? = nil) {
         self.video = video
+        self.callId = callId
     }
 
-    private enum CodingKeys: String, CodingKey { case video }
+    private enum CodingKeys: String, CodingKey { case video, callId }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         video = try c.decodeOptional(Bool.self, forKey: .video) ?? false
+        callId = try c.decodeOptional(CallID.self, forKey: .callId)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(video, forKey: .video)
+        try c.encodeIfPresent(callId, forKey: .callId)
     }
 }
 

@@ -26,7 +26,8 @@ final class TestServerConnection: ServerConnectionProtocol {
     private(set) var emits: [Emit] = []
     /// Replies used in order, per event, before the defaults.
     var script: [DeviceRequestName: [Reply]] = [:]
-    /// The `call:start` ack data (a Call) when not scripted.
+    /// The `call:start` ack data (a Call) when not scripted. As the server does, it takes the
+    /// request's `callId` as its id (set here when the ack is sent).
     var startedCall: Call?
     /// The `call:sync` ack data when not scripted.
     var syncResult = CallSyncResult(live: [], ended: [])
@@ -37,7 +38,7 @@ final class TestServerConnection: ServerConnectionProtocol {
 
     func emit(_ event: DeviceRequestName, payload: Data, timeout: Duration) async throws -> Data {
         emits.append(Emit(event: event, payload: payload))
-        let reply = script[event]?.isEmpty == false ? script[event]!.removeFirst() : defaultReply(event)
+        let reply = script[event]?.isEmpty == false ? script[event]!.removeFirst() : defaultReply(event, payload)
         switch reply {
         case let .ack(json): return Data(json.utf8)
         case .timeout: throw ServerConnectionError.timedOut
@@ -45,13 +46,16 @@ final class TestServerConnection: ServerConnectionProtocol {
         }
     }
 
-    private func defaultReply(_ event: DeviceRequestName) -> Reply {
+    private func defaultReply(_ event: DeviceRequestName, _ payload: Data) -> Reply {
         switch event {
         case .callSync:
             return .ack(Self.ok(syncResult))
         case .callStart:
-            guard let startedCall else { return .ack(#"{"ok":false,"error":{"code":"UNAVAILABLE","message":"no call"}}"#) }
-            return .ack(Self.ok(startedCall))
+            // A final refusal: a retryable code would keep the start pending until its deadline.
+            guard var call = startedCall else { return Self.error(.badRequest, "no call scripted") }
+            if let id = (try? JSONDecoder().decode(CallStart.self, from: payload))?.callId { call.id = id }
+            startedCall = call
+            return .ack(Self.ok(call))
         default:
             return .ack(#"{"ok":true,"data":null}"#)
         }
@@ -93,6 +97,8 @@ final class TestServerConnection: ServerConnectionProtocol {
     var reports: [CallReport] { emits(.callReport).compactMap { try? $0.decode(CallReport.self) } }
 
     func reports(for id: CallID) -> [CallReport] { reports.filter { $0.callId == id } }
+
+    var starts: [CallStart] { emits(.callStart).compactMap { try? $0.decode(CallStart.self) } }
 
     var syncs: [CallSync] { emits(.callSync).compactMap { try? $0.decode(CallSync.self) } }
 

@@ -1,0 +1,168 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildCallPush } from '#shared';
+import { systemClock } from '../../../server/src/clock';
+import { parseConfig } from '../../../server/src/config';
+import { createApnsPushGateway } from '../../../server/src/push';
+import { ApnsEmulatorClient } from '../src';
+import { helpText, parseCli, prepareDataDir, UsageError } from '../src/cli';
+import { BUNDLE, newToken } from './helpers';
+
+const CLI = path.resolve(import.meta.dirname, '../src/cli.ts');
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the stdout so far once it matches. */
+  until(pattern: RegExp): Promise<string>;
+  exit: Promise<number | null>;
+}
+
+function run(args: string[]): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: path.resolve(import.meta.dirname, '../../..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const watchers: { pattern: RegExp; resolve: (s: string) => void }[] = [];
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+    for (const w of [...watchers]) {
+      if (w.pattern.test(out)) {
+        watchers.splice(watchers.indexOf(w), 1);
+        w.resolve(out);
+      }
+    }
+  });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exit,
+    until(pattern) {
+      if (pattern.test(out)) return Promise.resolve(out);
+      return Promise.race([
+        new Promise<string>((resolve) => watchers.push({ pattern, resolve })),
+        exit.then((code) => {
+          throw new Error(`the CLI exited (${code}) before printing ${pattern}:\n${out}\n${err}`);
+        }),
+      ]);
+    },
+  };
+}
+
+const FLAGS = /^--apns-endpoint .*$/m;
+
+// Each run pays for a Node start with tsx: run them side by side.
+describe.concurrent('apns-emulator CLI', () => {
+  it('lists its options with --help', () => {
+    for (const option of [
+      '--port',
+      '--host',
+      '--environment',
+      '--data-dir',
+      '--accept-unknown-tokens',
+      '--help',
+    ]) {
+      expect(helpText()).toContain(option);
+    }
+    expect(parseCli(['--help']).help).toBe(true);
+  });
+
+  it('has defaults, and refuses bad options with a clear message', () => {
+    expect(parseCli([])).toMatchObject({ port: 2197, host: '127.0.0.1', environment: 'sandbox' });
+    expect(parseCli([]).dataDir).toBe(path.resolve('.apns-emulator'));
+    expect(() => parseCli(['--port', 'abc'])).toThrow(/--port "abc" is not a port/);
+    expect(() => parseCli(['--port', '70000'])).toThrow(UsageError);
+    expect(() => parseCli(['--environment', 'staging'])).toThrow(/must be sandbox or production/);
+    expect(() => parseCli(['--log-level', 'loud'])).toThrow(/--log-level/);
+    expect(() => parseCli(['extra'])).toThrow(UsageError);
+  });
+
+  it('exits with code 2 and says why on a bad option', async () => {
+    const r = run(['--bogus']);
+    expect(await r.exit).toBe(2);
+    expect(r.stderr()).toMatch(/Unknown option '--bogus'/);
+    expect(r.stderr()).toContain('--help');
+  });
+
+  it('reuses the key and certificate in its data folder', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'apns-emulator-data-'));
+    dirs.push(dataDir);
+    const first = await prepareDataDir(dataDir);
+    const second = await prepareDataDir(dataDir);
+    expect(second).toEqual(first);
+    expect(path.basename(first.keyPath)).toBe(`AuthKey_${first.keyId}.p8`);
+    expect(statSync(first.keyPath).mode & 0o777).toBe(0o600);
+    expect(readFileSync(first.caPath, 'utf8')).toBe(first.tls.cert);
+  });
+
+  it('prints server flags that work, and stops cleanly on SIGTERM', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'apns-emulator-cli-'));
+    dirs.push(dataDir);
+    const first = run(['--port', '0', '--data-dir', dataDir]);
+    const flagsLine = FLAGS.exec(await first.until(FLAGS))![0];
+
+    // The printed flags, plus the bundle id, are what the server's own option parser takes.
+    const { config } = parseConfig([...flagsLine.split(' '), '--apns-bundle-id', BUNDLE], {});
+    const apns = config.apns!;
+    expect(path.basename(apns.keyPath)).toBe(`AuthKey_${apns.keyId}.p8`);
+    expect(statSync(apns.keyPath).mode & 0o777).toBe(0o600);
+    expect(apns.endpoint?.caPath).toBe(path.join(dataDir, 'ca.pem'));
+
+    const ca = readFileSync(apns.endpoint!.caPath!, 'utf8');
+    const control = new ApnsEmulatorClient({
+      url: `https://${apns.endpoint!.address}:${apns.endpoint!.port}`,
+      ca,
+    });
+    const token = newToken();
+    await control.registerDevice({ token, bundleId: BUNDLE });
+    const delivered = await control.subscribe(token);
+    const gateway = createApnsPushGateway({
+      ...apns,
+      clock: systemClock(),
+      logger: pino({ level: 'silent' }),
+    });
+    const callId = randomUUID();
+    const payload = buildCallPush({
+      callId,
+      handle: '+15551234567',
+      callerName: 'Support',
+      video: false,
+      sentAt: Date.now(),
+      ringUntil: Date.now() + 45_000,
+    });
+    const result = await gateway.send({
+      deviceId: 'd1',
+      token,
+      environment: 'sandbox',
+      kind: 'call',
+      payload,
+      collapseId: callId,
+      deadline: Date.now() + 45_000,
+    });
+    expect(result.outcome).toBe('accepted');
+    expect((await delivered.next()).collapseId).toBe(callId);
+    await gateway.close();
+    control.close();
+
+    first.child.kill('SIGTERM');
+    expect(await first.exit).toBe(0);
+    expect(first.stdout()).toContain('APNs emulator stopped (SIGTERM)');
+  });
+});
