@@ -240,8 +240,13 @@ describe.each(ENGINES)('calls on %s', (engine) => {
   it("uses the phone's own CallKit UUID for a call it starts, and takes a retried start as the same call", async () => {
     const { agent, iphone, ipad } = await team();
     const uuid = 'A3C1E2F4-5B6D-4E7F-8A9B-0C1D2E3F4A5B'; // Swift's uuidString is uppercase
-    const call = await iphone.ok<Call>('call:start', { video: false, callId: uuid });
+    // A retry racing the first attempt finds the same call.
+    const [call, racing] = await Promise.all([
+      iphone.ok<Call>('call:start', { video: false, callId: uuid }),
+      iphone.ok<Call>('call:start', { video: false, callId: uuid }),
+    ]);
     expect(call.id).toBe(uuid.toLowerCase());
+    expect(racing.id).toBe(call.id);
     const retried = await iphone.ok<Call>('call:start', { video: false, callId: uuid });
     expect(retried.id).toBe(call.id);
     expect(await ipad.request('call:start', { callId: uuid })).toMatchObject({

@@ -29,19 +29,21 @@ final class DirectoryService {
             try files.writeStore(store.updated(with: snapshot))
             try await reload()
         } catch {
-            AppLog.directory.error("directory refresh failed: \(error.localizedDescription, privacy: .public)")
+            AppLog.directory.error("directory refresh failed: \(String(describing: error), privacy: .public)")
         }
     }
 
     /// `GET /api/devices/<deviceId>/directory` with the device secret as a bearer token, answered
-    /// with `{version, entries}` (the server's `DirectoryStore.get()`). Not yet in shared/src:
-    /// proposed to the server side.
+    /// with `{version, entries}` (server/src/api.ts, the server's `DirectoryStore.get()`), or
+    /// with `{error: {code, message}}` (`UNAUTHORIZED`: unknown device or wrong secret).
     private func fetch(_ credentials: DeviceCredentials) async throws -> DirectorySnapshot {
         var request = URLRequest(url: credentials.server.appending(path: "api/devices/\(credentials.deviceId)/directory"))
         request.setValue("Bearer \(credentials.deviceSecret)", forHTTPHeaderField: "Authorization")
         request.timeoutInterval = 15
         let (data, response) = try await session.data(for: request)
-        guard let status = (response as? HTTPURLResponse)?.statusCode, (200..<300).contains(status) else {
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            if let refusal = try? JSONDecoder().decode(ErrorResponse.self, from: data) { throw refusal.error }
             throw URLError(.badServerResponse)
         }
         return try JSONDecoder().decode(DirectorySnapshot.self, from: data)

@@ -19,11 +19,6 @@ struct PairingClient {
         }
     }
 
-    /// Error responses carry the same `{code, message}` body as acks.
-    private struct ErrorResponse: Decodable {
-        var error: ErrorBody
-    }
-
     func pair(_ link: PairingLink, info: AppInfo) async throws -> DeviceCredentials {
         let body = PairRequest(
             code: link.code,
@@ -43,6 +38,7 @@ struct PairingClient {
         let (data, response) = try await session.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
+            // Error responses carry the same `{code, message}` body as acks.
             if let refusal = try? JSONDecoder().decode(ErrorResponse.self, from: data) {
                 throw Failure.refused(refusal.error.code, refusal.error.message)
             }

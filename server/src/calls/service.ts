@@ -211,6 +211,13 @@ export class CallService {
 
   /** A phone calls the console: every online agent is offered it; the first to accept takes it. */
   async startFromDevice(device: DeviceRow, req: DeviceRequest<'call:start'>): Promise<Call> {
+    // A retried start must find the first one's call, not race it: same id, same queue.
+    return req.callId === undefined
+      ? this.start(device, req)
+      : this.queue(req.callId, () => this.start(device, req));
+  }
+
+  private async start(device: DeviceRow, req: DeviceRequest<'call:start'>): Promise<Call> {
     if (req.callId !== undefined) {
       const existing = this.live.get(req.callId) ?? (await this.o.storage.calls.get(req.callId));
       if (existing?.direction === 'inbound' && existing.devices[0]?.deviceId === device.id) return existing;

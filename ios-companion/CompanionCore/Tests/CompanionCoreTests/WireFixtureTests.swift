@@ -123,6 +123,25 @@ struct ProtocolTests {
         #expect(!json.contains("6F1C"))
     }
 
+    @Test("call:start sends the CallKit UUID as callId, lowercase; the id may be left out but not null")
+    func callStartCallId() throws {
+        let uuid = try #require(UUID(uuidString: "A3C1E2F4-5B6D-4E7F-8A9B-0C1D2E3F4A5B"))
+        let json = String(decoding: try JSONEncoder().encode(CallStart(video: false, callId: CallID(uuid))), as: UTF8.self)
+        #expect(json.contains(#""callId":"a3c1e2f4-5b6d-4e7f-8a9b-0c1d2e3f4a5b""#))
+        let fixture = try Fixtures.decode(CallStart.self, kind: "call-start", file: "valid-with-call-id.json")
+        #expect(fixture == CallStart(video: false, callId: CallID(uuid)))
+        #expect(try Fixtures.decode(CallStart.self, kind: "call-start", file: "valid-audio.json").callId == nil)
+        #expect(!String(decoding: try JSONEncoder().encode(CallStart(video: true)), as: UTF8.self).contains("callId"))
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(CallStart.self, from: Data(#"{"video":false,"callId":null}"#.utf8)) }
+    }
+
+    @Test("HTTP errors are {error: {code, message}}, the ack's error body")
+    func httpErrorBody() throws {
+        let body = Data(#"{"error":{"code":"UNAUTHORIZED","message":"unknown device or wrong secret"}}"#.utf8)
+        let response = try JSONDecoder().decode(ErrorResponse.self, from: body)
+        #expect(response.error == ErrorBody(code: .unauthorized, message: "unknown device or wrong secret"))
+    }
+
     @Test("call ids accept exactly what zod's z.uuid() accepts", arguments: [
         ("6f1c2a9e-3b7d-4c1e-9a52-0d8e7f3b2c41", true),
         ("6F1C2A9E-3B7D-4C1E-9A52-0D8E7F3B2C41", true),

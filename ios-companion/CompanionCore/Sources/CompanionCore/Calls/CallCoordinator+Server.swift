@@ -105,7 +105,9 @@ extension CallCoordinator: ServerConnectionDelegate {
     /// The server's view of one of this phone's calls.
     func apply(_ serverCall: Call) {
         guard let call = call(serverCall.id) else {
-            if !serverCall.isLive { ended.remember(serverCall.id, reason: serverCall.endReason) }
+            if !serverCall.isLive, calls[serverCall.id.uuid] == nil {
+                ended.remember(serverCall.id, reason: serverCall.endReason)
+            }
             return
         }
         if let deviceId = configuration.deviceId, let leg = serverCall.leg(for: deviceId), leg.state == .ended {

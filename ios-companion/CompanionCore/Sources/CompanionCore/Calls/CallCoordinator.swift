@@ -184,7 +184,9 @@ public final class CallCoordinator {
     /// matching reason. A call CallKit is still registering is ended as soon as it is registered.
     func endFromServer(_ id: CallID, reason: EndReason?) {
         guard let call = call(id) else {
-            ended.remember(id, reason: reason)
+            // Not shown here (a call still starting is left to its `call:start` ack): remembered,
+            // so that a late push for it is ended at once.
+            if calls[id.uuid] == nil { ended.remember(id, reason: reason) }
             return
         }
         if call.phase == .reporting {

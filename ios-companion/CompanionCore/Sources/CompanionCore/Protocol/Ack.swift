@@ -11,6 +11,16 @@ public struct ErrorBody: Codable, Equatable, Sendable, Error {
     }
 }
 
+/// The body of every HTTP error response (`{error: {code, message}}`), e.g. a refused pairing
+/// code or a device secret the directory endpoint does not accept.
+public struct ErrorResponse: Codable, Equatable, Sendable {
+    public var error: ErrorBody
+
+    public init(error: ErrorBody) {
+        self.error = error
+    }
+}
+
 /// Every request is answered by exactly one ack: `{ok: true, data}` or `{ok: false, error}`.
 public enum Ack<Value: Decodable & Sendable>: Decodable, Sendable {
     case ok(Value)
