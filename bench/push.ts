@@ -17,23 +17,13 @@ import { buildCallPush } from '#shared';
 import { systemClock } from '../server/src/clock';
 import { createApnsPushGateway } from '../server/src/push';
 import { generateProviderKey, signProviderToken } from '../tools/apns-emulator/src';
+import { positiveEnv } from './stats';
 
-const COUNT = positive('PUSH_BENCH_COUNT', 20_000);
-const CONCURRENCY = positive('PUSH_BENCH_CONCURRENCY', 200);
+const COUNT = positiveEnv('PUSH_BENCH_COUNT', 20_000);
+const CONCURRENCY = positiveEnv('PUSH_BENCH_CONCURRENCY', 200);
 const WARMUP = Math.min(1000, COUNT);
 const BUNDLE = 'com.example.switchboard';
 const ROOT = path.resolve(import.meta.dirname, '..');
-
-function positive(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) {
-    process.stderr.write(`${name} must be a positive integer, not "${raw}"\n`);
-    process.exit(2);
-  }
-  return n;
-}
 
 /** Runs `count` jobs with `concurrency` in flight; returns each job's latency in ms. */
 async function pool(

@@ -8,6 +8,18 @@ import type { VirtualPhone } from '../src';
 import { phoneEnded, phoneRings, virtualPhone } from './helpers';
 
 type Changed = { call: Call };
+
+/** A provider of our own on the harness's key: to send what APNs might deliver, in any order. */
+const rawApns = (h: Harness) =>
+  createApnsPushGateway({
+    keyPem: h.key.privateKeyPem,
+    keyId: h.key.keyId,
+    teamId: h.key.teamId,
+    bundleId: BUNDLE_ID,
+    endpoint: { address: '127.0.0.1', port: h.emulator!.port, ca: h.emulator!.ca },
+    clock: h.clock,
+    logger: h.server.logger,
+  });
 const endedCall = (id: string) => (p: Changed) => p.call.id === id && p.call.state === 'ended';
 
 describe('end-to-end call flows: server + APNs emulator + virtual phones', () => {
@@ -188,15 +200,7 @@ describe('end-to-end call flows: server + APNs emulator + virtual phones', () =>
     await agent.ok('call:hangup', { callId: call.id });
     await h.idle();
     // APNs delivering late, twice, and out of order: the cancel first, then the call twice.
-    const apns = createApnsPushGateway({
-      keyPem: h.key.privateKeyPem,
-      keyId: h.key.keyId,
-      teamId: h.key.teamId,
-      bundleId: BUNDLE_ID,
-      endpoint: { address: '127.0.0.1', port: h.emulator!.port, ca: h.emulator!.ca },
-      clock: h.clock,
-      logger: h.server.logger,
-    });
+    const apns = rawApns(h);
     await iphone.goOnline();
     const send = (kind: 'call' | 'cancel', payload: string) =>
       apns.send({
@@ -229,15 +233,7 @@ describe('end-to-end call flows: server + APNs emulator + virtual phones', () =>
   it('a malformed push is still reported as a call, then ended at once', async () => {
     const iphone = await phone();
     const malformed = new Promise<string>((resolve) => iphone.once('malformedPush', resolve));
-    const apns = createApnsPushGateway({
-      keyPem: h.key.privateKeyPem,
-      keyId: h.key.keyId,
-      teamId: h.key.teamId,
-      bundleId: BUNDLE_ID,
-      endpoint: { address: '127.0.0.1', port: h.emulator!.port, ca: h.emulator!.ca },
-      clock: h.clock,
-      logger: h.server.logger,
-    });
+    const apns = rawApns(h);
     const body = JSON.stringify({
       switchboard: { v: 99, kind: 'call', callId: '6f1c2a9e-3b7d-4c1e-9a52-0d8e7f3b2c41' },
     });
