@@ -159,6 +159,9 @@ export class VirtualPhone extends EventEmitter {
       this.socket = io(url, {
         auth: { deviceId, secret: deviceSecret },
         transports: ['websocket'],
+        // Each phone is its own device with its own connection: never multiplexed with another
+        // phone's, or with a console's socket in the same process.
+        forceNew: true,
         reconnectionDelay: 100,
         reconnectionDelayMax: 2000,
         autoConnect: false,
