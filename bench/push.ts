@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { buildCallPush } from '#shared';
 import { systemClock } from '../server/src/clock';
-import { createApnsPushGateway } from '../server/src/push';
+import { createEmulatorPushGateway } from '../server/src/push';
 import { generateProviderKey, signProviderToken } from '../tools/apns-emulator/src';
 import { positiveEnv } from './stats';
 
@@ -131,12 +131,8 @@ async function main() {
   let failures = 0;
 
   // 1. Through the gateway: node-apn, classification, onAttempt, retry policy (nothing to retry here).
-  const gateway = createApnsPushGateway({
-    keyPem: key.privateKeyPem,
-    keyId: key.keyId,
-    teamId: key.teamId,
+  const gateway = createEmulatorPushGateway(emulator, key, {
     bundleId: BUNDLE,
-    endpoint: { address: '127.0.0.1', port: emulator.port, ca: emulator.ca },
     requestTimeoutMs: 30_000,
     clock: systemClock(),
     logger: pino({ level: 'silent' }),

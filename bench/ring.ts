@@ -21,7 +21,7 @@ import { buildCallPush } from '#shared';
 import { createServer } from '../server/src/app';
 import { hashPassword } from '../server/src/auth';
 import { systemClock } from '../server/src/clock';
-import { createApnsPushGateway } from '../server/src/push';
+import { createEmulatorPushGateway } from '../server/src/push';
 import { openStorage } from '../server/src/storage';
 import { generateProviderKey, signProviderToken, startApnsEmulator } from '../tools/apns-emulator/src';
 import { inProcessNetwork, VirtualPhone } from '../tools/virtual-companion/src';
@@ -40,15 +40,7 @@ async function main() {
   const emulator = await startApnsEmulator({ port: 0, keys: [key], recordRequests: 0 });
   const storage = await openStorage('sqlite::memory:');
   await storage.migrate();
-  const push = createApnsPushGateway({
-    keyPem: key.privateKeyPem,
-    keyId: key.keyId,
-    teamId: key.teamId,
-    bundleId: BUNDLE,
-    endpoint: { address: '127.0.0.1', port: emulator.port, ca: emulator.ca },
-    clock,
-    logger,
-  });
+  const push = createEmulatorPushGateway(emulator, key, { bundleId: BUNDLE, clock, logger });
   const server = await createServer({
     storage,
     push,

@@ -8,7 +8,7 @@ import { type Clock, systemClock } from './clock';
 import { attachAgentGateway } from './gateways/agent';
 import { attachDeviceGateway } from './gateways/device';
 import { Hub } from './gateways/hub';
-import { type Route, router } from './http';
+import { router } from './http';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { PairingService } from './pairing';
@@ -44,8 +44,6 @@ export interface ServerDeps {
   push?: PushGateway | null;
   clock?: Clock;
   logger?: Logger;
-  /** Extra GET handler for paths the API does not own (the web console's files). */
-  staticFiles?: Route;
 }
 
 export type SwitchboardServer = Awaited<ReturnType<typeof createServer>>;
@@ -103,7 +101,6 @@ export async function createServer(deps: ServerDeps) {
   const handle = router(
     apiRoutes({ storage, clock, metrics, pairing, sessionTtlMs: config.sessionTtlMs, startedAt }),
     logger,
-    deps.staticFiles,
   );
   http.on('request', (req, res) => {
     // Socket.IO answers its own path on this server; everything else is ours.

@@ -7,7 +7,7 @@ import { createServer, type SwitchboardServer } from './app';
 import { hashPassword } from './auth';
 import type { Clock } from './clock';
 import type { Logger } from './logger';
-import { createApnsPushGateway } from './push';
+import { createEmulatorPushGateway } from './push';
 import { openStorage } from './storage';
 
 export const DEMO_AGENT = { name: 'demo', password: 'demo' } as const;
@@ -50,12 +50,8 @@ export async function startDemo(o: {
   });
   const storage = await openStorage('sqlite::memory:', { logger: o.logger });
   await storage.migrate();
-  const push = createApnsPushGateway({
-    keyPem: key.privateKeyPem,
-    keyId: key.keyId,
-    teamId: key.teamId,
+  const push = createEmulatorPushGateway(emulator, key, {
     bundleId: DEMO_BUNDLE_ID,
-    endpoint: { address: '127.0.0.1', port: emulator.port, ca: emulator.ca },
     clock: o.clock,
     logger: o.logger,
   });

@@ -97,7 +97,7 @@ export function bearerToken(req: IncomingMessage): string | null {
 export const clientIp = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
 
 /** Dispatches `METHOD /path` to a route; errors become `{error: {code, message}}`, never a stack. */
-export function router(routes: Record<string, Route>, logger: Logger, fallback?: Route) {
+export function router(routes: Record<string, Route>, logger: Logger) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const key = `${req.method} ${url.pathname}`;
@@ -109,7 +109,6 @@ export function router(routes: Record<string, Route>, logger: Logger, fallback?:
     }
     try {
       if (found) await found[0](req, res, url, found[1]);
-      else if (fallback && (req.method === 'GET' || req.method === 'HEAD')) await fallback(req, res, url, {});
       else sendError(res, ERROR_CODES.NOT_FOUND, `no route for ${req.method} ${url.pathname}`);
     } catch (err) {
       if (res.headersSent) return void res.destroy();

@@ -42,16 +42,3 @@ export function pairingUrl(server: string, code: string): string {
   const params = new URLSearchParams({ server, code });
   return `switchboard://pair?${params.toString()}`;
 }
-
-export function parsePairingUrl(url: string): { server: string; code: string } | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== 'switchboard:' || parsed.host !== 'pair') return null;
-  const server = parsed.searchParams.get('server');
-  const code = parsed.searchParams.get('code');
-  return server && code ? { server, code } : null;
-}

@@ -55,10 +55,6 @@ export class Hub implements Notifier, Presence {
     return [...this.agents.keys()];
   }
 
-  onlineDeviceCount(): number {
-    return this.devices.size;
-  }
-
   /** Returns true when this is the first socket of that device or agent. */
   join(kind: 'device' | 'agent', id: string): boolean {
     const map = kind === 'device' ? this.devices : this.agents;

@@ -3,6 +3,7 @@ export {
   type ApnsPushGateway,
   backoffDelay,
   createApnsPushGateway,
+  createEmulatorPushGateway,
   DEFAULT_RETRY,
   type RetryPolicy,
 } from './apns';

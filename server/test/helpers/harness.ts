@@ -5,7 +5,7 @@ import { type ApnsEmulator, generateProviderKey, startApnsEmulator } from '../..
 import { createServer, type ServerConfig, type SwitchboardServer } from '../../src/app';
 import { hashPassword } from '../../src/auth';
 import { type ManualClock, manualClock } from '../../src/clock';
-import { createApnsPushGateway } from '../../src/push';
+import { createEmulatorPushGateway } from '../../src/push';
 import { openStorage } from '../../src/storage';
 import { type Engine, freshStorage } from '../support/databases';
 import { TestClient } from './clients';
@@ -40,15 +40,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
   if (opts.apns !== false) {
     emulator =
       opts.emulator?.instance ?? (await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [key] }));
-    push = createApnsPushGateway({
-      keyPem: key.privateKeyPem,
-      keyId: key.keyId,
-      teamId: key.teamId,
-      bundleId: BUNDLE_ID,
-      endpoint: { address: '127.0.0.1', port: emulator.port, ca: emulator.ca },
-      clock,
-      logger,
-    });
+    push = createEmulatorPushGateway(emulator, key, { bundleId: BUNDLE_ID, clock, logger });
   }
   const server: SwitchboardServer = await createServer({
     storage: db.storage,

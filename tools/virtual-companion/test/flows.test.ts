@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildCallPush, buildCancelPush, type Call, type StaffEntry } from '#shared';
-import { createApnsPushGateway } from '../../../server/src/push';
+import { createEmulatorPushGateway } from '../../../server/src/push';
 import type { TestClient } from '../../../server/test/helpers/clients';
 import { BUNDLE_ID, type Harness, startHarness } from '../../../server/test/helpers/harness';
 import { freshDatabase } from '../../../server/test/support/databases';
@@ -11,12 +11,8 @@ type Changed = { call: Call };
 
 /** A provider of our own on the harness's key: to send what APNs might deliver, in any order. */
 const rawApns = (h: Harness) =>
-  createApnsPushGateway({
-    keyPem: h.key.privateKeyPem,
-    keyId: h.key.keyId,
-    teamId: h.key.teamId,
+  createEmulatorPushGateway(h.emulator!, h.key, {
     bundleId: BUNDLE_ID,
-    endpoint: { address: '127.0.0.1', port: h.emulator!.port, ca: h.emulator!.ca },
     clock: h.clock,
     logger: h.server.logger,
   });
