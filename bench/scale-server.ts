@@ -9,8 +9,8 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { Server as IoServer } from 'socket.io';
+import { systemClock } from '#shared';
 import { createServer } from '../server/src/app';
-import { systemClock } from '../server/src/clock';
 import { openStorage } from '../server/src/storage';
 import { seedAgent, seedDevice } from './seed';
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
+import type { Clock } from '#shared';
 import {
   type Call,
   DIRECTIONS,
@@ -11,7 +12,6 @@ import {
   pairRequestSchema,
 } from '#shared';
 import { hashSecret, newSecret, secretMatches, verifyPassword } from './auth';
-import type { Clock } from './clock';
 import { AppError } from './errors';
 import { bearerToken, clientIp, type Route, readJson, sendJson } from './http';
 import type { Metrics } from './metrics';

@@ -1,10 +1,10 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as IoServer } from 'socket.io';
+import { type Clock, systemClock } from '#shared';
 import { apiRoutes } from './api';
 import { CallPushes } from './calls/pushes';
 import { CallService } from './calls/service';
-import { type Clock, systemClock } from './clock';
 import { attachAgentGateway } from './gateways/agent';
 import { attachDeviceGateway } from './gateways/device';
 import { Hub } from './gateways/hub';

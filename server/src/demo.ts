@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Clock } from '#shared';
 import { type ApnsEmulator, generateProviderKey, startApnsEmulator } from '../../tools/apns-emulator/src';
 import { inProcessNetwork, VirtualPhone } from '../../tools/virtual-companion/src';
 import { createServer, type SwitchboardServer } from './app';
 import { hashPassword } from './auth';
-import type { Clock } from './clock';
 import type { Logger } from './logger';
 import { createEmulatorPushGateway } from './push';
 import { openStorage } from './storage';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
+import { systemClock } from '#shared';
 import { createServer } from './app';
 import { hashPassword, newSecret } from './auth';
-import { systemClock } from './clock';
 import { type CliConfig, ConfigError, helpText, parseConfig } from './config';
 import { demoBanner, startDemo } from './demo';
 import { createLogger, type Logger } from './logger';

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { pairRequestSchema } from '#shared';
+import type { Clock, pairRequestSchema } from '#shared';
 import { ERROR_CODES, pairingUrl } from '#shared';
 import { hashSecret, newPairingCode, newSecret } from './auth';
-import type { Clock } from './clock';
 import { AppError, notFound } from './errors';
 import { RateLimiter } from './rate-limit';
 import type { Roster } from './roster';

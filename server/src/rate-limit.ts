@@ -1,4 +1,4 @@
-import type { Clock } from './clock';
+import type { Clock } from '#shared';
 
 /**
  * Token buckets keyed by caller (socket, IP, pairing code). `capacity` requests at once, refilled

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call, StaffEntry } from '#shared';
-import { systemClock } from '../src/clock';
+import { systemClock } from '#shared';
 import { DEMO_AGENT, type Demo, demoBanner, startDemo } from '../src/demo';
 import { TestClient } from './helpers/clients';
 

@@ -1,5 +1,6 @@
 export * from './ack';
 export * from './call';
+export * from './clock';
 export * from './errors';
 export * from './events';
 export * from './fixture-kinds';

@@ -1,3 +1,4 @@
+import type { Clock } from '#shared';
 import {
   buildCallPush,
   buildCancelPush,
@@ -6,7 +7,6 @@ import {
   type PushRecord,
   recordPush,
 } from '#shared';
-import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { PushGateway, PushResult } from '../push';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock, TimerHandle } from '#shared';
 import {
   type AgentRequest,
   type Call,
@@ -12,7 +13,6 @@ import {
   type RtcSignal,
   transition,
 } from '#shared';
-import type { Clock, TimerHandle } from '../clock';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';

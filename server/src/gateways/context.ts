@@ -1,4 +1,4 @@
-import type { Clock } from '../clock';
+import type { Clock } from '#shared';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { RateLimiter } from '../rate-limit';

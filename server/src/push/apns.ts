@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import * as apn from '@parse/node-apn';
-import { type ApnsEnvironment, PushPayloadTooLargeError, VOIP_PAYLOAD_LIMIT } from '#shared';
-import { type Clock, sleep } from '../clock';
+import {
+  type ApnsEnvironment,
+  type Clock,
+  PushPayloadTooLargeError,
+  sleep,
+  VOIP_PAYLOAD_LIMIT,
+} from '#shared';
 import type { Logger } from '../logger';
 import { classifyApnsResponse, configErrorMessage } from './classify';
 import type { PushConfigProblem, PushGateway, PushRequest, PushResult } from './types';

@@ -2,14 +2,19 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildCallPush, buildCancelPush, PushPayloadTooLargeError } from '#shared';
+import {
+  buildCallPush,
+  buildCancelPush,
+  type ManualClock,
+  manualClock,
+  PushPayloadTooLargeError,
+} from '#shared';
 import {
   type ApnsEmulator,
   type GeneratedProviderKey,
   generateProviderKey,
   startApnsEmulator,
 } from '../../../tools/apns-emulator/src';
-import { type ManualClock, manualClock } from '../../src/clock';
 import {
   type ApnsGatewayOptions,
   type ApnsPushGateway,

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
+import { manualClock } from '#shared';
 import { generateProviderKey, generateTlsCertificate } from '../../../tools/apns-emulator/src';
-import { manualClock } from '../../src/clock';
 import { ApnsConfigError, createApnsPushGateway, validateApnsConfig } from '../../src/push';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'apns-validate-'));

@@ -9,7 +9,7 @@ import {
   type ServerHttp2Session,
 } from 'node:http2';
 import type { Socket } from 'node:net';
-import { type Clock, sleep, systemClock } from '../../../server/src/clock';
+import { type Clock, sleep, systemClock } from '#shared';
 import { handleControl } from './control';
 import { ProviderTokenVerifier } from './jwt';
 import { generateTlsCertificate, type TlsMaterial } from './keys';

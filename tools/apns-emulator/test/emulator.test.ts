@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ManualClock, manualClock } from '../../../server/src/clock';
+import { type ManualClock, manualClock } from '#shared';
 import {
   type ApnsEmulator,
   type Delivery,

@@ -4,14 +4,16 @@ import { io, type Socket } from 'socket.io-client';
 import {
   type Ack,
   type Call,
+  type Clock,
   type DeviceReportEvent,
   type EndReason,
   ERROR_CODES,
   isStale,
   type PushContent,
   parsePushPayload,
+  systemClock,
+  type TimerHandle,
 } from '#shared';
-import { type Clock, systemClock, type TimerHandle } from '../../../server/src/clock';
 import type { PushNetwork } from './network';
 
 /** What the simulated person does when the phone rings. */

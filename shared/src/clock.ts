@@ -1,6 +1,7 @@
 /**
  * Time as a dependency. Ring timeouts, push retries and token ages all read this, so tests drive
- * them with a manual clock instead of sleeping.
+ * them with a manual clock instead of sleeping. It lives in shared/ so the server, the tools and
+ * the console all take the same clock (no Node-only types: the console runs it in a browser).
  */
 export interface Clock {
   now(): number;
@@ -29,7 +30,7 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
 }
 
 export function systemClock(): Clock {
-  const timers = new Map<number, NodeJS.Timeout>();
+  const timers = new Map<number, ReturnType<typeof setTimeout>>();
   let nextId = 1;
   return {
     now: () => Date.now(),
@@ -39,7 +40,8 @@ export function systemClock(): Clock {
         timers.delete(id);
         fn();
       }, ms);
-      t.unref?.();
+      // In Node a pending ring timer must not keep the process alive; browsers return a number.
+      (t as { unref?: () => void }).unref?.();
       timers.set(id, t);
       return { id };
     },
