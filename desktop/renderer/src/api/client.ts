@@ -1,0 +1,93 @@
+import { io } from 'socket.io-client';
+import { type Ack, type AgentAckData, type AgentRequestName, PROTOCOL_VERSION } from '#shared';
+import * as r from '../store/reducers';
+import type { ConsoleStore } from '../store/store';
+import type { ConsoleApi } from './context';
+import { type AgentSocket, type RequestPayload, request } from './request';
+import type { Session } from './session';
+
+/** Retry a refused-but-not-unauthorized handshake (server restarting) on this cadence. */
+const RETRY_REFUSED_MS = 2_000;
+
+/**
+ * The signed-in agent's one socket. It feeds the store from the server's broadcasts and rebuilds
+ * it from the server's resync on every reconnect instead of trusting what it held before.
+ */
+export class ConsoleClient implements ConsoleApi {
+  readonly socket: AgentSocket;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly session: Session,
+    private readonly store: ConsoleStore,
+    private readonly onUnauthorized: (message: string) => void,
+  ) {
+    this.socket = io(new URL('/agent', baseUrl).toString(), {
+      auth: { token: session.token, protocol: PROTOCOL_VERSION },
+      autoConnect: false,
+      // Every reconnect gets a full resync, so there is no buffered state worth replaying.
+      reconnectionDelayMax: 3_000,
+      transports: ['websocket'],
+    });
+    this.bind();
+  }
+
+  connect(): void {
+    this.socket.connect();
+  }
+
+  close(): void {
+    if (this.retry) clearTimeout(this.retry);
+    this.socket.removeAllListeners();
+    this.socket.io.removeAllListeners();
+    this.socket.disconnect();
+  }
+
+  request<E extends AgentRequestName>(
+    event: E,
+    payload: RequestPayload<E>,
+    opts?: { timeoutMs?: number },
+  ): Promise<Ack<AgentAckData[E]>> {
+    return request(this.socket, event, payload, opts);
+  }
+
+  fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${this.session.token}`);
+    return fetch(new URL(path, this.baseUrl), { ...init, headers });
+  }
+
+  private bind(): void {
+    const { socket, store } = this;
+    const set = (patch: Partial<ReturnType<ConsoleStore['getState']>>) => store.setState(patch);
+    const status = (s: 'connecting' | 'connected' | 'reconnecting', error: string | null = null) =>
+      set({ connection: { status: s, error, since: Date.now() } });
+
+    socket.on('connect', () => {
+      set(r.reconnected(store.getState()));
+      status('connected');
+    });
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io client disconnect') return;
+      status('reconnecting', 'the connection to the server was lost');
+    });
+    socket.on('connect_error', (err) => {
+      const message = err.message ?? 'cannot reach the server';
+      if (message.startsWith('UNAUTHORIZED')) {
+        this.onUnauthorized('Your session ended. Sign in again.');
+        return;
+      }
+      status('reconnecting', message.startsWith('PROTOCOL_MISMATCH') ? message : 'cannot reach the server');
+      // A handshake refused by the server (not a network failure) is not retried by socket.io.
+      if (!socket.active) this.retry = setTimeout(() => socket.connect(), RETRY_REFUSED_MS);
+    });
+
+    socket.on('roster:snapshot', ({ staff }) => set(r.rosterSnapshot(store.getState(), staff)));
+    socket.on('roster:changed', ({ staff, removedStaffIds }) =>
+      set(r.rosterChanged(store.getState(), staff, removedStaffIds)),
+    );
+    socket.on('call:changed', ({ call }) => set(r.callChanged(store.getState(), call)));
+    socket.on('call:incoming', ({ call }) => set(r.callIncoming(store.getState(), call)));
+  }
+}

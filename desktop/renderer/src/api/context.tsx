@@ -1,0 +1,30 @@
+import { createContext, type ReactNode, useContext } from 'react';
+import type { Ack, AgentAckData, AgentRequestName } from '#shared';
+import type { RequestPayload } from './request';
+
+/**
+ * What a screen may do with the server: typed requests over the agent socket (a lost ack resolves
+ * to UNAVAILABLE, never rejects) and HTTP calls that carry the session token.
+ */
+export interface ConsoleApi {
+  request<E extends AgentRequestName>(
+    event: E,
+    payload: RequestPayload<E>,
+    opts?: { timeoutMs?: number },
+  ): Promise<Ack<AgentAckData[E]>>;
+  /** `path` is relative to the server (e.g. `/api/history.csv?…`); adds `Authorization: Bearer`. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+}
+
+const ApiContext = createContext<ConsoleApi | null>(null);
+
+export function ApiProvider({ api, children }: { api: ConsoleApi; children: ReactNode }) {
+  return <ApiContext.Provider value={api}>{children}</ApiContext.Provider>;
+}
+
+/** The signed-in agent's connection. Only valid below the signed-in shell. */
+export function useApi(): ConsoleApi {
+  const api = useContext(ApiContext);
+  if (!api) throw new Error('useApi() needs an <ApiProvider> (the signed-in shell provides one)');
+  return api;
+}
