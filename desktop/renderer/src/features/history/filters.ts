@@ -1,0 +1,76 @@
+import { type AgentRequest, DIRECTIONS, type Direction, END_REASONS, type EndReason } from '#shared';
+
+/** The filter form as typed: '' means "any"; dates are the `yyyy-mm-dd` of `<input type="date">`. */
+export interface HistoryFilters {
+  staffId: string;
+  direction: '' | Direction;
+  outcome: '' | EndReason;
+  fromDate: string;
+  toDate: string;
+}
+
+export const NO_FILTERS: HistoryFilters = {
+  staffId: '',
+  direction: '',
+  outcome: '',
+  fromDate: '',
+  toDate: '',
+};
+
+export type HistoryQuery = Omit<AgentRequest<'history:query'>, 'cursor' | 'limit'>;
+
+export type FilterResult = { ok: true; query: HistoryQuery } | { ok: false; error: string };
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Local midnight at the start of `yyyy-mm-dd` plus `days`, or null for anything else. */
+function localDayStart(value: string, days = 0): number | null {
+  const m = DATE.exec(value);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(y, mo - 1, d + days);
+  // new Date rolls 2025-02-31 over into March; refuse it instead of silently moving the range.
+  if (days === 0 && (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d))
+    return null;
+  return date.getTime();
+}
+
+/**
+ * The filter form to the server's filter. Dates are whole local days and both ends are included,
+ * which is how an agent reads "from 3 Nov to 5 Nov"; the server's `to` is exclusive, hence the +1 day.
+ */
+export function toQuery(f: HistoryFilters): FilterResult {
+  const query: HistoryQuery = {};
+  if (f.staffId) query.staffId = f.staffId;
+  if (f.direction && (DIRECTIONS as readonly string[]).includes(f.direction)) query.direction = f.direction;
+  if (f.outcome && (END_REASONS as readonly string[]).includes(f.outcome)) query.outcome = f.outcome;
+  if (f.fromDate) {
+    const from = localDayStart(f.fromDate);
+    if (from === null) return { ok: false, error: 'the start date is not a date' };
+    query.from = Math.max(0, from);
+  }
+  if (f.toDate) {
+    if (localDayStart(f.toDate) === null) return { ok: false, error: 'the end date is not a date' };
+    query.to = Math.max(0, localDayStart(f.toDate, 1)!);
+  }
+  if (query.from !== undefined && query.to !== undefined && query.from >= query.to) {
+    return { ok: false, error: 'the start date is after the end date' };
+  }
+  return { ok: true, query };
+}
+
+/** `GET /api/history.csv` with exactly the filters of the list on screen. */
+export function csvPath(query: HistoryQuery): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  const search = params.toString();
+  return search ? `/api/history.csv?${search}` : '/api/history.csv';
+}
+
+/** A file name that says what is in it: switchboard-history-2025-11-03-to-2025-11-05.csv. */
+export function csvFileName(f: HistoryFilters): string {
+  const range = [f.fromDate || 'start', f.toDate || 'now'].join('-to-');
+  return f.fromDate || f.toDate ? `switchboard-history-${range}.csv` : 'switchboard-history.csv';
+}
