@@ -14,8 +14,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { buildCallPush, systemClock } from '#shared';
-import { createEmulatorPushGateway } from '../server/src/push';
-import { generateProviderKey, signProviderToken } from '../tools/apns-emulator/src';
+import {
+  createEmulatorPushGateway,
+  generateProviderKey,
+  signProviderToken,
+} from '../tools/apns-emulator/src';
 import { positiveEnv } from './stats';
 
 const COUNT = positiveEnv('PUSH_BENCH_COUNT', 20_000);

@@ -20,9 +20,13 @@ import type { Ack, Call } from '#shared';
 import { buildCallPush, systemClock } from '#shared';
 import { createServer } from '../server/src/app';
 import { hashPassword } from '../server/src/auth';
-import { createEmulatorPushGateway } from '../server/src/push';
 import { openStorage } from '../server/src/storage';
-import { generateProviderKey, signProviderToken, startApnsEmulator } from '../tools/apns-emulator/src';
+import {
+  createEmulatorPushGateway,
+  generateProviderKey,
+  signProviderToken,
+  startApnsEmulator,
+} from '../tools/apns-emulator/src';
 import { inProcessNetwork, VirtualPhone } from '../tools/virtual-companion/src';
 import { first, seedAgent, seedDevice } from './seed';
 import { ms, percentile, positiveEnv } from './stats';

@@ -4,13 +4,15 @@ import { systemClock } from '#shared';
 import { createServer } from './app';
 import { hashPassword, newSecret } from './auth';
 import { type CliConfig, ConfigError, helpText, parseConfig } from './config';
-import { demoBanner, startDemo } from './demo';
 import { createLogger, type Logger } from './logger';
 import { ApnsConfigError, createApnsPushGateway, type PushGateway } from './push';
 import { openStorage } from './storage';
 import { StorageConflictError } from './storage/types';
 
-/** `npm run server`: the only place that reads argv, listens and handles signals. */
+/**
+ * The call server's entry (`npm run server` loads it through scripts/server.ts, which sends
+ * `--demo` to tools/demo instead): the only server file that reads argv, listens and handles signals.
+ */
 async function main(args: string[]): Promise<number> {
   // `--password` belongs to `agents add` only; take it out before the server's own options.
   const at = args.indexOf('--password');
@@ -22,7 +24,7 @@ async function main(args: string[]): Promise<number> {
   const argv = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
   let parsed: ReturnType<typeof parseConfig>;
   try {
-    parsed = parseConfig(argv, process.env, { demo: { type: 'boolean' } });
+    parsed = parseConfig(argv, process.env);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     process.stderr.write(`switchboard: ${e.message}\nRun with --help to see every option.\n`);
@@ -30,7 +32,7 @@ async function main(args: string[]): Promise<number> {
   }
   const { config, flags, positionals } = parsed;
   if (flags.help) {
-    process.stdout.write(`${helpText(DEMO_HELP)}\n`);
+    process.stdout.write(`${helpText()}\n`);
     return 0;
   }
   const logger = createLogger(config.logLevel);
@@ -39,27 +41,7 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write(`switchboard: unknown command "${positionals.join(' ')}"; see --help\n`);
     return 2;
   }
-  if (flags.demo) return demo(config, logger);
   return serve(config, logger);
-}
-
-const DEMO_HELP = [
-  '  --demo                   the server with an APNs emulator, a demo agent and three virtual phones',
-];
-
-async function demo(config: CliConfig, logger: Logger): Promise<number> {
-  const running = await startDemo({
-    host: config.host,
-    port: config.port,
-    dataDir: config.dataDir,
-    ringTimeoutMs: config.ringTimeoutMs,
-    clock: systemClock(),
-    logger,
-  });
-  process.stdout.write(`${demoBanner(running, config.dataDir)}\n`);
-  await untilSignal(logger);
-  await running.close();
-  return 0;
 }
 
 function untilSignal(logger: Logger): Promise<void> {

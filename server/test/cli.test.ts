@@ -13,7 +13,7 @@ async function server(args: string[], dataDir: string) {
   try {
     const { stdout, stderr } = await run(
       process.execPath,
-      ['--import', 'tsx', 'server/src/main.ts', '--data-dir', dataDir, '--log-level', 'silent', ...args],
+      ['--import', 'tsx', 'scripts/server.ts', '--data-dir', dataDir, '--log-level', 'silent', ...args],
       { cwd: ROOT, env: { ...process.env, SWITCHBOARD_AGENT_PASSWORD: '' } },
     );
     return { code: 0, stdout, stderr };

@@ -341,21 +341,3 @@ function describeFailure(f: NodeApnFailure): { status: number | null; reason: st
   }
   return { status, reason: reason.slice(0, MAX_REASON) };
 }
-
-/**
- * A gateway that pushes to an APNs emulator, signing with a provider key the emulator trusts:
- * what demo mode, the tests and the benchmarks all need.
- */
-export function createEmulatorPushGateway(
-  target: { port: number; ca: string; address?: string },
-  key: { keyId: string; teamId: string; privateKeyPem: string },
-  options: Pick<ApnsGatewayOptions, 'bundleId' | 'clock' | 'logger' | 'requestTimeoutMs'>,
-): ApnsPushGateway {
-  return createApnsPushGateway({
-    keyPem: key.privateKeyPem,
-    keyId: key.keyId,
-    teamId: key.teamId,
-    endpoint: { address: target.address ?? '127.0.0.1', port: target.port, ca: target.ca },
-    ...options,
-  });
-}

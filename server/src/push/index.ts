@@ -3,7 +3,6 @@ export {
   type ApnsPushGateway,
   backoffDelay,
   createApnsPushGateway,
-  createEmulatorPushGateway,
   DEFAULT_RETRY,
   type RetryPolicy,
 } from './apns';

@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import type { Call, StaffEntry } from '#shared';
 import { type ManualClock, manualClock } from '#shared';
-import { type ApnsEmulator, generateProviderKey, startApnsEmulator } from '../../../tools/apns-emulator/src';
+import {
+  type ApnsEmulator,
+  createEmulatorPushGateway,
+  generateProviderKey,
+  startApnsEmulator,
+} from '../../../tools/apns-emulator/src';
 import { createServer, type ServerConfig, type SwitchboardServer } from '../../src/app';
 import { hashPassword } from '../../src/auth';
-import { createEmulatorPushGateway } from '../../src/push';
 import { openStorage } from '../../src/storage';
 import { type Engine, freshStorage } from '../support/databases';
 import { TestClient } from './clients';

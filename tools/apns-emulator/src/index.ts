@@ -16,6 +16,7 @@ export {
   startApnsEmulator,
   VOIP_MAX_PAYLOAD,
 } from './emulator';
+export { createEmulatorPushGateway } from './gateway';
 export { ProviderTokenVerifier, signProviderToken, TOKEN_FUTURE_SKEW_S, TOKEN_MAX_AGE_S } from './jwt';
 export {
   appleStyleId,

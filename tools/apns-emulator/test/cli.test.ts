@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,62 +7,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildCallPush, systemClock } from '#shared';
 import { parseConfig } from '../../../server/src/config';
 import { createApnsPushGateway } from '../../../server/src/push';
+import { runScript } from '../../../test-support/process';
 import { ApnsEmulatorClient } from '../src';
 import { helpText, parseCli, prepareDataDir, UsageError } from '../src/cli';
 import { BUNDLE, newToken } from './helpers';
 
-const CLI = path.resolve(import.meta.dirname, '../src/cli.ts');
+const CLI = 'tools/apns-emulator/src/cli.ts';
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  /** Resolves with the stdout so far once it matches. */
-  until(pattern: RegExp): Promise<string>;
-  exit: Promise<number | null>;
-}
-
-function run(args: string[]): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    cwd: path.resolve(import.meta.dirname, '../../..'),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const watchers: { pattern: RegExp; resolve: (s: string) => void }[] = [];
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-    for (const w of [...watchers]) {
-      if (w.pattern.test(out)) {
-        watchers.splice(watchers.indexOf(w), 1);
-        w.resolve(out);
-      }
-    }
-  });
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    err += d;
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    exit,
-    until(pattern) {
-      if (pattern.test(out)) return Promise.resolve(out);
-      return Promise.race([
-        new Promise<string>((resolve) => watchers.push({ pattern, resolve })),
-        exit.then((code) => {
-          throw new Error(`the CLI exited (${code}) before printing ${pattern}:\n${out}\n${err}`);
-        }),
-      ]);
-    },
-  };
-}
+const run = (args: string[]) => runScript(CLI, args);
 
 const FLAGS = /^--apns-endpoint .*$/m;
 

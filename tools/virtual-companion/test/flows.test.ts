@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildCallPush, buildCancelPush, type Call, type StaffEntry } from '#shared';
-import { createEmulatorPushGateway } from '../../../server/src/push';
 import type { TestClient } from '../../../server/test/helpers/clients';
 import { BUNDLE_ID, type Harness, startHarness } from '../../../server/test/helpers/harness';
 import { freshDatabase } from '../../../server/test/support/databases';
+import { createEmulatorPushGateway } from '../../apns-emulator/src';
 import type { VirtualPhone } from '../src';
 import { phoneEnded, phoneRings, virtualPhone } from './helpers';
 

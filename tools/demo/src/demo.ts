@@ -2,13 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '#shared';
-import { type ApnsEmulator, generateProviderKey, startApnsEmulator } from '../../tools/apns-emulator/src';
-import { inProcessNetwork, VirtualPhone } from '../../tools/virtual-companion/src';
-import { createServer, type SwitchboardServer } from './app';
-import { hashPassword } from './auth';
-import type { Logger } from './logger';
-import { createEmulatorPushGateway } from './push';
-import { openStorage } from './storage';
+import { createServer, type SwitchboardServer } from '../../../server/src/app';
+import { hashPassword } from '../../../server/src/auth';
+import type { Logger } from '../../../server/src/logger';
+import { openStorage } from '../../../server/src/storage';
+import {
+  type ApnsEmulator,
+  createEmulatorPushGateway,
+  generateProviderKey,
+  startApnsEmulator,
+} from '../../apns-emulator/src';
+import { inProcessNetwork, VirtualPhone } from '../../virtual-companion/src';
 
 export const DEMO_AGENT = { name: 'demo', password: 'demo' } as const;
 export const DEMO_BUNDLE_ID = 'com.example.switchboard';
@@ -111,6 +115,8 @@ export async function startDemo(o: {
 export function demoBanner(demo: Demo, dataDir: string): string {
   return [
     `Switchboard demo running at ${demo.url}`,
+    // The server serves the web console at its root.
+    `  web console:    ${demo.url}/`,
     `  agent sign-in:  name "${DEMO_AGENT.name}", password "${DEMO_AGENT.password}"`,
     '  staff:          Ana Answers (answers, hangs up after 4 s), Ben Declines, Cleo Offline (phone offline)',
     `  APNs emulator:  ${demo.emulator.url} (CA: ${path.join(dataDir, 'demo-apns-ca.pem')})`,

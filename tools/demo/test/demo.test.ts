@@ -4,8 +4,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call, StaffEntry } from '#shared';
 import { systemClock } from '#shared';
+import { TestClient } from '../../../server/test/helpers/clients';
 import { DEMO_AGENT, type Demo, demoBanner, startDemo } from '../src/demo';
-import { TestClient } from './helpers/clients';
 
 type Changed = { call: Call };
 

@@ -1,0 +1,65 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SERVER_SRC = path.resolve(import.meta.dirname, '../src');
+const ROOT = path.resolve(SERVER_SRC, '../..');
+
+/** Every module specifier in a file: static imports and re-exports, `import()`, and `require()`. */
+function specifiers(source: string): string[] {
+  const found: string[] = [];
+  const patterns = [
+    /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\b(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  ];
+  for (const pattern of patterns) {
+    for (const m of source.matchAll(pattern)) found.push(m[1]!);
+  }
+  return found;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.tsx?$/.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+/**
+ * Imports from server/src that leave it: a relative path outside server/src (tools, benches, test
+ * helpers, or shared/ reached by path instead of through `#shared`).
+ */
+function escapingImports(): string[] {
+  const bad: string[] = [];
+  for (const file of sourceFiles(SERVER_SRC)) {
+    for (const spec of specifiers(readFileSync(file, 'utf8'))) {
+      if (!spec.startsWith('.')) continue;
+      const target = path.resolve(path.dirname(file), spec);
+      if (path.relative(SERVER_SRC, target).startsWith('..')) {
+        bad.push(`${path.relative(ROOT, file)} imports ${spec}`);
+      }
+    }
+  }
+  return bad;
+}
+
+describe('server boundaries', () => {
+  it('the server never imports a tool, a benchmark or a test: server/src only reaches itself and #shared', () => {
+    expect(sourceFiles(SERVER_SRC).length).toBeGreaterThan(10);
+    expect(escapingImports()).toEqual([]);
+  });
+
+  it('sees every form of import', () => {
+    const source = [
+      "import { a } from '../../tools/a';",
+      "import type { B } from '../../tools/b';",
+      "export { c } from '../../tools/c';",
+      "import '../../tools/d';",
+      "const e = await import('../../tools/e');",
+      'import {\n  f,\n  g,\n} from "../../tools/f";',
+    ].join('\n');
+    expect(specifiers(source).sort()).toEqual(
+      ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => `../../tools/${x}`),
+    );
+  });
+});
