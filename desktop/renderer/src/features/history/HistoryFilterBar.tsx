@@ -1,0 +1,88 @@
+import { type Direction, END_REASONS, type EndReason, type StaffEntry } from '#shared';
+import { type HistoryFilters, NO_FILTERS } from './filters';
+import { OUTCOME_LABELS } from './format';
+
+interface Props {
+  filters: HistoryFilters;
+  staff: readonly StaffEntry[];
+  onChange(next: HistoryFilters): void;
+  error: string | null;
+}
+
+/** Every change applies at once: the list below is the answer to exactly what these fields say. */
+export function HistoryFilterBar({ filters, staff, onChange, error }: Props) {
+  const set = <K extends keyof HistoryFilters>(key: K, value: HistoryFilters[K]) =>
+    onChange({ ...filters, [key]: value });
+  // A removed staff member's calls stay in history; the filter must still be able to name them.
+  const knownStaff = filters.staffId === '' || staff.some((s) => s.id === filters.staffId);
+  const isFiltered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
+
+  return (
+    <div role="search" className="hist-filters" aria-label="Filter calls">
+      <label className="hist-field">
+        <span>Staff</span>
+        <select value={filters.staffId} onChange={(e) => set('staffId', e.target.value)}>
+          <option value="">All staff</option>
+          {staff.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+          {!knownStaff && <option value={filters.staffId}>Removed staff member</option>}
+        </select>
+      </label>
+      <label className="hist-field">
+        <span>Direction</span>
+        <select
+          value={filters.direction}
+          onChange={(e) => set('direction', e.target.value as '' | Direction)}
+        >
+          <option value="">Both directions</option>
+          <option value="outbound">Outbound (agent called)</option>
+          <option value="inbound">Inbound (phone called)</option>
+        </select>
+      </label>
+      <label className="hist-field">
+        <span>Outcome</span>
+        <select value={filters.outcome} onChange={(e) => set('outcome', e.target.value as '' | EndReason)}>
+          <option value="">Any outcome</option>
+          {END_REASONS.map((r) => (
+            <option key={r} value={r}>
+              {OUTCOME_LABELS[r]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="hist-field">
+        <span>From</span>
+        <input
+          type="date"
+          value={filters.fromDate}
+          max={filters.toDate || undefined}
+          aria-invalid={error !== null && filters.fromDate !== ''}
+          aria-describedby={error ? 'hist-filter-error' : undefined}
+          onChange={(e) => set('fromDate', e.target.value)}
+        />
+      </label>
+      <label className="hist-field">
+        <span>To (inclusive)</span>
+        <input
+          type="date"
+          value={filters.toDate}
+          min={filters.fromDate || undefined}
+          aria-invalid={error !== null && filters.toDate !== ''}
+          aria-describedby={error ? 'hist-filter-error' : undefined}
+          onChange={(e) => set('toDate', e.target.value)}
+        />
+      </label>
+      <button type="button" className="btn" disabled={!isFiltered} onClick={() => onChange(NO_FILTERS)}>
+        Clear filters
+      </button>
+      {error && (
+        <p id="hist-filter-error" className="hist-filter-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

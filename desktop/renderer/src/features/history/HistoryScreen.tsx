@@ -1,0 +1,185 @@
+import { useMemo, useState } from 'react';
+import type { Call, StaffEntry } from '#shared';
+import { useApi } from '../../api/context';
+import { useStaff } from '../../store/hooks';
+import { CallDetails } from './CallDetails';
+import { ExportButton } from './ExportButton';
+import { type HistoryFilters, NO_FILTERS, toQuery } from './filters';
+import { callDurationInWords, formatWhen, outcomeInWords } from './format';
+import { HistoryFilterBar } from './HistoryFilterBar';
+import { useHistory } from './useHistory';
+import './history.css';
+
+/** Device and staff ids to names, for the list and for "ringing on Ana's iPhone" in a timeline. */
+function namesOf(staff: readonly StaffEntry[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const s of staff) {
+    names.set(s.id, s.name);
+    for (const d of s.devices) names.set(d.id, d.name);
+  }
+  return names;
+}
+
+const staffLabel = (names: ReadonlyMap<string, string>, id: string) =>
+  names.get(id) ?? `removed staff member (${id.slice(0, 8)})`;
+
+/** Past calls: filter, page through, open one for its timeline, export what is filtered as CSV. */
+export function HistoryScreen() {
+  const api = useApi();
+  const staff = useStaff();
+  const names = useMemo(() => namesOf(staff), [staff]);
+  const [filters, setFilters] = useState<HistoryFilters>(NO_FILTERS);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const parsed = toQuery(filters);
+  const query = parsed.ok ? parsed.query : null;
+  const history = useHistory(api, query);
+  const open = history.calls.find((c) => c.id === openId) ?? null;
+
+  return (
+    <div className="hist">
+      <header className="hist-head">
+        <h1>History</h1>
+        <div className="hist-actions">
+          <button type="button" className="btn" onClick={history.reload} disabled={query === null}>
+            Refresh
+          </button>
+          <ExportButton filters={filters} query={query} />
+        </div>
+      </header>
+      <HistoryFilterBar
+        filters={filters}
+        staff={staff}
+        error={parsed.ok ? null : parsed.error}
+        onChange={(next) => {
+          setFilters(next);
+          setOpenId(null);
+        }}
+      />
+      <div className={open ? 'hist-body hist-body-split' : 'hist-body'}>
+        <div className="hist-list">
+          <CallTable
+            calls={history.calls}
+            names={names}
+            openId={openId}
+            busy={history.status === 'loading'}
+            onOpen={(id) => setOpenId((current) => (current === id ? null : id))}
+          />
+          <ListFooter history={history} filtered={JSON.stringify(filters) !== JSON.stringify(NO_FILTERS)} />
+        </div>
+        {open && (
+          <CallDetails
+            id="hist-call-details"
+            call={open}
+            staffName={staffLabel(names, open.staffId)}
+            names={names}
+            onClose={() => setOpenId(null)}
+          />
+        )}
+      </div>
+    </div>
+  );
+}
+
+interface TableProps {
+  calls: readonly Call[];
+  names: ReadonlyMap<string, string>;
+  openId: string | null;
+  busy: boolean;
+  onOpen(id: string): void;
+}
+
+function CallTable({ calls, names, openId, busy, onOpen }: TableProps) {
+  if (calls.length === 0) return null;
+  return (
+    <table className="hist-table" aria-busy={busy}>
+      <caption className="visually-hidden">
+        Calls, newest first. Choose a call's time to see its timeline.
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">Direction</th>
+          <th scope="col">Staff</th>
+          <th scope="col">Outcome</th>
+          <th scope="col">Duration</th>
+        </tr>
+      </thead>
+      <tbody>
+        {calls.map((call) => {
+          const isOpen = call.id === openId;
+          const outcome = call.endReason ?? 'live';
+          return (
+            <tr key={call.id} className={isOpen ? 'is-open' : undefined}>
+              <td>
+                <button
+                  type="button"
+                  className="hist-open"
+                  aria-expanded={isOpen}
+                  aria-controls={isOpen ? 'hist-call-details' : undefined}
+                  onClick={() => onOpen(call.id)}
+                >
+                  {formatWhen(call.createdAt)}
+                </button>
+              </td>
+              <td>
+                <span aria-hidden="true" className="hist-dir-glyph">
+                  {call.direction === 'outbound' ? '↗' : '↙'}
+                </span>
+                {call.direction === 'outbound' ? 'Outbound' : 'Inbound'}
+              </td>
+              <td>{staffLabel(names, call.staffId)}</td>
+              <td>
+                <span className={`hist-outcome hist-outcome-${outcome}`}>{outcomeInWords(call)}</span>
+              </td>
+              <td className="hist-num">{callDurationInWords(call)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function ListFooter({ history, filtered }: { history: ReturnType<typeof useHistory>; filtered: boolean }) {
+  const count = history.calls.length;
+  if (history.status === 'error') {
+    return (
+      <div className="hist-footer" role="alert">
+        <span>Could not load calls: {history.error}</span>
+        <button type="button" className="btn" onClick={history.retry}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (history.status === 'loading' && count === 0) {
+    return (
+      <p className="hist-footer" role="status">
+        Loading calls…
+      </p>
+    );
+  }
+  if (count === 0) {
+    return (
+      <p className="hist-empty" role="status">
+        {filtered
+          ? 'No calls match these filters. Widen the date range or clear the filters.'
+          : 'No calls yet. Calls you place from the roster, and calls from phones, appear here once they start.'}
+      </p>
+    );
+  }
+  return (
+    <div className="hist-footer">
+      <span role="status">
+        {history.nextCursor
+          ? `Showing the latest ${count} calls`
+          : `All ${count} ${count === 1 ? 'call' : 'calls'}`}
+      </span>
+      {history.nextCursor && (
+        <button type="button" className="btn" onClick={history.loadMore} disabled={history.status !== 'idle'}>
+          {history.status === 'more' ? 'Loading…' : 'Load more'}
+        </button>
+      )}
+    </div>
+  );
+}
