@@ -18,7 +18,7 @@ export function HistoryFilterBar({ filters, staff, onChange, error }: Props) {
   const isFiltered = JSON.stringify(filters) !== JSON.stringify(NO_FILTERS);
 
   return (
-    <div role="search" className="hist-filters" aria-label="Filter calls">
+    <search className="hist-filters" aria-label="Filter calls">
       <label className="hist-field">
         <span>Staff</span>
         <select value={filters.staffId} onChange={(e) => set('staffId', e.target.value)}>
@@ -83,6 +83,6 @@ export function HistoryFilterBar({ filters, staff, onChange, error }: Props) {
           {error}
         </p>
       )}
-    </div>
+    </search>
   );
 }
