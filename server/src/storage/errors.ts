@@ -1,3 +1,5 @@
+import { StorageConflictError } from './types';
+
 /** What a driver error says about a constraint, on either engine. */
 export type ConstraintKind = 'unique' | 'foreignKey';
 
@@ -18,5 +20,23 @@ export function constraintKind(error: unknown): ConstraintKind | null {
       return 'foreignKey';
     default:
       return null;
+  }
+}
+
+/** Runs `write`, turning constraint violations into StorageConflictError with these messages. */
+export async function guarded(
+  write: () => Promise<unknown>,
+  messages: { unique: string | (() => Promise<string>); foreignKey?: string },
+): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    const kind = constraintKind(error);
+    if (kind === 'unique') {
+      const message = typeof messages.unique === 'string' ? messages.unique : await messages.unique();
+      throw new StorageConflictError(message);
+    }
+    if (kind === 'foreignKey' && messages.foreignKey) throw new StorageConflictError(messages.foreignKey);
+    throw error;
   }
 }

@@ -4,8 +4,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger';
+import { createKyselyStorage } from './kysely';
 import type { Database } from './schema';
-import { createKyselyStorage } from './stores';
 import type { Storage } from './types';
 
 export * from './types';

@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely';
+import type { Call } from '#shared';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { Database } from './schema';
+import type { CallStore } from './types';
+
+/**
+ * Calls, each kept whole as a JSON document next to the columns history filters on. History pages
+ * newest first, by (created_at, id), through an opaque cursor.
+ */
+export function callStore(db: Kysely<Database>): CallStore {
+  return {
+    async save(call) {
+      const columns = {
+        staff_id: call.staffId,
+        agent_id: call.agentId,
+        direction: call.direction,
+        state: call.state,
+        end_reason: call.endReason,
+        created_at: call.createdAt,
+        doc: JSON.stringify(call),
+      };
+      await db
+        .insertInto('calls')
+        .values({ id: call.id, ...columns })
+        .onConflict((oc) => oc.column('id').doUpdateSet(columns))
+        .execute();
+    },
+    async get(id) {
+      const row = await db.selectFrom('calls').select('doc').where('id', '=', id).executeTakeFirst();
+      return row ? toCall(row.doc) : null;
+    },
+    async listLive() {
+      const rows = await db
+        .selectFrom('calls')
+        .select('doc')
+        .where('state', '!=', 'ended')
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => toCall(r.doc));
+    },
+    async query(filter, page) {
+      const position = page.cursor != null ? decodeCursor(page.cursor) : null;
+      const limit = page.limit;
+      if (!Number.isSafeInteger(limit) || limit < 1) {
+        throw new RangeError(`the history page limit must be a positive integer, not ${limit}`);
+      }
+      let q = db.selectFrom('calls').select(['id', 'created_at', 'doc']);
+      if (filter.staffId != null) q = q.where('staff_id', '=', filter.staffId);
+      if (filter.direction != null) q = q.where('direction', '=', filter.direction);
+      if (filter.outcome != null) q = q.where('end_reason', '=', filter.outcome);
+      if (filter.from != null) q = q.where('created_at', '>=', filter.from);
+      if (filter.to != null) q = q.where('created_at', '<', filter.to);
+      if (position) {
+        q = q.where((eb) =>
+          eb.or([
+            eb('created_at', '<', position.createdAt),
+            eb.and([eb('created_at', '=', position.createdAt), eb('id', '<', position.id)]),
+          ]),
+        );
+      }
+      const rows = await q
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const more = rows.length > limit;
+      const pageRows = more ? rows.slice(0, limit) : rows;
+      const last = pageRows.at(-1);
+      return {
+        calls: pageRows.map((r) => toCall(r.doc)),
+        nextCursor: more && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+      };
+    },
+  };
+}
+
+const toCall = (doc: string): Call => JSON.parse(doc) as Call;

@@ -1,0 +1,58 @@
+import type { Kysely, Selectable } from 'kysely';
+import { guarded } from './errors';
+import type { Database, StaffTable } from './schema';
+import type { StaffRow, StaffStore } from './types';
+
+/** Mobile staff. Removing one removes their phones and open pairing codes too. */
+export function staffStore(db: Kysely<Database>): StaffStore {
+  const store: StaffStore = {
+    async create(row) {
+      await guarded(
+        () =>
+          db
+            .insertInto('staff')
+            .values({ id: row.id, name: row.name, handle: row.handle, created_at: row.createdAt })
+            .execute(),
+        { unique: `a staff member with id ${row.id} already exists` },
+      );
+    },
+    async update(id, patch) {
+      const set: { name?: string; handle?: string | null } = {};
+      if (patch.name !== undefined) set.name = patch.name;
+      if (patch.handle !== undefined) set.handle = patch.handle;
+      if (Object.keys(set).length === 0) return store.get(id);
+      const row = await db
+        .updateTable('staff')
+        .set(set)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? toStaff(row) : null;
+    },
+    async remove(id) {
+      // The foreign keys cascade too; deleting explicitly keeps this true whatever the pragmas say.
+      return db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('pairing_codes').where('staff_id', '=', id).execute();
+        await tx.deleteFrom('devices').where('staff_id', '=', id).execute();
+        const result = await tx.deleteFrom('staff').where('id', '=', id).executeTakeFirst();
+        return result.numDeletedRows > 0n;
+      });
+    },
+    async get(id) {
+      const row = await db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toStaff(row) : null;
+    },
+    async list() {
+      const rows = await db.selectFrom('staff').selectAll().orderBy('created_at').orderBy('id').execute();
+      return rows.map(toStaff);
+    },
+  };
+  return store;
+}
+
+const toStaff = (r: Selectable<StaffTable>): StaffRow => ({
+  id: r.id,
+  name: r.name,
+  handle: r.handle,
+  createdAt: r.created_at,
+});
