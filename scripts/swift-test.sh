@@ -15,6 +15,8 @@
 #   SWITCHBOARD_SWIFT_ROOT      chroot location (default /var/cache/switchboard/swift-trixie)
 #   SWITCHBOARD_DEBIAN_MIRROR   Debian mirror URL (default: detected from /etc/apt/sources.list*)
 #   SWITCHBOARD_SWIFT_CHROOT=1  use the chroot even when `swift` is on PATH
+#
+# Arguments are passed on to `swift test`, e.g. `npm run test:swift -- --filter TokenTests`.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -47,7 +49,7 @@ swift_files() {
 if command -v swift >/dev/null 2>&1 && [ "${SWITCHBOARD_SWIFT_CHROOT:-0}" != "1" ]; then
   say "using $(command -v swift) ($(swift --version 2>&1 | head -n 1))"
   say "swift test ($PACKAGE_REL)"
-  swift test --package-path "$REPO/$PACKAGE_REL" 2>&1
+  swift test --package-path "$REPO/$PACKAGE_REL" "$@" 2>&1
   say "swiftc -parse (${PARSE_DIRS[*]})"
   mapfile -t files < <(swift_files "$REPO")
   (cd "$REPO" && swiftc -parse "${files[@]}") 2>&1
@@ -234,7 +236,7 @@ share shared/fixtures
 
 say "swift test ($PACKAGE_REL, $(in_chroot swift --version 2>&1 | head -n 1))"
 status=0
-in_chroot bash -c "cd '$MOUNT_BASE/$PACKAGE_REL' && swift test --scratch-path '$BUILD_DIR'" 2>&1 || status=$?
+in_chroot bash -c "cd '$MOUNT_BASE/$PACKAGE_REL' && swift test --scratch-path '$BUILD_DIR' \"\$@\"" swift-test "$@" 2>&1 || status=$?
 [ "$status" = 0 ] || die "swift test failed (exit $status)"
 
 for dir in "${PARSE_DIRS[@]}"; do [ -d "$REPO/$dir" ] || die "missing $dir"; done

@@ -81,15 +81,15 @@ final class AppEnvironment {
 
     func didPair(_ credentials: DeviceCredentials) throws {
         try keychain.save(credentials)
-        coordinator.configuration.deviceId = credentials.deviceId
+        // The socket first: the coordinator connects it and sends the VoIP token to the new record.
         server.configure(credentials)
-        coordinator.appDidBecomeActive()
+        coordinator.didPair(deviceId: credentials.deviceId)
         refreshDirectory(credentials)
     }
 
     func unpair() {
         keychain.delete()
-        coordinator.configuration.deviceId = nil
+        coordinator.didUnpair()
         server.configure(nil)
     }
 

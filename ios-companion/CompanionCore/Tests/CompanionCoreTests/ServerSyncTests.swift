@@ -215,6 +215,57 @@ struct TokenTests {
         #expect(harness.server.deviceUpdates.map(\.voipToken) == [VoipToken.hex(Data(repeating: 1, count: 32))])
     }
 
+    @Test("after pairing again, the current token goes to the new device record on connect")
+    func sentAgainAfterPairing() async {
+        let harness = Harness()
+        harness.registry.delegate?.pushRegistry(didUpdateToken: Self.token)
+        await harness.settle()
+        #expect(harness.coordinator.status.tokenAcknowledged)
+        // What the app does on pairing again: a new device id, then a new socket.
+        harness.server.simulateDisconnect()
+        harness.coordinator.configuration.deviceId = "dev_iphone_repaired"
+        #expect(!harness.coordinator.status.tokenAcknowledged, "the new device record has no token yet")
+        harness.coordinator.appDidBecomeActive()
+        harness.server.simulateConnect()
+        await harness.settle()
+        #expect(harness.server.deviceUpdates.map(\.voipToken) == [VoipToken.hex(Self.token), VoipToken.hex(Self.token)])
+        #expect(harness.coordinator.status.tokenAcknowledged)
+    }
+
+    @Test("a token the server has not acknowledged is sent again on every reconnect, and not once it has")
+    func resentOnReconnectUntilAcknowledged() async {
+        let harness = Harness()
+        harness.server.script[.deviceUpdate] = [TestServerConnection.error(.forbidden, "not yet")]
+        harness.registry.delegate?.pushRegistry(didUpdateToken: Self.token)
+        await harness.settle()
+        #expect(harness.server.deviceUpdates.count == 1)
+        #expect(!harness.coordinator.status.tokenAcknowledged)
+        harness.server.simulateDisconnect()
+        harness.server.simulateConnect()
+        await harness.settle()
+        #expect(harness.server.deviceUpdates.count == 2)
+        #expect(harness.coordinator.status.tokenAcknowledged)
+        harness.server.simulateDisconnect()
+        harness.server.simulateConnect()
+        await harness.settle()
+        #expect(harness.server.deviceUpdates.count == 2, "acknowledged for this device: not sent again")
+    }
+
+    @Test("an unpaired phone keeps its token and sends it once paired")
+    func sentOncePaired() async {
+        let harness = Harness(deviceId: nil, connected: false)
+        harness.registry.delegate?.pushRegistry(didUpdateToken: Self.token)
+        harness.coordinator.didPair(deviceId: "dev_new")
+        #expect(harness.server.connectRequests == 1)
+        harness.server.simulateConnect()
+        await harness.settle()
+        #expect(harness.server.deviceUpdates.map(\.voipToken) == [VoipToken.hex(Self.token)])
+        #expect(harness.coordinator.status.tokenAcknowledged)
+        harness.coordinator.didUnpair()
+        #expect(!harness.coordinator.status.tokenAcknowledged)
+        #expect(harness.coordinator.configuration.deviceId == nil)
+    }
+
     @Test("an invalidated token is cleared from the status")
     func invalidated() {
         let harness = Harness()

@@ -10,8 +10,9 @@ extension CallCoordinator: PushRegistryDelegate {
             $0.tokenUpdatedAt = clock.now
             $0.tokenAcknowledged = false
         }
-        unsentToken = hex
-        sendToken()
+        // Sent on every update, even an unchanged token: the checklist's rule, and cheap.
+        tokenAcknowledgedFor = nil
+        sendTokenIfNeeded()
     }
 
     public func pushRegistryDidInvalidateToken() {
@@ -22,7 +23,8 @@ extension CallCoordinator: PushRegistryDelegate {
             $0.tokenUpdatedAt = clock.now
             $0.tokenAcknowledged = false
         }
-        unsentToken = nil
+        tokenAcknowledgedFor = nil
+        outbox.removeAll(.deviceUpdate)
     }
 
     /// Every branch below calls `reportNewIncomingCall` exactly once, synchronously, and calls
@@ -173,8 +175,13 @@ extension CallCoordinator: PushRegistryDelegate {
 
     // MARK: - Token
 
-    func sendToken() {
-        guard let hex = unsentToken else { return }
+    /// Queues `device:update` with the current token unless this device record acknowledged it
+    /// already: after every token update, pairing and (re)connect. Only the newest waits in the
+    /// outbox, which replaces an older one still queued.
+    func sendTokenIfNeeded() {
+        guard let hex = status.voipToken, let deviceId = configuration.deviceId, tokenAcknowledgedFor != deviceId else {
+            return
+        }
         let update = DeviceUpdate(
             voipToken: hex,
             apnsEnvironment: configuration.apnsEnvironment,
@@ -182,6 +189,6 @@ extension CallCoordinator: PushRegistryDelegate {
             osVersion: configuration.osVersion
         )
         guard let payload = try? JSONEncoder().encode(update) else { return }
-        outbox.enqueue(.deviceUpdate, payload: payload)
+        outbox.enqueue(.deviceUpdate, payload: payload, deviceId: deviceId)
     }
 }

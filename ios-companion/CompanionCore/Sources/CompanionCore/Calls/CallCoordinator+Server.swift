@@ -7,6 +7,7 @@ extension CallCoordinator: ServerConnectionDelegate {
         updateStatus { $0.serverConnected = true }
         // State resyncs on every reconnect rather than trusting Socket.IO's recovery (lesson 9).
         sync()
+        sendTokenIfNeeded()
         outbox.kick()
     }
 
@@ -134,10 +135,13 @@ extension CallCoordinator: ServerConnectionDelegate {
             guard let id = item.callId, let call = calls[id.uuid], call.phase == .starting else { return }
             didStart(call, ack, data)
         case (.deviceUpdate, .ok):
-            if let sent = try? JSONDecoder().decode(DeviceUpdate.self, from: item.payload), sent.voipToken == unsentToken {
-                unsentToken = nil
-                updateStatus { $0.tokenAcknowledged = true }
-            }
+            // Only an ack for the current token from the current device record counts: one from
+            // before a re-pairing or a newer token says nothing about what the server has now.
+            guard let sent = try? JSONDecoder().decode(DeviceUpdate.self, from: item.payload),
+                  sent.voipToken == status.voipToken, let deviceId = item.deviceId, deviceId == configuration.deviceId
+            else { return }
+            tokenAcknowledgedFor = deviceId
+            updateStatus { $0.tokenAcknowledged = true }
         case let (.callReport, .failure(error)):
             guard let id = item.callId else { return }
             switch error.code {

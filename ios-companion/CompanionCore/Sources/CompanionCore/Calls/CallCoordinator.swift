@@ -26,7 +26,16 @@ public final class CallCoordinator {
     let media: any MediaEngineProtocol
     let server: any ServerConnectionProtocol
     let clock: any ClockProtocol
-    public var configuration: CompanionConfiguration
+    public var configuration: CompanionConfiguration {
+        didSet {
+            guard configuration.deviceId != oldValue.deviceId else { return }
+            // Another device record (paired again, or unpaired): it has no token until this phone
+            // sends it, and requests queued for the previous record mean nothing to it.
+            outbox.removeAll()
+            tokenAcknowledgedFor = nil
+            updateStatus { $0.tokenAcknowledged = false }
+        }
+    }
 
     // MARK: - State
 
@@ -41,8 +50,9 @@ public final class CallCoordinator {
         timeout: configuration.requestTimeout,
         onDelivered: { [weak self] item, ack, data in self?.delivered(item, ack, data) }
     )
-    /// The newest token not yet acknowledged by the server.
-    var unsentToken: String?
+    /// The device record that acknowledged the current VoIP token (`status.voipToken`); until it
+    /// is this phone's current record, the token goes out on every connect.
+    var tokenAcknowledgedFor: String?
     private(set) var started = false
 
     public private(set) var status: CompanionStatus {
@@ -124,6 +134,17 @@ public final class CallCoordinator {
     /// The app came to the foreground: connect, and sync once connected.
     public func appDidBecomeActive() {
         wake()
+    }
+
+    /// Pairing succeeded (first time or again): the new device record is told the VoIP token as
+    /// soon as the socket, which the app has pointed at it, connects.
+    public func didPair(deviceId: String) {
+        configuration.deviceId = deviceId
+        wake()
+    }
+
+    public func didUnpair() {
+        configuration.deviceId = nil
     }
 
     /// The CallKit UUIDs of the calls in progress, for the app's in-call controls.

@@ -12,6 +12,8 @@ final class RequestOutbox {
         let event: DeviceRequestName
         let payload: Data
         let callId: CallID?
+        /// `device:update`: the device record it was sent for.
+        var deviceId: String?
         var attempts = 0
     }
 
@@ -48,13 +50,19 @@ final class RequestOutbox {
         return .milliseconds(milliseconds)
     }
 
-    func enqueue(_ event: DeviceRequestName, payload: Data, callId: CallID? = nil) {
+    func enqueue(_ event: DeviceRequestName, payload: Data, callId: CallID? = nil, deviceId: String? = nil) {
         if event == .deviceUpdate {
             // Only the newest token matters; an older one still waiting would overwrite it later.
-            items.removeAll { $0.event == .deviceUpdate && $0.id != inFlight }
+            removeAll(.deviceUpdate)
         }
-        items.append(Item(event: event, payload: payload, callId: callId))
+        items.append(Item(event: event, payload: payload, callId: callId, deviceId: deviceId))
         kick()
+    }
+
+    /// Drops the waiting requests (of one kind, or all); an answer to the one in flight is ignored.
+    func removeAll(_ event: DeviceRequestName? = nil) {
+        guard let event else { return items.removeAll() }
+        items.removeAll { $0.event == event && $0.id != inFlight }
     }
 
     /// Takes the requests `event` for `callId` out of the queue (the `call:start` of a call the
