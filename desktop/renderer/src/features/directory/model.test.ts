@@ -63,6 +63,11 @@ describe('toEntries and sameAsSaved', () => {
     ]);
     expect(sameAsSaved(rows, entries)).toBe(true);
     expect(sameAsSaved([...rows, row('c', '+15551111111')], entries)).toBe(false);
+    // A row added and left empty neither blocks the save nor counts as a change.
+    const withBlank = [...rows, row('e', '  ')];
+    expect(findProblems(withBlank).size).toBe(0);
+    expect(toEntries(withBlank)).toEqual(entries);
+    expect(sameAsSaved(withBlank, entries)).toBe(true);
     expect(sameAsSaved([rows[0]!, { ...rows[1]!, blocked: false }], entries)).toBe(false);
   });
 });

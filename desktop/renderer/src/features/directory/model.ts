@@ -38,14 +38,18 @@ export function checkLabel(label: string): string | null {
   return label.trim().length > LABEL_MAX ? `a label is at most ${LABEL_MAX} characters` : null;
 }
 
+/** A row added and never filled in: left out of the save instead of blocking it. */
+export const isBlank = (row: DraftRow): boolean => row.number.trim() === '' && row.label.trim() === '';
+
 /**
- * Problems per row key. A number listed twice is flagged on every later row: iOS's Call Directory
+ * Problems per row key (blank rows have none). A number listed twice is flagged on every later row: iOS's Call Directory
  * extension refuses a whole load that contains a duplicate, so the phone would lose all caller ID.
  */
 export function findProblems(rows: readonly DraftRow[]): Map<string, RowProblems> {
   const problems = new Map<string, RowProblems>();
   const firstRow = new Map<string, number>();
   rows.forEach((row, index) => {
+    if (isBlank(row)) return;
     const number = normalizeNumber(row.number);
     const p: RowProblems = {};
     const numberProblem = checkNumber(number);
@@ -64,10 +68,12 @@ export function findProblems(rows: readonly DraftRow[]): Map<string, RowProblems
 
 /** What `directory:set` receives; only called once findProblems is empty. */
 export function toEntries(rows: readonly DraftRow[]): DirectoryEntry[] {
-  return rows.map((r) => {
-    const label = r.label.trim();
-    return { number: normalizeNumber(r.number), label: label === '' ? null : label, blocked: r.blocked };
-  });
+  return rows
+    .filter((r) => !isBlank(r))
+    .map((r) => {
+      const label = r.label.trim();
+      return { number: normalizeNumber(r.number), label: label === '' ? null : label, blocked: r.blocked };
+    });
 }
 
 export function toRows(entries: readonly DirectoryEntry[], newKey: () => string): DraftRow[] {
@@ -75,7 +81,8 @@ export function toRows(entries: readonly DirectoryEntry[], newKey: () => string)
 }
 
 /** True when the rows would save as exactly `saved`. */
-export function sameAsSaved(rows: readonly DraftRow[], saved: readonly DirectoryEntry[]): boolean {
+export function sameAsSaved(draft: readonly DraftRow[], saved: readonly DirectoryEntry[]): boolean {
+  const rows = draft.filter((r) => !isBlank(r));
   if (rows.length !== saved.length) return false;
   return rows.every((row, i) => {
     const s = saved[i]!;
