@@ -1,26 +1,23 @@
-import type { Call, EventSource } from '#shared';
-import { callDurationInWords, formatWhen, outcomeInWords } from './format';
-import { describeTimeline } from './timeline';
-
-const SOURCE_LABEL: Record<EventSource, string> = {
-  agent: 'agent',
-  device: 'phone',
-  server: 'server',
-  apns: 'APNs',
-};
+import type { Call } from '#shared';
+import type { Names } from '../../store/names';
+import { Timeline } from '../call/Timeline';
+import { callDurationInWords, formatWhen, outcomeText } from './format';
 
 interface Props {
   id: string;
   call: Call;
   staffName: string;
-  names: ReadonlyMap<string, string>;
+  names: Names;
+  agentId: string | null;
   onClose(): void;
 }
 
-/** One call from history: what happened, in order, with how long after the start each step came. */
-export function CallDetails({ id, call, staffName, names, onClose }: Props) {
-  const lines = describeTimeline(call, names);
-  const answeredOn = call.answeredByDeviceId ? (names.get(call.answeredByDeviceId) ?? null) : null;
+/**
+ * One call from history. The timeline is the call panel's own, so a call reads the same live and
+ * afterwards.
+ */
+export function CallDetails({ id, call, staffName, names, agentId, onClose }: Props) {
+  const deviceName = (deviceId: string) => names.device(deviceId)?.device ?? `device ${deviceId.slice(0, 8)}`;
   return (
     <section id={id} className="hist-details" aria-labelledby={`${id}-title`}>
       <header className="hist-details-head">
@@ -29,9 +26,9 @@ export function CallDetails({ id, call, staffName, names, onClose }: Props) {
         </h2>
         <button
           type="button"
-          className="btn btn-quiet"
+          className="btn btn-quiet btn-sm"
           onClick={onClose}
-          aria-label="Close the call timeline"
+          aria-label="Close the call details"
         >
           Close
         </button>
@@ -40,33 +37,19 @@ export function CallDetails({ id, call, staffName, names, onClose }: Props) {
         <dt>Started</dt>
         <dd>{formatWhen(call.createdAt)}</dd>
         <dt>Outcome</dt>
-        <dd>{outcomeInWords(call)}</dd>
+        <dd>{outcomeText(call, names)}</dd>
         <dt>Duration</dt>
         <dd>{callDurationInWords(call)}</dd>
-        {answeredOn && (
+        {call.answeredByDeviceId && (
           <>
             <dt>Answered on</dt>
-            <dd>{answeredOn}</dd>
+            <dd>{deviceName(call.answeredByDeviceId)}</dd>
           </>
         )}
-        <dt>Phones rung</dt>
-        <dd>
-          {call.devices.map((l) => names.get(l.deviceId) ?? `device ${l.deviceId.slice(0, 8)}`).join(', ') ||
-            'none'}
-        </dd>
+        <dt>{call.direction === 'outbound' ? 'Phones rung' : 'Called from'}</dt>
+        <dd>{call.devices.map((l) => deviceName(l.deviceId)).join(', ') || 'none'}</dd>
       </dl>
-      <h3 className="hist-subhead">Timeline</h3>
-      <ol className="hist-timeline">
-        {lines.map((line, i) => (
-          // Entries have no id and can repeat verbatim (two pushes in one millisecond): index it is.
-          // biome-ignore lint/suspicious/noArrayIndexKey: the timeline is append-only and never reordered
-          <li key={i}>
-            <span className="hist-offset">{line.offset}</span>
-            <span className="hist-line">{line.text}</span>
-            <span className="hist-source">{SOURCE_LABEL[line.source]}</span>
-          </li>
-        ))}
-      </ol>
+      <Timeline call={call} names={names} agentId={agentId} />
     </section>
   );
 }

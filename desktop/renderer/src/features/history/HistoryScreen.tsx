@@ -1,33 +1,25 @@
-import { useMemo, useState } from 'react';
-import type { Call, StaffEntry } from '#shared';
+import { useState } from 'react';
+import type { Call } from '#shared';
 import { useApi } from '../../api/context';
-import { useStaff } from '../../store/hooks';
+import { useConsole, useStaff } from '../../store/hooks';
+import { type Names, useNames } from '../../store/names';
 import { CallDetails } from './CallDetails';
 import { ExportButton } from './ExportButton';
 import { type HistoryFilters, NO_FILTERS, toQuery } from './filters';
-import { callDurationInWords, formatWhen, outcomeInWords } from './format';
+import { callDurationInWords, formatWhen, outcomeText } from './format';
 import { HistoryFilterBar } from './HistoryFilterBar';
 import { useHistory } from './useHistory';
 import './history.css';
 
-/** Device and staff ids to names, for the list and for "ringing on Ana's iPhone" in a timeline. */
-function namesOf(staff: readonly StaffEntry[]): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const s of staff) {
-    names.set(s.id, s.name);
-    for (const d of s.devices) names.set(d.id, d.name);
-  }
-  return names;
-}
-
-const staffLabel = (names: ReadonlyMap<string, string>, id: string) =>
-  names.get(id) ?? `removed staff member (${id.slice(0, 8)})`;
+const staffLabel = (names: Names, id: string) =>
+  names.staff(id)?.name ?? `removed staff member (${id.slice(0, 8)})`;
 
 /** Past calls: filter, page through, open one for its timeline, export what is filtered as CSV. */
 export function HistoryScreen() {
   const api = useApi();
   const staff = useStaff();
-  const names = useMemo(() => namesOf(staff), [staff]);
+  const names = useNames();
+  const agentId = useConsole((s) => s.session?.agentId ?? null);
   const [filters, setFilters] = useState<HistoryFilters>(NO_FILTERS);
   const [openId, setOpenId] = useState<string | null>(null);
   const parsed = toQuery(filters);
@@ -72,6 +64,7 @@ export function HistoryScreen() {
             call={open}
             staffName={staffLabel(names, open.staffId)}
             names={names}
+            agentId={agentId}
             onClose={() => setOpenId(null)}
           />
         )}
@@ -82,7 +75,7 @@ export function HistoryScreen() {
 
 interface TableProps {
   calls: readonly Call[];
-  names: ReadonlyMap<string, string>;
+  names: Names;
   openId: string | null;
   busy: boolean;
   onOpen(id: string): void;
@@ -129,7 +122,7 @@ function CallTable({ calls, names, openId, busy, onOpen }: TableProps) {
               </td>
               <td>{staffLabel(names, call.staffId)}</td>
               <td>
-                <span className={`hist-outcome hist-outcome-${outcome}`}>{outcomeInWords(call)}</span>
+                <span className={`hist-outcome hist-outcome-${outcome}`}>{outcomeText(call, names)}</span>
               </td>
               <td className="hist-num">{callDurationInWords(call)}</td>
             </tr>

@@ -1,4 +1,6 @@
-import type { Call, Direction, EndReason } from '#shared';
+import type { Call, EndReason } from '#shared';
+import type { Names } from '../../store/names';
+import { endReasonText, stateLabel } from '../call/words';
 
 /** "4.2 s", "1 min 05 s", "1 h 02 min": precise where an agent compares calls, round where not. */
 export function durationInWords(ms: number): string {
@@ -23,12 +25,7 @@ export function callDurationInWords(
   return 'ringing';
 }
 
-export const DIRECTION_WORDS: Record<Direction, string> = {
-  outbound: 'to the phone',
-  inbound: 'from the phone',
-};
-
-/** Short labels for the outcome filter; the list itself says more (see outcomeInWords). */
+/** Short labels for the outcome filter; the list itself says more (see outcomeText). */
 export const OUTCOME_LABELS: Record<EndReason, string> = {
   completed: 'Completed',
   declined: 'Declined',
@@ -40,38 +37,13 @@ export const OUTCOME_LABELS: Record<EndReason, string> = {
   busy: 'Busy',
 };
 
-type OutcomeFields = Pick<
-  Call,
-  'state' | 'endReason' | 'direction' | 'createdAt' | 'ringUntil' | 'timeline' | 'answeredAt'
->;
-
-/** The end of a call as an agent would say it, with the server's detail when it explains why. */
-export function outcomeInWords(call: OutcomeFields): string {
-  if (call.state !== 'ended' || call.endReason === null) return `still ${call.state}`;
-  // Push entries carry APNs details (status, latency) that do not explain the end; skip them.
-  const detail =
-    call.timeline.findLast((e) => e.event !== 'ended' && !e.event.startsWith('push:') && e.detail)?.detail ??
-    null;
-  switch (call.endReason) {
-    case 'completed':
-      return 'completed';
-    case 'declined':
-      return call.direction === 'outbound' ? 'declined on the phone' : 'declined by the agent';
-    case 'missed':
-      return `no answer within ${Math.round((call.ringUntil - call.createdAt) / 1000)} s`;
-    case 'cancelled':
-      return call.direction === 'outbound'
-        ? 'cancelled: the agent hung up while it rang'
-        : 'cancelled: the caller hung up while it rang';
-    case 'unreachable':
-      return detail ? `phone unreachable: ${detail}` : 'phone unreachable: no valid push token';
-    case 'failed':
-      return detail ? `failed: ${detail}` : 'failed';
-    case 'answeredElsewhere':
-      return 'answered on another device';
-    case 'busy':
-      return detail ? `busy: ${detail}` : 'busy';
-  }
+/**
+ * The end of a call in the same words as the call panel; a call still live (history lists calls
+ * from the moment they start) says what it is doing now.
+ */
+export function outcomeText(call: Call, names: Names): string {
+  if (call.state !== 'ended') return `Live: ${stateLabel(call).text.toLowerCase()}`;
+  return endReasonText(call, names);
 }
 
 /** Epoch ms to "29 Nov 2025, 14:02:07" in the agent's own locale and time zone. */
