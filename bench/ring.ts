@@ -16,8 +16,15 @@ import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { Server as IoServer } from 'socket.io';
 import { io as ioClient, type Socket } from 'socket.io-client';
-import type { Ack, Call } from '#shared';
-import { buildCallPush, systemClock } from '#shared';
+import {
+  type AgentClientEvents,
+  type AgentServerEvents,
+  agentAuth,
+  buildCallPush,
+  type Call,
+  request,
+  systemClock,
+} from '#shared';
 import { createServer } from '../server/src/app';
 import { hashPassword } from '../server/src/auth';
 import { openStorage } from '../server/src/storage';
@@ -55,10 +62,10 @@ async function main() {
 
   // Staff, phones, agents.
   const passwordHash = await hashPassword('bench');
-  const agents: Socket[] = [];
+  const agents: Socket<AgentServerEvents, AgentClientEvents>[] = [];
   for (let a = 0; a < AGENTS; a++) {
     const token = await seedAgent(storage, `agent${a}`, passwordHash, clock.now());
-    const socket = ioClient(`${url}/agent`, { auth: { token }, transports: ['websocket'] });
+    const socket = ioClient(`${url}/agent`, { auth: agentAuth(token), transports: ['websocket'] });
     await first(socket, 'roster:snapshot');
     agents.push(socket);
   }
@@ -100,7 +107,7 @@ async function main() {
         const rang = new Promise<void>((resolve) => {
           ringing = resolve;
         });
-        const ack = (await socket.emitWithAck('call:place', { staffId })) as Ack<Call>;
+        const ack = await request(socket, 'call:place', { staffId });
         if (!ack.ok) throw new Error(`call:place failed: ${ack.error.code} ${ack.error.message}`);
         const id = ack.data.id;
         // A ringing broadcast can arrive before the ack: check the latest state we saw too.
@@ -109,7 +116,7 @@ async function main() {
         await rang;
         latencies.push(performance.now() - started);
         waiting.delete(id);
-        const hung = (await socket.emitWithAck('call:hangup', { callId: id })) as Ack<Call>;
+        const hung = await request(socket, 'call:hangup', { callId: id });
         if (!hung.ok) throw new Error(`call:hangup failed: ${hung.error.code}`);
       }
     }),
@@ -179,9 +186,10 @@ async function measureFloor(
   const out: number[] = [];
   for (let i = 0; i < samples; i++) {
     const started = performance.now();
-    await client.emitWithAck('ping:me', {});
+    // Through the same `request` as the real run, so both sides pay for its ack timeout.
+    await request(client, 'ping:me', {});
     await post();
-    await client.emitWithAck('ping:me', {});
+    await request(client, 'ping:me', {});
     out.push(performance.now() - started);
   }
   client.close();

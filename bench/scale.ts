@@ -9,7 +9,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
-import type { StaffEntry } from '#shared';
+import { agentAuth, deviceAuth, request, type StaffEntry } from '#shared';
 import { first } from './seed';
 import { positiveEnv } from './stats';
 
@@ -50,7 +50,7 @@ async function connectAll(port: number, devices: Ready['devices']) {
     await Promise.all(
       devices.slice(i, i + BATCH).map(async ({ deviceId, deviceSecret }) => {
         const socket = io(`http://127.0.0.1:${port}/device`, {
-          auth: { deviceId, secret: deviceSecret },
+          auth: deviceAuth(deviceId, deviceSecret),
           transports: ['websocket'],
           reconnection: false,
         });
@@ -83,7 +83,7 @@ async function rosterFanout(ready: Ready): Promise<number> {
   const consoles = await Promise.all(
     ready.agents.map(async (token) => {
       const socket = io(`http://127.0.0.1:${ready.port}/agent`, {
-        auth: { token },
+        auth: agentAuth(token),
         transports: ['websocket'],
       });
       const snapshot = await first<{ staff: StaffEntry[] }>(socket, 'roster:snapshot');
@@ -107,7 +107,7 @@ async function rosterFanout(ready: Ready): Promise<number> {
         }),
     );
     const started = performance.now();
-    consoles[0]!.socket.emit('staff:update', { staffId, name }, () => undefined);
+    void request(consoles[0]!.socket, 'staff:update', { staffId, name });
     await Promise.all(arrived);
     samples.push(performance.now() - started);
   }

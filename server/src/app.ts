@@ -1,13 +1,14 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as IoServer } from 'socket.io';
-import { type Clock, systemClock } from '#shared';
+import { type Clock, PROTOCOL_VERSION, type ServerStatus, systemClock } from '#shared';
 import { apiRoutes } from './api';
+import { LiveCalls } from './calls/live';
 import { CallPushes } from './calls/pushes';
 import { CallService } from './calls/service';
 import { attachAgentGateway } from './gateways/agent';
 import { attachDeviceGateway } from './gateways/device';
-import { Hub } from './gateways/hub';
+import { type AgentNamespace, type DeviceNamespace, Hub } from './gateways/hub';
 import { router } from './http';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -67,15 +68,25 @@ export async function createServer(deps: ServerDeps) {
     return p;
   };
 
-  let calls: CallService | null = null;
+  // Built in dependency order: live calls (busy state) first, then what reads it.
+  const live = new LiveCalls();
+  const pushes = new CallPushes({
+    gateway: deps.push ?? null,
+    storage,
+    clock,
+    logger,
+    metrics,
+    onStatusChanged: () => hub.toAgents('server:status', serverStatus()),
+  });
+  const serverStatus = (): ServerStatus => ({ protocol: PROTOCOL_VERSION, apns: pushes.status() });
   const roster = new Roster({
     storage,
     presence: hub,
     notifier: hub,
-    isDeviceBusy: (id) => calls?.isDeviceBusy(id) ?? false,
+    isDeviceBusy: (id) => live.isDeviceBusy(id),
+    pushesEnabled: pushes.enabled,
   });
-  const pushes = new CallPushes({ gateway: deps.push ?? null, storage, clock, logger, metrics });
-  calls = new CallService({
+  const calls = new CallService({
     storage,
     clock,
     logger,
@@ -83,15 +94,10 @@ export async function createServer(deps: ServerDeps) {
     notifier: hub,
     presence: hub,
     pushes,
+    live,
     onStaffChanged: (staffId) => roster.changed(staffId),
     ringTimeoutMs: config.ringTimeoutMs,
     caller: config.caller,
-  });
-  const callService = calls;
-  pushes.attach({
-    pushRecorded: (id, mutate) => callService.pushRecorded(id, mutate),
-    legUnreachable: (id, deviceId, detail) => callService.legUnreachable(id, deviceId, detail),
-    tokenInvalidated: (device) => roster.changed(device.staffId),
   });
 
   const http: HttpServer = createHttpServer();
@@ -112,22 +118,32 @@ export async function createServer(deps: ServerDeps) {
     serveClient: false,
     cors: { origin: true, credentials: false },
   });
-  hub.agentNsp = io.of('/agent');
-  hub.deviceNsp = io.of('/device');
+  // One Socket.IO server, two protocols: each namespace carries its own typed event maps.
+  hub.agentNsp = io.of('/agent') as unknown as AgentNamespace;
+  hub.deviceNsp = io.of('/device') as unknown as DeviceNamespace;
   const limiter = new RateLimiter(clock, config.socketRate.burst, config.socketRate.perSecond);
   const ctx = { storage, clock, logger, metrics, hub, requestOptions: { limiter, logger, track } };
-  attachAgentGateway(hub.agentNsp, { ...ctx, calls: callService, roster, pairing });
-  attachDeviceGateway(hub.deviceNsp, { ...ctx, calls: callService, roster });
+  attachAgentGateway(hub.agentNsp, { ...ctx, calls, roster, pairing, serverStatus });
+  attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster });
 
-  const recovered = await callService.recover();
+  const recovered = await calls.recover();
   if (recovered > 0) logger.warn({ recovered }, 'ended calls left unfinished by the previous run');
 
   let closing: Promise<void> | null = null;
+  // A push result can lead to a cancel push, whose answer is recorded on the call: settle until quiet.
+  const idle = async (): Promise<void> => {
+    do {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+      await pushes.drain();
+      await calls.drain();
+      await roster.settled();
+    } while (inflight.size > 0 || pushes.pending > 0 || calls.pending > 0);
+  };
 
   return {
     http,
     io,
-    calls: callService,
+    calls,
     roster,
     hub,
     pairing,
@@ -151,21 +167,16 @@ export async function createServer(deps: ServerDeps) {
       return baseUrl(http);
     },
     /** Resolves once every request, push and roster update in flight has finished. */
-    async idle(): Promise<void> {
-      while (inflight.size > 0) await Promise.allSettled([...inflight]);
-      await pushes.drain();
-      await roster.settled();
-    },
+    idle,
     close(): Promise<void> {
       closing ??= (async () => {
-        callService.close();
+        calls.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
         while (inflight.size > 0) await Promise.allSettled([...inflight]);
         // Closing the gateway first stops retries still waiting out a backoff.
         await deps.push?.close();
-        await pushes.drain();
-        await roster.settled();
+        await idle();
         await storage.close();
         logger.info('switchboard server closed');
       })();

@@ -18,6 +18,8 @@ export class Roster {
       presence: Presence;
       isDeviceBusy: (deviceId: string) => boolean;
       notifier: Notifier;
+      /** Without APNs a phone in the background cannot be rung: only a connected one is reachable. */
+      pushesEnabled: boolean;
     },
   ) {}
 
@@ -55,7 +57,8 @@ export class Roster {
   presenceOf(device: DeviceRow): PresenceState {
     if (this.o.isDeviceBusy(device.id)) return 'busy';
     if (this.o.presence.isDeviceOnline(device.id)) return 'online';
-    if (device.voipToken !== null && device.tokenInvalidAt === null) return 'reachable';
+    const pushable = this.o.pushesEnabled && device.voipToken !== null && device.tokenInvalidAt === null;
+    if (pushable) return 'reachable';
     return 'unreachable';
   }
 

@@ -45,9 +45,37 @@ export const legSchema = z.object({
 });
 export type Leg = z.infer<typeof legSchema>;
 
+/**
+ * Every event a call's timeline can hold. `push:<outcome>` entries are APNs answers (one per
+ * attempt); the rest are state-machine steps, named after what happened.
+ */
+export const TIMELINE_EVENTS = [
+  'placed',
+  'reported',
+  'answered',
+  'accepted',
+  'connected',
+  'held',
+  'resumed',
+  'muted',
+  'unmuted',
+  'declined',
+  'unreachable',
+  'hangup',
+  'timeout',
+  'busy',
+  'failed',
+  'ended',
+  'push:accepted',
+  'push:tokenInvalid',
+  'push:retryable',
+  'push:configError',
+] as const;
+export type TimelineEvent = (typeof TIMELINE_EVENTS)[number];
+
 export const timelineEntrySchema = z.object({
   at: epochMs,
-  event: z.string().min(1).max(64),
+  event: z.enum(TIMELINE_EVENTS),
   source: z.enum(EVENT_SOURCES),
   /** The device or agent the entry is about, so the console can say "ringing on Ana's iPhone". */
   actorId: entityId.nullable(),

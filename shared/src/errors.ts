@@ -18,6 +18,9 @@ export const ERROR_CODES = {
   RATE_LIMITED: 'RATE_LIMITED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   PAIRING_CODE_INVALID: 'PAIRING_CODE_INVALID',
+  /** The handshake's protocol version differs from the server's; the message says which side to update. */
+  PROTOCOL_MISMATCH: 'PROTOCOL_MISMATCH',
+  /** No answer in time: the server is unreachable, or the ack was lost. Safe to retry. */
   UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Ack, type AckCallback, ackSchema } from './ack';
+import { PROTOCOL_VERSION } from './version';
 import { type Call, callId, callSchema, DIRECTIONS, END_REASONS, entityId, epochMs } from './call';
 import {
   APNS_ENVIRONMENTS,
@@ -7,14 +8,35 @@ import {
   e164,
   rosterChangedSchema,
   rosterSnapshotSchema,
+  staffEntrySchema,
 } from './roster';
 
 // MARK: - Handshakes
 
-export const agentAuthSchema = z.object({ token: z.string().min(16).max(200) });
+/**
+ * Both handshakes carry the client's protocol version. A client built for another version is
+ * refused with PROTOCOL_MISMATCH before it can misread a single event; the version is checked
+ * before the credentials, so the message can say which side to update.
+ */
+export const protocolField = z.number().int().positive();
+export const agentAuthSchema = z.object({
+  token: z.string().min(16).max(200),
+  protocol: protocolField,
+});
 export const deviceAuthSchema = z.object({
   deviceId: entityId,
   secret: z.string().min(16).max(200),
+  protocol: protocolField,
+});
+export type AgentAuth = z.infer<typeof agentAuthSchema>;
+export type DeviceAuth = z.infer<typeof deviceAuthSchema>;
+
+/** What a client puts in its handshake: its credentials and the version it speaks. */
+export const agentAuth = (token: string): AgentAuth => ({ token, protocol: PROTOCOL_VERSION });
+export const deviceAuth = (deviceId: string, secret: string): DeviceAuth => ({
+  deviceId,
+  secret,
+  protocol: PROTOCOL_VERSION,
 });
 
 // MARK: - WebRTC signaling (relayed only between a call's own parties)
@@ -59,6 +81,12 @@ export const agentRequests = {
   'call:mute': toggle,
   'rtc:signal': rtcSignalRequestSchema,
   'directory:set': z.object({ entries: z.array(directoryEntrySchema).max(10_000) }),
+  'directory:get': z.object({}),
+  /**
+   * On every reconnect, with the ids of the calls the console still shows: it learns how the ones
+   * that ended while it was away ended (a restart, a dropped network) and what is live now.
+   */
+  'call:sync': z.object({ callIds: z.array(callId).max(50).default([]) }),
   'history:query': z.object({
     staffId: entityId.optional(),
     direction: z.enum(DIRECTIONS).optional(),
@@ -121,7 +149,30 @@ export const callChangedSchema = z.object({ call: callSchema });
 export const callCancelledSchema = z.object({ callId, reason: z.enum(END_REASONS) });
 export const directoryChangedSchema = z.object({ version: z.number().int().nonnegative() });
 
+/**
+ * What a console must know of the server itself: whether VoIP pushes can go out at all, and the
+ * last configuration error APNs gave (a bad key, a wrong team id), so it can say what to fix.
+ */
+export const serverStatusSchema = z.object({
+  protocol: z.number().int().positive(),
+  apns: z.object({
+    configured: z.boolean(),
+    /** APNs refused the credentials or topic; cleared by the next accepted push. */
+    lastError: z
+      .object({
+        status: z.number().int().nullable(),
+        reason: z.string().max(200),
+        /** What to fix, in words. */
+        message: z.string().max(500),
+        at: epochMs,
+      })
+      .nullable(),
+  }),
+});
+export type ServerStatus = z.infer<typeof serverStatusSchema>;
+
 export const agentBroadcasts = {
+  'server:status': serverStatusSchema,
   'roster:snapshot': rosterSnapshotSchema,
   'roster:changed': rosterChangedSchema,
   'call:changed': callChangedSchema,
@@ -147,10 +198,46 @@ export const callSyncResultSchema = z.object({
   live: z.array(callSchema),
   ended: z.array(z.object({ callId, endReason: z.enum(END_REASONS).nullable() })),
 });
+/** Unlike a phone, a console gets ended calls whole: it shows how they ended, with the timeline. */
+export const agentCallSyncResultSchema = z.object({
+  live: z.array(callSchema),
+  ended: z.array(callSchema),
+});
 export const historyPageSchema = z.object({
   calls: z.array(callSchema),
   nextCursor: z.string().nullable(),
 });
+export const directorySchema = z.object({
+  version: z.number().int().nonnegative(),
+  entries: z.array(directoryEntrySchema),
+});
+
+/** The `data` of each agent request's ack: the server's handlers must return exactly these. */
+export const agentAcks = {
+  'staff:create': staffEntrySchema,
+  'staff:update': staffEntrySchema,
+  'staff:remove': z.object({ staffId: entityId }),
+  'pairing:create': pairingCreatedSchema,
+  'call:place': callSchema,
+  'call:accept': callSchema,
+  'call:decline': callSchema,
+  'call:hangup': callSchema,
+  'call:hold': callSchema,
+  'call:mute': callSchema,
+  'rtc:signal': z.null(),
+  'directory:set': z.object({ version: z.number().int().nonnegative() }),
+  'directory:get': directorySchema,
+  'call:sync': agentCallSyncResultSchema,
+  'history:query': historyPageSchema,
+} as const satisfies { [K in keyof typeof agentRequests]: z.ZodType };
+
+export const deviceAcks = {
+  'device:update': z.null(),
+  'call:report': callSchema,
+  'call:start': callSchema,
+  'call:sync': callSyncResultSchema,
+  'rtc:signal': z.null(),
+} as const satisfies { [K in keyof typeof deviceRequests]: z.ZodType };
 
 export const callAckSchema = ackSchema(callSchema);
 
@@ -163,29 +250,8 @@ type Bcast<S extends Record<string, z.ZodType>> = {
   [K in keyof S]: (payload: z.infer<S[K]>) => void;
 };
 
-export interface AgentAckData {
-  'staff:create': z.infer<typeof rosterSnapshotSchema>['staff'][number];
-  'staff:update': z.infer<typeof rosterSnapshotSchema>['staff'][number];
-  'staff:remove': { staffId: string };
-  'pairing:create': z.infer<typeof pairingCreatedSchema>;
-  'call:place': Call;
-  'call:accept': Call;
-  'call:decline': Call;
-  'call:hangup': Call;
-  'call:hold': Call;
-  'call:mute': Call;
-  'rtc:signal': null;
-  'directory:set': { version: number };
-  'history:query': z.infer<typeof historyPageSchema>;
-}
-
-export interface DeviceAckData {
-  'device:update': null;
-  'call:report': Call;
-  'call:start': Call;
-  'call:sync': z.infer<typeof callSyncResultSchema>;
-  'rtc:signal': null;
-}
+export type AgentAckData = { [K in keyof typeof agentAcks]: z.infer<(typeof agentAcks)[K]> };
+export type DeviceAckData = { [K in keyof typeof deviceAcks]: z.infer<(typeof deviceAcks)[K]> };
 
 export type AgentClientEvents = Req<typeof agentRequests, AgentAckData>;
 export type AgentServerEvents = Bcast<typeof agentBroadcasts>;

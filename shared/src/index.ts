@@ -7,5 +7,6 @@ export * from './fixture-kinds';
 export * from './http';
 export * from './machine';
 export * from './push';
+export * from './request';
 export * from './roster';
 export * from './version';

@@ -1,4 +1,4 @@
-import type { Call, Direction, EndReason, EventSource, Leg, PushRecord } from './call';
+import type { Call, Direction, EndReason, EventSource, Leg, PushRecord, TimelineEvent } from './call';
 import { ERROR_CODES } from './errors';
 
 /**
@@ -227,7 +227,7 @@ class Step {
     this.next.devices = this.next.devices.map((l) => (l.deviceId === deviceId ? { ...l, ...patch } : l));
   }
 
-  done(event: string, actorId: string | null, detail: string | null = null): TransitionResult {
+  done(event: TimelineEvent, actorId: string | null, detail: string | null = null): TransitionResult {
     this.next.timeline = [
       ...this.call.timeline,
       { at: this.at, event, source: this.source, actorId, detail },
@@ -235,7 +235,7 @@ class Step {
     return { ok: true, call: this.next, changed: true };
   }
 
-  end(reason: EndReason, event: string, actorId: string | null, detail?: string): TransitionResult {
+  end(reason: EndReason, event: TimelineEvent, actorId: string | null, detail?: string): TransitionResult {
     for (const leg of this.next.devices) {
       if (leg.state !== 'ended') this.leg(leg.deviceId, { state: 'ended', endReason: reason });
     }
@@ -257,7 +257,7 @@ class Step {
    * After one leg drops out of a ring-all call: the call goes on while any leg can still answer;
    * when none can, it ends declined if anyone declined, otherwise unreachable.
    */
-  settleLegs(event: string, actorId: string, detail?: string): TransitionResult {
+  settleLegs(event: TimelineEvent, actorId: string, detail?: string): TransitionResult {
     const open = this.next.devices.some((l) => l.state !== 'ended');
     if (open) return this.done(event, actorId, detail ?? null);
     const anyDeclined = this.next.devices.some((l) => l.endReason === 'declined');
@@ -278,7 +278,7 @@ export function recordPush(call: Call, record: PushRecord): Call {
     .join(' · ');
   const entry = {
     at: record.at,
-    event: `push:${record.outcome}`,
+    event: `push:${record.outcome}` as const,
     source: 'apns' as const,
     actorId: record.deviceId,
     detail,

@@ -1,45 +1,44 @@
-import type { Clock } from '#shared';
 import {
   buildCallPush,
   buildCancelPush,
   type Call,
+  type Clock,
   type EndReason,
   type PushRecord,
-  recordPush,
+  type ServerStatus,
 } from '#shared';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { PushGateway, PushResult } from '../push';
 import type { DeviceRow, Storage } from '../storage/types';
 
-/** What CallPushes tells the call service about; set once both exist. */
-export interface PushSink {
-  pushRecorded(callId: string, mutate: (call: Call) => Call): Promise<void>;
-  legUnreachable(callId: string, deviceId: string, detail: string): Promise<void>;
-  tokenInvalidated(device: DeviceRow): void;
-}
-
 /** Cancels must outlive the ring deadline a little: a completed call may end long after it. */
 const CANCEL_GRACE_MS = 60_000;
 
+export type OnAttempt = (record: PushRecord) => void;
+
 /**
- * The VoIP pushes of calls: one per device to ring it, one per device to cancel it. Each APNs
- * attempt is recorded on the call (so the console can show "APNs accepted +38 ms"); a dead token
- * is marked invalid and drops that phone from the ring.
+ * The VoIP pushes of calls: one per device to ring it, one per device to cancel it. It only sends
+ * and reports: every attempt goes to the caller's `onAttempt` as it happens, the final result is
+ * returned, and the call service decides what a dead token or a configuration error means for
+ * the call. Retries of a ring stop when its cancel goes out or the call is forgotten.
  */
 export class CallPushes {
-  private sink: PushSink | null = null;
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly inflight = new Set<Promise<unknown>>();
   /** `${callId}/${deviceId}` sent a call push by this process → stops its retries once over. */
   private readonly rung = new Map<string, AbortController>();
+  private lastProblemAt: number | null = null;
 
   constructor(
     private readonly o: {
       gateway: PushGateway | null;
+      /** Read at cancel time: the phone's token may have rotated since it was rung. */
       storage: Storage;
       clock: Clock;
       logger: Logger;
       metrics: Metrics;
+      /** Told when APNs starts or stops refusing the server's credentials. */
+      onStatusChanged?: () => void;
     },
   ) {}
 
@@ -47,13 +46,24 @@ export class CallPushes {
     return this.o.gateway !== null;
   }
 
-  attach(sink: PushSink): void {
-    this.sink = sink;
+  /** What consoles are told of APNs: configured or not, and the last configuration error. */
+  status(): ServerStatus['apns'] {
+    const problem = this.o.gateway?.lastConfigError ?? null;
+    return {
+      configured: this.o.gateway !== null,
+      lastError: problem && {
+        status: problem.status,
+        reason: problem.reason,
+        message: problem.message,
+        at: problem.at,
+      },
+    };
   }
 
-  ring(call: Call, device: DeviceRow): void {
+  /** Rings one phone; resolves with APNs' last answer, or null when no push could be sent. */
+  ring(call: Call, device: DeviceRow, onAttempt: OnAttempt): Promise<PushResult | null> {
     const token = device.voipToken;
-    if (!this.o.gateway || token === null) return;
+    if (!this.o.gateway || token === null) return Promise.resolve(null);
     const retries = new AbortController();
     this.rung.set(`${call.id}/${device.id}`, retries);
     const payload = buildCallPush({
@@ -64,21 +74,14 @@ export class CallPushes {
       sentAt: this.o.clock.now(),
       ringUntil: call.ringUntil,
     });
-    this.track(async () => {
-      const result = await this.send(call.id, device, 'call', payload, call.ringUntil, retries.signal);
-      if (result.outcome === 'tokenInvalid') {
-        const reason = `${result.status ?? ''} ${result.reason ?? 'token rejected'}`.trim();
-        const changed = await this.o.storage.devices.markTokenInvalid(device.id, token, reason, result.at);
-        if (changed) this.sink?.tokenInvalidated(changed);
-        await this.sink?.legUnreachable(call.id, device.id, `APNs: ${reason}`);
-      } else if (result.outcome === 'configError') {
-        await this.sink?.legUnreachable(call.id, device.id, `APNs configuration: ${result.reason}`);
-      }
-    });
+    return this.track(this.send(call.id, device, 'call', payload, call.ringUntil, onAttempt, retries.signal));
   }
 
-  /** Sends a cancel to a phone that was pushed this call (the same collapse id replaces it). */
-  cancel(call: Call, deviceId: string, reason: EndReason): void {
+  /**
+   * Cancels a call on a phone that was pushed it (the same collapse id replaces a call push still
+   * stored for an offline phone).
+   */
+  cancel(call: Call, deviceId: string, reason: EndReason, onAttempt: OnAttempt): void {
     if (!this.o.gateway) return;
     const key = `${call.id}/${deviceId}`;
     const retries = this.rung.get(key);
@@ -90,12 +93,12 @@ export class CallPushes {
     if (!wasRung) return;
     const payload = buildCancelPush({ callId: call.id, reason });
     const deadline = Math.max(call.ringUntil, this.o.clock.now() + CANCEL_GRACE_MS);
-    this.track(async () => {
+    const send = async () => {
       const device = await this.o.storage.devices.get(deviceId);
-      if (device?.voipToken && device.tokenInvalidAt === null) {
-        await this.send(call.id, device, 'cancel', payload, deadline);
-      }
-    });
+      if (!device?.voipToken || device.tokenInvalidAt !== null) return null;
+      return this.send(call.id, device, 'cancel', payload, deadline, onAttempt);
+    };
+    void this.track(send());
   }
 
   /** Forgets a finished call: stops its remaining retries (cancels were sent before this). */
@@ -107,17 +110,22 @@ export class CallPushes {
     }
   }
 
+  get pending(): number {
+    return this.inflight.size;
+  }
+
   /** Waits for every push in flight (shutdown, tests). */
   async drain(): Promise<void> {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
 
-  private async send(
+  private send(
     callId: string,
     device: DeviceRow,
     kind: 'call' | 'cancel',
     payload: string,
     deadline: number,
+    onAttempt: OnAttempt,
     signal?: AbortSignal,
   ): Promise<PushResult> {
     const gateway = this.o.gateway!;
@@ -133,7 +141,8 @@ export class CallPushes {
       onAttempt: (attempt) => {
         this.o.metrics.pushes.inc({ kind, outcome: attempt.outcome });
         this.o.metrics.pushLatency.observe(attempt.latencyMs / 1000);
-        const record: PushRecord = {
+        this.noticeStatusChange();
+        onAttempt({
           deviceId: device.id,
           kind,
           at: attempt.at,
@@ -143,18 +152,25 @@ export class CallPushes {
           outcome: attempt.outcome,
           attempt: attempt.attempt,
           latencyMs: attempt.latencyMs,
-        };
-        this.track(
-          () => this.sink?.pushRecorded(callId, (call) => recordPush(call, record)) ?? Promise.resolve(),
-        );
+        });
       },
     });
   }
 
-  private track(task: () => Promise<void>): void {
-    const p: Promise<void> = task()
-      .catch((err) => this.o.logger.error({ err }, 'push task failed'))
-      .finally(() => this.inflight.delete(p));
-    this.inflight.add(p);
+  private noticeStatusChange(): void {
+    const at = this.o.gateway?.lastConfigError?.at ?? null;
+    if (at === this.lastProblemAt) return;
+    this.lastProblemAt = at;
+    this.o.onStatusChanged?.();
+  }
+
+  private track<T>(p: Promise<T>): Promise<T | null> {
+    const settled = p.catch((err) => {
+      this.o.logger.error({ err }, 'push failed');
+      return null;
+    });
+    this.inflight.add(settled);
+    void settled.finally(() => this.inflight.delete(settled));
+    return settled;
   }
 }

@@ -1,22 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock, TimerHandle } from '#shared';
 import {
   type AgentRequest,
   type Call,
   type CallEvent,
+  type Clock,
   createCall,
   type DeviceReportEvent,
   type DeviceRequest,
   ERROR_CODES,
   type EventSource,
   isLive,
+  type PushRecord,
   type RtcSignal,
+  recordPush,
+  type TimerHandle,
   transition,
 } from '#shared';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
+import type { PushResult } from '../push';
 import type { DeviceRow, Storage } from '../storage/types';
+import { agentMaySee, audience, type CallChange, consoleResync } from './audience';
+import type { LiveCalls } from './live';
 import type { Notifier, Presence } from './ports';
 import type { CallPushes } from './pushes';
 
@@ -28,6 +34,7 @@ export interface CallServiceOptions {
   notifier: Notifier;
   presence: Presence;
   pushes: CallPushes;
+  live: LiveCalls;
   /** Told which staff members' roster entries may have changed (busy, token state). */
   onStaffChanged: (staffId: string) => void;
   ringTimeoutMs: number;
@@ -53,13 +60,17 @@ const REPORT_EVENTS: Record<DeviceReportEvent, (deviceId: string, reason?: strin
  * and an agent's hang-up arriving together are applied in order, never interleaved.
  */
 export class CallService {
-  private readonly live = new Map<string, Call>();
+  private readonly live: LiveCalls;
   private readonly timers = new Map<string, TimerHandle>();
   private readonly queues = new Map<string, Promise<unknown>>();
   /** `${callId}/${deviceId}` → report sequence numbers already applied (replays are no-ops). */
   private readonly seenSeqs = new Map<string, Set<string>>();
+  /** What push results set off (marking a token dead, dropping a leg), for `drain()`. */
+  private readonly followUps = new Set<Promise<unknown>>();
 
-  constructor(private readonly o: CallServiceOptions) {}
+  constructor(private readonly o: CallServiceOptions) {
+    this.live = o.live;
+  }
 
   // MARK: - Lifecycle
 
@@ -83,23 +94,49 @@ export class CallService {
     this.timers.clear();
   }
 
+  get pending(): number {
+    return this.followUps.size;
+  }
+
+  /** Resolves once every push result so far has been acted on (shutdown, tests). */
+  async drain(): Promise<void> {
+    while (this.followUps.size > 0) await Promise.allSettled([...this.followUps]);
+  }
+
   // MARK: - Queries
 
   liveCalls(): Call[] {
-    return [...this.live.values()];
+    return this.live.list();
   }
 
-  /** A device is busy while it is the answering (or calling) party of a live call. */
   isDeviceBusy(deviceId: string): boolean {
-    for (const call of this.live.values()) {
-      if (call.devices.some((l) => l.deviceId === deviceId && l.state === 'answered')) return true;
-    }
-    return false;
+    return this.live.isDeviceBusy(deviceId);
   }
 
   isAgentBusy(agentId: string): boolean {
-    for (const call of this.live.values()) if (call.agentId === agentId) return true;
-    return false;
+    return this.live.isAgentBusy(agentId);
+  }
+
+  /** The live calls a (re)connecting console is sent, by the same rule as the live broadcasts. */
+  resyncFor(agentId: string) {
+    return consoleResync(agentId, this.live.list());
+  }
+
+  /**
+   * What a reconnecting console asks about the calls it still shows: what is live for it now, and
+   * the ones among them that ended while it was away, whole. An id in neither list is no longer
+   * the console's to show (another agent took it, or it never could see it).
+   */
+  async syncAgent(agentId: string, req: AgentRequest<'call:sync'>) {
+    const live = this.resyncFor(agentId).map((r) => r.call);
+    const liveIds = new Set(live.map((c) => c.id));
+    const ended: Call[] = [];
+    for (const callId of req.callIds) {
+      if (liveIds.has(callId) || this.live.get(callId)) continue;
+      const call = await this.o.storage.calls.get(callId);
+      if (call && !isLive(call) && agentMaySee(agentId, call)) ended.push(call);
+    }
+    return { live, ended };
   }
 
   /** What a waking phone asks: which of its calls still go on, and how the others ended. */
@@ -160,10 +197,9 @@ export class CallService {
     await this.commit(null, call, null);
     if (isLive(call)) {
       this.armRingTimer(call);
+      // The commit told connected phones; a phone in the background learns of it by push only.
       for (const device of target.devices) {
-        if (this.unreachableReason(device)) continue;
-        this.o.notifier.toDevice(device.id, 'call:changed', { call });
-        if (this.pushable(device)) this.o.pushes.ring(call, device);
+        if (!this.unreachableReason(device) && this.pushable(device)) this.ring(call, device);
       }
     }
     return call;
@@ -247,10 +283,7 @@ export class CallService {
       if (r.ok) call = r.call;
     }
     await this.commit(null, call, device.id);
-    if (isLive(call)) {
-      this.armRingTimer(call);
-      this.o.notifier.toAgents('call:incoming', { call });
-    }
+    if (isLive(call)) this.armRingTimer(call);
     return call;
   }
 
@@ -275,26 +308,51 @@ export class CallService {
     }
   }
 
-  // MARK: - Push results (from CallPushes)
+  // MARK: - Push results
 
-  async pushRecorded(callId: string, mutate: (call: Call) => Call): Promise<void> {
-    await this.queue(callId, async () => {
+  private ring(call: Call, device: DeviceRow): void {
+    const result = this.o.pushes.ring(call, device, (record) => this.recordPush(call.id, record));
+    this.followUp(result.then((r) => r && this.afterRing(call.id, device, r)));
+  }
+
+  /** APNs' last word on a ring decides whether the phone stays in it. */
+  private async afterRing(callId: string, device: DeviceRow, result: PushResult): Promise<void> {
+    if (result.outcome === 'tokenInvalid' && device.voipToken !== null) {
+      const reason = `${result.status ?? ''} ${result.reason ?? 'token rejected'}`.trim();
+      const changed = await this.o.storage.devices.markTokenInvalid(device.id, device.voipToken, reason, result.at);
+      if (changed) this.o.onStaffChanged(changed.staffId);
+      await this.legUnreachable(callId, device.id, `APNs: ${reason}`);
+    } else if (result.outcome === 'configError') {
+      await this.legUnreachable(callId, device.id, `APNs configuration: ${result.reason}`);
+    }
+  }
+
+  /** Every APNs attempt goes on the call, so the console can show "APNs accepted +38 ms". */
+  private recordPush(callId: string, record: PushRecord): void {
+    const task = this.queue(callId, async () => {
       const call = this.live.get(callId) ?? (await this.o.storage.calls.get(callId));
       if (!call) return;
-      const next = mutate(call);
+      const next = recordPush(call, record);
       await this.o.storage.calls.save(next);
-      if (isLive(next)) this.live.set(callId, next);
-      this.o.notifier.toAgents('call:changed', { call: next });
+      this.live.put(next);
+      this.deliver({ prev: call, next, actorDeviceId: null, pushRecord: true });
     });
+    this.followUp(task);
   }
 
   /** APNs cannot reach this phone: unless it proved otherwise over its socket, drop its leg. */
-  async legUnreachable(callId: string, deviceId: string, detail: string): Promise<void> {
+  private async legUnreachable(callId: string, deviceId: string, detail: string): Promise<void> {
     if (this.o.presence.isDeviceOnline(deviceId)) return;
     const noCheck = () => undefined;
     await this.apply(callId, { type: 'legUnreachable', deviceId, detail }, 'apns', noCheck).catch((e) => {
       if (!(e instanceof AppError)) throw e;
     });
+  }
+
+  private followUp(task: Promise<unknown>): void {
+    const settled = task.catch((err) => this.o.logger.error({ err }, 'acting on a push result failed'));
+    this.followUps.add(settled);
+    void settled.finally(() => this.followUps.delete(settled));
   }
 
   // MARK: - Internals
@@ -321,43 +379,33 @@ export class CallService {
     });
   }
 
-  /**
-   * Persists a new version of a call, then tells everyone concerned. When legs end (a phone lost
-   * to another's answer, or the whole call over), those phones are told by socket and by VoIP
-   * push, since a phone in the background has no socket; the phone that caused it is not.
-   */
+  /** Persists a new version of a call, then tells exactly those the audience rule names. */
   private async commit(prev: Call | null, next: Call, actorDeviceId: string | null): Promise<void> {
     await this.o.storage.calls.save(next);
-    if (isLive(next)) {
-      this.live.set(next.id, next);
-      if (next.state === 'connecting' || next.state === 'active') this.clearRingTimer(next.id);
-    } else {
-      this.live.delete(next.id);
-      this.clearRingTimer(next.id);
+    this.live.put(next);
+    if (!isLive(next) || next.state === 'connecting' || next.state === 'active') this.clearRingTimer(next.id);
+    if (!isLive(next)) {
       for (const leg of next.devices) this.seenSeqs.delete(`${next.id}/${leg.deviceId}`);
       this.o.metrics.calls.inc({ outcome: next.endReason ?? 'failed', direction: next.direction });
     }
-    this.o.notifier.toAgents('call:changed', { call: next });
-
-    for (const leg of next.devices) {
-      const before = prev?.devices.find((l) => l.deviceId === leg.deviceId);
-      const legEnded = leg.state === 'ended' && before !== undefined && before.state !== 'ended';
-      const callEnded = prev !== null && isLive(prev) && !isLive(next);
-      if (leg.deviceId === actorDeviceId) {
-        this.o.notifier.toDevice(leg.deviceId, 'call:changed', { call: next });
-      } else if (legEnded || (callEnded && before?.state === 'answered')) {
-        const reason = leg.endReason ?? next.endReason ?? 'failed';
-        this.o.notifier.toDevice(leg.deviceId, 'call:cancelled', { callId: next.id, reason });
-        this.o.notifier.toDevice(leg.deviceId, 'call:changed', { call: next });
-        this.o.pushes.cancel(next, leg.deviceId, reason);
-      } else if (before?.state !== 'ended') {
-        this.o.notifier.toDevice(leg.deviceId, 'call:changed', { call: next });
-      }
-    }
+    this.deliver({ prev, next, actorDeviceId });
     if (!isLive(next)) this.o.pushes.forget(next);
     const busyChanged =
       prev === null || prev.state !== next.state || prev.answeredByDeviceId !== next.answeredByDeviceId;
     if (busyChanged) this.o.onStaffChanged(next.staffId);
+  }
+
+  private deliver(change: CallChange): void {
+    const { next: call } = change;
+    const { agents, devices } = audience(change);
+    if (agents?.to === 'everyone') this.o.notifier.toAgents(agents.event, { call });
+    else if (agents) this.o.notifier.toAgent(agents.agentId, agents.event, { call });
+    for (const { deviceId, cancel } of devices) {
+      // Cancelled by socket and by push: a phone in the background has no socket (DESIGN lesson 3).
+      if (cancel) this.o.notifier.toDevice(deviceId, 'call:cancelled', { callId: call.id, reason: cancel });
+      this.o.notifier.toDevice(deviceId, 'call:changed', { call });
+      if (cancel) this.o.pushes.cancel(call, deviceId, cancel, (r) => this.recordPush(call.id, r));
+    }
   }
 
   private queue<T>(callId: string, task: () => Promise<T>): Promise<T> {

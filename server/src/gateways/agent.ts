@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Namespace } from 'socket.io';
-import { agentAuthSchema, agentRequests, ERROR_CODES } from '#shared';
+import { type AgentAckData, agentAuthSchema, agentRequests, ERROR_CODES, type ServerStatus } from '#shared';
 import { hashSecret } from '../auth';
 import type { CallService } from '../calls/service';
 import { AppError, badRequest, notFound } from '../errors';
@@ -8,23 +7,34 @@ import type { PairingService } from '../pairing';
 import type { Roster } from '../roster';
 import { InvalidCursorError } from '../storage/types';
 import type { GatewayContext } from './context';
+import { handshakeError, protocolMismatch } from './handshake';
+import type { AgentNamespace } from './hub';
 import { bindRequests } from './requests';
 
 /** The `/agent` namespace: consoles, authenticated by a session token from `POST /api/login`. */
 export function attachAgentGateway(
-  nsp: Namespace,
-  ctx: GatewayContext & { calls: CallService; roster: Roster; pairing: PairingService },
+  nsp: AgentNamespace,
+  ctx: GatewayContext & {
+    calls: CallService;
+    roster: Roster;
+    pairing: PairingService;
+    serverStatus: () => ServerStatus;
+  },
 ): void {
   const { storage, clock, hub, calls, roster } = ctx;
 
   nsp.use(async (socket, next) => {
+    const mismatch = protocolMismatch(socket.handshake.auth, 'console');
+    if (mismatch) return next(mismatch);
     const auth = agentAuthSchema.safeParse(socket.handshake.auth);
-    if (!auth.success) return next(new Error('UNAUTHORIZED: a session token is required'));
-    const session = await storage.sessions.find(hashSecret(auth.data.token)).catch(() => null);
+    if (!auth.success) return next(handshakeError(ERROR_CODES.UNAUTHORIZED, 'a session token is required'));
+    const tokenHash = hashSecret(auth.data.token);
+    const session = await storage.sessions.find(tokenHash).catch(() => null);
     if (!session || session.expiresAt <= clock.now()) {
-      return next(new Error('UNAUTHORIZED: the session is unknown or expired; sign in again'));
+      return next(handshakeError(ERROR_CODES.UNAUTHORIZED, 'the session is unknown or expired; sign in again'));
     }
     socket.data.agentId = session.agentId;
+    socket.data.tokenHash = tokenHash;
     next();
   });
 
@@ -38,7 +48,7 @@ export function attachAgentGateway(
       ctx.metrics.consoles.dec();
     });
 
-    bindRequests(
+    bindRequests<typeof agentRequests, AgentAckData>(
       socket,
       agentRequests,
       {
@@ -81,6 +91,8 @@ export function attachAgentGateway(
           hub.toAllDevices('directory:changed', { version });
           return { version };
         },
+        'directory:get': () => storage.directory.get(),
+        'call:sync': (req) => calls.syncAgent(agentId, req),
         'history:query': async ({ limit, cursor, ...filter }) => {
           try {
             return await storage.calls.query(filter, { limit, cursor });
@@ -93,13 +105,12 @@ export function attachAgentGateway(
       ctx.requestOptions,
     );
 
-    // State resyncs on every (re)connect rather than trusting Socket.IO's recovery.
+    // State resyncs on every (re)connect rather than trusting Socket.IO's recovery, by the same
+    // audience rule as the live broadcasts (calls/audience.ts).
     const resync = async () => {
+      socket.emit('server:status', ctx.serverStatus());
       socket.emit('roster:snapshot', { staff: await roster.snapshot() });
-      for (const call of calls.liveCalls()) {
-        if (call.direction === 'inbound' && call.agentId === null) socket.emit('call:incoming', { call });
-        else if (call.agentId === agentId) socket.emit('call:changed', { call });
-      }
+      for (const { event, call } of calls.resyncFor(agentId)) socket.emit(event, { call });
     };
     void ctx.requestOptions.track(resync()).catch((err) => {
       ctx.logger.error({ err, agentId }, 'could not send the roster to a console');

@@ -1,25 +1,28 @@
-import type { Namespace } from 'socket.io';
-import { deviceAuthSchema, deviceRequests } from '#shared';
+import { type DeviceAckData, deviceAuthSchema, deviceRequests, ERROR_CODES } from '#shared';
 import { secretMatches } from '../auth';
 import type { CallService } from '../calls/service';
 import { notFound } from '../errors';
 import type { Roster } from '../roster';
 import type { GatewayContext } from './context';
+import { handshakeError, protocolMismatch } from './handshake';
+import type { DeviceNamespace } from './hub';
 import { bindRequests } from './requests';
 
 /** The `/device` namespace: phones, authenticated by the device id and secret from pairing. */
 export function attachDeviceGateway(
-  nsp: Namespace,
+  nsp: DeviceNamespace,
   ctx: GatewayContext & { calls: CallService; roster: Roster },
 ): void {
   const { storage, clock, hub, calls, roster } = ctx;
 
   nsp.use(async (socket, next) => {
+    const mismatch = protocolMismatch(socket.handshake.auth, 'app');
+    if (mismatch) return next(mismatch);
     const auth = deviceAuthSchema.safeParse(socket.handshake.auth);
-    if (!auth.success) return next(new Error('UNAUTHORIZED: deviceId and secret are required'));
+    if (!auth.success) return next(handshakeError(ERROR_CODES.UNAUTHORIZED, 'deviceId and secret are required'));
     const device = await storage.devices.get(auth.data.deviceId).catch(() => null);
     if (!device || !secretMatches(auth.data.secret, device.secretHash)) {
-      return next(new Error('UNAUTHORIZED: unknown device or wrong secret; pair the phone again'));
+      return next(handshakeError(ERROR_CODES.UNAUTHORIZED, 'unknown device or wrong secret; pair the phone again'));
     }
     socket.data.deviceId = device.id;
     socket.data.staffId = device.staffId;
@@ -44,7 +47,7 @@ export function attachDeviceGateway(
       touch();
     });
 
-    bindRequests(
+    bindRequests<typeof deviceRequests, DeviceAckData>(
       socket,
       deviceRequests,
       {

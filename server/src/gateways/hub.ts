@@ -1,12 +1,18 @@
 import type { Namespace } from 'socket.io';
-import type { AgentServerEvents, DeviceServerEvents } from '#shared';
+import type { AgentClientEvents, AgentServerEvents, DeviceClientEvents, DeviceServerEvents } from '#shared';
 import type { Notifier, Presence } from '../calls/ports';
+
+export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents>;
+export type DeviceNamespace = Namespace<DeviceClientEvents, DeviceServerEvents>;
 
 type Emitter = { emit(event: string, ...args: unknown[]): unknown };
 
-/** The typed maps are checked at the call sites above; Socket.IO's own generics stop here. */
-const emit = (target: Emitter | null | undefined, event: string, args: unknown[]) =>
-  target?.emit(event, ...args);
+/**
+ * The typed maps are checked at the public methods' call sites; Socket.IO's own emit generics
+ * cannot follow a generic event name through a rest parameter, so they stop here.
+ */
+const emit = (target: object | null | undefined, event: string, args: unknown[]) =>
+  (target as Emitter | null | undefined)?.emit(event, ...args);
 
 /**
  * Rooms and presence over the two namespaces: `agent:<id>` and `device:<id>` rooms, and counts of
@@ -16,8 +22,8 @@ const emit = (target: Emitter | null | undefined, event: string, args: unknown[]
 export class Hub implements Notifier, Presence {
   private readonly devices = new Map<string, number>();
   private readonly agents = new Map<string, number>();
-  agentNsp: Namespace | null = null;
-  deviceNsp: Namespace | null = null;
+  agentNsp: AgentNamespace | null = null;
+  deviceNsp: DeviceNamespace | null = null;
 
   toAgents<E extends keyof AgentServerEvents>(event: E, ...args: Parameters<AgentServerEvents[E]>): void {
     emit(this.agentNsp, event, args);

@@ -5,29 +5,49 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { RateLimiter } from '../rate-limit';
 
-export type Handlers<S extends Record<string, z.ZodType>> = {
-  [K in keyof S]: (data: z.infer<S[K]>) => Promise<unknown>;
+/** One handler per request; its result must be exactly that request's ack data. */
+export type Handlers<S extends Record<string, z.ZodType>, A extends { [K in keyof S]: unknown }> = {
+  [K in keyof S]: (data: z.infer<S[K]>) => Promise<A[K]>;
 };
+
+export interface RequestOptions {
+  limiter: RateLimiter;
+  logger: Logger;
+  track: <T>(p: Promise<T>) => Promise<T>;
+}
+
+type Reply = (ack: Ack<unknown>) => void;
 
 /**
  * Binds every request of one namespace: rate limit → validate → handle → ack. A bad payload gets
  * an error ack and changes nothing; an unexpected failure is logged and acked INTERNAL without a
- * stack trace. Events not listed here are not listened to, so Socket.IO drops them.
+ * stack trace. Whatever carries an ack callback is answered: an unknown event, or a request sent
+ * without a payload, gets BAD_REQUEST rather than the silence a client would wait out.
  */
-export function bindRequests<S extends Record<string, z.ZodType>>(
+export function bindRequests<S extends Record<string, z.ZodType>, A extends { [K in keyof S]: unknown }>(
   socket: Socket,
   schemas: S,
-  handlers: Handlers<S>,
-  opts: { limiter: RateLimiter; logger: Logger; track: <T>(p: Promise<T>) => Promise<T> },
+  handlers: Handlers<S, A>,
+  opts: RequestOptions,
 ): void {
+  socket.onAny((event: string, ...args: unknown[]) => {
+    const ack = args.at(-1);
+    if (typeof ack !== 'function' || Object.hasOwn(schemas, event)) return;
+    (ack as Reply)(fail(ERROR_CODES.BAD_REQUEST, `unknown request "${event}"`));
+  });
+
   for (const event of Object.keys(schemas) as (keyof S & string)[]) {
     // Socket.IO's listener generics cannot follow a loop over keys; the schema below is the check.
-    (socket as unknown as { on(e: string, l: (payload: unknown, ack: unknown) => void): void }).on(
+    (socket as unknown as { on(e: string, l: (...args: unknown[]) => void): void }).on(
       event,
       (payload, ack) => {
-        // A request without an ack callback cannot be answered; ignoring it keeps the contract simple.
+        if (typeof payload === 'function' && ack === undefined) {
+          (payload as Reply)(fail(ERROR_CODES.BAD_REQUEST, `${event}: a payload is required`));
+          return;
+        }
+        // A request without an ack callback cannot be answered: there is nobody to tell.
         if (typeof ack !== 'function') return;
-        const reply = (a: Ack<unknown>) => (ack as (a: Ack<unknown>) => void)(a);
+        const reply = ack as Reply;
         if (!opts.limiter.take(socket.id)) {
           reply(fail(ERROR_CODES.RATE_LIMITED, 'too many requests; slow down'));
           return;

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Ack } from '#shared';
+import { type Ack, type AckingSocket, PROTOCOL_VERSION, request } from '#shared';
 
 type Received = { event: string; payload: unknown };
 
@@ -23,8 +23,9 @@ export class TestClient {
     });
   }
 
+  /** The handshake carries this suite's protocol version unless `auth` says otherwise. */
   static async connect(url: string, auth: Record<string, unknown>): Promise<TestClient> {
-    const socket = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+    const socket = io(url, { auth: { protocol: PROTOCOL_VERSION, ...auth }, transports: ['websocket'], reconnection: false, forceNew: true });
     const client = new TestClient(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
@@ -35,7 +36,7 @@ export class TestClient {
 
   /** Connects expecting refusal; resolves with the server's reason. */
   static async refused(url: string, auth: Record<string, unknown>): Promise<string> {
-    const socket = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+    const socket = io(url, { auth: { protocol: PROTOCOL_VERSION, ...auth }, transports: ['websocket'], reconnection: false, forceNew: true });
     try {
       return await new Promise<string>((resolve, reject) => {
         socket.once('connect', () => reject(new Error('connected, but refusal was expected')));
@@ -46,8 +47,10 @@ export class TestClient {
     }
   }
 
+  /** Through the one typed `request` every client uses; untyped here so tests can send anything. */
   request<T = unknown>(event: string, payload?: unknown): Promise<Ack<T>> {
-    return this.socket.timeout(10_000).emitWithAck(event, payload) as Promise<Ack<T>>;
+    const socket = this.socket as unknown as AckingSocket<Record<string, (p: unknown, ack: (a: Ack<T>) => void) => void>>;
+    return request(socket, event, payload, { timeoutMs: 10_000 });
   }
 
   /** Resolves the data of a successful ack, or throws with the error code. */

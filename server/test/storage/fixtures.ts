@@ -25,7 +25,7 @@ export function ended(call: Call, reason: EndReason, at = call.createdAt + 30_00
     endReason: reason,
     endedAt: at,
     devices: call.devices.map((d) => ({ ...d, state: 'ended', endReason: reason })),
-    timeline: [...call.timeline, { at, event: reason, source: 'server', actorId: null, detail: null }],
+    timeline: [...call.timeline, { at, event: 'ended', source: 'server', actorId: null, detail: reason }],
   };
 }
 

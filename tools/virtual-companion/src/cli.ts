@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { io } from 'socket.io-client';
-import type { Ack, StaffEntry } from '#shared';
 import { connectEmulator } from '../../apns-emulator/src';
+import { ask, firstRoster, openAgentSocket } from './agent-socket';
 import { remoteNetwork } from './network';
 import { type Behaviour, VirtualPhone } from './phone';
 
@@ -114,23 +113,15 @@ async function mintCodes(
   });
   if (!login.ok) throw new Error(`sign-in as "${agent.name}" failed (${login.status})`);
   const { token } = (await login.json()) as { token: string };
-  const socket = io(new URL('/agent', server).toString(), { auth: { token }, transports: ['websocket'] });
+  const socket = openAgentSocket(server, token);
   try {
-    const roster = await new Promise<StaffEntry[]>((resolve, reject) => {
-      socket.once('roster:snapshot', ({ staff }: { staff: StaffEntry[] }) => resolve(staff));
-      socket.once('connect_error', reject);
-    });
-    const ask = async <T>(event: string, payload: unknown): Promise<T> => {
-      const ack = (await socket.timeout(10_000).emitWithAck(event, payload)) as Ack<T>;
-      if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
-      return ack.data;
-    };
+    const roster = await firstRoster(socket);
     const staff =
       roster.find((s) => s.name === agent.staff) ??
-      (await ask<StaffEntry>('staff:create', { name: agent.staff }));
+      (await ask(socket, 'staff:create', { name: agent.staff }));
     const codes: string[] = [];
     for (let i = 0; i < count; i++)
-      codes.push((await ask<{ code: string }>('pairing:create', { staffId: staff.id })).code);
+      codes.push((await ask(socket, 'pairing:create', { staffId: staff.id })).code);
     return codes;
   } finally {
     socket.close();

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { io } from 'socket.io-client';
-import type { Ack, Call, StaffEntry } from '#shared';
+import { type Call, request } from '#shared';
+import { firstRoster, openAgentSocket } from './agent-socket';
 import { formatTimeline } from './timeline';
 
 /**
@@ -42,19 +42,13 @@ async function main(): Promise<number> {
     throw new Error(`sign-in as "${values.name}" failed (${login.status}); is this the demo server?`);
   const { token, agentId, name } = (await login.json()) as { token: string; agentId: string; name: string };
 
-  const socket = io(new URL('/agent', values.server).toString(), {
-    auth: { token },
-    transports: ['websocket'],
-  });
-  const roster = await new Promise<StaffEntry[]>((resolve, reject) => {
-    socket.once('roster:snapshot', ({ staff }: { staff: StaffEntry[] }) => resolve(staff));
-    socket.once('connect_error', reject);
-  });
+  const socket = openAgentSocket(values.server, token);
+  const roster = await firstRoster(socket);
   const names = new Map<string, string>([[agentId, name]]);
   for (const s of roster) for (const d of s.devices) names.set(d.id, d.name);
 
   const ended = new Map<string, (call: Call) => void>();
-  socket.on('call:changed', ({ call }: { call: Call }) => {
+  socket.on('call:changed', ({ call }) => {
     if (call.state === 'ended') ended.get(call.id)?.(call);
   });
 
@@ -62,7 +56,7 @@ async function main(): Promise<number> {
     console.log(
       `\nCalling ${staff.name} (${staff.devices.length} phone${staff.devices.length === 1 ? '' : 's'})`,
     );
-    const ack = (await socket.timeout(10_000).emitWithAck('call:place', { staffId: staff.id })) as Ack<Call>;
+    const ack = await request(socket, 'call:place', { staffId: staff.id });
     if (!ack.ok) {
       console.log(`  refused: ${ack.error.code} ${ack.error.message}`);
       continue;
@@ -72,7 +66,7 @@ async function main(): Promise<number> {
       const done = new Promise<Call>((resolve) => ended.set(call.id, resolve));
       const giveUp = setTimeout(() => {
         console.log(`  still ringing after ${giveUpMs / 1000} s: hanging up`);
-        socket.emit('call:hangup', { callId: call.id }, () => undefined);
+        void request(socket, 'call:hangup', { callId: call.id });
       }, giveUpMs);
       call = await done;
       clearTimeout(giveUp);

@@ -5,9 +5,15 @@ import {
   type Ack,
   type Call,
   type Clock,
+  type DeviceClientEvents,
   type DeviceReportEvent,
+  type DeviceServerEvents,
+  deviceAuth,
   type EndReason,
   ERROR_CODES,
+  type RequestAck,
+  type RequestPayload,
+  request,
   isStale,
   type PushContent,
   parsePushPayload,
@@ -94,7 +100,7 @@ export class VirtualPhone extends EventEmitter {
   private readonly seqs = new Map<string, number>();
   private readonly queue: QueuedReport[] = [];
   private readonly timers = new Set<TimerHandle>();
-  private socket: Socket | null = null;
+  private socket: Socket<DeviceServerEvents, DeviceClientEvents> | null = null;
   private unsubscribe: (() => void) | null = null;
   private sending = false;
   private closed = false;
@@ -159,7 +165,7 @@ export class VirtualPhone extends EventEmitter {
       const { deviceId, deviceSecret } = this.credentials;
       const url = new URL('/device', this.o.server).toString();
       this.socket = io(url, {
-        auth: { deviceId, secret: deviceSecret },
+        auth: deviceAuth(deviceId, deviceSecret),
         transports: ['websocket'],
         // Each phone is its own device with its own connection: never multiplexed with another
         // phone's, or with a console's socket in the same process.
@@ -217,7 +223,7 @@ export class VirtualPhone extends EventEmitter {
       handle: 'console',
       history: ['started'],
     });
-    const ack = await this.request<Call>('call:start', { video, callId: id });
+    const ack = await this.request('call:start', { video, callId: id });
     if (!ack.ok) {
       this.endLocal(id, 'failed', `start refused: ${ack.error.code}`);
       throw new Error(`call:start failed: ${ack.error.code} ${ack.error.message}`);
@@ -334,10 +340,7 @@ export class VirtualPhone extends EventEmitter {
     await this.sendToken();
     // After every wake or reconnect, ask which of our calls still go on and end the rest.
     const live = [...this.calls.values()].filter((c) => c.state !== 'ended').map((c) => c.id);
-    const ack = await this.request<{
-      live: Call[];
-      ended: { callId: string; endReason: EndReason | null }[];
-    }>('call:sync', { callIds: live });
+    const ack = await this.request('call:sync', { callIds: live });
     if (ack.ok) {
       for (const over of ack.data.ended) this.endLocal(over.callId, over.endReason ?? 'failed', 'sync: over');
       for (const call of ack.data.live) this.onCallChanged(call);
@@ -422,7 +425,7 @@ export class VirtualPhone extends EventEmitter {
       while (this.queue.length > 0 && this.connected && !this.closed) {
         const next = this.queue[0]!;
         const { resolve, attempts, ...report } = next;
-        const ack = await this.request<Call>('call:report', report);
+        const ack = await this.request('call:report', report);
         if (!ack.ok && ack.error.code === ERROR_CODES.UNAVAILABLE && attempts < MAX_REPORT_ATTEMPTS) {
           // No ack: send the same report (same seq) again, now or after the next reconnect.
           next.attempts += 1;
@@ -441,15 +444,14 @@ export class VirtualPhone extends EventEmitter {
     if (this.queue.length > 0 && this.connected && !this.closed) setImmediate(() => void this.flush());
   }
 
-  /** An emit with an ack timeout: a lost ack becomes UNAVAILABLE instead of waiting forever. */
-  private async request<T>(event: string, payload: unknown): Promise<Ack<T>> {
+  /** A request with an ack timeout: a lost ack becomes UNAVAILABLE instead of waiting forever. */
+  private async request<E extends keyof DeviceClientEvents & string>(
+    event: E,
+    payload: RequestPayload<DeviceClientEvents, E>,
+  ): Promise<RequestAck<DeviceClientEvents, E>> {
     const socket = this.socket;
     if (!socket?.connected) return unavailable('not connected');
-    try {
-      return (await socket.timeout(this.o.ackTimeoutMs ?? 3000).emitWithAck(event, payload)) as Ack<T>;
-    } catch {
-      return unavailable(`${event}: no ack in time`);
-    }
+    return request(socket, event, payload, { timeoutMs: this.o.ackTimeoutMs ?? 3000 });
   }
 
   private get bundleId(): string {

@@ -1,0 +1,98 @@
+import { type Call, type EndReason, isLive } from '#shared';
+
+/**
+ * Who hears a change to a call, and what: the one rule behind every live broadcast and every
+ * resync, so that what a console or phone holds after a reconnect is exactly what it would hold
+ * had it never been away.
+ *
+ * Consoles:
+ * - a call that belongs to an agent (placed by them, or an inbound call they took) is theirs alone,
+ *   in full, with every push attempt;
+ * - an inbound call nobody has taken rings every console (`call:incoming` when it starts, then
+ *   `call:changed`), and the change that takes or ends it still goes to every console, so the
+ *   others can say "taken by another agent" and let it go;
+ * - other agents' calls are not sent: what the roster needs of them (a phone is busy) travels in
+ *   `roster:changed`.
+ *
+ * Phones: each phone with a leg in the call hears of it until its leg is over. A leg that ends
+ * because of someone else (another phone answered, the caller hung up) is also cancelled, by socket
+ * and by VoIP push, since a phone in the background has no socket; the phone that ended its own
+ * leg is only told the outcome.
+ */
+export interface CallChange {
+  prev: Call | null;
+  next: Call;
+  /** The phone whose report caused the change, if any. */
+  actorDeviceId: string | null;
+  /** A push attempt recorded on the call: consoles show it; phones have no use for it. */
+  pushRecord?: boolean;
+}
+
+export type AgentDelivery =
+  | { to: 'everyone'; event: 'call:incoming' | 'call:changed' }
+  | { to: 'agent'; agentId: string; event: 'call:changed' };
+
+export interface DeviceDelivery {
+  deviceId: string;
+  /** Set when the phone must end its call screen for this call: the reason to show. */
+  cancel: EndReason | null;
+}
+
+export interface Delivery {
+  agents: AgentDelivery | null;
+  devices: DeviceDelivery[];
+}
+
+/** True while a call is offered to every console: inbound and not yet taken by an agent. */
+export const isOpenToAllAgents = (call: Pick<Call, 'direction' | 'agentId'>): boolean =>
+  call.direction === 'inbound' && call.agentId === null;
+
+export function audience({ prev, next, actorDeviceId, pushRecord = false }: CallChange): Delivery {
+  return {
+    agents: agentDelivery(prev, next),
+    devices: pushRecord ? [] : next.devices.flatMap((leg) => deviceDelivery(prev, next, leg, actorDeviceId)),
+  };
+}
+
+function agentDelivery(prev: Call | null, next: Call): AgentDelivery | null {
+  if (prev === null && isOpenToAllAgents(next)) {
+    // A call that never rang (no agent online) is only history; nobody is offered it.
+    return isLive(next) ? { to: 'everyone', event: 'call:incoming' } : null;
+  }
+  if (isOpenToAllAgents(prev ?? next)) return { to: 'everyone', event: 'call:changed' };
+  return next.agentId === null ? null : { to: 'agent', agentId: next.agentId, event: 'call:changed' };
+}
+
+function deviceDelivery(
+  prev: Call | null,
+  next: Call,
+  leg: Call['devices'][number],
+  actorDeviceId: string | null,
+): DeviceDelivery[] {
+  const before = prev?.devices.find((l) => l.deviceId === leg.deviceId);
+  if (before?.state === 'ended') return [];
+  if (prev === null && leg.state === 'ended') return []; // never rung: unreachable from the start
+  const endedNow = before !== undefined && leg.state === 'ended';
+  if (!endedNow || leg.deviceId === actorDeviceId) return [{ deviceId: leg.deviceId, cancel: null }];
+  return [{ deviceId: leg.deviceId, cancel: leg.endReason ?? next.endReason ?? 'failed' }];
+}
+
+/**
+ * What a console is sent when it (re)connects: the live calls it would be holding had it never
+ * been away, each with the event that would have brought it.
+ */
+export function consoleResync(agentId: string, live: Iterable<Call>): { event: AgentDelivery['event']; call: Call }[] {
+  const out: { event: AgentDelivery['event']; call: Call }[] = [];
+  for (const call of live) {
+    if (!isLive(call)) continue;
+    if (isOpenToAllAgents(call)) out.push({ event: 'call:incoming', call });
+    else if (call.agentId === agentId) out.push({ event: 'call:changed', call });
+  }
+  return out;
+}
+
+/** Whether a console may learn how a call it asks about (`call:sync`) went. */
+export function agentMaySee(agentId: string, call: Call): boolean {
+  // Every console was offered every inbound call, so each may learn who took it and how it ended.
+  return call.agentId === agentId || call.direction === 'inbound';
+}
