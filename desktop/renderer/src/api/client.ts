@@ -58,6 +58,31 @@ export class ConsoleClient implements ConsoleApi {
     return fetch(new URL(path, this.baseUrl), { ...init, headers });
   }
 
+  /**
+   * After a reconnect: how did the calls still on screen end while we were away (a server restart,
+   * a dropped network), and which are still live? The server answers with whole calls.
+   */
+  private async syncCalls(): Promise<void> {
+    const callIds = Object.keys(this.store.getState().calls).slice(-50);
+    if (callIds.length === 0) return;
+    const ack = await this.request('call:sync', { callIds });
+    if (!ack.ok) return;
+    const known = new Set<string>();
+    for (const call of [...ack.data.live, ...ack.data.ended]) {
+      known.add(call.id);
+      this.store.setState(r.callChanged(this.store.getState(), call));
+    }
+    for (const id of callIds) {
+      const call = this.store.getState().calls[id];
+      if (known.has(id) || !call || call.state === 'ended') continue;
+      this.store.setState({
+        ...r.dismissCall(this.store.getState(), id),
+        callNotice:
+          'The server no longer knows the call you were in (it may have restarted). Call again if needed.',
+      });
+    }
+  }
+
   private bind(): void {
     const { socket, store } = this;
     const set = (patch: Partial<ReturnType<ConsoleStore['getState']>>) => store.setState(patch);
@@ -67,6 +92,7 @@ export class ConsoleClient implements ConsoleApi {
     socket.on('connect', () => {
       set(r.reconnected(store.getState()));
       status('connected');
+      void this.syncCalls();
     });
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
@@ -83,6 +109,7 @@ export class ConsoleClient implements ConsoleApi {
       if (!socket.active) this.retry = setTimeout(() => socket.connect(), RETRY_REFUSED_MS);
     });
 
+    socket.on('server:status', ({ apns }) => set({ apns }));
     socket.on('roster:snapshot', ({ staff }) => set(r.rosterSnapshot(store.getState(), staff)));
     socket.on('roster:changed', ({ staff, removedStaffIds }) =>
       set(r.rosterChanged(store.getState(), staff, removedStaffIds)),

@@ -1,13 +1,10 @@
 import { createStore } from 'zustand/vanilla';
-import type { Call, StaffEntry } from '#shared';
+import type { Call, ServerStatus, StaffEntry } from '#shared';
 import type { Session } from '../api/session';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
 
-export interface ApnsStatus {
-  configured: boolean;
-  lastError: string | null;
-}
+export type ApnsStatus = ServerStatus['apns'];
 
 /** An inbound call offered to this agent; `taken` once another agent accepted it. */
 export interface Offer {
@@ -29,6 +26,8 @@ export interface ConsoleState {
   /** The call the call panel shows. */
   focusedCallId: string | null;
   offers: Record<string, Offer>;
+  /** The last call request the server refused, in words, shown above the call panel. */
+  callNotice: string | null;
   /** A device to scroll to and flash in the roster (just paired). */
   highlight: { deviceId: string; at: number } | null;
 }
@@ -43,6 +42,7 @@ export const initialState = (session: Session | null): ConsoleState => ({
   calls: {},
   focusedCallId: null,
   offers: {},
+  callNotice: null,
   highlight: null,
 });
 

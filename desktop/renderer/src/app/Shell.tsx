@@ -1,0 +1,78 @@
+import { type ReactNode, useState } from 'react';
+import { CallPanel } from '../features/call/CallPanel';
+import { DirectoryScreen } from '../features/directory/DirectoryScreen';
+import { HistoryScreen } from '../features/history/HistoryScreen';
+import { IncomingCalls } from '../features/incoming/IncomingCalls';
+import { RosterScreen } from '../features/roster/RosterScreen';
+import { Banners } from '../features/status/Banners';
+import { ConnectionIndicator } from '../features/status/ConnectionIndicator';
+import { useConsole } from '../store/hooks';
+import './shell.css';
+
+interface Screen {
+  id: string;
+  label: string;
+  render: () => ReactNode;
+}
+
+const SCREENS: Screen[] = [
+  { id: 'roster', label: 'Roster', render: () => <RosterScreen /> },
+  { id: 'history', label: 'History', render: () => <HistoryScreen /> },
+  { id: 'directory', label: 'Directory', render: () => <DirectoryScreen /> },
+];
+
+/**
+ * The signed-in console: header (navigation, connection, agent), banners, the current screen,
+ * and the call dock, which stays put whatever screen is open. Screens stay mounted when hidden so
+ * a half-typed search or form survives switching screens.
+ */
+export function Shell({ onSignOut }: { onSignOut: () => void }) {
+  const agent = useConsole((s) => s.session?.name ?? '');
+  const [current, setCurrent] = useState(SCREENS[0]!.id);
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-logo" aria-hidden="true" />
+          <span className="brand-name">Switchboard</span>
+        </div>
+        <nav aria-label="Screens" className="nav">
+          {SCREENS.map((s) => (
+            <button
+              key={s.id}
+              type="button"
+              className="nav-item"
+              aria-current={s.id === current ? 'page' : undefined}
+              onClick={() => setCurrent(s.id)}
+            >
+              {s.label}
+            </button>
+          ))}
+        </nav>
+        <div className="topbar-end">
+          <ConnectionIndicator />
+          <span className="agent" title="Signed in as">
+            {agent}
+          </span>
+          <button type="button" className="btn btn-quiet btn-sm" onClick={onSignOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <Banners />
+      <div className="workspace">
+        <main className="screen">
+          {SCREENS.map((s) => (
+            <div key={s.id} className="screen-page" hidden={s.id !== current}>
+              {s.render()}
+            </div>
+          ))}
+        </main>
+        <aside className="dock" aria-label="Calls">
+          <IncomingCalls />
+          <CallPanel />
+        </aside>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,160 @@
+import type { Call } from '#shared';
+import { formatClock } from '../../lib/time';
+import { useNow } from '../../lib/useNow';
+import { useConsole } from '../../store/hooks';
+import { type Names, useNames } from '../../store/names';
+import * as r from '../../store/reducers';
+import { consoleStore } from '../../store/store';
+import { Timeline } from './Timeline';
+import { useCallActions } from './useCallActions';
+import { endReasonText, legLabel, partyName, stateLabel } from './words';
+import './call.css';
+
+/** The agent's current (or just ended) call: state, clock, phones, controls and the timeline. */
+export function CallPanel() {
+  const call = useConsole((s) => (s.focusedCallId ? (s.calls[s.focusedCallId] ?? null) : null));
+  const notice = useConsole((s) => s.callNotice);
+  const names = useNames();
+
+  return (
+    <section className="call-panel" aria-labelledby="call-panel-title">
+      <h2 id="call-panel-title" className="dock-title">
+        Call
+      </h2>
+      {notice && (
+        <div className="call-notice" role="alert">
+          <span>{notice}</span>
+          <button
+            type="button"
+            className="btn btn-quiet btn-sm"
+            onClick={() => consoleStore.setState({ callNotice: null })}
+          >
+            Dismiss
+          </button>
+        </div>
+      )}
+      {call ? (
+        <CallCard call={call} names={names} />
+      ) : (
+        <p className="dock-empty">
+          No call. Choose <strong>Call</strong> next to a staff member or one of their phones, or select a row
+          and press Enter.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function CallCard({ call, names }: { call: Call; names: Names }) {
+  const agentId = useConsole((s) => s.session?.agentId ?? null);
+  const { act, toggle, place } = useCallActions();
+  const live = call.state !== 'ended';
+  const now = useNow(500, live);
+  const state = stateLabel(call);
+  const answered = call.answeredAt !== null;
+  const clockFrom = call.answeredAt ?? call.createdAt;
+  const clockTo = live ? now : (call.endedAt ?? now);
+  const ringing = live && !answered;
+  const person = partyName(call, names);
+
+  return (
+    <article className={`call-card call-${call.state}`} aria-label={`Call with ${person}`}>
+      <header className="call-head">
+        <div>
+          <p className="call-direction">{call.direction === 'inbound' ? 'Incoming call from' : 'Calling'}</p>
+          <p className="call-party">{person}</p>
+          {names.staff(call.staffId)?.handle && (
+            <p className="muted mono">{names.staff(call.staffId)?.handle}</p>
+          )}
+        </div>
+        <div className="call-state">
+          <span className={`badge badge-${state.tone}`} data-testid="call-state">
+            {state.text}
+          </span>
+          <span
+            className="call-clock num"
+            role="timer"
+            aria-label={answered ? 'Call duration' : 'Ringing for'}
+          >
+            {formatClock(clockTo - clockFrom)}
+          </span>
+        </div>
+      </header>
+
+      {!live && (
+        <p className="call-end" data-testid="call-end-reason">
+          {endReasonText(call, names)}
+        </p>
+      )}
+
+      <div className="call-controls">
+        {live && (
+          <button
+            type="button"
+            className="btn btn-danger"
+            onClick={() => void act('call:hangup', call.id, ringing ? 'cancel the call' : 'hang up')}
+          >
+            {ringing ? 'Cancel call' : 'Hang up'}
+          </button>
+        )}
+        {live && (
+          <>
+            <button
+              type="button"
+              className="btn"
+              aria-pressed={call.held}
+              disabled={!answered}
+              onClick={() => void toggle('call:hold', call.id, !call.held)}
+            >
+              {call.held ? 'Resume' : 'Hold'}
+            </button>
+            <button
+              type="button"
+              className="btn"
+              aria-pressed={call.muted}
+              disabled={!answered}
+              onClick={() => void toggle('call:mute', call.id, !call.muted)}
+            >
+              {call.muted ? 'Unmute' : 'Mute'}
+            </button>
+          </>
+        )}
+        {!live && call.direction === 'outbound' && (
+          <button
+            type="button"
+            className="btn btn-call"
+            onClick={() => void place({ staffId: call.staffId })}
+          >
+            Call again
+          </button>
+        )}
+        {!live && (
+          <button
+            type="button"
+            className="btn btn-quiet"
+            onClick={() => consoleStore.setState((s) => r.dismissCall(s, call.id))}
+          >
+            Close
+          </button>
+        )}
+      </div>
+
+      <section aria-label="Phones" className="call-legs">
+        <h3>{call.direction === 'inbound' ? 'Phone' : 'Phones rung'}</h3>
+        <ul>
+          {call.devices.map((leg) => {
+            const label = legLabel(leg);
+            return (
+              <li key={leg.deviceId}>
+                <span className="leg-name">{names.device(leg.deviceId)?.device ?? 'Removed phone'}</span>
+                <span className={`badge badge-${label.tone}`}>{label.text}</span>
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+
+      <Timeline call={call} names={names} agentId={agentId} />
+    </article>
+  );
+}

@@ -1,0 +1,233 @@
+import type { Call, EndReason, Leg, TimelineEntry } from '#shared';
+import { formatDuration } from '../../lib/time';
+import type { Names } from '../../store/names';
+
+/**
+ * Every call fact in words an agent can act on. The wire gives codes and ids; the agent needs
+ * "declined on the phone" and "ringing on Ana's iPhone".
+ */
+
+const deviceLabel = (names: Names, id: string | null): string => names.device(id)?.device ?? 'a phone';
+
+export function partyName(call: Call, names: Names): string {
+  return names.staff(call.staffId)?.name ?? call.callerName ?? 'Unknown staff member';
+}
+
+export function stateLabel(call: Call): { text: string; tone: 'ok' | 'info' | 'warn' | 'bad' | 'neutral' } {
+  switch (call.state) {
+    case 'dialing':
+      return { text: call.direction === 'inbound' ? 'Incoming' : 'Calling…', tone: 'info' };
+    case 'ringing':
+      return { text: 'Ringing', tone: 'info' };
+    case 'connecting':
+      return { text: 'Connecting…', tone: 'info' };
+    case 'active':
+      if (call.held) return { text: 'On hold', tone: 'warn' };
+      return { text: 'Connected', tone: 'ok' };
+    case 'ended':
+      return {
+        text: call.endReason === 'completed' ? 'Ended' : endShort(call.endReason),
+        tone: endTone(call),
+      };
+  }
+}
+
+function endShort(reason: EndReason | null): string {
+  switch (reason) {
+    case 'declined':
+      return 'Declined';
+    case 'missed':
+      return 'No answer';
+    case 'cancelled':
+      return 'Cancelled';
+    case 'unreachable':
+      return 'Unreachable';
+    case 'failed':
+      return 'Failed';
+    case 'answeredElsewhere':
+      return 'Answered elsewhere';
+    case 'busy':
+      return 'Busy';
+    default:
+      return 'Ended';
+  }
+}
+
+function endTone(call: Call): 'ok' | 'warn' | 'bad' | 'neutral' {
+  if (call.endReason === 'completed') return 'neutral';
+  if (call.endReason === 'unreachable' || call.endReason === 'failed') return 'bad';
+  return 'warn';
+}
+
+const lastDetail = (call: Call, event: string): string | null =>
+  [...call.timeline].reverse().find((e) => e.event === event && e.detail)?.detail ?? null;
+
+/** The end of a call in one sentence: what happened, and for failures, why. */
+export function endReasonText(call: Call, names: Names): string {
+  const ringMs = call.ringUntil - call.createdAt;
+  switch (call.endReason) {
+    case 'completed': {
+      const hangup = [...call.timeline].reverse().find((e) => e.event === 'hangup');
+      if (!hangup) return 'Call completed';
+      if (hangup.source === 'agent') return 'Call completed: you hung up';
+      return `Call completed: hung up on ${deviceLabel(names, hangup.actorId)}`;
+    }
+    case 'declined':
+      return call.direction === 'inbound' ? 'Declined by an agent' : 'Declined on the phone';
+    case 'missed':
+      return `No answer within ${formatDuration(ringMs)}`;
+    case 'cancelled':
+      return call.direction === 'inbound'
+        ? 'The caller hung up before it was answered'
+        : 'Cancelled before it was answered';
+    case 'unreachable':
+      return `Phone unreachable: ${unreachableWhy(call)}`;
+    case 'failed':
+      return `Call failed: ${lastDetail(call, 'failed') ?? 'an error on the server'}`;
+    case 'answeredElsewhere':
+      return 'Answered by another agent';
+    case 'busy':
+      return `Busy: ${lastDetail(call, 'busy') ?? 'already in a call'}`;
+    default:
+      return 'Call ended';
+  }
+}
+
+/** The server's details are terse ("no VoIP push token yet and not connected"); keep them, plainly. */
+function unreachableWhy(call: Call): string {
+  const detail = lastDetail(call, 'unreachable');
+  if (detail) return humanizeUnreachable(detail);
+  return 'no valid push token and not connected';
+}
+
+export function humanizeUnreachable(detail: string): string {
+  if (/no VoIP push token/i.test(detail))
+    return 'no valid push token (the app has not registered for calls yet)';
+  if (/push token invalid/i.test(detail))
+    return detail.replace(/^push token invalid/i, 'push token rejected by APNs');
+  return detail;
+}
+
+export function legLabel(leg: Leg): { text: string; tone: 'ok' | 'info' | 'warn' | 'bad' | 'neutral' } {
+  switch (leg.state) {
+    case 'pending':
+      return { text: 'Push sent, waiting for the phone', tone: 'neutral' };
+    case 'ringing':
+      return { text: 'Ringing', tone: 'info' };
+    case 'answered':
+      return { text: 'Answered', tone: 'ok' };
+    case 'ended':
+      switch (leg.endReason) {
+        case 'declined':
+          return { text: 'Declined', tone: 'warn' };
+        case 'unreachable':
+          return { text: 'Unreachable', tone: 'bad' };
+        case 'answeredElsewhere':
+          return { text: 'Stopped: answered on another phone', tone: 'neutral' };
+        case 'missed':
+          return { text: 'Not answered', tone: 'warn' };
+        default:
+          return { text: 'Stopped ringing', tone: 'neutral' };
+      }
+  }
+}
+
+export interface TimelineItem {
+  key: string;
+  text: string;
+  /** ms from the start of the call. */
+  offset: number;
+  tone: 'ok' | 'info' | 'warn' | 'bad' | 'neutral';
+}
+
+/**
+ * The timeline as the agent reads it. A push entry is stamped when the attempt started; its
+ * offset is when APNs answered (start + latency), which is the "APNs accepted +38 ms" of the issue.
+ */
+export function timelineItems(call: Call, names: Names, agentId: string | null): TimelineItem[] {
+  return call.timeline
+    .map((entry, i) => {
+      const push = entry.event.startsWith('push:')
+        ? call.pushes.find((p) => p.at === entry.at && p.deviceId === entry.actorId)
+        : undefined;
+      const at = push ? push.at + push.latencyMs : entry.at;
+      const { text, tone } = entryText(call, entry, names, agentId, push?.kind === 'cancel');
+      return { key: `${i}:${entry.event}`, text, offset: at - call.createdAt, tone };
+    })
+    .filter((item) => item.text !== '');
+}
+
+function entryText(
+  call: Call,
+  e: TimelineEntry,
+  names: Names,
+  agentId: string | null,
+  cancelPush: boolean,
+): { text: string; tone: TimelineItem['tone'] } {
+  const dev = () => deviceLabel(names, e.actorId);
+  const reason = e.detail?.split(' · ').find((part) => /^[A-Z][A-Za-z]+$/.test(part)) ?? null;
+  const byAgent = e.actorId !== null && e.actorId === agentId ? 'you' : 'another agent';
+  switch (e.event) {
+    case 'placed':
+      return call.direction === 'inbound'
+        ? { text: `${dev()} called in`, tone: 'info' }
+        : { text: 'Call placed', tone: 'neutral' };
+    case 'push:accepted':
+      return {
+        text: cancelPush ? `APNs accepted the cancel for ${dev()}` : `APNs accepted for ${dev()}`,
+        tone: 'neutral',
+      };
+    case 'push:tokenInvalid':
+      return { text: `APNs refused the token of ${dev()}${reason ? ` (${reason})` : ''}`, tone: 'bad' };
+    case 'push:retryable':
+      return {
+        text: `APNs did not take the push for ${dev()}${reason ? ` (${reason})` : ''}; retrying`,
+        tone: 'warn',
+      };
+    case 'push:configError':
+      return { text: `APNs configuration error${reason ? ` (${reason})` : ''}`, tone: 'bad' };
+    case 'reported':
+      return { text: `Ringing on ${dev()}`, tone: 'info' };
+    case 'answered':
+      return { text: `Answered on ${dev()}`, tone: 'ok' };
+    case 'accepted':
+      return { text: `Accepted by ${byAgent}`, tone: 'ok' };
+    case 'connected':
+      return { text: 'Connected', tone: 'ok' };
+    case 'held':
+      return { text: 'Put on hold', tone: 'neutral' };
+    case 'resumed':
+      return { text: 'Resumed', tone: 'neutral' };
+    case 'muted':
+      return { text: 'Muted', tone: 'neutral' };
+    case 'unmuted':
+      return { text: 'Unmuted', tone: 'neutral' };
+    case 'declined':
+      return e.source === 'device'
+        ? { text: `Declined on ${dev()}`, tone: 'warn' }
+        : { text: `Declined by ${byAgent}`, tone: 'warn' };
+    case 'unreachable':
+      // A call-level "unreachable" is said by the "ended" entry that follows it.
+      if (!e.actorId) return { text: '', tone: 'bad' };
+      return {
+        text: `${dev()} unreachable: ${humanizeUnreachable(e.detail ?? 'cannot be rung')}`,
+        tone: 'bad',
+      };
+    case 'hangup':
+      return e.source === 'agent'
+        ? { text: 'You hung up', tone: 'neutral' }
+        : { text: `Hung up on ${dev()}`, tone: 'neutral' };
+    // The "ended" entry right after these says the same thing, with the reason in words.
+    case 'timeout':
+    case 'busy':
+    case 'failed':
+      return { text: '', tone: 'neutral' };
+    case 'ended':
+      return {
+        text: endReasonText(call, names),
+        tone: call.endReason === 'completed' ? 'neutral' : endTone(call),
+      };
+    default:
+      return { text: e.event, tone: 'neutral' };
+  }
+}

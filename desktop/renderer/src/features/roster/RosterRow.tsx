@@ -1,0 +1,125 @@
+import { memo } from 'react';
+import { deviceDetails, lastSeen, presenceLabel, pushHealth } from './health';
+import type { Row } from './rows';
+
+export type RowAction =
+  | { type: 'call'; target: { staffId: string } | { deviceId: string } }
+  | { type: 'pair' | 'rename' | 'remove'; staffId: string };
+
+interface Props {
+  row: Row;
+  /** Position in the virtual list (px). */
+  top: number;
+  height: number;
+  now: number;
+  active: boolean;
+  highlighted: boolean;
+  inCall: boolean;
+  onAction: (action: RowAction) => void;
+}
+
+/** One row of the virtual roster: a staff member (with actions) or one of their phones. */
+export const RosterRow = memo(function RosterRow(props: Props) {
+  const { row, top, height, now, active, highlighted, inCall, onAction } = props;
+  const common = {
+    tabIndex: active ? 0 : -1,
+    'data-key': row.key,
+    style: { transform: `translateY(${top}px)`, height },
+  } as const;
+
+  if (row.kind === 'staff') {
+    const { staff } = row;
+    const phones = staff.devices.length;
+    return (
+      <li {...common} className="row row-staff">
+        <div className="row-main">
+          <span className="staff-name">{staff.name}</span>
+          <span className="muted mono staff-handle">{staff.handle ?? 'no number'}</span>
+        </div>
+        <div className="row-actions">
+          <button
+            type="button"
+            className="btn btn-call btn-sm"
+            aria-label={`Call ${staff.name}`}
+            disabled={phones === 0 || inCall}
+            title={
+              phones === 0 ? 'Pair a phone first' : inCall ? 'You are in a call' : 'Ring all their phones'
+            }
+            onClick={() => onAction({ type: 'call', target: { staffId: staff.id } })}
+          >
+            Call
+          </button>
+          <button
+            type="button"
+            className="btn btn-sm"
+            aria-label={`Pair a phone for ${staff.name}`}
+            onClick={() => onAction({ type: 'pair', staffId: staff.id })}
+          >
+            Pair phone
+          </button>
+          <button
+            type="button"
+            className="btn btn-quiet btn-sm"
+            aria-label={`Rename ${staff.name}`}
+            onClick={() => onAction({ type: 'rename', staffId: staff.id })}
+          >
+            Rename
+          </button>
+          <button
+            type="button"
+            className="btn btn-quiet btn-sm"
+            aria-label={`Remove ${staff.name}`}
+            onClick={() => onAction({ type: 'remove', staffId: staff.id })}
+          >
+            Remove
+          </button>
+        </div>
+      </li>
+    );
+  }
+
+  if (row.kind === 'nophone') {
+    return (
+      <li {...common} className="row row-nophone">
+        <span className="muted">
+          No phone paired yet: choose “Pair phone” and scan the code with their iPhone.
+        </span>
+      </li>
+    );
+  }
+
+  const { device } = row;
+  const presence = presenceLabel(device.presence);
+  const health = pushHealth(device, now);
+  const seen = lastSeen(device, now);
+  return (
+    <li
+      {...common}
+      className={`row row-device${highlighted ? ' row-highlight' : ''}`}
+      data-device-id={device.id}
+    >
+      <div className="row-main">
+        <span className="device-name">{device.name}</span>
+        <span className="muted device-meta">{deviceDetails(device)}</span>
+      </div>
+      <div className="device-status">
+        <span className={`badge badge-${presence.tone}`} title={presence.hint}>
+          {presence.text}
+        </span>
+        {seen && <span className="muted device-seen">{seen}</span>}
+      </div>
+      <p className={`device-health health-${health.tone}`}>{health.text}</p>
+      <div className="row-actions">
+        <button
+          type="button"
+          className="btn btn-sm"
+          aria-label={`Call ${device.name}`}
+          disabled={inCall}
+          onClick={() => onAction({ type: 'call', target: { deviceId: device.id } })}
+        >
+          Call this phone
+        </button>
+      </div>
+    </li>
+  );
+});

@@ -1,0 +1,67 @@
+import type { DeviceEntry, Presence } from '#shared';
+import { formatAge } from '../../lib/time';
+
+export type Tone = 'ok' | 'info' | 'warn' | 'bad' | 'neutral';
+
+/** Presence in words: the reason a phone can or cannot be rung right now. */
+export function presenceLabel(p: Presence): { text: string; tone: Tone; hint: string } {
+  switch (p) {
+    case 'online':
+      return { text: 'Online', tone: 'ok', hint: 'the app is connected: it rings at once' };
+    case 'reachable':
+      return { text: 'Reachable', tone: 'info', hint: 'not connected, but a VoIP push wakes it' };
+    case 'unreachable':
+      return { text: 'Unreachable', tone: 'bad', hint: 'not connected and no valid push token' };
+    case 'busy':
+      return { text: 'In a call', tone: 'warn', hint: 'already in a call' };
+  }
+}
+
+/**
+ * The push token's health with the fix, as the issue words it: what an agent (or the staff member
+ * holding the phone) can do about a phone that will not ring.
+ */
+export function pushHealth(d: DeviceEntry, now: number): { text: string; tone: Tone } {
+  const t = d.token;
+  if (!t.present) {
+    return {
+      text: 'No push token yet: open the app on the phone once so it registers for calls',
+      tone: 'warn',
+    };
+  }
+  if (t.invalidAt !== null) {
+    return { text: invalidTokenFix(t.invalidReason, t.environment), tone: 'bad' };
+  }
+  const env = t.environment === 'sandbox' ? ' (sandbox)' : '';
+  const age = t.updatedAt !== null ? `, updated ${formatAge(now - t.updatedAt)}` : '';
+  return { text: `Push token OK${env}${age}`, tone: 'ok' };
+}
+
+function invalidTokenFix(reason: string | null, env: string | null): string {
+  switch (reason) {
+    case 'Unregistered':
+    case 'ExpiredToken':
+      return 'App deleted or token rotated: open the app on the phone';
+    case 'BadDeviceToken':
+      return env === 'sandbox'
+        ? 'Token is for the sandbox environment: install a release build, or run the server with --apns-env sandbox'
+        : env === 'production'
+          ? 'Token is for the production environment: the server pushes to the sandbox; check --apns-env'
+          : 'APNs does not recognise this token: open the app on the phone';
+    case 'DeviceTokenNotForTopic':
+      return 'Token belongs to another app: check the server’s --apns-bundle-id against the app';
+    default:
+      return `APNs rejected the token${reason ? ` (${reason})` : ''}: open the app on the phone`;
+  }
+}
+
+export function deviceDetails(d: DeviceEntry): string {
+  return [d.model, d.osVersion && `iOS ${d.osVersion}`, d.appVersion && `app ${d.appVersion}`]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+export function lastSeen(d: DeviceEntry, now: number): string | null {
+  if (d.presence === 'online' || d.presence === 'busy') return null;
+  return d.lastSeenAt ? `last seen ${formatAge(now - d.lastSeenAt)}` : 'never connected';
+}

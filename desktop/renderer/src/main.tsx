@@ -1,0 +1,18 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { loadSession } from './api/session';
+import { App } from './app/App';
+import { ringtone } from './features/incoming/ringtone';
+import { consoleStore, initialState } from './store/store';
+import './app/theme.css';
+
+// Before the first render, so a reload goes straight back to the console without a sign-in flash.
+consoleStore.setState(initialState(loadSession(Date.now())));
+
+ringtone.install();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

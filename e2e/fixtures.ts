@@ -1,0 +1,51 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { DemoServer } from './support/demo-server';
+
+export type { DemoServer };
+export { expect };
+
+export interface Credentials {
+  name: string;
+  password: string;
+}
+
+export const DEMO: Credentials = { name: 'demo', password: 'demo' };
+
+/**
+ * Signs in through the console's own form and waits until the roster has arrived over the socket,
+ * so a test starts from what an agent sees, not from a half-loaded page.
+ */
+export async function signIn(page: Page, server: DemoServer, creds: Credentials = DEMO): Promise<void> {
+  await page.goto(`${server.url}/`);
+  await page.getByLabel('Agent name').fill(creds.name);
+  await page.getByLabel('Password').fill(creds.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('status', { name: 'Connection' })).toContainText('Connected');
+  await expect(page.getByRole('region', { name: 'Roster' })).toBeVisible();
+}
+
+interface WorkerFixtures {
+  /** One demo server per worker (state carries over between its tests: use unique names). */
+  server: DemoServer;
+}
+
+interface TestFixtures {
+  /** `await signIn(page)` or `await signIn(page, {name, password})`. */
+  signIn: (page: Page, creds?: Credentials) => Promise<void>;
+}
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  server: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixture's dependencies from this pattern.
+    async ({}, use) => {
+      // 5 s: Ana answers after 1.5 s, Ben declines after 1.5 s, and a "missed" call ends soon.
+      const server = await DemoServer.start({ ringTimeout: '5s' });
+      await use(server);
+      await server.dispose();
+    },
+    { scope: 'worker', timeout: 90_000 },
+  ],
+  signIn: async ({ server }, use) => {
+    await use((page, creds) => signIn(page, server, creds));
+  },
+});

@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { io } from 'socket.io-client';
+import { type Ack, agentAuth, type StaffEntry } from '#shared';
+import { connectEmulator } from '../../tools/apns-emulator/src';
+import { type Behaviour, remoteNetwork, VirtualPhone } from '../../tools/virtual-companion/src';
+import type { DemoServer } from './demo-server';
+
+const READY = /virtual phones? ready/;
+
+/**
+ * `npm run companion -- --code CODE`: a virtual phone in its own process that redeems the code
+ * the console shows, as a person scanning the QR code would. Resolves once it is paired.
+ */
+export async function companionWithCode(
+  server: DemoServer,
+  code: string,
+  behaviour: string[] = ['--answer-after', '1s'],
+): Promise<{ deviceId: string; stop(): Promise<void> }> {
+  const args = ['run', 'companion', '--', '--server', server.url, '--apns-emulator', server.emulatorUrl];
+  args.push('--apns-ca', server.caPath, '--code', code, ...behaviour);
+  const child = spawn('npm', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let seen = '';
+  const deviceId = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      const paired = /paired as device (\S+)/.exec(seen);
+      if (paired && READY.test(seen)) resolve(paired[1]!);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+    });
+    child.once('exit', (status) => reject(new Error(`companion exited (${status}):\n${seen}`)));
+  });
+  return { deviceId, stop: () => stopGroup(child) };
+}
+
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  process.kill(-child.pid, 'SIGTERM');
+  await exited;
+}
+
+/**
+ * A virtual phone in the test's own process, for what the companion CLI cannot do (placing a call
+ * to the consoles). It is paired to a new staff member created through a second agent socket.
+ */
+export async function inProcessPhone(
+  server: DemoServer,
+  staffName: string,
+  behaviour: Partial<Behaviour> = {},
+): Promise<{ phone: VirtualPhone; staffId: string; close(): Promise<void> }> {
+  const code = await mintCode(server, staffName);
+  const emulator = connectEmulator({ url: server.emulatorUrl, ca: readFileSync(server.caPath) });
+  const phone = new VirtualPhone({
+    server: server.url,
+    network: remoteNetwork(emulator),
+    behaviour,
+    name: `${staffName.split(' ')[0]}'s test iPhone`,
+  });
+  const creds = await phone.pair(code.code);
+  await phone.start();
+  return {
+    phone,
+    staffId: creds.staffId,
+    async close() {
+      await phone.close();
+      emulator.close();
+    },
+  };
+}
+
+async function mintCode(server: DemoServer, staffName: string): Promise<{ code: string }> {
+  const login = await fetch(new URL('/api/login', server.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'demo', password: 'demo' }),
+  });
+  if (!login.ok) throw new Error(`demo sign-in failed: ${login.status}`);
+  const { token } = (await login.json()) as { token: string };
+  const socket = io(new URL('/agent', server.url).toString(), {
+    auth: agentAuth(token),
+    transports: ['websocket'],
+    forceNew: true,
+  });
+  try {
+    const staff = await new Promise<StaffEntry[]>((resolve, reject) => {
+      socket.once('roster:snapshot', ({ staff }: { staff: StaffEntry[] }) => resolve(staff));
+      socket.once('connect_error', reject);
+    });
+    const ask = async <T>(event: string, payload: unknown): Promise<T> => {
+      const ack = (await socket.timeout(10_000).emitWithAck(event, payload)) as Ack<T>;
+      if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
+      return ack.data;
+    };
+    const entry =
+      staff.find((s) => s.name === staffName) ?? (await ask<StaffEntry>('staff:create', { name: staffName }));
+    return await ask<{ code: string }>('pairing:create', { staffId: entry.id });
+  } finally {
+    socket.close();
+  }
+}
