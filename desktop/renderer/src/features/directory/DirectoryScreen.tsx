@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { useApi } from '../../api/context';
 import { useConsole } from '../../store/hooks';
+import { useOnShown } from '../history/useOnShown';
 import { DirectoryRows, type RowsHandle } from './DirectoryRows';
 import { ImportCsvButton, type ImportReport, ImportReportView } from './ImportCsv';
 import { type DraftRow, findProblems, isBlank, mergeImport } from './model';
@@ -21,6 +22,9 @@ export function DirectoryScreen() {
   const [showAll, setShowAll] = useState(false);
   const [report, setReport] = useState<ImportReport | null>(null);
   const problems = useMemo(() => findProblems(rows), [rows]);
+  const root = useRef<HTMLDivElement>(null);
+  // Another agent may have saved since; an untouched draft follows, edits in progress stay.
+  useOnShown(root, () => void dir.reload());
 
   const edit = (key: string, patch: Partial<DraftRow>) =>
     setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
@@ -42,7 +46,7 @@ export function DirectoryScreen() {
   const canSave = dir.saved !== null && dir.save.kind !== 'saving';
 
   return (
-    <div className="dir">
+    <div className="dir" ref={root}>
       <header className="dir-head">
         <div className="dir-title">
           <h1>Directory</h1>
@@ -153,7 +157,7 @@ function SaveMessage({ save, dirty }: { save: SaveState; dirty: boolean }) {
     case 'failed':
       return (
         <p className="dir-msg is-error" role="alert">
-          Not saved: {save.message}. Your changes are still here; save again when the server is back.
+          Not saved: {save.message}. Your changes are still here.
         </p>
       );
     default:

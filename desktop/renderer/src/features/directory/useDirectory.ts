@@ -29,6 +29,13 @@ export type SaveState =
  */
 const kept = new Map<string, { rows: DraftRow[]; saved: Saved | null }>();
 
+/**
+ * The server's Socket.IO message cap (`maxMessageBytes`, 64 KB by default). A bigger
+ * `directory:set` does not get an error: the server drops the connection and the ack never comes,
+ * so the size is checked here first (about 900 numbers) and the agent is told why.
+ */
+const MAX_SET_BYTES = 64 * 1024 - 512;
+
 let nextKey = 0;
 export const newKey = (): string => `row-${++nextKey}`;
 
@@ -77,8 +84,18 @@ export function useDirectory(api: ConsoleApi, agentId: string) {
       setSave({ kind: 'invalid', count: problems.size });
       return current.find((r) => problems.has(r.key)) ?? null;
     }
-    setSave({ kind: 'saving' });
     const entries = toEntries(current);
+    const bytes = new TextEncoder().encode(JSON.stringify({ entries })).length;
+    if (bytes > MAX_SET_BYTES) {
+      setSave({
+        kind: 'failed',
+        message: `${entries.length} numbers make ${Math.ceil(bytes / 1024)} KB, more than the ${Math.floor(
+          MAX_SET_BYTES / 1024,
+        )} KB the server accepts in one save. Remove some numbers (or shorten labels) and save again`,
+      });
+      return null;
+    }
+    setSave({ kind: 'saving' });
     const ack = await api.request('directory:set', { entries });
     if (!ack.ok) {
       setSave({ kind: 'failed', message: ack.error.message });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Call } from '#shared';
 import { useApi } from '../../api/context';
 import { useConsole, useStaff } from '../../store/hooks';
@@ -9,6 +9,7 @@ import { type HistoryFilters, NO_FILTERS, toQuery } from './filters';
 import { callDurationInWords, formatWhen, outcomeText } from './format';
 import { HistoryFilterBar } from './HistoryFilterBar';
 import { useHistory } from './useHistory';
+import { useOnShown } from './useOnShown';
 import './history.css';
 
 const staffLabel = (names: Names, id: string) =>
@@ -26,9 +27,11 @@ export function HistoryScreen() {
   const query = parsed.ok ? parsed.query : null;
   const history = useHistory(api, query);
   const open = history.calls.find((c) => c.id === openId) ?? null;
+  const root = useRef<HTMLDivElement>(null);
+  useOnShown(root, history.reload);
 
   return (
-    <div className="hist">
+    <div className="hist" ref={root}>
       <header className="hist-head">
         <h1>History</h1>
         <div className="hist-actions">
