@@ -67,6 +67,8 @@ final class AppEnvironment {
         coordinator.onDirectoryChanged = { [weak self] _ in self?.refreshDirectory() }
         model.status = coordinator.status
         coordinator.start()
+        // Launched by a VoIP push: no screen, and the socket must not outlive the call.
+        if UIApplication.shared.applicationState == .background { coordinator.appDidEnterBackground() }
         if let credentials = model.credentials {
             server.configure(credentials)
             refreshDirectory()
@@ -75,6 +77,10 @@ final class AppEnvironment {
 
     func appDidBecomeActive() {
         coordinator.appDidBecomeActive()
+    }
+
+    func appDidEnterBackground() {
+        coordinator.appDidEnterBackground()
     }
 
     // MARK: - Pairing

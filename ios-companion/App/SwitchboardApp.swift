@@ -21,7 +21,11 @@ struct SwitchboardApp: App {
                 }
         }
         .onChange(of: scenePhase) { _, phase in
-            if phase == .active { appDelegate.environment.appDidBecomeActive() }
+            switch phase {
+            case .active: appDelegate.environment.appDidBecomeActive()
+            case .background: appDelegate.environment.appDidEnterBackground()
+            default: break
+            }
         }
     }
 }

@@ -3,8 +3,9 @@ import Foundation
 @preconcurrency import SocketIO
 
 /// The `/device` namespace, authenticated with `{deviceId, secret}` from pairing. Socket.IO does
-/// not survive in the background on iOS: the coordinator connects it when a push wakes the app
-/// and when the app comes to the foreground, and nothing relies on it to ring the phone.
+/// not survive in the background on iOS: the coordinator connects it when a push wakes the app,
+/// when the app comes to the foreground and when a call is answered or placed, closes it in the
+/// background once no call needs it, and nothing relies on it to ring the phone.
 /// All socket callbacks run on the main queue (`handleQueue`).
 @MainActor
 final class SocketServerConnection: ServerConnectionProtocol {
@@ -61,6 +62,21 @@ final class SocketServerConnection: ServerConnectionProtocol {
     func connect() {
         guard let socket, let credentials, socket.status != .connected, socket.status != .connecting else { return }
         socket.connect(withPayload: ["deviceId": credentials.deviceId, "secret": credentials.deviceSecret])
+    }
+
+    /// Closes the transport, not only the `/device` namespace: nothing stays open in the background.
+    func disconnect() {
+        manager?.disconnect()
+    }
+
+    /// Socket.IO's manager drops the engine and reconnects every namespace with its auth payload.
+    func reconnect() {
+        guard let manager else { return }
+        if manager.status == .connected {
+            manager.reconnect()
+        } else {
+            connect()
+        }
     }
 
     func emit(_ event: DeviceRequestName, payload: Data, timeout: Duration) async throws -> Data {

@@ -19,6 +19,8 @@ extension CallCoordinator: CallProviderDelegate {
             call.answeredAt = clock.now
             report(call, .answered)
             action.action.fulfill()
+            // Answered from the lock screen, the socket may have dropped since the push woke it.
+            if !server.isConnected { wake() }
 
         case .end:
             guard let call else { return action.action.fulfill() }

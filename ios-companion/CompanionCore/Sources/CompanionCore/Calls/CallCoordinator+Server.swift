@@ -52,8 +52,13 @@ extension CallCoordinator: ServerConnectionDelegate {
             .prefix(WireProtocol.maxSyncCallIDs)
         guard let payload = try? JSONEncoder().encode(CallSync(callIds: Array(ids))) else { return }
         let timeout = configuration.requestTimeout
+        syncsInFlight += 1
         tracker.spawn { [weak self] in
             guard let self else { return }
+            defer {
+                self.syncsInFlight -= 1
+                self.closeIfIdle()
+            }
             do {
                 let data = try await self.server.emit(.callSync, payload: payload, timeout: timeout)
                 switch try JSONDecoder().decode(Ack<CallSyncResult>.self, from: data) {
@@ -61,8 +66,9 @@ extension CallCoordinator: ServerConnectionDelegate {
                 case let .failure(error): self.log?("call:sync refused: \(error.code.rawValue)")
                 }
             } catch {
-                // The next wake or reconnect asks again.
+                // The next wake or reconnect asks again; a missing ack forces that reconnect.
                 self.log?("call:sync failed: \(error)")
+                if case ServerConnectionError.timedOut = error { self.server.reconnect() }
             }
         }
     }

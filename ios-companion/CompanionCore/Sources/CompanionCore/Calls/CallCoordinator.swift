@@ -43,13 +43,20 @@ public final class CallCoordinator {
     var calls: [UUID: CompanionCall] = [:]
     var ended = EndedCallMemory()
     let tracker = WorkTracker()
-    lazy var outbox = RequestOutbox(
-        server: server,
-        clock: clock,
-        tracker: tracker,
-        timeout: configuration.requestTimeout,
-        onDelivered: { [weak self] item, ack, data in self?.delivered(item, ack, data) }
-    )
+    lazy var outbox: RequestOutbox = {
+        let outbox = RequestOutbox(
+            server: server,
+            clock: clock,
+            tracker: tracker,
+            timeout: configuration.requestTimeout,
+            onDelivered: { [weak self] item, ack, data in self?.delivered(item, ack, data) }
+        )
+        outbox.onIdle = { [weak self] in self?.closeIfIdle() }
+        return outbox
+    }()
+    /// The app is in the background (or was launched there by a push).
+    var inBackground = false
+    var syncsInFlight = 0
     /// The device record that acknowledged the current VoIP token (`status.voipToken`); until it
     /// is this phone's current record, the token goes out on every connect.
     var tokenAcknowledgedFor: String?
@@ -133,7 +140,16 @@ public final class CallCoordinator {
 
     /// The app came to the foreground: connect, and sync once connected.
     public func appDidBecomeActive() {
+        inBackground = false
         wake()
+    }
+
+    /// The app went to the background, or was launched there (by a VoIP push). The socket stays
+    /// only as long as a call or a request needs it: iOS suspends the app soon after, and a
+    /// suspended app's socket looks connected long after it died. Calls ring through pushes.
+    public func appDidEnterBackground() {
+        inBackground = true
+        closeIfIdle()
     }
 
     /// Pairing succeeded (first time or again): the new device record is told the VoIP token as
@@ -160,6 +176,12 @@ public final class CallCoordinator {
         } else {
             server.connect()
         }
+    }
+
+    /// In the background, closes the socket once no call, request or sync needs it.
+    func closeIfIdle() {
+        guard inBackground, calls.isEmpty, outbox.isIdle, syncsInFlight == 0, server.isConnected else { return }
+        server.disconnect()
     }
 
     /// The call a server message (broadcast, sync result, signal) names. An outgoing call still
@@ -199,6 +221,7 @@ public final class CallCoordinator {
         status.recents.insert(recent, at: 0)
         status.recents = Array(status.recents.prefix(configuration.recentsLimit))
         status.activeCallCount = calls.count
+        closeIfIdle()
     }
 
     /// Ends a call because the server (or its deadline) says it is over: CallKit is told with the

@@ -26,6 +26,8 @@ final class RequestOutbox {
     private let tracker: WorkTracker
     private let timeout: Duration
     private let onDelivered: Delivered
+    /// Called when the last request has been answered and nothing waits.
+    var onIdle: (@MainActor () -> Void)?
     private(set) var items: [Item] = []
     private var inFlight: UUID?
     private var retry: (any ScheduledWork)?
@@ -52,6 +54,14 @@ final class RequestOutbox {
 
     func enqueue(_ event: DeviceRequestName, payload: Data, callId: CallID? = nil, deviceId: String? = nil) {
         if event == .deviceUpdate {
+            // The same update already queued or in flight is enough (every reconnect asks again).
+            // (Compared decoded: JSONEncoder's key order is not stable on every platform.)
+            let update = try? JSONDecoder().decode(DeviceUpdate.self, from: payload)
+            if items.contains(where: {
+                $0.event == event && $0.deviceId == deviceId && (try? JSONDecoder().decode(DeviceUpdate.self, from: $0.payload)) == update
+            }) {
+                return kick()
+            }
             // Only the newest token matters; an older one still waiting would overwrite it later.
             removeAll(.deviceUpdate)
         }
@@ -80,6 +90,8 @@ final class RequestOutbox {
 
     /// Sends the head of the queue now if nothing is in flight: after an enqueue, a reconnect or
     /// a backoff delay. A pending backoff is skipped, since a reconnect is the better signal.
+    var isIdle: Bool { items.isEmpty && inFlight == nil }
+
     func kick() {
         guard inFlight == nil, let head = items.first, server.isConnected else { return }
         retry?.cancel()
@@ -106,6 +118,9 @@ final class RequestOutbox {
         } catch is DecodingError {
             // An ack the protocol does not allow will not improve with repetition.
             return .delivered(.failure(ErrorBody(code: .internalError, message: "unreadable ack")), Data())
+        } catch ServerConnectionError.timedOut {
+            server.reconnect()
+            return .retry
         } catch {
             return .retry
         }
@@ -119,6 +134,7 @@ final class RequestOutbox {
             let item = items.remove(at: index)
             onDelivered(item, ack, data)
             kick()
+            if isIdle { onIdle?() }
         case .retry:
             items[index].attempts += 1
             let delay = Self.backoff(attempt: items[index].attempts)

@@ -18,8 +18,17 @@ public protocol ServerConnectionProtocol: AnyObject {
     func setDelegate(_ delegate: any ServerConnectionDelegate)
 
     /// Idempotent. Socket.IO does not live in the background on iOS: this is called when a push
-    /// wakes the app and when it comes to the foreground; a phone is never rung over the socket.
+    /// wakes the app, when it comes to the foreground and when a call is answered or placed; a
+    /// phone is never rung over the socket.
     func connect()
+
+    /// Closes the connection (the app went to the background with no call): a suspended app's
+    /// socket would otherwise look connected long after its TCP connection died.
+    func disconnect()
+
+    /// Drops the connection and opens a new one at once: an ack that never came means the socket
+    /// may be half-dead (DESIGN lesson 9), and waiting for Socket.IO's pings to notice takes long.
+    func reconnect()
 
     /// Emits `event` with `payload` (a JSON object) and returns the ack's JSON, or throws
     /// `.timedOut` when no ack came within `timeout`, `.notConnected` when the socket is down.

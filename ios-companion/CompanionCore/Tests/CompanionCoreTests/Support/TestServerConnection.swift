@@ -23,6 +23,8 @@ final class TestServerConnection: ServerConnectionProtocol {
     var isConnected = false
     private(set) weak var delegate: (any ServerConnectionDelegate)?
     private(set) var connectRequests = 0
+    private(set) var disconnectRequests = 0
+    private(set) var reconnectRequests = 0
     private(set) var emits: [Emit] = []
     /// Replies used in order, per event, before the defaults.
     var script: [DeviceRequestName: [Reply]] = [:]
@@ -35,6 +37,18 @@ final class TestServerConnection: ServerConnectionProtocol {
     func setDelegate(_ delegate: any ServerConnectionDelegate) { self.delegate = delegate }
 
     func connect() { connectRequests += 1 }
+
+    func disconnect() {
+        disconnectRequests += 1
+        if isConnected { simulateDisconnect() }
+    }
+
+    /// A forced reconnect that succeeds at once: the socket drops and comes back.
+    func reconnect() {
+        reconnectRequests += 1
+        simulateDisconnect()
+        simulateConnect()
+    }
 
     func emit(_ event: DeviceRequestName, payload: Data, timeout: Duration) async throws -> Data {
         emits.append(Emit(event: event, payload: payload))
