@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { type Ack, type AckCallback, ackSchema } from './ack';
-import { PROTOCOL_VERSION } from './version';
-import { type Call, callId, callSchema, DIRECTIONS, END_REASONS, entityId, epochMs } from './call';
+import { callId, callSchema, DIRECTIONS, END_REASONS, entityId, epochMs } from './call';
 import {
   APNS_ENVIRONMENTS,
   directoryEntrySchema,
@@ -10,6 +9,7 @@ import {
   rosterSnapshotSchema,
   staffEntrySchema,
 } from './roster';
+import { PROTOCOL_VERSION } from './version';
 
 // MARK: - Handshakes
 

@@ -1,9 +1,8 @@
-import type { Ack } from './ack';
-import { ERROR_CODES } from './errors';
-
 // Types only: shared/ has no runtime dependency but zod; every client that calls `request` already
 // holds a socket.io-client socket, whose type arguments carry the typed event maps of events.ts.
 import type { Socket } from 'socket.io-client';
+import type { Ack } from './ack';
+import { ERROR_CODES } from './errors';
 
 /** A client socket whose emitted events are the request map `Events` (e.g. AgentClientEvents). */
 // biome-ignore lint/suspicious/noExplicitAny: what a socket listens to does not matter for sending.

@@ -81,7 +81,10 @@ function deviceDelivery(
  * What a console is sent when it (re)connects: the live calls it would be holding had it never
  * been away, each with the event that would have brought it.
  */
-export function consoleResync(agentId: string, live: Iterable<Call>): { event: AgentDelivery['event']; call: Call }[] {
+export function consoleResync(
+  agentId: string,
+  live: Iterable<Call>,
+): { event: AgentDelivery['event']; call: Call }[] {
   const out: { event: AgentDelivery['event']; call: Call }[] = [];
   for (const call of live) {
     if (!isLive(call)) continue;

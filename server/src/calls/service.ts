@@ -319,7 +319,12 @@ export class CallService {
   private async afterRing(callId: string, device: DeviceRow, result: PushResult): Promise<void> {
     if (result.outcome === 'tokenInvalid' && device.voipToken !== null) {
       const reason = `${result.status ?? ''} ${result.reason ?? 'token rejected'}`.trim();
-      const changed = await this.o.storage.devices.markTokenInvalid(device.id, device.voipToken, reason, result.at);
+      const changed = await this.o.storage.devices.markTokenInvalid(
+        device.id,
+        device.voipToken,
+        reason,
+        result.at,
+      );
       if (changed) this.o.onStaffChanged(changed.staffId);
       await this.legUnreachable(callId, device.id, `APNs: ${reason}`);
     } else if (result.outcome === 'configError') {

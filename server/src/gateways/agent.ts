@@ -31,7 +31,9 @@ export function attachAgentGateway(
     const tokenHash = hashSecret(auth.data.token);
     const session = await storage.sessions.find(tokenHash).catch(() => null);
     if (!session || session.expiresAt <= clock.now()) {
-      return next(handshakeError(ERROR_CODES.UNAUTHORIZED, 'the session is unknown or expired; sign in again'));
+      return next(
+        handshakeError(ERROR_CODES.UNAUTHORIZED, 'the session is unknown or expired; sign in again'),
+      );
     }
     socket.data.agentId = session.agentId;
     socket.data.tokenHash = tokenHash;

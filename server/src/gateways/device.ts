@@ -19,10 +19,13 @@ export function attachDeviceGateway(
     const mismatch = protocolMismatch(socket.handshake.auth, 'app');
     if (mismatch) return next(mismatch);
     const auth = deviceAuthSchema.safeParse(socket.handshake.auth);
-    if (!auth.success) return next(handshakeError(ERROR_CODES.UNAUTHORIZED, 'deviceId and secret are required'));
+    if (!auth.success)
+      return next(handshakeError(ERROR_CODES.UNAUTHORIZED, 'deviceId and secret are required'));
     const device = await storage.devices.get(auth.data.deviceId).catch(() => null);
     if (!device || !secretMatches(auth.data.secret, device.secretHash)) {
-      return next(handshakeError(ERROR_CODES.UNAUTHORIZED, 'unknown device or wrong secret; pair the phone again'));
+      return next(
+        handshakeError(ERROR_CODES.UNAUTHORIZED, 'unknown device or wrong secret; pair the phone again'),
+      );
     }
     socket.data.deviceId = device.id;
     socket.data.staffId = device.staffId;

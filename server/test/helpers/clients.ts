@@ -1,5 +1,9 @@
 import { io, type Socket } from 'socket.io-client';
-import { type Ack, type AckingSocket, PROTOCOL_VERSION, request } from '#shared';
+import type { z } from 'zod';
+import { type Ack, type AckingSocket, agentAcks, deviceAcks, PROTOCOL_VERSION, request } from '#shared';
+
+/** Every ack a test receives is checked against the contract's schema for that request. */
+const ACK_SCHEMAS: Record<string, Record<string, z.ZodType>> = { '/agent': agentAcks, '/device': deviceAcks };
 
 type Received = { event: string; payload: unknown };
 
@@ -11,7 +15,13 @@ export class TestClient {
   readonly received: Received[] = [];
   private waiters: { event: string; match: (p: unknown) => boolean; resolve: (p: unknown) => void }[] = [];
 
-  constructor(readonly socket: Socket) {
+  private readonly acks: Record<string, z.ZodType>;
+
+  constructor(
+    readonly socket: Socket,
+    namespace = '',
+  ) {
+    this.acks = ACK_SCHEMAS[namespace] ?? {};
     socket.onAny((event: string, payload: unknown) => {
       this.received.push({ event, payload });
       for (const w of [...this.waiters]) {
@@ -26,7 +36,7 @@ export class TestClient {
   /** The handshake carries this suite's protocol version unless `auth` says otherwise. */
   static async connect(url: string, auth: Record<string, unknown>): Promise<TestClient> {
     const socket = io(url, { auth: { protocol: PROTOCOL_VERSION, ...auth }, transports: ['websocket'], reconnection: false, forceNew: true });
-    const client = new TestClient(socket);
+    const client = new TestClient(socket, new URL(url).pathname);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', (err) => reject(err));
@@ -48,9 +58,15 @@ export class TestClient {
   }
 
   /** Through the one typed `request` every client uses; untyped here so tests can send anything. */
-  request<T = unknown>(event: string, payload?: unknown): Promise<Ack<T>> {
+  async request<T = unknown>(event: string, payload?: unknown): Promise<Ack<T>> {
     const socket = this.socket as unknown as AckingSocket<Record<string, (p: unknown, ack: (a: Ack<T>) => void) => void>>;
-    return request(socket, event, payload, { timeoutMs: 10_000 });
+    const ack = await request(socket, event, payload, { timeoutMs: 10_000 });
+    const schema = this.acks[event];
+    if (ack.ok && schema) {
+      const checked = schema.safeParse(ack.data);
+      if (!checked.success) throw new Error(`${event}: the ack breaks its schema: ${checked.error.message}`);
+    }
+    return ack;
   }
 
   /** Resolves the data of a successful ack, or throws with the error code. */

@@ -28,7 +28,10 @@ export function firstRoster(socket: AgentSocket): Promise<StaffEntry[]> {
   });
 }
 
-type Data<E extends keyof AgentClientEvents> = Extract<RequestAck<AgentClientEvents, E>, { ok: true }>['data'];
+type Data<E extends keyof AgentClientEvents> = Extract<
+  RequestAck<AgentClientEvents, E>,
+  { ok: true }
+>['data'];
 
 /** A request whose refusal is an error for the script: throws with the server's code and message. */
 export async function ask<E extends keyof AgentClientEvents & string>(

@@ -1,0 +1,175 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type Call, type CallEvent, createCall, type EventSource, isLive, transition } from '#shared';
+import { audience, consoleResync, type Delivery } from '../src/calls/audience';
+
+const T0 = 1_795_587_574_543;
+const AGENTS = ['alice', 'bob', 'cleo'];
+
+function outbound(devices = ['iphone', 'ipad']): Call {
+  return createCall({
+    id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+    direction: 'outbound',
+    agentId: 'alice',
+    staffId: 'ana',
+    deviceIds: devices,
+    handle: 'Switchboard',
+    callerName: 'Support · Alice',
+    video: false,
+    createdAt: T0,
+    ringUntil: T0 + 45_000,
+    source: 'agent',
+  });
+}
+
+function inbound(): Call {
+  return createCall({
+    id: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    direction: 'inbound',
+    agentId: null,
+    staffId: 'ana',
+    deviceIds: ['iphone'],
+    handle: '+15551234567',
+    callerName: 'Ana',
+    video: false,
+    createdAt: T0,
+    ringUntil: T0 + 45_000,
+    source: 'device',
+  });
+}
+
+function step(call: Call, event: CallEvent, source: EventSource, at = T0 + 1000): Call {
+  const r = transition(call, event, at, source);
+  if (!r.ok) throw new Error(`${event.type} refused: ${r.message}`);
+  return r.call;
+}
+
+const agentsOf = (d: Delivery) =>
+  d.agents === null ? [] : d.agents.to === 'everyone' ? AGENTS : [d.agents.agentId];
+
+describe('the audience rule', () => {
+  it('tells each phone of a new outbound call once, and only its owner among consoles', () => {
+    const call = outbound();
+    const d = audience({ prev: null, next: call, actorDeviceId: null });
+    expect(d.agents).toEqual({ to: 'agent', agentId: 'alice', event: 'call:changed' });
+    expect(d.devices).toEqual([
+      { deviceId: 'iphone', cancel: null },
+      { deviceId: 'ipad', cancel: null },
+    ]);
+  });
+
+  it('sends a push attempt to the owner only, never to phones', () => {
+    const call = outbound();
+    const d = audience({ prev: call, next: call, actorDeviceId: null, pushRecord: true });
+    expect(agentsOf(d)).toEqual(['alice']);
+    expect(d.devices).toEqual([]);
+  });
+
+  it('cancels the phone that lost the race, and only tells the winner the outcome', () => {
+    const ringing = step(
+      step(outbound(), { type: 'reported', deviceId: 'iphone' }, 'device'),
+      {
+        type: 'reported',
+        deviceId: 'ipad',
+      },
+      'device',
+    );
+    const answered = step(ringing, { type: 'answered', deviceId: 'iphone' }, 'device');
+    const d = audience({ prev: ringing, next: answered, actorDeviceId: 'iphone' });
+    expect(d.devices).toEqual([
+      { deviceId: 'iphone', cancel: null },
+      { deviceId: 'ipad', cancel: 'answeredElsewhere' },
+    ]);
+    // Once its leg is over, the iPad hears nothing more of the call.
+    const hungUp = step(answered, { type: 'hangup' }, 'agent');
+    expect(audience({ prev: answered, next: hungUp, actorDeviceId: null }).devices).toEqual([
+      { deviceId: 'iphone', cancel: 'completed' },
+    ]);
+  });
+
+  it('never tells a phone that could not be rung at all', () => {
+    const call = step(
+      outbound(['iphone']),
+      { type: 'legUnreachable', deviceId: 'iphone', detail: 'no token' },
+      'server',
+    );
+    expect(audience({ prev: null, next: call, actorDeviceId: null }).devices).toEqual([]);
+  });
+
+  it('rings every console with an inbound call, tells them all who took it, then only the taker', () => {
+    const call = inbound();
+    expect(audience({ prev: null, next: call, actorDeviceId: 'iphone' }).agents).toEqual({
+      to: 'everyone',
+      event: 'call:incoming',
+    });
+    const taken = step(call, { type: 'accepted', agentId: 'bob' }, 'agent');
+    expect(audience({ prev: call, next: taken, actorDeviceId: null }).agents).toEqual({
+      to: 'everyone',
+      event: 'call:changed',
+    });
+    const connected = step(taken, { type: 'connected' }, 'device');
+    expect(agentsOf(audience({ prev: taken, next: connected, actorDeviceId: 'iphone' }))).toEqual(['bob']);
+  });
+
+  it('offers no console an inbound call that never rang', () => {
+    const call = step(inbound(), { type: 'unreachable', detail: 'no agent is online' }, 'server');
+    expect(audience({ prev: null, next: call, actorDeviceId: 'iphone' }).agents).toBeNull();
+  });
+
+  it('resyncs a console with exactly the live calls it would hold from the live broadcasts', () => {
+    const events: fc.Arbitrary<[CallEvent, EventSource]>[] = [
+      fc.constantFrom<[CallEvent, EventSource]>(
+        [{ type: 'reported', deviceId: 'iphone' }, 'device'],
+        [{ type: 'reported', deviceId: 'ipad' }, 'device'],
+        [{ type: 'answered', deviceId: 'iphone' }, 'device'],
+        [{ type: 'answered', deviceId: 'ipad' }, 'device'],
+        [{ type: 'declined', deviceId: 'ipad' }, 'device'],
+        [{ type: 'connected' }, 'device'],
+        [{ type: 'hold', on: true }, 'agent'],
+        [{ type: 'hangup' }, 'agent'],
+        [{ type: 'hangup', deviceId: 'iphone' }, 'device'],
+        [{ type: 'timeout' }, 'server'],
+      ),
+      fc
+        .constantFrom(...AGENTS)
+        .map((agentId): [CallEvent, EventSource] => [{ type: 'accepted', agentId }, 'agent']),
+    ];
+    const script = fc.array(fc.record({ which: fc.nat(2), event: fc.oneof(...events) }), { maxLength: 30 });
+    fc.assert(
+      fc.property(script, (steps) => {
+        // Three calls in flight at once: two outbound (alice's, bob's) and one inbound.
+        let calls: Call[] = [
+          outbound(),
+          { ...outbound(), id: 'b1c2d3e4-0000-4000-8000-000000000002', agentId: 'bob' },
+          inbound(),
+        ];
+        const held = new Map(AGENTS.map((a) => [a, new Map<string, Call>()]));
+        const deliver = (prev: Call | null, next: Call) => {
+          for (const agentId of agentsOf(audience({ prev, next, actorDeviceId: null }))) {
+            const view = held.get(agentId)!;
+            // What a console keeps: its own and unclaimed calls while live; others' it lets go.
+            const keep = isLive(next) && (next.agentId === agentId || next.agentId === null);
+            if (keep) view.set(next.id, next);
+            else view.delete(next.id);
+          }
+        };
+        for (const call of calls) deliver(null, call);
+        for (const { which, event } of steps) {
+          const prev = calls[which]!;
+          const r = transition(prev, event[0], T0 + 1, event[1]);
+          if (!r.ok || !r.changed) continue;
+          calls = calls.map((c, i) => (i === which ? r.call : c));
+          deliver(prev, r.call);
+        }
+        const live = calls.filter(isLive);
+        for (const agentId of AGENTS) {
+          const resynced = consoleResync(agentId, live).map((r) => r.call);
+          expect([...held.get(agentId)!.values()].sort(byId)).toEqual(resynced.sort(byId));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+const byId = (a: Call, b: Call) => a.id.localeCompare(b.id);
