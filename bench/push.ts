@@ -108,6 +108,48 @@ async function startEmulator(key: { keyId: string; teamId: string; publicKeyPem:
   return { child, ...ready };
 }
 
+type BenchPayload = { callId: string; payload: string; deadline: number };
+
+/** A bare HTTP/2 client: one session, the headers the gateway sends, a provider token signed once. */
+function bareClient(
+  emulator: { port: number; ca: string },
+  key: ReturnType<typeof generateProviderKey>,
+  tokens: string[],
+  payloads: BenchPayload[],
+  fail: () => void,
+) {
+  const session = connect(`https://127.0.0.1:${emulator.port}`, { ca: emulator.ca });
+  session.on('error', (err) => process.stderr.write(`bare client session error: ${err.message}\n`));
+  const authorization = `bearer ${signProviderToken(key)}`;
+  const bareJob = (i: number) => {
+    const p = payloads[i % payloads.length]!;
+    return new Promise<void>((resolve) => {
+      const stream = session.request({
+        ':method': 'POST',
+        ':path': `/3/device/${tokens[i % tokens.length]}`,
+        authorization,
+        'apns-push-type': 'voip',
+        'apns-topic': `${BUNDLE}.voip`,
+        'apns-priority': '10',
+        'apns-expiration': String(Math.floor(p.deadline / 1000)),
+        'apns-collapse-id': p.callId,
+        'apns-id': randomUUID(),
+      });
+      let status = 0;
+      stream.on('response', (h) => {
+        status = Number(h[':status']);
+      });
+      stream.on('data', () => {});
+      stream.on('close', () => {
+        if (status !== 200) fail();
+        resolve();
+      });
+      stream.end(p.payload);
+    });
+  };
+  return { job: bareJob, close: () => session.close() };
+}
+
 async function main() {
   const key = generateProviderKey();
   const emulator = await startEmulator(key);
@@ -155,42 +197,15 @@ async function main() {
   };
 
   // 2. A bare HTTP/2 client: one session, the same headers, a provider token signed once.
-  const session = connect(`https://127.0.0.1:${emulator.port}`, { ca: emulator.ca });
-  session.on('error', (err) => process.stderr.write(`bare client session error: ${err.message}\n`));
-  const authorization = `bearer ${signProviderToken(key)}`;
-  const bareJob = (i: number) => {
-    const p = payloads[i % payloads.length]!;
-    return new Promise<void>((resolve) => {
-      const stream = session.request({
-        ':method': 'POST',
-        ':path': `/3/device/${tokens[i % tokens.length]}`,
-        authorization,
-        'apns-push-type': 'voip',
-        'apns-topic': `${BUNDLE}.voip`,
-        'apns-priority': '10',
-        'apns-expiration': String(Math.floor(p.deadline / 1000)),
-        'apns-collapse-id': p.callId,
-        'apns-id': randomUUID(),
-      });
-      let status = 0;
-      stream.on('response', (h) => {
-        status = Number(h[':status']);
-      });
-      stream.on('data', () => {});
-      stream.on('close', () => {
-        if (status !== 200) failures++;
-        resolve();
-      });
-      stream.end(p.payload);
-    });
-  };
+  const bare = bareClient(emulator, key, tokens, payloads, () => failures++);
+  const bareJob = bare.job;
 
   const [viaGateway, viaBare] = await compare(
     { label: 'gateway (node-apn)', job: gatewayJob },
     { label: 'bare node:http2', job: bareJob },
   );
   await gateway.close();
-  session.close();
+  bare.close();
 
   emulator.child.send('close');
   await once(emulator.child, 'exit');

@@ -1,12 +1,6 @@
-export {
-  type ApnsGatewayOptions,
-  type ApnsPushGateway,
-  backoffDelay,
-  createApnsPushGateway,
-  DEFAULT_RETRY,
-  type RetryPolicy,
-} from './apns';
+export { type ApnsGatewayOptions, type ApnsPushGateway, createApnsPushGateway } from './apns';
 export { classifyApnsResponse, configErrorMessage } from './classify';
+export { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './retry';
 export type { PushConfigProblem, PushGateway, PushRequest, PushResult } from './types';
 export {
   ApnsConfigError,

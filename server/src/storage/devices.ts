@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { ApnsEnvironment } from '#shared';
 import { guarded } from './errors';
 import type { Database, DevicesTable } from './schema';
@@ -8,33 +8,10 @@ import type { DeviceRow, DeviceStore } from './types';
 export function deviceStore(db: Kysely<Database>): DeviceStore {
   const store: DeviceStore = {
     async create(row) {
-      await guarded(
-        () =>
-          db
-            .insertInto('devices')
-            .values({
-              id: row.id,
-              staff_id: row.staffId,
-              secret_hash: row.secretHash,
-              name: row.name,
-              model: row.model,
-              os_version: row.osVersion,
-              app_version: row.appVersion,
-              bundle_id: row.bundleId,
-              apns_environment: row.apnsEnvironment,
-              voip_token: row.voipToken,
-              token_updated_at: row.tokenUpdatedAt,
-              token_invalid_at: row.tokenInvalidAt,
-              token_invalid_reason: row.tokenInvalidReason,
-              paired_at: row.pairedAt,
-              last_seen_at: row.lastSeenAt,
-            })
-            .execute(),
-        {
-          unique: `a device with id ${row.id} already exists`,
-          foreignKey: `there is no staff member ${row.staffId}`,
-        },
-      );
+      await guarded(() => db.insertInto('devices').values(toColumns(row)).execute(), {
+        unique: `a device with id ${row.id} already exists`,
+        foreignKey: `there is no staff member ${row.staffId}`,
+      });
     },
     async get(id) {
       const row = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
@@ -94,6 +71,24 @@ export function deviceStore(db: Kysely<Database>): DeviceStore {
   };
   return store;
 }
+
+const toColumns = (row: DeviceRow): Insertable<DevicesTable> => ({
+  id: row.id,
+  staff_id: row.staffId,
+  secret_hash: row.secretHash,
+  name: row.name,
+  model: row.model,
+  os_version: row.osVersion,
+  app_version: row.appVersion,
+  bundle_id: row.bundleId,
+  apns_environment: row.apnsEnvironment,
+  voip_token: row.voipToken,
+  token_updated_at: row.tokenUpdatedAt,
+  token_invalid_at: row.tokenInvalidAt,
+  token_invalid_reason: row.tokenInvalidReason,
+  paired_at: row.pairedAt,
+  last_seen_at: row.lastSeenAt,
+});
 
 const toDevice = (r: Selectable<DevicesTable>): DeviceRow => ({
   id: r.id,

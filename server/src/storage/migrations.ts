@@ -10,98 +10,8 @@ type AnyDb = Kysely<any>;
 const migrations: Record<string, Migration> = {
   '0001_initial': {
     async up(db: AnyDb) {
-      await db.schema
-        .createTable('agents')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('name_key', 'text', (c) => c.notNull().unique())
-        .addColumn('password_hash', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .execute();
-
-      await db.schema
-        .createTable('sessions')
-        .addColumn('token_hash', 'text', (c) => c.primaryKey())
-        .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id').onDelete('cascade'))
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('expires_at', 'bigint', (c) => c.notNull())
-        .execute();
-      await db.schema.createIndex('sessions_agent_id').on('sessions').column('agent_id').execute();
-      await db.schema.createIndex('sessions_expires_at').on('sessions').column('expires_at').execute();
-
-      await db.schema
-        .createTable('staff')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('handle', 'text')
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .execute();
-
-      await db.schema
-        .createTable('devices')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.id').onDelete('cascade'))
-        .addColumn('secret_hash', 'text', (c) => c.notNull())
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('model', 'text', (c) => c.notNull())
-        .addColumn('os_version', 'text', (c) => c.notNull())
-        .addColumn('app_version', 'text', (c) => c.notNull())
-        .addColumn('bundle_id', 'text', (c) => c.notNull())
-        .addColumn('apns_environment', 'text', (c) => c.notNull())
-        .addColumn('voip_token', 'text')
-        .addColumn('token_updated_at', 'bigint')
-        .addColumn('token_invalid_at', 'bigint')
-        .addColumn('token_invalid_reason', 'text')
-        .addColumn('paired_at', 'bigint', (c) => c.notNull())
-        .addColumn('last_seen_at', 'bigint')
-        .execute();
-      await db.schema.createIndex('devices_staff_id').on('devices').column('staff_id').execute();
-
-      await db.schema
-        .createTable('pairing_codes')
-        .addColumn('code_hash', 'text', (c) => c.primaryKey())
-        .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.id').onDelete('cascade'))
-        .addColumn('created_by', 'text', (c) => c.notNull())
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('expires_at', 'bigint', (c) => c.notNull())
-        .addColumn('used_at', 'bigint')
-        .execute();
-      await db.schema.createIndex('pairing_codes_staff_id').on('pairing_codes').column('staff_id').execute();
-
-      // No foreign keys: call history outlives the staff, agents and devices it mentions.
-      await db.schema
-        .createTable('calls')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('staff_id', 'text', (c) => c.notNull())
-        .addColumn('agent_id', 'text')
-        .addColumn('direction', 'text', (c) => c.notNull())
-        .addColumn('state', 'text', (c) => c.notNull())
-        .addColumn('end_reason', 'text')
-        .addColumn('created_at', 'bigint', (c) => c.notNull())
-        .addColumn('doc', 'text', (c) => c.notNull())
-        .execute();
-      await db.schema.createIndex('calls_created_at_id').on('calls').columns(['created_at', 'id']).execute();
-      await db.schema
-        .createIndex('calls_staff_id_created_at_id')
-        .on('calls')
-        .columns(['staff_id', 'created_at', 'id'])
-        .execute();
-      await db.schema.createIndex('calls_state').on('calls').column('state').execute();
-
-      await db.schema
-        .createTable('directory_entries')
-        .addColumn('position', 'integer', (c) => c.primaryKey())
-        .addColumn('number', 'text', (c) => c.notNull())
-        .addColumn('label', 'text')
-        .addColumn('blocked', 'integer', (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createTable('directory_meta')
-        .addColumn('id', 'integer', (c) => c.primaryKey())
-        .addColumn('version', 'bigint', (c) => c.notNull())
-        .addColumn('updated_at', 'bigint')
-        .execute();
-      await db.insertInto('directory_meta').values({ id: 1, version: 0, updated_at: null }).execute();
+      await createPeopleTables(db);
+      await createCallTables(db);
     },
     async down(db: AnyDb) {
       for (const table of [
@@ -119,6 +29,105 @@ const migrations: Record<string, Migration> = {
     },
   },
 };
+
+/** 0001: agents and their sessions, staff and their devices, pairing codes. */
+async function createPeopleTables(db: AnyDb): Promise<void> {
+  await db.schema
+    .createTable('agents')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('name_key', 'text', (c) => c.notNull().unique())
+    .addColumn('password_hash', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('sessions')
+    .addColumn('token_hash', 'text', (c) => c.primaryKey())
+    .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id').onDelete('cascade'))
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('sessions_agent_id').on('sessions').column('agent_id').execute();
+  await db.schema.createIndex('sessions_expires_at').on('sessions').column('expires_at').execute();
+
+  await db.schema
+    .createTable('staff')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('handle', 'text')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('devices')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.id').onDelete('cascade'))
+    .addColumn('secret_hash', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('model', 'text', (c) => c.notNull())
+    .addColumn('os_version', 'text', (c) => c.notNull())
+    .addColumn('app_version', 'text', (c) => c.notNull())
+    .addColumn('bundle_id', 'text', (c) => c.notNull())
+    .addColumn('apns_environment', 'text', (c) => c.notNull())
+    .addColumn('voip_token', 'text')
+    .addColumn('token_updated_at', 'bigint')
+    .addColumn('token_invalid_at', 'bigint')
+    .addColumn('token_invalid_reason', 'text')
+    .addColumn('paired_at', 'bigint', (c) => c.notNull())
+    .addColumn('last_seen_at', 'bigint')
+    .execute();
+  await db.schema.createIndex('devices_staff_id').on('devices').column('staff_id').execute();
+
+  await db.schema
+    .createTable('pairing_codes')
+    .addColumn('code_hash', 'text', (c) => c.primaryKey())
+    .addColumn('staff_id', 'text', (c) => c.notNull().references('staff.id').onDelete('cascade'))
+    .addColumn('created_by', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .addColumn('used_at', 'bigint')
+    .execute();
+  await db.schema.createIndex('pairing_codes_staff_id').on('pairing_codes').column('staff_id').execute();
+}
+
+/** 0001: calls (kept whole, as history) and the caller-ID directory. */
+async function createCallTables(db: AnyDb): Promise<void> {
+  // No foreign keys: call history outlives the staff, agents and devices it mentions.
+  await db.schema
+    .createTable('calls')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('staff_id', 'text', (c) => c.notNull())
+    .addColumn('agent_id', 'text')
+    .addColumn('direction', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('end_reason', 'text')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('doc', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('calls_created_at_id').on('calls').columns(['created_at', 'id']).execute();
+  await db.schema
+    .createIndex('calls_staff_id_created_at_id')
+    .on('calls')
+    .columns(['staff_id', 'created_at', 'id'])
+    .execute();
+  await db.schema.createIndex('calls_state').on('calls').column('state').execute();
+
+  await db.schema
+    .createTable('directory_entries')
+    .addColumn('position', 'integer', (c) => c.primaryKey())
+    .addColumn('number', 'text', (c) => c.notNull())
+    .addColumn('label', 'text')
+    .addColumn('blocked', 'integer', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable('directory_meta')
+    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('version', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint')
+    .execute();
+  await db.insertInto('directory_meta').values({ id: 1, version: 0, updated_at: null }).execute();
+}
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {

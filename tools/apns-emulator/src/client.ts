@@ -152,22 +152,7 @@ export class ApnsEmulatorClient {
             .catch(end);
           return;
         }
-        res.setEncoding('utf8');
-        let pending = '';
-        res.on('data', (chunk: string) => {
-          pending += chunk;
-          for (let at = pending.indexOf('\n\n'); at >= 0; at = pending.indexOf('\n\n')) {
-            const block = pending.slice(0, at);
-            pending = pending.slice(at + 2);
-            let event = 'message';
-            const data: string[] = [];
-            for (const line of block.split('\n')) {
-              if (line.startsWith('event:')) event = line.slice(6).trim();
-              else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-            }
-            if (data.length) onEvent(event, data.join('\n'));
-          }
-        });
+        readServerSentEvents(res, onEvent);
         res.on('end', () => end(new Error('the emulator ended the delivery stream')));
         res.on('error', (err) => end(new Error(`the emulator ended the delivery stream (${err.message})`)));
       });
@@ -237,4 +222,24 @@ function readJson(res: IncomingMessage): Promise<unknown> {
 /** Connects to an emulator's control API. */
 export function connectEmulator(opts: EmulatorClientOptions): ApnsEmulatorClient {
   return new ApnsEmulatorClient(opts);
+}
+
+/** Calls `onEvent` for each Server-Sent Event of the response that carries data. */
+function readServerSentEvents(res: IncomingMessage, onEvent: (event: string, data: string) => void): void {
+  res.setEncoding('utf8');
+  let pending = '';
+  res.on('data', (chunk: string) => {
+    pending += chunk;
+    for (let at = pending.indexOf('\n\n'); at >= 0; at = pending.indexOf('\n\n')) {
+      const block = pending.slice(0, at);
+      pending = pending.slice(at + 2);
+      let event = 'message';
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+      }
+      if (data.length) onEvent(event, data.join('\n'));
+    }
+  });
 }
