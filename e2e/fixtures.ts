@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
+import { consoleUrlFor } from './support/console-url';
 import { DemoServer } from './support/demo-server';
 
 export type { DemoServer };
@@ -16,7 +17,7 @@ export const DEMO: Credentials = { name: 'demo', password: 'demo' };
  * so a test starts from what an agent sees, not from a half-loaded page.
  */
 export async function signIn(page: Page, server: DemoServer, creds: Credentials = DEMO): Promise<void> {
-  await page.goto(`${server.url}/`);
+  await page.goto(`${server.consoleUrl}/`);
   await page.getByLabel('Agent name').fill(creds.name);
   await page.getByLabel('Password').fill(creds.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -30,6 +31,7 @@ interface WorkerFixtures {
 }
 
 interface TestFixtures {
+  ensureServer: void;
   /** `await signIn(page)` or `await signIn(page, {name, password})`. */
   signIn: (page: Page, creds?: Credentials) => Promise<void>;
 }
@@ -40,10 +42,21 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     async ({}, use) => {
       // 5 s: Ana answers after 1.5 s, Ben declines after 1.5 s, and a "missed" call ends soon.
       const server = await DemoServer.start({ ringTimeout: '5s' });
+      const web = await consoleUrlFor(server);
+      server.consoleUrl = web.url;
       await use(server);
+      await web.close();
       await server.dispose();
     },
     { scope: 'worker', timeout: 90_000 },
+  ],
+  /** A test that stopped the server and failed before restarting it leaves the next test one. */
+  ensureServer: [
+    async ({ server }, use) => {
+      if (!server.running) await server.start();
+      await use();
+    },
+    { auto: true },
   ],
   signIn: async ({ server }, use) => {
     await use((page, creds) => signIn(page, server, creds));

@@ -22,6 +22,8 @@ export interface DemoServerOptions {
 export class DemoServer {
   readonly dataDir = mkdtempSync(path.join(tmpdir(), 'switchboard-e2e-'));
   url = '';
+  /** Where a browser opens the console: the server itself, or a preview of the same build. */
+  consoleUrl = '';
   emulatorUrl = '';
   caPath = '';
   private child: ChildProcess | null = null;

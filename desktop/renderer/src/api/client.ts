@@ -16,6 +16,7 @@ const RETRY_REFUSED_MS = 2_000;
 export class ConsoleClient implements ConsoleApi {
   readonly socket: AgentSocket;
   private retry: ReturnType<typeof setTimeout> | null = null;
+  private everConnected = false;
 
   constructor(
     private readonly baseUrl: string,
@@ -49,7 +50,29 @@ export class ConsoleClient implements ConsoleApi {
     payload: RequestPayload<E>,
     opts?: { timeoutMs?: number },
   ): Promise<Ack<AgentAckData[E]>> {
+    if (!this.socket.connected && !this.everConnected) {
+      // Screens ask for their data as they mount, which is before the first connect completes.
+      return this.firstConnect(opts?.timeoutMs).then(() => request(this.socket, event, payload, opts));
+    }
     return request(this.socket, event, payload, opts);
+  }
+
+  /**
+   * Resolves on the first connect (or after the timeout, and the request then fails as
+   * UNAVAILABLE). Only the first: a request made while reconnecting fails at once, because
+   * socket.io would otherwise replay it on reconnect, and a call placed a minute late is worse than
+   * a clear "not connected".
+   */
+  private firstConnect(timeoutMs = 10_000): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.socket.off('connect', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.socket.on('connect', done);
+    });
   }
 
   fetch(path: string, init: RequestInit = {}): Promise<Response> {
@@ -90,6 +113,7 @@ export class ConsoleClient implements ConsoleApi {
       set({ connection: { status: s, error, since: Date.now() } });
 
     socket.on('connect', () => {
+      this.everConnected = true;
       set(r.reconnected(store.getState()));
       status('connected');
       void this.syncCalls();

@@ -45,6 +45,12 @@ export function CallPanel() {
   );
 }
 
+function directionText(call: Call): string {
+  const live = call.state !== 'ended';
+  if (call.direction === 'inbound') return 'Call from';
+  return live ? 'Calling' : 'Call to';
+}
+
 function CallCard({ call, names }: { call: Call; names: Names }) {
   const agentId = useConsole((s) => s.session?.agentId ?? null);
   const { act, toggle, place } = useCallActions();
@@ -61,7 +67,7 @@ function CallCard({ call, names }: { call: Call; names: Names }) {
     <article className={`call-card call-${call.state}`} aria-label={`Call with ${person}`}>
       <header className="call-head">
         <div>
-          <p className="call-direction">{call.direction === 'inbound' ? 'Incoming call from' : 'Calling'}</p>
+          <p className="call-direction">{directionText(call)}</p>
           <p className="call-party">{person}</p>
           {names.staff(call.staffId)?.handle && (
             <p className="muted mono">{names.staff(call.staffId)?.handle}</p>
@@ -71,12 +77,11 @@ function CallCard({ call, names }: { call: Call; names: Names }) {
           <span className={`badge badge-${state.tone}`} data-testid="call-state">
             {state.text}
           </span>
-          <span
-            className="call-clock num"
-            role="timer"
-            aria-label={answered ? 'Call duration' : 'Ringing for'}
-          >
+          <span className="call-clock num" role="timer" aria-labelledby="call-clock-label">
             {formatClock(clockTo - clockFrom)}
+          </span>
+          <span id="call-clock-label" className="call-clock-label">
+            {answered ? (live ? 'on the call' : 'talk time') : live ? 'ringing' : 'rang for'}
           </span>
         </div>
       </header>
@@ -143,7 +148,7 @@ function CallCard({ call, names }: { call: Call; names: Names }) {
         <h3>{call.direction === 'inbound' ? 'Phone' : 'Phones rung'}</h3>
         <ul>
           {call.devices.map((leg) => {
-            const label = legLabel(leg);
+            const label = legLabel(leg, call);
             return (
               <li key={leg.deviceId}>
                 <span className="leg-name">{names.device(leg.deviceId)?.device ?? 'Removed phone'}</span>

@@ -59,6 +59,8 @@ function endTone(call: Call): 'ok' | 'warn' | 'bad' | 'neutral' {
   return 'warn';
 }
 
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
 const lastDetail = (call: Call, event: string): string | null =>
   [...call.timeline].reverse().find((e) => e.event === event && e.detail)?.detail ?? null;
 
@@ -108,7 +110,15 @@ export function humanizeUnreachable(detail: string): string {
   return detail;
 }
 
-export function legLabel(leg: Leg): { text: string; tone: 'ok' | 'info' | 'warn' | 'bad' | 'neutral' } {
+export function legLabel(
+  leg: Leg,
+  call: Call,
+): { text: string; tone: 'ok' | 'info' | 'warn' | 'bad' | 'neutral' } {
+  if (call.answeredByDeviceId === leg.deviceId) {
+    return call.state === 'ended'
+      ? { text: 'Answered, call over', tone: 'neutral' }
+      : { text: 'Answered', tone: 'ok' };
+  }
   switch (leg.state) {
     case 'pending':
       return { text: 'Push sent, waiting for the phone', tone: 'neutral' };
@@ -126,6 +136,8 @@ export function legLabel(leg: Leg): { text: string; tone: 'ok' | 'info' | 'warn'
           return { text: 'Stopped: answered on another phone', tone: 'neutral' };
         case 'missed':
           return { text: 'Not answered', tone: 'warn' };
+        case 'cancelled':
+          return { text: 'Stopped: call cancelled', tone: 'neutral' };
         default:
           return { text: 'Stopped ringing', tone: 'neutral' };
       }
@@ -145,16 +157,20 @@ export interface TimelineItem {
  * offset is when APNs answered (start + latency), which is the "APNs accepted +38 ms" of the issue.
  */
 export function timelineItems(call: Call, names: Names, agentId: string | null): TimelineItem[] {
-  return call.timeline
-    .map((entry, i) => {
-      const push = entry.event.startsWith('push:')
-        ? call.pushes.find((p) => p.at === entry.at && p.deviceId === entry.actorId)
-        : undefined;
-      const at = push ? push.at + push.latencyMs : entry.at;
-      const { text, tone } = entryText(call, entry, names, agentId, push?.kind === 'cancel');
-      return { key: `${i}:${entry.event}`, text, offset: at - call.createdAt, tone };
-    })
-    .filter((item) => item.text !== '');
+  return (
+    call.timeline
+      .map((entry, i) => {
+        const push = entry.event.startsWith('push:')
+          ? call.pushes.find((p) => p.at === entry.at && p.deviceId === entry.actorId)
+          : undefined;
+        const at = push ? push.at + push.latencyMs : entry.at;
+        const { text, tone } = entryText(call, entry, names, agentId, push?.kind === 'cancel');
+        return { key: `${i}:${entry.event}`, text, offset: at - call.createdAt, tone };
+      })
+      .filter((item) => item.text !== '')
+      // A phone on its socket can ring before APNs answers the push: show what happened in time order.
+      .sort((a, b) => a.offset - b.offset)
+  );
 }
 
 function entryText(
