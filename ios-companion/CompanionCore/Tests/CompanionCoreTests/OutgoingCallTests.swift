@@ -40,17 +40,16 @@ struct OutgoingCallTests {
         #expect(video)
     }
 
-    @Test("CXStartCallAction: startedConnecting at once, call:start, fulfilled once the server took it")
+    @Test("CXStartCallAction: fulfilled at once, call:start, startedConnecting once the server took it")
     func startAction() async throws {
         let harness = Harness()
         harness.server.startedCall = try Self.inboundCall(harness)
         let uuid = UUID()
         let action = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: true), on: uuid)
-        #expect(harness.provider.events.last == .startedConnecting(uuid))
         #expect(harness.audio.events == [.configure(.voiceCall)])
-        #expect(action.outcome == .pending)
-        await harness.settle()
         #expect(action.outcome == .fulfilled)
+        await harness.settle()
+        #expect(harness.provider.events.last == .startedConnecting(uuid))
         #expect(harness.server.starts == [CallStart(video: true, callId: CallID(uuid))])
         #expect(harness.media.events == [.prepare(CallID(uuid), video: true)])
         #expect(!harness.audio.events.contains(.start))
@@ -117,7 +116,7 @@ struct OutgoingCallTests {
         let action = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
         await harness.settle()
         #expect(harness.server.starts.count == 1)
-        #expect(action.outcome == .pending)
+        #expect(!harness.provider.events.contains(.startedConnecting(uuid)))
         harness.clock.advance(by: RequestOutbox.backoff(attempt: 1))
         await harness.settle()
         #expect(harness.server.starts == [CallStart(video: false, callId: CallID(uuid)), CallStart(video: false, callId: CallID(uuid))])
@@ -126,7 +125,7 @@ struct OutgoingCallTests {
         #expect(harness.provider.events.filter { $0 == .startedConnecting(uuid) }.count == 1)
     }
 
-    @Test("a refused call:start (CONFLICT, BUSY, unreadable ack) fails the start action and is not retried", arguments: [
+    @Test("a refused call:start (CONFLICT, BUSY, unreadable ack) ends the call and is not retried", arguments: [
         TestServerConnection.error(.conflict, "a different call already has this id"),
         TestServerConnection.error(.busy, "this phone is already in a call"),
         .ack("not json"),
@@ -137,7 +136,8 @@ struct OutgoingCallTests {
         let uuid = UUID()
         let action = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
         await harness.settle()
-        #expect(action.outcome == .failed, "a failed CXStartCallAction is how CallKit learns the call failed")
+        #expect(harness.provider.endReason(of: uuid) == .failed, "reportCall(endedAt:) is how CallKit learns the call failed")
+        #expect(action.outcome == .fulfilled)
         #expect(harness.coordinator.activeCallUUIDs.isEmpty)
         #expect(harness.coordinator.status.recents.first?.id == uuid)
         #expect(harness.coordinator.status.recents.first?.endReason == .failed)
@@ -147,13 +147,14 @@ struct OutgoingCallTests {
         #expect(harness.server.reports.isEmpty, "the server created no call: nothing to end")
     }
 
-    @Test("a call the server ends at once (no agent online) fails the action")
+    @Test("a call the server ends at once (no agent online) ends as failed")
     func unreachable() async throws {
         let harness = Harness()
         harness.server.startedCall = try Self.inboundCall(harness, state: .ended, endReason: .unreachable)
-        let action = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: UUID())
+        let uuid = UUID()
+        harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
         await harness.settle()
-        #expect(action.outcome == .failed)
+        #expect(harness.provider.endReason(of: uuid) == .failed)
         #expect(harness.coordinator.status.recents.first?.endReason == .unreachable)
     }
 
@@ -164,7 +165,7 @@ struct OutgoingCallTests {
         let uuid = UUID()
         let start = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
         let end = harness.provider.perform(.end, on: uuid)
-        #expect(start.outcome == .failed)
+        #expect(start.outcome == .fulfilled)
         #expect(end.outcome == .fulfilled)
         #expect(harness.coordinator.status.recents.first?.endReason == .cancelled)
         harness.server.simulateConnect()
@@ -183,7 +184,8 @@ struct OutgoingCallTests {
         await harness.settle()
         harness.provider.perform(.end, on: uuid)
         await harness.settle()
-        #expect(start.outcome == .failed)
+        #expect(start.outcome == .fulfilled)
+        #expect(harness.provider.endedCalls.isEmpty, "the user ended it: CallKit knows")
         harness.clock.advance(by: .seconds(60))
         await harness.settle()
         #expect(harness.server.starts.count == 1, "withdrawn: not sent again")
@@ -192,7 +194,7 @@ struct OutgoingCallTests {
         #expect(harness.server.emits.last?.event == .callReport)
     }
 
-    @Test("a call:start still unanswered at startTimeout fails the action and is not sent again")
+    @Test("a call:start still unanswered at startTimeout ends the call and is not sent again")
     func startDeadline() async throws {
         let harness = Harness()
         harness.server.startedCall = try Self.inboundCall(harness)
@@ -204,12 +206,13 @@ struct OutgoingCallTests {
             harness.clock.advance(by: .seconds(1))
             await harness.settle()
         }
-        #expect(action.outcome == .pending)
+        #expect(harness.provider.endedCalls.isEmpty)
         let sent = harness.server.starts.count
         #expect(sent > 1)
         harness.clock.advance(by: .seconds(1))
         await harness.settle()
-        #expect(action.outcome == .failed)
+        #expect(action.outcome == .fulfilled)
+        #expect(harness.provider.endReason(of: uuid) == .failed)
         #expect(harness.coordinator.activeCallUUIDs.isEmpty)
         #expect(harness.server.reports(for: CallID(uuid)).map(\.event) == [.ended])
         harness.clock.advance(by: .seconds(60))
@@ -222,19 +225,19 @@ struct OutgoingCallTests {
     func waitsForConnection() async throws {
         let harness = Harness(connected: false)
         harness.server.startedCall = try Self.inboundCall(harness)
-        let action = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: UUID())
+        let first = UUID()
+        harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: first)
         await harness.settle()
         #expect(harness.server.connectRequests == 1)
-        #expect(action.outcome == .pending)
         harness.clock.advance(by: .seconds(20))
         await harness.settle()
-        #expect(action.outcome == .failed)
+        #expect(harness.provider.endReason(of: first) == .failed)
 
         let uuid = UUID()
-        let second = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
+        harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
         harness.server.simulateConnect()
         await harness.settle()
-        #expect(second.outcome == .fulfilled)
+        #expect(harness.provider.events.last == .startedConnecting(uuid))
         #expect(harness.server.starts == [CallStart(video: false, callId: CallID(uuid))], "the abandoned start was never sent")
     }
 

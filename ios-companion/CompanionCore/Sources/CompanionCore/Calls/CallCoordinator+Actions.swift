@@ -25,7 +25,7 @@ extension CallCoordinator: CallProviderDelegate {
         case .end:
             guard let call else { return action.action.fulfill() }
             if call.phase == .starting {
-                abandonStart(call, reason: .cancelled)
+                abandonStart(call, reason: .cancelled, endOnCallScreen: false)
             } else {
                 let declined = call.isRingingIncoming
                 report(call, .ended, reason: declined ? .declined : nil)
@@ -65,8 +65,7 @@ extension CallCoordinator: CallProviderDelegate {
         action.action.fail()
         guard let call = calls[action.callUUID] else { return }
         if call.phase == .starting {
-            if case .start = action.kind { call.startAction = nil } // failed just above
-            abandonStart(call, reason: .failed)
+            abandonStart(call, reason: .failed, endOnCallScreen: false)
         } else {
             report(call, .ended, reason: call.isRingingIncoming ? .declined : .failed)
             finish(call, reason: .failed)
@@ -77,8 +76,7 @@ extension CallCoordinator: CallProviderDelegate {
         // CallKit dropped every call (e.g. the call service restarted): tell the server each is over.
         for call in calls.values {
             if call.phase == .starting {
-                call.startAction = nil // CallKit dropped it with the call
-                abandonStart(call, reason: .failed)
+                abandonStart(call, reason: .failed, endOnCallScreen: false)
             } else {
                 report(call, .ended, reason: call.isRingingIncoming ? .declined : nil)
                 finish(call, reason: .failed)
@@ -110,7 +108,9 @@ extension CallCoordinator: CallProviderDelegate {
 
     /// The call's id is the action's UUID from the start: `call:start` carries it, so the request
     /// is safe to repeat and goes through the outbox like a report, retried until the server
-    /// answers or `startTimeout` passes.
+    /// answers or `startTimeout` passes. The action is fulfilled once the call is set up here, as
+    /// Apple's sample does: holding it for the server would let CallKit time it out on a slow
+    /// network. The call screen then follows the server (connecting, connected, or ended).
     private func startOutgoing(uuid: UUID, video: Bool, action: any CallActionProtocol) {
         let call = CompanionCall(
             id: CallID(uuid),
@@ -122,15 +122,14 @@ extension CallCoordinator: CallProviderDelegate {
             startedAt: clock.now
         )
         guard let payload = try? JSONEncoder().encode(CallStart(video: video, callId: call.id)) else { return action.fail() }
-        call.startAction = action
         calls[uuid] = call
         updateStatus { $0.activeCallCount = calls.count }
         configureAudio()
-        provider.reportOutgoingCall(uuid, startedConnectingAt: clock.now)
+        action.fulfill()
         call.deadline = clock.schedule(after: configuration.startTimeout) { [weak self, weak call] in
             guard let self, let call, self.calls[call.uuid] === call, call.phase == .starting else { return }
             self.log?("call:start: no answer from the server in time")
-            self.abandonStart(call, reason: .failed)
+            self.abandonStart(call, reason: .failed, endOnCallScreen: true)
         }
         outbox.enqueue(.callStart, payload: payload, callId: call.id)
         // A call placed from the Phone app's Recents launches the app with no socket yet.
@@ -143,16 +142,16 @@ extension CallCoordinator: CallProviderDelegate {
         let serverCall = (try? JSONDecoder().decode(Ack<Call>.self, from: data))?.value
         guard let serverCall, serverCall.id == call.id else {
             log?("call:start refused: \(ack.error.map { "\($0.code.rawValue) \($0.message)" } ?? "unexpected ack")")
-            return abandonStart(call, reason: .failed)
+            return abandonStart(call, reason: .failed, endOnCallScreen: true)
         }
         guard serverCall.isLive else {
             // E.g. `unreachable`: no agent is online.
-            return abandonStart(call, reason: serverCall.endReason ?? .failed)
+            return abandonStart(call, reason: serverCall.endReason ?? .failed, endOnCallScreen: true)
         }
         call.deadline?.cancel()
         call.deadline = nil
-        call.startAction?.fulfill()
-        call.startAction = nil
+        // The server took the call and rings the agents: CallKit shows "connecting".
+        provider.reportOutgoingCall(call.uuid, startedConnectingAt: clock.now)
         call.phase = .dialing
         media.prepare(callId: call.id, video: call.video)
         if call.muted { media.setMuted(true, for: call.id) }
@@ -160,13 +159,14 @@ extension CallCoordinator: CallProviderDelegate {
     }
 
     /// Gives up on an outgoing call the server has not acknowledged: the user hung up, CallKit
-    /// gave up, the deadline passed or the server refused. The start action fails (CallKit ends
-    /// the call), and a `call:start` still queued is withdrawn; if it may have reached the server
-    /// already, an `ended` report follows it, which cancels the call it created (or is refused
-    /// as unknown if it created none).
-    func abandonStart(_ call: CompanionCall, reason: EndReason) {
-        call.startAction?.fail()
-        call.startAction = nil
+    /// gave up, the deadline passed or the server refused. When CallKit does not know yet
+    /// (`endOnCallScreen`), the call is reported ended; a `call:start` still queued is withdrawn,
+    /// and if it may have reached the server already, an `ended` report follows it, which cancels
+    /// the call it created (or is refused as unknown if it created none).
+    func abandonStart(_ call: CompanionCall, reason: EndReason, endOnCallScreen: Bool) {
+        if endOnCallScreen {
+            provider.reportCall(call.uuid, endedAt: clock.now, reason: CallEndedReason(serverReason: reason, direction: .inbound))
+        }
         if outbox.withdraw(.callStart, callId: call.id) { report(call, .ended) }
         finish(call, reason: reason)
     }

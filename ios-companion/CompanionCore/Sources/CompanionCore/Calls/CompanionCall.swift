@@ -39,8 +39,6 @@ final class CompanionCall {
     var nextSeq = 1
     /// The server ended the call while CallKit was still registering it (`.reporting`).
     var pendingServerEnd: EndReason??
-    /// Outgoing: the `CXStartCallAction`, fulfilled once the server took the call.
-    var startAction: (any CallActionProtocol)?
     /// Incoming: ends a ringing call at its ring deadline if no cancel ever arrives.
     /// Outgoing: gives up on a `call:start` the server has not acknowledged in time.
     var deadline: (any ScheduledWork)?

@@ -93,7 +93,11 @@ final class TestCallProvider: CallProviderProtocol {
     @discardableResult
     func perform(_ kind: ProviderAction.Kind, on uuid: UUID) -> TestCallAction {
         let action = TestCallAction()
-        if kind == .end { action.onFulfill = { [weak self] in self?.live.remove(uuid) } }
+        switch kind {
+        case .end: action.onFulfill = { [weak self] in self?.live.remove(uuid) }
+        case .start: action.onFulfill = { [weak self] in self?.live.insert(uuid) }
+        default: break
+        }
         delegate?.provider(perform: ProviderAction(callUUID: uuid, kind: kind, action: action))
         return action
     }
