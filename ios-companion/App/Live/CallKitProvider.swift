@@ -136,12 +136,11 @@ extension CallKitProvider: CXProviderDelegate {
         action.fail()
     }
 
+    /// CallKit has failed the action itself: it is never fulfilled or failed again here.
     nonisolated func provider(_ provider: CXProvider, timedOutPerforming action: CXAction) {
         MainActor.assumeIsolated {
-            guard let callAction = action as? CXCallAction, let kind = Self.kind(of: callAction), let delegate else {
-                return action.fail()
-            }
-            delegate.provider(timedOutPerforming: ProviderAction(callUUID: callAction.callUUID, kind: kind, action: action))
+            guard let callAction = action as? CXCallAction, let kind = Self.kind(of: callAction) else { return }
+            delegate?.provider(timedOutPerforming: ProviderAction(callUUID: callAction.callUUID, kind: kind, action: action))
         }
     }
 

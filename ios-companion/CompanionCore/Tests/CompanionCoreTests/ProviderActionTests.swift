@@ -33,15 +33,30 @@ struct ProviderActionTests {
         #expect(action.outcome != .pending, "\(kind) on a \(situation) call was left unresolved")
     }
 
-    @Test("timed-out actions are failed, and a timed-out answer ends the call")
+    @Test("a timed-out action is left alone (CallKit has failed it), and its call is ended on the call screen")
     func timedOut() async {
         let harness = Harness()
         let id = await harness.ring()
         let action = harness.provider.timeOut(.answer, on: id.uuid)
         await harness.settle()
-        #expect(action.outcome == .failed)
+        #expect(action.outcome == .pending, "CallKit already failed it: fulfilling or failing it again is an error")
+        #expect(harness.provider.endReason(of: id.uuid) == .failed)
+        #expect(harness.provider.live.isEmpty)
         #expect(harness.coordinator.activeCallUUIDs.isEmpty)
         #expect(harness.server.reports(for: id).last?.event == .ended)
+    }
+
+    @Test("a timed-out action on a call to the console still starting ends it and withdraws call:start")
+    func timedOutWhileStarting() async {
+        let harness = Harness(connected: false)
+        let uuid = UUID()
+        harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
+        let action = harness.provider.timeOut(.setMuted(true), on: uuid)
+        #expect(action.outcome == .pending)
+        #expect(harness.provider.endReason(of: uuid) == .failed)
+        harness.server.simulateConnect()
+        await harness.settle()
+        #expect(harness.server.starts.isEmpty)
     }
 
     @Test("answering reports `answered` (seq 2) and prepares media without starting audio")

@@ -59,15 +59,16 @@ extension CallCoordinator: CallProviderDelegate {
         }
     }
 
+    /// CallKit gave up on the action and failed it itself: resolving it now would be a second
+    /// answer. What is left is the call: it is ended on the call screen and on the server, so no
+    /// call screen stays up for a call this phone no longer handles.
     public func provider(timedOutPerforming action: ProviderAction) {
-        // CallKit gave up on the action and fails the call itself; the action must still not be
-        // left unresolved on our side.
-        action.action.fail()
         guard let call = calls[action.callUUID] else { return }
         if call.phase == .starting {
-            abandonStart(call, reason: .failed, endOnCallScreen: false)
+            abandonStart(call, reason: .failed, endOnCallScreen: true)
         } else {
             report(call, .ended, reason: call.isRingingIncoming ? .declined : .failed)
+            provider.reportCall(call.uuid, endedAt: clock.now, reason: .failed)
             finish(call, reason: .failed)
         }
     }

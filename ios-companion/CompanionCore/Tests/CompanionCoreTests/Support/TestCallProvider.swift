@@ -104,7 +104,7 @@ final class TestCallProvider: CallProviderProtocol {
 
     @discardableResult
     func timeOut(_ kind: ProviderAction.Kind, on uuid: UUID) -> TestCallAction {
-        let action = TestCallAction()
+        let action = TestCallAction(timedOut: true)
         delegate?.provider(timedOutPerforming: ProviderAction(callUUID: uuid, kind: kind, action: action))
         return action
     }
@@ -116,16 +116,27 @@ final class TestCallAction: CallActionProtocol {
 
     private(set) var outcome = Outcome.pending
     var onFulfill: (() -> Void)?
+    /// CallKit has failed it already (`timedOutPerforming`): any answer now is a second one.
+    let timedOut: Bool
+
+    init(timedOut: Bool = false) {
+        self.timedOut = timedOut
+    }
 
     func fulfill() {
-        if outcome != .pending { Issue.record("action resolved twice (was \(outcome))") }
+        check()
         outcome = .fulfilled
         onFulfill?()
     }
 
     func fail() {
-        if outcome != .pending { Issue.record("action resolved twice (was \(outcome))") }
+        check()
         outcome = .failed
+    }
+
+    private func check() {
+        if timedOut { Issue.record("a timed-out action was resolved") }
+        if outcome != .pending { Issue.record("action resolved twice (was \(outcome))") }
     }
 }
 
