@@ -92,7 +92,7 @@ export function DirectoryScreen() {
         </div>
       )}
       {report && <ImportReportView report={report} onDismiss={() => setReport(null)} />}
-      <div className="dir-table">
+      <div className={rows.length === 0 ? 'dir-table is-empty' : 'dir-table'}>
         <div className="dir-colheads" aria-hidden="true">
           <span />
           <span>Number</span>

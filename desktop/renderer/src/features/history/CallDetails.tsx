@@ -1,7 +1,7 @@
 import type { Call } from '#shared';
 import type { Names } from '../../store/names';
 import { Timeline } from '../call/Timeline';
-import { callDurationInWords, formatWhen, outcomeText } from './format';
+import { callDurationInWords, formatFullDate, outcomeText } from './format';
 
 interface Props {
   id: string;
@@ -35,7 +35,7 @@ export function CallDetails({ id, call, staffName, names, agentId, onClose }: Pr
       </header>
       <dl className="hist-facts">
         <dt>Started</dt>
-        <dd>{formatWhen(call.createdAt)}</dd>
+        <dd>{formatFullDate(call.createdAt)}</dd>
         <dt>Outcome</dt>
         <dd>{outcomeText(call, names)}</dd>
         <dt>Duration</dt>

@@ -37,15 +37,15 @@ export function HistoryFilterBar({ filters, staff, onChange, error }: Props) {
           value={filters.direction}
           onChange={(e) => set('direction', e.target.value as '' | Direction)}
         >
-          <option value="">Both directions</option>
-          <option value="outbound">Outbound (agent called)</option>
-          <option value="inbound">Inbound (phone called)</option>
+          <option value="">Both</option>
+          <option value="outbound">Outbound</option>
+          <option value="inbound">Inbound</option>
         </select>
       </label>
       <label className="hist-field">
         <span>Outcome</span>
         <select value={filters.outcome} onChange={(e) => set('outcome', e.target.value as '' | EndReason)}>
-          <option value="">Any outcome</option>
+          <option value="">Any</option>
           {END_REASONS.map((r) => (
             <option key={r} value={r}>
               {OUTCOME_LABELS[r]}
@@ -65,7 +65,7 @@ export function HistoryFilterBar({ filters, staff, onChange, error }: Props) {
         />
       </label>
       <label className="hist-field">
-        <span>To (inclusive)</span>
+        <span>To</span>
         <input
           type="date"
           value={filters.toDate}

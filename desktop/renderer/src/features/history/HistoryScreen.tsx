@@ -114,10 +114,10 @@ function CallTable({ calls, names, openId, busy, onOpen }: TableProps) {
                   aria-controls={isOpen ? 'hist-call-details' : undefined}
                   onClick={() => onOpen(call.id)}
                 >
-                  {formatWhen(call.createdAt)}
+                  <time dateTime={new Date(call.createdAt).toISOString()}>{formatWhen(call.createdAt)}</time>
                 </button>
               </td>
-              <td>
+              <td className="hist-dir">
                 <span aria-hidden="true" className="hist-dir-glyph">
                   {call.direction === 'outbound' ? '↗' : '↙'}
                 </span>

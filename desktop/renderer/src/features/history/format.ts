@@ -14,14 +14,14 @@ export function durationInWords(ms: number): string {
   return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
 }
 
-/** How long the two sides talked, or how long it rang when nobody answered. */
+/** How long the two sides talked, or how long it rang when nobody answered (the outcome says why). */
 export function callDurationInWords(
   call: Pick<Call, 'answeredAt' | 'endedAt' | 'createdAt' | 'state'>,
 ): string {
   if (call.answeredAt !== null && call.endedAt !== null)
     return durationInWords(call.endedAt - call.answeredAt);
   if (call.answeredAt !== null) return 'in progress';
-  if (call.endedAt !== null) return `not answered (rang ${durationInWords(call.endedAt - call.createdAt)})`;
+  if (call.endedAt !== null) return `rang ${durationInWords(call.endedAt - call.createdAt)}`;
   return 'ringing';
 }
 
@@ -29,9 +29,9 @@ export function callDurationInWords(
 export const OUTCOME_LABELS: Record<EndReason, string> = {
   completed: 'Completed',
   declined: 'Declined',
-  missed: 'Missed (no answer)',
-  cancelled: 'Cancelled while ringing',
-  unreachable: 'Phone unreachable',
+  missed: 'Missed',
+  cancelled: 'Cancelled',
+  unreachable: 'Unreachable',
   failed: 'Failed',
   answeredElsewhere: 'Answered elsewhere',
   busy: 'Busy',
@@ -46,14 +46,22 @@ export function outcomeText(call: Call, names: Names): string {
   return endReasonText(call, names);
 }
 
-/** Epoch ms to "29 Nov 2025, 14:02:07" in the agent's own locale and time zone. */
-export function formatWhen(ms: number, locale?: string): string {
-  return new Date(ms).toLocaleString(locale, {
+/**
+ * Epoch ms to "29 Nov, 14:02:07" in the agent's own locale and time zone; the year only when it
+ * is not this year's, since a dense list is read by day and time.
+ */
+export function formatWhen(ms: number, now = Date.now(), locale?: string): string {
+  const date = new Date(ms);
+  return date.toLocaleString(locale, {
     day: 'numeric',
     month: 'short',
-    year: 'numeric',
+    ...(date.getFullYear() !== new Date(now).getFullYear() ? { year: 'numeric' } : {}),
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
   });
 }
+
+/** "29 Nov 2025, 14:02:07": the full date, for one call's details. */
+export const formatFullDate = (ms: number, locale?: string): string =>
+  new Date(ms).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'medium' });
