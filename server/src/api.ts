@@ -4,6 +4,7 @@ import type { Clock } from '#shared';
 import {
   type Call,
   DIRECTIONS,
+  describeZodError,
   END_REASONS,
   ERROR_CODES,
   entityId,
@@ -94,8 +95,7 @@ export function apiRoutes(ctx: ApiContext): Record<string, Route> {
       await requireAgent(req);
       const parsed = historyFilterSchema.safeParse(Object.fromEntries(url.searchParams));
       if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new AppError(ERROR_CODES.BAD_REQUEST, `${issue?.path.join('.')}: ${issue?.message}`);
+        throw new AppError(ERROR_CODES.BAD_REQUEST, describeZodError(parsed.error));
       }
       res.writeHead(200, {
         'content-type': 'text/csv; charset=utf-8',

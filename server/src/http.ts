@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { ERROR_CODES, type ErrorCode } from '#shared';
+import { describeZodError, ERROR_CODES, type ErrorCode } from '#shared';
 import { AppError } from './errors';
 import type { Logger } from './logger';
 
@@ -79,9 +79,7 @@ export async function readJson<S extends z.ZodType>(req: IncomingMessage, schema
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    throw new AppError(ERROR_CODES.BAD_REQUEST, `${where}${issue?.message ?? 'invalid body'}`);
+    throw new AppError(ERROR_CODES.BAD_REQUEST, describeZodError(parsed.error));
   }
   return parsed.data;
 }

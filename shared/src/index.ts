@@ -9,4 +9,5 @@ export * from './machine';
 export * from './push';
 export * from './request';
 export * from './roster';
+export * from './validation';
 export * from './version';

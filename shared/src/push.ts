@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { callId, END_REASONS, epochMs } from './call';
+import { describeZodError } from './validation';
 import { PROTOCOL_VERSION } from './version';
 
 /** APNs refuses VoIP payloads over 5120 bytes (UTF-8, the whole JSON body). */
@@ -85,10 +86,9 @@ export function parsePushPayload(raw: unknown): ParsedPush {
   if (result.success) return { ok: true, push: result.data[PUSH_KEY] };
   const inner = (value as Record<string, unknown> | null)?.[PUSH_KEY] as Record<string, unknown> | undefined;
   const id = callId.safeParse(inner?.callId);
-  const issue = result.error.issues[0];
   return {
     ok: false,
-    error: issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : 'invalid payload',
+    error: describeZodError(result.error),
     callId: id.success ? id.data : null,
   };
 }

@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
-import { type Ack, ERROR_CODES, fail, ok } from '#shared';
+import { type Ack, describeZodError, ERROR_CODES, fail, ok } from '#shared';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { RateLimiter } from '../rate-limit';
@@ -54,9 +54,7 @@ export function bindRequests<S extends Record<string, z.ZodType>, A extends { [K
         }
         const parsed = schemas[event]!.safeParse(payload);
         if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-          reply(fail(ERROR_CODES.BAD_REQUEST, `${event}: ${where}${issue?.message ?? 'invalid payload'}`));
+          reply(fail(ERROR_CODES.BAD_REQUEST, describeZodError(parsed.error, event)));
           return;
         }
         void opts.track(

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { z } from 'zod';
+import { describeZodError } from '#shared';
 import type { EmulatorCore } from './emulator';
 import { APNS_ENVIRONMENTS, type Fault } from './types';
 
@@ -66,8 +67,7 @@ function parse<T>(schema: z.ZodType<T>, body: Buffer): T {
   }
   const result = schema.safeParse(raw);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ControlError(400, issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'bad body');
+    throw new ControlError(400, describeZodError(result.error));
   }
   return result.data;
 }
