@@ -239,10 +239,9 @@ function entryText(
     case 'failed':
       return { text: '', tone: 'neutral' };
     case 'ended':
-      return {
-        text: endReasonText(call, names),
-        tone: call.endReason === 'completed' ? 'neutral' : endTone(call),
-      };
+      // A completed call's hang-up entry already says who ended it.
+      if (call.endReason === 'completed') return { text: 'Call ended', tone: 'neutral' };
+      return { text: `Call ended: ${lowerFirst(endReasonText(call, names))}`, tone: endTone(call) };
     default:
       return { text: e.event, tone: 'neutral' };
   }

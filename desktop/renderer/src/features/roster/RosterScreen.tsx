@@ -66,6 +66,11 @@ export function RosterScreen() {
               if (e.key === 'Enter' && shown.length === 1 && shown[0]!.devices.length > 0) {
                 void place({ staffId: shown[0]!.id });
               }
+              // Down from the search box goes into the list, to pick a row and press Enter.
+              if (e.key === 'ArrowDown') {
+                e.preventDefault();
+                document.querySelector<HTMLElement>('.roster-scroll li[tabindex="0"]')?.focus();
+              }
             }}
           />
         </div>

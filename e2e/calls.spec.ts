@@ -1,0 +1,74 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+/** The call panel in the dock, once a call is on screen. */
+const panel = (page: Page) => page.getByRole('article', { name: /^Call with / });
+const timeline = (page: Page) => panel(page).getByTestId('timeline');
+/** "+38 ms", "+1.5 s": every timeline step carries its time from the start of the call. */
+const OFFSET = /\+\d+(\.\d)? (ms|s)/;
+
+test.beforeEach(async ({ page, signIn }) => {
+  await signIn(page);
+});
+
+test('a call Ana answers: live state, phones, the timeline with latencies, and how it ended', async ({ page }) => {
+  await page.getByRole('button', { name: 'Call Ana Answers' }).click();
+  await expect(panel(page).getByTestId('call-state')).toHaveText('Connected');
+  await expect(panel(page).getByRole('region', { name: 'Phones' })).toContainText("Ana's virtual iPhone");
+  await expect(panel(page).getByRole('region', { name: 'Phones' })).toContainText('Answered');
+  await expect(timeline(page)).toContainText("APNs accepted for Ana's virtual iPhone");
+  await expect(timeline(page)).toContainText("Ringing on Ana's virtual iPhone");
+  await expect(timeline(page)).toContainText("Answered on Ana's virtual iPhone");
+  await expect(panel(page).getByRole('button', { name: 'Hold' })).toBeEnabled();
+
+  // Ana hangs up after 4 s.
+  await expect(panel(page).getByTestId('call-end-reason')).toHaveText(
+    "Call completed: hung up on Ana's virtual iPhone",
+    { timeout: 15_000 },
+  );
+  await expect(timeline(page).getByRole('listitem').last()).toHaveText(/Call ended/);
+  for (const step of await timeline(page).getByRole('listitem').allTextContents()) expect(step).toMatch(OFFSET);
+  await panel(page).getByRole('button', { name: 'Close' }).click();
+});
+
+test('a call Ben declines says it was declined on the phone', async ({ page }) => {
+  await page.getByRole('button', { name: 'Call Ben Declines' }).click();
+  await expect(panel(page).getByTestId('call-end-reason')).toHaveText('Declined on the phone');
+  await expect(panel(page).getByTestId('call-state')).toHaveText('Declined');
+  await expect(timeline(page)).toContainText("Ringing on Ben's virtual iPhone");
+  await expect(timeline(page)).toContainText("Declined on Ben's virtual iPhone");
+  await panel(page).getByRole('button', { name: 'Close' }).click();
+});
+
+test('a call to Cleo, whose phone is offline, is missed after the ring timeout', async ({ page }) => {
+  await page.getByRole('button', { name: 'Call Cleo Offline' }).click();
+  await expect(panel(page).getByTestId('call-state')).toHaveText(/Calling…|Ringing/);
+  await expect(timeline(page)).toContainText("APNs accepted for Cleo's virtual iPhone");
+  // The demo server runs with --ring-timeout 5s.
+  await expect(panel(page).getByTestId('call-end-reason')).toHaveText('No answer within 5 s', { timeout: 15_000 });
+  await expect(timeline(page)).toContainText('Call ended: no answer within 5 s');
+  await expect(timeline(page)).not.toContainText("Ringing on Cleo's");
+  await panel(page).getByRole('button', { name: 'Close' }).click();
+});
+
+test('cancelling a call before anyone answers', async ({ page }) => {
+  await page.getByRole('button', { name: 'Call Cleo Offline' }).click();
+  await expect(timeline(page)).toContainText("APNs accepted for Cleo's virtual iPhone");
+  await panel(page).getByRole('button', { name: 'Cancel call' }).click();
+  await expect(panel(page).getByTestId('call-end-reason')).toHaveText('Cancelled before it was answered');
+  await expect(timeline(page)).toContainText('You hung up');
+  await expect(panel(page).getByRole('region', { name: 'Phones' })).toContainText('call cancelled');
+});
+
+test('Enter on a roster row places the call, and search narrows the roster', async ({ page }) => {
+  const search = page.getByRole('searchbox', { name: 'Search staff by name or number' });
+  await search.fill('+1 555 0100001');
+  const roster = page.getByRole('list', { name: 'Staff and phones' });
+  await expect(roster).toContainText('Ben Declines');
+  await expect(roster).not.toContainText('Ana Answers');
+  await search.press('ArrowDown');
+  await expect(roster.getByRole('listitem').first()).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(panel(page)).toContainText('Ben Declines');
+  await expect(panel(page).getByTestId('call-end-reason')).toHaveText('Declined on the phone');
+});
