@@ -21,6 +21,45 @@ struct CancellationTests {
         #expect(harness.coordinator.activeCallUUIDs.isEmpty)
     }
 
+    @Test("a cancel push after the socket's cancel (the common case) is a new call, ended at once")
+    func cancelPushAfterSocketCancel() async {
+        let harness = Harness()
+        let id = await harness.ring()
+        harness.server.broadcast(.callCancelled, CallCancelled(callId: id, reason: .answeredElsewhere))
+        let delivery = harness.push(.cancel(CancelPush(callId: id, reason: .answeredElsewhere)))
+        #expect(delivery.reportsAtCompletion == 1)
+        let reported = harness.provider.reportedIncoming.last?.uuid
+        #expect(reported != id.uuid, "the ended call's UUID would be refused as callUUIDAlreadyExists")
+        #expect(harness.provider.answers.last == .some(nil))
+        #expect(harness.provider.endReason(of: reported ?? id.uuid) == .answeredElsewhere)
+        #expect(harness.provider.live.isEmpty)
+    }
+
+    @Test("every push for a call already over is reported under its own fresh UUID and ended", arguments: [
+        PushKindForOverCall.call, .cancel, .stale, .malformed,
+    ])
+    func overCallsGetFreshUUIDs(kind: PushKindForOverCall) async throws {
+        let harness = Harness()
+        let id = try #require(CallID("6f1c2a9e-3b7d-4c1e-9a52-0d8e7f3b2c41"))
+        _ = await harness.ring(id)
+        harness.provider.perform(.end, on: id.uuid) // declined here
+        await harness.settle()
+        for _ in 0..<2 {
+            switch kind {
+            case .call: harness.push(harness.callPush(id))
+            case .cancel: harness.push(.cancel(CancelPush(callId: id, reason: .declined)))
+            case .stale: harness.push(harness.callPush(id, ringFor: .zero))
+            case .malformed: harness.push(try Fixtures.data(kind: "push-payload", file: "invalid-string-video.json"))
+            }
+        }
+        let uuids = harness.provider.reportedIncoming.map(\.uuid)
+        #expect(uuids.count == 3)
+        #expect(Set(uuids).count == 3, "one new UUID per push")
+        #expect(harness.provider.answers == [nil, nil, nil], "never callUUIDAlreadyExists")
+        #expect(harness.provider.live.isEmpty)
+        #expect(harness.provider.endedCalls.count == 2)
+    }
+
     @Test("a cancel push before its call: reported and ended, and the later call push too")
     func cancelBeforeCall() async {
         let harness = Harness()
@@ -33,8 +72,8 @@ struct CancellationTests {
         await harness.settle()
         #expect(call.reportsAtCompletion == 1)
         #expect(harness.provider.live.isEmpty, "the late call push must not keep ringing")
-        #expect(harness.provider.endedCalls.filter { $0.uuid == id.uuid }.count == 2)
-        #expect(harness.provider.endReason(of: id.uuid) == .remoteEnded)
+        #expect(harness.provider.endedCalls.count == 2)
+        #expect(harness.provider.endedCalls.allSatisfy { $0.reason == .remoteEnded })
         #expect(harness.server.reports(for: id).isEmpty)
     }
 
@@ -46,7 +85,7 @@ struct CancellationTests {
         harness.push(harness.callPush(id))
         await harness.settle()
         #expect(harness.provider.live.isEmpty)
-        #expect(harness.provider.endReason(of: id.uuid) == .answeredElsewhere)
+        #expect(harness.provider.endedCalls.map(\.reason) == [.answeredElsewhere])
     }
 
     @Test("call:cancelled for a ringing call ends it (answered on another device)")
@@ -67,10 +106,9 @@ struct CancellationTests {
         harness.server.broadcast(.callCancelled, CallCancelled(callId: id, reason: .cancelled))
         harness.push(.cancel(CancelPush(callId: id, reason: .cancelled)))
         harness.server.broadcast(.callCancelled, CallCancelled(callId: id, reason: .cancelled))
-        let endings = harness.provider.endedCalls.filter { $0.uuid == id.uuid }
-        // The second (push) cancel is reported and ended again under the same UUID, which CallKit
-        // no longer shows; the call itself ended once and nothing rings.
-        #expect(endings.allSatisfy { $0.reason == .remoteEnded })
+        // The push cancel is reported and ended under a new UUID; the call itself ended once.
+        #expect(harness.provider.endedCalls.filter { $0.uuid == id.uuid }.count == 1)
+        #expect(harness.provider.endedCalls.allSatisfy { $0.reason == .remoteEnded })
         #expect(harness.provider.live.isEmpty)
         #expect(harness.coordinator.activeCallUUIDs.isEmpty)
     }
@@ -122,4 +160,8 @@ struct CancellationTests {
         harness.server.broadcast("call:cancelled", json: String(decoding: try file.data(), as: UTF8.self))
         #expect(harness.provider.live == [id.uuid])
     }
+}
+
+enum PushKindForOverCall: String, CaseIterable, Sendable {
+    case call, cancel, stale, malformed
 }

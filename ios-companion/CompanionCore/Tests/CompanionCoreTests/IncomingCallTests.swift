@@ -113,7 +113,7 @@ struct IncomingCallTests {
         let delivery = harness.push(harness.callPush(id, ringFor: .zero))
         await harness.settle()
         #expect(delivery.reportsAtCompletion == 1)
-        #expect(harness.provider.endReason(of: id.uuid) == .unanswered)
+        #expect(harness.provider.endedCalls.map(\.reason) == [.unanswered])
         #expect(harness.provider.live.isEmpty)
         #expect(harness.server.reports(for: id).isEmpty)
     }
@@ -128,13 +128,16 @@ struct IncomingCallTests {
         #expect(harness.provider.live.isEmpty)
     }
 
-    @Test("a malformed push with a readable id is reported and ended under that id")
-    func malformedWithId() throws {
+    @Test("a malformed push with a readable id is ended under a new UUID: a valid push for the id still rings")
+    func malformedWithId() async throws {
         let harness = Harness()
         harness.push(try Fixtures.data(kind: "push-payload", file: "invalid-string-video.json"))
         let id = try #require(CallID("6f1c2a9e-3b7d-4c1e-9a52-0d8e7f3b2c41"))
-        #expect(harness.provider.reportedIncoming.first?.uuid == id.uuid)
-        #expect(harness.provider.endReason(of: id.uuid) == .failed)
+        let reported = try #require(harness.provider.reportedIncoming.first?.uuid)
+        #expect(reported != id.uuid)
+        #expect(harness.provider.endReason(of: reported) == .failed)
+        _ = await harness.ring(id)
+        #expect(harness.provider.live == [id.uuid])
     }
 
     @Test("a malformed push naming a ringing call does not end it")

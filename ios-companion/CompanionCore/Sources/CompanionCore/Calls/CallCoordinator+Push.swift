@@ -58,7 +58,7 @@ extension CallCoordinator: PushRegistryDelegate {
             } else {
                 ended.remember(cancel.callId, reason: cancel.reason)
                 let update = IncomingCallUpdate(
-                    uuid: cancel.callId.uuid,
+                    uuid: UUID(),
                     handle: CallHandle(configuration.consoleHandle),
                     callerName: configuration.consoleHandle,
                     hasVideo: false
@@ -73,7 +73,7 @@ extension CallCoordinator: PushRegistryDelegate {
                 reportAgain(existing, completion: completion)
             } else {
                 let update = IncomingCallUpdate(
-                    uuid: callId?.uuid ?? UUID(),
+                    uuid: UUID(),
                     handle: CallHandle(configuration.consoleHandle),
                     callerName: configuration.consoleHandle,
                     hasVideo: false
@@ -139,21 +139,19 @@ extension CallCoordinator: PushRegistryDelegate {
         }
     }
 
-    /// Reports a call that is over, then ends it as soon as CallKit has it.
+    /// Reports a push that rings nothing (its call is over, stale, or unreadable), then ends it as
+    /// soon as CallKit has it. Always under a new UUID: the call's own UUID may be one CallKit has
+    /// shown and ended already, and it answers such a report with `callUUIDAlreadyExists`, which
+    /// would leave this push without a new call. A new UUID also keeps the call's own free.
     func reportAndEnd(
         _ update: IncomingCallUpdate,
         reason: CallEndedReason,
         completion: @escaping @MainActor @Sendable () -> Void
     ) {
+        var update = update
+        update.uuid = UUID()
         provider.reportNewIncomingCall(update) { [weak self] _ in
-            guard let self else { return completion() }
-            // If the UUID names a call this phone still shows (reported by the sync meanwhile),
-            // that call is the one being ended.
-            if let live = self.calls[update.uuid] {
-                live.pendingServerEnd = nil
-                self.finish(live, reason: nil)
-            }
-            self.provider.reportCall(update.uuid, endedAt: self.clock.now, reason: reason)
+            if let self { self.provider.reportCall(update.uuid, endedAt: self.clock.now, reason: reason) }
             completion()
         }
     }

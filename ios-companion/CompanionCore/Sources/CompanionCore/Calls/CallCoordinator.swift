@@ -7,7 +7,7 @@ import Foundation
 ///
 /// The rules it keeps (DESIGN.md "Lessons", seeds/callkit-skill.md "Review checklist"):
 /// - every VoIP push is reported to CallKit before its completion handler runs, even a malformed,
-///   stale or cancel push; those are ended at once;
+///   stale or cancel push; those are ended at once, each under a new UUID;
 /// - one CallKit call per server call id, however many pushes and syncs name it; the CallKit UUID
 ///   is the call id both ways (a call to the console is started under the CallKit UUID);
 /// - a cancel that arrives before its call is remembered, and the call is ended when it comes;

@@ -19,6 +19,10 @@ final class TestCallProvider: CallProviderProtocol {
     private(set) weak var delegate: (any CallProviderDelegate)?
     /// The calls the system call UI shows.
     private(set) var live: Set<UUID> = []
+    /// Every UUID CallKit has had: like CallKit, a UUID it ended is not taken for a new call again.
+    private(set) var known: Set<UUID> = []
+    /// CallKit's answer to each `reportNewIncomingCall`, in order.
+    private(set) var answers: [IncomingCallError?] = []
     /// The next new call is refused with this error (Do Not Disturb, block list…).
     var refuseNext: IncomingCallError?
     /// Hold CallKit's answers until `completePending()`, as the real one answers later.
@@ -37,7 +41,7 @@ final class TestCallProvider: CallProviderProtocol {
         if delegate == nil { Issue.record("a call was reported before the provider delegate was set") }
         events.append(.reportIncoming(update))
         let error: IncomingCallError?
-        if live.contains(update.uuid) {
+        if known.contains(update.uuid) {
             error = .callUUIDAlreadyExists
         } else if let refused = refuseNext {
             refuseNext = nil
@@ -46,6 +50,8 @@ final class TestCallProvider: CallProviderProtocol {
             live.insert(update.uuid)
             error = nil
         }
+        known.insert(update.uuid)
+        answers.append(error)
         if holdCompletions {
             pending.append { completion(error) }
         } else {
@@ -66,7 +72,6 @@ final class TestCallProvider: CallProviderProtocol {
 
     func reportOutgoingCall(_ uuid: UUID, startedConnectingAt: Date?) {
         events.append(.startedConnecting(uuid))
-        live.insert(uuid)
     }
 
     func reportOutgoingCall(_ uuid: UUID, connectedAt: Date?) {
@@ -95,7 +100,10 @@ final class TestCallProvider: CallProviderProtocol {
         let action = TestCallAction()
         switch kind {
         case .end: action.onFulfill = { [weak self] in self?.live.remove(uuid) }
-        case .start: action.onFulfill = { [weak self] in self?.live.insert(uuid) }
+        case .start: action.onFulfill = { [weak self] in
+                self?.live.insert(uuid)
+                self?.known.insert(uuid)
+            }
         default: break
         }
         delegate?.provider(perform: ProviderAction(callUUID: uuid, kind: kind, action: action))
