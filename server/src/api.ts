@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '#shared';
 import {
@@ -14,11 +15,11 @@ import {
 } from '#shared';
 import { hashSecret, newSecret, secretMatches, verifyPassword } from './auth';
 import { AppError } from './errors';
-import { bearerToken, clientIp, type Route, readJson, sendJson } from './http';
+import { bearerToken, clientIp, jsonBody, sendJson } from './http';
 import type { Metrics } from './metrics';
 import type { PairingService } from './pairing';
 import { RateLimiter } from './rate-limit';
-import type { Storage } from './storage/types';
+import type { SessionRow, Storage } from './storage/types';
 
 export interface ApiContext {
   storage: Storage;
@@ -37,32 +38,44 @@ const historyFilterSchema = z.object({
   to: z.coerce.number().pipe(epochMs).optional(),
 });
 
+type HistoryFilter = z.infer<typeof historyFilterSchema>;
+
 /** The HTTP API: sign-in, pairing, history export, the directory for phones, health and metrics. */
-export function apiRoutes(ctx: ApiContext): Record<string, Route> {
-  const loginLimiter = new RateLimiter(ctx.clock, 10, 10 / 60);
+export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
+  return async (app) => {
+    const loginLimiter = new RateLimiter(ctx.clock, 10, 10 / 60);
 
-  const requireAgent = async (req: IncomingMessage): Promise<string> => {
-    const token = bearerToken(req);
-    const session = token ? await ctx.storage.sessions.find(hashSecret(token)) : null;
-    if (!session || session.expiresAt <= ctx.clock.now()) {
-      throw new AppError(ERROR_CODES.UNAUTHORIZED, 'sign in first (Authorization: Bearer <session token>)');
-    }
-    return session.agentId;
-  };
+    const requireSession = async (req: FastifyRequest): Promise<SessionRow> => {
+      const token = bearerToken(req);
+      const session = token ? await ctx.storage.sessions.find(hashSecret(token)) : null;
+      if (!session || session.expiresAt <= ctx.clock.now()) {
+        throw new AppError(ERROR_CODES.UNAUTHORIZED, 'sign in first (Authorization: Bearer <session token>)');
+      }
+      return session;
+    };
 
-  return {
-    'GET /healthz': async (_req, res) => {
-      sendJson(res, 200, { ok: true, engine: ctx.storage.engine, uptimeMs: ctx.clock.now() - ctx.startedAt });
-    },
-    'GET /metrics': async (_req, res) => {
-      res.writeHead(200, { 'content-type': ctx.metrics.registry.contentType });
-      res.end(await ctx.metrics.registry.metrics());
-    },
-    'POST /api/login': async (req, res) => {
+    app.get('/healthz', async (_req, reply) =>
+      sendJson(reply, 200, {
+        ok: true,
+        engine: ctx.storage.engine,
+        uptimeMs: ctx.clock.now() - ctx.startedAt,
+      }),
+    );
+
+    app.get('/metrics', async (_req, reply) =>
+      reply
+        .header('content-type', ctx.metrics.registry.contentType)
+        .send(await ctx.metrics.registry.metrics()),
+    );
+
+    // The limit is taken before the body is read, so even malformed attempts count.
+    const loginLimit = async (req: FastifyRequest) => {
       if (!loginLimiter.take(clientIp(req))) {
         throw new AppError(ERROR_CODES.RATE_LIMITED, 'too many sign-in attempts; wait a minute');
       }
-      const body = await readJson(req, loginRequestSchema);
+    };
+    app.post('/api/login', { onRequest: loginLimit }, async (req, reply) => {
+      const body = jsonBody(req, loginRequestSchema);
       const agent = await ctx.storage.agents.findByName(body.name);
       if (!agent || !(await verifyPassword(body.password, agent.passwordHash))) {
         throw new AppError(ERROR_CODES.UNAUTHORIZED, 'wrong name or password');
@@ -76,41 +89,47 @@ export function apiRoutes(ctx: ApiContext): Record<string, Route> {
         createdAt: now,
         expiresAt,
       });
-      sendJson(res, 200, { token, agentId: agent.id, name: agent.name, expiresAt });
-    },
-    'POST /api/devices/pair': async (req, res) => {
-      const body = await readJson(req, pairRequestSchema);
-      sendJson(res, 200, await ctx.pairing.redeem(body, clientIp(req)));
-    },
+      return sendJson(reply, 200, { token, agentId: agent.id, name: agent.name, expiresAt });
+    });
+
+    app.post('/api/devices/pair', async (req, reply) => {
+      const body = jsonBody(req, pairRequestSchema);
+      return sendJson(reply, 200, await ctx.pairing.redeem(body, clientIp(req)));
+    });
+
     /** For phones, after `directory:changed`: `Authorization: Bearer <device secret>`. */
-    'GET /api/devices/:deviceId/directory': async (req, res, _url, params) => {
+    app.get<{ Params: { deviceId: string } }>('/api/devices/:deviceId/directory', async (req, reply) => {
       const secret = bearerToken(req);
-      const device = await ctx.storage.devices.get(params.deviceId ?? '');
+      const device = await ctx.storage.devices.get(req.params.deviceId);
       if (!device || !secret || !secretMatches(secret, device.secretHash)) {
         throw new AppError(ERROR_CODES.UNAUTHORIZED, 'unknown device or wrong secret');
       }
-      sendJson(res, 200, await ctx.storage.directory.get());
-    },
-    'GET /api/history.csv': async (req, res, url) => {
-      await requireAgent(req);
-      const parsed = historyFilterSchema.safeParse(Object.fromEntries(url.searchParams));
-      if (!parsed.success) {
-        throw new AppError(ERROR_CODES.BAD_REQUEST, describeZodError(parsed.error));
-      }
-      res.writeHead(200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': 'attachment; filename="switchboard-history.csv"',
-      });
-      res.write(`${CSV_COLUMNS.join(',')}\r\n`);
-      let cursor: string | undefined;
-      do {
-        const page = await ctx.storage.calls.query(parsed.data, { cursor, limit: 200 });
-        for (const call of page.calls) res.write(`${csvRow(call)}\r\n`);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      res.end();
-    },
+      return sendJson(reply, 200, await ctx.storage.directory.get());
+    });
+
+    app.get('/api/history.csv', async (req, reply) => {
+      await requireSession(req);
+      // The raw query, last value wins for a repeated key, as the old router read it.
+      const query = new URL(req.url, 'http://localhost').searchParams;
+      const parsed = historyFilterSchema.safeParse(Object.fromEntries(query));
+      if (!parsed.success) throw new AppError(ERROR_CODES.BAD_REQUEST, describeZodError(parsed.error));
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="switchboard-history.csv"')
+        .send(Readable.from(csvPages(ctx.storage, parsed.data)));
+    });
   };
+}
+
+/** Streamed a page at a time, so an export of years of calls never sits whole in memory. */
+async function* csvPages(storage: Storage, filter: HistoryFilter): AsyncGenerator<string> {
+  yield `${CSV_COLUMNS.join(',')}\r\n`;
+  let cursor: string | undefined;
+  do {
+    const page = await storage.calls.query(filter, { cursor, limit: 200 });
+    if (page.calls.length > 0) yield page.calls.map((call) => `${csvRow(call)}\r\n`).join('');
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
 }
 
 const CSV_COLUMNS = [

@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server as IoServer } from 'socket.io';
 import { type Clock, PROTOCOL_VERSION, type ServerStatus, systemClock } from '#shared';
@@ -9,7 +9,7 @@ import { CallService } from './calls/service';
 import { attachAgentGateway } from './gateways/agent';
 import { attachDeviceGateway } from './gateways/device';
 import { type AgentNamespace, type DeviceNamespace, Hub } from './gateways/hub';
-import { router } from './http';
+import { createHttpApp } from './http';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { PairingService } from './pairing';
@@ -100,18 +100,15 @@ export async function createServer(deps: ServerDeps) {
     caller: config.caller,
   });
 
-  const http: HttpServer = createHttpServer();
+  const web = createHttpApp({ logger, track });
+  const http: HttpServer = web.server;
   const publicUrl = () => config.publicUrl ?? baseUrl(http);
   const pairing = new PairingService({ storage, clock, roster, publicUrl });
   const startedAt = clock.now();
-  const handle = router(
+  await web.register(
     apiRoutes({ storage, clock, metrics, pairing, sessionTtlMs: config.sessionTtlMs, startedAt }),
-    logger,
   );
-  http.on('request', (req, res) => {
-    // Socket.IO answers its own path on this server; everything else is ours.
-    if (!req.url?.startsWith('/socket.io/')) void track(handle(req, res));
-  });
+  await web.ready();
 
   const io = new IoServer(http, {
     maxHttpBufferSize: config.maxMessageBytes,
@@ -172,7 +169,8 @@ export async function createServer(deps: ServerDeps) {
       closing ??= (async () => {
         calls.close();
         await new Promise<void>((resolve) => io.close(() => resolve()));
-        if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+        // io.close() has closed the HTTP server already; this runs Fastify's own onClose hooks.
+        await web.close();
         while (inflight.size > 0) await Promise.allSettled([...inflight]);
         // Closing the gateway first stops retries still waiting out a backoff.
         await deps.push?.close();

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { z } from 'zod';
 import { describeZodError, ERROR_CODES, type ErrorCode } from '#shared';
 import { AppError } from './errors';
@@ -25,95 +25,103 @@ const STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
 };
 
-export type Route = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  params: Record<string, string>,
-) => Promise<void>;
-
-/** `GET /api/devices/:deviceId/directory` matched against a request, segment by segment. */
-function match(pattern: string, key: string): Record<string, string> | null {
-  const want = pattern.split('/');
-  const got = key.split('/');
-  if (want.length !== got.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i]!;
-    const g = got[i]!;
-    if (w.startsWith(':') && g.length > 0) params[w.slice(1)] = decodeURIComponent(g);
-    else if (w !== g) return null;
-  }
-  return params;
+export interface HttpAppOptions {
+  logger: Logger;
+  /** Given one promise per request, settled when its response is over, so close() and idle() wait for it. */
+  track: (done: Promise<unknown>) => unknown;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(json);
+/**
+ * The HTTP surface on Fastify, built without listening: the caller registers the API routes,
+ * attaches Socket.IO to `app.server` (it answers `/socket.io/` before Fastify sees the request)
+ * and listens on that server. Every error leaves as `{error: {code, message}}`, never a stack.
+ */
+export function createHttpApp(o: HttpAppOptions) {
+  const app = Fastify({
+    loggerInstance: o.logger,
+    // Errors are logged by the error handler below; a line per request would drown the call logs.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: MAX_BODY_BYTES,
+    // A malformed URL is refused before routing; it still gets the protocol's error shape.
+    frameworkErrors: (err, _req, reply) => sendError(reply, ERROR_CODES.BAD_REQUEST, err.message),
+  });
+
+  // Only JSON is accepted. Parsing it here (not with Fastify's parser) keeps the old router's
+  // messages, and an empty body reaches the route, which says what it expected.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    if (body === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(notValidJson(), undefined);
+    }
+  });
+
+  app.addHook('onRequest', (_req, reply, done) => {
+    o.track(new Promise((resolve) => reply.raw.once('close', resolve)));
+    done();
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const known = err instanceof AppError ? err : fromFramework(err);
+    if (known) return sendError(reply, known.code, known.message);
+    o.logger.error({ err, path: pathOf(req) }, 'http request failed');
+    return sendError(reply, ERROR_CODES.INTERNAL, 'internal error');
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    return sendError(reply, ERROR_CODES.NOT_FOUND, `no route for ${req.method} ${pathOf(req)}`);
+  });
+  return app;
 }
 
-export function sendError(res: ServerResponse, code: ErrorCode, message: string): void {
-  sendJson(res, STATUS[code], { error: { code, message } });
+export type HttpApp = ReturnType<typeof createHttpApp>;
+
+/** Fastify's own refusals (body too large, wrong media type, bad path) in the protocol's terms. */
+function fromFramework(err: FastifyError): AppError | null {
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE, `the body is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return notJson();
+  const status = err.statusCode ?? 500;
+  if (status >= 500) return null;
+  const code = status === 403 ? ERROR_CODES.FORBIDDEN : status === 404 ? ERROR_CODES.NOT_FOUND : null;
+  return new AppError(code ?? ERROR_CODES.BAD_REQUEST, err.message);
 }
 
-export async function readJson<S extends z.ZodType>(req: IncomingMessage, schema: S): Promise<z.infer<S>> {
-  const type = req.headers['content-type'] ?? '';
-  if (!type.startsWith('application/json')) {
-    throw new AppError(ERROR_CODES.BAD_REQUEST, 'send a JSON body with content-type: application/json');
-  }
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw tooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new AppError(ERROR_CODES.BAD_REQUEST, 'the body is not valid JSON');
-  }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new AppError(ERROR_CODES.BAD_REQUEST, describeZodError(parsed.error));
-  }
+const notJson = () =>
+  new AppError(ERROR_CODES.BAD_REQUEST, 'send a JSON body with content-type: application/json');
+const notValidJson = () => new AppError(ERROR_CODES.BAD_REQUEST, 'the body is not valid JSON');
+
+const pathOf = (req: FastifyRequest) => new URL(req.url, 'http://localhost').pathname;
+
+export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', 'application/json; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(JSON.stringify(body));
+}
+
+export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
+  return sendJson(reply, STATUS[code], { error: { code, message } });
+}
+
+/** The request's JSON body checked against a schema; the first problem becomes the message. */
+export function jsonBody<S extends z.ZodType>(req: FastifyRequest, schema: S): z.infer<S> {
+  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) throw notJson();
+  if (req.body === undefined) throw notValidJson();
+  const parsed = schema.safeParse(req.body);
+  if (!parsed.success) throw new AppError(ERROR_CODES.BAD_REQUEST, describeZodError(parsed.error));
   return parsed.data;
 }
 
-const tooLarge = () =>
-  new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE, `the body is larger than ${MAX_BODY_BYTES} bytes`);
-
-export function bearerToken(req: IncomingMessage): string | null {
+export function bearerToken(req: FastifyRequest): string | null {
   const header = req.headers.authorization ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   return match?.[1] ?? null;
 }
 
-export const clientIp = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
-
-/** Dispatches `METHOD /path` to a route; errors become `{error: {code, message}}`, never a stack. */
-export function router(routes: Record<string, Route>, logger: Logger) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const key = `${req.method} ${url.pathname}`;
-    let found: [Route, Record<string, string>] | null = routes[key] ? [routes[key], {}] : null;
-    for (const [pattern, route] of Object.entries(routes)) {
-      if (found) break;
-      const params = pattern.includes(':') ? match(pattern, key) : null;
-      if (params) found = [route, params];
-    }
-    try {
-      if (found) await found[0](req, res, url, found[1]);
-      else sendError(res, ERROR_CODES.NOT_FOUND, `no route for ${req.method} ${url.pathname}`);
-    } catch (err) {
-      if (res.headersSent) return void res.destroy();
-      if (err instanceof AppError) return sendError(res, err.code, err.message);
-      logger.error({ err, path: url.pathname }, 'http request failed');
-      sendError(res, ERROR_CODES.INTERNAL, 'internal error');
-    }
-  };
-}
+/** The peer address, not X-Forwarded-For: rate limits must not trust what a client claims. */
+export const clientIp = (req: FastifyRequest): string => req.raw.socket.remoteAddress ?? 'unknown';
