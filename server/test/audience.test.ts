@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Call, type CallEvent, createCall, type EventSource, isLive, transition } from '#shared';
+import {
+  type Call,
+  type CallEvent,
+  createCall,
+  declinedBy,
+  type EventSource,
+  isLive,
+  transition,
+} from '#shared';
 import { audience, consoleResync, type Delivery } from '../src/calls/audience';
 
 const T0 = 1_795_587_574_543;
@@ -147,8 +155,10 @@ describe('the audience rule', () => {
         const deliver = (prev: Call | null, next: Call) => {
           for (const agentId of agentsOf(audience({ prev, next, actorDeviceId: null }))) {
             const view = held.get(agentId)!;
-            // What a console keeps: its own and unclaimed calls while live; others' it lets go.
-            const keep = isLive(next) && (next.agentId === agentId || next.agentId === null);
+            // What a console keeps: its own and unclaimed calls while live, unless it declined
+            // them; others' calls it lets go.
+            const open = next.agentId === null && !declinedBy(next).has(agentId);
+            const keep = isLive(next) && (next.agentId === agentId || open);
             if (keep) view.set(next.id, next);
             else view.delete(next.id);
           }

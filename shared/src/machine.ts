@@ -20,8 +20,11 @@ export type CallEvent =
   | { type: 'connected' }
   | { type: 'hold'; on: boolean }
   | { type: 'mute'; on: boolean }
-  /** One phone declined (outbound), or the agent side declined (inbound). */
-  | { type: 'declined'; deviceId?: string }
+  /**
+   * One phone declined (outbound), or an agent declined an inbound call: that agent stops ringing,
+   * and the call ends declined once every signed-in agent has (`everyoneDeclined`).
+   */
+  | { type: 'declined'; deviceId?: string; agentId?: string; everyoneDeclined?: boolean }
   /** A phone cannot be rung (its token is invalid and it is not connected). */
   | { type: 'legUnreachable'; deviceId: string; detail: string }
   /** Either side hung up; the source tells which side. */
@@ -163,7 +166,13 @@ export function transition(call: Call, event: CallEvent, at: number, source: Eve
     }
     case 'declined': {
       if (!isRinging(call)) return invalid(call, event);
-      if (call.direction === 'inbound') return step.end('declined', 'declined', null);
+      if (call.direction === 'inbound') {
+        const agentId = event.agentId ?? null;
+        if (agentId === null || event.everyoneDeclined !== false)
+          return step.end('declined', 'declined', agentId);
+        if (declinedBy(call).has(agentId)) return same(call);
+        return step.done('declined', agentId);
+      }
       // An outbound call is declined phone by phone; the agent who placed it hangs up instead.
       if (event.deviceId === undefined) return invalid(call, event);
       const leg = call.devices.find((l) => l.deviceId === event.deviceId);
@@ -263,6 +272,15 @@ class Step {
     const anyDeclined = this.next.devices.some((l) => l.endReason === 'declined');
     return this.end(anyDeclined ? 'declined' : 'unreachable', event, actorId, detail);
   }
+}
+
+/** The agents who declined an inbound call that still rings for the others. */
+export function declinedBy(call: Call): Set<string> {
+  const agents = new Set<string>();
+  for (const e of call.timeline) {
+    if (e.event === 'declined' && e.source === 'agent' && e.actorId !== null) agents.add(e.actorId);
+  }
+  return agents;
 }
 
 /** Appends an APNs result to the call's record and timeline; allowed after the end (cancel pushes). */

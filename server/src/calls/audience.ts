@@ -1,4 +1,4 @@
-import { type Call, type EndReason, isLive } from '#shared';
+import { type Call, declinedBy, type EndReason, isLive } from '#shared';
 
 /**
  * Who hears a change to a call, and what: the one rule behind every live broadcast and every
@@ -12,7 +12,9 @@ import { type Call, type EndReason, isLive } from '#shared';
  *   `call:changed`), and the change that takes or ends it still goes to every console, so the
  *   others can say "taken by another agent" and let it go;
  * - other agents' calls are not sent: what the roster needs of them (a phone is busy) travels in
- *   `roster:changed`.
+ *   `roster:changed`;
+ * - a console that declined an inbound call still hears of it but lets it go (`declinedBy`), so a
+ *   resync does not offer it again.
  *
  * Phones: each phone with a leg in the call hears of it until its leg is over. A leg that ends
  * because of someone else (another phone answered, the caller hung up) is also cancelled, by socket
@@ -88,8 +90,10 @@ export function consoleResync(
   const out: { event: AgentDelivery['event']; call: Call }[] = [];
   for (const call of live) {
     if (!isLive(call)) continue;
-    if (isOpenToAllAgents(call)) out.push({ event: 'call:incoming', call });
-    else if (call.agentId === agentId) out.push({ event: 'call:changed', call });
+    if (isOpenToAllAgents(call)) {
+      // A console that declined it lets it go; the others still ring.
+      if (!declinedBy(call).has(agentId)) out.push({ event: 'call:incoming', call });
+    } else if (call.agentId === agentId) out.push({ event: 'call:changed', call });
   }
   return out;
 }

@@ -7,6 +7,7 @@ import {
   createCall,
   type DeviceReportEvent,
   type DeviceRequest,
+  declinedBy,
   ERROR_CODES,
   type EventSource,
   isLive,
@@ -160,7 +161,12 @@ export class CallService {
 
   // MARK: - Agent commands
 
-  async place(agentId: string, req: AgentRequest<'call:place'>): Promise<Call> {
+  /** One live call per agent: placements and accepts of one agent run one at a time. */
+  place(agentId: string, req: AgentRequest<'call:place'>): Promise<Call> {
+    return this.queue(agentKey(agentId), () => this.placeNow(agentId, req));
+  }
+
+  private async placeNow(agentId: string, req: AgentRequest<'call:place'>): Promise<Call> {
     if (this.isAgentBusy(agentId)) {
       throw new AppError(ERROR_CODES.BUSY, 'you are already in a call; hang it up first');
     }
@@ -206,17 +212,38 @@ export class CallService {
   }
 
   async act(agentId: string, callId: string, event: CallEvent): Promise<Call> {
-    return this.apply(callId, event, 'agent', (call) => {
-      if (call.direction === 'inbound' && event.type === 'accepted') {
-        // Any agent may try; the state machine tells the late ones it was answered elsewhere.
-        if (call.agentId === null && this.isAgentBusy(agentId)) {
-          throw new AppError(ERROR_CODES.BUSY, 'you are already in a call; hang it up first');
+    if (event.type === 'accepted') {
+      // Any agent may try; the state machine tells the late ones it was answered elsewhere.
+      return this.queue(agentKey(agentId), () =>
+        this.apply(callId, event, 'agent', {
+          authorize: (call) => {
+            if (call.direction === 'inbound' && call.agentId === null && this.isAgentBusy(agentId)) {
+              throw new AppError(ERROR_CODES.BUSY, 'you are already in a call; hang it up first');
+            }
+            return undefined;
+          },
+        }),
+      );
+    }
+    let step = event;
+    return this.apply(callId, event, 'agent', {
+      authorize: (call) => {
+        if (call.direction !== 'inbound' || call.agentId !== null) {
+          if (call.agentId !== agentId) throw forbidden('this call belongs to another agent');
+          return undefined;
         }
-        return;
-      }
-      const unclaimedInbound = call.direction === 'inbound' && call.agentId === null;
-      if (unclaimedInbound && (event.type === 'declined' || event.type === 'hangup')) return;
-      if (call.agentId !== agentId) throw forbidden('this call belongs to another agent');
+        // An unclaimed inbound call rings every agent: one agent's decline takes only that agent
+        // off it; it ends declined once every signed-in agent has declined.
+        if (event.type === 'declined' || event.type === 'hangup') {
+          const declined = declinedBy(call);
+          const everyoneDeclined = this.o.presence
+            .onlineAgentIds()
+            .every((id) => id === agentId || declined.has(id));
+          step = { type: 'declined', agentId, everyoneDeclined };
+        }
+        return undefined;
+      },
+      event: () => step,
     });
   }
 
@@ -224,33 +251,38 @@ export class CallService {
 
   async report(deviceId: string, req: DeviceRequest<'call:report'>): Promise<Call> {
     const key = `${req.callId}/${deviceId}`;
-    return this.apply(
-      req.callId,
-      REPORT_EVENTS[req.event](deviceId, req.reason),
-      'device',
-      (call) => {
-        if (!call.devices.some((l) => l.deviceId === deviceId)) {
-          throw forbidden('this phone was not rung for this call');
-        }
-      },
-      () => {
-        // Keyed by number and event: a phone app that restarts mid-call counts from 1 again.
-        const seen = this.seenSeqs.get(key) ?? new Set<string>();
-        const id = `${req.seq}:${req.event}`;
-        if (seen.has(id)) return true;
-        seen.add(id);
-        this.seenSeqs.set(key, seen);
-        return false;
-      },
-    );
+    // Keyed by number and event: a phone app that restarts mid-call counts from 1 again.
+    const id = `${req.seq}:${req.event}`;
+    const apply = () =>
+      this.apply(req.callId, REPORT_EVENTS[req.event](deviceId, req.reason), 'device', {
+        authorize: (call) => this.authorizeReport(call, deviceId, req.event),
+        replay: {
+          // Marked seen only once its transition is committed: a refused report may be retried.
+          seen: () => this.seenSeqs.get(key)?.has(id) ?? false,
+          mark: () => this.seenSeqs.set(key, (this.seenSeqs.get(key) ?? new Set()).add(id)),
+        },
+      });
+    // One answered call per phone: its answers run one at a time.
+    return req.event === 'answered' ? this.queue(deviceKey(deviceId), apply) : apply();
+  }
+
+  /** Reports count only from a phone whose part of the call goes on. */
+  private authorizeReport(call: Call, deviceId: string, event: DeviceReportEvent): AppError | undefined {
+    const leg = call.devices.find((l) => l.deviceId === deviceId);
+    if (!leg) throw forbidden('this phone was not rung for this call');
+    // The phone that lost a ring-all race (or declined) has no say in how the call goes on.
+    if (leg.state === 'ended' && isLive(call)) return legIsOver(leg);
+    if (event === 'answered' && call.answeredByDeviceId !== deviceId && this.isDeviceBusy(deviceId)) {
+      throw new AppError(ERROR_CODES.BUSY, 'this phone is already in another call');
+    }
+    return undefined;
   }
 
   /** A phone calls the console: every online agent is offered it; the first to accept takes it. */
-  async startFromDevice(device: DeviceRow, req: DeviceRequest<'call:start'>): Promise<Call> {
-    // A retried start must find the first one's call, not race it: same id, same queue.
-    return req.callId === undefined
-      ? this.start(device, req)
-      : this.queue(req.callId, () => this.start(device, req));
+  startFromDevice(device: DeviceRow, req: DeviceRequest<'call:start'>): Promise<Call> {
+    // One call per phone: its starts run one at a time, so a retried start finds the first one's
+    // call (same id) and a second start finds the phone busy.
+    return this.queue(deviceKey(device.id), () => this.start(device, req));
   }
 
   private async start(device: DeviceRow, req: DeviceRequest<'call:start'>): Promise<Call> {
@@ -348,8 +380,7 @@ export class CallService {
   /** APNs cannot reach this phone: unless it proved otherwise over its socket, drop its leg. */
   private async legUnreachable(callId: string, deviceId: string, detail: string): Promise<void> {
     if (this.o.presence.isDeviceOnline(deviceId)) return;
-    const noCheck = () => undefined;
-    await this.apply(callId, { type: 'legUnreachable', deviceId, detail }, 'apns', noCheck).catch((e) => {
+    await this.apply(callId, { type: 'legUnreachable', deviceId, detail }, 'apns').catch((e) => {
       if (!(e instanceof AppError)) throw e;
     });
   }
@@ -362,24 +393,36 @@ export class CallService {
 
   // MARK: - Internals
 
+  /**
+   * Applies one event to a call in its queue: authorize → (replay?) → transition → commit. A
+   * refusal changes nothing, and a replay is only recognised as one after its first commit.
+   */
   private async apply(
     callId: string,
     event: CallEvent,
     source: EventSource,
-    authorize: (call: Call) => void,
-    isReplay: () => boolean = () => false,
+    opts: {
+      /** Throws to refuse; returns the refusal to give unless the request is a replay. */
+      authorize?: (call: Call) => AppError | undefined;
+      /** The event to apply, when authorizing decided it (an agent's decline of an inbound call). */
+      event?: () => CallEvent;
+      replay?: { seen(): boolean; mark(): void };
+    } = {},
   ): Promise<Call> {
     return this.queue(callId, async () => {
       const call = this.live.get(callId) ?? (await this.o.storage.calls.get(callId));
       if (!call) throw notFound('call');
-      authorize(call);
-      if (isReplay()) return call;
-      const result = transition(call, event, this.o.clock.now(), source);
+      const refusal = opts.authorize?.(call);
+      if (opts.replay?.seen()) return call;
+      if (refusal) throw refusal;
+      const step = opts.event?.() ?? event;
+      const result = transition(call, step, this.o.clock.now(), source);
       if (!result.ok) throw new AppError(result.code, result.message);
       if (result.changed) {
-        const actor = 'deviceId' in event && event.deviceId !== undefined ? event.deviceId : null;
+        const actor = 'deviceId' in step && step.deviceId !== undefined ? step.deviceId : null;
         await this.commit(call, result.call, actor);
       }
+      opts.replay?.mark();
       return result.call;
     });
   }
@@ -413,6 +456,7 @@ export class CallService {
     }
   }
 
+  /** Runs tasks of one key (a call, an agent, a phone) one at a time, in order. */
   private queue<T>(callId: string, task: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(callId) ?? Promise.resolve();
     const run = previous.then(task, task);
@@ -428,7 +472,7 @@ export class CallService {
     const delay = Math.max(0, call.ringUntil - this.o.clock.now());
     const handle = this.o.clock.setTimeout(() => {
       this.timers.delete(call.id);
-      this.apply(call.id, { type: 'timeout' }, 'server', () => undefined).catch((e) => {
+      this.apply(call.id, { type: 'timeout' }, 'server').catch((e) => {
         // Answered or ended meanwhile: the timeout simply has nothing left to do.
         if (!(e instanceof AppError)) this.o.logger.error({ err: e, callId: call.id }, 'ring timeout failed');
       });
@@ -466,4 +510,16 @@ export class CallService {
     }
     return 'APNs is not configured on this server and the phone is not connected';
   }
+}
+
+const agentKey = (agentId: string) => `agent:${agentId}`;
+const deviceKey = (deviceId: string) => `device:${deviceId}`;
+
+function legIsOver(leg: Call['devices'][number]): AppError {
+  return leg.endReason === 'answeredElsewhere'
+    ? new AppError(ERROR_CODES.ANSWERED_ELSEWHERE, 'another device answered this call')
+    : new AppError(
+        ERROR_CODES.CALL_ENDED,
+        `this phone's part of the call is over (${leg.endReason ?? 'ended'})`,
+      );
 }
