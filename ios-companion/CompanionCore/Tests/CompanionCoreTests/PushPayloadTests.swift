@@ -60,9 +60,12 @@ struct PushPayloadTests {
         #expect(PushPayload.parse(data) == .malformed(reason: "payload larger than 5120 bytes", callId: nil))
     }
 
-    @Test("a push is stale from its ring deadline on", arguments: [(999, false), (1000, true), (1001, true)])
-    func staleness(now: Int64, stale: Bool) {
-        let push = CallPush(callId: CallID(UUID()), handle: "h", callerName: "n", video: false, sentAt: 0, ringUntil: 1000)
-        #expect(push.isStale(now: now) == stale)
+    @Test("a push is stale once its own window (ringUntil − sentAt) has passed since it arrived", arguments: [
+        (Int64(0), false), (999, false), (1000, true), (1001, true),
+    ])
+    func staleness(elapsed: Int64, stale: Bool) {
+        let push = CallPush(callId: CallID(UUID()), handle: "h", callerName: "n", video: false, sentAt: 5000, ringUntil: 6000)
+        #expect(push.ringWindowMs == 1000)
+        #expect(push.isStale(elapsedSinceArrivalMs: elapsed) == stale)
     }
 }

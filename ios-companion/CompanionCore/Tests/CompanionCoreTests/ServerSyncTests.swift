@@ -46,15 +46,17 @@ struct ServerSyncTests {
         #expect(harness.server.reports(for: id).map(\.event) == [.reported])
     }
 
-    @Test("the sync does not ring calls past their deadline, ended here, or not ringing this phone")
+    @Test("the sync does not ring calls without a ring window, ended here, or not ringing this phone")
     func syncDoesNotRing() async throws {
         let harness = Harness()
         let declined = await harness.ring()
         harness.provider.perform(.end, on: declined.uuid)
         await harness.settle()
         let now = harness.clock.nowMs
+        var noWindow = try serverCall(CallID(UUID()), ringUntil: 0)
+        noWindow.ringUntil = noWindow.createdAt
         harness.server.syncResult = CallSyncResult(live: [
-            try serverCall(CallID(UUID()), ringUntil: now),
+            noWindow,
             try serverCall(declined, ringUntil: now + 30_000),
             try serverCall(CallID(UUID()), legs: [Leg(deviceId: "dev_ipad", state: .ringing)], ringUntil: now + 30_000),
             try serverCall(CallID(UUID()), direction: .inbound, ringUntil: now + 30_000),

@@ -32,7 +32,6 @@ extension CallCoordinator: PushRegistryDelegate {
     public func pushRegistry(didReceivePush payload: Data, completion: @escaping @MainActor @Sendable () -> Void) {
         let parsed = PushPayload.parse(payload)
         updateStatus { $0.lastPush = PushSummary(receivedAt: clock.now, description: Self.describe(parsed)) }
-        let now = clock.nowMs
 
         switch parsed {
         case let .call(push):
@@ -42,7 +41,7 @@ extension CallCoordinator: PushRegistryDelegate {
             } else if let reason = ended.reason(for: push.callId) {
                 // Its cancel came first, or the call is already over on this phone.
                 reportAndEnd(update(for: push), reason: CallEndedReason(serverReason: reason, direction: .outbound), completion: completion)
-            } else if push.isStale(now: now) {
+            } else if push.isStale(elapsedSinceArrivalMs: 0) {
                 ended.remember(push.callId, reason: .missed)
                 reportAndEnd(update(for: push), reason: .unanswered, completion: completion)
             } else {
@@ -107,13 +106,15 @@ extension CallCoordinator: PushRegistryDelegate {
         // Recorded before reporting, so a cancel arriving meanwhile finds it.
         calls[call.uuid] = call
         updateStatus { $0.activeCallCount = calls.count }
+        // The ring window counts from now, the push's arrival, not from the server's `ringUntil`.
+        let deadline = clock.now.addingTimeInterval(TimeInterval(push.ringWindowMs) / 1000)
         provider.reportNewIncomingCall(update) { [weak self] error in
-            self?.didReport(call, error: error, ringUntil: push.ringUntil)
+            self?.didReport(call, error: error, ringDeadline: deadline)
             completion()
         }
     }
 
-    private func didReport(_ call: CompanionCall, error: IncomingCallError?, ringUntil: Int64) {
+    private func didReport(_ call: CompanionCall, error: IncomingCallError?, ringDeadline: Date) {
         guard calls[call.uuid] === call else { return }
         if let error, error != .callUUIDAlreadyExists {
             // Do Not Disturb, the block list or a refusal: the phone did not ring. The server
@@ -131,8 +132,8 @@ extension CallCoordinator: PushRegistryDelegate {
         call.phase = .ringing
         report(call, .reported)
         // If no cancel ever arrives (both push and socket lost), the call screen must not stay up.
-        let remaining = max(ringUntil - clock.nowMs, 0)
-        call.deadline = clock.schedule(after: .milliseconds(remaining)) { [weak self, weak call] in
+        let remaining = max(ringDeadline.timeIntervalSince(clock.now), 0)
+        call.deadline = clock.schedule(after: .milliseconds(Int64((remaining * 1000).rounded()))) { [weak self, weak call] in
             guard let self, let call, self.calls[call.uuid] === call, call.isRingingIncoming else { return }
             self.provider.reportCall(call.uuid, endedAt: self.clock.now, reason: .unanswered)
             self.finish(call, reason: .missed)

@@ -88,13 +88,15 @@ extension CallCoordinator: ServerConnectionDelegate {
 
     /// A live call this phone does not show: if it still rings this phone, its push was late or
     /// lost, and it is reported now — under its own id, so the push, when it comes, is a duplicate.
+    /// The server's word that the leg still rings is what counts, not the phone's clock against
+    /// `ringUntil`; the call rings at most its whole window, and the server's cancel ends it sooner.
     private func ringIfStillRinging(_ live: Call) {
         guard live.direction == .outbound,
               let deviceId = configuration.deviceId,
               let leg = live.leg(for: deviceId),
               leg.state == .pending || leg.state == .ringing,
               !ended.contains(live.id),
-              live.ringUntil > clock.nowMs
+              live.ringUntil > live.createdAt
         else { return }
         let push = CallPush(
             callId: live.id,

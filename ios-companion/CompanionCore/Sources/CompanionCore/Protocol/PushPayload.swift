@@ -20,8 +20,15 @@ public struct CallPush: Codable, Equatable, Sendable {
         self.ringUntil = ringUntil
     }
 
-    /// A call push that arrives after its ring deadline must be reported, then ended at once.
-    public func isStale(now: Int64) -> Bool { now >= ringUntil }
+    /// How long the call may ring, in the server's clock alone: `ringUntil − sentAt`.
+    public var ringWindowMs: Int64 { ringUntil - sentAt }
+
+    /// A call push whose ring window has passed since it arrived is reported, then ended at once.
+    /// The phone's clock is never compared with the server's (`ringUntil` against the phone's
+    /// now): a phone running ahead would take every push for stale and never ring. A push held
+    /// up on its way (APNs keeps one for an offline phone) is caught by the `call:sync` that
+    /// every push triggers, and by the cancel push the server sends when the call ends.
+    public func isStale(elapsedSinceArrivalMs: Int64) -> Bool { elapsedSinceArrivalMs >= ringWindowMs }
 }
 
 /// `{v: 1, kind: "cancel", …}`: stop ringing (or never ring) this call.
