@@ -1,0 +1,61 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { inProcessPhone } from './support/phones';
+
+/**
+ * Every main screen, light and dark: an axe scan with no serious or critical violation, and a
+ * screenshot under test-results/screens/ for a person to look at.
+ */
+const SCHEMES = ['light', 'dark'] as const;
+
+async function check(page: Page, name: string, scheme: (typeof SCHEMES)[number]): Promise<void> {
+  await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const summary = bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`);
+  expect(summary, `${name} (${scheme})`).toEqual([]);
+  await page.screenshot({ path: `test-results/screens/${name}-${scheme}.png` });
+}
+
+for (const scheme of SCHEMES) {
+  test(`main screens are accessible and photographed (${scheme})`, async ({ page, server, signIn }) => {
+    test.setTimeout(90_000);
+    await page.goto(`${server.consoleUrl}/`);
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await check(page, '01-sign-in', scheme);
+
+    await signIn(page);
+    await check(page, '02-roster', scheme);
+
+    await page.getByRole('button', { name: 'Call Ana Answers' }).click();
+    const panel = page.getByRole('article', { name: 'Call with Ana Answers' });
+    await expect(panel.getByTestId('call-state')).toHaveText('Connected');
+    await check(page, '03-call-connected', scheme);
+    await expect(panel.getByTestId('call-end-reason')).toBeVisible({ timeout: 15_000 });
+    await check(page, '04-call-ended', scheme);
+
+    await page.getByRole('button', { name: 'Pair a phone for Ben Declines' }).click();
+    const pair = page.getByRole('dialog', { name: 'Pair a phone for Ben Declines' });
+    await expect(pair.getByRole('img', { name: 'QR code for pairing' })).toBeVisible();
+    await check(page, '05-pair-dialog', scheme);
+    await pair.getByRole('button', { name: 'Close' }).click();
+
+    const caller = await inProcessPhone(server, `Gus ${scheme}`);
+    try {
+      const call = await caller.phone.placeCall();
+      await expect(page.getByRole('button', { name: 'Accept' })).toBeVisible();
+      await check(page, '06-incoming-call', scheme);
+      await caller.phone.hangup(call.id);
+    } finally {
+      await caller.close();
+    }
+
+    for (const [i, screen] of ['History', 'Directory'].entries()) {
+      await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: screen }).click();
+      await expect(page.getByRole('button', { name: screen })).toHaveAttribute('aria-current', 'page');
+      await page.waitForLoadState('networkidle');
+      await check(page, `0${7 + i}-${screen.toLowerCase()}`, scheme);
+    }
+  });
+}
