@@ -22,7 +22,7 @@ export function DirectoryScreen() {
   const [showAll, setShowAll] = useState(false);
   const [report, setReport] = useState<ImportReport | null>(null);
   const problems = useMemo(() => findProblems(rows), [rows]);
-  const root = useRef<HTMLDivElement>(null);
+  const root = useRef<HTMLElement>(null);
   // Another agent may have saved since; an untouched draft follows, edits in progress stay.
   useOnShown(root, () => void dir.reload());
 
@@ -46,10 +46,10 @@ export function DirectoryScreen() {
   const canSave = dir.saved !== null && dir.save.kind !== 'saving';
 
   return (
-    <div className="dir" ref={root}>
+    <section className="dir" ref={root} aria-labelledby="dir-title">
       <header className="dir-head">
         <div className="dir-title">
-          <h1>Directory</h1>
+          <h1 id="dir-title">Directory</h1>
           <VersionBadge version={dir.saved?.version ?? null} dirty={dir.dirty} />
         </div>
         <div className="dir-actions">
@@ -124,7 +124,7 @@ export function DirectoryScreen() {
             ` · ${problems.size} ${problems.size === 1 ? 'row needs' : 'rows need'} fixing`}
         </p>
       </div>
-    </div>
+    </section>
   );
 }
 

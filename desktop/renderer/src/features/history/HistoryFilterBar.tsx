@@ -75,7 +75,12 @@ export function HistoryFilterBar({ filters, staff, onChange, error }: Props) {
           onChange={(e) => set('toDate', e.target.value)}
         />
       </label>
-      <button type="button" className="btn" disabled={!isFiltered} onClick={() => onChange(NO_FILTERS)}>
+      <button
+        type="button"
+        className="btn btn-quiet"
+        disabled={!isFiltered}
+        onClick={() => onChange(NO_FILTERS)}
+      >
         Clear filters
       </button>
       {error && (

@@ -27,13 +27,13 @@ export function HistoryScreen() {
   const query = parsed.ok ? parsed.query : null;
   const history = useHistory(api, query);
   const open = history.calls.find((c) => c.id === openId) ?? null;
-  const root = useRef<HTMLDivElement>(null);
+  const root = useRef<HTMLElement>(null);
   useOnShown(root, history.reload);
 
   return (
-    <div className="hist" ref={root}>
+    <section className="hist" ref={root} aria-labelledby="hist-title">
       <header className="hist-head">
-        <h1>History</h1>
+        <h1 id="hist-title">History</h1>
         <div className="hist-actions">
           <button type="button" className="btn" onClick={history.reload} disabled={query === null}>
             Refresh
@@ -53,13 +53,16 @@ export function HistoryScreen() {
       <div className={open ? 'hist-body hist-body-split' : 'hist-body'}>
         <div className="hist-list">
           <CallTable
-            calls={history.calls}
+            // Rows of the last valid filters would not answer the ones on screen; the error says why.
+            calls={query ? history.calls : []}
             names={names}
             openId={openId}
             busy={history.status === 'loading'}
             onOpen={(id) => setOpenId((current) => (current === id ? null : id))}
           />
-          <ListFooter history={history} filtered={JSON.stringify(filters) !== JSON.stringify(NO_FILTERS)} />
+          {query && (
+            <ListFooter history={history} filtered={JSON.stringify(filters) !== JSON.stringify(NO_FILTERS)} />
+          )}
         </div>
         {open && (
           <CallDetails
@@ -72,7 +75,7 @@ export function HistoryScreen() {
           />
         )}
       </div>
-    </div>
+    </section>
   );
 }
 

@@ -14,15 +14,20 @@ export function durationInWords(ms: number): string {
   return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
 }
 
-/** How long the two sides talked, or how long it rang when nobody answered (the outcome says why). */
+/**
+ * How long the two sides talked; for a call nobody answered, how long it rang (only a phone's own
+ * report proves it rang) or how long the server waited for a phone that never did.
+ */
 export function callDurationInWords(
-  call: Pick<Call, 'answeredAt' | 'endedAt' | 'createdAt' | 'state'>,
+  call: Pick<Call, 'answeredAt' | 'endedAt' | 'createdAt' | 'timeline'>,
 ): string {
-  if (call.answeredAt !== null && call.endedAt !== null)
-    return durationInWords(call.endedAt - call.answeredAt);
-  if (call.answeredAt !== null) return 'in progress';
-  if (call.endedAt !== null) return `rang ${durationInWords(call.endedAt - call.createdAt)}`;
-  return 'ringing';
+  if (call.answeredAt !== null) {
+    return call.endedAt !== null ? durationInWords(call.endedAt - call.answeredAt) : 'in progress';
+  }
+  if (call.endedAt === null) return 'not answered yet';
+  const waited = call.endedAt - call.createdAt;
+  if (call.timeline.some((e) => e.event === 'reported')) return `rang ${durationInWords(waited)}`;
+  return waited < 1000 ? 'never rang' : `never rang (waited ${durationInWords(waited)})`;
 }
 
 /** Short labels for the outcome filter; the list itself says more (see outcomeText). */

@@ -62,10 +62,19 @@ describe('outcome and duration of real state-machine calls', () => {
   it('a declined call says how long it rang; a live one says what it is doing', () => {
     const ringing = play(outbound(['dev-ben']), [[600, { type: 'reported', deviceId: 'dev-ben' }, 'device']]);
     expect(outcomeText(ringing, names)).toBe('Live: ringing');
-    expect(callDurationInWords(ringing)).toBe('ringing');
+    expect(callDurationInWords(ringing)).toBe('not answered yet');
     const declined = play(ringing, [[1_500, { type: 'declined', deviceId: 'dev-ben' }, 'device']]);
     expect(outcomeText(declined, names)).toBe('Declined on the phone');
     expect(callDurationInWords(declined)).toBe('rang 1.5 s');
+  });
+
+  it('a call no phone ever reported did not ring, however long the server waited', () => {
+    const missed = play(outbound(), [[45_000, { type: 'timeout' }, 'server']]);
+    expect(callDurationInWords(missed)).toBe('never rang (waited 45.0 s)');
+    const unreachable = play(outbound(['dev-ana']), [
+      [3, { type: 'legUnreachable', deviceId: 'dev-ana', detail: 'no valid push token' }, 'server'],
+    ]);
+    expect(callDurationInWords(unreachable)).toBe('never rang');
   });
 });
 
