@@ -28,7 +28,11 @@ extension CallCoordinator: ServerConnectionDelegate {
                 onDirectoryChanged?(try decoder.decode(DirectoryChanged.self, from: payload).version)
             case .rtcSignal:
                 let message = try decoder.decode(RtcSignalBroadcast.self, from: payload)
-                guard call(message.callId) != nil else { return }
+                guard let call = call(message.callId) else { return }
+                if case .bye = message.signal, call.isAnswered {
+                    // The console hung up: closing the media alone would leave a silent call screen.
+                    return endAfterBye(call)
+                }
                 media.handle(message.signal, for: message.callId)
             case nil:
                 log?("ignored unknown event \(event)")
@@ -37,6 +41,14 @@ extension CallCoordinator: ServerConnectionDelegate {
             // A payload the protocol does not allow changes nothing (the server does the same).
             log?("ignored invalid \(event): \(error)")
         }
+    }
+
+    /// Ends an answered call the console said `bye` to, on the call screen and on the server (which
+    /// refuses the report with CALL_ENDED if it ended the call first; the sync that follows agrees).
+    private func endAfterBye(_ call: CompanionCall) {
+        report(call, .ended)
+        provider.reportCall(call.uuid, endedAt: clock.now, reason: .remoteEnded)
+        finish(call, reason: .completed)
     }
 
     // MARK: - call:sync
