@@ -5,6 +5,7 @@ export * from './errors';
 export * from './events';
 export * from './fixture-kinds';
 export * from './http';
+export * from './login';
 export * from './machine';
 export * from './push';
 export * from './request';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import type { Call, StaffEntry } from '#shared';
-import { type ManualClock, manualClock } from '#shared';
+import { type LoginSession, login, type ManualClock, manualClock } from '#shared';
 import {
   type ApnsEmulator,
   createEmulatorPushGateway,
@@ -65,7 +65,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     databaseUrl: db.url,
     storage: db.storage,
 
-    async login(name = `agent-${randomUUID().slice(0, 8)}`): Promise<{ token: string; agentId: string }> {
+    async login(name = `agent-${randomUUID().slice(0, 8)}`): Promise<LoginSession> {
       if (!(await db.storage.agents.findByName(name))) {
         await db.storage.agents.create({
           id: randomUUID(),
@@ -74,13 +74,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
           createdAt: clock.now(),
         });
       }
-      const res = await fetch(`${url}/api/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name, password: PASSWORD }),
-      });
-      if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-      return (await res.json()) as { token: string; agentId: string };
+      return login(url, name, PASSWORD);
     },
 
     async agent(name?: string) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call, StaffEntry } from '#shared';
-import { systemClock } from '#shared';
+import { login, systemClock } from '#shared';
 import { TestClient } from '../../../server/test/helpers/clients';
 import { DEMO_AGENT, type Demo, demoBanner, startDemo } from '../src/demo';
 
@@ -24,12 +24,7 @@ describe('demo mode', () => {
       clock: systemClock(),
       logger: pino({ level: 'silent' }),
     });
-    const res = await fetch(`${demo.url}/api/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(DEMO_AGENT),
-    });
-    const { token } = (await res.json()) as { token: string };
+    const { token } = await login(demo.url, DEMO_AGENT.name, DEMO_AGENT.password);
     agent = await TestClient.connect(`${demo.url}/agent`, { token });
     staff = (await agent.waitFor<{ staff: StaffEntry[] }>('roster:snapshot')).staff;
   });

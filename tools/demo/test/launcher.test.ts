@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { login } from '#shared';
 import { runScript } from '../../../test-support/process';
 
 describe('npm run server -- --demo', () => {
@@ -28,12 +29,8 @@ describe('npm run server -- --demo', () => {
     expect(banner).toContain('name "demo", password "demo"');
 
     // The printed URL is the running server, and the printed credentials sign in there.
-    const res = await fetch(new URL('/api/login', consoleUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'demo', password: 'demo' }),
-    });
-    expect(res.status).toBe(200);
+    const session = await login(consoleUrl!, 'demo', 'demo');
+    expect(session.name).toBe('demo');
 
     demo.child.kill('SIGTERM');
     expect(await demo.exit).toBe(0);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { login } from '#shared';
 import { connectEmulator } from '../../apns-emulator/src';
 import { ask, firstRoster, openAgentSocket } from './agent-socket';
 import { remoteNetwork } from './network';
@@ -106,13 +107,7 @@ async function mintCodes(
   agent: { name: string; password: string; staff: string },
   count: number,
 ) {
-  const login = await fetch(new URL('/api/login', server), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: agent.name, password: agent.password }),
-  });
-  if (!login.ok) throw new Error(`sign-in as "${agent.name}" failed (${login.status})`);
-  const { token } = (await login.json()) as { token: string };
+  const { token } = await login(server, agent.name, agent.password);
   const socket = openAgentSocket(server, token);
   try {
     const roster = await firstRoster(socket);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type Call, request } from '#shared';
+import { type Call, ERROR_CODES, LoginError, login, request } from '#shared';
 import { firstRoster, openAgentSocket } from './agent-socket';
 import { formatTimeline } from './timeline';
 
@@ -28,19 +28,16 @@ async function main(): Promise<number> {
   if (!Number.isFinite(giveUpMs) || giveUpMs <= 0)
     throw new Error(`--give-up "${values['give-up']}" is not a duration`);
 
-  let login: Response;
-  try {
-    login = await fetch(new URL('/api/login', values.server), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: values.name, password: values.password }),
-    });
-  } catch {
-    throw new Error(`no server at ${values.server}; start one with: npm run server -- --demo`);
-  }
-  if (!login.ok)
-    throw new Error(`sign-in as "${values.name}" failed (${login.status}); is this the demo server?`);
-  const { token, agentId, name } = (await login.json()) as { token: string; agentId: string; name: string };
+  const { token, agentId, name } = await login(values.server, values.name, values.password).catch(
+    (err: unknown) => {
+      if (!(err instanceof LoginError)) throw err;
+      const hint =
+        err.code === ERROR_CODES.UNAVAILABLE
+          ? 'start one with: npm run server -- --demo'
+          : 'is this the demo server?';
+      throw new Error(`${err.message}; ${hint}`);
+    },
+  );
 
   const socket = openAgentSocket(values.server, token);
   const roster = await firstRoster(socket);
