@@ -11,7 +11,9 @@ test.beforeEach(async ({ page, signIn }) => {
   await signIn(page);
 });
 
-test('a call Ana answers: live state, phones, the timeline with latencies, and how it ended', async ({ page }) => {
+test('a call Ana answers: live state, phones, the timeline with latencies, and how it ended', async ({
+  page,
+}) => {
   await page.getByRole('button', { name: 'Call Ana Answers' }).click();
   await expect(panel(page).getByTestId('call-state')).toHaveText('Connected');
   await expect(panel(page).getByRole('region', { name: 'Phones' })).toContainText("Ana's virtual iPhone");
@@ -27,7 +29,8 @@ test('a call Ana answers: live state, phones, the timeline with latencies, and h
     { timeout: 15_000 },
   );
   await expect(timeline(page).getByRole('listitem').last()).toHaveText(/Call ended/);
-  for (const step of await timeline(page).getByRole('listitem').allTextContents()) expect(step).toMatch(OFFSET);
+  for (const step of await timeline(page).getByRole('listitem').allTextContents())
+    expect(step).toMatch(OFFSET);
   await panel(page).getByRole('button', { name: 'Close' }).click();
 });
 
@@ -45,7 +48,9 @@ test('a call to Cleo, whose phone is offline, is missed after the ring timeout',
   await expect(panel(page).getByTestId('call-state')).toHaveText(/Calling…|Ringing/);
   await expect(timeline(page)).toContainText("APNs accepted for Cleo's virtual iPhone");
   // The demo server runs with --ring-timeout 5s.
-  await expect(panel(page).getByTestId('call-end-reason')).toHaveText('No answer within 5 s', { timeout: 15_000 });
+  await expect(panel(page).getByTestId('call-end-reason')).toHaveText('No answer within 5 s', {
+    timeout: 15_000,
+  });
   await expect(timeline(page)).toContainText('Call ended: no answer within 5 s');
   await expect(timeline(page)).not.toContainText("Ringing on Cleo's");
   await panel(page).getByRole('button', { name: 'Close' }).click();

@@ -25,7 +25,10 @@ test('add a staff member, pair a phone with the code the console shows, call it,
   await expect(pair.getByRole('timer', { name: 'Code expires in' })).toHaveText(/Expires in (10:00|9:\d\d)/);
   const first = await pair.getByRole('status', { name: 'Pairing code' }).getAttribute('data-code');
   await pair.getByRole('button', { name: 'New code' }).click();
-  await expect(pair.getByRole('status', { name: 'Pairing code' })).not.toHaveAttribute('data-code', first ?? '');
+  await expect(pair.getByRole('status', { name: 'Pairing code' })).not.toHaveAttribute(
+    'data-code',
+    first ?? '',
+  );
   const code = await pair.getByRole('status', { name: 'Pairing code' }).getAttribute('data-code');
   expect(code).toMatch(/^[0-9A-Z]{10}$/);
 

@@ -16,7 +16,8 @@ export async function consoleUrlFor(server: DemoServer): Promise<{ url: string; 
   };
   const previewServer = await preview({
     configFile: 'vite.web.config.ts',
-    logLevel: 'warn',
+    // Silent: the proxy's connection errors while a test has stopped the server are expected.
+    logLevel: 'silent',
     preview: { host: '127.0.0.1', port: 0, strictPort: false, proxy },
   });
   const url = previewServer.resolvedUrls?.local[0]?.replace(/\/$/, '');

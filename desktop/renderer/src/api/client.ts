@@ -20,7 +20,7 @@ export class ConsoleClient implements ConsoleApi {
 
   constructor(
     private readonly baseUrl: string,
-    private readonly session: Session,
+    private session: Session,
     private readonly store: ConsoleStore,
     private readonly onUnauthorized: (message: string) => void,
   ) {
@@ -35,6 +35,17 @@ export class ConsoleClient implements ConsoleApi {
   }
 
   connect(): void {
+    this.socket.connect();
+  }
+
+  /**
+   * After the agent signed in again (the session expired, or the server forgot it): the same
+   * socket and the same screens carry on with the new token, so nothing on screen is lost.
+   */
+  resume(session: Session): void {
+    this.session = session;
+    this.socket.auth = { token: session.token, protocol: PROTOCOL_VERSION };
+    if (this.retry) clearTimeout(this.retry);
     this.socket.connect();
   }
 
@@ -125,7 +136,7 @@ export class ConsoleClient implements ConsoleApi {
     socket.on('connect_error', (err) => {
       const message = err.message ?? 'cannot reach the server';
       if (message.startsWith('UNAUTHORIZED')) {
-        this.onUnauthorized('Your session ended. Sign in again.');
+        this.onUnauthorized('Your session has ended (it expired, or the server no longer knows it).');
         return;
       }
       status('reconnecting', message.startsWith('PROTOCOL_MISMATCH') ? message : 'cannot reach the server');

@@ -3,6 +3,7 @@ import { ConsoleClient } from '../api/client';
 import { ApiProvider } from '../api/context';
 import { defaultServerUrl, logout } from '../api/http';
 import { clearSession, type Session, saveSession } from '../api/session';
+import { ReauthDialog } from '../features/signin/ReauthDialog';
 import { SignInScreen } from '../features/signin/SignInScreen';
 import { useConsole } from '../store/hooks';
 import { consoleStore, initialState } from '../store/store';
@@ -10,27 +11,49 @@ import { Shell } from './Shell';
 
 const serverUrl = defaultServerUrl();
 
-/** Signed out: the sign-in screen. Signed in: one client (socket) for the session's lifetime. */
+/**
+ * Signed out: the sign-in screen. Signed in: one client (socket) for as long as the same agent
+ * works here. It is keyed by the agent's name, not the session: signing in again after the
+ * session ended (or after the server forgot it) keeps the client and every screen as they were.
+ */
 export function App() {
   const session = useConsole((s) => s.session);
+  const agentName = session?.name ?? null;
+  const reauth = useConsole((s) => s.reauth);
   const [client, setClient] = useState<ConsoleClient | null>(null);
 
   useEffect(() => {
-    if (!session) return;
-    const c = new ConsoleClient(serverUrl, session, consoleStore, (reason) => signOut(reason));
+    const current = consoleStore.getState().session;
+    if (!agentName || !current) return;
+    const c = new ConsoleClient(serverUrl, current, consoleStore, (reason) =>
+      consoleStore.setState({ reauth: reason }),
+    );
     c.connect();
     setClient(c);
     return () => {
       c.close();
       setClient(null);
     };
-  }, [session]);
+  }, [agentName]);
 
   if (!session) return <SignInScreen serverUrl={serverUrl} onSignedIn={signIn} />;
   if (!client) return null;
   return (
     <ApiProvider api={client}>
       <Shell onSignOut={() => void signOutByAgent(session)} />
+      {reauth && (
+        <ReauthDialog
+          serverUrl={serverUrl}
+          agentName={session.name}
+          reason={reauth}
+          onSignedIn={(next) => {
+            saveSession(next);
+            consoleStore.setState({ session: next, reauth: null });
+            client.resume(next);
+          }}
+          onSignOut={() => signOut(null)}
+        />
+      )}
     </ApiProvider>
   );
 }

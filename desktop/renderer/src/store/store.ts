@@ -16,6 +16,8 @@ export interface ConsoleState {
   session: Session | null;
   /** Why the agent was signed out (expired session), shown on the sign-in screen. */
   signOutReason: string | null;
+  /** Set when the server refused the session: the console asks for the password over its screens. */
+  reauth: string | null;
   connection: { status: ConnectionStatus; error: string | null; since: number };
   /** False until the first roster snapshot after sign-in, so empty states do not flash. */
   rosterLoaded: boolean;
@@ -35,6 +37,7 @@ export interface ConsoleState {
 export const initialState = (session: Session | null): ConsoleState => ({
   session,
   signOutReason: null,
+  reauth: null,
   connection: { status: 'connecting', error: null, since: Date.now() },
   rosterLoaded: false,
   staff: [],

@@ -12,7 +12,9 @@ export function refusalText(ack: Extract<Ack<unknown>, { ok: false }>, what: str
     case 'BUSY':
       return `Cannot ${what}: you are already in a call. Hang up first.`;
     case 'UNAVAILABLE':
-      return `Cannot ${what}: the server did not answer. Check the connection and try again.`;
+      return consoleStore.getState().connection.status === 'connected'
+        ? `Cannot ${what}: the server did not answer in time. Try again.`
+        : `Cannot ${what}: not connected to the server. It reconnects by itself; try again when it says Connected.`;
     case 'ANSWERED_ELSEWHERE':
       return 'Another agent took this call.';
     case 'CALL_ENDED':
