@@ -17,6 +17,7 @@ import type { PushGateway } from './push';
 import { RateLimiter } from './rate-limit';
 import { Roster } from './roster';
 import type { Storage } from './storage/types';
+import { DEFAULT_WEB_ROOT } from './web';
 
 export interface ServerConfig {
   /** Ring-all deadline: a call nobody answers by then ends `missed`. */
@@ -29,6 +30,8 @@ export interface ServerConfig {
   maxMessageBytes: number;
   /** Requests per socket: burst size and sustained rate per second. */
   socketRate: { burst: number; perSecond: number };
+  /** Folder of the built web console, served at `/`; default `dist/web` in the repository. */
+  webRoot?: string;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {
@@ -100,7 +103,7 @@ export async function createServer(deps: ServerDeps) {
     caller: config.caller,
   });
 
-  const web = createHttpApp({ logger, track });
+  const web = createHttpApp({ logger, webRoot: config.webRoot ?? DEFAULT_WEB_ROOT, track });
   const http: HttpServer = web.server;
   const publicUrl = () => config.publicUrl ?? baseUrl(http);
   const pairing = new PairingService({ storage, clock, roster, publicUrl });

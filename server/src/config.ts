@@ -49,11 +49,21 @@ export const OPTIONS = {
     default: undefined,
     help: "PEM file to trust for the emulator's TLS",
   },
+  'web-root': {
+    env: 'SWITCHBOARD_WEB_ROOT',
+    default: undefined,
+    help: 'folder of the built web console served at / (default: dist/web in the repository)',
+  },
   'ring-timeout': {
     env: 'SWITCHBOARD_RING_TIMEOUT',
     default: '45s',
     help: 'how long a call rings before it is missed',
+  },  'reconnect-grace': {
+    env: 'SWITCHBOARD_RECONNECT_GRACE',
+    default: '30s',
+    help: 'how long a call waits for a phone or console that dropped mid-call before it ends failed',
   },
+
   'session-ttl': {
     env: 'SWITCHBOARD_SESSION_TTL',
     default: '12h',
@@ -100,7 +110,9 @@ const configSchema = z
       .regex(/^[^:\s]+:\d{1,5}$/, 'use host:port, e.g. 127.0.0.1:2197')
       .optional(),
     'apns-ca': z.string().optional(),
+    'web-root': z.string().min(1).optional(),
     'ring-timeout': duration.pipe(z.number().min(1000, 'ring timeout must be at least 1s')),
+    'reconnect-grace': duration.pipe(z.number().min(1000, 'reconnect grace must be at least 1s')),
     'session-ttl': duration.pipe(z.number().min(60_000, 'session TTL must be at least 1m')),
     'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   })
@@ -133,7 +145,10 @@ export interface CliConfig {
     forceEnvironment: 'sandbox' | 'production' | undefined;
     endpoint: { address: string; port: number; caPath: string | undefined } | undefined;
   } | null;
+  /** Absolute; undefined means the server's default (`dist/web` in the repository). */
+  webRoot: string | undefined;
   ringTimeoutMs: number;
+  reconnectGraceMs: number;
   sessionTtlMs: number;
   logLevel: string;
 }
@@ -197,7 +212,9 @@ export function parseConfig(
               : undefined,
           }
         : null,
+      webRoot: c['web-root'] ? path.resolve(c['web-root']) : undefined,
       ringTimeoutMs: c['ring-timeout'],
+      reconnectGraceMs: c['reconnect-grace'],
       sessionTtlMs: c['session-ttl'],
       logLevel: c['log-level'],
     },

@@ -1,8 +1,15 @@
-import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { z } from 'zod';
 import { describeZodError, ERROR_CODES, type ErrorCode } from '#shared';
 import { AppError } from './errors';
 import type { Logger } from './logger';
+import { isConsoleRoute, registerWebConsole, sendConsoleIndex } from './web';
 
 /** JSON bodies are small (login, pairing); anything larger is refused before it is buffered. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -27,6 +34,8 @@ const STATUS: Record<ErrorCode, number> = {
 
 export interface HttpAppOptions {
   logger: Logger;
+  /** Folder of the built web console (index.html and assets/). */
+  webRoot: string;
   /** Given one promise per request, settled when its response is over, so close() and idle() wait for it. */
   track: (done: Promise<unknown>) => unknown;
 }
@@ -37,8 +46,10 @@ export interface HttpAppOptions {
  * and listens on that server. Every error leaves as `{error: {code, message}}`, never a stack.
  */
 export function createHttpApp(o: HttpAppOptions) {
+  // Typed as Fastify's base logger, so plugins written against a plain FastifyInstance fit.
+  const loggerInstance: FastifyBaseLogger = o.logger;
   const app = Fastify({
-    loggerInstance: o.logger,
+    loggerInstance,
     // Errors are logged by the error handler below; a line per request would drown the call logs.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,
@@ -71,8 +82,10 @@ export function createHttpApp(o: HttpAppOptions) {
   });
 
   app.setNotFoundHandler((req, reply) => {
+    if (isConsoleRoute(req)) return sendConsoleIndex(reply, o.webRoot);
     return sendError(reply, ERROR_CODES.NOT_FOUND, `no route for ${req.method} ${pathOf(req)}`);
   });
+  registerWebConsole(app, { root: o.webRoot, logger: o.logger });
   return app;
 }
 

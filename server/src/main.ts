@@ -81,8 +81,10 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
     logger,
     config: {
       ringTimeoutMs: config.ringTimeoutMs,
+      reconnectGraceMs: config.reconnectGraceMs,
       sessionTtlMs: config.sessionTtlMs,
       publicUrl: config.publicUrl,
+      webRoot: config.webRoot,
     },
   });
   const url = await server.listen(config.port, config.host);

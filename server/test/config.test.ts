@@ -25,6 +25,13 @@ describe('server configuration', () => {
     expect(config).toMatchObject({ port: 9000, ringTimeoutMs: 30_000, db: 'postgres://u@h:5432/d' });
   });
 
+  it('takes the web console folder from --web-root or SWITCHBOARD_WEB_ROOT, else leaves the default to the server', () => {
+    expect(parseConfig([], {}).config.webRoot).toBeUndefined();
+    expect(parseConfig([], { SWITCHBOARD_WEB_ROOT: '/srv/console' }).config.webRoot).toBe('/srv/console');
+    const flag = parseConfig(['--web-root', 'build/web'], { SWITCHBOARD_WEB_ROOT: '/srv/console' });
+    expect(flag.config.webRoot).toBe(path.resolve('build/web'));
+  });
+
   it('builds the APNs settings and the emulator endpoint', () => {
     const { config } = parseConfig(
       [

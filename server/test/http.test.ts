@@ -47,7 +47,13 @@ describe('HTTP API', () => {
     }
     const text = await fetch(`${h.url}/api/login`, { method: 'POST', body: 'name=a' });
     expect(text.status).toBe(400);
-    expect((await fetch(`${h.url}/nope`)).status).toBe(404);
+    // Other GETs are the web console's client-side routes (web.test.ts); /api/ stays the API's.
+    expect((await fetch(`${h.url}/api/nope`)).status).toBe(404);
+    expect((await fetch(`${h.url}/nope`, { method: 'POST' })).status).toBe(404);
+    // A malformed escape in the path used to leave the request hanging.
+    const badPath = await fetch(`${h.url}/api/devices/%E0%A4%A/directory`);
+    expect(badPath.status).toBe(400);
+    expect(await badPath.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
   });
 
   it('exports history as CSV for a signed-in agent, with filters', async () => {
