@@ -31,7 +31,7 @@ interface WorkerFixtures {
 }
 
 interface TestFixtures {
-  ensureServer: void;
+  ensureServer: undefined;
   /** `await signIn(page)` or `await signIn(page, {name, password})`. */
   signIn: (page: Page, creds?: Credentials) => Promise<void>;
 }
@@ -54,7 +54,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   ensureServer: [
     async ({ server }, use) => {
       if (!server.running) await server.start();
-      await use();
+      await use(undefined);
     },
     { auto: true },
   ],

@@ -15,6 +15,7 @@ import {
 import { inProcessNetwork, VirtualPhone } from '../../virtual-companion/src';
 
 export const DEMO_AGENT = { name: 'demo', password: 'demo' } as const;
+export const DEMO_AGENT_2 = { name: 'demo2', password: 'demo2' } as const;
 export const DEMO_BUNDLE_ID = 'com.example.switchboard';
 
 /** The three demo phones and what each one does when it rings. */
@@ -76,6 +77,13 @@ export async function startDemo(o: {
     passwordHash: await hashPassword(DEMO_AGENT.password),
     createdAt: now,
   });
+  // A second console user, to see an inbound call rung on two consoles and taken by one of them.
+  await storage.agents.create({
+    id: randomUUID(),
+    name: DEMO_AGENT_2.name,
+    passwordHash: await hashPassword(DEMO_AGENT_2.password),
+    createdAt: now,
+  });
   const phones: VirtualPhone[] = [];
   for (const [i, staff] of DEMO_STAFF.entries()) {
     const staffId = randomUUID();
@@ -118,6 +126,7 @@ export function demoBanner(demo: Demo, dataDir: string): string {
     // The server serves the web console at its root.
     `  web console:    ${demo.url}/`,
     `  agent sign-in:  name "${DEMO_AGENT.name}", password "${DEMO_AGENT.password}"`,
+    `                  (a second console: name "${DEMO_AGENT_2.name}", password "${DEMO_AGENT_2.password}")`,
     '  staff:          Ana Answers (answers, hangs up after 4 s), Ben Declines, Cleo Offline (phone offline)',
     `  APNs emulator:  ${demo.emulator.url} (CA: ${path.join(dataDir, 'demo-apns-ca.pem')})`,
     '',
