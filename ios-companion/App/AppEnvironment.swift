@@ -60,10 +60,8 @@ final class AppEnvironment {
         guard !started else { return }
         started = true
         coordinator.log = { message in AppLog.calls.notice("\(message, privacy: .public)") }
-        coordinator.onStatusChange = { [weak self] status in
-            self?.model.status = status
-            RecentsStore.save(status.recents)
-        }
+        coordinator.onStatusChange = { [weak self] status in self?.model.status = status }
+        coordinator.onRecentsChange = { recents in RecentsStore.save(recents) }
         coordinator.onDirectoryChanged = { [weak self] _ in self?.refreshDirectory() }
         model.status = coordinator.status
         coordinator.start()

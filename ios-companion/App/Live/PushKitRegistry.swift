@@ -32,27 +32,21 @@ extension PushKitRegistry: PKPushRegistryDelegate {
     }
 
     /// The coordinator reports a call to CallKit inside this call, whatever the payload, and runs
-    /// `completion` once CallKit has answered.
+    /// `completion` once CallKit has answered. `@Sendable`, as Apple declares it: PushKit may run
+    /// it from any thread, and it is only ever called, never shared state.
     nonisolated func pushRegistry(
         _ registry: PKPushRegistry,
         didReceiveIncomingPushWith payload: PKPushPayload,
         for type: PKPushType,
-        completion: @escaping () -> Void
+        completion: @escaping @Sendable () -> Void
     ) {
-        let done = PushCompletion(completion)
-        guard type == .voIP else { return done.run() }
-        // An unserialisable payload becomes empty data, which the coordinator reports and ends.
-        let json = (try? JSONSerialization.data(withJSONObject: payload.dictionaryPayload)) ?? Data()
+        guard type == .voIP else { return completion() }
+        // Validated before serialising (an invalid object raises an exception `try?` cannot catch);
+        // an unserialisable payload becomes empty data, which the coordinator reports and ends.
+        let json = PushPayload.data(fromDictionary: payload.dictionaryPayload)
         MainActor.assumeIsolated {
-            guard let delegate else { return done.run() }
-            delegate.pushRegistry(didReceivePush: json) { done.run() }
+            guard let delegate else { return completion() }
+            delegate.pushRegistry(didReceivePush: json, completion: completion)
         }
     }
-}
-
-/// PushKit's completion handler, called back on the main queue it was delivered on.
-private struct PushCompletion: @unchecked Sendable {
-    private let completion: () -> Void
-    init(_ completion: @escaping () -> Void) { self.completion = completion }
-    func run() { completion() }
 }

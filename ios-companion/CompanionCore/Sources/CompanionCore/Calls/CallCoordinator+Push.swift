@@ -28,10 +28,11 @@ extension CallCoordinator: PushRegistryDelegate {
     }
 
     /// Every branch below calls `reportNewIncomingCall` exactly once, synchronously, and calls
-    /// `completion` only from CallKit's answer to it.
+    /// `completion` only from CallKit's answer to it. Nothing the app observes (status, recents)
+    /// changes before that report: iOS gives a VoIP push little time, and the report comes first.
     public func pushRegistry(didReceivePush payload: Data, completion: @escaping @MainActor @Sendable () -> Void) {
+        let receivedAt = clock.now
         let parsed = PushPayload.parse(payload)
-        updateStatus { $0.lastPush = PushSummary(receivedAt: clock.now, description: Self.describe(parsed)) }
 
         switch parsed {
         case let .call(push):
@@ -80,6 +81,7 @@ extension CallCoordinator: PushRegistryDelegate {
                 reportAndEnd(update, reason: .failed, completion: completion)
             }
         }
+        updateStatus { $0.lastPush = PushSummary(receivedAt: receivedAt, description: Self.describe(parsed)) }
         wake()
     }
 
@@ -105,13 +107,13 @@ extension CallCoordinator: PushRegistryDelegate {
         )
         // Recorded before reporting, so a cancel arriving meanwhile finds it.
         calls[call.uuid] = call
-        updateStatus { $0.activeCallCount = calls.count }
         // The ring window counts from now, the push's arrival, not from the server's `ringUntil`.
         let deadline = clock.now.addingTimeInterval(TimeInterval(push.ringWindowMs) / 1000)
         provider.reportNewIncomingCall(update) { [weak self] error in
             self?.didReport(call, error: error, ringDeadline: deadline)
             completion()
         }
+        updateStatus { $0.activeCallCount = calls.count }
     }
 
     private func didReport(_ call: CompanionCall, error: IncomingCallError?, ringDeadline: Date) {

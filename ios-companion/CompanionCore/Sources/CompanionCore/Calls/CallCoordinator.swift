@@ -68,6 +68,9 @@ public final class CallCoordinator {
 
     /// Called on every change of `status` (the app's Status and Recents screens observe it).
     public var onStatusChange: (@MainActor (CompanionStatus) -> Void)?
+    /// Called when a call joins the recents, for the app to store them (UserDefaults): only then,
+    /// not on every status change, which pushes and calls cause many of.
+    public var onRecentsChange: (@MainActor ([RecentCall]) -> Void)?
     /// `directory:changed`: the app fetches the directory and reloads the Call Directory extension.
     public var onDirectoryChanged: (@MainActor (Int) -> Void)?
     /// Diagnostics for the app's log.
@@ -221,6 +224,7 @@ public final class CallCoordinator {
         status.recents.insert(recent, at: 0)
         status.recents = Array(status.recents.prefix(configuration.recentsLimit))
         status.activeCallCount = calls.count
+        onRecentsChange?(status.recents)
         closeIfIdle()
     }
 

@@ -138,6 +138,15 @@ public enum ParsedPush: Equatable, Sendable {
 }
 
 extension PushPayload {
+    /// `PKPushPayload.dictionaryPayload` as JSON bytes, or empty data (which `parse` reports as
+    /// malformed) when it holds something JSON cannot: `JSONSerialization.data(withJSONObject:)`
+    /// raises an Objective-C exception for such a value, which `try?` does not catch, and the app
+    /// would die with its push unreported.
+    public static func data(fromDictionary dictionary: [AnyHashable: Any]) -> Data {
+        guard JSONSerialization.isValidJSONObject(dictionary) else { return Data() }
+        return (try? JSONSerialization.data(withJSONObject: dictionary)) ?? Data()
+    }
+
     /// Never throws (mirrors `parsePushPayload` in `shared/src/push.ts`).
     public static func parse(_ data: Data) -> ParsedPush {
         guard data.count <= WireProtocol.voipPayloadLimit else {
