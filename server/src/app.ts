@@ -9,6 +9,7 @@ import { CallService } from './calls/service';
 import { attachAgentGateway } from './gateways/agent';
 import { attachDeviceGateway } from './gateways/device';
 import { type AgentNamespace, type DeviceNamespace, Hub } from './gateways/hub';
+import { SessionWatch } from './gateways/sessions';
 import { createHttpApp } from './http';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -22,6 +23,10 @@ import { DEFAULT_WEB_ROOT } from './web';
 export interface ServerConfig {
   /** Ring-all deadline: a call nobody answers by then ends `missed`. */
   ringTimeoutMs: number;
+  /** How long a call waits for a party whose connection dropped mid-call before it ends `failed`. */
+  reconnectGraceMs: number;
+  /** How often open console sessions are checked against the database (revoked elsewhere). */
+  sessionSweepMs: number;
   sessionTtlMs: number;
   /** The URL phones reach this server at (put in pairing QR codes); defaults to the listen address. */
   publicUrl?: string;
@@ -36,6 +41,8 @@ export interface ServerConfig {
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   ringTimeoutMs: 45_000,
+  reconnectGraceMs: 30_000,
+  sessionSweepMs: 10_000,
   sessionTtlMs: 12 * 3600_000,
   caller: { handle: 'Switchboard', organisation: 'Support' },
   maxMessageBytes: 64 * 1024,
@@ -100,6 +107,7 @@ export async function createServer(deps: ServerDeps) {
     live,
     onStaffChanged: (staffId) => roster.changed(staffId),
     ringTimeoutMs: config.ringTimeoutMs,
+    reconnectGraceMs: config.reconnectGraceMs,
     caller: config.caller,
   });
 
@@ -123,7 +131,14 @@ export async function createServer(deps: ServerDeps) {
   hub.deviceNsp = io.of('/device') as unknown as DeviceNamespace;
   const limiter = new RateLimiter(clock, config.socketRate.burst, config.socketRate.perSecond);
   const ctx = { storage, clock, logger, metrics, hub, requestOptions: { limiter, logger, track } };
-  attachAgentGateway(hub.agentNsp, { ...ctx, calls, roster, pairing, serverStatus });
+  const sessions = new SessionWatch({
+    nsp: hub.agentNsp,
+    storage,
+    clock,
+    logger,
+    sweepMs: config.sessionSweepMs,
+  });
+  attachAgentGateway(hub.agentNsp, { ...ctx, calls, roster, pairing, serverStatus, sessions });
   attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster });
 
   const recovered = await calls.recover();
@@ -171,6 +186,7 @@ export async function createServer(deps: ServerDeps) {
     close(): Promise<void> {
       closing ??= (async () => {
         calls.close();
+        sessions.stop();
         await new Promise<void>((resolve) => io.close(() => resolve()));
         // io.close() has closed the HTTP server already; this runs Fastify's own onClose hooks.
         await web.close();

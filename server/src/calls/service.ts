@@ -39,6 +39,7 @@ export interface CallServiceOptions {
   /** Told which staff members' roster entries may have changed (busy, token state). */
   onStaffChanged: (staffId: string) => void;
   ringTimeoutMs: number;
+  reconnectGraceMs: number;
   /** What the phone's call screen shows for calls from the console. */
   caller: { handle: string; organisation: string };
 }
@@ -63,6 +64,8 @@ const REPORT_EVENTS: Record<DeviceReportEvent, (deviceId: string, reason?: strin
 export class CallService {
   private readonly live: LiveCalls;
   private readonly timers = new Map<string, TimerHandle>();
+  /** Parties (`agent:<id>`, `device:<id>`) whose connection dropped mid-call → their grace timer. */
+  private readonly graces = new Map<string, TimerHandle>();
   private readonly queues = new Map<string, Promise<unknown>>();
   /** `${callId}/${deviceId}` → report sequence numbers already applied (replays are no-ops). */
   private readonly seenSeqs = new Map<string, Set<string>>();
@@ -91,8 +94,51 @@ export class CallService {
   }
 
   close(): void {
-    for (const handle of this.timers.values()) this.o.clock.clearTimeout(handle);
+    for (const handle of [...this.timers.values(), ...this.graces.values()])
+      this.o.clock.clearTimeout(handle);
     this.timers.clear();
+    this.graces.clear();
+  }
+
+  // MARK: - Parties coming and going
+
+  /**
+   * The last socket of a console or phone closed. A call it is a party to waits the reconnect
+   * grace for it (a network blip, a relaunch) and then ends `failed`, so a party that is gone for
+   * good never leaves the other one in a silent call, nor the agent busy forever.
+   */
+  partyLeft(party: Party): void {
+    const key = partyKey(party);
+    if (this.graces.has(key) || !this.live.list().some((c) => involves(c, party))) return;
+    const handle = this.o.clock.setTimeout(() => {
+      this.graces.delete(key);
+      this.followUp(this.dropParty(party));
+    }, this.o.reconnectGraceMs);
+    this.graces.set(key, handle);
+  }
+
+  /** A socket of the party connected: its calls go on. */
+  partyBack(party: Party): void {
+    const key = partyKey(party);
+    const handle = this.graces.get(key);
+    if (handle) this.o.clock.clearTimeout(handle);
+    this.graces.delete(key);
+  }
+
+  private async dropParty(party: Party): Promise<void> {
+    const online =
+      'agentId' in party
+        ? this.o.presence.onlineAgentIds().includes(party.agentId)
+        : this.o.presence.isDeviceOnline(party.deviceId);
+    if (online) return;
+    const who = 'agentId' in party ? 'console' : 'phone';
+    const seconds = Math.round(this.o.reconnectGraceMs / 1000);
+    const detail = `the ${who} lost its connection and did not come back within ${seconds} s`;
+    for (const call of this.live.list().filter((c) => involves(c, party))) {
+      await this.apply(call.id, { type: 'fail', detail }, 'server').catch((e) => {
+        if (!(e instanceof AppError)) throw e;
+      });
+    }
   }
 
   get pending(): number {
@@ -522,4 +568,15 @@ function legIsOver(leg: Call['devices'][number]): AppError {
         ERROR_CODES.CALL_ENDED,
         `this phone's part of the call is over (${leg.endReason ?? 'ended'})`,
       );
+}
+
+export type Party = { agentId: string } | { deviceId: string };
+
+const partyKey = (party: Party) => ('agentId' in party ? agentKey(party.agentId) : deviceKey(party.deviceId));
+
+/** Whether the call cannot go on without this party: its agent, or the phone on the other end. */
+function involves(call: Call, party: Party): boolean {
+  if ('agentId' in party) return call.agentId === party.agentId;
+  const phone = call.direction === 'outbound' ? call.answeredByDeviceId : (call.devices[0]?.deviceId ?? null);
+  return phone === party.deviceId;
 }

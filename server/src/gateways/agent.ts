@@ -10,6 +10,7 @@ import type { GatewayContext } from './context';
 import { handshakeError, protocolMismatch } from './handshake';
 import type { AgentNamespace } from './hub';
 import { bindRequests } from './requests';
+import type { SessionWatch } from './sessions';
 
 /** The `/agent` namespace: consoles, authenticated by a session token from `POST /api/login`. */
 export function attachAgentGateway(
@@ -19,6 +20,7 @@ export function attachAgentGateway(
     roster: Roster;
     pairing: PairingService;
     serverStatus: () => ServerStatus;
+    sessions: SessionWatch;
   },
 ): void {
   const { storage, clock, hub, calls, roster } = ctx;
@@ -37,16 +39,19 @@ export function attachAgentGateway(
     }
     socket.data.agentId = session.agentId;
     socket.data.tokenHash = tokenHash;
+    socket.data.expiresAt = session.expiresAt;
     next();
   });
 
   nsp.on('connection', (socket) => {
     const agentId: string = socket.data.agentId;
     hub.join('agent', agentId);
+    calls.partyBack({ agentId });
     ctx.metrics.consoles.inc();
     socket.join(`agent:${agentId}`);
+    ctx.sessions.watch(socket, socket.data.tokenHash, socket.data.expiresAt);
     socket.on('disconnect', () => {
-      hub.leave('agent', agentId);
+      if (hub.leave('agent', agentId)) calls.partyLeft({ agentId });
       ctx.metrics.consoles.dec();
     });
 
@@ -73,7 +78,10 @@ export function attachAgentGateway(
               'this staff member is in a call; try again after it ends',
             );
           }
+          const devices = await storage.devices.listByStaff(staffId);
           if (!(await storage.staff.remove(staffId))) throw notFound('staff member');
+          // Their phones are unpaired with them: an open socket must not outlive its device record.
+          for (const device of devices) hub.disconnectDevice(device.id);
           roster.removedStaff(staffId);
           return { staffId };
         },

@@ -38,6 +38,7 @@ export function attachDeviceGateway(
     socket.join(`device:${deviceId}`);
     ctx.metrics.phones.inc();
     if (hub.join('device', deviceId)) roster.changed(staffId);
+    calls.partyBack({ deviceId });
     const touch = () =>
       void ctx.requestOptions
         .track(storage.devices.touch(deviceId, clock.now()))
@@ -46,7 +47,10 @@ export function attachDeviceGateway(
 
     socket.on('disconnect', () => {
       ctx.metrics.phones.dec();
-      if (hub.leave('device', deviceId)) roster.changed(staffId);
+      if (hub.leave('device', deviceId)) {
+        roster.changed(staffId);
+        calls.partyLeft({ deviceId });
+      }
       touch();
     });
 

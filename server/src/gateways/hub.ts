@@ -53,6 +53,11 @@ export class Hub implements Notifier, Presence {
     emit(this.deviceNsp, event, args);
   }
 
+  /** Closes every socket of a phone (it was unpaired); it cannot come back with the same secret. */
+  disconnectDevice(deviceId: string): void {
+    this.deviceNsp?.in(`device:${deviceId}`).disconnectSockets(true);
+  }
+
   isDeviceOnline(deviceId: string): boolean {
     return this.devices.has(deviceId);
   }
