@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { describeZodError, ERROR_CODES, type ErrorCode } from '#shared';
 import { AppError } from './errors';
 import type { Logger } from './logger';
-import { isConsoleRoute, registerWebConsole, sendConsoleIndex } from './web';
+import { isConsoleRoute, registerSecurityHeaders, registerWebConsole, sendConsoleIndex } from './web';
 
 /** JSON bodies are small (login, pairing); anything larger is refused before it is buffered. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -69,6 +69,7 @@ export function createHttpApp(o: HttpAppOptions) {
     }
   });
 
+  registerSecurityHeaders(app);
   app.addHook('onRequest', (_req, reply, done) => {
     o.track(new Promise((resolve) => reply.raw.once('close', resolve)));
     done();

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from './logger';
@@ -39,6 +41,45 @@ export function registerWebConsole(app: FastifyInstance, o: { root: string; logg
     },
   });
 }
+
+/**
+ * Helmet's headers on every response, with a CSP for a Vite-built React app: scripts and styles
+ * only from this origin (React sets styles through the CSSOM, which CSP does not govern, so no
+ * 'unsafe-inline'); QR codes as data: images; the ringtone from this origin, a blob: or a data:
+ * URL; Socket.IO over ws:/wss: to this same host. Nothing may frame the console.
+ */
+export function registerSecurityHeaders(app: FastifyInstance): void {
+  void app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'", (req) => sameHost(req, 'ws'), (req) => sameHost(req, 'wss')],
+        mediaSrc: ["'self'", 'blob:', 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    xFrameOptions: { action: 'deny' },
+    // The server speaks plain HTTP (a LAN, or behind a TLS proxy): HSTS belongs to whatever
+    // terminates TLS, and on plain HTTP browsers ignore it anyway.
+    strictTransportSecurity: false,
+  });
+}
+
+/** Host and port as the browser addressed them; anything odd gives no source rather than a broken header. */
+function sameHost(req: IncomingMessage, scheme: 'ws' | 'wss'): string {
+  const host = req.headers.host ?? '';
+  return HOST.test(host) ? `${scheme}://${host}` : '';
+}
+const HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
 /**
  * A GET for a page of the console (`/`, `/history`, …) rather than for a file or the server's own

@@ -1,9 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_WEB_ROOT } from '../src/web';
 import { type Harness, startHarness } from '../../test-support/harness';
+import { DEFAULT_WEB_ROOT } from '../src/web';
 
 const INDEX =
   '<!doctype html><html><head><script type="module" src="/assets/index-Ab12Cd34.js"></script></head><body><div id="root"></div></body></html>';
@@ -87,6 +88,47 @@ describe('the web console, built', () => {
     }
   });
 
+  it('sends a strict CSP and the other security headers with the page, its assets and the API', async () => {
+    const { port } = new URL(h.url);
+    for (const route of ['/', '/history', '/assets/index-Ab12Cd34.js', '/healthz', '/api/nope']) {
+      const res = await fetch(`${h.url}${route}`);
+      expect(cspOf(res.headers.get('content-security-policy'))).toEqual({
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'script-src-attr': ["'none'"],
+        'style-src': ["'self'"],
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'"],
+        'connect-src': ["'self'", `ws://127.0.0.1:${port}`, `wss://127.0.0.1:${port}`],
+        'media-src': ["'self'", 'blob:', 'data:'],
+        'object-src': ["'none'"],
+        'base-uri': ["'self'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+      });
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
+
+  it('allows sockets to the host the browser used, and ignores a Host that could bend the policy', async () => {
+    const csp = async (host: string) => cspOf(await headerFor(`${h.url}/`, host, 'content-security-policy'));
+    expect((await csp('switchboard.local:8080'))['connect-src']).toEqual([
+      "'self'",
+      'ws://switchboard.local:8080',
+      'wss://switchboard.local:8080',
+    ]);
+    expect((await csp('[::1]:4780'))['connect-src']).toEqual([
+      "'self'",
+      'ws://[::1]:4780',
+      'wss://[::1]:4780',
+    ]);
+    const bent = await csp("evil.example;script-src 'unsafe-inline'");
+    expect(bent['connect-src']).toEqual(["'self'"]);
+    expect(bent['script-src']).toEqual(["'self'"]);
+  });
+
   it('never serves a file from outside the build folder', async () => {
     await writeFile(path.join(tmp, 'secret.txt'), 'do not serve');
     for (const route of ['/..%2fsecret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt']) {
@@ -120,6 +162,24 @@ describe('the web console, built', () => {
     expect((await fetch(`${h.url}/api/devices/nope/directory`)).status).toBe(401);
   });
 });
+
+/** A CSP header as directive → sources. */
+function cspOf(header: string | null | undefined): Record<string, string[]> {
+  const entries = (header ?? '').split(';').map((d) => d.trim().split(/\s+/));
+  return Object.fromEntries(entries.map(([name, ...sources]) => [name, sources]));
+}
+
+/** One header of a GET sent with this Host (fetch() will not send a Host of our choosing). */
+function headerFor(url: string, host: string, name: string): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.headers[name] as string | undefined);
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
 
 describe('the web console, not built', () => {
   let h: Harness;
