@@ -152,13 +152,36 @@ struct CancellationTests {
         #expect(harness.media.events.last == .close(id))
     }
 
-    @Test("an invalid broadcast changes nothing", arguments: Fixtures.invalid(kind: "call-cancelled"))
-    func invalidBroadcast(file: Fixtures.File) async throws {
+    @Test("a call:cancelled without a readable call id changes nothing")
+    func invalidBroadcast() async throws {
         let harness = Harness()
         let id = try #require(CallID("6f1c2a9e-3b7d-4c1e-9a52-0d8e7f3b2c41"))
         _ = await harness.ring(id)
-        harness.server.broadcast("call:cancelled", json: String(decoding: try file.data(), as: UTF8.self))
+        harness.server.broadcast("call:cancelled", json: String(decoding: try Fixtures.data(kind: "call-cancelled", file: "invalid-missing-call-id.json"), as: UTF8.self))
+        harness.server.broadcast("call:cancelled", json: #"{"callId":"6f1c2a9e","reason":"cancelled"}"#)
         #expect(harness.provider.live == [id.uuid])
+    }
+
+    @Test("a call:cancelled with an end reason this app does not know still ends the call")
+    func unknownReasonBroadcast() async throws {
+        let harness = Harness()
+        let id = try #require(CallID("6f1c2a9e-3b7d-4c1e-9a52-0d8e7f3b2c41"))
+        _ = await harness.ring(id)
+        // A newer server's reason ("because" in the fixture): the schema refuses it, the call is still over.
+        harness.server.broadcast("call:cancelled", json: String(decoding: try Fixtures.data(kind: "call-cancelled", file: "invalid-reason.json"), as: UTF8.self))
+        #expect(harness.provider.endReason(of: id.uuid) == .remoteEnded)
+        #expect(harness.coordinator.activeCallUUIDs.isEmpty)
+    }
+
+    @Test("a cancel push with an end reason this app does not know still ends the ringing call")
+    func unknownReasonPush() async throws {
+        let harness = Harness()
+        let id = try #require(CallID("6f1c2a9e-3b7d-4c1e-9a52-0d8e7f3b2c41"))
+        _ = await harness.ring(id)
+        let delivery = harness.push(try Fixtures.data(kind: "push-payload", file: "invalid-cancel-unknown-reason.json"))
+        #expect(delivery.reportsAtCompletion == 1)
+        #expect(harness.provider.endReason(of: id.uuid) == .remoteEnded)
+        #expect(harness.provider.live.isEmpty)
     }
 }
 

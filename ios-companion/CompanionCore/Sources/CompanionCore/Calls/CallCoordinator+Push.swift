@@ -169,7 +169,7 @@ extension CallCoordinator: PushRegistryDelegate {
     static func describe(_ parsed: ParsedPush) -> String {
         switch parsed {
         case let .call(push): "call \(push.callId) from \(push.callerName)"
-        case let .cancel(push): "cancel \(push.callId) (\(push.reason.rawValue))"
+        case let .cancel(push): "cancel \(push.callId) (\(push.reason?.rawValue ?? "unknown reason"))"
         case let .malformed(reason, _): "malformed: \(reason)"
         }
     }

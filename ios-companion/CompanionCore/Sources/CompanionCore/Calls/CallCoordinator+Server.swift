@@ -20,8 +20,9 @@ extension CallCoordinator: ServerConnectionDelegate {
         do {
             switch DeviceBroadcastName(rawValue: event) {
             case .callCancelled:
-                let message = try decoder.decode(CallCancelled.self, from: payload)
-                endFromServer(message.callId, reason: message.reason)
+                // A reason this app does not know (from a newer server) still ends the call.
+                let callId = try decoder.decode(CancelledCallID.self, from: payload).callId
+                endFromServer(callId, reason: (try? decoder.decode(CallCancelled.self, from: payload))?.reason)
             case .callChanged:
                 apply(try decoder.decode(CallChanged.self, from: payload).call)
             case .directoryChanged:
@@ -211,4 +212,9 @@ extension CallCoordinator: MediaEngineDelegate {
         provider.reportCall(call.uuid, endedAt: clock.now, reason: .failed)
         finish(call, reason: .failed)
     }
+}
+
+/// The one field of `call:cancelled` the phone cannot do without.
+private struct CancelledCallID: Decodable {
+    let callId: CallID
 }

@@ -34,9 +34,10 @@ public struct CallPush: Codable, Equatable, Sendable {
 /// `{v: 1, kind: "cancel", …}`: stop ringing (or never ring) this call.
 public struct CancelPush: Codable, Equatable, Sendable {
     public var callId: CallID
-    public var reason: EndReason
+    /// `nil`: a reason this app does not know (from a newer server). The call is over all the same.
+    public var reason: EndReason?
 
-    public init(callId: CallID, reason: EndReason) {
+    public init(callId: CallID, reason: EndReason?) {
         self.callId = callId
         self.reason = reason
     }
@@ -100,7 +101,7 @@ public enum PushContent: Codable, Equatable, Sendable {
         case let .cancel(push):
             try c.encode("cancel", forKey: .kind)
             try c.encode(push.callId, forKey: .callId)
-            try c.encode(push.reason, forKey: .reason)
+            try c.encodeIfPresent(push.reason, forKey: .reason)
         }
     }
 }
@@ -158,18 +159,27 @@ extension PushPayload {
             case let .cancel(push): return .cancel(push)
             }
         } catch {
-            return .malformed(reason: describe(error), callId: salvageCallID(from: data))
+            let callId = (try? JSONDecoder().decode(SalvageID.self, from: data))?.switchboard?.callId.flatMap(CallID.init)
+            let kind = (try? JSONDecoder().decode(SalvageKind.self, from: data))?.switchboard
+            if let callId, kind?.v == WireProtocol.version, kind?.kind == "cancel" {
+                // A cancel whose reason this app does not know still ends the call it names.
+                return .cancel(CancelPush(callId: callId, reason: nil))
+            }
+            return .malformed(reason: describe(error), callId: callId)
         }
     }
 
-    private struct Salvage: Decodable {
+    private struct SalvageID: Decodable {
         struct Inner: Decodable { var callId: String? }
         var switchboard: Inner?
     }
 
-    private static func salvageCallID(from data: Data) -> CallID? {
-        guard let raw = (try? JSONDecoder().decode(Salvage.self, from: data))?.switchboard?.callId else { return nil }
-        return CallID(raw)
+    private struct SalvageKind: Decodable {
+        struct Inner: Decodable {
+            var v: Int
+            var kind: String
+        }
+        var switchboard: Inner
     }
 
     private static func describe(_ error: any Error) -> String {
