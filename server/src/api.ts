@@ -40,7 +40,7 @@ const historyFilterSchema = z.object({
 
 type HistoryFilter = z.infer<typeof historyFilterSchema>;
 
-/** The HTTP API: sign-in, pairing, history export, the directory for phones, health and metrics. */
+/** The HTTP API: sign-in, sign-out, pairing, history export, the directory for phones, health and metrics. */
 export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
     const loginLimiter = new RateLimiter(ctx.clock, 10, 10 / 60);
@@ -90,6 +90,13 @@ export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
         expiresAt,
       });
       return sendJson(reply, 200, { token, agentId: agent.id, name: agent.name, expiresAt });
+    });
+
+    /** Signs out this session only; the agent's other consoles stay signed in. */
+    app.post('/api/logout', async (req, reply) => {
+      const session = await requireSession(req);
+      await ctx.storage.sessions.remove(session.tokenHash);
+      return reply.code(204).send();
     });
 
     app.post('/api/devices/pair', async (req, reply) => {

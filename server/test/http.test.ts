@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Call } from '#shared';
+import { TestClient } from './helpers/clients';
 import { type Harness, startHarness } from './helpers/harness';
 
 describe('HTTP API', () => {
@@ -80,6 +81,29 @@ describe('HTTP API', () => {
     expect((await none.text()).trim().split('\r\n')).toHaveLength(1);
     const bad = await fetch(`${h.url}/api/history.csv?outcome=bored`, { headers: auth });
     expect(bad.status).toBe(400);
+  });
+
+  it('signs out: the revoked session token is refused over HTTP and Socket.IO, other sessions stay', async () => {
+    const { token } = await h.login('alice');
+    const other = await h.login('alice');
+    const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+    expect((await fetch(`${h.url}/api/history.csv`, { headers: bearer(token) })).status).toBe(200);
+
+    const out = await fetch(`${h.url}/api/logout`, { method: 'POST', headers: bearer(token) });
+    expect(out.status).toBe(204);
+    expect(await out.text()).toBe('');
+
+    const after = await fetch(`${h.url}/api/history.csv`, { headers: bearer(token) });
+    expect(after.status).toBe(401);
+    expect(await after.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    expect(await TestClient.refused(`${h.url}/agent`, { token })).toMatch(/^UNAUTHORIZED/);
+    const again = await fetch(`${h.url}/api/logout`, { method: 'POST', headers: bearer(token) });
+    expect(again.status).toBe(401);
+    expect((await fetch(`${h.url}/api/logout`, { method: 'POST' })).status).toBe(401);
+
+    expect((await fetch(`${h.url}/api/history.csv`, { headers: bearer(other.token) })).status).toBe(200);
+    const still = await TestClient.connect(`${h.url}/agent`, { token: other.token });
+    still.close();
   });
 
   it('serves the caller-ID directory to paired phones only', async () => {
