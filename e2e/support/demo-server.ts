@@ -4,12 +4,17 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-/** What the demo prints once it listens; the fixture waits on these lines, never on a delay. */
-const READY = /Switchboard demo running at (http\S+)/;
+/** What the server prints once it listens; the fixture waits on these lines, never on a delay. */
+const READY = {
+  demo: /Switchboard demo running at (http\S+)/,
+  plain: /Switchboard server listening on (http\S+)/,
+};
 const EMULATOR = /APNs emulator:\s+(https\S+) \(CA: ([^)]+)\)/;
 const START_TIMEOUT_MS = 60_000;
 
 export interface DemoServerOptions {
+  /** `plain`: the server alone (its database in the data dir, no APNs: phones ring only by socket). */
+  mode?: 'demo' | 'plain';
   /** Passed as --ring-timeout: short enough for a "missed" flow, long enough for Ana to answer. */
   ringTimeout?: string;
   extraArgs?: string[];
@@ -35,9 +40,14 @@ export class DemoServer {
   ) {}
 
   static async start(options: DemoServerOptions = {}): Promise<DemoServer> {
-    const server = new DemoServer(await freePort(), options);
+    const server = await DemoServer.create(options);
     await server.start();
     return server;
+  }
+
+  /** A server not started yet, for what must happen first (e.g. `addAgent` on a plain server). */
+  static async create(options: DemoServerOptions = {}): Promise<DemoServer> {
+    return new DemoServer(await freePort(), options);
   }
 
   get running(): boolean {
@@ -51,7 +61,9 @@ export class DemoServer {
 
   async start(): Promise<void> {
     if (this.child) throw new Error('the demo server is already running');
-    const args = ['run', 'server', '--', '--demo', '--port', String(this.port), '--data-dir', this.dataDir];
+    const mode = this.options.mode ?? 'demo';
+    const args = ['run', 'server', '--', ...(mode === 'demo' ? ['--demo'] : [])];
+    args.push('--port', String(this.port), '--data-dir', this.dataDir);
     args.push('--ring-timeout', this.options.ringTimeout ?? '45s', '--log-level', 'warn');
     args.push(...(this.options.extraArgs ?? []));
     // Its own process group, so stop() ends npm, the shell and tsx together and nothing else.
@@ -70,13 +82,13 @@ export class DemoServer {
       const onData = (chunk: Buffer) => {
         seen += chunk.toString();
         this.output += chunk.toString();
-        const ready = READY.exec(seen);
+        const ready = READY[mode].exec(seen);
         const emulator = EMULATOR.exec(seen);
-        if (ready && emulator) {
+        if (ready && (emulator || mode === 'plain')) {
           clearTimeout(timer);
           this.url = ready[1]!.replace(/\/$/, '');
-          this.emulatorUrl = emulator[1]!;
-          this.caPath = emulator[2]!;
+          this.emulatorUrl = emulator?.[1] ?? '';
+          this.caPath = emulator?.[2] ?? '';
           resolve();
         }
       };
@@ -91,6 +103,32 @@ export class DemoServer {
         reject(new Error(`the demo server exited (${code}) before it was ready:\n${seen}`));
       });
     });
+  }
+
+  /** `npm run server -- agents add NAME --password P` against this server's data dir. */
+  async addAgent(name: string, password: string): Promise<void> {
+    const args = [
+      'run',
+      'server',
+      '--',
+      'agents',
+      'add',
+      name,
+      '--password',
+      password,
+      '--data-dir',
+      this.dataDir,
+    ];
+    const child = spawn('npm', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    child.stderr!.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`agents add ${name} failed (${code}):\n${out}`);
   }
 
   async stop(): Promise<void> {

@@ -43,8 +43,14 @@ function ApnsBanner() {
       <div className="banner banner-warn" role="note" aria-label="Push notifications">
         <strong>VoIP pushes are not configured on this server.</strong>{' '}
         <span>
-          Phones ring only while their app is open and connected. An administrator sets the APNs key
-          (--apns-key, --apns-key-id, --apns-team-id, --apns-bundle-id) and restarts the server.
+          Phones ring only while their app is open and connected. An administrator sets the APNs key (
+          {['--apns-key', '--apns-key-id', '--apns-team-id', '--apns-bundle-id'].map((flag, i) => (
+            <span key={flag}>
+              {i > 0 && ', '}
+              <code className="flag">{flag}</code>
+            </span>
+          ))}
+          ) and restarts the server.
         </span>
       </div>
     );
