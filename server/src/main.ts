@@ -89,6 +89,7 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
   });
   const url = await server.listen(config.port, config.host);
   process.stdout.write(`Switchboard server listening on ${url} (database: ${storage.engine})\n`);
+  process.stdout.write(`Console: ${url}/\n`);
   await untilSignal(logger);
   await server.close();
   return 0;

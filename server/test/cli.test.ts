@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScript } from '../../test-support/process';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -69,6 +70,25 @@ describe('the server command line', () => {
     expect(apns.stderr).toContain('APNs key file not found: /nope.p8');
     const help = await server(['--help'], dir);
     expect(help.stdout).toContain('--ring-timeout');
+    expect(help.stdout).toContain('--web-root');
     expect(help.stdout).toContain('--demo');
+  });
+
+  it('prints the web console URL on its own line and serves the console from --web-root', async () => {
+    const web = path.join(dir, 'web');
+    await mkdir(web, { recursive: true });
+    await writeFile(path.join(web, 'index.html'), '<div id="root"></div>');
+    const args = ['--port', '0', '--data-dir', dir, '--log-level', 'silent', '--web-root', web];
+    const running = runScript('server/src/main.ts', args);
+    try {
+      const out = await running.until(/^Console: \S+\n/m);
+      const url = /^Console: (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out)?.[1];
+      expect(url, out).toBeDefined();
+      expect(await (await fetch(url!)).text()).toBe('<div id="root"></div>');
+      expect(await (await fetch(`${url}history`)).text()).toBe('<div id="root"></div>');
+    } finally {
+      running.child.kill('SIGTERM');
+    }
+    expect(await running.exit).toBe(0);
   });
 });
