@@ -40,21 +40,17 @@ final class CallKitProvider: NSObject, CallProviderProtocol {
     // MARK: - Reports
 
     func reportNewIncomingCall(
-        _ update: IncomingCallUpdate,
+        _ update: CallUpdate,
         completion: @escaping @MainActor @Sendable (IncomingCallError?) -> Void
     ) {
-        let callUpdate = CXCallUpdate()
-        callUpdate.remoteHandle = CXHandle(type: update.handle.cxType, value: update.handle.value)
-        callUpdate.localizedCallerName = update.callerName
-        callUpdate.hasVideo = update.hasVideo
-        callUpdate.supportsHolding = true
-        callUpdate.supportsGrouping = false
-        callUpdate.supportsUngrouping = false
-        callUpdate.supportsDTMF = false
-        provider.reportNewIncomingCall(with: update.uuid, update: callUpdate) { error in
+        provider.reportNewIncomingCall(with: update.uuid, update: update.cxUpdate) { error in
             let mapped = error.map(Self.incomingCallError)
             Task { @MainActor in completion(mapped) }
         }
+    }
+
+    func reportCall(updated update: CallUpdate) {
+        provider.reportCall(with: update.uuid, updated: update.cxUpdate)
     }
 
     func reportCall(_ uuid: UUID, endedAt: Date?, reason: CallEndedReason) {
@@ -162,6 +158,20 @@ extension CallHandle {
         case .phoneNumber: .phoneNumber
         case .generic: .generic
         }
+    }
+}
+
+extension CallUpdate {
+    var cxUpdate: CXCallUpdate {
+        let update = CXCallUpdate()
+        update.remoteHandle = CXHandle(type: handle.cxType, value: handle.value)
+        update.localizedCallerName = callerName
+        update.hasVideo = hasVideo
+        update.supportsHolding = supportsHolding
+        update.supportsGrouping = supportsGrouping
+        update.supportsUngrouping = supportsUngrouping
+        update.supportsDTMF = supportsDTMF
+        return update
     }
 }
 

@@ -51,12 +51,24 @@ struct IncomingCallTests {
         let id = CallID(UUID())
         harness.push(harness.callPush(id, handle: "+15551234567", callerName: "Support · Alice", video: true))
         let update = harness.provider.reportedIncoming.first
-        #expect(update == IncomingCallUpdate(
+        #expect(update == CallUpdate(
             uuid: id.uuid,
             handle: CallHandle(kind: .phoneNumber, value: "+15551234567"),
             callerName: "Support · Alice",
             hasVideo: true
         ))
+    }
+
+    @Test("every reported call says what it supports: hold, but no DTMF and no grouping")
+    func capabilities() {
+        let harness = Harness()
+        harness.push(harness.callPush())
+        harness.push(Data("garbage".utf8))
+        #expect(harness.provider.reportedIncoming.count == 2)
+        for update in harness.provider.reportedIncoming {
+            #expect(update.supportsHolding)
+            #expect(!update.supportsDTMF && !update.supportsGrouping && !update.supportsUngrouping)
+        }
     }
 
     @Test("every reported update has a non-empty caller name and handle", arguments:

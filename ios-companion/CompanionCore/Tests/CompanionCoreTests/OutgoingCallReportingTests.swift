@@ -81,4 +81,14 @@ struct OutgoingCallReportingTests {
         #expect(harness.provider.endedCalls.isEmpty)
         #expect(harness.coordinator.activeCallUUIDs.isEmpty)
     }
+
+    @Test("a call to the console is described to CallKit: name, handle, video, and what it supports")
+    func describedToCallKit() throws {
+        let harness = Harness(connected: false)
+        let (uuid, _) = Self.start(harness, video: true)
+        let expected = CallUpdate(uuid: uuid, handle: CallHandle(kind: .generic, value: "Switchboard"),
+                                  callerName: "Switchboard", hasVideo: true)
+        #expect(harness.provider.events.contains(.updated(expected)))
+        #expect(expected.supportsHolding && !expected.supportsDTMF && !expected.supportsGrouping && !expected.supportsUngrouping)
+    }
 }

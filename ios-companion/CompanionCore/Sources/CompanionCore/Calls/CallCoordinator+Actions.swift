@@ -127,6 +127,8 @@ extension CallCoordinator: CallProviderDelegate {
         updateStatus { $0.activeCallCount = calls.count }
         configureAudio()
         action.fulfill()
+        // CallKit knows the call only from the start action: name it, say what it supports.
+        provider.reportCall(updated: CallUpdate(uuid: uuid, handle: call.handle, callerName: call.callerName, hasVideo: video))
         call.deadline = clock.schedule(after: configuration.startTimeout) { [weak self, weak call] in
             guard let self, let call, self.calls[call.uuid] === call, call.phase == .starting else { return }
             self.log?("call:start: no answer from the server in time")

@@ -57,7 +57,7 @@ extension CallCoordinator: PushRegistryDelegate {
                 }
             } else {
                 ended.remember(cancel.callId, reason: cancel.reason)
-                let update = IncomingCallUpdate(
+                let update = CallUpdate(
                     uuid: UUID(),
                     handle: CallHandle(configuration.consoleHandle),
                     callerName: configuration.consoleHandle,
@@ -72,7 +72,7 @@ extension CallCoordinator: PushRegistryDelegate {
                 // Garbage naming a live call must not end it.
                 reportAgain(existing, completion: completion)
             } else {
-                let update = IncomingCallUpdate(
+                let update = CallUpdate(
                     uuid: UUID(),
                     handle: CallHandle(configuration.consoleHandle),
                     callerName: configuration.consoleHandle,
@@ -87,10 +87,10 @@ extension CallCoordinator: PushRegistryDelegate {
 
     // MARK: - Reporting
 
-    func update(for push: CallPush) -> IncomingCallUpdate {
+    func update(for push: CallPush) -> CallUpdate {
         let handle = push.handle.isEmpty ? configuration.consoleHandle : push.handle
         let name = push.callerName.isEmpty ? handle : push.callerName
-        return IncomingCallUpdate(uuid: push.callId.uuid, handle: CallHandle(handle), callerName: name, hasVideo: push.video)
+        return CallUpdate(uuid: push.callId.uuid, handle: CallHandle(handle), callerName: name, hasVideo: push.video)
     }
 
     /// Rings a new call. `completion` runs once CallKit has answered the report.
@@ -147,7 +147,7 @@ extension CallCoordinator: PushRegistryDelegate {
     /// shown and ended already, and it answers such a report with `callUUIDAlreadyExists`, which
     /// would leave this push without a new call. A new UUID also keeps the call's own free.
     func reportAndEnd(
-        _ update: IncomingCallUpdate,
+        _ update: CallUpdate,
         reason: CallEndedReason,
         completion: @escaping @MainActor @Sendable () -> Void
     ) {
@@ -162,7 +162,7 @@ extension CallCoordinator: PushRegistryDelegate {
     /// Reports a call CallKit already shows. CallKit answers `callUUIDAlreadyExists` and shows no
     /// second call, while iOS still sees the push reported.
     private func reportAgain(_ call: CompanionCall, completion: @escaping @MainActor @Sendable () -> Void) {
-        let update = IncomingCallUpdate(uuid: call.uuid, handle: call.handle, callerName: call.callerName, hasVideo: call.video)
+        let update = CallUpdate(uuid: call.uuid, handle: call.handle, callerName: call.callerName, hasVideo: call.video)
         provider.reportNewIncomingCall(update) { _ in completion() }
     }
 

@@ -20,13 +20,19 @@ public struct CallHandle: Equatable, Hashable, Sendable {
     }
 }
 
-/// What a `CXCallUpdate` for a new incoming call carries.
-/// The checklist requires `localizedCallerName` and `remoteHandle` on every update, so neither is optional.
-public struct IncomingCallUpdate: Equatable, Sendable {
+/// What a `CXCallUpdate` carries, for a new incoming call or an outgoing one being described.
+/// The checklist requires `localizedCallerName` and `remoteHandle` on every update, so neither is
+/// optional. The capabilities are the app's: hold, but no DTMF and no grouping (one call at a time,
+/// with the console, which has no keypad).
+public struct CallUpdate: Equatable, Sendable {
     public var uuid: UUID
     public var handle: CallHandle
     public var callerName: String
     public var hasVideo: Bool
+    public var supportsHolding = true
+    public var supportsDTMF = false
+    public var supportsGrouping = false
+    public var supportsUngrouping = false
 
     public init(uuid: UUID, handle: CallHandle, callerName: String, hasVideo: Bool) {
         self.uuid = uuid
@@ -96,9 +102,13 @@ public protocol CallProviderProtocol: AnyObject {
     /// `reportNewIncomingCall(with:update:completion:)`. iOS terminates an app that receives a VoIP
     /// push and does not call this before the push's completion handler runs.
     func reportNewIncomingCall(
-        _ update: IncomingCallUpdate,
+        _ update: CallUpdate,
         completion: @escaping @MainActor @Sendable (IncomingCallError?) -> Void
     )
+
+    /// `reportCall(with:updated:)`: what the call screen and Recents show for a call CallKit
+    /// already has (a call to the console, which CallKit knows only from its start action).
+    func reportCall(updated update: CallUpdate)
 
     /// `reportCall(with:endedAt:reason:)`: the call ended without a local `CXEndCallAction`.
     func reportCall(_ uuid: UUID, endedAt: Date?, reason: CallEndedReason)

@@ -9,10 +9,11 @@ import Testing
 final class TestCallProvider: CallProviderProtocol {
     enum Event: Equatable {
         case setDelegate
-        case reportIncoming(IncomingCallUpdate)
+        case reportIncoming(CallUpdate)
         case ended(UUID, CallEndedReason)
         case startedConnecting(UUID)
         case connected(UUID)
+        case updated(CallUpdate)
     }
 
     private(set) var events: [Event] = []
@@ -35,7 +36,7 @@ final class TestCallProvider: CallProviderProtocol {
     }
 
     func reportNewIncomingCall(
-        _ update: IncomingCallUpdate,
+        _ update: CallUpdate,
         completion: @escaping @MainActor @Sendable (IncomingCallError?) -> Void
     ) {
         if delegate == nil { Issue.record("a call was reported before the provider delegate was set") }
@@ -74,13 +75,17 @@ final class TestCallProvider: CallProviderProtocol {
         events.append(.startedConnecting(uuid))
     }
 
+    func reportCall(updated update: CallUpdate) {
+        events.append(.updated(update))
+    }
+
     func reportOutgoingCall(_ uuid: UUID, connectedAt: Date?) {
         events.append(.connected(uuid))
     }
 
     // MARK: - Queries
 
-    var reportedIncoming: [IncomingCallUpdate] {
+    var reportedIncoming: [CallUpdate] {
         events.compactMap { if case let .reportIncoming(update) = $0 { update } else { nil } }
     }
 
