@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { StaffEntry } from '#shared';
+import { formatOffset } from '../../lib/time';
+import { buildNames } from '../../store/names';
+import { accepted, newCall, play } from '../../test/calls';
+import { endReasonText, legLabel, stateLabel, timelineItems } from './words';
+
+const device = (id: string, name: string) => ({
+  id,
+  staffId: 'staff-ana',
+  name,
+  model: 'iPhone15,2',
+  osVersion: '18.0',
+  appVersion: '1.0',
+  presence: 'online' as const,
+  token: {
+    present: true,
+    updatedAt: 0,
+    invalidAt: null,
+    invalidReason: null,
+    environment: 'sandbox' as const,
+  },
+  pairedAt: 0,
+  lastSeenAt: 0,
+});
+const staff: StaffEntry[] = [
+  {
+    id: 'staff-ana',
+    name: 'Ana Answers',
+    handle: '+15550100000',
+    devices: [device('dev-ana', "Ana's iPhone"), device('dev-ipad', "Ana's iPad")],
+  },
+];
+const names = buildNames(staff);
+const line = (c: Parameters<typeof timelineItems>[0]) =>
+  timelineItems(c, names, 'agent-1')
+    .map((i) => `${i.text} ${formatOffset(i.offset)}`)
+    .join(' · ');
+
+describe('the call timeline in words', () => {
+  it('reads like the issue: APNs accepted, ringing on the phone, answered, with offsets', () => {
+    const call = play(newCall('outbound', ['dev-ana'], 'agent-1'), [
+      ['push', accepted('dev-ana', 0, 38)],
+      [610, { type: 'reported', deviceId: 'dev-ana' }, 'device'],
+      [4200, { type: 'answered', deviceId: 'dev-ana' }, 'device'],
+      [4300, { type: 'connected' }, 'device'],
+    ]);
+    expect(line(call)).toBe(
+      "Call placed +0 ms · APNs accepted for Ana's iPhone +38 ms · Ringing on Ana's iPhone +610 ms · " +
+        "Answered on Ana's iPhone +4.2 s · Connected +4.3 s",
+    );
+    expect(stateLabel(call)).toEqual({ text: 'Connected', tone: 'ok' });
+  });
+
+  it('orders a socket ring before a slower APNs answer by when each happened', () => {
+    const call = play(newCall('outbound', ['dev-ana'], 'agent-1'), [
+      [20, { type: 'reported', deviceId: 'dev-ana' }, 'device'],
+      ['push', accepted('dev-ana', 5, 90)],
+    ]);
+    expect(line(call)).toBe(
+      "Call placed +0 ms · Ringing on Ana's iPhone +20 ms · APNs accepted for Ana's iPhone +95 ms",
+    );
+  });
+
+  it('says why a call ended, once, in words', () => {
+    const declined = play(newCall('outbound', ['dev-ana'], 'agent-1'), [
+      [500, { type: 'reported', deviceId: 'dev-ana' }, 'device'],
+      [1500, { type: 'declined', deviceId: 'dev-ana' }, 'device'],
+    ]);
+    expect(endReasonText(declined, names)).toBe('Declined on the phone');
+    expect(line(declined)).toContain(
+      "Declined on Ana's iPhone +1.5 s · Call ended: declined on the phone +1.5 s",
+    );
+
+    const missed = play(newCall('outbound', ['dev-ana'], 'agent-1'), [
+      [45_000, { type: 'timeout' }, 'server'],
+    ]);
+    expect(endReasonText(missed, names)).toBe('No answer within 45 s');
+    expect(line(missed)).toBe('Call placed +0 ms · Call ended: no answer within 45 s +45.0 s');
+
+    const unreachable = play(newCall('outbound', ['dev-ana'], 'agent-1'), [
+      [
+        3,
+        { type: 'legUnreachable', deviceId: 'dev-ana', detail: 'no VoIP push token yet and not connected' },
+        'server',
+      ],
+    ]);
+    expect(endReasonText(unreachable, names)).toMatch(/^Phone unreachable: no valid push token/);
+
+    const cancelled = play(newCall('outbound', ['dev-ana'], 'agent-1'), [[900, { type: 'hangup' }, 'agent']]);
+    expect(endReasonText(cancelled, names)).toBe('Cancelled before it was answered');
+    expect(line(cancelled)).toContain('You hung up +900 ms');
+  });
+
+  it('names each phone of a ring-all call with what happened to it', () => {
+    const call = play(newCall('outbound', ['dev-ana', 'dev-ipad'], 'agent-1'), [
+      [300, { type: 'reported', deviceId: 'dev-ana' }, 'device'],
+      [900, { type: 'answered', deviceId: 'dev-ana' }, 'device'],
+    ]);
+    const [ana, ipad] = call.devices;
+    expect(legLabel(ana!, call).text).toBe('Answered');
+    expect(legLabel(ipad!, call).text).toBe('Stopped: answered on another phone');
+  });
+
+  it('tells an inbound caller who gave up from a call another agent took', () => {
+    const call = newCall('inbound', ['dev-ana'], null);
+    expect(line(call)).toBe("Ana's iPhone called in +0 ms");
+    const gaveUp = play(call, [[2000, { type: 'hangup', deviceId: 'dev-ana' }, 'device']]);
+    expect(endReasonText(gaveUp, names)).toBe('The caller hung up before it was answered');
+    const taken = play(call, [[1000, { type: 'accepted', agentId: 'agent-2' }, 'agent']]);
+    expect(line(taken)).toContain('Accepted by another agent +1.0 s');
+  });
+});
