@@ -75,6 +75,8 @@ final class AppEnvironment {
 
     func appDidBecomeActive() {
         coordinator.appDidBecomeActive()
+        // Also retries a reload that failed, e.g. before the user switched the extension on.
+        refreshDirectory()
     }
 
     func appDidEnterBackground() {

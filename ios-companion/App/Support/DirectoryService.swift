@@ -2,9 +2,10 @@
 import CompanionCore
 import Foundation
 
-/// Keeps the Call Directory extension's data in step with the console: on `directory:changed`
-/// (and at launch) it fetches the directory, writes the complete set and the changes since the
-/// previous version to the app group container, and asks CallKit to reload the extension.
+/// Keeps the Call Directory extension's data in step with the console: on `directory:changed`,
+/// at launch and back in the foreground it fetches the directory, writes the complete set and
+/// the changes since the previous version to the app group container, and asks CallKit to reload
+/// the extension until the extension has loaded that version (`DirectoryRefreshPlan`).
 @MainActor
 final class DirectoryService {
     private let files: CallDirectoryFiles
@@ -24,10 +25,13 @@ final class DirectoryService {
         defer { refreshing = false }
         do {
             let snapshot = try await fetch(credentials)
-            let store = files.readStore()
-            guard snapshot.version != store.current.version || store.current.version == 0 else { return }
-            try files.writeStore(store.updated(with: snapshot))
-            try await reload()
+            let plan = DirectoryRefreshPlan.make(
+                snapshot: snapshot,
+                stored: files.readStore(),
+                loadedVersion: files.readLoadedVersion()
+            )
+            if let store = plan.store { try files.writeStore(store) }
+            if plan.reload { try await reload() }
         } catch {
             AppLog.directory.error("directory refresh failed: \(String(describing: error), privacy: .public)")
         }
