@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
-import { systemClock } from '#shared';
+import { describeZodError, displayName, systemClock } from '#shared';
 import { createServer } from './app';
 import { hashPassword, newSecret } from './auth';
 import { type CliConfig, ConfigError, helpText, parseConfig } from './config';
@@ -131,6 +131,11 @@ async function agentsCommand(config: CliConfig, args: string[], password?: strin
       return 2;
     }
     if (verb === 'add') {
+      const valid = displayName(80).safeParse(name);
+      if (!valid.success) {
+        process.stderr.write(`switchboard: agent name: ${describeZodError(valid.error)}\n`);
+        return 2;
+      }
       const chosen = await choosePassword(password);
       try {
         await storage.agents.create({
@@ -154,7 +159,7 @@ async function agentsCommand(config: CliConfig, args: string[], password?: strin
         process.stderr.write(`switchboard: no agent named "${name}"\n`);
         return 1;
       }
-      process.stdout.write(`Agent "${name}" removed; their sessions are signed out.\n`);
+      process.stdout.write(`Agent "${name}" removed; their open consoles close within seconds.\n`);
       return 0;
     }
     process.stderr.write('switchboard: use agents add NAME | agents list | agents remove NAME\n');

@@ -9,6 +9,7 @@ import {
   rosterSnapshotSchema,
   staffEntrySchema,
 } from './roster';
+import { displayName } from './names';
 import { PROTOCOL_VERSION } from './version';
 
 // MARK: - Handshakes
@@ -62,10 +63,10 @@ const callRef = z.object({ callId });
 const toggle = z.object({ callId, on: z.boolean() });
 
 export const agentRequests = {
-  'staff:create': z.object({ name: z.string().trim().min(1).max(80), handle: e164.optional() }),
+  'staff:create': z.object({ name: displayName(80), handle: e164.optional() }),
   'staff:update': z.object({
     staffId: entityId,
-    name: z.string().trim().min(1).max(80).optional(),
+    name: displayName(80).optional(),
     handle: e164.nullable().optional(),
   }),
   'staff:remove': z.object({ staffId: entityId }),

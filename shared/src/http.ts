@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { entityId, epochMs } from './call';
+import { displayName } from './names';
 import { APNS_ENVIRONMENTS } from './roster';
 
 export const loginRequestSchema = z.object({
-  name: z.string().trim().min(1).max(80),
+  name: displayName(80),
   password: z.string().min(1).max(200),
 });
 export const loginResponseSchema = z.object({
@@ -21,7 +22,7 @@ export const pairRequestSchema = z.object({
     .string()
     .transform((c) => c.replace(/[\s-]/g, '').toUpperCase())
     .pipe(z.string().regex(PAIRING_CODE_PATTERN, 'a pairing code is 10 letters and digits')),
-  name: z.string().trim().min(1).max(120),
+  name: displayName(120),
   model: z.string().min(1).max(120),
   osVersion: z.string().min(1).max(40),
   appVersion: z.string().min(1).max(40),

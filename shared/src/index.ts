@@ -7,6 +7,7 @@ export * from './fixture-kinds';
 export * from './http';
 export * from './login';
 export * from './machine';
+export * from './names';
 export * from './push';
 export * from './request';
 export * from './roster';
