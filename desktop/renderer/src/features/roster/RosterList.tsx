@@ -18,6 +18,7 @@ export function RosterList({ rows, onAction }: { rows: Row[]; onAction: (a: RowA
   const [activeKey, setActiveKey] = useState<string | null>(null);
   const highlight = useConsole((s) => s.highlight);
   const inCall = useConsole((s) => Object.values(s.calls).some((c) => c.state !== 'ended'));
+  const apnsConfigured = useConsole((s) => s.apns?.configured ?? true);
   // Token ages and "last seen" change slowly: a 30 s tick keeps them honest without re-rendering often.
   const now = useNow(30_000);
   const virtualizer = useVirtualizer({
@@ -107,6 +108,7 @@ export function RosterList({ rows, onAction }: { rows: Row[]; onAction: (a: RowA
               active={item.index === activeIndex}
               highlighted={row.key === highlightKey}
               inCall={inCall}
+              apnsConfigured={apnsConfigured}
               onAction={onAction}
             />
           );

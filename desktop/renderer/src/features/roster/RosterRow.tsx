@@ -15,12 +15,16 @@ interface Props {
   active: boolean;
   highlighted: boolean;
   inCall: boolean;
+  /** False when the server cannot send VoIP pushes: then only a connected phone can ring. */
+  apnsConfigured: boolean;
   onAction: (action: RowAction) => void;
 }
 
 /** One row of the virtual roster: a staff member (with actions) or one of their phones. */
 export const RosterRow = memo(function RosterRow(props: Props) {
-  const { row, top, height, now, active, highlighted, inCall, onAction } = props;
+  const { row, top, height, now, active, highlighted, inCall, apnsConfigured, onAction } = props;
+  // Only the selected row's controls are in the tab order; arrow keys move between rows.
+  const tab = active ? 0 : -1;
   const common = {
     tabIndex: active ? 0 : -1,
     'data-key': row.key,
@@ -39,6 +43,7 @@ export const RosterRow = memo(function RosterRow(props: Props) {
         <div className="row-actions">
           <button
             type="button"
+            tabIndex={tab}
             className="btn btn-call btn-sm"
             aria-label={`Call ${staff.name}`}
             disabled={phones === 0 || inCall}
@@ -51,6 +56,7 @@ export const RosterRow = memo(function RosterRow(props: Props) {
           </button>
           <button
             type="button"
+            tabIndex={tab}
             className="btn btn-sm"
             aria-label={`Pair a phone for ${staff.name}`}
             onClick={() => onAction({ type: 'pair', staffId: staff.id })}
@@ -59,6 +65,7 @@ export const RosterRow = memo(function RosterRow(props: Props) {
           </button>
           <button
             type="button"
+            tabIndex={tab}
             className="btn btn-quiet btn-sm"
             aria-label={`Rename ${staff.name}`}
             onClick={() => onAction({ type: 'rename', staffId: staff.id })}
@@ -67,6 +74,7 @@ export const RosterRow = memo(function RosterRow(props: Props) {
           </button>
           <button
             type="button"
+            tabIndex={tab}
             className="btn btn-quiet btn-sm"
             aria-label={`Remove ${staff.name}`}
             onClick={() => onAction({ type: 'remove', staffId: staff.id })}
@@ -90,7 +98,7 @@ export const RosterRow = memo(function RosterRow(props: Props) {
 
   const { device } = row;
   const presence = presenceLabel(device.presence);
-  const health = pushHealth(device, now);
+  const health = pushHealth(device, now, apnsConfigured);
   const seen = lastSeen(device, now);
   return (
     <li
@@ -112,6 +120,7 @@ export const RosterRow = memo(function RosterRow(props: Props) {
       <div className="row-actions">
         <button
           type="button"
+          tabIndex={tab}
           className="btn btn-sm"
           aria-label={`Call ${device.name}`}
           disabled={inCall}

@@ -21,8 +21,14 @@ export function presenceLabel(p: Presence): { text: string; tone: Tone; hint: st
  * The push token's health with the fix, as the issue words it: what an agent (or the staff member
  * holding the phone) can do about a phone that will not ring.
  */
-export function pushHealth(d: DeviceEntry, now: number): { text: string; tone: Tone } {
+export function pushHealth(d: DeviceEntry, now: number, apnsConfigured = true): { text: string; tone: Tone } {
   const t = d.token;
+  if (!apnsConfigured && d.presence !== 'online' && d.presence !== 'busy') {
+    return {
+      text: 'VoIP pushes are off on this server: it rings only while its app is open and connected',
+      tone: 'warn',
+    };
+  }
   if (!t.present) {
     return {
       text: 'No push token yet: open the app on the phone once so it registers for calls',
