@@ -9,8 +9,9 @@ struct AppInfo: Sendable {
     var osVersion: String
     var model: String
     var deviceName: String
-    /// Debug builds are signed with the development `aps-environment` and get sandbox tokens;
-    /// sending one to the production gateway fails with BadDeviceToken (DESIGN lesson 5).
+    /// From the `aps-environment` entitlement the app was signed with: development-signed builds
+    /// get sandbox tokens, and sending one to the production gateway fails with BadDeviceToken
+    /// (DESIGN lesson 5).
     var apnsEnvironment: ApnsEnvironment
     var appGroupDirectory: URL
     var callDirectoryExtensionId: String
@@ -25,11 +26,10 @@ struct AppInfo: Sendable {
         let group = bundle.object(forInfoDictionaryKey: "SwitchboardAppGroup") as? String ?? "group.\(bundleId)"
         let container = FileManager.default.containerURL(forSecurityApplicationGroupIdentifier: group)
             ?? FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
-        #if DEBUG
-        let environment = ApnsEnvironment.sandbox
-        #else
-        let environment = ApnsEnvironment.production
-        #endif
+        // The signed entitlement decides, not the build configuration (a Release build run from
+        // Xcode is development-signed and gets sandbox tokens).
+        let profile = bundle.url(forResource: "embedded", withExtension: "mobileprovision").flatMap { try? Data(contentsOf: $0) }
+        let environment = ApnsEnvironment(provisioningProfile: profile)
         return AppInfo(
             bundleId: bundleId,
             appVersion: "\(version) (\(build))",
