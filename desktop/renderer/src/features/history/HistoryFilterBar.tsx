@@ -34,6 +34,7 @@ export function HistoryFilterBar({ filters, staff, onChange, error }: Props) {
       <label className="hist-field">
         <span>Direction</span>
         <select
+          className="hist-narrow"
           value={filters.direction}
           onChange={(e) => set('direction', e.target.value as '' | Direction)}
         >
