@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import { describeZodError, displayName, systemClock } from '#shared';
-import { createServer } from './app';
 import { hashPassword, newSecret } from './auth';
 import { type CliConfig, ConfigError, helpText, parseConfig } from './config';
 import { createLogger, type Logger } from './logger';
@@ -74,6 +73,8 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
   } else {
     logger.warn('APNs is not configured: phones ring only while their app is connected (see --help)');
   }
+  // Loaded only to serve: `agents …` commands need the storage alone, and start faster without it.
+  const { createServer } = await import('./app');
   const server = await createServer({
     storage,
     push,
