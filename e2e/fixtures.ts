@@ -1,5 +1,4 @@
 import { test as base, expect, type Page } from '@playwright/test';
-import { consoleUrlFor } from './support/console-url';
 import { DemoServer } from './support/demo-server';
 
 export type { DemoServer };
@@ -42,10 +41,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     async ({}, use) => {
       // 5 s: Ana answers after 1.5 s, Ben declines after 1.5 s, and a "missed" call ends soon.
       const server = await DemoServer.start({ ringTimeout: '5s' });
-      const web = await consoleUrlFor(server);
-      server.consoleUrl = web.url;
       await use(server);
-      await web.close();
       await server.dispose();
     },
     { scope: 'worker', timeout: 90_000 },
@@ -58,6 +54,20 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { auto: true },
   ],
+  /**
+   * Every page a test opens fails the test on an uncaught error or a refused resource (the server's
+   * CSP is strict: an inline style or script in the bundle would show up here first).
+   */
+  page: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text()))
+        problems.push(m.text());
+    });
+    await use(page);
+    expect(problems, 'errors in the page').toEqual([]);
+  },
   signIn: async ({ server }, use) => {
     await use((page, creds) => signIn(page, server, creds));
   },

@@ -2,7 +2,6 @@ import AxeBuilder from '@axe-core/playwright';
 // The plain Playwright test: this file runs its own server, not the worker's demo.
 import { expect, test } from '@playwright/test';
 import { signIn } from './fixtures';
-import { consoleUrlFor } from './support/console-url';
 import { DemoServer } from './support/demo-server';
 
 /**
@@ -10,20 +9,15 @@ import { DemoServer } from './support/demo-server';
  * what a team sees on the first day.
  */
 let plain: DemoServer;
-let closeWeb: () => Promise<void>;
 const ALICE = { name: 'alice', password: 'alice-password-1' };
 
 test.beforeAll(async () => {
   plain = await DemoServer.create({ mode: 'plain' });
   await plain.addAgent(ALICE.name, ALICE.password);
   await plain.start();
-  const web = await consoleUrlFor(plain);
-  plain.consoleUrl = web.url;
-  closeWeb = web.close;
 });
 
 test.afterAll(async () => {
-  await closeWeb?.();
   await plain?.dispose();
 });
 

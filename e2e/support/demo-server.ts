@@ -27,8 +27,10 @@ export interface DemoServerOptions {
 export class DemoServer {
   readonly dataDir = mkdtempSync(path.join(tmpdir(), 'switchboard-e2e-'));
   url = '';
-  /** Where a browser opens the console: the server itself, or a preview of the same build. */
-  consoleUrl = '';
+  /** Where a browser opens the console: the server serves the web build (dist/web) at its root. */
+  get consoleUrl(): string {
+    return this.url;
+  }
   emulatorUrl = '';
   caPath = '';
   private child: ChildProcess | null = null;
