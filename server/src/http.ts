@@ -53,6 +53,9 @@ export function createHttpApp(o: HttpAppOptions) {
     // Errors are logged by the error handler below; a line per request would drown the call logs.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,
+    // Node's own defaults, which the server had before Fastify (Fastify's: no limit, 72 s).
+    requestTimeout: 300_000,
+    keepAliveTimeout: 5_000,
     // A malformed URL is refused before routing; it still gets the protocol's error shape.
     frameworkErrors: (err, _req, reply) => sendError(reply, ERROR_CODES.BAD_REQUEST, err.message),
   });
