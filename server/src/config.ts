@@ -58,7 +58,8 @@ export const OPTIONS = {
     env: 'SWITCHBOARD_RING_TIMEOUT',
     default: '45s',
     help: 'how long a call rings before it is missed',
-  },  'reconnect-grace': {
+  },
+  'reconnect-grace': {
     env: 'SWITCHBOARD_RECONNECT_GRACE',
     default: '30s',
     help: 'how long a call waits for a phone or console that dropped mid-call before it ends failed',
