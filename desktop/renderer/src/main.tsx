@@ -1,10 +1,11 @@
+// The theme first: every feature's stylesheet builds on (and may refine) its variables and base rules.
+import './app/theme.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { loadSession } from './api/session';
 import { App } from './app/App';
 import { ringtone } from './features/incoming/ringtone';
 import { consoleStore, initialState } from './store/store';
-import './app/theme.css';
 
 // Before the first render, so a reload goes straight back to the console without a sign-in flash.
 consoleStore.setState(initialState(loadSession(Date.now())));
