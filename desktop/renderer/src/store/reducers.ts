@@ -6,7 +6,9 @@ import type { ConsoleState } from './store';
  * the rules (what an ended call does to the panel, when an offer turns into "taken") live here.
  */
 
-const byName = (a: StaffEntry, b: StaffEntry) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+// One collator, not String#localeCompare: with 5,000 staff the sort is most of a snapshot's cost.
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+const byName = (a: StaffEntry, b: StaffEntry) => collator.compare(a.name, b.name) || (a.id < b.id ? -1 : 1);
 
 export function rosterSnapshot(_s: ConsoleState, staff: StaffEntry[]): Partial<ConsoleState> {
   return { staff: [...staff].sort(byName), rosterLoaded: true };
