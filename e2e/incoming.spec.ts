@@ -53,3 +53,22 @@ test('a call the caller gives up on before anyone answers says so', async ({ pag
     await caller.close();
   }
 });
+
+test('declining a call from a phone ends it on the phone', async ({ page, server, signIn }) => {
+  const caller = await inProcessPhone(server, `Ida ${test.info().workerIndex}`);
+  try {
+    await signIn(page);
+    const ended = new Promise<string>((resolve) =>
+      caller.phone.on('ended', (_id: string, reason: string) => resolve(reason)),
+    );
+    await caller.phone.placeCall();
+    const offer = page.getByRole('article', { name: `Incoming call from Ida ${test.info().workerIndex}` });
+    await offer.getByRole('button', { name: 'Decline' }).click();
+    await expect(offer).toBeHidden();
+    // The only signed-in agent declined, so the call is over for the caller too.
+    expect(await ended).toBe('declined');
+    await expect.poll(() => page.title()).toBe('Switchboard');
+  } finally {
+    await caller.close();
+  }
+});

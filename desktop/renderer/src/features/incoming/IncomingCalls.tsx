@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useCallback, useEffect } from 'react';
 import { formatClock } from '../../lib/time';
 import { useNow } from '../../lib/useNow';
 import { useConsole } from '../../store/hooks';
@@ -42,13 +42,14 @@ function OfferCard({ offer, names }: { offer: Offer; names: Names }) {
   const armed = useRingtoneArmed();
   const caller = callerOf(offer, names);
   const device = names.device(call.devices[0]?.deviceId ?? null)?.device;
-  const dismiss = () => consoleStore.setState((s) => r.dismissOffer(s, call.id));
+  const dismiss = useCallback(() => consoleStore.setState((s) => r.dismissOffer(s, call.id)), [call.id]);
 
+  // Once, from the moment it settled: later re-renders (a roster change) must not restart the clock.
   useEffect(() => {
     if (!settled) return;
     const id = setTimeout(dismiss, SETTLED_VISIBLE_MS);
     return () => clearTimeout(id);
-  });
+  }, [settled, dismiss]);
 
   return (
     <article
