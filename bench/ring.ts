@@ -25,9 +25,7 @@ import {
   request,
   systemClock,
 } from '#shared';
-import { createServer } from '../server/src/app';
-import { hashPassword } from '../server/src/auth';
-import { openStorage } from '../server/src/storage';
+import { createServer, hashPassword, openStorage } from '../server/src';
 import {
   createEmulatorPushGateway,
   generateProviderKey,

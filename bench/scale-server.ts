@@ -10,8 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { Server as IoServer } from 'socket.io';
 import { systemClock } from '#shared';
-import { createServer } from '../server/src/app';
-import { openStorage } from '../server/src/storage';
+import { createServer, openStorage } from '../server/src';
 import { seedAgent, seedDevice } from './seed';
 
 const [mode, countArg] = process.argv.slice(2);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { hashSecret, newSecret } from '../server/src/auth';
-import type { Storage } from '../server/src/storage/types';
+import { hashSecret, newSecret, type Storage } from '../server/src';
 
 /**
  * Writes a paired phone straight into storage, as a redeemed pairing code would: benchmarks need

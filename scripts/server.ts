@@ -12,7 +12,7 @@ if (args.includes('--demo')) {
   exitWith(demoMain(args));
 } else if (args.includes('--help') || args.includes('-h')) {
   const [{ helpText }, { DEMO_HELP }] = await Promise.all([
-    import('../server/src/config'),
+    import('../server/src'),
     import('../tools/demo/src/main'),
   ]);
   process.stdout.write(`${helpText(DEMO_HELP)}\n`);

@@ -28,6 +28,8 @@ export interface ApiContext {
   pairing: PairingService;
   sessionTtlMs: number;
   startedAt: number;
+  /** Told when a session is revoked by its sign-out, so its open sockets can close. */
+  signedOut: (tokenHash: string) => void;
 }
 
 const historyFilterSchema = z.object({
@@ -96,6 +98,7 @@ export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
     app.post('/api/logout', async (req, reply) => {
       const session = await requireSession(req);
       await ctx.storage.sessions.remove(session.tokenHash);
+      ctx.signedOut(session.tokenHash);
       return reply.code(204).send();
     });
 

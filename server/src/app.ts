@@ -4,6 +4,7 @@ import { Server as IoServer } from 'socket.io';
 import { type Clock, PROTOCOL_VERSION, type ServerStatus, systemClock } from '#shared';
 import { apiRoutes } from './api';
 import { LiveCalls } from './calls/live';
+import type { Presence } from './calls/ports';
 import { CallPushes } from './calls/pushes';
 import { CallService } from './calls/service';
 import { attachAgentGateway } from './gateways/agent';
@@ -116,10 +117,6 @@ export async function createServer(deps: ServerDeps) {
   const publicUrl = () => config.publicUrl ?? baseUrl(http);
   const pairing = new PairingService({ storage, clock, roster, publicUrl });
   const startedAt = clock.now();
-  await web.register(
-    apiRoutes({ storage, clock, metrics, pairing, sessionTtlMs: config.sessionTtlMs, startedAt }),
-  );
-  await web.ready();
 
   const io = new IoServer(http, {
     maxHttpBufferSize: config.maxMessageBytes,
@@ -140,6 +137,19 @@ export async function createServer(deps: ServerDeps) {
   });
   attachAgentGateway(hub.agentNsp, { ...ctx, calls, roster, pairing, serverStatus, sessions });
   attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster });
+  await web.register(
+    apiRoutes({
+      storage,
+      clock,
+      metrics,
+      pairing,
+      sessionTtlMs: config.sessionTtlMs,
+      startedAt,
+      // A sign-out closes that session's open consoles at once, not at the next sweep.
+      signedOut: (tokenHash) => sessions.revoke(tokenHash),
+    }),
+  );
+  await web.ready();
 
   const recovered = await calls.recover();
   if (recovered > 0) logger.warn({ recovered }, 'ended calls left unfinished by the previous run');
@@ -156,17 +166,10 @@ export async function createServer(deps: ServerDeps) {
   };
 
   return {
-    http,
-    io,
-    calls,
-    roster,
-    hub,
-    pairing,
-    metrics,
-    storage,
-    clock,
-    logger,
-    pushes,
+    /** Who is connected right now (tests wait on it; the desktop app shows it). */
+    presence: hub as Presence,
+    /** Pairing codes for a staff member, as `pairing:create` makes them (the demo pairs its phones). */
+    pairing: { create: (agentId: string, staffId: string) => pairing.create(agentId, staffId) },
     get url(): string {
       return baseUrl(http);
     },

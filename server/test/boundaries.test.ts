@@ -43,7 +43,37 @@ function escapingImports(): string[] {
   return bad;
 }
 
+/** Imports of server/src from outside server/ that pass by its public index.ts. */
+function internalImports(): string[] {
+  const bad: string[] = [];
+  for (const top of ['tools', 'bench', 'scripts', 'test-support', 'desktop', 'e2e']) {
+    let files: string[];
+    try {
+      files = sourceFiles(path.join(ROOT, top)).filter((f) => !f.includes('node_modules'));
+    } catch {
+      continue; // a folder this checkout does not have
+    }
+    for (const file of files) {
+      for (const spec of specifiers(readFileSync(file, 'utf8'))) {
+        if (!spec.startsWith('.')) continue;
+        const target = path.resolve(path.dirname(file), spec);
+        const rel = path.relative(SERVER_SRC, target);
+        // main.ts is the program itself, which `npm run server` (scripts/server.ts) runs.
+        const isPublic = ['', 'index', 'index.ts', 'main', 'main.ts'].includes(rel);
+        if (!rel.startsWith('..') && !isPublic) {
+          bad.push(`${path.relative(ROOT, file)} imports ${spec}`);
+        }
+      }
+    }
+  }
+  return bad;
+}
+
 describe('server boundaries', () => {
+  it('everything outside server/ uses the server through its public index.ts only', () => {
+    expect(internalImports()).toEqual([]);
+  });
+
   it('the server never imports a tool, a benchmark or a test: server/src only reaches itself and #shared', () => {
     expect(sourceFiles(SERVER_SRC).length).toBeGreaterThan(10);
     expect(escapingImports()).toEqual([]);
@@ -58,8 +88,6 @@ describe('server boundaries', () => {
       "const e = await import('../../tools/e');",
       'import {\n  f,\n  g,\n} from "../../tools/f";',
     ].join('\n');
-    expect(specifiers(source).sort()).toEqual(
-      ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => `../../tools/${x}`),
-    );
+    expect(specifiers(source).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f'].map((x) => `../../tools/${x}`));
   });
 });

@@ -26,6 +26,19 @@ describe('revocation of open sockets', () => {
     expect(await TestClient.refused(`${h.url}/agent`, { token: agent.token })).toMatch(/^UNAUTHORIZED/);
   });
 
+  it('closes the consoles of a session at once when it signs out, and only those', async () => {
+    const agent = await h.agent('alice');
+    const sameAgentOtherSession = await h.agent('alice');
+    const gone = closed(agent);
+    const res = await fetch(`${h.url}/api/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agent.token}` },
+    });
+    expect(res.status).toBe(204);
+    await expect(gone).resolves.toBe('io server disconnect');
+    expect(sameAgentOtherSession.socket.connected).toBe(true);
+  });
+
   it('closes a console within a sweep when its agent is removed by another process', async () => {
     const agent = await h.agent('temp');
     const other = await h.agent('stays');

@@ -1,8 +1,4 @@
-import {
-  type ApnsGatewayOptions,
-  type ApnsPushGateway,
-  createApnsPushGateway,
-} from '../../../server/src/push';
+import { type ApnsGatewayOptions, type ApnsPushGateway, createApnsPushGateway } from '../../../server/src';
 
 /**
  * The server's real APNs gateway, aimed at an APNs emulator and signing with a provider key the

@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Clock } from '#shared';
-import { createServer, type SwitchboardServer } from '../../../server/src/app';
-import { hashPassword } from '../../../server/src/auth';
-import type { Logger } from '../../../server/src/logger';
-import { openStorage } from '../../../server/src/storage';
+import {
+  createServer,
+  hashPassword,
+  type Logger,
+  openStorage,
+  type SwitchboardServer,
+} from '../../../server/src';
 import {
   type ApnsEmulator,
   createEmulatorPushGateway,

@@ -1,6 +1,5 @@
 import { systemClock } from '#shared';
-import { ConfigError, helpText, parseConfig } from '../../../server/src/config';
-import { createLogger, type Logger } from '../../../server/src/logger';
+import { ConfigError, createLogger, helpText, type Logger, parseConfig } from '../../../server/src';
 import { demoBanner, startDemo } from './demo';
 
 /** The line `--help` adds for demo mode (the launcher prints it with the server's own options). */

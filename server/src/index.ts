@@ -1,0 +1,26 @@
+/**
+ * The call server's public surface: what the CLI, the demo, the desktop app, the benchmarks and
+ * the tools build on. Everything else in server/src is internal and may change without notice.
+ */
+export {
+  createServer,
+  DEFAULT_SERVER_CONFIG,
+  type ServerConfig,
+  type ServerDeps,
+  type SwitchboardServer,
+} from './app';
+export { hashPassword, hashSecret, newSecret, verifyPassword } from './auth';
+export { type CliConfig, ConfigError, helpText, parseConfig } from './config';
+export { createLogger, type Logger } from './logger';
+export {
+  ApnsConfigError,
+  type ApnsGatewayOptions,
+  type ApnsPushGateway,
+  classifyApnsResponse,
+  createApnsPushGateway,
+  type PushGateway,
+  type PushRequest,
+  type PushResult,
+} from './push';
+export { describeTarget, openStorage, parseStorageUrl } from './storage';
+export type { AgentRow, DeviceRow, StaffRow, Storage } from './storage/types';
