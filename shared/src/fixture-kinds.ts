@@ -1,17 +1,102 @@
 import { z } from 'zod';
 import { ackSchema } from './ack';
-import { callSchema } from './call';
+import {
+  CALL_STATES,
+  callId,
+  callSchema,
+  DIRECTIONS,
+  END_REASONS,
+  EVENT_SOURCES,
+  epochMs,
+  LEG_STATES,
+  PUSH_OUTCOMES,
+  pushRecordSchema,
+} from './call';
+import { ERROR_CODE_LIST } from './errors';
 import {
   callCancelledSchema,
   callChangedSchema,
   callSyncResultSchema,
+  DEVICE_REPORT_EVENTS,
+  deviceAuthSchema,
+  deviceBroadcasts,
   deviceRequests,
   directoryChangedSchema,
+  directorySchema,
   rtcSignalRequestSchema,
 } from './events';
 import { pairRequestSchema, pairResponseSchema } from './http';
-import { pushPayloadSchema } from './push';
-import { directoryEntrySchema } from './roster';
+import { PUSH_KEY, pushPayloadSchema, VOIP_PAYLOAD_LIMIT } from './push';
+import { APNS_ENVIRONMENTS, directoryEntrySchema } from './roster';
+import { PROTOCOL_VERSION } from './version';
+
+// Rules the Swift app copies that are not message schemas get one here, so that both suites
+// check the same fixtures against them (shared/fixtures/README.md).
+
+/** Exactly the members of `list`, each once, in any order. */
+const exactly = (list: readonly string[]) =>
+  z
+    .array(z.string())
+    .refine(
+      (a) => a.length === list.length && new Set(a).size === a.length && a.every((x) => list.includes(x)),
+      {
+        message: `expected exactly ${list.join(', ')}`,
+      },
+    );
+
+/** Every name and constant of the wire protocol the phone copies. */
+const wireConstantsSchema = z.strictObject({
+  protocolVersion: z.literal(PROTOCOL_VERSION),
+  voipPayloadLimit: z.literal(VOIP_PAYLOAD_LIMIT),
+  pushKey: z.literal(PUSH_KEY),
+  deviceRequests: exactly(Object.keys(deviceRequests)),
+  deviceBroadcasts: exactly(Object.keys(deviceBroadcasts)),
+  reportEvents: exactly(DEVICE_REPORT_EVENTS),
+  errorCodes: exactly(ERROR_CODE_LIST),
+  endReasons: exactly(END_REASONS),
+  callStates: exactly(CALL_STATES),
+  legStates: exactly(LEG_STATES),
+  directions: exactly(DIRECTIONS),
+  eventSources: exactly(EVENT_SOURCES),
+  pushOutcomes: exactly(PUSH_OUTCOMES),
+  pushKinds: exactly(pushRecordSchema.shape.kind.options),
+  apnsEnvironments: exactly(APNS_ENVIRONMENTS),
+});
+
+/** A client's retries: which error codes are worth sending again, and the backoff between tries. */
+const retryPolicySchema = z
+  .strictObject({
+    retryableCodes: z.array(z.enum(ERROR_CODE_LIST)).min(1),
+    backoff: z.strictObject({
+      initialMs: z.number().int().positive(),
+      factor: z.number().int().min(2),
+      maxMs: z.number().int().positive(),
+    }),
+    /** The wait before retry 1, 2, 3…: `min(initialMs × factor^(n−1), maxMs)`. */
+    delaysMs: z.array(z.number().int().positive()).min(1),
+  })
+  .refine(
+    ({ backoff: b, delaysMs }) =>
+      delaysMs.every((d, i) => d === Math.min(b.initialMs * b.factor ** i, b.maxMs)),
+    { message: 'delaysMs must follow min(initialMs × factor^(n−1), maxMs)', path: ['delaysMs'] },
+  );
+
+/**
+ * A call push rings for its own `ringUntil − sentAt`, counted from its arrival on the phone; the
+ * phone's clock (`phoneNowAtArrival`) is never compared with the server's.
+ */
+const stalenessSchema = z
+  .strictObject({
+    sentAt: epochMs,
+    ringUntil: epochMs,
+    phoneNowAtArrival: epochMs,
+    elapsedSinceArrivalMs: z.number().int().nonnegative(),
+    stale: z.boolean(),
+  })
+  .refine((c) => c.stale === c.elapsedSinceArrivalMs >= c.ringUntil - c.sentAt, {
+    message: 'stale is elapsedSinceArrivalMs >= ringUntil - sentAt',
+    path: ['stale'],
+  });
 
 /**
  * Which schema each folder of `shared/fixtures/` is checked against. The Swift tests decode the
@@ -33,4 +118,13 @@ export const FIXTURE_KINDS = {
   'pair-response': pairResponseSchema,
   'push-payload': pushPayloadSchema,
   'rtc-signal': rtcSignalRequestSchema,
+  'bundle-id': pairRequestSchema.shape.bundleId,
+  'call-id': callId,
+  'device-auth': deviceAuthSchema,
+  'directory-response': directorySchema,
+  'pairing-code': pairRequestSchema.shape.code,
+  'retry-policy': retryPolicySchema,
+  staleness: stalenessSchema,
+  'voip-token': deviceRequests['device:update'].shape.voipToken,
+  'wire-constants': wireConstantsSchema,
 } as const satisfies Record<string, z.ZodType>;

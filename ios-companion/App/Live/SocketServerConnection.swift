@@ -46,7 +46,8 @@ final class SocketServerConnection: ServerConnectionProtocol {
             MainActor.assumeIsolated { self?.delegate?.serverConnectionDidDisconnect() }
         }
         socket.on(clientEvent: .error) { data, _ in
-            // e.g. "UNAUTHORIZED: unknown device or wrong secret; pair the phone again".
+            // e.g. "UNAUTHORIZED: unknown device or wrong secret; pair the phone again", or
+            // "PROTOCOL_MISMATCH: … update the app".
             AppLog.socket.error("socket error: \(String(describing: data.first), privacy: .public)")
         }
         for event in DeviceBroadcastName.allCases {
@@ -61,7 +62,8 @@ final class SocketServerConnection: ServerConnectionProtocol {
 
     func connect() {
         guard let socket, let credentials, socket.status != .connected, socket.status != .connecting else { return }
-        socket.connect(withPayload: ["deviceId": credentials.deviceId, "secret": credentials.deviceSecret])
+        // With the protocol version: the server refuses a handshake without it (PROTOCOL_MISMATCH).
+        socket.connect(withPayload: DeviceAuth(deviceId: credentials.deviceId, secret: credentials.deviceSecret).socketPayload)
     }
 
     /// Closes the transport, not only the `/device` namespace: nothing stays open in the background.

@@ -36,6 +36,21 @@ struct PairingTests {
         #expect(!PairRequest.isPlausible(code: "K7Q2M9X4PI"), "I is not Crockford base32")
     }
 
+    @Test("the phone's own name is cleaned of what the server refuses in a name, so pairing is not refused")
+    func sanitizesName() throws {
+        let make = { (name: String) in
+            PairRequest(code: "K7Q2M9X4PD", name: name, model: "iPhone16,2", osVersion: "18.1",
+                        appVersion: "1.0.0", bundleId: "com.example.switchboard", apnsEnvironment: .sandbox)
+        }
+        #expect(make("Ana\u{202E}s iPhone\n").name == "Anas iPhone")
+        #expect(make("\u{200F}אנה").name == "\u{200F}אנה", "right-to-left marks are fine")
+        #expect(make(" \u{7} ").name == "iPhone16,2", "nothing left: the model stands in")
+        #expect(make(String(repeating: "📞", count: 130)).name.unicodeScalars.count == 120)
+        for request in [make("Ana\u{202E}s iPhone"), make(String(repeating: "📞", count: 130))] {
+            #expect(throws: Never.self) { try JSONDecoder().decode(PairRequest.self, from: JSONEncoder().encode(request)) }
+        }
+    }
+
     @Test("the request the phone sends decodes under the schema's rules")
     func requestRoundTrips() throws {
         let request = PairRequest(code: "k7q2m9x4pd", name: "Ana's iPhone", model: "iPhone16,2", osVersion: "18.1",

@@ -38,7 +38,7 @@ enum WireKinds {
         "pair-response": model(PairResponse.self),
         "push-payload": model(PushPayload.self),
         "rtc-signal": model(RtcSignalRequest.self),
-    ]
+    ].merging(WireRules.models) { message, _ in message }
 
     /// Kinds the phone never reads or writes, each with the reason. Empty today.
     static let notModelled: [String: String] = [:]
@@ -157,7 +157,7 @@ struct ProtocolTests {
 
     @Test("every error code of errors.ts decodes; only load and outage codes are retried")
     func errorCodes() throws {
-        #expect(ErrorCode.allCases.count == 14)
+        #expect(ErrorCode.allCases.count == 15)
         let retryable = Set(ErrorCode.allCases.filter(\.isRetryable))
         #expect(retryable == [.rateLimited, .unavailable, .internalError])
         let ack = try JSONDecoder().decode(Ack<JSONValue>.self, from: Data(#"{"ok":false,"error":{"code":"INTERNAL","message":"x"}}"#.utf8))
@@ -180,11 +180,20 @@ struct ProtocolTests {
         #expect(throws: (any Error).self) { try JSONDecoder().decode(CallReport.self, from: reportWithNullReason) }
     }
 
-    @Test("string limits count UTF-16 units, like JavaScript")
-    func lengthsCountUTF16() throws {
-        // 33 emoji are 66 UTF-16 units: over entityId's 64 although only 33 characters.
-        let id = String(repeating: "📞", count: 33)
-        let json = #"{"deviceId":"\#(id)","deviceSecret":"s","staffId":"stf"}"#
-        #expect(throws: (any Error).self) { try JSONDecoder().decode(PairResponse.self, from: Data(json.utf8)) }
+    @Test("string limits count code points, as zod does, not UTF-16 units")
+    func lengthsCountCodePoints() throws {
+        // 64 emoji are 128 UTF-16 units but 64 characters: within entityId's 64; 65 are not.
+        let json = { (id: String) in Data(#"{"deviceId":"\#(id)","deviceSecret":"s","staffId":"stf"}"#.utf8) }
+        #expect(throws: Never.self) { try JSONDecoder().decode(PairResponse.self, from: json(String(repeating: "📞", count: 64))) }
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(PairResponse.self, from: json(String(repeating: "📞", count: 65))) }
+    }
+
+    @Test("the socket handshake carries the protocol version, as the server requires")
+    func handshake() throws {
+        let auth = DeviceAuth(deviceId: "dev_iphone", secret: "q8N1v3X9s2L7m4K0p6R5t8W1z3Y7b2C9")
+        let fixture = try Fixtures.decode(DeviceAuth.self, kind: "device-auth", file: "valid-basic.json")
+        #expect(auth == fixture)
+        #expect(auth.socketPayload["protocol"] as? Int == WireProtocol.version)
+        #expect(auth.socketPayload.count == 3)
     }
 }

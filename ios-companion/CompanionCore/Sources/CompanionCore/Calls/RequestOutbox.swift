@@ -47,7 +47,7 @@ final class RequestOutbox {
     }
 
     /// Exponential, from half a second up to 30 s.
-    static func backoff(attempt: Int) -> Duration {
+    nonisolated static func backoff(attempt: Int) -> Duration {
         let milliseconds = min(500 * (1 << min(max(attempt - 1, 0), 10)), 30_000)
         return .milliseconds(milliseconds)
     }

@@ -53,7 +53,8 @@ public struct PairRequest: Codable, Equatable, Sendable {
         apnsEnvironment: ApnsEnvironment
     ) {
         self.code = PairRequest.normalize(code: code)
-        self.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = PairRequest.sanitize(name: name)
+        self.name = name.isEmpty ? model : name
         self.model = model
         self.osVersion = osVersion
         self.appVersion = appVersion
@@ -61,8 +62,17 @@ public struct PairRequest: Codable, Equatable, Sendable {
         self.apnsEnvironment = apnsEnvironment
     }
 
+    /// As the server does: `\s` and dashes removed, uppercase.
     public static func normalize(code: String) -> String {
-        String(code.unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) && $0 != "-" }).uppercased()
+        String(code.unicodeScalars.filter { !WireFormat.isJavaScriptWhitespace($0) && $0 != "-" }).uppercased()
+    }
+
+    /// The phone's name (the user's own, from Settings) as the server accepts it: without the
+    /// control and text-direction override characters it refuses, trimmed, at most 120 characters.
+    /// A name that ends up empty is the model's.
+    public static func sanitize(name: String) -> String {
+        let kept = String(String.UnicodeScalarView(name.unicodeScalars.filter { !WireFormat.isUnsafeInName($0) }))
+        return String(String.UnicodeScalarView(WireFormat.trim(kept).unicodeScalars.prefix(120)))
     }
 
     /// Whether a typed code can be a pairing code at all, before asking the server.
@@ -78,10 +88,10 @@ public struct PairRequest: Codable, Equatable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         code = PairRequest.normalize(code: try c.decode(String.self, forKey: .code))
         guard WireFormat.isPairingCode(code) else { throw c.fail(.code, "a pairing code is 10 letters and digits") }
-        name = try c.checkLength(
-            c.decode(String.self, forKey: .name).trimmingCharacters(in: .whitespacesAndNewlines),
-            .name, min: 1, max: 120
-        )
+        name = try c.checkLength(WireFormat.trim(c.decode(String.self, forKey: .name)), .name, min: 1, max: 120)
+        guard !name.unicodeScalars.contains(where: WireFormat.isUnsafeInName) else {
+            throw c.fail(.name, "names cannot hold control or text-direction override characters")
+        }
         model = try c.decodeString(.model, min: 1, max: 120)
         osVersion = try c.decodeString(.osVersion, min: 1, max: 40)
         appVersion = try c.decodeString(.appVersion, min: 1, max: 40)

@@ -131,3 +131,35 @@ public struct CallSync: Codable, Equatable, Sendable {
         }
     }
 }
+
+// MARK: - Handshake
+
+/// The `/device` namespace's handshake (`deviceAuthSchema`): the credentials from pairing and the
+/// protocol version this app speaks. The server checks the version first and refuses another one
+/// with PROTOCOL_MISMATCH, saying which side to update.
+public struct DeviceAuth: Codable, Equatable, Sendable {
+    public var deviceId: String
+    public var secret: String
+    public var `protocol`: Int
+
+    public init(deviceId: String, secret: String) {
+        self.deviceId = deviceId
+        self.secret = secret
+        self.protocol = WireProtocol.version
+    }
+
+    /// What Socket.IO's `connect(withPayload:)` sends as `socket.handshake.auth`.
+    public var socketPayload: [String: Any] {
+        ["deviceId": deviceId, "secret": secret, "protocol": `protocol`]
+    }
+
+    private enum CodingKeys: String, CodingKey { case deviceId, secret, `protocol` }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        deviceId = try c.decodeEntityID(.deviceId)
+        secret = try c.decodeString(.secret, min: 16, max: 200)
+        `protocol` = try c.decode(Int.self, forKey: .protocol)
+        guard `protocol` > 0 else { throw c.fail(.protocol, "must be a positive integer") }
+    }
+}

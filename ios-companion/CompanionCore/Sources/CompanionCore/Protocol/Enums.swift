@@ -65,6 +65,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case rateLimited = "RATE_LIMITED"
     case payloadTooLarge = "PAYLOAD_TOO_LARGE"
     case pairingCodeInvalid = "PAIRING_CODE_INVALID"
+    /// The handshake's protocol version is not the server's; the message says which side to update.
+    case protocolMismatch = "PROTOCOL_MISMATCH"
     case unavailable = "UNAVAILABLE"
     case internalError = "INTERNAL"
 

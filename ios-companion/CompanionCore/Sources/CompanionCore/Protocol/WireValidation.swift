@@ -3,10 +3,37 @@ import Foundation
 // MARK: - Format checks
 
 /// The string rules of the zod schemas, written out by hand (no `Regex`, so the checks are cheap,
-/// `Sendable` and identical on every platform). Lengths count UTF-16 code units, as JavaScript's
-/// `string.length` (and so zod's `.min`/`.max`) does.
+/// `Sendable` and identical on every platform). Lengths count Unicode code points, as zod's
+/// `.min`/`.max` do (not JavaScript's UTF-16 `string.length`): 120 emoji are a 120-character name.
+/// The fixtures in `shared/fixtures` pin every one of these rules on both sides.
 enum WireFormat {
-    static func length(_ string: String) -> Int { string.utf16.count }
+    static func length(_ string: String) -> Int { string.unicodeScalars.count }
+
+    /// JavaScript's `\s` (and what `String.prototype.trim` removes), which the schemas use to
+    /// normalize pairing codes and trim names. Not Foundation's `whitespacesAndNewlines`: that one
+    /// lacks U+FEFF and adds U+0085.
+    static func isJavaScriptWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09...0x0D, 0x20, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000, 0xFEFF: true
+        default: false
+        }
+    }
+
+    /// `String.prototype.trim()`.
+    static func trim(_ string: String) -> String {
+        let scalars = string.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isJavaScriptWhitespace($0) }),
+              let last = scalars.lastIndex(where: { !isJavaScriptWhitespace($0) })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+
+    /// `names.ts`: control characters and the bidirectional embedding, override and isolate
+    /// characters, which a name may not hold (`/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u`).
+    static func isUnsafeInName(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || (0x202A...0x202E).contains(scalar.value)
+            || (0x2066...0x2069).contains(scalar.value)
+    }
 
     /// zod 4 `z.uuid()`: RFC 9562 layout, version 1–8, variant 8/9/a/b, or the nil and max UUIDs.
     static func isUUID(_ string: String) -> Bool {
