@@ -120,8 +120,11 @@ export class ConsoleClient implements ConsoleApi {
   private bind(): void {
     const { socket, store } = this;
     const set = (patch: Partial<ReturnType<ConsoleStore['getState']>>) => store.setState(patch);
-    const status = (s: 'connecting' | 'connected' | 'reconnecting', error: string | null = null) =>
-      set({ connection: { status: s, error, since: Date.now() } });
+    // `since` is when the status changed, not the latest retry: the banner waits on it.
+    const status = (s: 'connecting' | 'connected' | 'reconnecting', error: string | null = null) => {
+      const prev = store.getState().connection;
+      set({ connection: { status: s, error, since: prev.status === s ? prev.since : Date.now() } });
+    };
 
     socket.on('connect', () => {
       this.everConnected = true;
@@ -131,7 +134,7 @@ export class ConsoleClient implements ConsoleApi {
     });
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
-      status('reconnecting', 'the connection to the server was lost');
+      status('reconnecting', null);
     });
     socket.on('connect_error', (err) => {
       const message = err.message ?? 'cannot reach the server';
@@ -139,9 +142,13 @@ export class ConsoleClient implements ConsoleApi {
         this.onUnauthorized('Your session has ended (it expired, or the server no longer knows it).');
         return;
       }
-      status('reconnecting', message.startsWith('PROTOCOL_MISMATCH') ? message : 'cannot reach the server');
-      // A handshake refused by the server (not a network failure) is not retried by socket.io.
-      if (!socket.active) this.retry = setTimeout(() => socket.connect(), RETRY_REFUSED_MS);
+      const mismatch = message.startsWith('PROTOCOL_MISMATCH');
+      status('reconnecting', mismatch ? message : null);
+      // A handshake refused by the server (not a network failure) is not retried by socket.io. A
+      // protocol mismatch is retried slowly: the server may be rolled back or updated meanwhile.
+      if (!socket.active) {
+        this.retry = setTimeout(() => socket.connect(), mismatch ? RETRY_REFUSED_MS * 5 : RETRY_REFUSED_MS);
+      }
     });
 
     socket.on('server:status', ({ apns }) => set({ apns }));

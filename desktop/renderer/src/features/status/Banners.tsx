@@ -20,14 +20,24 @@ function ConnectionBanner() {
   const { status, error, since } = useConsole((s) => s.connection);
   const away = status === 'reconnecting';
   const now = useNow(500, away);
-  if (!away || now - since < LOST_BANNER_AFTER_MS) return null;
+  if (!away) return null;
+  if (error?.startsWith('PROTOCOL_MISMATCH')) {
+    // The server says which side is out of date; a web console gets the server's own build on reload.
+    return (
+      <div className="banner banner-bad" role="alert">
+        <strong>This console and the server speak different protocol versions.</strong>{' '}
+        <span>{error.replace(/^PROTOCOL_MISMATCH:\s*/, '')} </span>
+        <button type="button" className="btn btn-sm" onClick={() => window.location.reload()}>
+          Reload the console
+        </button>
+      </div>
+    );
+  }
+  if (now - since < LOST_BANNER_AFTER_MS) return null;
   return (
     <div className="banner banner-bad" role="alert">
       <strong>The server cannot be reached.</strong>{' '}
       <span>
-        {error && error !== 'cannot reach the server' && error !== 'the connection to the server was lost'
-          ? `${error}. `
-          : ''}
         Reconnecting by itself; nothing you typed is lost. Calls and the roster update when it is back.
       </span>
     </div>
