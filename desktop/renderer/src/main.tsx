@@ -1,5 +1,6 @@
 // The theme first: every feature's stylesheet builds on (and may refine) its variables and base rules.
 import './app/theme.css';
+import './ui/controls.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { loadSession } from './api/session';
