@@ -7,6 +7,7 @@ import { type Behaviour, remoteNetwork, VirtualPhone } from '../../tools/virtual
 import type { DemoServer } from './demo-server';
 
 const READY = /virtual phones? ready/;
+const READY_TIMEOUT_MS = 30_000;
 
 /**
  * `npm run companion -- --code CODE`: a virtual phone in its own process that redeems the code
@@ -22,10 +23,18 @@ export async function companionWithCode(
   const child = spawn('npm', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let seen = '';
   const deviceId = await new Promise<string>((resolve, reject) => {
+    // A companion that never gets ready must not outlive the test.
+    const timer = setTimeout(() => {
+      void stopGroup(child);
+      reject(new Error(`the companion was not ready in ${READY_TIMEOUT_MS} ms:\n${seen}`));
+    }, READY_TIMEOUT_MS);
     child.stdout!.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       const paired = /paired as device (\S+)/.exec(seen);
-      if (paired && READY.test(seen)) resolve(paired[1]!);
+      if (paired && READY.test(seen)) {
+        clearTimeout(timer);
+        resolve(paired[1]!);
+      }
     });
     child.stderr!.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
