@@ -19,25 +19,19 @@ struct QRScannerView: UIViewControllerRepresentable {
 
 final class ScannerViewController: UIViewController, AVCaptureMetadataOutputObjectsDelegate {
     var onCode: ((String) -> Void)?
-    private let session = AVCaptureSession()
-    private let sessionQueue = DispatchQueue(label: "switchboard.qr-scanner")
+    private let camera = CameraSession()
     private var previewLayer: AVCaptureVideoPreviewLayer?
     private var lastCode: String?
 
     override func viewDidLoad() {
         super.viewDidLoad()
         view.backgroundColor = .black
-        guard let camera = AVCaptureDevice.default(for: .video),
-              let input = try? AVCaptureDeviceInput(device: camera),
-              session.canAddInput(input)
-        else { return }
-        session.addInput(input)
         let output = AVCaptureMetadataOutput()
-        guard session.canAddOutput(output) else { return }
-        session.addOutput(output)
+        guard camera.configure(adding: output) else { return }
         output.setMetadataObjectsDelegate(self, queue: .main)
+        // Only once the output is in the session: before, it offers no metadata types at all.
         output.metadataObjectTypes = [.qr]
-        let preview = AVCaptureVideoPreviewLayer(session: session)
+        let preview = camera.makePreviewLayer()
         preview.videoGravity = .resizeAspectFill
         view.layer.addSublayer(preview)
         previewLayer = preview
@@ -50,15 +44,12 @@ final class ScannerViewController: UIViewController, AVCaptureMetadataOutputObje
 
     override func viewWillAppear(_ animated: Bool) {
         super.viewWillAppear(animated)
-        let session = session
-        // `startRunning()` blocks until the camera is up: never on the main thread.
-        sessionQueue.async { if !session.isRunning { session.startRunning() } }
+        camera.start()
     }
 
     override func viewWillDisappear(_ animated: Bool) {
         super.viewWillDisappear(animated)
-        let session = session
-        sessionQueue.async { if session.isRunning { session.stopRunning() } }
+        camera.stop()
     }
 
     /// Delivered on the main queue (`setMetadataObjectsDelegate(_:queue: .main)`).
@@ -74,5 +65,42 @@ final class ScannerViewController: UIViewController, AVCaptureMetadataOutputObje
             UINotificationFeedbackGenerator().notificationOccurred(.success)
             onCode?(value)
         }
+    }
+}
+
+/// The camera session, handed between the main thread and a serial queue. `AVCaptureSession` is
+/// not Sendable, which Swift 6 enforces: it is set up once on the main thread before anything else
+/// uses it, and from then on only started and stopped on `queue` (`startRunning()` blocks until
+/// the camera is up, so never on the main thread). That discipline is what `@unchecked` stands for.
+private final class CameraSession: @unchecked Sendable {
+    private let session = AVCaptureSession()
+    private let queue = DispatchQueue(label: "switchboard.qr-scanner")
+
+    /// The back camera as input, `output` as output; `false` without a camera (or permission).
+    @MainActor
+    func configure(adding output: AVCaptureMetadataOutput) -> Bool {
+        guard let device = AVCaptureDevice.default(for: .video),
+              let input = try? AVCaptureDeviceInput(device: device),
+              session.canAddInput(input)
+        else { return false }
+        session.beginConfiguration()
+        defer { session.commitConfiguration() }
+        session.addInput(input)
+        guard session.canAddOutput(output) else { return false }
+        session.addOutput(output)
+        return true
+    }
+
+    @MainActor
+    func makePreviewLayer() -> AVCaptureVideoPreviewLayer {
+        AVCaptureVideoPreviewLayer(session: session)
+    }
+
+    func start() {
+        queue.async { if !self.session.isRunning { self.session.startRunning() } }
+    }
+
+    func stop() {
+        queue.async { if self.session.isRunning { self.session.stopRunning() } }
     }
 }
