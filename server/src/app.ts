@@ -5,6 +5,7 @@ import { type Clock, PROTOCOL_VERSION, type ServerStatus, systemClock } from '#s
 import { apiRoutes } from './api';
 import { LiveCalls } from './calls/live';
 import type { Presence } from './calls/ports';
+import { sendTestPush } from './calls/push-test';
 import { CallPushes } from './calls/pushes';
 import { CallService } from './calls/service';
 import { attachAgentGateway } from './gateways/agent';
@@ -135,7 +136,9 @@ export async function createServer(deps: ServerDeps) {
     logger,
     sweepMs: config.sessionSweepMs,
   });
-  attachAgentGateway(hub.agentNsp, { ...ctx, calls, roster, pairing, serverStatus, sessions });
+  const testPush = (deviceId: string) =>
+    sendTestPush({ storage, pushes, onStaffChanged: (id) => roster.changed(id) }, deviceId);
+  attachAgentGateway(hub.agentNsp, { ...ctx, calls, roster, pairing, serverStatus, sessions, testPush });
   attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster });
   await web.register(
     apiRoutes({
@@ -186,6 +189,16 @@ export async function createServer(deps: ServerDeps) {
     },
     /** Resolves once every request, push and roster update in flight has finished. */
     idle,
+    /**
+     * Ends every live call as `failed` with `detail`, parties told and cancels pushed, and resolves
+     * once they have gone out. For a server that stops for good (the desktop app's embedded one);
+     * a restarting server leaves them to `recover()` instead, which ends them the same way.
+     */
+    async endLiveCalls(detail: string): Promise<number> {
+      const ended = await calls.endAll(detail);
+      await idle();
+      return ended;
+    },
     close(): Promise<void> {
       closing ??= (async () => {
         calls.close();

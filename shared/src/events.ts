@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Ack, type AckCallback, ackSchema } from './ack';
-import { callId, callSchema, DIRECTIONS, END_REASONS, entityId, epochMs } from './call';
+import { callId, callSchema, DIRECTIONS, END_REASONS, entityId, epochMs, PUSH_OUTCOMES } from './call';
 import {
   APNS_ENVIRONMENTS,
   directoryEntrySchema,
@@ -97,6 +97,12 @@ export const agentRequests = {
     cursor: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(200).default(50),
   }),
+  /**
+   * One VoIP push to one phone, to check the APNs set-up end to end. It is a cancel for a call id
+   * nobody knows, which the iOS app reports to CallKit and ends at once (as it must report every
+   * VoIP push): the phone shows nothing lasting, and its Status screen lists the push.
+   */
+  'push:test': z.object({ deviceId: entityId }),
 } as const;
 
 // MARK: - device → server requests
@@ -213,6 +219,19 @@ export const directorySchema = z.object({
   entries: z.array(directoryEntrySchema),
 });
 
+/** APNs' answer to a `push:test`, with what it means in words (the console shows `message`). */
+export const pushTestResultSchema = z.object({
+  outcome: z.enum(PUSH_OUTCOMES),
+  status: z.number().int().nullable(),
+  reason: z.string().max(200).nullable(),
+  apnsId: z.string().max(64).nullable(),
+  latencyMs: z.number().nonnegative(),
+  /** Attempts made (APNs throttling or a dropped connection is retried until the test's deadline). */
+  attempts: z.number().int().positive(),
+  message: z.string().max(500),
+});
+export type PushTestResult = z.infer<typeof pushTestResultSchema>;
+
 /** The `data` of each agent request's ack: the server's handlers must return exactly these. */
 export const agentAcks = {
   'staff:create': staffEntrySchema,
@@ -230,6 +249,7 @@ export const agentAcks = {
   'directory:get': directorySchema,
   'call:sync': agentCallSyncResultSchema,
   'history:query': historyPageSchema,
+  'push:test': pushTestResultSchema,
 } as const satisfies { [K in keyof typeof agentRequests]: z.ZodType };
 
 export const deviceAcks = {

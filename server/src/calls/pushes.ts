@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   buildCallPush,
   buildCancelPush,
@@ -14,6 +15,12 @@ import type { DeviceRow, Storage } from '../storage/types';
 
 /** Cancels must outlive the ring deadline a little: a completed call may end long after it. */
 const CANCEL_GRACE_MS = 60_000;
+/**
+ * A test push is retried (throttling, a dropped connection) for this long at most, so its answer
+ * comes back before the console's request times out (10 s), and APNs drops it rather than store it
+ * for a phone that is offline now and would report a pointless call hours later.
+ */
+export const TEST_PUSH_MS = 8_000;
 
 export type OnAttempt = (record: PushRecord) => void;
 
@@ -99,6 +106,19 @@ export class CallPushes {
       return this.send(call.id, device, 'cancel', payload, deadline, onAttempt);
     };
     void this.track(send());
+  }
+
+  /**
+   * A test push (`push:test`): a cancel for a fresh call id, which the iOS app reports to CallKit
+   * and ends at once, so the phone proves the whole path without ringing. Resolves with APNs' last
+   * answer, or null when no push can be sent (no gateway, or the phone has no token).
+   */
+  test(device: DeviceRow): Promise<PushResult | null> {
+    if (!this.o.gateway || device.voipToken === null) return Promise.resolve(null);
+    const callId = randomUUID();
+    const payload = buildCancelPush({ callId, reason: 'cancelled' });
+    const deadline = this.o.clock.now() + TEST_PUSH_MS;
+    return this.track(this.send(callId, device, 'cancel', payload, deadline, () => undefined));
   }
 
   /** Forgets a finished call: stops its remaining retries (cancels were sent before this). */

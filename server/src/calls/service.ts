@@ -93,6 +93,20 @@ export class CallService {
     return orphans.length;
   }
 
+  /**
+   * Ends, as `failed`, every live call, telling consoles and phones (cancel pushes included): a
+   * server that stops for good (the desktop app quitting) must not leave a phone's call screen up.
+   */
+  async endAll(detail: string): Promise<number> {
+    const live = this.live.list();
+    for (const call of live) {
+      await this.apply(call.id, { type: 'fail', detail }, 'server').catch((e) => {
+        if (!(e instanceof AppError)) throw e;
+      });
+    }
+    return live.length;
+  }
+
   close(): void {
     for (const handle of [...this.timers.values(), ...this.graces.values()])
       this.o.clock.clearTimeout(handle);

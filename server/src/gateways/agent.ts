@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type AgentAckData, agentAuthSchema, agentRequests, ERROR_CODES, type ServerStatus } from '#shared';
+import {
+  type AgentAckData,
+  agentAuthSchema,
+  agentRequests,
+  ERROR_CODES,
+  type PushTestResult,
+  type ServerStatus,
+} from '#shared';
 import { hashSecret } from '../auth';
 import type { CallService } from '../calls/service';
 import { AppError, badRequest, notFound } from '../errors';
@@ -21,6 +28,8 @@ export function attachAgentGateway(
     pairing: PairingService;
     serverStatus: () => ServerStatus;
     sessions: SessionWatch;
+    /** `push:test`: one test VoIP push to a phone, answered with APNs' verdict in words. */
+    testPush: (deviceId: string) => Promise<PushTestResult>;
   },
 ): void {
   const { storage, clock, hub, calls, roster } = ctx;
@@ -111,6 +120,7 @@ export function attachAgentGateway(
             throw e;
           }
         },
+        'push:test': ({ deviceId }) => ctx.testPush(deviceId),
       },
       ctx.requestOptions,
     );
