@@ -7,6 +7,7 @@ import Fastify, {
 } from 'fastify';
 import type { z } from 'zod';
 import { describeZodError, ERROR_CODES, type ErrorCode } from '#shared';
+import { registerDesktopCors } from './cors';
 import { AppError } from './errors';
 import type { Logger } from './logger';
 import { isConsoleRoute, registerSecurityHeaders, registerWebConsole, sendConsoleIndex } from './web';
@@ -57,7 +58,8 @@ export function createHttpApp(o: HttpAppOptions) {
     requestTimeout: 300_000,
     keepAliveTimeout: 5_000,
     // A malformed URL is refused before routing; it still gets the protocol's error shape.
-    frameworkErrors: (err, _req, reply) => sendError(reply, ERROR_CODES.BAD_REQUEST, err.message),
+    frameworkErrors: (err, req, reply) =>
+      sendError(reply, ERROR_CODES.BAD_REQUEST, frameworkMessage(err, req)),
   });
 
   // Only JSON is accepted. Parsing it here (not with Fastify's parser) keeps the old router's
@@ -73,6 +75,7 @@ export function createHttpApp(o: HttpAppOptions) {
   });
 
   registerSecurityHeaders(app);
+  registerDesktopCors(app);
   app.addHook('onRequest', (_req, reply, done) => {
     o.track(new Promise((resolve) => reply.raw.once('close', resolve)));
     done();
@@ -105,6 +108,13 @@ function fromFramework(err: FastifyError): AppError | null {
   if (status >= 500) return null;
   const code = status === 403 ? ERROR_CODES.FORBIDDEN : status === 404 ? ERROR_CODES.NOT_FOUND : null;
   return new AppError(code ?? ERROR_CODES.BAD_REQUEST, err.message);
+}
+
+/** Issue 10 item 11: say what is wrong with the URL rather than echo Fastify's internal wording. */
+function frameworkMessage(err: FastifyError, req: FastifyRequest): string {
+  if (err.code !== 'FST_ERR_BAD_URL') return err.message;
+  const path = req.url.length > 200 ? `${req.url.slice(0, 200)}…` : req.url;
+  return `malformed URL: ${JSON.stringify(path)} has a %-escape that is not valid UTF-8 percent-encoding`;
 }
 
 const notJson = () =>

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DESKTOP_ORIGIN } from '#shared';
+import { type Harness, startHarness } from '../../test-support/harness';
+
+/** The desktop app's console (at DESKTOP_ORIGIN) calls the API cross-origin; nobody else may. */
+describe('CORS for the desktop app', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ apns: false });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const preflight = (origin: string, path = '/api/login') =>
+    fetch(`${h.url}${path}`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, authorization',
+      },
+    });
+
+  it('answers the preflight of the desktop origin, for JSON bodies and Bearer tokens', async () => {
+    const res = await preflight(DESKTOP_ORIGIN);
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe(DESKTOP_ORIGIN);
+    expect(res.headers.get('access-control-allow-methods')).toBe('GET, POST');
+    expect(res.headers.get('access-control-allow-headers')).toBe('authorization, content-type');
+  });
+
+  it('lets the desktop origin read the answers: sign-in, and a Bearer export', async () => {
+    const { token } = await h.login('desk');
+    const refused = await fetch(`${h.url}/api/login`, {
+      method: 'POST',
+      headers: { origin: DESKTOP_ORIGIN, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'desk', password: 'wrong password' }),
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe(DESKTOP_ORIGIN);
+    const csv = await fetch(`${h.url}/api/history.csv`, {
+      headers: { origin: DESKTOP_ORIGIN, authorization: `Bearer ${token}` },
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('access-control-allow-origin')).toBe(DESKTOP_ORIGIN);
+  });
+
+  it('gives any other origin no CORS headers, and refuses its preflight in the API error shape', async () => {
+    const res = await preflight('https://evil.example');
+    expect(res.status).toBe(403);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(await res.json()).toEqual({
+      error: { code: 'FORBIDDEN', message: 'cross-origin requests are answered for the desktop app only' },
+    });
+    const login = await fetch(`${h.url}/api/login`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x', password: 'y' }),
+    });
+    expect(login.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
