@@ -39,7 +39,7 @@ final class AppModel {
     func pair(_ link: PairingLink) {
         guard pairingState != .pairing else { return }
         guard PairRequest.isPlausible(code: link.code) else {
-            pairingState = .failed("A pairing code is 10 letters and digits.")
+            pairingState = .failed(PairingProblem.implausibleCode.message)
             return
         }
         pairingState = .pairing
@@ -49,7 +49,11 @@ final class AppModel {
                 try environment?.didPair(credentials)
                 self.credentials = credentials
                 pairingState = .idle
+            } catch let problem as PairingProblem {
+                pairingState = .failed(problem.message)
             } catch {
+                // The network's own words ("The request timed out.", "A server with the specified
+                // hostname could not be found.").
                 pairingState = .failed(error.localizedDescription)
             }
         }

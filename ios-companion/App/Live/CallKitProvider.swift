@@ -66,14 +66,8 @@ final class CallKitProvider: NSObject, CallProviderProtocol {
     }
 
     private nonisolated static func incomingCallError(_ error: any Error) -> IncomingCallError {
-        guard let error = error as? CXErrorCodeIncomingCallError else { return .unknown }
-        switch error.code {
-        case .unentitled: return .unentitled
-        case .callUUIDAlreadyExists: return .callUUIDAlreadyExists
-        case .filteredByDoNotDisturb: return .filteredByDoNotDisturb
-        case .filteredByBlockList: return .filteredByBlockList
-        default: return .unknown
-        }
+        let error = error as NSError
+        return IncomingCallError(domain: error.domain, code: error.code)
     }
 
     /// Hands an action to the coordinator, or fails it: an action is never left unresolved.

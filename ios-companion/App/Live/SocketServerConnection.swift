@@ -52,7 +52,7 @@ final class SocketServerConnection: ServerConnectionProtocol {
         }
         for event in DeviceBroadcastName.allCases {
             socket.on(event.rawValue) { [weak self] data, _ in
-                let payload = Self.json(data.first) ?? Data()
+                let payload = SocketAck.json(data.first) ?? Data()
                 MainActor.assumeIsolated { self?.delegate?.serverConnection(received: event.rawValue, payload: payload) }
             }
         }
@@ -91,20 +91,9 @@ final class SocketServerConnection: ServerConnectionProtocol {
             // `timingOut(after:)` is what sends the event; without an ack in time the callback gets
             // "NO ACK" (DESIGN lesson 9: every emit that matters has a timeout).
             socket.emitWithAck(event.rawValue, with: [object]).timingOut(after: seconds) { items in
-                if let status = items.first as? String, status == SocketAckStatus.noAck.rawValue {
-                    return continuation.resume(returning: .failure(.timedOut))
-                }
-                guard let data = Self.json(items.first) else {
-                    return continuation.resume(returning: .failure(.invalidAck("ack is not JSON")))
-                }
-                continuation.resume(returning: .success(data))
+                continuation.resume(returning: SocketAck.interpret(items))
             }
         }
         return try result.get()
-    }
-
-    private nonisolated static func json(_ value: Any?) -> Data? {
-        guard let value, JSONSerialization.isValidJSONObject(value) else { return nil }
-        return try? JSONSerialization.data(withJSONObject: value)
     }
 }

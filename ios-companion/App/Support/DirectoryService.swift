@@ -45,12 +45,7 @@ final class DirectoryService {
         request.setValue("Bearer \(credentials.deviceSecret)", forHTTPHeaderField: "Authorization")
         request.timeoutInterval = 15
         let (data, response) = try await session.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard (200..<300).contains(status) else {
-            if let refusal = try? JSONDecoder().decode(ErrorResponse.self, from: data) { throw refusal.error }
-            throw URLError(.badServerResponse)
-        }
-        return try JSONDecoder().decode(DirectorySnapshot.self, from: data)
+        return try ServerReply.decode(DirectorySnapshot.self, status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
     }
 
     private func reload() async throws {

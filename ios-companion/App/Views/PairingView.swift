@@ -36,11 +36,9 @@ struct PairingView: View {
                     .autocorrectionDisabled()
                     .font(.body.monospaced())
                 Button("Pair") {
-                    if let url = URL(string: server.trimmingCharacters(in: .whitespaces)) {
-                        model.pair(PairingLink(server: url, code: code))
-                    }
+                    if let link = PairingLink.typed(server: server, code: code) { model.pair(link) }
                 }
-                .disabled(!canSubmit)
+                .disabled(PairingLink.typed(server: server, code: code) == nil || model.pairingState == .pairing)
             }
             switch model.pairingState {
             case .idle:
@@ -52,12 +50,5 @@ struct PairingView: View {
             }
         }
         .navigationTitle("Pair with a console")
-    }
-
-    private var canSubmit: Bool {
-        guard let url = URL(string: server), let scheme = url.scheme, ["http", "https"].contains(scheme.lowercased()) else {
-            return false
-        }
-        return PairRequest.isPlausible(code: code) && model.pairingState != .pairing
     }
 }

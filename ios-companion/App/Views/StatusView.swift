@@ -22,7 +22,7 @@ struct StatusView: View {
             Section("VoIP push") {
                 LabeledContent("Environment", value: model.status.apnsEnvironment.rawValue)
                 LabeledContent("Token") {
-                    Text(tokenSummary).font(.footnote.monospaced())
+                    Text(model.status.tokenSummary).font(.footnote.monospaced())
                 }
                 if let updated = model.status.tokenUpdatedAt {
                     LabeledContent("Updated") { Text(updated, style: .relative) }
@@ -51,11 +51,6 @@ struct StatusView: View {
             }
         }
         .navigationTitle("Switchboard")
-    }
-
-    private var tokenSummary: String {
-        guard let token = model.status.voipToken else { return "none" }
-        return "\(token.prefix(8))…\(token.suffix(4))"
     }
 }
 

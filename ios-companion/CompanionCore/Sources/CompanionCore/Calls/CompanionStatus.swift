@@ -37,6 +37,12 @@ public struct CompanionStatus: Equatable, Sendable {
     public init(apnsEnvironment: ApnsEnvironment) {
         self.apnsEnvironment = apnsEnvironment
     }
+
+    /// The token's first 8 and last 4 digits, enough to compare with the console's.
+    public var tokenSummary: String {
+        guard let token = voipToken else { return "none" }
+        return "\(token.prefix(8))…\(token.suffix(4))"
+    }
 }
 
 /// What the coordinator needs to know about this phone.

@@ -51,6 +51,24 @@ public enum IncomingCallError: Error, Equatable, Sendable {
     case filteredByBlockList
 }
 
+extension IncomingCallError {
+    /// `CXErrorCodeIncomingCallError`'s domain.
+    public static let domain = "com.apple.CallKit.error.incomingcall"
+
+    /// From the `NSError` CallKit answers a report with. Codes this app does not know (iOS adds
+    /// some: restricted sharing, protected calls) are `.unknown`: a refusal all the same.
+    public init(domain: String, code: Int) {
+        guard domain == Self.domain else { self = .unknown; return }
+        switch code {
+        case 1: self = .unentitled
+        case 2: self = .callUUIDAlreadyExists
+        case 3: self = .filteredByDoNotDisturb
+        case 4: self = .filteredByBlockList
+        default: self = .unknown
+        }
+    }
+}
+
 /// `CXCallEndedReason`.
 public enum CallEndedReason: Equatable, Sendable {
     case failed

@@ -29,6 +29,19 @@ public struct PairingLink: Equatable, Sendable {
     }
 }
 
+extension PairingLink {
+    /// The pairing form's two fields: an http(s) server address with a host, and a code that can be
+    /// a pairing code; `nil` until both are.
+    public static func typed(server: String, code: String) -> PairingLink? {
+        guard let url = URL(string: server.trimmingCharacters(in: .whitespacesAndNewlines)),
+              let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = url.host, !host.isEmpty,
+              PairRequest.isPlausible(code: code)
+        else { return nil }
+        return PairingLink(server: url, code: code)
+    }
+}
+
 // MARK: - POST /api/devices/pair
 
 /// The pairing request body (`pairRequestSchema`).
