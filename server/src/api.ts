@@ -56,13 +56,13 @@ export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
       return session;
     };
 
-    app.get('/healthz', async (_req, reply) =>
-      sendJson(reply, 200, {
-        ok: true,
-        engine: ctx.storage.engine,
-        uptimeMs: ctx.clock.now() - ctx.startedAt,
-      }),
-    );
+    // Healthy means able to take calls: every call is written, so the probe writes too.
+    app.get('/healthz', async (_req, reply) => {
+      const status = { engine: ctx.storage.engine, uptimeMs: ctx.clock.now() - ctx.startedAt };
+      const reason = await unhealthyReason(ctx);
+      if (reason) return sendJson(reply, 503, { ok: false, ...status, reason });
+      return sendJson(reply, 200, { ok: true, ...status });
+    });
 
     app.get('/metrics', async (_req, reply) =>
       reply
@@ -129,6 +129,18 @@ export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
         .send(Readable.from(csvPages(ctx.storage, parsed.data)));
     });
   };
+}
+
+/** How long `/healthz` waits for its probe write before calling the database unwritable. */
+export const HEALTH_PROBE_TIMEOUT_MS = 1_000;
+
+async function unhealthyReason(ctx: ApiContext): Promise<string | null> {
+  try {
+    await ctx.storage.health.probeWrite(ctx.clock.now(), HEALTH_PROBE_TIMEOUT_MS);
+    return null;
+  } catch (error) {
+    return `the database cannot be written: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
 
 /** Streamed a page at a time, so an export of years of calls never sits whole in memory. */

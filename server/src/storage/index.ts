@@ -104,7 +104,7 @@ function openSqlite(file: string): Storage {
     throw new Error(`cannot use the SQLite database ${file}: ${messageOf(error)}`, { cause: error });
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return createKyselyStorage(db, 'sqlite');
+  return createKyselyStorage(db, 'sqlite', { sqliteBusyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
 }
 
 async function openPostgres(

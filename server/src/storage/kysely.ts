@@ -3,6 +3,7 @@ import { agentStore } from './agents';
 import { callStore } from './calls';
 import { deviceStore } from './devices';
 import { directoryStore } from './directory';
+import { healthStore } from './health';
 import { migrationProvider } from './migrations';
 import { pairingStore } from './pairing';
 import type { Database } from './schema';
@@ -17,7 +18,11 @@ export type Engine = Storage['engine'];
  * picks the isolation level where PostgreSQL needs one said out loud. `destroy` runs once, on the
  * first close().
  */
-export function createKyselyStorage(db: Kysely<Database>, engine: Engine): Storage {
+export function createKyselyStorage(
+  db: Kysely<Database>,
+  engine: Engine,
+  o: { sqliteBusyTimeoutMs?: number } = {},
+): Storage {
   let closing: Promise<void> | null = null;
 
   return {
@@ -50,6 +55,7 @@ export function createKyselyStorage(db: Kysely<Database>, engine: Engine): Stora
     pairing: pairingStore(db),
     calls: callStore(db),
     directory: directoryStore(db, engine),
+    health: healthStore(db, engine, o.sqliteBusyTimeoutMs ?? 0),
   };
 }
 

@@ -28,6 +28,18 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0002_health_probe': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('health_probe')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('checked_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('health_probe').ifExists().execute();
+    },
+  },
 };
 
 /** 0001: agents and their sessions, staff and their devices, pairing codes. */

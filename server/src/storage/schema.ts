@@ -13,6 +13,7 @@ export interface Database {
   calls: CallsTable;
   directory_entries: DirectoryEntriesTable;
   directory_meta: DirectoryMetaTable;
+  health_probe: HealthProbeTable;
 }
 
 export interface AgentsTable {
@@ -91,4 +92,10 @@ export interface DirectoryMetaTable {
   id: number;
   version: number;
   updated_at: number | null;
+}
+
+/** At most one row (id = 1): the last write `/healthz` made to prove the database takes writes. */
+export interface HealthProbeTable {
+  id: number;
+  checked_at: number;
 }

@@ -16,6 +16,7 @@ export interface Storage {
   pairing: PairingStore;
   calls: CallStore;
   directory: DirectoryStore;
+  health: HealthStore;
 }
 
 export interface AgentRow {
@@ -153,6 +154,14 @@ export interface DirectoryStore {
   get(): Promise<{ version: number; entries: DirectoryEntry[] }>;
   /** Replaces the whole directory and returns the new version (previous + 1, starting at 1). */
   set(entries: DirectoryEntry[], at: number): Promise<number>;
+}
+
+export interface HealthStore {
+  /**
+   * Writes one tiny row (`at`) and resolves once it is committed; rejects, with the reason, when
+   * the database does not take it within `timeoutMs` (locked, full, read-only, closed, unreachable).
+   */
+  probeWrite(at: number, timeoutMs: number): Promise<void>;
 }
 
 export class StorageConflictError extends Error {
