@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['shared/test/**/*.test.ts', 'server/test/**/*.test.ts', 'tools/**/test/**/*.test.ts'],
+    include: [
+      'shared/test/**/*.test.ts',
+      'server/test/**/*.test.ts',
+      'tools/**/test/**/*.test.ts',
+      'test-support/test/**/*.test.ts',
+    ],
     // Integration tests start real servers, real TLS and real databases: give them room on 2 cores.
     testTimeout: 20_000,
     hookTimeout: 60_000,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import type { PostgresForTests } from './server/test/support/databases';
+import type { PostgresForTests } from './test-support/databases';
 
 /**
  * Starts the throwaway PostgreSQL cluster of scripts/postgres.sh for the run (installing PostgreSQL

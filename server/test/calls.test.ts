@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ack, Call, StaffEntry } from '#shared';
-import { inbox } from './helpers/apns';
-import { type Harness, isState, startHarness } from './helpers/harness';
-import { ENGINES } from './support/databases';
+import { inbox } from '../../test-support/apns-inbox';
+import { type Harness, isState, startHarness } from '../../test-support/harness';
+import { ENGINES } from '../../test-support/databases';
 
 type Changed = { call: Call };
 const byId = (id: string) => (p: Changed) => p.call.id === id;

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginError, login } from '#shared';
-import { type Harness, startHarness } from './helpers/harness';
+import { type Harness, startHarness } from '../../test-support/harness';
 
 /** A plain HTTP server that is not Switchboard: it answers every request with this status and body. */
 async function otherServer(status: number, body: string): Promise<{ url: string; server: Server }> {

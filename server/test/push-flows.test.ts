@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Call, StaffEntry } from '#shared';
-import { type Harness, startHarness } from './helpers/harness';
+import { type Harness, startHarness } from '../../test-support/harness';
 
 type Changed = { call: Call };
 type Roster = { staff: StaffEntry[] };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Call } from '#shared';
-import { type Harness, startHarness } from './helpers/harness';
+import { type Harness, startHarness } from '../../test-support/harness';
 
 type Changed = { call: Call };
 const ended = (id: string) => (p: Changed) => p.call.id === id && p.call.state === 'ended';
@@ -168,7 +168,7 @@ describe('calls under races', () => {
       actorId: alice.agentId,
     });
     // Alice's console no longer rings for it, even after a reconnect; Bob's still does.
-    const { TestClient } = await import('./helpers/clients');
+    const { TestClient } = await import('../../test-support/socket-client');
     const again = await TestClient.connect(`${h.url}/agent`, { token: alice.token });
     await again.waitFor('roster:snapshot');
     await h.idle();

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Call } from '#shared';
-import { inbox } from './helpers/apns';
-import { TestClient } from './helpers/clients';
-import { type Harness, startHarness } from './helpers/harness';
-import { ENGINES, freshDatabase } from './support/databases';
+import { inbox } from '../../test-support/apns-inbox';
+import { TestClient } from '../../test-support/socket-client';
+import { type Harness, startHarness } from '../../test-support/harness';
+import { ENGINES, freshDatabase } from '../../test-support/databases';
 
 describe.each(ENGINES)('server restart on %s', (engine) => {
   const open: Harness[] = [];

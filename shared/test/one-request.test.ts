@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SCANNED = ['server', 'tools', 'bench', 'desktop', 'e2e', 'shared/src'];
+const SCANNED = ['server', 'tools', 'bench', 'desktop', 'e2e', 'shared/src', 'test-support'];
 /** The one place a client emits with an ack. */
 const ALLOWED = new Set(['shared/src/request.ts']);
 

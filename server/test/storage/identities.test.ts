@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStorage } from '../../src/storage';
 import { type AgentRow, type Storage, StorageConflictError } from '../../src/storage/types';
-import { ENGINES, type FreshStorage, freshStorage } from '../support/databases';
+import { ENGINES, type FreshStorage, freshStorage } from '../../../test-support/databases';
 import { makeDevice, T0, typesOf } from './fixtures';
 
 describe.each(ENGINES)('identities on %s', (engine) => {

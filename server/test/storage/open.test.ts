@@ -3,10 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ENGINES, freshDatabase, postgresTestUrl } from '../../../test-support/databases';
 import { openStorage, parseStorageUrl } from '../../src/storage';
 import type { Storage } from '../../src/storage/types';
-import { ENGINES, freshDatabase, postgresTestUrl } from '../support/databases';
 import { makeCall, T0 } from './fixtures';
 
 describe('storage URLs', () => {
@@ -140,12 +141,48 @@ describe.each(ENGINES)('lifecycle on %s', (engine) => {
     expect(await second.directory.get()).toEqual({ version: 0, entries: [] });
   });
 
-  it('closes once, however often close() is called', async () => {
+  it('closes once, however often close() is called, and is closed when close() resolves', async () => {
     const db = await freshDatabase(engine);
     cleanups.push(db.dispose);
-    const storage = await openStorage(db.url);
+    const marker = `sbt_close_${process.pid}_${Date.now()}`;
+    const url = engine === 'postgres' ? withApplicationName(db.url, marker) : db.url;
+    const storage = await openStorage(url);
     await storage.migrate();
-    await Promise.all([storage.close(), storage.close()]);
-    await storage.close();
+    expect(await isOpen(url, marker)).toBe(true);
+
+    // Every caller gets the one closing: none sees close() resolve before the database is closed.
+    const closing = storage.close();
+    expect(storage.close()).toBe(closing);
+    await closing;
+    expect(storage.close()).toBe(closing);
+    expect(await isOpen(url, marker)).toBe(false);
+    await expect(storage.staff.list()).rejects.toThrow(/destroyed/);
   });
 });
+
+/** A PostgreSQL URL whose connections carry this application_name (the URL wins over the pool's own). */
+function withApplicationName(url: string, name: string): string {
+  const u = new URL(url);
+  u.searchParams.set('application_name', name);
+  return u.toString();
+}
+
+/**
+ * Whether the database is still held open: SQLite keeps its -wal file until the last connection
+ * closes; PostgreSQL lists the pool's connections, found by their application_name.
+ */
+async function isOpen(url: string, marker: string): Promise<boolean> {
+  const target = parseStorageUrl(url);
+  if (target.engine === 'sqlite') return existsSync(`${target.file}-wal`);
+  const client = new pg.Client({ connectionString: postgresTestUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      'select count(*) as n from pg_stat_activity where application_name = $1',
+      [marker],
+    );
+    return Number(rows[0]?.n) > 0;
+  } finally {
+    await client.end();
+  }
+}

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call, StaffEntry } from '#shared';
 import { login, systemClock } from '#shared';
-import { TestClient } from '../../../server/test/helpers/clients';
+import { TestClient } from '../../../test-support/socket-client';
 import { DEMO_AGENT, type Demo, demoBanner, startDemo } from '../src/demo';
 
 type Changed = { call: Call };

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildCallPush, buildCancelPush, type Call, type StaffEntry } from '#shared';
-import type { TestClient } from '../../../server/test/helpers/clients';
-import { BUNDLE_ID, type Harness, startHarness } from '../../../server/test/helpers/harness';
-import { freshDatabase } from '../../../server/test/support/databases';
+import type { TestClient } from '../../../test-support/socket-client';
+import { BUNDLE_ID, type Harness, startHarness } from '../../../test-support/harness';
+import { freshDatabase } from '../../../test-support/databases';
 import { createEmulatorPushGateway } from '../../apns-emulator/src';
 import type { VirtualPhone } from '../src';
 import { phoneEnded, phoneRings, virtualPhone } from './helpers';

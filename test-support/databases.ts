@@ -4,8 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { openStorage } from '../../src/storage';
-import type { Storage } from '../../src/storage/types';
+import { openStorage, type Storage } from '../server/src';
 
 /** What vitest.global-setup.ts hands the tests: the cluster's URL, or why there is none. */
 export interface PostgresForTests {

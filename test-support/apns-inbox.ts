@@ -1,5 +1,5 @@
 import type { PushContent } from '#shared';
-import type { ApnsEmulator } from '../../../tools/apns-emulator/src';
+import type { ApnsEmulator } from '../tools/apns-emulator/src';
 
 /** Collects what the APNs emulator delivered to one token, and waits for a matching push. */
 export function inbox(emulator: ApnsEmulator, token: string) {

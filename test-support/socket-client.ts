@@ -7,6 +7,9 @@ const ACK_SCHEMAS: Record<string, Record<string, z.ZodType>> = { '/agent': agent
 
 type Received = { event: string; payload: unknown };
 
+/** Under vitest's 20 s test timeout, so a wait that never ends fails with its own message first. */
+const WAIT_TIMEOUT_MS = 10_000;
+
 /**
  * A real Socket.IO client with a log of everything it received, so a test can wait for a
  * broadcast that may already have arrived: waits look at the past first, then the future.
@@ -35,7 +38,12 @@ export class TestClient {
 
   /** The handshake carries this suite's protocol version unless `auth` says otherwise. */
   static async connect(url: string, auth: Record<string, unknown>): Promise<TestClient> {
-    const socket = io(url, { auth: { protocol: PROTOCOL_VERSION, ...auth }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const socket = io(url, {
+      auth: { protocol: PROTOCOL_VERSION, ...auth },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     const client = new TestClient(socket, new URL(url).pathname);
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
@@ -46,7 +54,12 @@ export class TestClient {
 
   /** Connects expecting refusal; resolves with the server's reason. */
   static async refused(url: string, auth: Record<string, unknown>): Promise<string> {
-    const socket = io(url, { auth: { protocol: PROTOCOL_VERSION, ...auth }, transports: ['websocket'], reconnection: false, forceNew: true });
+    const socket = io(url, {
+      auth: { protocol: PROTOCOL_VERSION, ...auth },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
     try {
       return await new Promise<string>((resolve, reject) => {
         socket.once('connect', () => reject(new Error('connected, but refusal was expected')));
@@ -59,7 +72,9 @@ export class TestClient {
 
   /** Through the one typed `request` every client uses; untyped here so tests can send anything. */
   async request<T = unknown>(event: string, payload?: unknown): Promise<Ack<T>> {
-    const socket = this.socket as unknown as AckingSocket<Record<string, (p: unknown, ack: (a: Ack<T>) => void) => void>>;
+    const socket = this.socket as unknown as AckingSocket<
+      Record<string, (p: unknown, ack: (a: Ack<T>) => void) => void>
+    >;
     const ack = await request(socket, event, payload, { timeoutMs: 10_000 });
     const schema = this.acks[event];
     if (ack.ok && schema) {
@@ -76,16 +91,48 @@ export class TestClient {
     return ack.data;
   }
 
-  waitFor<T = unknown>(event: string, match: (payload: T) => boolean = () => true): Promise<T> {
+  /**
+   * Resolves with the first payload of `event` that `match` accepts, received already or later.
+   * Rejects after `timeoutMs` (well inside a test's own timeout) naming the event and what did
+   * arrive, so a missing broadcast fails as that, not as a bare test timeout.
+   */
+  waitFor<T = unknown>(
+    event: string,
+    match: (payload: T) => boolean = () => true,
+    { timeoutMs = WAIT_TIMEOUT_MS }: { timeoutMs?: number } = {},
+  ): Promise<T> {
     const seen = this.received.find((r) => r.event === event && match(r.payload as T));
     if (seen) return Promise.resolve(seen.payload as T);
-    return new Promise<T>((resolve) => {
-      this.waiters.push({
+    return new Promise<T>((resolve, reject) => {
+      const waiter = {
         event,
         match: match as (p: unknown) => boolean,
-        resolve: resolve as (p: unknown) => void,
-      });
+        resolve: (p: unknown) => {
+          clearTimeout(timer);
+          resolve(p as T);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(
+          new Error(
+            `waitFor('${event}') timed out after ${timeoutMs} ms: ${this.describeMiss(event, match)}`,
+          ),
+        );
+      }, timeoutMs);
+      this.waiters.push(waiter);
     });
+  }
+
+  /** What arrived instead: how many `event`s none of which matched, and every other event by count. */
+  private describeMiss(event: string, match: (payload: never) => boolean): string {
+    const counts = new Map<string, number>();
+    for (const r of this.received) counts.set(r.event, (counts.get(r.event) ?? 0) + 1);
+    const same = counts.get(event) ?? 0;
+    const condition = match.toString().replace(/\s+/g, ' ').slice(0, 160);
+    const head = same ? `${same} '${event}' arrived, none matching ${condition}` : `no '${event}' arrived`;
+    const others = [...counts].filter(([e]) => e !== event).map(([e, n]) => `${e} ×${n}`);
+    return `${head}; received ${others.length ? others.join(', ') : 'nothing else'}`;
   }
 
   eventsNamed<T = unknown>(event: string): T[] {

@@ -3,16 +3,21 @@ import { pino } from 'pino';
 import type { Call, StaffEntry } from '#shared';
 import { type LoginSession, login, type ManualClock, manualClock } from '#shared';
 import {
+  createServer,
+  hashPassword,
+  openStorage,
+  type ServerConfig,
+  type Storage,
+  type SwitchboardServer,
+} from '../server/src';
+import {
   type ApnsEmulator,
   createEmulatorPushGateway,
   generateProviderKey,
   startApnsEmulator,
-} from '../../../tools/apns-emulator/src';
-import { createServer, type ServerConfig, type SwitchboardServer } from '../../src/app';
-import { hashPassword } from '../../src/auth';
-import { openStorage } from '../../src/storage';
-import { type Engine, freshStorage } from '../support/databases';
-import { TestClient } from './clients';
+} from '../tools/apns-emulator/src';
+import { type Engine, freshStorage } from './databases';
+import { TestClient } from './socket-client';
 
 export const BUNDLE_ID = 'com.example.switchboard';
 const PASSWORD = 'correct horse battery staple';
@@ -38,14 +43,13 @@ export async function startHarness(opts: HarnessOptions = {}) {
   const clock: ManualClock = manualClock(Date.now());
   const logger = pino({ level: process.env.SWITCHBOARD_LOG_LEVEL ?? 'silent' });
   const db = opts.databaseUrl ? await reopen(opts.databaseUrl) : await freshStorage(opts.engine ?? 'sqlite');
-  let emulator: ApnsEmulator | null = null;
-  let push = null;
   const key = opts.emulator?.key ?? generateProviderKey();
-  if (opts.apns !== false) {
-    emulator =
-      opts.emulator?.instance ?? (await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [key] }));
-    push = createEmulatorPushGateway(emulator, key, { bundleId: BUNDLE_ID, clock, logger });
-  }
+  const emulator =
+    opts.apns === false
+      ? null
+      : (opts.emulator?.instance ??
+        (await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [key] })));
+  const push = emulator && createEmulatorPushGateway(emulator, key, { bundleId: BUNDLE_ID, clock, logger });
   const server: SwitchboardServer = await createServer({
     storage: db.storage,
     push,
@@ -60,20 +64,15 @@ export async function startHarness(opts: HarnessOptions = {}) {
     server,
     url,
     clock,
+    logger,
     emulator,
     key,
     databaseUrl: db.url,
     storage: db.storage,
 
+    /** Signs in as `name` (created with the harness's password the first time). */
     async login(name = `agent-${randomUUID().slice(0, 8)}`): Promise<LoginSession> {
-      if (!(await db.storage.agents.findByName(name))) {
-        await db.storage.agents.create({
-          id: randomUUID(),
-          name,
-          passwordHash: await hashPassword(PASSWORD),
-          createdAt: clock.now(),
-        });
-      }
+      await ensureAgent(db.storage, name, clock.now());
       return login(url, name, PASSWORD);
     },
 
@@ -89,53 +88,12 @@ export async function startHarness(opts: HarnessOptions = {}) {
       return agent.ok<StaffEntry>('staff:create', { name });
     },
 
-    async pair(agent: TestClient, staffId: string, over: Record<string, unknown> = {}) {
-      const { code } = await agent.ok<{ code: string }>('pairing:create', { staffId });
-      const res = await fetch(`${url}/api/devices/pair`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          code,
-          name: 'iPhone',
-          model: 'iPhone16,2',
-          osVersion: '18.1',
-          appVersion: '1.0.0',
-          bundleId: BUNDLE_ID,
-          apnsEnvironment: 'sandbox',
-          ...over,
-        }),
-      });
-      if (!res.ok) throw new Error(`pair failed: ${res.status} ${await res.text()}`);
-      return (await res.json()) as { deviceId: string; deviceSecret: string; staffId: string };
-    },
+    pair: (agent: TestClient, staffId: string, over: Record<string, unknown> = {}) =>
+      pairDevice(url, agent, staffId, over),
 
     /** Pairs a phone, connects its socket and (by default) registers a VoIP token with APNs. */
     async phone(agent: TestClient, staffId: string, opts: { token?: boolean } = {}) {
-      const creds = await harness.pair(agent, staffId);
-      const client = await TestClient.connect(`${url}/device`, {
-        deviceId: creds.deviceId,
-        secret: creds.deviceSecret,
-      });
-      clients.push(client);
-      const voipToken = randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');
-      if (opts.token !== false) {
-        emulator?.registerDevice({ token: voipToken, bundleId: BUNDLE_ID, environment: 'sandbox' });
-        await client.ok('device:update', {
-          voipToken,
-          apnsEnvironment: 'sandbox',
-          appVersion: '1.0.0',
-          osVersion: '18.1',
-        });
-      }
-      let seq = 0;
-      return Object.assign(client, {
-        ...creds,
-        voipToken,
-        report(callId: string, event: string, reason?: string) {
-          seq += 1;
-          return client.request<Call>('call:report', { callId, event, reason, at: clock.now(), seq });
-        },
-      });
+      return connectPhone({ url, clock, emulator, clients }, await harness.pair(agent, staffId), opts);
     },
 
     /** Waits until nothing is in flight: acks sent, pushes answered, roster broadcast. */
@@ -149,6 +107,71 @@ export async function startHarness(opts: HarnessOptions = {}) {
     },
   };
   return harness;
+}
+
+async function ensureAgent(storage: Storage, name: string, now: number): Promise<void> {
+  if (await storage.agents.findByName(name)) return;
+  await storage.agents.create({
+    id: randomUUID(),
+    name,
+    passwordHash: await hashPassword(PASSWORD),
+    createdAt: now,
+  });
+}
+
+type PairedDevice = { deviceId: string; deviceSecret: string; staffId: string };
+
+/** `POST /api/devices/pair` with a fresh code, as the iOS app sends it (`over` changes fields). */
+async function pairDevice(url: string, agent: TestClient, staffId: string, over: Record<string, unknown>) {
+  const { code } = await agent.ok<{ code: string }>('pairing:create', { staffId });
+  const res = await fetch(`${url}/api/devices/pair`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      code,
+      name: 'iPhone',
+      model: 'iPhone16,2',
+      osVersion: '18.1',
+      appVersion: '1.0.0',
+      bundleId: BUNDLE_ID,
+      apnsEnvironment: 'sandbox',
+      ...over,
+    }),
+  });
+  if (!res.ok) throw new Error(`pair failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as PairedDevice;
+}
+
+/** A paired phone's socket, its VoIP token (registered with the emulator unless `token: false`), and `report`. */
+async function connectPhone(
+  h: { url: string; clock: ManualClock; emulator: ApnsEmulator | null; clients: TestClient[] },
+  creds: PairedDevice,
+  opts: { token?: boolean },
+) {
+  const client = await TestClient.connect(`${h.url}/device`, {
+    deviceId: creds.deviceId,
+    secret: creds.deviceSecret,
+  });
+  h.clients.push(client);
+  const voipToken = randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');
+  if (opts.token !== false) {
+    h.emulator?.registerDevice({ token: voipToken, bundleId: BUNDLE_ID, environment: 'sandbox' });
+    await client.ok('device:update', {
+      voipToken,
+      apnsEnvironment: 'sandbox',
+      appVersion: '1.0.0',
+      osVersion: '18.1',
+    });
+  }
+  let seq = 0;
+  return Object.assign(client, {
+    ...creds,
+    voipToken,
+    report(callId: string, event: string, reason?: string) {
+      seq += 1;
+      return client.request<Call>('call:report', { callId, event, reason, at: h.clock.now(), seq });
+    },
+  });
 }
 
 async function reopen(url: string) {
