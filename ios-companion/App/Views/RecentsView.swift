@@ -23,32 +23,14 @@ private struct RecentRow: View {
 
     var body: some View {
         HStack {
-            Image(systemName: icon).foregroundStyle(missed ? .red : .secondary)
+            Image(systemName: call.isIncoming ? "phone.arrow.down.left" : "phone.arrow.up.right")
+                .foregroundStyle(call.isMissed ? .red : .secondary)
             VStack(alignment: .leading) {
-                Text(call.callerName).foregroundStyle(missed ? .red : .primary)
-                Text(outcome).font(.footnote).foregroundStyle(.secondary)
+                Text(call.callerName).foregroundStyle(call.isMissed ? .red : .primary)
+                Text(call.outcome).font(.footnote).foregroundStyle(.secondary)
             }
             Spacer()
             Text(call.startedAt, format: .dateTime.hour().minute()).font(.footnote).foregroundStyle(.secondary)
-        }
-    }
-
-    /// `.outbound` in the server's terms: the console called this phone.
-    private var incoming: Bool { call.direction == .outbound }
-    private var missed: Bool { incoming && call.answeredAt == nil && call.endReason != .declined }
-    private var icon: String { incoming ? "phone.arrow.down.left" : "phone.arrow.up.right" }
-
-    private var outcome: String {
-        if let answered = call.answeredAt {
-            let seconds = Int(call.endedAt.timeIntervalSince(answered))
-            return "\(seconds / 60) min \(seconds % 60) s"
-        }
-        switch call.endReason {
-        case .declined?: return "Declined"
-        case .answeredElsewhere?: return "Answered on another device"
-        case .unreachable?: return "No agent online"
-        case .failed?: return "Failed"
-        default: return incoming ? "Missed" : "Not answered"
         }
     }
 }

@@ -75,4 +75,22 @@ struct AdapterLogicTests {
         status.voipToken = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"
         #expect(status.tokenSummary == "a1b2c3d4…8f90")
     }
+
+    @Test("a recent call's line on the Recents screen: missed in red, the duration, or how it ended")
+    func recentOutcome() {
+        let start = Date(epochMs: 1_795_587_574_543)
+        func recent(_ direction: CallDirection, answered: Bool, ended reason: EndReason?) -> RecentCall {
+            RecentCall(id: UUID(), direction: direction, handle: "+15551234567", callerName: "Support", video: false,
+                       startedAt: start, answeredAt: answered ? start : nil, endedAt: start.addingTimeInterval(125), endReason: reason)
+        }
+        #expect(recent(.outbound, answered: true, ended: .completed).outcome == "2 min 5 s")
+        #expect(recent(.outbound, answered: false, ended: .missed).outcome == "Missed")
+        #expect(recent(.outbound, answered: false, ended: .missed).isMissed)
+        #expect(!recent(.outbound, answered: false, ended: .declined).isMissed, "declined here is not missed")
+        #expect(recent(.outbound, answered: false, ended: .declined).outcome == "Declined")
+        #expect(recent(.outbound, answered: false, ended: .answeredElsewhere).outcome == "Answered on another device")
+        #expect(recent(.inbound, answered: false, ended: .unreachable).outcome == "No agent online")
+        #expect(recent(.inbound, answered: false, ended: .cancelled).outcome == "Not answered")
+        #expect(!recent(.inbound, answered: false, ended: .cancelled).isMissed, "a call this phone placed is never missed")
+    }
 }

@@ -15,6 +15,29 @@ public struct RecentCall: Codable, Equatable, Sendable, Identifiable {
     public var endReason: EndReason?
 }
 
+extension RecentCall {
+    /// The console called this phone (`.outbound` in the server's terms).
+    public var isIncoming: Bool { direction == .outbound }
+
+    /// Rang here and nobody answered or declined it: shown in red.
+    public var isMissed: Bool { isIncoming && answeredAt == nil && endReason != .declined }
+
+    /// The Recents screen's second line: how long it lasted, or how it ended.
+    public var outcome: String {
+        if let answeredAt {
+            let seconds = Int(endedAt.timeIntervalSince(answeredAt))
+            return "\(seconds / 60) min \(seconds % 60) s"
+        }
+        switch endReason {
+        case .declined?: return "Declined"
+        case .answeredElsewhere?: return "Answered on another device"
+        case .unreachable?: return "No agent online"
+        case .failed?: return "Failed"
+        default: return isIncoming ? "Missed" : "Not answered"
+        }
+    }
+}
+
 /// The last VoIP push, for the Status screen.
 public struct PushSummary: Equatable, Sendable {
     public var receivedAt: Date
