@@ -7,6 +7,7 @@ import {
   hashPassword,
   type Logger,
   openStorage,
+  type Storage,
   type SwitchboardServer,
 } from '../../../server/src';
 import {
@@ -72,39 +73,8 @@ export async function startDemo(o: {
   });
   const url = await server.listen(o.port, o.host);
 
-  const now = o.clock.now();
-  const agentId = randomUUID();
-  await storage.agents.create({
-    id: agentId,
-    name: DEMO_AGENT.name,
-    passwordHash: await hashPassword(DEMO_AGENT.password),
-    createdAt: now,
-  });
-  // A second console user, to see an inbound call rung on two consoles and taken by one of them.
-  await storage.agents.create({
-    id: randomUUID(),
-    name: DEMO_AGENT_2.name,
-    passwordHash: await hashPassword(DEMO_AGENT_2.password),
-    createdAt: now,
-  });
-  const phones: VirtualPhone[] = [];
-  for (const [i, staff] of DEMO_STAFF.entries()) {
-    const staffId = randomUUID();
-    await storage.staff.create({ id: staffId, name: staff.name, handle: `+1555010000${i}`, createdAt: now });
-    const created = await server.pairing.create(agentId, staffId);
-    const phone = new VirtualPhone({
-      server: url,
-      network: inProcessNetwork(emulator),
-      behaviour: staff.behaviour,
-      name: `${staff.name.split(' ')[0]}'s virtual iPhone`,
-      bundleId: DEMO_BUNDLE_ID,
-      clock: o.clock,
-    });
-    await phone.pair(created.code);
-    await phone.start();
-    if (staff.offline) await phone.goOffline();
-    phones.push(phone);
-  }
+  const agentId = await seedAgents(storage, o.clock.now());
+  const phones = await startPhones({ storage, server, url, emulator, clock: o.clock, agentId });
   // Other processes (npm run companion) can reach the same emulator with this CA.
   mkdirSync(o.dataDir, { recursive: true });
   const caPath = path.join(o.dataDir, 'demo-apns-ca.pem');
@@ -121,6 +91,61 @@ export async function startDemo(o: {
       await emulator.close();
     },
   };
+}
+
+/** The demo agents; resolves with the first one's id (it creates the phones' pairing codes). */
+async function seedAgents(storage: Storage, now: number): Promise<string> {
+  const agentId = randomUUID();
+  await storage.agents.create({
+    id: agentId,
+    name: DEMO_AGENT.name,
+    passwordHash: await hashPassword(DEMO_AGENT.password),
+    createdAt: now,
+  });
+  // A second console user, to see an inbound call rung on two consoles and taken by one of them.
+  await storage.agents.create({
+    id: randomUUID(),
+    name: DEMO_AGENT_2.name,
+    passwordHash: await hashPassword(DEMO_AGENT_2.password),
+    createdAt: now,
+  });
+  return agentId;
+}
+
+/** One staff member per demo phone, each phone paired, connected, and offline if it should be. */
+async function startPhones(d: {
+  storage: Storage;
+  server: SwitchboardServer;
+  url: string;
+  emulator: ApnsEmulator;
+  clock: Clock;
+  agentId: string;
+}): Promise<VirtualPhone[]> {
+  const now = d.clock.now();
+  const phones: VirtualPhone[] = [];
+  for (const [i, staff] of DEMO_STAFF.entries()) {
+    const staffId = randomUUID();
+    await d.storage.staff.create({
+      id: staffId,
+      name: staff.name,
+      handle: `+1555010000${i}`,
+      createdAt: now,
+    });
+    const created = await d.server.pairing.create(d.agentId, staffId);
+    const phone = new VirtualPhone({
+      server: d.url,
+      network: inProcessNetwork(d.emulator),
+      behaviour: staff.behaviour,
+      name: `${staff.name.split(' ')[0]}'s virtual iPhone`,
+      bundleId: DEMO_BUNDLE_ID,
+      clock: d.clock,
+    });
+    await phone.pair(created.code);
+    await phone.start();
+    if (staff.offline) await phone.goOffline();
+    phones.push(phone);
+  }
+  return phones;
 }
 
 export function demoBanner(demo: Demo, dataDir: string): string {
