@@ -9,9 +9,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { connect } from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { Server as IoServer } from 'socket.io';
@@ -46,7 +49,9 @@ async function main() {
   const clock = systemClock();
   const key = generateProviderKey();
   const emulator = await startApnsEmulator({ port: 0, keys: [key], recordRequests: 0 });
-  const storage = await openStorage('sqlite::memory:');
+  // A file-backed database in WAL mode, as users run it: :memory: would hide every write.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-ring-'));
+  const storage = await openStorage(`sqlite:${path.join(dataDir, 'switchboard.db')}`);
   await storage.migrate();
   const push = createEmulatorPushGateway(emulator, key, { bundleId: BUNDLE, clock, logger });
   const server = await createServer({
@@ -125,6 +130,7 @@ async function main() {
   for (const p of phones) await p.close();
   await server.close();
   await emulator.close();
+  rmSync(dataDir, { recursive: true, force: true });
 
   const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(latencies, p)) as [number, number, number];
   const [f50, f99] = [50, 99].map((p) => percentile(floor, p)) as [number, number];

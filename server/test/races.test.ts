@@ -192,4 +192,42 @@ describe('calls under races', () => {
     const over = await caller.waitFor<Changed>('call:changed', ended(call.id));
     expect(over.call.endReason).toBe('missed');
   });
+
+  it('keeps every APNs answer on the call when transitions and push records interleave', async () => {
+    const agent = await h.agent('alice');
+    const ana = await h.staff(agent, 'Ana');
+    const iphone = await h.phone(agent, ana.id);
+    const ipad = await h.phone(agent, ana.id);
+    await h.idle();
+    // Hold the first write that records an APNs answer, so the phones' reports arrive meanwhile.
+    const save = h.storage.calls.save.bind(h.storage.calls);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holding!: () => void;
+    const saveHeld = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
+    let first = true;
+    h.storage.calls.save = async (c) => {
+      if (first && c.state === 'dialing' && c.pushes.length > 0) {
+        first = false;
+        holding();
+        await held;
+      }
+      return save(c);
+    };
+    const call = await agent.ok<Call>('call:place', { staffId: ana.id });
+    await saveHeld;
+    const reports = [iphone.report(call.id, 'reported'), ipad.report(call.id, 'reported')];
+    release();
+    const acks = await Promise.all(reports);
+    expect(acks.every((a) => a.ok)).toBe(true);
+    await h.idle();
+    const stored = await h.storage.calls.get(call.id);
+    expect(stored?.state).toBe('ringing');
+    expect(stored?.pushes.map((p) => p.deviceId).sort()).toEqual([iphone.deviceId, ipad.deviceId].sort());
+    expect(stored?.timeline.filter((e) => e.event === 'push:accepted')).toHaveLength(2);
+  });
 });

@@ -26,6 +26,7 @@ import { agentMaySee, audience, type CallChange, consoleResync } from './audienc
 import type { LiveCalls } from './live';
 import type { Notifier, Presence } from './ports';
 import type { CallPushes } from './pushes';
+import { KeyedQueue } from './queue';
 
 export interface CallServiceOptions {
   storage: Storage;
@@ -66,7 +67,9 @@ export class CallService {
   private readonly timers = new Map<string, TimerHandle>();
   /** Parties (`agent:<id>`, `device:<id>`) whose connection dropped mid-call → their grace timer. */
   private readonly graces = new Map<string, TimerHandle>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queue = new KeyedQueue();
+  /** APNs answers not yet on the stored call, by call id: the next write of the call takes them. */
+  private readonly unrecorded = new Map<string, PushRecord[]>();
   /** `${callId}/${deviceId}` → report sequence numbers already applied (replays are no-ops). */
   private readonly seenSeqs = new Map<string, Set<string>>();
   /** What push results set off (marking a token dead, dropping a leg), for `drain()`. */
@@ -223,7 +226,7 @@ export class CallService {
 
   /** One live call per agent: placements and accepts of one agent run one at a time. */
   place(agentId: string, req: AgentRequest<'call:place'>): Promise<Call> {
-    return this.queue(agentKey(agentId), () => this.placeNow(agentId, req));
+    return this.queue.run(agentKey(agentId), () => this.placeNow(agentId, req));
   }
 
   private async placeNow(agentId: string, req: AgentRequest<'call:place'>): Promise<Call> {
@@ -274,7 +277,7 @@ export class CallService {
   async act(agentId: string, callId: string, event: CallEvent): Promise<Call> {
     if (event.type === 'accepted') {
       // Any agent may try; the state machine tells the late ones it was answered elsewhere.
-      return this.queue(agentKey(agentId), () =>
+      return this.queue.run(agentKey(agentId), () =>
         this.apply(callId, event, 'agent', {
           authorize: (call) => {
             if (call.direction === 'inbound' && call.agentId === null && this.isAgentBusy(agentId)) {
@@ -323,7 +326,7 @@ export class CallService {
         },
       });
     // One answered call per phone: its answers run one at a time.
-    return req.event === 'answered' ? this.queue(deviceKey(deviceId), apply) : apply();
+    return req.event === 'answered' ? this.queue.run(deviceKey(deviceId), apply) : apply();
   }
 
   /** Reports count only from a phone whose part of the call goes on. */
@@ -342,7 +345,7 @@ export class CallService {
   startFromDevice(device: DeviceRow, req: DeviceRequest<'call:start'>): Promise<Call> {
     // One call per phone: its starts run one at a time, so a retried start finds the first one's
     // call (same id) and a second start finds the phone busy.
-    return this.queue(deviceKey(device.id), () => this.start(device, req));
+    return this.queue.run(deviceKey(device.id), () => this.start(device, req));
   }
 
   private async start(device: DeviceRow, req: DeviceRequest<'call:start'>): Promise<Call> {
@@ -424,17 +427,40 @@ export class CallService {
     }
   }
 
-  /** Every APNs attempt goes on the call, so the console can show "APNs accepted +38 ms". */
+  /**
+   * Every APNs attempt goes on the call, so the console can show "APNs accepted +38 ms". Recording
+   * is lazy: it waits behind nothing and nothing waits behind it; a transition that comes first
+   * takes the pending records into its own write.
+   */
   private recordPush(callId: string, record: PushRecord): void {
-    const task = this.queue(callId, async () => {
-      const call = this.live.get(callId) ?? (await this.o.storage.calls.get(callId));
-      if (!call) return;
-      const next = recordPush(call, record);
-      await this.o.storage.calls.save(next);
-      this.live.put(next);
-      this.deliver({ prev: call, next, actorDeviceId: null, pushRecord: true });
-    });
+    const pending = this.unrecorded.get(callId);
+    if (pending) {
+      pending.push(record);
+      return;
+    }
+    this.unrecorded.set(callId, [record]);
+    const task = this.queue.run(
+      callId,
+      async () => {
+        const call = this.live.get(callId) ?? (await this.o.storage.calls.get(callId));
+        if (!call) return;
+        const next = this.withPushes(call);
+        if (next === call) return;
+        await this.o.storage.calls.save(next);
+        this.live.put(next);
+        this.deliver({ prev: call, next, actorDeviceId: null, pushRecord: true });
+      },
+      'lazy',
+    );
     this.followUp(task);
+  }
+
+  /** The call with the APNs answers not yet recorded on it. */
+  private withPushes(call: Call): Call {
+    const pending = this.unrecorded.get(call.id);
+    if (!pending) return call;
+    this.unrecorded.delete(call.id);
+    return pending.reduce(recordPush, call);
   }
 
   /** APNs cannot reach this phone: unless it proved otherwise over its socket, drop its leg. */
@@ -469,18 +495,19 @@ export class CallService {
       replay?: { seen(): boolean; mark(): void };
     } = {},
   ): Promise<Call> {
-    return this.queue(callId, async () => {
-      const call = this.live.get(callId) ?? (await this.o.storage.calls.get(callId));
-      if (!call) throw notFound('call');
+    return this.queue.run(callId, async () => {
+      const stored = this.live.get(callId) ?? (await this.o.storage.calls.get(callId));
+      if (!stored) throw notFound('call');
+      const call = this.withPushes(stored);
       const refusal = opts.authorize?.(call);
       if (opts.replay?.seen()) return call;
       if (refusal) throw refusal;
       const step = opts.event?.() ?? event;
       const result = transition(call, step, this.o.clock.now(), source);
       if (!result.ok) throw new AppError(result.code, result.message);
-      if (result.changed) {
+      if (result.changed || call !== stored) {
         const actor = 'deviceId' in step && step.deviceId !== undefined ? step.deviceId : null;
-        await this.commit(call, result.call, actor);
+        await this.commit(stored, result.call, actor);
       }
       opts.replay?.mark();
       return result.call;
@@ -514,18 +541,6 @@ export class CallService {
       this.o.notifier.toDevice(deviceId, 'call:changed', { call });
       if (cancel) this.o.pushes.cancel(call, deviceId, cancel, (r) => this.recordPush(call.id, r));
     }
-  }
-
-  /** Runs tasks of one key (a call, an agent, a phone) one at a time, in order. */
-  private queue<T>(callId: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(callId) ?? Promise.resolve();
-    const run = previous.then(task, task);
-    const settled = run.catch(() => undefined);
-    this.queues.set(callId, settled);
-    void settled.then(() => {
-      if (this.queues.get(callId) === settled) this.queues.delete(callId);
-    });
-    return run;
   }
 
   private armRingTimer(call: Call): void {
