@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { io } from 'socket.io-client';
-import { type Ack, agentAuth, type StaffEntry } from '#shared';
+import { login } from '#shared';
 import { connectEmulator } from '../../tools/apns-emulator/src';
 import { type Behaviour, remoteNetwork, VirtualPhone } from '../../tools/virtual-companion/src';
+import { ask, firstRoster, openAgentSocket } from '../../tools/virtual-companion/src/agent-socket';
 import type { DemoServer } from './demo-server';
 
 const READY = /virtual phones? ready/;
@@ -81,31 +81,13 @@ export async function inProcessPhone(
 }
 
 async function mintCode(server: DemoServer, staffName: string): Promise<{ code: string }> {
-  const login = await fetch(new URL('/api/login', server.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'demo', password: 'demo' }),
-  });
-  if (!login.ok) throw new Error(`demo sign-in failed: ${login.status}`);
-  const { token } = (await login.json()) as { token: string };
-  const socket = io(new URL('/agent', server.url).toString(), {
-    auth: agentAuth(token),
-    transports: ['websocket'],
-    forceNew: true,
-  });
+  const { token } = await login(server.url, 'demo', 'demo');
+  const socket = openAgentSocket(server.url, token);
   try {
-    const staff = await new Promise<StaffEntry[]>((resolve, reject) => {
-      socket.once('roster:snapshot', ({ staff }: { staff: StaffEntry[] }) => resolve(staff));
-      socket.once('connect_error', reject);
-    });
-    const ask = async <T>(event: string, payload: unknown): Promise<T> => {
-      const ack = (await socket.timeout(10_000).emitWithAck(event, payload)) as Ack<T>;
-      if (!ack.ok) throw new Error(`${event}: ${ack.error.code} ${ack.error.message}`);
-      return ack.data;
-    };
+    const staff = await firstRoster(socket);
     const entry =
-      staff.find((s) => s.name === staffName) ?? (await ask<StaffEntry>('staff:create', { name: staffName }));
-    return await ask<{ code: string }>('pairing:create', { staffId: entry.id });
+      staff.find((s) => s.name === staffName) ?? (await ask(socket, 'staff:create', { name: staffName }));
+    return await ask(socket, 'pairing:create', { staffId: entry.id });
   } finally {
     socket.close();
   }

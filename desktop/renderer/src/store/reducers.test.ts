@@ -35,6 +35,25 @@ describe('the console store', () => {
     expect(s.calls[ringing.id]).toBeUndefined();
   });
 
+  it('stops ringing for an offer this agent declined while it rings on for the others', () => {
+    let s = initialState(session);
+    const ringing = newCall('inbound', ['dev-ana'], null);
+    s = apply(s, callIncoming(s, ringing));
+    const declinedHere = play(ringing, [
+      [500, { type: 'declined', agentId: 'agent-1', everyoneDeclined: false }, 'agent'],
+    ]);
+    expect(declinedHere.state).toBe('ringing');
+    s = apply(s, callChanged(s, declinedHere));
+    expect(s.offers[ringing.id]).toBeUndefined();
+    // Declined by someone else: it still rings here.
+    s = apply(s, callIncoming(s, ringing));
+    const declinedThere = play(ringing, [
+      [500, { type: 'declined', agentId: 'agent-2', everyoneDeclined: false }, 'agent'],
+    ]);
+    s = apply(s, callChanged(s, declinedThere));
+    expect(s.offers[ringing.id]).toEqual({ call: declinedThere, taken: false });
+  });
+
   it('moves an offer this agent accepted into the call panel', () => {
     let s = initialState(session);
     const ringing = newCall('inbound', ['dev-ana'], null);

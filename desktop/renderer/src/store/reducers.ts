@@ -1,4 +1,4 @@
-import type { Call, StaffEntry } from '#shared';
+import { type Call, declinedBy, type StaffEntry } from '#shared';
 import type { ConsoleState } from './store';
 
 /**
@@ -30,6 +30,8 @@ export function callChanged(s: ConsoleState, call: Call): Partial<ConsoleState> 
   const mine = call.agentId !== null && call.agentId === s.session?.agentId;
   if (!mine) {
     if (!s.offers[call.id]) return {};
+    // Declined here, it rings on for the other agents: this console lets it go.
+    if (declinedHere(s, call)) return dismissOffer(s, call.id);
     return { offers: { ...s.offers, [call.id]: { call, taken: call.agentId !== null } } };
   }
   const offers = { ...s.offers };
@@ -44,8 +46,11 @@ export function callChanged(s: ConsoleState, call: Call): Partial<ConsoleState> 
   };
 }
 
+const declinedHere = (s: ConsoleState, call: Call) =>
+  call.state !== 'ended' && s.session !== null && declinedBy(call).has(s.session.agentId);
+
 export function callIncoming(s: ConsoleState, call: Call): Partial<ConsoleState> {
-  if (call.state === 'ended' || call.agentId !== null) return {};
+  if (call.state === 'ended' || call.agentId !== null || declinedHere(s, call)) return {};
   return { offers: { ...s.offers, [call.id]: { call, taken: false } } };
 }
 
