@@ -26,7 +26,7 @@ import {
   rtcSignalRequestSchema,
 } from './events';
 import { pairRequestSchema, pairResponseSchema } from './http';
-import { PUSH_KEY, pushPayloadSchema, VOIP_PAYLOAD_LIMIT } from './push';
+import { isStale, PUSH_KEY, pushPayloadSchema, VOIP_PAYLOAD_LIMIT } from './push';
 import { APNS_ENVIRONMENTS, directoryEntrySchema } from './roster';
 import { PROTOCOL_VERSION } from './version';
 
@@ -93,7 +93,7 @@ const stalenessSchema = z
     elapsedSinceArrivalMs: z.number().int().nonnegative(),
     stale: z.boolean(),
   })
-  .refine((c) => c.stale === c.elapsedSinceArrivalMs >= c.ringUntil - c.sentAt, {
+  .refine((c) => c.stale === isStale(c, c.phoneNowAtArrival, c.phoneNowAtArrival + c.elapsedSinceArrivalMs), {
     message: 'stale is elapsedSinceArrivalMs >= ringUntil - sentAt',
     path: ['stale'],
   });

@@ -93,5 +93,14 @@ export function parsePushPayload(raw: unknown): ParsedPush {
   };
 }
 
-/** A call push that arrives after its ring deadline must be reported, then ended at once. */
-export const isStale = (push: CallPush, now: number): boolean => now >= push.ringUntil;
+/**
+ * Whether a call push has rung out: judged from the push's own ring window (`ringUntil − sentAt`,
+ * both on the server's clock) counted from the moment it arrived on the phone's clock. Comparing
+ * `ringUntil` with the phone's clock would make a phone whose clock runs ahead treat every push as
+ * stale and never ring. A stale push is still reported to CallKit, then ended at once.
+ */
+export const isStale = (
+  push: Pick<CallPush, 'sentAt' | 'ringUntil'>,
+  arrivedAt: number,
+  now: number,
+): boolean => now - arrivedAt >= push.ringUntil - push.sentAt;

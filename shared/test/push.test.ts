@@ -73,9 +73,15 @@ describe('VoIP push payloads', () => {
     if (!r.ok) expect(r.error).toMatch(/^switchboard\.v:/);
   });
 
-  it('calls a push stale at its ring deadline', () => {
+  it('calls a push stale once its ring window has passed since it arrived, whatever the phone clock says', () => {
     const push = { v: 1 as const, kind: 'call' as const, ...base };
-    expect(isStale(push, base.ringUntil - 1)).toBe(false);
-    expect(isStale(push, base.ringUntil)).toBe(true);
+    const window = base.ringUntil - base.sentAt;
+    // A phone whose clock runs an hour ahead still rings.
+    const arrived = base.sentAt + 3_600_000;
+    expect(isStale(push, arrived, arrived)).toBe(false);
+    expect(isStale(push, arrived, arrived + window - 1)).toBe(false);
+    expect(isStale(push, arrived, arrived + window)).toBe(true);
+    // A push with no window left (ringUntil ≤ sentAt) is stale on arrival.
+    expect(isStale({ sentAt: 10, ringUntil: 10 }, 99, 99)).toBe(true);
   });
 });

@@ -310,7 +310,8 @@ export class VirtualPhone extends EventEmitter {
       this.endLocal(push.callId, early, 'cancel arrived before the call');
       return;
     }
-    if (isStale(push, this.clock.now())) {
+    const arrivedAt = this.clock.now();
+    if (isStale(push, arrivedAt, arrivedAt)) {
       this.endLocal(push.callId, 'missed', 'stale push: past its ring deadline');
       return;
     }
