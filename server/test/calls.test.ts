@@ -268,7 +268,7 @@ describe.each(ENGINES)('calls on %s', (engine) => {
 
     agent.close();
     await h.idle();
-    await waitUntil(() => h.server.hub.onlineAgentIds().length === 0);
+    await waitUntil(() => h.server.presence.onlineAgentIds().length === 0);
     const lonely = await iphone.ok<Call>('call:start', {});
     expect(lonely).toMatchObject({ state: 'ended', endReason: 'unreachable' });
   });

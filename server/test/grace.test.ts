@@ -30,7 +30,7 @@ describe('a party that drops mid-call', () => {
   it('ends the call failed when the answering phone does not come back within the grace', async () => {
     const { agent, phone, call } = await answered();
     phone.close();
-    await serverSees(() => !h.server.hub.isDeviceOnline(phone.deviceId));
+    await serverSees(() => !h.server.presence.isDeviceOnline(phone.deviceId));
     h.clock.advance(29_999);
     await h.idle();
     expect((await h.storage.calls.get(call.id))?.state).toBe('active');
@@ -47,7 +47,7 @@ describe('a party that drops mid-call', () => {
   it('keeps the call when the phone reconnects within the grace', async () => {
     const { phone, call } = await answered();
     phone.close();
-    await serverSees(() => !h.server.hub.isDeviceOnline(phone.deviceId));
+    await serverSees(() => !h.server.presence.isDeviceOnline(phone.deviceId));
     h.clock.advance(10_000);
     const back = await TestClient.connect(`${h.url}/device`, {
       deviceId: phone.deviceId,
@@ -63,7 +63,7 @@ describe('a party that drops mid-call', () => {
   it("ends the call when the agent's console vanishes, and cancels it on the phone", async () => {
     const { agent, phone, call } = await answered();
     agent.close();
-    await serverSees(() => h.server.hub.onlineAgentIds().length === 0);
+    await serverSees(() => h.server.presence.onlineAgentIds().length === 0);
     h.clock.advance(30_000);
     const cancelled = await phone.waitFor<{ callId: string; reason: string }>(
       'call:cancelled',
