@@ -13,12 +13,12 @@ import {
   loginRequestSchema,
   pairRequestSchema,
 } from '#shared';
-import { hashSecret, newSecret, secretMatches, verifyPassword } from './auth';
+import { hashSecret, secretMatches } from './auth';
 import { AppError } from './errors';
 import { bearerToken, clientIp, jsonBody, sendJson } from './http';
+import { LoginService } from './login';
 import type { Metrics } from './metrics';
 import type { PairingService } from './pairing';
-import { RateLimiter } from './rate-limit';
 import type { SessionRow, Storage } from './storage/types';
 
 export interface ApiContext {
@@ -45,7 +45,11 @@ type HistoryFilter = z.infer<typeof historyFilterSchema>;
 /** The HTTP API: sign-in, sign-out, pairing, history export, the directory for phones, health and metrics. */
 export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
-    const loginLimiter = new RateLimiter(ctx.clock, 10, 10 / 60);
+    const logins = new LoginService({
+      storage: ctx.storage,
+      clock: ctx.clock,
+      sessionTtlMs: ctx.sessionTtlMs,
+    });
 
     const requireSession = async (req: FastifyRequest): Promise<SessionRow> => {
       const token = bearerToken(req);
@@ -70,28 +74,11 @@ export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
         .send(await ctx.metrics.registry.metrics()),
     );
 
-    // The limit is taken before the body is read, so even malformed attempts count.
-    const loginLimit = async (req: FastifyRequest) => {
-      if (!loginLimiter.take(clientIp(req))) {
-        throw new AppError(ERROR_CODES.RATE_LIMITED, 'too many sign-in attempts; wait a minute');
-      }
-    };
-    app.post('/api/login', { onRequest: loginLimit }, async (req, reply) => {
+    // Limits count wrong passwords only (per address and per account: login.ts), so people
+    // sharing an address all sign in.
+    app.post('/api/login', async (req, reply) => {
       const body = jsonBody(req, loginRequestSchema);
-      const agent = await ctx.storage.agents.findByName(body.name);
-      if (!agent || !(await verifyPassword(body.password, agent.passwordHash))) {
-        throw new AppError(ERROR_CODES.UNAUTHORIZED, 'wrong name or password');
-      }
-      const token = newSecret();
-      const now = ctx.clock.now();
-      const expiresAt = now + ctx.sessionTtlMs;
-      await ctx.storage.sessions.create({
-        tokenHash: hashSecret(token),
-        agentId: agent.id,
-        createdAt: now,
-        expiresAt,
-      });
-      return sendJson(reply, 200, { token, agentId: agent.id, name: agent.name, expiresAt });
+      return sendJson(reply, 200, await logins.signIn(body.name, body.password, clientIp(req)));
     });
 
     /** Signs out this session only; the agent's other consoles stay signed in. */

@@ -25,6 +25,12 @@ export class RateLimiter {
     return allowed;
   }
 
+  /** Gives back a token taken for work that turned out not to count (a correct password). */
+  refund(key: string, amount = 1): void {
+    const bucket = this.buckets.get(key);
+    if (bucket) bucket.tokens = Math.min(this.capacity, bucket.tokens + amount);
+  }
+
   private prune(now: number): void {
     const full = (this.capacity / this.perSecond) * 1000;
     for (const [key, b] of this.buckets) if (now - b.at > full) this.buckets.delete(key);
