@@ -7,6 +7,9 @@ export default defineConfig({
       'server/test/**/*.test.ts',
       'tools/**/test/**/*.test.ts',
       'test-support/test/**/*.test.ts',
+      'desktop/main/**/*.test.ts',
+      'desktop/preload/**/*.test.ts',
+      'desktop/renderer/src/**/*.test.ts',
     ],
     // Integration tests start real servers, real TLS and real databases: give them room on 2 cores.
     testTimeout: 20_000,
