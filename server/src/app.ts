@@ -61,29 +61,71 @@ export interface ServerDeps {
 
 export type SwitchboardServer = Awaited<ReturnType<typeof createServer>>;
 
+/** What every part of the server shares: configuration, clock, logs, metrics, rooms, in-flight work. */
+interface Base {
+  config: ServerConfig;
+  storage: Storage;
+  clock: Clock;
+  logger: Logger;
+  metrics: ReturnType<typeof createMetrics>;
+  hub: Hub;
+  track: <T>(p: Promise<T>) => Promise<T>;
+}
+
 /**
  * Builds the whole call server without listening: tests start it on port 0, the CLI on its
  * configured port, the desktop app inside Electron's main process. `close()` finishes what is in
  * flight (acks, pushes), closes every socket, the push provider and the database.
  */
 export async function createServer(deps: ServerDeps) {
-  const config = { ...DEFAULT_SERVER_CONFIG, ...deps.config };
-  const clock = deps.clock ?? systemClock();
-  const logger = deps.logger ?? createLogger();
-  const { storage } = deps;
-  const metrics = createMetrics();
-  const hub = new Hub();
   const inflight = new Set<Promise<unknown>>();
-  const track = <T>(p: Promise<T>): Promise<T> => {
-    inflight.add(p);
-    void p.finally(() => inflight.delete(p)).catch(() => undefined);
-    return p;
+  const base: Base = {
+    config: { ...DEFAULT_SERVER_CONFIG, ...deps.config },
+    storage: deps.storage,
+    clock: deps.clock ?? systemClock(),
+    logger: deps.logger ?? createLogger(),
+    metrics: createMetrics(),
+    hub: new Hub(),
+    track: (p) => {
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p)).catch(() => undefined);
+      return p;
+    },
   };
+  const core = buildCalls(base, deps.push ?? null);
+  const transports = await attachTransports(base, core);
+  const recovered = await core.calls.recover();
+  if (recovered > 0) base.logger.warn({ recovered }, 'ended calls left unfinished by the previous run');
 
-  // Built in dependency order: live calls (busy state) first, then what reads it.
+  // A push result can lead to a cancel push, whose answer is recorded on the call: settle until quiet.
+  const idle = async (): Promise<void> => {
+    do {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+      await core.pushes.drain();
+      await core.calls.drain();
+      await core.roster.settled();
+    } while (inflight.size > 0 || core.pushes.pending > 0 || core.calls.pending > 0);
+  };
+  const close = async () => {
+    core.calls.close();
+    transports.sessions.stop();
+    await transports.close();
+    while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    // Closing the gateway first stops retries still waiting out a backoff.
+    await deps.push?.close();
+    await idle();
+    await base.storage.close();
+    base.logger.info('switchboard server closed');
+  };
+  return serverHandle(base, core, transports, idle, close);
+}
+
+/** The calls and what they need, in dependency order: live calls (busy state) first, then readers. */
+function buildCalls(base: Base, gateway: PushGateway | null) {
+  const { storage, clock, logger, metrics, hub, config } = base;
   const live = new LiveCalls();
   const pushes = new CallPushes({
-    gateway: deps.push ?? null,
+    gateway,
     storage,
     clock,
     logger,
@@ -112,12 +154,21 @@ export async function createServer(deps: ServerDeps) {
     reconnectGraceMs: config.reconnectGraceMs,
     caller: config.caller,
   });
+  return { live, pushes, roster, calls, serverStatus };
+}
 
+/** HTTP (Fastify: the API and the web console) and Socket.IO on the same Node server. */
+async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>) {
+  const { storage, clock, logger, metrics, hub, config, track } = base;
+  const { calls, roster, pushes, serverStatus } = core;
   const web = createHttpApp({ logger, webRoot: config.webRoot ?? DEFAULT_WEB_ROOT, track });
   const http: HttpServer = web.server;
-  const publicUrl = () => config.publicUrl ?? baseUrl(http);
-  const pairing = new PairingService({ storage, clock, roster, publicUrl });
-  const startedAt = clock.now();
+  const pairing = new PairingService({
+    storage,
+    clock,
+    roster,
+    publicUrl: () => config.publicUrl ?? baseUrl(http),
+  });
 
   const io = new IoServer(http, {
     maxHttpBufferSize: config.maxMessageBytes,
@@ -147,30 +198,37 @@ export async function createServer(deps: ServerDeps) {
       metrics,
       pairing,
       sessionTtlMs: config.sessionTtlMs,
-      startedAt,
+      startedAt: clock.now(),
       // A sign-out closes that session's open consoles at once, not at the next sweep.
       signedOut: (tokenHash) => sessions.revoke(tokenHash),
     }),
   );
   await web.ready();
-
-  const recovered = await calls.recover();
-  if (recovered > 0) logger.warn({ recovered }, 'ended calls left unfinished by the previous run');
-
-  let closing: Promise<void> | null = null;
-  // A push result can lead to a cancel push, whose answer is recorded on the call: settle until quiet.
-  const idle = async (): Promise<void> => {
-    do {
-      while (inflight.size > 0) await Promise.allSettled([...inflight]);
-      await pushes.drain();
-      await calls.drain();
-      await roster.settled();
-    } while (inflight.size > 0 || pushes.pending > 0 || calls.pending > 0);
+  return {
+    http,
+    pairing,
+    sessions,
+    async close() {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      // io.close() has closed the HTTP server already; this runs Fastify's own onClose hooks.
+      await web.close();
+    },
   };
+}
 
+/** What callers of `createServer` get: no internals, only what they need. */
+function serverHandle(
+  base: Base,
+  core: ReturnType<typeof buildCalls>,
+  transports: Awaited<ReturnType<typeof attachTransports>>,
+  idle: () => Promise<void>,
+  close: () => Promise<void>,
+) {
+  const { http, pairing } = transports;
+  let closing: Promise<void> | null = null;
   return {
     /** Who is connected right now (tests wait on it; the desktop app shows it). */
-    presence: hub as Presence,
+    presence: base.hub as Presence,
     /** Pairing codes for a staff member, as `pairing:create` makes them (the demo pairs its phones). */
     pairing: { create: (agentId: string, staffId: string) => pairing.create(agentId, staffId) },
     get url(): string {
@@ -184,7 +242,7 @@ export async function createServer(deps: ServerDeps) {
           resolve();
         });
       });
-      logger.info({ url: baseUrl(http) }, 'switchboard server listening');
+      base.logger.info({ url: baseUrl(http) }, 'switchboard server listening');
       return baseUrl(http);
     },
     /** Resolves once every request, push and roster update in flight has finished. */
@@ -195,24 +253,12 @@ export async function createServer(deps: ServerDeps) {
      * a restarting server leaves them to `recover()` instead, which ends them the same way.
      */
     async endLiveCalls(detail: string): Promise<number> {
-      const ended = await calls.endAll(detail);
+      const ended = await core.calls.endAll(detail);
       await idle();
       return ended;
     },
     close(): Promise<void> {
-      closing ??= (async () => {
-        calls.close();
-        sessions.stop();
-        await new Promise<void>((resolve) => io.close(() => resolve()));
-        // io.close() has closed the HTTP server already; this runs Fastify's own onClose hooks.
-        await web.close();
-        while (inflight.size > 0) await Promise.allSettled([...inflight]);
-        // Closing the gateway first stops retries still waiting out a backoff.
-        await deps.push?.close();
-        await idle();
-        await storage.close();
-        logger.info('switchboard server closed');
-      })();
+      closing ??= close();
       return closing;
     },
   };
