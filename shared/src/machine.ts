@@ -113,101 +113,118 @@ export function transition(call: Call, event: CallEvent, at: number, source: Eve
       ? same(call)
       : refuse(ERROR_CODES.CALL_ENDED, `call ended (${call.endReason ?? 'unknown'})`);
   }
-  const step = new Step(call, at, source);
+  const apply = STEPS[event.type] as (
+    c: Call,
+    e: CallEvent,
+    s: Step,
+    at: number,
+    src: EventSource,
+  ) => TransitionResult;
+  return apply(call, event, new Step(call, at, source), at, source);
+}
 
-  switch (event.type) {
-    case 'reported': {
-      const leg = call.devices.find((l) => l.deviceId === event.deviceId);
-      if (!leg) return refuse(ERROR_CODES.NOT_FOUND, 'device is not part of this call');
-      if (leg.state === 'ended') return legOver(leg);
-      if (leg.state !== 'pending') return same(call);
-      step.leg(event.deviceId, { state: 'ringing' });
-      if (call.state === 'dialing') step.set({ state: 'ringing' });
-      return step.done('reported', event.deviceId);
-    }
-    case 'answered': {
-      if (call.direction !== 'outbound') return invalid(call, event);
-      const leg = call.devices.find((l) => l.deviceId === event.deviceId);
-      if (!leg) return refuse(ERROR_CODES.NOT_FOUND, 'device is not part of this call');
-      if (call.answeredByDeviceId === event.deviceId) return same(call);
-      if (call.answeredByDeviceId !== null || leg.state === 'ended') return legOver(leg);
-      step.leg(event.deviceId, { state: 'answered' });
-      for (const other of call.devices) {
-        if (other.deviceId !== event.deviceId && other.state !== 'ended') {
-          step.leg(other.deviceId, { state: 'ended', endReason: 'answeredElsewhere' });
-        }
+type Handler<T extends CallEvent['type']> = (
+  call: Call,
+  event: Extract<CallEvent, { type: T }>,
+  step: Step,
+  at: number,
+  source: EventSource,
+) => TransitionResult;
+
+/** One rule per event: what it does to a live call, or why it may not. */
+const STEPS: { [T in CallEvent['type']]: Handler<T> } = {
+  reported(call, event, step) {
+    const leg = call.devices.find((l) => l.deviceId === event.deviceId);
+    if (!leg) return refuse(ERROR_CODES.NOT_FOUND, 'device is not part of this call');
+    if (leg.state === 'ended') return legOver(leg);
+    if (leg.state !== 'pending') return same(call);
+    step.leg(event.deviceId, { state: 'ringing' });
+    if (call.state === 'dialing') step.set({ state: 'ringing' });
+    return step.done('reported', event.deviceId);
+  },
+  answered(call, event, step, at) {
+    if (call.direction !== 'outbound') return invalid(call, event);
+    const leg = call.devices.find((l) => l.deviceId === event.deviceId);
+    if (!leg) return refuse(ERROR_CODES.NOT_FOUND, 'device is not part of this call');
+    if (call.answeredByDeviceId === event.deviceId) return same(call);
+    if (call.answeredByDeviceId !== null || leg.state === 'ended') return legOver(leg);
+    step.leg(event.deviceId, { state: 'answered' });
+    for (const other of call.devices) {
+      if (other.deviceId !== event.deviceId && other.state !== 'ended') {
+        step.leg(other.deviceId, { state: 'ended', endReason: 'answeredElsewhere' });
       }
-      step.set({ state: 'connecting', answeredAt: at, answeredByDeviceId: event.deviceId });
-      return step.done('answered', event.deviceId);
     }
-    case 'accepted': {
-      if (call.direction !== 'inbound') return invalid(call, event);
-      if (call.agentId === event.agentId && isAnswered(call)) return same(call);
-      if (call.agentId !== null) {
-        return refuse(ERROR_CODES.ANSWERED_ELSEWHERE, 'another agent took this call');
-      }
-      step.set({ state: 'connecting', agentId: event.agentId, answeredAt: at });
-      return step.done('accepted', event.agentId);
+    step.set({ state: 'connecting', answeredAt: at, answeredByDeviceId: event.deviceId });
+    return step.done('answered', event.deviceId);
+  },
+  accepted(call, event, step, at) {
+    if (call.direction !== 'inbound') return invalid(call, event);
+    if (call.agentId === event.agentId && isAnswered(call)) return same(call);
+    if (call.agentId !== null) return refuse(ERROR_CODES.ANSWERED_ELSEWHERE, 'another agent took this call');
+    step.set({ state: 'connecting', agentId: event.agentId, answeredAt: at });
+    return step.done('accepted', event.agentId);
+  },
+  connected(call, event, step) {
+    if (call.state === 'active') return same(call);
+    if (call.state !== 'connecting') return invalid(call, event);
+    step.set({ state: 'active' });
+    return step.done('connected', null);
+  },
+  hold: (call, event, step) => toggle(call, event, step, 'held', event.on ? 'held' : 'resumed'),
+  mute: (call, event, step) => toggle(call, event, step, 'muted', event.on ? 'muted' : 'unmuted'),
+  declined(call, event, step) {
+    if (!isRinging(call)) return invalid(call, event);
+    if (call.direction === 'inbound') {
+      const agentId = event.agentId ?? null;
+      if (agentId === null || event.everyoneDeclined !== false)
+        return step.end('declined', 'declined', agentId);
+      if (declinedBy(call).has(agentId)) return same(call);
+      return step.done('declined', agentId);
     }
-    case 'connected': {
-      if (call.state === 'active') return same(call);
-      if (call.state !== 'connecting') return invalid(call, event);
-      step.set({ state: 'active' });
-      return step.done('connected', null);
-    }
-    case 'hold':
-    case 'mute': {
-      if (!isAnswered(call)) return invalid(call, event);
-      const key = event.type === 'hold' ? 'held' : 'muted';
-      if (call[key] === event.on) return same(call);
-      step.set({ [key]: event.on });
-      const name = event.type === 'hold' ? (event.on ? 'held' : 'resumed') : event.on ? 'muted' : 'unmuted';
-      return step.done(name, null);
-    }
-    case 'declined': {
-      if (!isRinging(call)) return invalid(call, event);
-      if (call.direction === 'inbound') {
-        const agentId = event.agentId ?? null;
-        if (agentId === null || event.everyoneDeclined !== false)
-          return step.end('declined', 'declined', agentId);
-        if (declinedBy(call).has(agentId)) return same(call);
-        return step.done('declined', agentId);
-      }
-      // An outbound call is declined phone by phone; the agent who placed it hangs up instead.
-      if (event.deviceId === undefined) return invalid(call, event);
-      const leg = call.devices.find((l) => l.deviceId === event.deviceId);
-      if (!leg) return refuse(ERROR_CODES.NOT_FOUND, 'device is not part of this call');
-      if (leg.state === 'ended') return leg.endReason === 'declined' ? same(call) : legOver(leg);
-      step.leg(event.deviceId, { state: 'ended', endReason: 'declined' });
-      return step.settleLegs('declined', event.deviceId);
-    }
-    case 'legUnreachable': {
-      const leg = call.devices.find((l) => l.deviceId === event.deviceId);
-      if (!leg) return refuse(ERROR_CODES.NOT_FOUND, 'device is not part of this call');
-      // A phone that already proved it rang (over its socket) is reachable whatever APNs says.
-      if (leg.state !== 'pending' || !isRinging(call)) return same(call);
-      step.leg(event.deviceId, { state: 'ended', endReason: 'unreachable' });
-      return step.settleLegs('unreachable', event.deviceId, event.detail);
-    }
-    case 'hangup': {
-      if (isAnswered(call)) return step.end('completed', 'hangup', event.deviceId ?? null);
-      if (source === callerSource(call.direction)) {
-        return step.end('cancelled', 'hangup', event.deviceId ?? null);
-      }
-      // The called side hanging up before answering is a decline.
-      return transition(call, { type: 'declined', deviceId: event.deviceId }, at, source);
-    }
-    case 'timeout':
-      return isRinging(call) ? step.end('missed', 'timeout', null) : invalid(call, event);
-    case 'busy':
-      return isRinging(call) ? step.end('busy', 'busy', null, event.detail) : invalid(call, event);
-    case 'unreachable':
-      return isRinging(call)
-        ? step.end('unreachable', 'unreachable', null, event.detail)
-        : invalid(call, event);
-    case 'fail':
-      return step.end('failed', 'failed', null, event.detail);
-  }
+    // An outbound call is declined phone by phone; the agent who placed it hangs up instead.
+    if (event.deviceId === undefined) return invalid(call, event);
+    const leg = call.devices.find((l) => l.deviceId === event.deviceId);
+    if (!leg) return refuse(ERROR_CODES.NOT_FOUND, 'device is not part of this call');
+    if (leg.state === 'ended') return leg.endReason === 'declined' ? same(call) : legOver(leg);
+    step.leg(event.deviceId, { state: 'ended', endReason: 'declined' });
+    return step.settleLegs('declined', event.deviceId);
+  },
+  legUnreachable(call, event, step) {
+    const leg = call.devices.find((l) => l.deviceId === event.deviceId);
+    if (!leg) return refuse(ERROR_CODES.NOT_FOUND, 'device is not part of this call');
+    // A phone that already proved it rang (over its socket) is reachable whatever APNs says.
+    if (leg.state !== 'pending' || !isRinging(call)) return same(call);
+    step.leg(event.deviceId, { state: 'ended', endReason: 'unreachable' });
+    return step.settleLegs('unreachable', event.deviceId, event.detail);
+  },
+  hangup(call, event, step, at, source) {
+    if (isAnswered(call)) return step.end('completed', 'hangup', event.deviceId ?? null);
+    if (source === callerSource(call.direction))
+      return step.end('cancelled', 'hangup', event.deviceId ?? null);
+    // The called side hanging up before answering is a decline.
+    return transition(call, { type: 'declined', deviceId: event.deviceId }, at, source);
+  },
+  timeout: (call, event, step) =>
+    isRinging(call) ? step.end('missed', 'timeout', null) : invalid(call, event),
+  busy: (call, event, step) =>
+    isRinging(call) ? step.end('busy', 'busy', null, event.detail) : invalid(call, event),
+  unreachable: (call, event, step) =>
+    isRinging(call) ? step.end('unreachable', 'unreachable', null, event.detail) : invalid(call, event),
+  fail: (_call, event, step) => step.end('failed', 'failed', null, event.detail),
+};
+
+/** Hold and mute: a flag on an answered call, named in the timeline by its new value. */
+function toggle(
+  call: Call,
+  event: Extract<CallEvent, { type: 'hold' | 'mute' }>,
+  step: Step,
+  key: 'held' | 'muted',
+  name: TimelineEvent,
+): TransitionResult {
+  if (!isAnswered(call)) return invalid(call, event);
+  if (call[key] === event.on) return same(call);
+  step.set({ [key]: event.on });
+  return step.done(name, null);
 }
 
 function legOver(leg: Leg): TransitionResult {
