@@ -1,0 +1,119 @@
+import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
+import { DESKTOP_ORIGIN } from '#shared';
+
+/** The console's own origin: a privileged custom scheme (Electron's checklist: not file://). */
+export const APP_ORIGIN = DESKTOP_ORIGIN;
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'switchboard';
+export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
+
+/**
+ * Every window's web preferences, as Electron's security checklist asks: the console runs with
+ * no Node, sandboxed, in an isolated world, with only the preload's named functions; nothing lets
+ * it load insecure content, tags that embed other pages, or experimental features.
+ */
+export function secureWebPreferences(preload: string, additionalArguments: string[]): WebPreferences {
+  return {
+    preload,
+    additionalArguments,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+  };
+}
+
+/** The one kind of window the app opens: the console. */
+export function mainWindowOptions(
+  preload: string,
+  additionalArguments: string[],
+  bounds: { x?: number; y?: number; width: number; height: number },
+): BrowserWindowConstructorOptions {
+  return {
+    ...bounds,
+    minWidth: 880,
+    minHeight: 560,
+    show: false,
+    title: 'Switchboard',
+    backgroundColor: '#101418',
+    webPreferences: secureWebPreferences(preload, additionalArguments),
+  };
+}
+
+/**
+ * The console's Content-Security-Policy, sent with every file of `app://switchboard`: its own
+ * scripts and styles only (no inline script, no eval), and network access to the one call server
+ * it uses (HTTP for the API, WebSocket for Socket.IO). The same directives the server sends with
+ * the web console (server/src/web.ts), with the server's origin in place of 'self' for connects.
+ */
+export function contentSecurityPolicy(serverUrl: string | null): string {
+  const connect = ["'self'", ...serverSources(serverUrl)];
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "script-src-attr 'none'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src ${connect.join(' ')}`,
+    "media-src 'self' blob: data:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'none'",
+    "frame-src 'none'",
+    "frame-ancestors 'none'",
+    "worker-src 'none'",
+  ].join('; ');
+}
+
+/** `http://host:port` and `ws://host:port` (or https/wss): nothing else of the server's host. */
+function serverSources(serverUrl: string | null): string[] {
+  if (!serverUrl) return [];
+  let url: URL;
+  try {
+    url = new URL(serverUrl);
+  } catch {
+    return [];
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return [];
+  const ws = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return [url.origin, `${ws}//${url.host}`];
+}
+
+/** Where a request comes from, or null when it cannot be read. */
+export function originOf(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.origin === 'null' ? `${parsed.protocol}//${parsed.host}` : parsed.origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Permission requests: the microphone (for calls), asked by the console's own origin, and
+ * nothing else for anyone: no camera, no notifications API (main shows them), no geolocation.
+ */
+export function allowPermission(
+  permission: string,
+  details: { requestingUrl?: string; mediaTypes?: string[]; securityOrigin?: string },
+): boolean {
+  if (permission !== 'media') return false;
+  if (originOf(details.requestingUrl ?? details.securityOrigin) !== APP_ORIGIN) return false;
+  const types = details.mediaTypes ?? [];
+  // A permission *check* carries no media types; a request must ask for audio and only audio.
+  return types.every((t) => t === 'audio');
+}
+
+/** Navigation inside the console's own files is fine; anywhere else is refused. */
+export function allowNavigation(url: string): boolean {
+  return originOf(url) === APP_ORIGIN;
+}
