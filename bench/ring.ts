@@ -44,12 +44,30 @@ const CALLS = positiveEnv('RING_BENCH_CALLS', 2000);
 const AGENTS = Math.min(positiveEnv('RING_BENCH_AGENTS', 1), PHONES);
 const BUNDLE = 'com.example.switchboard';
 
+type AgentSocket = Socket<AgentServerEvents, AgentClientEvents>;
+
 async function main() {
+  const setup = await startServer();
+  const { agents, staffIds, phones } = await seed(setup);
+  process.stdout.write(`bench:ring: ${PHONES} phones, ${AGENTS} agents calling at once, ${CALLS} calls\n`);
+  const latencies = await callAll(agents, staffIds);
+
+  const floor = await measureFloor(setup.emulator, setup.key, Math.min(CALLS, 2000));
+  for (const s of agents) s.close();
+  for (const p of phones) await p.close();
+  await setup.server.close();
+  await setup.emulator.close();
+  rmSync(setup.dataDir, { recursive: true, force: true });
+  report(latencies, floor);
+}
+
+/** The real server, on a file-backed SQLite database in WAL mode, pushing to the APNs emulator. */
+async function startServer() {
   const logger = pino({ level: 'silent' });
   const clock = systemClock();
   const key = generateProviderKey();
   const emulator = await startApnsEmulator({ port: 0, keys: [key], recordRequests: 0 });
-  // A file-backed database in WAL mode, as users run it: :memory: would hide every write.
+  // As users run it: :memory: would hide the cost of every write.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-ring-'));
   const storage = await openStorage(`sqlite:${path.join(dataDir, 'switchboard.db')}`);
   await storage.migrate();
@@ -62,10 +80,13 @@ async function main() {
     config: { socketRate: { burst: 1e6, perSecond: 1e6 }, ringTimeoutMs: 60_000 },
   });
   const url = await server.listen(0);
+  return { clock, key, emulator, dataDir, storage, server, url };
+}
 
-  // Staff, phones, agents.
+/** Agents (signed in, sockets open) and one virtual phone per staff member. */
+async function seed({ storage, clock, url, emulator }: Awaited<ReturnType<typeof startServer>>) {
   const passwordHash = await hashPassword('bench');
-  const agents: Socket<AgentServerEvents, AgentClientEvents>[] = [];
+  const agents: AgentSocket[] = [];
   for (let a = 0; a < AGENTS; a++) {
     const token = await seedAgent(storage, `agent${a}`, passwordHash, clock.now());
     const socket = ioClient(`${url}/agent`, { auth: agentAuth(token), transports: ['websocket'] });
@@ -89,9 +110,11 @@ async function main() {
     staffIds.push(staffId);
     phones.push(phone);
   }
-  process.stdout.write(`bench:ring: ${PHONES} phones, ${AGENTS} agents calling at once, ${CALLS} calls\n`);
+  return { agents, staffIds, phones };
+}
 
-  // Each agent calls its own slice of staff in turn: place → wait for ringing → hang up.
+/** Each agent calls its own slice of staff in turn: place → wait for ringing → hang up. */
+async function callAll(agents: AgentSocket[], staffIds: string[]): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   await Promise.all(
@@ -104,13 +127,12 @@ async function main() {
       });
       while (next < CALLS) {
         next++;
-        const staffId = mine[k++ % mine.length]!;
         const started = performance.now();
         let ringing!: () => void;
         const rang = new Promise<void>((resolve) => {
           ringing = resolve;
         });
-        const ack = await request(socket, 'call:place', { staffId });
+        const ack = await request(socket, 'call:place', { staffId: mine[k++ % mine.length]! });
         if (!ack.ok) throw new Error(`call:place failed: ${ack.error.code} ${ack.error.message}`);
         const id = ack.data.id;
         // A ringing broadcast can arrive before the ack: check the latest state we saw too.
@@ -124,20 +146,16 @@ async function main() {
       }
     }),
   );
+  return latencies;
+}
 
-  const floor = await measureFloor(emulator, key, Math.min(CALLS, 2000));
-  for (const s of agents) s.close();
-  for (const p of phones) await p.close();
-  await server.close();
-  await emulator.close();
-  rmSync(dataDir, { recursive: true, force: true });
-
+function report(latencies: number[], floor: number[]): void {
   const [p50, p95, p99] = [50, 95, 99].map((p) => percentile(latencies, p)) as [number, number, number];
   const [f50, f99] = [50, 99].map((p) => percentile(floor, p)) as [number, number];
   process.stdout.write(`time to ring   p50 ${ms(p50)}  p95 ${ms(p95)}  p99 ${ms(p99)}\n`);
   process.stdout.write(`floor          p50 ${ms(f50)}  p99 ${ms(f99)}  (ack + APNs POST + ack, bare)\n`);
   process.stdout.write(
-    `ratio to floor p50 ${(p50 / f50).toFixed(2)}  p99 ${(p99 / f99).toFixed(2)}; overhead at p99 ${ms(p99 - f99)} (target ≤ 10 ms)\n`,
+    `ratio to floor p50 ${(p50 / f50).toFixed(2)}  p99 ${(p99 / f99).toFixed(2)}; overhead at p99 ${ms(p99 - f99)} (target ≤ 5 ms)\n`,
   );
   process.stdout.write(`RESULT p99_ms=${p99.toFixed(2)} floor_p99_ms=${f99.toFixed(2)}\n`);
 }
