@@ -22,5 +22,5 @@ export {
   type PushRequest,
   type PushResult,
 } from './push';
-export { describeTarget, openStorage, parseStorageUrl } from './storage';
+export { DatabaseInUseError, describeTarget, openStorage, parseStorageUrl } from './storage';
 export type { AgentRow, DeviceRow, StaffRow, Storage } from './storage/types';

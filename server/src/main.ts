@@ -5,7 +5,7 @@ import { hashPassword, newSecret } from './auth';
 import { type CliConfig, ConfigError, helpText, parseConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { ApnsConfigError, createApnsPushGateway, type PushGateway } from './push';
-import { openStorage } from './storage';
+import { DatabaseInUseError, openStorage } from './storage';
 import { StorageConflictError } from './storage/types';
 
 /**
@@ -56,7 +56,11 @@ function untilSignal(logger: Logger): Promise<void> {
 
 async function serve(config: CliConfig, logger: Logger): Promise<number> {
   const clock = systemClock();
-  const storage = await openStorage(config.db, { logger });
+  const storage = await openStorage(config.db, { logger, exclusive: true }).catch((error: unknown) => {
+    // Two servers on one database would end each other's calls: the operator picks one.
+    if (error instanceof DatabaseInUseError) throw new ExitError(2, error.message);
+    throw error;
+  });
   await storage.migrate();
   let push: PushGateway | null = null;
   if (config.apns) {

@@ -5,9 +5,11 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger';
 import { createKyselyStorage } from './kysely';
+import { type DatabaseLock, lockPostgres, lockSqliteFile } from './lock';
 import type { Database } from './schema';
 import type { Storage } from './types';
 
+export { DatabaseInUseError } from './lock';
 export * from './types';
 
 export interface OpenStorageOptions {
@@ -15,6 +17,13 @@ export interface OpenStorageOptions {
   logger?: Logger;
   /** PostgreSQL only: the most connections the pool opens (default 10). */
   poolSize?: number;
+  /**
+   * Hold the database for this storage's life, so that a second server on it refuses to start
+   * (DatabaseInUseError): a lock file beside a SQLite database, an advisory lock on PostgreSQL
+   * (lock.ts). The server's CLI sets it; `agents` commands and other tools, which may run beside
+   * the server, leave it off, and so will a cluster of servers sharing one PostgreSQL (issue 14).
+   */
+  exclusive?: boolean;
 }
 
 /** What a storage URL names, once parsed. The password of a PostgreSQL URL is never part of it. */
@@ -75,8 +84,47 @@ export function parseStorageUrl(url: string): StorageTarget {
 export async function openStorage(url: string, opts: OpenStorageOptions = {}): Promise<Storage> {
   const target = parseStorageUrl(url);
   const storage = target.engine === 'sqlite' ? openSqlite(target.file) : await openPostgres(target, opts);
-  opts.logger?.info({ engine: target.engine, database: describeTarget(target) }, 'storage opened');
-  return storage;
+  let lock: DatabaseLock | null = null;
+  try {
+    if (opts.exclusive) lock = await holdDatabase(target, opts);
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  opts.logger?.info(
+    { engine: target.engine, database: describeTarget(target), exclusive: lock !== null },
+    'storage opened',
+  );
+  return lock ? withLock(storage, lock) : storage;
+}
+
+function holdDatabase(target: StorageTarget, opts: OpenStorageOptions): Promise<DatabaseLock> {
+  const name = describeTarget(target);
+  if (target.engine === 'postgres') {
+    return lockPostgres(target.url, name, (problem) => opts.logger?.error({ database: name }, problem));
+  }
+  // An in-memory database belongs to this process alone.
+  if (target.file === ':memory:') return Promise.resolve({ problem: () => null, release: async () => {} });
+  return Promise.resolve(lockSqliteFile(target.file, name));
+}
+
+/** The storage, released after it closes; `/healthz` turns unhealthy if the hold is lost. */
+function withLock(storage: Storage, lock: DatabaseLock): Storage {
+  let closing: Promise<void> | null = null;
+  return {
+    ...storage,
+    health: {
+      async probeWrite(at, timeoutMs) {
+        const problem = lock.problem();
+        if (problem) throw new Error(problem);
+        return storage.health.probeWrite(at, timeoutMs);
+      },
+    },
+    close() {
+      closing ??= storage.close().finally(() => lock.release());
+      return closing;
+    },
+  };
 }
 
 /** For logs and errors: where the data is, without credentials. */
