@@ -16,17 +16,19 @@ export function durationInWords(ms: number): string {
 
 /**
  * How long the two sides talked; for a call nobody answered, how long it rang (only a phone's own
- * report proves it rang) or how long the server waited for a phone that never did.
+ * report proves an outbound call rang) or how long the server waited for a phone that never did.
  */
 export function callDurationInWords(
-  call: Pick<Call, 'answeredAt' | 'endedAt' | 'createdAt' | 'timeline'>,
+  call: Pick<Call, 'direction' | 'answeredAt' | 'endedAt' | 'createdAt' | 'timeline'>,
 ): string {
   if (call.answeredAt !== null) {
     return call.endedAt !== null ? durationInWords(call.endedAt - call.answeredAt) : 'in progress';
   }
   if (call.endedAt === null) return 'not answered yet';
   const waited = call.endedAt - call.createdAt;
-  if (call.timeline.some((e) => e.event === 'reported')) return `rang ${durationInWords(waited)}`;
+  // An inbound call rings on the consoles as soon as it exists; an outbound one only once a phone says so.
+  const rang = call.direction === 'inbound' || call.timeline.some((e) => e.event === 'reported');
+  if (rang) return `rang ${durationInWords(waited)}`;
   return waited < 1000 ? 'never rang' : `never rang (waited ${durationInWords(waited)})`;
 }
 

@@ -68,6 +68,24 @@ describe('outcome and duration of real state-machine calls', () => {
     expect(callDurationInWords(declined)).toBe('rang 1.5 s');
   });
 
+  it('an inbound call rang on the consoles from the moment it came in', () => {
+    const inbound = createCall({
+      id: '0f8fad5b-d9cb-469f-a165-70867728950e',
+      direction: 'inbound',
+      agentId: null,
+      staffId: 'staff-ana',
+      deviceIds: ['dev-ana'],
+      handle: '+15550100000',
+      callerName: 'Ana',
+      video: false,
+      createdAt: T0,
+      ringUntil: T0 + 45_000,
+      source: 'device',
+    });
+    const gaveUp = play(inbound, [[2_300, { type: 'hangup', deviceId: 'dev-ana' }, 'device']]);
+    expect(callDurationInWords(gaveUp)).toBe('rang 2.3 s');
+  });
+
   it('a call no phone ever reported did not ring, however long the server waited', () => {
     const missed = play(outbound(), [[45_000, { type: 'timeout' }, 'server']]);
     expect(callDurationInWords(missed)).toBe('never rang (waited 45.0 s)');
