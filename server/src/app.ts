@@ -13,6 +13,7 @@ import { attachDeviceGateway } from './gateways/device';
 import { type AgentNamespace, type DeviceNamespace, Hub } from './gateways/hub';
 import { SessionWatch } from './gateways/sessions';
 import { createHttpApp } from './http';
+import { type IceConfig, NO_ICE } from './ice';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { PairingService } from './pairing';
@@ -39,6 +40,8 @@ export interface ServerConfig {
   socketRate: { burst: number; perSecond: number };
   /** Folder of the built web console, served at `/`; default `dist/web` in the repository. */
   webRoot?: string;
+  /** STUN/TURN for calls' media, handed to each party by `rtc:ice` (TURN credentials minted then). */
+  ice: IceConfig;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {
@@ -49,6 +52,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   caller: { handle: 'Switchboard', organisation: 'Support' },
   maxMessageBytes: 64 * 1024,
   socketRate: { burst: 60, perSecond: 20 },
+  ice: NO_ICE,
 };
 
 export interface ServerDeps {
@@ -189,8 +193,9 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
   });
   const testPush = (deviceId: string) =>
     sendTestPush({ storage, pushes, onStaffChanged: (id) => roster.changed(id) }, deviceId);
-  attachAgentGateway(hub.agentNsp, { ...ctx, calls, roster, pairing, serverStatus, sessions, testPush });
-  attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster });
+  const { ice } = config;
+  attachAgentGateway(hub.agentNsp, { ...ctx, calls, roster, pairing, serverStatus, sessions, testPush, ice });
+  attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster, ice });
   await web.register(
     apiRoutes({
       storage,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { APNS_ENVIRONMENTS } from '#shared';
+import type { IceConfig } from './ice';
 
 /** Every option is a flag and an environment variable; the flag wins. Order here is `--help`'s. */
 export const OPTIONS = {
@@ -65,6 +66,31 @@ export const OPTIONS = {
     help: 'how long a call waits for a phone or console that dropped mid-call before it ends failed',
   },
 
+  stun: {
+    env: 'SWITCHBOARD_STUN',
+    default: undefined,
+    help: 'STUN server URL(s) for calls, e.g. stun:stun.example.com:3478 (repeat, or separate with commas)',
+  },
+  turn: {
+    env: 'SWITCHBOARD_TURN',
+    default: undefined,
+    help: 'TURN server URL(s), e.g. turn:turn.example.com:3478?transport=udp (repeat, or commas)',
+  },
+  'turn-secret': {
+    env: 'SWITCHBOARD_TURN_SECRET',
+    default: undefined,
+    help: "the TURN server's shared secret (coturn static-auth-secret): credentials are minted per call",
+  },
+  'turn-ttl': {
+    env: 'SWITCHBOARD_TURN_TTL',
+    default: '1h',
+    help: 'how long minted TURN credentials work (the console renews them in longer calls)',
+  },
+  'ice-policy': {
+    env: 'SWITCHBOARD_ICE_POLICY',
+    default: 'all',
+    help: 'all|relay: relay sends every call through TURN',
+  },
   'session-ttl': {
     env: 'SWITCHBOARD_SESSION_TTL',
     default: '12h',
@@ -78,6 +104,20 @@ export const OPTIONS = {
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
+
+/** Options that may be given more than once (and hold a comma-separated list in the environment). */
+const REPEATABLE: ReadonlySet<string> = new Set(['stun', 'turn']);
+const iceUrls = (scheme: RegExp, example: string) =>
+  z.string().transform((value, ctx) => {
+    const urls = value
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
+    for (const url of urls.filter((u) => !scheme.test(u))) {
+      ctx.addIssue({ code: 'custom', message: `"${url}" is not one; use a URL like ${example}` });
+    }
+    return urls;
+  });
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
@@ -114,6 +154,11 @@ const configSchema = z
     'web-root': z.string().min(1).optional(),
     'ring-timeout': duration.pipe(z.number().min(1000, 'ring timeout must be at least 1s')),
     'reconnect-grace': duration.pipe(z.number().min(1000, 'reconnect grace must be at least 1s')),
+    stun: iceUrls(/^stuns?:[^\s,]+$/, 'stun:stun.example.com:3478').optional(),
+    turn: iceUrls(/^turns?:[^\s,]+$/, 'turn:turn.example.com:3478').optional(),
+    'turn-secret': z.string().min(1).optional(),
+    'turn-ttl': duration.pipe(z.number().min(60_000, 'TURN credentials must work at least 1m')),
+    'ice-policy': z.enum(['all', 'relay']),
     'session-ttl': duration.pipe(z.number().min(60_000, 'session TTL must be at least 1m')),
     'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   })
@@ -129,6 +174,18 @@ const configSchema = z
     }
     if (c['apns-ca'] !== undefined && c['apns-endpoint'] === undefined) {
       ctx.addIssue({ code: 'custom', message: '--apns-ca only makes sense with --apns-endpoint' });
+    }
+    const turn = (c.turn?.length ?? 0) > 0;
+    if (turn !== (c['turn-secret'] !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: turn
+          ? "--turn needs --turn-secret (the TURN server's static-auth-secret) to mint credentials"
+          : '--turn-secret only makes sense with --turn',
+      });
+    }
+    if (c['ice-policy'] === 'relay' && !turn) {
+      ctx.addIssue({ code: 'custom', message: '--ice-policy relay needs a TURN server (--turn)' });
     }
   });
 
@@ -151,6 +208,8 @@ export interface CliConfig {
   ringTimeoutMs: number;
   reconnectGraceMs: number;
   sessionTtlMs: number;
+  /** STUN and TURN for calls' media (see server/src/ice.ts). */
+  ice: IceConfig;
   logLevel: string;
 }
 
@@ -162,7 +221,9 @@ export function parseConfig(
   env: NodeJS.ProcessEnv,
   extraFlags: Record<string, { type: 'boolean' }> = {},
 ): { config: CliConfig; flags: Record<string, boolean>; positionals: string[] } {
-  const flagOptions = Object.fromEntries(Object.keys(OPTIONS).map((k) => [k, { type: 'string' as const }]));
+  const flagOptions = Object.fromEntries(
+    Object.keys(OPTIONS).map((k) => [k, { type: 'string' as const, multiple: REPEATABLE.has(k) }]),
+  );
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -176,7 +237,8 @@ export function parseConfig(
   }
   const raw: Record<string, string | undefined> = {};
   for (const [name, spec] of Object.entries(OPTIONS)) {
-    raw[name] = (parsed.values[name] as string | undefined) ?? env[spec.env] ?? spec.default;
+    const flag = parsed.values[name] as string | string[] | undefined;
+    raw[name] = (Array.isArray(flag) ? flag.join(',') : flag) ?? env[spec.env] ?? spec.default;
   }
   const result = configSchema.safeParse(raw);
   if (!result.success) {
@@ -217,6 +279,13 @@ export function parseConfig(
       ringTimeoutMs: c['ring-timeout'],
       reconnectGraceMs: c['reconnect-grace'],
       sessionTtlMs: c['session-ttl'],
+      ice: {
+        stun: c.stun ?? [],
+        turn: c.turn ?? [],
+        turnSecret: c['turn-secret'] ?? null,
+        turnTtlMs: c['turn-ttl'],
+        policy: c['ice-policy'],
+      },
       logLevel: c['log-level'],
     },
   };

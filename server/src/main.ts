@@ -90,6 +90,7 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
       sessionTtlMs: config.sessionTtlMs,
       publicUrl: config.publicUrl,
       webRoot: config.webRoot,
+      ice: config.ice,
     },
   });
   const url = await server.listen(config.port, config.host);

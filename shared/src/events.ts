@@ -57,6 +57,29 @@ export type RtcSignal = z.infer<typeof rtcSignalSchema>;
 export const rtcSignalRequestSchema = z.object({ callId, signal: rtcSignalSchema });
 export const rtcSignalBroadcastSchema = z.object({ callId, from: entityId, signal: rtcSignalSchema });
 
+/**
+ * `rtc:ice {callId}`: each party asks for its ICE servers once the call is answered (and again
+ * before an ICE restart). TURN credentials are minted per party and request by the TURN REST
+ * scheme (coturn's `use-auth-secret`) and expire soon: they never go on the call record, which is
+ * persisted and sent to history.
+ */
+export const rtcIceRequestSchema = z.object({ callId });
+export const iceServerSchema = z.object({
+  urls: z.array(z.string().min(1).max(500)).min(1).max(10),
+  username: z.string().max(200).optional(),
+  credential: z.string().max(200).optional(),
+});
+export const ICE_TRANSPORT_POLICIES = ['all', 'relay'] as const;
+export const rtcIceSchema = z.object({
+  iceServers: z.array(iceServerSchema).max(10),
+  /** `relay`: the server's operator wants every call through TURN. */
+  iceTransportPolicy: z.enum(ICE_TRANSPORT_POLICIES),
+  /** When the TURN credentials stop working (epoch ms); null when no TURN server is configured. */
+  expiresAt: epochMs.nullable(),
+});
+export type IceServer = z.infer<typeof iceServerSchema>;
+export type RtcIce = z.infer<typeof rtcIceSchema>;
+
 // MARK: - agent → server requests
 
 const callRef = z.object({ callId });
@@ -81,6 +104,7 @@ export const agentRequests = {
   'call:hold': toggle,
   'call:mute': toggle,
   'rtc:signal': rtcSignalRequestSchema,
+  'rtc:ice': rtcIceRequestSchema,
   'directory:set': z.object({ entries: z.array(directoryEntrySchema).max(10_000) }),
   'directory:get': z.object({}),
   /**
@@ -148,6 +172,7 @@ export const deviceRequests = {
   /** On every wake: which of these calls (and of all of mine) are still live? */
   'call:sync': z.object({ callIds: z.array(callId).max(50).default([]) }),
   'rtc:signal': rtcSignalRequestSchema,
+  'rtc:ice': rtcIceRequestSchema,
 } as const;
 
 // MARK: - server → client broadcasts
@@ -245,6 +270,7 @@ export const agentAcks = {
   'call:hold': callSchema,
   'call:mute': callSchema,
   'rtc:signal': z.null(),
+  'rtc:ice': rtcIceSchema,
   'directory:set': z.object({ version: z.number().int().nonnegative() }),
   'directory:get': directorySchema,
   'call:sync': agentCallSyncResultSchema,
@@ -258,6 +284,7 @@ export const deviceAcks = {
   'call:start': callSchema,
   'call:sync': callSyncResultSchema,
   'rtc:signal': z.null(),
+  'rtc:ice': rtcIceSchema,
 } as const satisfies { [K in keyof typeof deviceRequests]: z.ZodType };
 
 export const callAckSchema = ackSchema(callSchema);

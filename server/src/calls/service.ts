@@ -386,7 +386,19 @@ export class CallService {
    * WebRTC signaling goes only between a call's two parties once it is answered: the agent and
    * the phone that answered (or placed) it. Anyone else gets FORBIDDEN.
    */
-  relaySignal(from: { agentId: string } | { deviceId: string }, callId: string, signal: RtcSignal): void {
+  relaySignal(from: Party, callId: string, signal: RtcSignal): void {
+    const peer = this.rtcPeer(from, callId);
+    const sender = 'agentId' in from ? from.agentId : from.deviceId;
+    if ('deviceId' in peer)
+      this.o.notifier.toDevice(peer.deviceId, 'rtc:signal', { callId, from: sender, signal });
+    else this.o.notifier.toAgent(peer.agentId, 'rtc:signal', { callId, from: sender, signal });
+  }
+
+  /**
+   * The other party of an answered call, for media (signals, ICE servers): throws unless `from`
+   * is one of the call's two parties, so nobody else can join or learn a call's TURN credentials.
+   */
+  rtcPeer(from: Party, callId: string): Party {
     const call = this.live.get(callId);
     if (!call) throw new AppError(ERROR_CODES.CALL_ENDED, 'no live call with this id');
     const phone =
@@ -396,11 +408,10 @@ export class CallService {
     }
     if ('agentId' in from) {
       if (from.agentId !== call.agentId) throw forbidden('this call belongs to another agent');
-      this.o.notifier.toDevice(phone, 'rtc:signal', { callId, from: from.agentId, signal });
-    } else {
-      if (from.deviceId !== phone) throw forbidden('this phone is not the party of this call');
-      this.o.notifier.toAgent(call.agentId, 'rtc:signal', { callId, from: from.deviceId, signal });
+      return { deviceId: phone };
     }
+    if (from.deviceId !== phone) throw forbidden('this phone is not the party of this call');
+    return { agentId: call.agentId };
   }
 
   // MARK: - Push results

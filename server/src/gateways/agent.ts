@@ -9,6 +9,7 @@ import {
 } from '#shared';
 import { hashSecret } from '../auth';
 import type { CallService } from '../calls/service';
+import { type IceConfig, iceServersFor } from '../ice';
 import { AppError, badRequest, notFound } from '../errors';
 import type { PairingService } from '../pairing';
 import type { Roster } from '../roster';
@@ -30,6 +31,8 @@ export function attachAgentGateway(
     sessions: SessionWatch;
     /** `push:test`: one test VoIP push to a phone, answered with APNs' verdict in words. */
     testPush: (deviceId: string) => Promise<PushTestResult>;
+    /** STUN/TURN handed to a call's parties by `rtc:ice`. */
+    ice: IceConfig;
   },
 ): void {
   const { storage, clock, hub, calls, roster } = ctx;
@@ -104,6 +107,10 @@ export function attachAgentGateway(
         'rtc:signal': async ({ callId, signal }) => {
           calls.relaySignal({ agentId }, callId, signal);
           return null;
+        },
+        'rtc:ice': async ({ callId }) => {
+          calls.rtcPeer({ agentId }, callId);
+          return iceServersFor(ctx.ice, agentId, clock.now());
         },
         'directory:set': async ({ entries }) => {
           const version = await storage.directory.set(entries, clock.now());

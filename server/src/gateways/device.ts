@@ -1,6 +1,7 @@
 import { type DeviceAckData, deviceAuthSchema, deviceRequests, ERROR_CODES } from '#shared';
 import { secretMatches } from '../auth';
 import type { CallService } from '../calls/service';
+import { type IceConfig, iceServersFor } from '../ice';
 import { notFound } from '../errors';
 import type { Roster } from '../roster';
 import type { GatewayContext } from './context';
@@ -11,7 +12,7 @@ import { bindRequests } from './requests';
 /** The `/device` namespace: phones, authenticated by the device id and secret from pairing. */
 export function attachDeviceGateway(
   nsp: DeviceNamespace,
-  ctx: GatewayContext & { calls: CallService; roster: Roster },
+  ctx: GatewayContext & { calls: CallService; roster: Roster; ice: IceConfig },
 ): void {
   const { storage, clock, hub, calls, roster } = ctx;
 
@@ -74,6 +75,10 @@ export function attachDeviceGateway(
         'rtc:signal': async ({ callId, signal }) => {
           calls.relaySignal({ deviceId }, callId, signal);
           return null;
+        },
+        'rtc:ice': async ({ callId }) => {
+          calls.rtcPeer({ deviceId }, callId);
+          return iceServersFor(ctx.ice, deviceId, clock.now());
         },
       },
       ctx.requestOptions,

@@ -22,6 +22,7 @@ public enum DeviceRequestName: String, Sendable, CaseIterable {
     case callStart = "call:start"
     case callSync = "call:sync"
     case rtcSignal = "rtc:signal"
+    case rtcIce = "rtc:ice"
 }
 
 /// The server → device broadcasts (`deviceBroadcasts` in `shared/src/events.ts`).
