@@ -6,11 +6,13 @@ import {
   type Call,
   DIRECTIONS,
   describeZodError,
+  directoryPutRequestSchema,
   END_REASONS,
   ERROR_CODES,
   entityId,
   epochMs,
   loginRequestSchema,
+  MAX_DIRECTORY_BODY_BYTES,
   pairRequestSchema,
 } from '#shared';
 import { hashSecret, secretMatches } from './auth';
@@ -19,6 +21,7 @@ import { bearerToken, clientIp, jsonBody, sendJson } from './http';
 import { LoginService } from './login';
 import type { Metrics } from './metrics';
 import type { PairingService } from './pairing';
+import { DirectoryConflictError } from './storage/directory';
 import type { SessionRow, Storage } from './storage/types';
 
 export interface ApiContext {
@@ -30,6 +33,8 @@ export interface ApiContext {
   startedAt: number;
   /** Told when a session is revoked by its sign-out, so its open sockets can close. */
   signedOut: (tokenHash: string) => void;
+  /** Told when `PUT /api/directory` saved a new version, so phones fetch it (`directory:changed`). */
+  directoryChanged: (version: number) => void;
 }
 
 const historyFilterSchema = z.object({
@@ -103,6 +108,25 @@ export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
       }
       return sendJson(reply, 200, await ctx.storage.directory.get());
     });
+
+    // Bulk saves go over HTTP: a socket message is capped at 64 KB, about 1,000 entries.
+    // The session is checked before a body of up to 6 MiB is read.
+    app.put(
+      '/api/directory',
+      { bodyLimit: MAX_DIRECTORY_BODY_BYTES, onRequest: async (req) => void (await requireSession(req)) },
+      async (req, reply) => {
+        const body = jsonBody(req, directoryPutRequestSchema);
+        let version: number;
+        try {
+          version = await ctx.storage.directory.set(body.entries, ctx.clock.now(), body.baseVersion);
+        } catch (e) {
+          if (e instanceof DirectoryConflictError) throw new AppError(ERROR_CODES.CONFLICT, e.message);
+          throw e;
+        }
+        ctx.directoryChanged(version);
+        return sendJson(reply, 200, { version });
+      },
+    );
 
     app.get('/api/history.csv', async (req, reply) => {
       await requireSession(req);

@@ -206,6 +206,7 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
       startedAt: clock.now(),
       // A sign-out closes that session's open consoles at once, not at the next sweep.
       signedOut: (tokenHash) => sessions.revoke(tokenHash),
+      directoryChanged: (version) => hub.toAllDevices('directory:changed', { version }),
     }),
   );
   await web.ready();

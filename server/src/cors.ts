@@ -16,11 +16,14 @@ export function registerDesktopCors(app: FastifyInstance): void {
   });
   app.options('/api/*', (req, reply) => {
     if (req.headers.origin !== DESKTOP_ORIGIN) {
-      throw new AppError(ERROR_CODES.FORBIDDEN, 'cross-origin requests are answered for the desktop app only');
+      throw new AppError(
+        ERROR_CODES.FORBIDDEN,
+        'cross-origin requests are answered for the desktop app only',
+      );
     }
     return reply
       .code(204)
-      .header('access-control-allow-methods', 'GET, POST')
+      .header('access-control-allow-methods', 'GET, POST, PUT')
       .header('access-control-allow-headers', 'authorization, content-type')
       .header('access-control-max-age', '600')
       .send();

@@ -82,7 +82,7 @@ export function createHttpApp(o: HttpAppOptions) {
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    const known = err instanceof AppError ? err : fromFramework(err);
+    const known = err instanceof AppError ? err : fromFramework(err, req);
     if (known) return sendError(reply, known.code, known.message);
     o.logger.error({ err, path: pathOf(req) }, 'http request failed');
     return sendError(reply, ERROR_CODES.INTERNAL, 'internal error');
@@ -99,9 +99,11 @@ export function createHttpApp(o: HttpAppOptions) {
 export type HttpApp = ReturnType<typeof createHttpApp>;
 
 /** Fastify's own refusals (body too large, wrong media type, bad path) in the protocol's terms. */
-function fromFramework(err: FastifyError): AppError | null {
+function fromFramework(err: FastifyError, req: FastifyRequest): AppError | null {
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE, `the body is larger than ${MAX_BODY_BYTES} bytes`);
+    // A route may set its own limit (PUT /api/directory).
+    const limit = req.routeOptions.bodyLimit ?? MAX_BODY_BYTES;
+    return new AppError(ERROR_CODES.PAYLOAD_TOO_LARGE, `the body is larger than ${limit} bytes`);
   }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return notJson();
   const status = err.statusCode ?? 500;

@@ -26,7 +26,7 @@ describe('CORS for the desktop app', () => {
     const res = await preflight(DESKTOP_ORIGIN);
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe(DESKTOP_ORIGIN);
-    expect(res.headers.get('access-control-allow-methods')).toBe('GET, POST');
+    expect(res.headers.get('access-control-allow-methods')).toBe('GET, POST, PUT');
     expect(res.headers.get('access-control-allow-headers')).toBe('authorization, content-type');
   });
 

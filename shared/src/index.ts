@@ -2,6 +2,7 @@ export * from './ack';
 export * from './call';
 export * from './clock';
 export * from './desktop';
+export * from './directory';
 export * from './errors';
 export * from './events';
 export * from './fixture-kinds';

@@ -29,18 +29,27 @@ export function directoryStore(db: Kysely<Database>, engine: Storage['engine']):
         ? db.transaction().setIsolationLevel('repeatable read').execute(read)
         : db.transaction().execute(read);
     },
-    async set(entries, at) {
+    async set(entries, at, baseVersion) {
       return db.transaction().execute(async (tx) => {
         // The UPDATE comes first: it takes the write lock (row lock on PostgreSQL, the database
-        // write lock on SQLite) before anything is read, so concurrent sets run one after another.
-        const meta = await tx
+        // write lock on SQLite) before anything is read, so concurrent sets run one after another,
+        // and a second set from the same base version finds the version moved on.
+        let update = tx
           .updateTable('directory_meta')
           .set((eb) => ({ version: eb('version', '+', 1), updated_at: at }))
-          .where('id', '=', 1)
-          .returning('version')
-          .executeTakeFirstOrThrow(
-            () => new Error('directory_meta has no row: the database was not migrated by this server'),
-          );
+          .where('id', '=', 1);
+        if (baseVersion !== undefined) update = update.where('version', '=', baseVersion);
+        const meta = await update.returning('version').executeTakeFirst();
+        if (!meta) {
+          const now = await tx
+            .selectFrom('directory_meta')
+            .select('version')
+            .where('id', '=', 1)
+            .executeTakeFirst();
+          if (!now)
+            throw new Error('directory_meta has no row: the database was not migrated by this server');
+          throw new DirectoryConflictError(baseVersion ?? now.version, now.version);
+        }
         await tx.deleteFrom('directory_entries').execute();
         for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
           await tx
@@ -59,4 +68,18 @@ export function directoryStore(db: Kysely<Database>, engine: Storage['engine']):
       });
     },
   };
+}
+
+/** A save based on a version of the directory that someone else has replaced since. */
+export class DirectoryConflictError extends Error {
+  constructor(
+    readonly baseVersion: number,
+    readonly currentVersion: number,
+  ) {
+    super(
+      `the directory was changed by someone else since you loaded it (you edited version ${baseVersion}, ` +
+        `it is now at version ${currentVersion}); reload it, redo your changes and save again`,
+    );
+    this.name = 'DirectoryConflictError';
+  }
 }

@@ -9,6 +9,7 @@ import { type DatabaseLock, lockPostgres, lockSqliteFile } from './lock';
 import type { Database } from './schema';
 import type { Storage } from './types';
 
+export { DirectoryConflictError } from './directory';
 export { DatabaseInUseError } from './lock';
 export * from './types';
 

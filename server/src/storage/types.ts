@@ -152,8 +152,11 @@ export interface CallStore {
 
 export interface DirectoryStore {
   get(): Promise<{ version: number; entries: DirectoryEntry[] }>;
-  /** Replaces the whole directory and returns the new version (previous + 1, starting at 1). */
-  set(entries: DirectoryEntry[], at: number): Promise<number>;
+  /**
+   * Replaces the whole directory and returns the new version (previous + 1, starting at 1). With
+   * `baseVersion`, only if the directory is still at that version; else DirectoryConflictError.
+   */
+  set(entries: DirectoryEntry[], at: number, baseVersion?: number): Promise<number>;
 }
 
 export interface HealthStore {

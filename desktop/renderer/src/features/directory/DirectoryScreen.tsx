@@ -10,7 +10,7 @@ import './directory.css';
 
 /**
  * Caller ID and blocking for every paired phone: the numbers, their labels and a blocked flag,
- * checked as they are typed and saved as one list with `directory:set`.
+ * checked as they are typed and saved as one list with `PUT /api/directory`.
  */
 export function DirectoryScreen() {
   const api = useApi();
@@ -79,7 +79,7 @@ export function DirectoryScreen() {
         blocked number never rings. Numbers are E.164 (+, country code, number). Import a CSV of
         <code> number,label,blocked</code> to add many at once.
       </p>
-      <SaveMessage save={dir.save} dirty={dir.dirty} />
+      <SaveMessage save={dir.save} dirty={dir.dirty} onDiscard={() => void dir.discardChanges()} />
       {dir.loadError && (
         <div className="dir-banner" role="alert">
           <span>
@@ -138,7 +138,7 @@ function VersionBadge({ version, dirty }: { version: number | null; dirty: boole
   );
 }
 
-function SaveMessage({ save, dirty }: { save: SaveState; dirty: boolean }) {
+function SaveMessage({ save, dirty, onDiscard }: { save: SaveState; dirty: boolean; onDiscard: () => void }) {
   switch (save.kind) {
     case 'saved':
       return (
@@ -159,6 +159,15 @@ function SaveMessage({ save, dirty }: { save: SaveState; dirty: boolean }) {
         <p className="dir-msg is-error" role="alert">
           Not saved: {save.message}. Your changes are still here.
         </p>
+      );
+    case 'conflict':
+      return (
+        <div className="dir-banner" role="alert">
+          <span>Not saved: {save.message}. Your changes are still here until you load the saved list.</span>
+          <button type="button" className="btn btn-sm" onClick={onDiscard}>
+            Load the saved list
+          </button>
+        </div>
       );
     default:
       return <p className="dir-msg" role="status" />;

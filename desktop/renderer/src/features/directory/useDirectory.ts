@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DirectoryEntry } from '#shared';
+import { type DirectoryEntry, directoryPutResponseSchema, MAX_DIRECTORY_ENTRIES } from '#shared';
 import type { ConsoleApi } from '../../api/context';
 import {
   type DraftRow,
@@ -21,27 +21,25 @@ export type SaveState =
   | { kind: 'saving' }
   | { kind: 'saved'; version: number }
   | { kind: 'invalid'; count: number }
-  | { kind: 'failed'; message: string };
+  | { kind: 'failed'; message: string }
+  /** Someone saved since this console loaded the list: reload, redo, save again. */
+  | { kind: 'conflict'; message: string };
 
 /**
  * Unsaved rows outlive the screen (the agent switches to the roster and back) but not the agent:
- * kept in memory per agent id, never written to disk.
+ * kept in memory per agent id, never written to disk. `base` is the version the rows were taken
+ * from: what a save says it replaces.
  */
-const kept = new Map<string, { rows: DraftRow[]; saved: Saved | null }>();
-
-/**
- * The server's Socket.IO message cap (`maxMessageBytes`, 64 KB by default). A bigger
- * `directory:set` does not get an error: the server drops the connection and the ack never comes,
- * so the size is checked here first (about 900 numbers) and the agent is told why.
- */
-const MAX_SET_BYTES = 64 * 1024 - 512;
+const kept = new Map<string, { rows: DraftRow[]; saved: Saved | null; base: number | null }>();
 
 let nextKey = 0;
 export const newKey = (): string => `row-${++nextKey}`;
 
 /**
  * The directory being edited: loads the server's copy with `directory:get`, keeps what is typed
- * through failed saves and reconnects, and saves the whole list with `directory:set`.
+ * through failed saves and reconnects, and saves the whole list with `PUT /api/directory` (a
+ * socket message is capped at 64 KB, about 1,000 numbers; the HTTP body may hold all 10,000).
+ * A save names the version its rows came from, so it never silently replaces another agent's.
  */
 export function useDirectory(api: ConsoleApi, agentId: string) {
   const initial = kept.get(agentId);
@@ -51,26 +49,37 @@ export function useDirectory(api: ConsoleApi, agentId: string) {
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
+  const base = useRef<number | null>(initial?.base ?? null);
 
   useEffect(() => {
-    kept.set(agentId, { rows, saved });
+    kept.set(agentId, { rows, saved, base: base.current });
   }, [agentId, rows, saved]);
 
-  const load = useCallback(async () => {
-    setLoadError(null);
-    const ack = await api.request('directory:get', {});
-    if (!ack.ok) {
-      setLoadError(ack.error.message);
-      return;
-    }
-    setSaved(ack.data);
-    // Only an untouched draft follows the server; edits in progress are never overwritten.
-    setRows((current) =>
-      current.every(isBlank) || (saved !== null && sameAsSaved(current, saved.entries))
-        ? toRows(ack.data.entries, newKey)
-        : current,
-    );
-  }, [api, saved]);
+  /** Loads the server's copy; the rows follow it when untouched, or always with `discard`. */
+  const fetchSaved = useCallback(
+    async (discard: boolean) => {
+      setLoadError(null);
+      const ack = await api.request('directory:get', {});
+      if (!ack.ok) {
+        setLoadError(ack.error.message);
+        return;
+      }
+      setSaved(ack.data);
+      const current = rowsRef.current;
+      // Only an untouched draft follows the server; edits in progress are never overwritten.
+      const follow =
+        discard || current.every(isBlank) || (saved !== null && sameAsSaved(current, saved.entries));
+      if (follow) {
+        base.current = ack.data.version;
+        setRows(toRows(ack.data.entries, newKey));
+      }
+      if (discard) setSave({ kind: 'idle' });
+    },
+    [api, saved],
+  );
+  const load = useCallback(() => fetchSaved(false), [fetchSaved]);
+  /** After a conflict: drop this console's changes and show what is saved now. */
+  const discardChanges = useCallback(() => fetchSaved(true), [fetchSaved]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: load once per mount, not whenever `saved` moves
   useEffect(() => {
@@ -85,23 +94,21 @@ export function useDirectory(api: ConsoleApi, agentId: string) {
       return current.find((r) => problems.has(r.key)) ?? null;
     }
     const entries = toEntries(current);
-    const bytes = new TextEncoder().encode(JSON.stringify({ entries })).length;
-    if (bytes > MAX_SET_BYTES) {
+    if (entries.length > MAX_DIRECTORY_ENTRIES) {
       setSave({
         kind: 'failed',
-        message: `${entries.length} numbers make ${Math.ceil(bytes / 1024)} KB, more than the ${Math.floor(
-          MAX_SET_BYTES / 1024,
-        )} KB the server accepts in one save. Remove some numbers (or shorten labels) and save again`,
+        message: `${entries.length} numbers are more than the ${MAX_DIRECTORY_ENTRIES} a directory holds. Remove some and save again`,
       });
       return null;
     }
     setSave({ kind: 'saving' });
-    const ack = await api.request('directory:set', { entries });
-    if (!ack.ok) {
-      setSave({ kind: 'failed', message: ack.error.message });
+    const result = await putDirectory(api, entries, base.current ?? undefined);
+    if (!result.ok) {
+      setSave({ kind: result.conflict ? 'conflict' : 'failed', message: result.message });
       return null;
     }
-    setSaved({ version: ack.data.version, entries });
+    base.current = result.version;
+    setSaved({ version: result.version, entries });
     // Show what was saved (normalized numbers, trimmed labels) without remounting the rows, so
     // focus stays where it was; rows typed while the save was in flight stay as typed.
     setRows((now) =>
@@ -111,10 +118,46 @@ export function useDirectory(api: ConsoleApi, agentId: string) {
           current.includes(r) ? { ...r, number: normalizeNumber(r.number), label: r.label.trim() } : r,
         ),
     );
-    setSave({ kind: 'saved', version: ack.data.version });
+    setSave({ kind: 'saved', version: result.version });
     return null;
   }, [api]);
 
   const dirty = saved === null ? rows.some((r) => !isBlank(r)) : !sameAsSaved(rows, saved.entries);
-  return { saved, rows, setRows, loadError, reload: load, save, saveAll, dirty };
+  return { saved, rows, setRows, loadError, reload: load, discardChanges, save, saveAll, dirty };
+}
+
+type PutResult = { ok: true; version: number } | { ok: false; conflict: boolean; message: string };
+
+/** `PUT /api/directory`; never throws: a network failure or an odd answer becomes a message. */
+async function putDirectory(
+  api: ConsoleApi,
+  entries: DirectoryEntry[],
+  baseVersion?: number,
+): Promise<PutResult> {
+  let res: Response;
+  try {
+    res = await api.fetch('/api/directory', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ entries, baseVersion }),
+    });
+  } catch {
+    return {
+      ok: false,
+      conflict: false,
+      message: 'the server cannot be reached; your numbers are kept here',
+    };
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (res.ok) {
+    const parsed = directoryPutResponseSchema.safeParse(body);
+    if (parsed.success) return { ok: true, version: parsed.data.version };
+    return { ok: false, conflict: false, message: 'the server answered the save with something unexpected' };
+  }
+  const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
+  return {
+    ok: false,
+    conflict: error?.code === 'CONFLICT',
+    message: error?.message ?? `the server refused the save (HTTP ${res.status})`,
+  };
 }
