@@ -46,6 +46,9 @@ export interface ChosenKey {
   keyIdHint: string | null;
 }
 
+/** null: the dialog was cancelled. */
+export type ChooseKeyResult = ({ ok: true } & ChosenKey) | { ok: false; message: string } | null;
+
 export interface EmbeddedSettings {
   port: number;
   /** Listen on every network interface, so phones on this network can reach the server. */
@@ -126,7 +129,7 @@ export interface RendererRequests {
   'server:configure-embedded': (settings: EmbeddedSettings) => DesktopResult;
   'server:about': () => AboutServer;
   /** Opens the native file dialog; null when cancelled. */
-  'apns:choose-key': () => ChosenKey | null;
+  'apns:choose-key': () => ChooseKeyResult;
   /** Stores the credentials (encrypted) with the chosen key and restarts this computer's server. */
   'apns:save': (form: ApnsForm) => DesktopResult;
   'apns:clear': () => DesktopResult;

@@ -161,6 +161,16 @@ describe('the embedded server, in its own process', () => {
     }
   });
 
+  it('refuses to share its database with another server, naming the one that holds it', async () => {
+    const first = embedded();
+    await first.start(config({ apns: null }));
+    const second = embedded();
+    await expect(second.start(config({ apns: null }))).rejects.toThrow(
+      "another Switchboard server is using this app's database",
+    );
+    expect(second.status().error).toContain(`held by process ${first.status().pid}`);
+  });
+
   it('reports a server process that dies as failed, in words', async () => {
     const watch = statusWatch();
     const server = embedded(watch);

@@ -6,6 +6,7 @@ import {
   createApnsPushGateway,
   createLogger,
   createServer,
+  DatabaseInUseError,
   type Logger,
   openStorage,
   type PushGateway,
@@ -99,7 +100,12 @@ export function runEmbeddedServer(channel: ParentChannel, exit: (code: number) =
 async function start(config: EmbeddedConfig, logger: Logger): Promise<Running> {
   await mkdir(config.dataDir, { recursive: true });
   const clock = systemClock();
-  const storage = await openStorage(`sqlite:${path.join(config.dataDir, 'switchboard.db')}`, { logger });
+  // Exclusive, as the CLI server is: another server on this database would end our live calls as
+  // orphans. It refuses with DatabaseInUseError, naming the holder.
+  const storage = await openStorage(`sqlite:${path.join(config.dataDir, 'switchboard.db')}`, {
+    logger,
+    exclusive: true,
+  });
   try {
     await storage.migrate();
     const owner = await provisionOwner(storage, config.dataDir, config.ownerName, clock.now());
@@ -160,5 +166,9 @@ export function explainStartFailure(err: unknown, config: EmbeddedConfig): strin
   if (code === 'EACCES')
     return `this computer does not allow listening on port ${config.port}: choose another port`;
   if (err instanceof ApnsConfigError) return `the APNs credentials cannot work: ${err.message}`;
+  if (err instanceof DatabaseInUseError) {
+    // The server's own words name CLI flags; here the fix is to stop the other program.
+    return `another Switchboard server is using this app's database (${err.holder}): quit it, then start this computer's server again from Settings`;
+  }
   return err instanceof Error ? err.message : String(err);
 }

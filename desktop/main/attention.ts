@@ -1,0 +1,60 @@
+import type { ConsoleSnapshot } from '../preload/contract';
+
+/** What the app must do about the agent's attention: notifications and the badge. */
+export type AttentionEffect =
+  /** Buttons (Accept, Decline) where the platform has them, which is macOS. */
+  | { type: 'notify-incoming'; callId: string; caller: string; withActions: boolean }
+  | { type: 'close-incoming'; callId: string }
+  | { type: 'notify-missed'; callId: string; caller: string }
+  | { type: 'badge'; count: number };
+
+/**
+ * Turns the console's state into notifications and the dock/taskbar badge. A ringing call is
+ * notified when the window is not focused (the panel shows it otherwise), and its notification
+ * closed as soon as it stops ringing; a call that ended unanswered while the window was not
+ * focused is notified and counted on the badge until the window is focused again.
+ */
+export class Attention {
+  private readonly ringing = new Set<string>();
+  private readonly missedKnown = new Set<string>();
+  private readonly unseen = new Set<string>();
+
+  constructor(private readonly o: { actionsSupported: boolean }) {}
+
+  get missedCount(): number {
+    return this.unseen.size;
+  }
+
+  update(snapshot: ConsoleSnapshot, focused: boolean): AttentionEffect[] {
+    const effects: AttentionEffect[] = [];
+    const now = new Set(snapshot.ringing.map((r) => r.callId));
+    for (const { callId, caller } of snapshot.ringing) {
+      if (this.ringing.has(callId)) continue;
+      this.ringing.add(callId);
+      if (!focused)
+        effects.push({ type: 'notify-incoming', callId, caller, withActions: this.o.actionsSupported });
+    }
+    for (const callId of [...this.ringing]) {
+      if (now.has(callId)) continue;
+      this.ringing.delete(callId);
+      effects.push({ type: 'close-incoming', callId });
+    }
+    const before = this.unseen.size;
+    for (const { callId, caller } of snapshot.missed) {
+      if (this.missedKnown.has(callId)) continue;
+      this.missedKnown.add(callId);
+      if (focused) continue;
+      this.unseen.add(callId);
+      effects.push({ type: 'notify-missed', callId, caller });
+    }
+    if (this.unseen.size !== before) effects.push({ type: 'badge', count: this.unseen.size });
+    return effects;
+  }
+
+  /** The window got focus: the agent sees the console, so nothing is unseen any more. */
+  focused(): AttentionEffect[] {
+    if (this.unseen.size === 0) return [];
+    this.unseen.clear();
+    return [{ type: 'badge', count: 0 }];
+  }
+}
