@@ -163,14 +163,14 @@ describe('the main process services', () => {
     const team = await fakeTeamServer();
     try {
       const { services, embedded, changes } = await build();
-      expect(await services.useRemote('ftp://calls')).toMatchObject({ ok: false });
-      const nobody = await services.useRemote('http://127.0.0.1:9');
+      expect(await services.switchToRemote('ftp://calls')).toMatchObject({ ok: false });
+      const nobody = await services.switchToRemote('http://127.0.0.1:9');
       expect(nobody).toMatchObject({
         ok: false,
         message: expect.stringContaining('No Switchboard server answers at http://127.0.0.1:9'),
       });
 
-      expect(await services.useRemote(`${team.url}/some/path`)).toEqual({ ok: true });
+      expect(await services.switchToRemote(`${team.url}/some/path`)).toEqual({ ok: true });
       expect(services.mode()).toBe('remote');
       expect(changes).toEqual([team.url]);
       expect(embedded.stops).toEqual(['the desktop app switched to a team server']);
@@ -182,7 +182,7 @@ describe('the main process services', () => {
         health: { ok: true, detail: 'healthy (postgres)' },
       });
 
-      expect(await services.useEmbedded()).toEqual({ ok: true });
+      expect(await services.switchToEmbedded()).toEqual({ ok: true });
       expect(changes).toEqual([team.url, 'http://127.0.0.1:4780']);
       expect((await services.settingsView()).remoteUrl).toBe(team.url);
     } finally {
@@ -199,7 +199,7 @@ describe('the main process services', () => {
       message: busy,
     });
     expect(await services.clearApns()).toEqual({ ok: false, message: busy });
-    expect(await services.useRemote('https://calls.example.com')).toEqual({ ok: false, message: busy });
+    expect(await services.switchToRemote('https://calls.example.com')).toEqual({ ok: false, message: busy });
     expect(embedded.stops).toEqual([]);
   });
 
@@ -214,7 +214,7 @@ describe('the main process services', () => {
     const { services, embedded } = await build();
     await services.shutdown();
     embedded.failNextStart = 'port 4780 is already in use (another Switchboard server?)';
-    await services.useEmbedded();
+    await services.switchToEmbedded();
     expect(await services.about()).toMatchObject({
       mode: 'embedded',
       state: 'failed',

@@ -95,7 +95,7 @@ export class DesktopServices {
     };
   }
 
-  async useRemote(rawUrl: string): Promise<DesktopResult> {
+  async switchToRemote(rawUrl: string): Promise<DesktopResult> {
     const parsed = serverUrlSchema.safeParse(rawUrl);
     if (!parsed.success) return refuse(parsed.error.issues[0]?.message ?? 'not a server address');
     if (this.inCall()) return refuse(BUSY);
@@ -108,7 +108,7 @@ export class DesktopServices {
     return { ok: true };
   }
 
-  async useEmbedded(): Promise<DesktopResult> {
+  async switchToEmbedded(): Promise<DesktopResult> {
     if (this.mode() === 'embedded' && this.d.embedded.status().state === 'running') return { ok: true };
     await this.d.settings.update((s) => ({ ...s, server: { mode: 'embedded' } }));
     await this.restartEmbedded('the desktop app restarted its server');

@@ -55,7 +55,7 @@ describe('the preload API (window.api)', () => {
     const { ipc, calls } = recordingIpc();
     const api = createDesktopApi(ipc, ARGV);
     await api.ownerSession();
-    await api.useRemoteServer('https://calls.example.com');
+    await api.switchToRemoteServer('https://calls.example.com');
     await api.configureEmbeddedServer({ port: 4781, lan: false });
     await api.saveApns({
       keyId: 'ABC123DEFG',

@@ -45,8 +45,8 @@ export function createDesktopApi(ipc: RendererIpc, argv: readonly string[]) {
     /** Embedded mode: a new session for the local owner agent. */
     ownerSession: () => ipc.invoke('session:owner'),
     settings: () => ipc.invoke('settings:get'),
-    useEmbeddedServer: () => ipc.invoke('server:use-embedded'),
-    useRemoteServer: (url: string) => ipc.invoke('server:use-remote', url),
+    switchToEmbeddedServer: () => ipc.invoke('server:use-embedded'),
+    switchToRemoteServer: (url: string) => ipc.invoke('server:use-remote', url),
     configureEmbeddedServer: (settings: EmbeddedSettings) =>
       ipc.invoke('server:configure-embedded', settings),
     aboutServer: (): Promise<AboutServer> => ipc.invoke('server:about'),

@@ -13,8 +13,8 @@ export function registerIpcHandlers(
 ): void {
   ipc.handle('session:owner', () => services.ownerSession());
   ipc.handle('settings:get', () => services.settingsView());
-  ipc.handle('server:use-embedded', () => services.useEmbedded());
-  ipc.handle('server:use-remote', (url) => services.useRemote(url));
+  ipc.handle('server:use-embedded', () => services.switchToEmbedded());
+  ipc.handle('server:use-remote', (url) => services.switchToRemote(url));
   ipc.handle('server:configure-embedded', (settings) => services.configureEmbedded(settings));
   ipc.handle('server:about', () => services.about());
   ipc.handle('apns:choose-key', () => services.chooseApnsKey());
