@@ -1,23 +1,41 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
 const at = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const mainEntry = at('./desktop/main/index.ts');
-const preloadEntry = at('./desktop/preload/index.ts');
 
 /**
- * The Electron build: the same renderer as the web console (desktop/renderer), plus the main and
- * preload processes. Those two come with the Electron shell (the next issue); until their entry
- * files exist this config builds the renderer alone, which is what `electron-vite build` can do
- * on a machine without the Electron binary.
+ * The desktop app (`npm run build:desktop`, `electron-vite build`):
+ * - main: the main process (out/main/index.js) and the embedded call server's process
+ *   (out/main/embedded-server.js), ES modules; node_modules stay external (electron-builder ships
+ *   them, with better-sqlite3 rebuilt for Electron).
+ * - preload: one CommonJS file, dependencies bundled in: a sandboxed preload cannot import, and
+ *   can require nothing but `electron` (out/preload/index.cjs).
+ * - renderer: the same console as the web build (desktop/renderer), loaded from app://switchboard.
  */
 export default defineConfig({
-  ...(existsSync(mainEntry) ? { main: { build: { outDir: 'out/main', lib: { entry: mainEntry } } } } : {}),
-  ...(existsSync(preloadEntry)
-    ? { preload: { build: { outDir: 'out/preload', lib: { entry: preloadEntry } } } }
-    : {}),
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: at('./desktop/main/index.ts'),
+          'embedded-server': at('./desktop/main/embedded/entry.ts'),
+        },
+        output: { format: 'es', entryFileNames: '[name].js' },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: at('./desktop/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
   renderer: {
     root: at('./desktop/renderer'),
     plugins: [react()],

@@ -164,6 +164,11 @@ describe('the main process services', () => {
     try {
       const { services, embedded, changes } = await build();
       expect(await services.switchToRemote('ftp://calls')).toMatchObject({ ok: false });
+      expect(await services.switchToRemote('http://192.168.1.5:4780')).toEqual({
+        ok: false,
+        message:
+          'a team server address starts with https:// (plain http:// only for a server on this computer)',
+      });
       const nobody = await services.switchToRemote('http://127.0.0.1:9');
       expect(nobody).toMatchObject({
         ok: false,

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { ownerName } from '../owner-name';
 import { LogTail, parseLogLine } from './logs';
-import { ownerName } from './owner';
 
 describe('the embedded server log tail', () => {
   it('reads pino lines in words (with the error), and keeps a crash stack as an error line', () => {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { displayName, type LoginSession } from '#shared';
+import type { LoginSession } from '#shared';
 import { hashPassword, hashSecret, newSecret, type Storage } from '../../../server/src';
+import { ownerName } from '../owner-name';
 
 const OWNER_FILE = 'owner.json';
-const FALLBACK_NAME = 'Owner';
 
 export interface Owner {
   agentId: string;
@@ -33,11 +33,13 @@ export async function provisionOwner(
   }
   const name = await freeName(storage, ownerName(wantedName));
   const agentId = randomUUID();
+  // An admin: on its own server the owner manages the team (staff, phones, APNs tests).
   await storage.agents.create({
     id: agentId,
     name,
     passwordHash: await hashPassword(newSecret()),
     createdAt: now,
+    role: 'admin',
   });
   // Written whole then renamed, so a crash mid-write cannot leave a half file that forgets the owner.
   await writeFile(`${file}.tmp`, JSON.stringify({ agentId }));
@@ -52,21 +54,18 @@ export async function issueOwnerSession(
   now: number,
   ttlMs: number,
 ): Promise<LoginSession> {
+  // Read back, not assumed: someone may have made the owner a plain agent with `agents` commands.
+  const agent = await storage.agents.findById(owner.agentId);
+  if (!agent || agent.disabledAt !== null) throw new Error('the owner agent was removed or disabled');
   const token = newSecret();
   const expiresAt = now + ttlMs;
   await storage.sessions.create({
     tokenHash: hashSecret(token),
-    agentId: owner.agentId,
+    agentId: agent.id,
     createdAt: now,
     expiresAt,
   });
-  return { token, agentId: owner.agentId, name: owner.name, expiresAt };
-}
-
-/** The computer user's name when it is a valid agent name, else "Owner". */
-export function ownerName(wanted: string): string {
-  const parsed = displayName(80).safeParse(wanted);
-  return parsed.success ? parsed.data : FALLBACK_NAME;
+  return { token, agentId: agent.id, name: agent.name, role: agent.role, expiresAt };
 }
 
 async function readOwnerId(file: string): Promise<string | null> {
