@@ -5,16 +5,19 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { loadSession } from './api/session';
 import { App } from './app/App';
+import { DesktopRoot, desktopSession } from './features/desktop';
 import { ringtone } from './features/incoming/ringtone';
 import { consoleStore, initialState } from './store/store';
 
 // Before the first render, so a reload goes straight back to the console without a sign-in flash.
-consoleStore.setState(initialState(loadSession(Date.now())));
+// In the desktop app, on this computer's server, the main process signs the owner in.
+consoleStore.setState(initialState(loadSession(Date.now()) ?? (await desktopSession())));
 
 ringtone.install();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />
+    <DesktopRoot />
   </StrictMode>,
 );

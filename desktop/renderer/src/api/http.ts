@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { type ErrorBody, errorBodySchema, loginResponseSchema } from '#shared';
+import { desktopServerUrl } from '../features/desktop/bridge';
 import type { Session } from './session';
 
-/** In the web console the server is the page's own origin; Electron will pass its own. */
+/** In the web console the server is the page's own origin; the desktop app says which server it uses. */
 export function defaultServerUrl(): string {
-  return window.location.origin;
+  return desktopServerUrl() ?? window.location.origin;
 }
 
 const errorEnvelope = z.object({ error: errorBodySchema });

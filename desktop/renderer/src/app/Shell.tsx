@@ -1,5 +1,6 @@
 import { type ReactNode, useState } from 'react';
 import { CallPanel } from '../features/call/CallPanel';
+import { DesktopCommands, isDesktop, SettingsScreen } from '../features/desktop';
 import { DirectoryScreen } from '../features/directory/DirectoryScreen';
 import { HistoryScreen } from '../features/history/HistoryScreen';
 import { IncomingCalls } from '../features/incoming/IncomingCalls';
@@ -19,6 +20,8 @@ const SCREENS: Screen[] = [
   { id: 'roster', label: 'Roster', render: () => <RosterScreen /> },
   { id: 'history', label: 'History', render: () => <HistoryScreen /> },
   { id: 'directory', label: 'Directory', render: () => <DirectoryScreen /> },
+  // The desktop app's own settings: server mode, APNs credentials, About this server.
+  ...(isDesktop() ? [{ id: 'settings', label: 'Settings', render: () => <SettingsScreen /> }] : []),
 ];
 
 /**
@@ -31,6 +34,7 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
   const [current, setCurrent] = useState(SCREENS[0]!.id);
   return (
     <div className="shell">
+      {isDesktop() && <DesktopCommands onOpenSettings={() => setCurrent('settings')} />}
       <header className="topbar">
         <div className="brand">
           <span className="brand-logo" aria-hidden="true" />

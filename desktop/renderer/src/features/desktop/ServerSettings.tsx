@@ -1,0 +1,115 @@
+import { type FormEvent, useState } from 'react';
+import type { ServerMode, SettingsView } from '../../../../preload/contract';
+import { desktopApi } from './bridge';
+
+/** This computer's server (default) or a team server, and this computer's server's port and reach. */
+export function ServerSettings({ view, onSaved }: { view: SettingsView; onSaved: () => void }) {
+  const api = desktopApi()!;
+  const [mode, setMode] = useState<ServerMode>(view.mode);
+  const [url, setUrl] = useState(view.remoteUrl ?? '');
+  const [port, setPort] = useState(String(view.embedded.port));
+  const [lan, setLan] = useState(view.embedded.lan);
+  const [state, setState] = useState<{ busy: boolean; error: string | null; done: string | null }>({
+    busy: false,
+    error: null,
+    done: null,
+  });
+
+  const portNumber = Number(port);
+  const portError =
+    Number.isInteger(portNumber) && portNumber >= 1024 && portNumber <= 65_535
+      ? null
+      : 'a port from 1024 to 65535';
+  const embeddedChanged = portNumber !== view.embedded.port || lan !== view.embedded.lan;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setState({ busy: true, error: null, done: null });
+    let result: { ok: true } | { ok: false; message: string };
+    if (mode === 'remote') {
+      result = await api.switchToRemoteServer(url);
+    } else if (view.mode === 'remote') {
+      result = await api.switchToEmbeddedServer();
+    } else if (embeddedChanged && !portError) {
+      result = await api.configureEmbeddedServer({ port: portNumber, lan });
+    } else {
+      result = portError ? { ok: false, message: `Give ${portError}.` } : { ok: true };
+    }
+    // On success the main process reopens the window against the new server; until then, say so.
+    setState({ busy: false, error: result.ok ? null : result.message, done: result.ok ? 'Saved.' : null });
+    if (result.ok) onSaved();
+  };
+
+  return (
+    <section className="desk-card" aria-labelledby="desk-server-title">
+      <h2 id="desk-server-title">Server</h2>
+      <form onSubmit={(e) => void submit(e)} className="desk-form">
+        <fieldset className="desk-choice">
+          <legend className="visually-hidden">Which server this console uses</legend>
+          <label>
+            <input
+              type="radio"
+              name="mode"
+              checked={mode === 'embedded'}
+              onChange={() => setMode('embedded')}
+            />
+            This computer <span className="muted">— the app runs the call server itself, for one agent</span>
+          </label>
+          <label>
+            <input type="radio" name="mode" checked={mode === 'remote'} onChange={() => setMode('remote')} />A
+            team server <span className="muted">— sign in there with your name and password</span>
+          </label>
+        </fieldset>
+        {mode === 'remote' ? (
+          <div className="field">
+            <label htmlFor="desk-url">Team server address</label>
+            <input
+              id="desk-url"
+              className="input mono"
+              type="url"
+              required
+              placeholder="https://calls.example.com"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+            />
+          </div>
+        ) : (
+          <div className="desk-row">
+            <div className="field">
+              <label htmlFor="desk-port">Port</label>
+              <input
+                id="desk-port"
+                className="input mono desk-port"
+                inputMode="numeric"
+                value={port}
+                aria-invalid={portError !== null}
+                aria-describedby="desk-port-help"
+                onChange={(e) => setPort(e.target.value.trim())}
+              />
+              <span id="desk-port-help" className={portError ? 'field-error' : 'muted'}>
+                {portError
+                  ? `Give ${portError}.`
+                  : 'Phones keep this address: change it only if it is taken.'}
+              </span>
+            </div>
+            <label className="desk-check">
+              <input type="checkbox" checked={lan} onChange={(e) => setLan(e.target.checked)} />
+              Phones on this network can reach it
+            </label>
+          </div>
+        )}
+        {state.error && (
+          <p className="form-error" role="alert">
+            {state.error}
+          </p>
+        )}
+        {state.done && <p role="status">{state.done}</p>}
+        <div>
+          <button type="submit" className="btn btn-primary" disabled={state.busy}>
+            {state.busy ? 'Applying…' : 'Apply'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
