@@ -109,7 +109,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
   return harness;
 }
 
-async function ensureAgent(storage: Storage, name: string, now: number): Promise<void> {
+export async function ensureAgent(storage: Storage, name: string, now: number): Promise<void> {
   if (await storage.agents.findByName(name)) return;
   await storage.agents.create({
     id: randomUUID(),
@@ -122,7 +122,7 @@ async function ensureAgent(storage: Storage, name: string, now: number): Promise
 type PairedDevice = { deviceId: string; deviceSecret: string; staffId: string };
 
 /** `POST /api/devices/pair` with a fresh code, as the iOS app sends it (`over` changes fields). */
-async function pairDevice(url: string, agent: TestClient, staffId: string, over: Record<string, unknown>) {
+export async function pairDevice(url: string, agent: TestClient, staffId: string, over: Record<string, unknown>) {
   const { code } = await agent.ok<{ code: string }>('pairing:create', { staffId });
   const res = await fetch(`${url}/api/devices/pair`, {
     method: 'POST',
@@ -143,7 +143,7 @@ async function pairDevice(url: string, agent: TestClient, staffId: string, over:
 }
 
 /** A paired phone's socket, its VoIP token (registered with the emulator unless `token: false`), and `report`. */
-async function connectPhone(
+export async function connectPhone(
   h: { url: string; clock: ManualClock; emulator: ApnsEmulator | null; clients: TestClient[] },
   creds: PairedDevice,
   opts: { token?: boolean },

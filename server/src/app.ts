@@ -8,6 +8,8 @@ import type { Presence } from './calls/ports';
 import { sendTestPush } from './calls/push-test';
 import { CallPushes } from './calls/pushes';
 import { CallService } from './calls/service';
+import { type ClusterNode, type ClusterOptions, joinCluster } from './cluster';
+import { wireCluster } from './cluster/wire';
 import { attachAgentGateway } from './gateways/agent';
 import { attachDeviceGateway } from './gateways/device';
 import { type AgentNamespace, type DeviceNamespace, Hub } from './gateways/hub';
@@ -61,6 +63,8 @@ export interface ServerDeps {
   push?: PushGateway | null;
   clock?: Clock;
   logger?: Logger;
+  /** Run as one node of a cluster (Redis and a shared PostgreSQL); absent, a single server. */
+  cluster?: ClusterOptions;
 }
 
 export type SwitchboardServer = Awaited<ReturnType<typeof createServer>>;
@@ -73,6 +77,7 @@ interface Base {
   logger: Logger;
   metrics: ReturnType<typeof createMetrics>;
   hub: Hub;
+  cluster: ClusterNode | null;
   track: <T>(p: Promise<T>) => Promise<T>;
 }
 
@@ -83,13 +88,16 @@ interface Base {
  */
 export async function createServer(deps: ServerDeps) {
   const inflight = new Set<Promise<unknown>>();
+  const logger = deps.logger ?? createLogger();
+  const cluster = deps.cluster ? await joinCluster(deps.cluster, logger) : null;
   const base: Base = {
     config: { ...DEFAULT_SERVER_CONFIG, ...deps.config },
     storage: deps.storage,
     clock: deps.clock ?? systemClock(),
-    logger: deps.logger ?? createLogger(),
+    logger,
     metrics: createMetrics(),
-    hub: new Hub(),
+    hub: cluster?.hub ?? new Hub(),
+    cluster,
     track: (p) => {
       inflight.add(p);
       void p.finally(() => inflight.delete(p)).catch(() => undefined);
@@ -98,8 +106,13 @@ export async function createServer(deps: ServerDeps) {
   };
   const core = buildCalls(base, deps.push ?? null);
   const transports = await attachTransports(base, core);
-  const recovered = await core.calls.recover();
-  if (recovered > 0) base.logger.warn({ recovered }, 'ended calls left unfinished by the previous run');
+  if (cluster) {
+    // The other nodes' calls are not orphans: deadlines and lost nodes are handled as they come.
+    wireCluster(cluster, { ...core, storage: base.storage, clock: base.clock });
+  } else {
+    const recovered = await core.calls.recover();
+    if (recovered > 0) base.logger.warn({ recovered }, 'ended calls left unfinished by the previous run');
+  }
 
   // A push result can lead to a cancel push, whose answer is recorded on the call: settle until quiet.
   const idle = async (): Promise<void> => {
@@ -118,6 +131,7 @@ export async function createServer(deps: ServerDeps) {
     // Closing the gateway first stops retries still waiting out a backoff.
     await deps.push?.close();
     await idle();
+    await cluster?.close();
     await base.storage.close();
     base.logger.info('switchboard server closed');
   };
@@ -127,7 +141,7 @@ export async function createServer(deps: ServerDeps) {
 /** The calls and what they need, in dependency order: live calls (busy state) first, then readers. */
 function buildCalls(base: Base, gateway: PushGateway | null) {
   const { storage, clock, logger, metrics, hub, config } = base;
-  const live = new LiveCalls();
+  const live = base.cluster?.live ?? new LiveCalls();
   const pushes = new CallPushes({
     gateway,
     storage,
@@ -157,6 +171,7 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     ringTimeoutMs: config.ringTimeoutMs,
     reconnectGraceMs: config.reconnectGraceMs,
     caller: config.caller,
+    crossNode: base.cluster?.lock,
   });
   return { live, pushes, roster, calls, serverStatus };
 }
@@ -178,6 +193,7 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
     maxHttpBufferSize: config.maxMessageBytes,
     serveClient: false,
     cors: { origin: true, credentials: false },
+    ...(base.cluster ? { adapter: base.cluster.adapter } : {}),
   });
   // One Socket.IO server, two protocols: each namespace carries its own typed event maps.
   hub.agentNsp = io.of('/agent') as unknown as AgentNamespace;

@@ -10,6 +10,7 @@ export {
   type SwitchboardServer,
 } from './app';
 export { hashPassword, hashSecret, newSecret, verifyPassword } from './auth';
+export { checkClusterOptions, ClusterConfigError, type ClusterOptions } from './cluster';
 export { type CliConfig, ConfigError, helpText, parseConfig } from './config';
 export { createLogger, type Logger } from './logger';
 export {

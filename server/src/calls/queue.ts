@@ -14,10 +14,14 @@ interface Lane {
 export class KeyedQueue {
   private readonly lanes = new Map<string, Lane>();
 
+  /** `outer` wraps every task, holding its key across processes too (cluster mode). */
+  constructor(private readonly outer?: <T>(key: string, task: () => Promise<T>) => Promise<T>) {}
+
   run<T>(key: string, task: () => Promise<T>, priority: 'urgent' | 'lazy' = 'urgent'): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const lane = this.lane(key);
-      lane[priority].push(() => task().then(resolve, reject));
+      const job = this.outer ? () => this.outer!(key, task) : task;
+      lane[priority].push(() => job().then(resolve, reject));
       void this.pump(key, lane);
     });
   }

@@ -27,6 +27,7 @@ import type { LiveCalls } from './live';
 import type { Notifier, Presence } from './ports';
 import type { CallPushes } from './pushes';
 import { KeyedQueue } from './queue';
+import type { KeyLock } from '../cluster/lock';
 
 export interface CallServiceOptions {
   storage: Storage;
@@ -43,6 +44,11 @@ export interface CallServiceOptions {
   reconnectGraceMs: number;
   /** What the phone's call screen shows for calls from the console. */
   caller: { handle: string; organisation: string };
+  /**
+   * Cluster mode: serializes each call's (agent's, phone's) tasks across nodes too, and a call's
+   * state is then read from the database under that lock, never from this node's cache.
+   */
+  crossNode?: KeyLock;
 }
 
 const REPORT_EVENTS: Record<DeviceReportEvent, (deviceId: string, reason?: string) => CallEvent> = {
@@ -67,7 +73,9 @@ export class CallService {
   private readonly timers = new Map<string, TimerHandle>();
   /** Parties (`agent:<id>`, `device:<id>`) whose connection dropped mid-call → their grace timer. */
   private readonly graces = new Map<string, TimerHandle>();
-  private readonly queue = new KeyedQueue();
+  private readonly queue: KeyedQueue;
+  /** Closed: sockets closing now are the server's own shutdown, not parties leaving. */
+  private closed = false;
   /** APNs answers not yet on the stored call, by call id: the next write of the call takes them. */
   private readonly unrecorded = new Map<string, PushRecord[]>();
   /** `${callId}/${deviceId}` → report sequence numbers already applied (replays are no-ops). */
@@ -77,6 +85,17 @@ export class CallService {
 
   constructor(private readonly o: CallServiceOptions) {
     this.live = o.live;
+    this.queue = new KeyedQueue(o.crossNode);
+  }
+
+  /** The call as it stands: from the database under the call's lock in cluster mode. */
+  private async current(callId: string): Promise<Call | null> {
+    return (this.o.crossNode ? undefined : this.live.get(callId)) ?? (await this.o.storage.calls.get(callId));
+  }
+
+  /** The ring deadline passed: a call nobody answered ends `missed` (throws if it moved on). */
+  timeout(callId: string): Promise<Call> {
+    return this.apply(callId, { type: 'timeout' }, 'server');
   }
 
   // MARK: - Lifecycle
@@ -111,6 +130,7 @@ export class CallService {
   }
 
   close(): void {
+    this.closed = true;
     for (const handle of [...this.timers.values(), ...this.graces.values()])
       this.o.clock.clearTimeout(handle);
     this.timers.clear();
@@ -126,7 +146,7 @@ export class CallService {
    */
   partyLeft(party: Party): void {
     const key = partyKey(party);
-    if (this.graces.has(key) || !this.live.list().some((c) => involves(c, party))) return;
+    if (this.closed || this.graces.has(key) || !this.live.list().some((c) => involves(c, party))) return;
     const handle = this.o.clock.setTimeout(() => {
       this.graces.delete(key);
       this.followUp(this.dropParty(party));
@@ -453,7 +473,7 @@ export class CallService {
     const task = this.queue.run(
       callId,
       async () => {
-        const call = this.live.get(callId) ?? (await this.o.storage.calls.get(callId));
+        const call = await this.current(callId);
         if (!call) return;
         const next = this.withPushes(call);
         if (next === call) return;
@@ -507,7 +527,7 @@ export class CallService {
     } = {},
   ): Promise<Call> {
     return this.queue.run(callId, async () => {
-      const stored = this.live.get(callId) ?? (await this.o.storage.calls.get(callId));
+      const stored = await this.current(callId);
       if (!stored) throw notFound('call');
       const call = this.withPushes(stored);
       const refusal = opts.authorize?.(call);

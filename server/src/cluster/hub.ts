@@ -1,0 +1,107 @@
+import type { Call, DeviceServerEvents } from '#shared';
+import { isLive } from '#shared';
+import { LiveCalls } from '../calls/live';
+import { Hub } from '../gateways/hub';
+import type { Logger } from '../logger';
+import type { ClusterPresence } from './presence';
+import type { Redis } from './redis';
+
+/**
+ * The hub of a cluster node: rooms span the nodes (the Redis adapter), and a phone or console
+ * counts as online when any live node has a socket of it.
+ */
+export class ClusterHub extends Hub {
+  constructor(private readonly presence: ClusterPresence) {
+    super();
+  }
+
+  override toDevice<E extends keyof DeviceServerEvents>(
+    deviceId: string,
+    event: E,
+    ...args: Parameters<DeviceServerEvents[E]>
+  ): void {
+    // The phone's socket may be on another node: the room reaches it there.
+    if (!this.isDeviceOnline(deviceId)) return;
+    (
+      this.deviceNsp?.to(`device:${deviceId}`) as { emit(e: string, ...a: unknown[]): void } | undefined
+    )?.emit(event, ...args);
+  }
+
+  override isDeviceOnline(deviceId: string): boolean {
+    return super.isDeviceOnline(deviceId) || this.presence.has('device', deviceId);
+  }
+
+  override onlineAgentIds(): string[] {
+    return [...new Set([...super.onlineAgentIds(), ...this.presence.ids('agent')])];
+  }
+
+  override join(kind: 'device' | 'agent', id: string): boolean {
+    const first = super.join(kind, id);
+    if (first) this.announce(kind, id, true);
+    return first;
+  }
+
+  override leave(kind: 'device' | 'agent', id: string): boolean {
+    const last = super.leave(kind, id);
+    // The party may still be online through another node: only then is it gone for the cluster.
+    if (last) this.announce(kind, id, false);
+    return last && !(kind === 'device' ? this.presence.has('device', id) : this.presence.has('agent', id));
+  }
+
+  /** Whether this node itself has a socket of the party. */
+  hasLocal(kind: 'device' | 'agent', id: string): boolean {
+    return kind === 'device' ? super.isDeviceOnline(id) : super.onlineAgentIds().includes(id);
+  }
+
+  private announce(kind: 'device' | 'agent', id: string, online: boolean): void {
+    void this.presence.announce(kind, id, online).catch(() => undefined);
+  }
+}
+
+/** How far a version of a call has come: both lists only ever grow. */
+const progress = (call: Call) => call.timeline.length + call.pushes.length;
+
+/**
+ * This node's view of the live calls, kept in step with the other nodes' commits (published on
+ * Redis). It answers "who is busy" and resyncs consoles; it is never the authority on a call's
+ * state: in cluster mode the call service reads that from PostgreSQL under the call's lock.
+ */
+export class ClusterLiveCalls extends LiveCalls {
+  private readonly ended = new Map<string, number>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly channel: string,
+    private readonly nodeId: string,
+    private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  async subscribe(sub: Redis): Promise<void> {
+    await sub.subscribe(this.channel, (raw) => {
+      const { node, call } = JSON.parse(raw) as { node: string; call: Call };
+      if (node !== this.nodeId) this.apply(call);
+    });
+  }
+
+  override put(call: Call): void {
+    this.apply(call);
+    const message = JSON.stringify({ node: this.nodeId, call });
+    void this.redis.publish(this.channel, message).catch((err) => {
+      this.logger.warn({ err, callId: call.id }, 'publishing a call change failed');
+    });
+  }
+
+  private apply(call: Call): void {
+    const known = this.get(call.id);
+    // Messages from two nodes may cross: never step back to an older version, nor revive an ended call.
+    if (known && progress(known) > progress(call)) return;
+    if (this.ended.has(call.id) && isLive(call)) return;
+    if (!isLive(call)) {
+      this.ended.set(call.id, Date.now());
+      if (this.ended.size > 10_000) this.ended.delete(this.ended.keys().next().value as string);
+    }
+    super.put(call);
+  }
+}

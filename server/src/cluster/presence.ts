@@ -1,0 +1,154 @@
+import type { Logger } from '../logger';
+import type { Redis } from './redis';
+
+export type PartyKind = 'device' | 'agent';
+export interface PresenceEntry {
+  kind: PartyKind;
+  id: string;
+}
+
+export interface ClusterPresenceOptions {
+  redis: Redis;
+  sub: Redis;
+  prefix: string;
+  nodeId: string;
+  /** A node whose heartbeat is older than this is dead: its sockets stop counting. */
+  ttlMs: number;
+  logger: Logger;
+  /** Called on exactly one live node for each dead node, with what that node had connected. */
+  onNodeLost: (nodeId: string, entries: PresenceEntry[]) => void;
+}
+
+type Announcement = { node: string; kind?: PartyKind; id?: string; online?: boolean; gone?: boolean };
+
+/**
+ * Who is connected to the other nodes. Each node keeps, in Redis, a hash of the phones and consoles
+ * connected to it (expiring unless its heartbeat renews it) and its heartbeat time in a sorted set;
+ * changes are also published, so a mirror here answers `has()` synchronously and stays current
+ * between heartbeats. Time is the machines' real time: heartbeats measure real liveness.
+ */
+export class ClusterPresence {
+  /** `kind:id` → the other nodes it is connected to. */
+  private remote = new Map<string, Set<string>>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private beating: Promise<void> = Promise.resolve();
+  private readonly nodesKey: string;
+  private readonly channel: string;
+
+  constructor(private readonly o: ClusterPresenceOptions) {
+    this.nodesKey = `${o.prefix}:nodes`;
+    this.channel = `${o.prefix}:presence`;
+  }
+
+  private hashKey(nodeId: string): string {
+    return `${this.o.prefix}:presence:${nodeId}`;
+  }
+
+  async start(): Promise<void> {
+    await this.o.sub.subscribe(this.channel, (message) => this.onMessage(message));
+    await this.heartbeat();
+    this.timer = setInterval(
+      () => {
+        this.beating = this.heartbeat().catch((err) =>
+          this.o.logger.warn({ err }, 'presence heartbeat failed'),
+        );
+      },
+      Math.max(50, Math.floor(this.o.ttlMs / 3)),
+    );
+    this.timer.unref();
+  }
+
+  has(kind: PartyKind, id: string): boolean {
+    return (this.remote.get(`${kind}:${id}`)?.size ?? 0) > 0;
+  }
+
+  ids(kind: PartyKind): string[] {
+    const out: string[] = [];
+    for (const [key, nodes] of this.remote) {
+      if (nodes.size > 0 && key.startsWith(`${kind}:`)) out.push(key.slice(kind.length + 1));
+    }
+    return out;
+  }
+
+  /** This node's first socket of a party opened, or its last one closed. */
+  announce(kind: PartyKind, id: string, online: boolean): Promise<void> {
+    const field = `${kind}:${id}`;
+    const key = this.hashKey(this.o.nodeId);
+    const message: Announcement = { node: this.o.nodeId, kind, id, online };
+    const write = online
+      ? this.o.redis
+          .multi()
+          .hSet(key, field, '1')
+          .pExpire(key, this.o.ttlMs * 2)
+      : this.o.redis.multi().hDel(key, field);
+    return write
+      .publish(this.channel, JSON.stringify(message))
+      .exec()
+      .then(() => undefined);
+  }
+
+  /** A clean shutdown: the other nodes forget this one's sockets at once. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.beating;
+    const gone: Announcement = { node: this.o.nodeId, gone: true };
+    await this.o.redis
+      .multi()
+      .del(this.hashKey(this.o.nodeId))
+      .zRem(this.nodesKey, this.o.nodeId)
+      .publish(this.channel, JSON.stringify(gone))
+      .exec()
+      .catch((err) => this.o.logger.warn({ err }, 'leaving the cluster presence failed'));
+  }
+
+  private onMessage(raw: string): void {
+    const m = JSON.parse(raw) as Announcement;
+    if (m.node === this.o.nodeId) return;
+    if (m.gone) {
+      for (const nodes of this.remote.values()) nodes.delete(m.node);
+      return;
+    }
+    if (!m.kind || !m.id) return;
+    const key = `${m.kind}:${m.id}`;
+    const nodes = this.remote.get(key) ?? new Set<string>();
+    if (m.online) nodes.add(m.node);
+    else nodes.delete(m.node);
+    this.remote.set(key, nodes);
+  }
+
+  /** Renews this node, rebuilds the mirror from the live nodes, and claims the dead ones. */
+  private async heartbeat(): Promise<void> {
+    const now = Date.now();
+    const { redis, nodeId, ttlMs } = this.o;
+    await redis
+      .multi()
+      .zAdd(this.nodesKey, { score: now, value: nodeId })
+      .pExpire(this.hashKey(nodeId), ttlMs * 2)
+      .exec();
+    const alive = await redis.zRangeByScore(this.nodesKey, now - ttlMs, '+inf');
+    const next = new Map<string, Set<string>>();
+    for (const node of alive) {
+      if (node === nodeId) continue;
+      for (const field of await redis.hKeys(this.hashKey(node))) {
+        next.set(field, (next.get(field) ?? new Set()).add(node));
+      }
+    }
+    this.remote = next;
+    for (const dead of await redis.zRangeByScore(this.nodesKey, '-inf', `(${now - ttlMs}`)) {
+      await this.claim(dead);
+    }
+  }
+
+  /** Whichever live node removes a dead node from the set is the one that acts on its loss. */
+  private async claim(dead: string): Promise<void> {
+    const fields = await this.o.redis.hKeys(this.hashKey(dead));
+    if ((await this.o.redis.zRem(this.nodesKey, dead)) !== 1) return;
+    await this.o.redis.del(this.hashKey(dead));
+    const entries = fields.map((f) => {
+      const at = f.indexOf(':');
+      return { kind: f.slice(0, at) as PartyKind, id: f.slice(at + 1) };
+    });
+    this.o.logger.warn({ node: dead, sockets: entries.length }, 'a cluster node stopped answering');
+    this.o.onNodeLost(dead, entries);
+  }
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { type LoginSession, login, type ManualClock, manualClock, type StaffEntry } from '#shared';
+import { createServer, openStorage, type ServerConfig, type SwitchboardServer } from '../server/src';
+import {
+  type ApnsEmulator,
+  createEmulatorPushGateway,
+  generateProviderKey,
+  startApnsEmulator,
+} from '../tools/apns-emulator/src';
+import { freshDatabase } from './databases';
+import { BUNDLE_ID, connectPhone, ensureAgent, pairDevice } from './harness';
+import { TestClient } from './socket-client';
+
+const PASSWORD = 'correct horse battery staple';
+
+export interface ClusterTestOptions {
+  nodes: number;
+  redisUrl: string;
+  config?: Partial<ServerConfig>;
+  /** A silent node is dead after this long (real time; default 600 ms). */
+  nodeTtlMs?: number;
+}
+
+/**
+ * Several call-server nodes in this process on one PostgreSQL schema and one Redis (keys under a
+ * prefix of their own), one manual clock and one APNs emulator; each node has its own push
+ * provider, as separate machines would.
+ */
+export async function startCluster(o: ClusterTestOptions) {
+  const clock: ManualClock = manualClock(Date.now());
+  const logger = pino({ level: process.env.SWITCHBOARD_LOG_LEVEL ?? 'silent' });
+  const db = await freshDatabase('postgres');
+  const migrator = await openStorage(db.url);
+  await migrator.migrate();
+  const key = generateProviderKey();
+  const emulator: ApnsEmulator = await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [key] });
+  const prefix = `sbt-${randomBytes(4).toString('hex')}`;
+  const clients: TestClient[] = [];
+
+  const startNode = async (name: string) => {
+    const storage = await openStorage(db.url);
+    const server: SwitchboardServer = await createServer({
+      storage,
+      clock,
+      logger,
+      config: o.config,
+      push: createEmulatorPushGateway(emulator, key, { bundleId: BUNDLE_ID, clock, logger }),
+      cluster: {
+        redisUrl: o.redisUrl,
+        databaseUrl: db.url,
+        prefix,
+        nodeId: name,
+        nodeTtlMs: o.nodeTtlMs ?? 600,
+      },
+    });
+    const url = await server.listen(0);
+    return { name, server, url };
+  };
+  const nodes: Awaited<ReturnType<typeof startNode>>[] = [];
+  for (let i = 0; i < o.nodes; i++) nodes.push(await startNode(`node${i}`));
+
+  const cluster = {
+    nodes,
+    clock,
+    emulator,
+    storage: migrator,
+    startNode,
+
+    async login(node: number, name: string): Promise<LoginSession> {
+      await ensureAgent(migrator, name, clock.now());
+      return login(nodes[node]!.url, name, PASSWORD);
+    },
+
+    /** A console signed in as `name` on node `node`. */
+    async agent(node: number, name: string) {
+      const { token, agentId } = await cluster.login(node, name);
+      const client = await TestClient.connect(`${nodes[node]!.url}/agent`, { token });
+      clients.push(client);
+      await client.waitFor('roster:snapshot');
+      return Object.assign(client, { agentId, token });
+    },
+
+    staff: (agent: TestClient, name = 'Ana') => agent.ok<StaffEntry>('staff:create', { name }),
+
+    /** A phone paired through `agent`, its socket on node `node`, its VoIP token registered. */
+    async phone(node: number, agent: TestClient, staffId: string) {
+      const creds = await pairDevice(nodes[node]!.url, agent, staffId, {});
+      return connectPhone({ url: nodes[node]!.url, clock, emulator, clients }, creds, {});
+    },
+
+    /** Every node idle, twice over: one node's work can set off another's. */
+    async idle() {
+      for (let round = 0; round < 2; round++) for (const n of nodes) await n.server.idle();
+    },
+
+    async close() {
+      for (const c of clients) c.close();
+      for (const n of nodes) await n.server.close();
+      await migrator.close();
+      await emulator.close();
+      await db.dispose();
+    },
+  };
+  return cluster;
+}
+
+export type TestCluster = Awaited<ReturnType<typeof startCluster>>;
