@@ -6,12 +6,13 @@ cd "$(dirname "$0")/.."
 
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
-# System packages: PostgreSQL (team-mode storage tests), debootstrap (the Swift toolchain chroot),
+# System packages: PostgreSQL (team-mode storage tests), Redis (cluster-mode tests), debootstrap (the Swift toolchain chroot),
 # Chromium (the console's Playwright tests; Playwright cannot download its own browser here).
 need=()
 command -v chromium >/dev/null || need+=(chromium fonts-dejavu-core)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v debootstrap >/dev/null || need+=(debootstrap)
+command -v redis-server >/dev/null || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -65,6 +65,11 @@ export const OPTIONS = {
     default: '30s',
     help: 'how long a call waits for a phone or console that dropped mid-call before it ends failed',
   },
+  redis: {
+    env: 'SWITCHBOARD_REDIS',
+    default: undefined,
+    help: 'redis://host:6379: run as one node of a cluster sharing this Redis and the --db PostgreSQL',
+  },
 
   stun: {
     env: 'SWITCHBOARD_STUN',
@@ -154,6 +159,7 @@ const configSchema = z
     'web-root': z.string().min(1).optional(),
     'ring-timeout': duration.pipe(z.number().min(1000, 'ring timeout must be at least 1s')),
     'reconnect-grace': duration.pipe(z.number().min(1000, 'reconnect grace must be at least 1s')),
+    redis: z.string().regex(/^rediss?:\/\/\S+$/, 'use a URL like redis://127.0.0.1:6379').optional(),
     stun: iceUrls(/^stuns?:[^\s,]+$/, 'stun:stun.example.com:3478').optional(),
     turn: iceUrls(/^turns?:[^\s,]+$/, 'turn:turn.example.com:3478').optional(),
     'turn-secret': z.string().min(1).optional(),
@@ -187,6 +193,14 @@ const configSchema = z
     if (c['ice-policy'] === 'relay' && !turn) {
       ctx.addIssue({ code: 'custom', message: '--ice-policy relay needs a TURN server (--turn)' });
     }
+    if (c.redis !== undefined && !/^postgres(ql)?:\/\//.test(c.db ?? '')) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'cluster mode (--redis) needs PostgreSQL (--db postgres://…): every node shares one database, ' +
+          "and SQLite is one process's file",
+      });
+    }
   });
 
 export interface CliConfig {
@@ -194,6 +208,8 @@ export interface CliConfig {
   port: number;
   dataDir: string;
   db: string;
+  /** Cluster mode: the Redis every node shares (the database must then be PostgreSQL). */
+  redis: string | null;
   publicUrl: string | undefined;
   apns: {
     keyPath: string;
@@ -278,6 +294,7 @@ export function parseConfig(
       webRoot: c['web-root'] ? path.resolve(c['web-root']) : undefined,
       ringTimeoutMs: c['ring-timeout'],
       reconnectGraceMs: c['reconnect-grace'],
+      redis: c.redis ?? null,
       sessionTtlMs: c['session-ttl'],
       ice: {
         stun: c.stun ?? [],

@@ -56,7 +56,8 @@ function untilSignal(logger: Logger): Promise<void> {
 
 async function serve(config: CliConfig, logger: Logger): Promise<number> {
   const clock = systemClock();
-  const storage = await openStorage(config.db, { logger, exclusive: true }).catch((error: unknown) => {
+  // The nodes of a cluster share the database by design: only a lone server holds it.
+  const storage = await openStorage(config.db, { logger, exclusive: config.redis === null }).catch((error: unknown) => {
     // Two servers on one database would end each other's calls: the operator picks one.
     if (error instanceof DatabaseInUseError) throw new ExitError(2, error.message);
     throw error;
@@ -84,6 +85,7 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
     push,
     clock,
     logger,
+    cluster: config.redis ? { redisUrl: config.redis, databaseUrl: config.db } : undefined,
     config: {
       ringTimeoutMs: config.ringTimeoutMs,
       reconnectGraceMs: config.reconnectGraceMs,
