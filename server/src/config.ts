@@ -159,7 +159,10 @@ const configSchema = z
     'web-root': z.string().min(1).optional(),
     'ring-timeout': duration.pipe(z.number().min(1000, 'ring timeout must be at least 1s')),
     'reconnect-grace': duration.pipe(z.number().min(1000, 'reconnect grace must be at least 1s')),
-    redis: z.string().regex(/^rediss?:\/\/\S+$/, 'use a URL like redis://127.0.0.1:6379').optional(),
+    redis: z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'use a URL like redis://127.0.0.1:6379')
+      .optional(),
     stun: iceUrls(/^stuns?:[^\s,]+$/, 'stun:stun.example.com:3478').optional(),
     turn: iceUrls(/^turns?:[^\s,]+$/, 'turn:turn.example.com:3478').optional(),
     'turn-secret': z.string().min(1).optional(),

@@ -57,7 +57,8 @@ function untilSignal(logger: Logger): Promise<void> {
 async function serve(config: CliConfig, logger: Logger): Promise<number> {
   const clock = systemClock();
   // The nodes of a cluster share the database by design: only a lone server holds it.
-  const storage = await openStorage(config.db, { logger, exclusive: config.redis === null }).catch((error: unknown) => {
+  const exclusive = config.redis === null;
+  const storage = await openStorage(config.db, { logger, exclusive }).catch((error: unknown) => {
     // Two servers on one database would end each other's calls: the operator picks one.
     if (error instanceof DatabaseInUseError) throw new ExitError(2, error.message);
     throw error;
