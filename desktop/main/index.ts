@@ -39,8 +39,13 @@ const PRELOAD = path.join(here, '../preload/index.cjs');
 const RENDERER = path.join(here, '../renderer');
 const EMBEDDED_ENTRY = path.join(here, 'embedded-server.js');
 
-// Tests (Playwright's electron project) give the app a fresh profile.
-if (process.env.SWITCHBOARD_USER_DATA) app.setPath('userData', process.env.SWITCHBOARD_USER_DATA);
+// Launched as `electron out/main/index.js` from a checkout, Electron would call itself "Electron"
+// and keep its data there; the packaged app is "Switchboard" anyway. Tests give a fresh profile.
+app.setName('Switchboard');
+app.setPath(
+  'userData',
+  process.env.SWITCHBOARD_USER_DATA ?? path.join(app.getPath('appData'), 'Switchboard'),
+);
 
 // Before `ready`: app:// is a standard, secure origin (a secure context, which the microphone
 // needs) whose fetches other servers may answer with CORS.
