@@ -13,6 +13,8 @@ import { rtcIceSchema, rtcSignalSchema } from './events';
  * - A candidate that arrives before the offer it belongs to has been applied waits for it
  *   (the relay keeps order, but the offer's own steps are asynchronous).
  * - One negotiation at a time: an offer that arrives during one waits, and only the latest counts.
+ * - An offer from another session (its SDP `o=` session id changed: the console was reloaded and
+ *   made a new peer connection) replaces this peer with a new one instead of failing the call.
  * - `bye` from the console closes the peer and ends the call; a phone that hangs up says `bye`.
  */
 
@@ -64,6 +66,8 @@ export interface AnswererState {
   negotiating: boolean;
   /** The offer waiting for ICE servers or for the negotiation in progress. */
   offer: string | null;
+  /** The SDP session id of the console's peer connection this peer talks to. */
+  session: string | null;
   candidates: RtcCandidate[];
   closed: boolean;
 }
@@ -75,6 +79,7 @@ export const initialAnswerer = (): AnswererState => ({
   remoteDescription: false,
   negotiating: false,
   offer: null,
+  session: null,
   candidates: [],
   closed: false,
 });
@@ -118,8 +123,13 @@ export function answererStep(
       if (signal.type === 'bye') return close('bye', 'the console hung up');
       if (signal.type === 'offer') {
         s.offer = signal.sdp;
-        // A restart offer: TURN credentials may have expired since the call began.
-        if (s.peer && !s.negotiating) fetchIce();
+        if (s.peer && s.session !== null && sdpSession(signal.sdp) !== s.session) {
+          // The console's peer connection is a new one: so is ours, and what the old one waited for goes.
+          effects.push({ type: 'closePeer' });
+          Object.assign(s, { peer: false, remoteDescription: false, negotiating: false, candidates: [] });
+          fetchIce();
+        } else if (s.peer && !s.negotiating) fetchIce();
+        // A restart offer (above): TURN credentials may have expired since the call began.
         else if (!s.ice) fetchIce();
       } else if (signal.type === 'candidate') {
         const { type: _type, ...candidate } = signal;
@@ -130,12 +140,15 @@ export function answererStep(
       break;
     }
     case 'remoteSet':
+      // A completion that belongs to no negotiation (a replaced peer's) changes nothing.
+      if (!s.negotiating) break;
       s.remoteDescription = true;
       for (const candidate of s.candidates) effects.push({ type: 'addCandidate', candidate });
       s.candidates = [];
       effects.push({ type: 'createAnswer' });
       break;
     case 'localAnswer':
+      if (!s.negotiating) break;
       s.negotiating = false;
       effects.push({ type: 'send', signal: { type: 'answer', sdp: input.sdp } });
       // An offer that came during this negotiation is a restart: fresh ICE servers first.
@@ -158,6 +171,7 @@ export function answererStep(
       s.peer = true;
     }
     effects.push({ type: 'setRemoteOffer', sdp: s.offer });
+    s.session = sdpSession(s.offer);
     s.offer = null;
     s.negotiating = true;
   }
@@ -187,6 +201,11 @@ export const rtcSequenceSchema = z
     },
     { message: 'the effects differ from what the answerer does', path: ['steps'] },
   );
+
+/** The session id of an SDP's origin line (`o=<user> <session id> <version> …`), RFC 4566 5.2. */
+export function sdpSession(sdp: string): string | null {
+  return /^o=\S+ (\S+) /m.exec(sdp)?.[1] ?? null;
+}
 
 /** JSON with keys sorted, so two effects compare by content whatever order their keys came in. */
 function canonical(value: unknown): string {

@@ -20,6 +20,7 @@ import {
   systemClock,
   type TimerHandle,
 } from '#shared';
+import { type MediaStats, PhoneMedia } from './media';
 import type { PushNetwork } from './network';
 
 /** What the simulated person does when the phone rings. */
@@ -54,6 +55,11 @@ export interface VirtualPhoneOptions {
   ackTimeoutMs?: number;
   /** Drop the socket every this many ms (a flaky network); it reconnects by itself. */
   flakyEveryMs?: number | null;
+  /**
+   * Media mode: a real WebRTC peer per answered call (media.ts) that answers the console's
+   * offers, sends a tone and measures what it hears. Off: signals are ignored, as before.
+   */
+  media?: boolean | { toneHz?: number };
   log?: (line: string) => void;
 }
 
@@ -100,6 +106,8 @@ export class VirtualPhone extends EventEmitter {
   private readonly seqs = new Map<string, number>();
   private readonly queue: QueuedReport[] = [];
   private readonly timers = new Set<TimerHandle>();
+  /** Media mode: each call's peer, kept after the call for its final stats. */
+  private readonly media = new Map<string, PhoneMedia>();
   private socket: Socket<DeviceServerEvents, DeviceClientEvents> | null = null;
   private unsubscribe: (() => void) | null = null;
   private sending = false;
@@ -180,6 +188,9 @@ export class VirtualPhone extends EventEmitter {
         this.endLocal(callId, reason, 'socket cancel'),
       );
       this.socket.on('connect_error', (err) => this.emit('error', err));
+      this.socket.on('rtc:signal', ({ callId, signal }) =>
+        this.mediaFor(callId)?.input({ type: 'signal', signal }),
+      );
     }
     if (this.socket.connected) return;
     const ready = new Promise<void>((resolve) => this.once('synced', resolve));
@@ -236,6 +247,7 @@ export class VirtualPhone extends EventEmitter {
     const ack = await this.report(callId, 'answered');
     if (ack.ok) {
       this.setState(callId, 'answered');
+      this.mediaFor(callId)?.input({ type: 'answered' });
       const connected = await this.report(callId, 'connected');
       if (connected.ok) {
         this.setState(callId, 'connected');
@@ -251,6 +263,8 @@ export class VirtualPhone extends EventEmitter {
   }
 
   async hangup(callId: string): Promise<Ack<Call>> {
+    // Bye first: the server relays it only while the call is live.
+    this.media.get(callId)?.input({ type: 'hangup' });
     // Safe to repeat: a hang-up of a call that is already over is a no-op on the server.
     this.endLocal(callId, 'completed', 'hung up');
     return this.report(callId, 'ended');
@@ -266,8 +280,25 @@ export class VirtualPhone extends EventEmitter {
     });
   }
 
+  /** The person mutes the phone's microphone (CallKit's mute): silence goes out, and it is reported. */
+  mute(callId: string, on: boolean): Promise<Ack<Call>> {
+    this.media.get(callId)?.setMuted(on);
+    return this.report(callId, on ? 'muted' : 'unmuted');
+  }
+
+  /** The person puts the call on hold on the phone; the media follows the call's state. */
+  hold(callId: string, on: boolean): Promise<Ack<Call>> {
+    return this.report(callId, on ? 'held' : 'resumed');
+  }
+
+  /** Media mode: what this call's peer has heard and how it is connected (null without media). */
+  mediaStats(callId: string): Promise<MediaStats> | null {
+    return this.media.get(callId)?.stats() ?? null;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    for (const m of this.media.values()) m.input({ type: 'ended' });
     if (this.flaky) clearInterval(this.flaky);
     for (const t of this.timers) this.clock.clearTimeout(t);
     this.timers.clear();
@@ -357,6 +388,11 @@ export class VirtualPhone extends EventEmitter {
       this.endLocal(call.id, mine?.endReason ?? call.endReason ?? 'failed', 'server says ended');
       return;
     }
+    this.media.get(call.id)?.setHeld(call.held);
+    // This phone's own call, accepted by an agent: the console's offer follows.
+    if (call.direction === 'inbound' && call.agentId !== null && this.calls.has(call.id)) {
+      this.mediaFor(call.id)?.input({ type: 'answered' });
+    }
     if (call.direction === 'outbound' && !this.calls.has(call.id) && mine?.state === 'pending') {
       this.ring(call.id, 'socket', call.handle);
       void this.answerRinging(call.id);
@@ -392,7 +428,32 @@ export class VirtualPhone extends EventEmitter {
     call.state = 'ended';
     call.endReason = reason;
     call.history.push(`ended:${reason} (${why})`);
+    this.media.get(id)?.input({ type: 'ended' });
     this.emit('ended', id, reason);
+  }
+
+  /** The call's media peer, created the first time the call needs one (media mode only). */
+  private mediaFor(callId: string): PhoneMedia | null {
+    if (!this.o.media) return null;
+    const existing = this.media.get(callId);
+    if (existing) return existing;
+    const call = this.calls.get(callId);
+    if (!call || call.state === 'ended') return null;
+    const media = new PhoneMedia({
+      send: (signal) => void this.request('rtc:signal', { callId, signal }),
+      fetchIce: async () => {
+        const ack = await this.request('rtc:ice', { callId });
+        return ack.ok ? ack.data : null;
+      },
+      endCall: (reason) => {
+        this.endLocal(callId, 'completed', reason);
+        void this.report(callId, 'ended');
+      },
+      toneHz: typeof this.o.media === 'object' ? this.o.media.toneHz : undefined,
+      log: this.o.log && ((line) => this.o.log?.(`${this.name} ${callId.slice(0, 8)}: ${line}`)),
+    });
+    this.media.set(callId, media);
+    return media;
   }
 
   private schedule(ms: number | null, fn: () => void): void {

@@ -1,0 +1,296 @@
+import type { Ack, RtcIce, RtcSignal } from '#shared';
+import type { CandidateLike, PeerConfig, PeerLike, SenderLike, Timers, TrackLike } from './peer';
+import { realTimers } from './peer';
+import { type Quality, QualityMonitor, readSample } from './quality';
+
+export type VoicePhase = 'starting' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'ended';
+/** pending: being asked for; blocked: permission refused; missing: no such device. */
+export type MicrophoneState = 'pending' | 'on' | 'blocked' | 'missing' | 'error';
+
+export interface VoiceSnapshot {
+  phase: VoicePhase;
+  microphone: MicrophoneState;
+  /** The browser's words when the microphone could not be opened. */
+  microphoneError: string | null;
+  muted: boolean;
+  held: boolean;
+  quality: Quality | null;
+  /** ICE restarts so far (network changes, failures, TURN credentials renewed). */
+  restarts: number;
+  /** Why the audio path failed for good, in words. */
+  error: string | null;
+}
+
+export interface VoiceControllerDeps {
+  /** `rtc:ice` for this call. */
+  fetchIce(): Promise<Ack<RtcIce>>;
+  /** `rtc:signal` to the phone of this call. */
+  send(signal: RtcSignal): Promise<Ack<null>>;
+  createPeer(config: PeerConfig): PeerLike;
+  /** The microphone to send; rejects with the browser's error (NotAllowedError…) when it cannot. */
+  openMicrophone(): Promise<TrackLike>;
+  onChange(snapshot: VoiceSnapshot): void;
+  /** The phone's audio, to play. */
+  onRemoteTrack?(track: TrackLike): void;
+  timers?: Timers;
+  statsEveryMs?: number;
+  /** How long a `disconnected` ICE connection may recover by itself before it is restarted. */
+  disconnectGraceMs?: number;
+}
+
+const MAX_RESTARTS_WITHOUT_CONNECTING = 5;
+/** Renew TURN credentials (with an ICE restart) this long before they expire. */
+const RENEW_BEFORE_MS = 60_000;
+
+/**
+ * One call's audio on the console, the offering side: the console offers once the call is
+ * answered (the phone answers with the shared answerer rules), trickles candidates, restarts ICE
+ * when the network changes or the path fails, and renews TURN credentials before they expire.
+ * Mute and hold act on the microphone track; hold also silences the phone (the UI mutes playback).
+ * A plain class over a structural peer, so it runs in the browser and, in tests, in Node.
+ */
+export class VoiceController {
+  private readonly timers: Timers;
+  private readonly monitor = new QualityMonitor();
+  private peer: PeerLike | null = null;
+  private sender: SenderLike | null = null;
+  private mic: TrackLike | null = null;
+  private pending: CandidateLike[] = [];
+  private offered = false;
+  private restarting = false;
+  private failuresInARow = 0;
+  private graceTimer: unknown = null;
+  private renewTimer: unknown = null;
+  private statsTimer: unknown = null;
+  private state: VoiceSnapshot = {
+    phase: 'starting',
+    microphone: 'pending',
+    microphoneError: null,
+    muted: false,
+    held: false,
+    quality: null,
+    restarts: 0,
+    error: null,
+  };
+
+  constructor(private readonly deps: VoiceControllerDeps) {
+    this.timers = deps.timers ?? realTimers;
+  }
+
+  get snapshot(): VoiceSnapshot {
+    return this.state;
+  }
+
+  get closed(): boolean {
+    return this.state.phase === 'ended';
+  }
+
+  /** Asks for the microphone and the ICE servers together, then offers. */
+  async start(): Promise<void> {
+    const [ice, mic] = await Promise.all([this.deps.fetchIce(), this.openMicrophone()]);
+    if (this.closed) {
+      mic?.stop();
+      return;
+    }
+    const config = iceConfig(ice);
+    const peer = this.deps.createPeer(config);
+    this.peer = peer;
+    this.sender = peer.addTransceiver('audio', { direction: 'sendrecv' }).sender;
+    // Without a microphone the agent still hears the phone; Retry adds it without renegotiating.
+    if (mic) await this.attachMicrophone(mic);
+    peer.ontrack = ({ track }) => this.deps.onRemoteTrack?.(track);
+    peer.onicecandidate = ({ candidate }) => {
+      if (!candidate?.candidate || this.closed) return;
+      const { sdpMid, sdpMLineIndex } = candidate;
+      void this.deps.send({ type: 'candidate', candidate: candidate.candidate, sdpMid, sdpMLineIndex });
+    };
+    peer.oniceconnectionstatechange = () => this.onIceState(peer.iceConnectionState);
+    this.set({ phase: 'connecting' });
+    this.scheduleRenewal(ice);
+    await this.offer(false);
+    this.statsTimer = this.timers.setInterval(() => void this.sampleStats(), this.deps.statsEveryMs ?? 1000);
+  }
+
+  /** A signal from the phone. */
+  async handle(signal: RtcSignal): Promise<void> {
+    const peer = this.peer;
+    if (signal.type === 'bye') {
+      this.close({ bye: false });
+      return;
+    }
+    if (!peer || this.closed) return;
+    if (signal.type === 'answer') {
+      if (peer.signalingState !== 'have-local-offer') return;
+      await peer.setRemoteDescription({ type: 'answer', sdp: signal.sdp });
+      const waiting = this.pending.splice(0);
+      for (const c of waiting) await this.addCandidate(c);
+    } else if (signal.type === 'candidate') {
+      const { type: _type, ...candidate } = signal;
+      // Until the answer to our latest offer is in, its candidates wait (they may overtake it).
+      if (peer.signalingState === 'have-local-offer') this.pending.push(candidate);
+      else await this.addCandidate(candidate);
+    }
+  }
+
+  setMuted(on: boolean): void {
+    this.set({ muted: on });
+    this.applyTracks();
+  }
+
+  setHeld(on: boolean): void {
+    this.set({ held: on });
+    this.applyTracks();
+  }
+
+  /** After the agent allowed the microphone (or plugged one in), or chose another one. */
+  async retryMicrophone(): Promise<void> {
+    const mic = await this.openMicrophone();
+    if (mic) await this.attachMicrophone(mic);
+  }
+
+  async attachMicrophone(track: TrackLike): Promise<void> {
+    if (this.closed) {
+      track.stop();
+      return;
+    }
+    const old = this.mic;
+    this.mic = track;
+    this.applyTracks();
+    await this.sender?.replaceTrack(track);
+    if (old && old !== track) old.stop();
+    this.set({ microphone: 'on', microphoneError: null });
+  }
+
+  /** The machine's network changed (online again, another interface): find a new path now. */
+  networkChanged(): void {
+    void this.restartIce();
+  }
+
+  /** Fresh ICE servers (and TURN credentials), then an offer with new ICE credentials. */
+  async restartIce(): Promise<void> {
+    const peer = this.peer;
+    if (!peer || this.closed || this.restarting) return;
+    this.restarting = true;
+    try {
+      const ice = await this.deps.fetchIce();
+      if (this.closed) return;
+      if (ice.ok) {
+        peer.setConfiguration(iceConfig(ice));
+        this.scheduleRenewal(ice);
+      }
+      this.set({ restarts: this.state.restarts + 1 });
+      await this.offer(true);
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  /** Hang-up, the call ended, or the page goes: `bye` tells the phone when we are the ones ending. */
+  close(opts: { bye: boolean }): void {
+    if (this.closed) return;
+    if (opts.bye && this.offered) void this.deps.send({ type: 'bye' });
+    for (const t of [this.graceTimer, this.renewTimer]) if (t) this.timers.clearTimeout(t);
+    if (this.statsTimer) this.timers.clearInterval(this.statsTimer);
+    this.mic?.stop();
+    this.peer?.close();
+    this.set({ phase: 'ended' });
+  }
+
+  // MARK: - Internals
+
+  private async offer(iceRestart: boolean): Promise<void> {
+    const peer = this.peer;
+    if (!peer || this.closed) return;
+    const offer = await peer.createOffer(iceRestart ? { iceRestart: true } : undefined);
+    if (this.closed || !offer.sdp) return;
+    await peer.setLocalDescription({ type: 'offer', sdp: offer.sdp });
+    this.offered = true;
+    await this.deps.send({ type: 'offer', sdp: offer.sdp });
+  }
+
+  private async addCandidate(candidate: CandidateLike): Promise<void> {
+    // A candidate of an ICE generation we already left is refused; that is harmless.
+    await this.peer?.addIceCandidate(candidate).catch(() => undefined);
+  }
+
+  private onIceState(state: string): void {
+    if (this.closed) return;
+    if (this.graceTimer) this.timers.clearTimeout(this.graceTimer);
+    this.graceTimer = null;
+    if (state === 'connected' || state === 'completed') {
+      this.failuresInARow = 0;
+      this.set({ phase: 'connected', error: null });
+    } else if (state === 'disconnected') {
+      // Often a blip that ICE recovers from by itself; if not, look for a new path.
+      this.set({ phase: 'reconnecting' });
+      this.graceTimer = this.timers.setTimeout(
+        () => void this.restartIce(),
+        this.deps.disconnectGraceMs ?? 2000,
+      );
+    } else if (state === 'failed') {
+      this.failuresInARow += 1;
+      if (this.failuresInARow > MAX_RESTARTS_WITHOUT_CONNECTING) {
+        this.set({
+          phase: 'failed',
+          error:
+            'No audio path to the phone: a firewall may block it. Hang up and call again, or ask for a TURN server.',
+        });
+        return;
+      }
+      this.set({ phase: 'reconnecting' });
+      void this.restartIce();
+    }
+  }
+
+  private scheduleRenewal(ice: Ack<RtcIce>): void {
+    if (this.renewTimer) this.timers.clearTimeout(this.renewTimer);
+    this.renewTimer = null;
+    if (!ice.ok || ice.data.expiresAt === null) return;
+    const wait = Math.max(10_000, ice.data.expiresAt - RENEW_BEFORE_MS - this.timers.now());
+    this.renewTimer = this.timers.setTimeout(() => void this.restartIce(), wait);
+  }
+
+  private async openMicrophone(): Promise<TrackLike | null> {
+    this.set({ microphone: 'pending', microphoneError: null });
+    try {
+      return await this.deps.openMicrophone();
+    } catch (e) {
+      const { name, message } = e as { name?: string; message?: string };
+      const microphone: MicrophoneState =
+        name === 'NotAllowedError' || name === 'SecurityError'
+          ? 'blocked'
+          : name === 'NotFoundError' || name === 'OverconstrainedError'
+            ? 'missing'
+            : 'error';
+      this.set({ microphone, microphoneError: message ?? String(e) });
+      return null;
+    }
+  }
+
+  private applyTracks(): void {
+    if (this.mic) this.mic.enabled = !this.state.muted && !this.state.held;
+  }
+
+  private async sampleStats(): Promise<void> {
+    const peer = this.peer;
+    if (!peer || this.closed) return;
+    const stats: Record<string, unknown>[] = [];
+    (await peer.getStats()).forEach((s) => {
+      stats.push(s);
+    });
+    if (this.closed) return;
+    this.set({ quality: this.monitor.push(readSample(stats as never)) });
+  }
+
+  private set(patch: Partial<VoiceSnapshot>): void {
+    if (this.state.phase === 'ended' && patch.phase !== 'ended') return;
+    this.state = { ...this.state, ...patch };
+    this.deps.onChange(this.state);
+  }
+}
+
+function iceConfig(ice: Ack<RtcIce>): PeerConfig {
+  // Without an answer the call still tries host candidates (same network, or loopback).
+  if (!ice.ok) return { iceServers: [], iceTransportPolicy: 'all' };
+  return { iceServers: ice.data.iceServers, iceTransportPolicy: ice.data.iceTransportPolicy };
+}

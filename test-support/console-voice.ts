@@ -1,0 +1,132 @@
+import type { Ack, RtcIce, RtcSignal } from '#shared';
+import { VoiceController, type VoiceSnapshot } from '../desktop/renderer/src/features/call/voice/controller';
+import type { PeerLike, TrackLike } from '../desktop/renderer/src/features/call/voice/peer';
+import { Listener, Tone } from '../tools/virtual-companion/src/audio';
+import { type MediaTrack, type PeerConnection, wrtc } from '../tools/virtual-companion/src/wrtc';
+import type { TestClient } from './socket-client';
+
+type Incoming = { callId: string; signal: RtcSignal };
+
+export interface ConsoleVoiceOptions {
+  callId: string;
+  /** `rtc:ice` and `rtc:signal` over the agent's socket. */
+  fetchIce(): Promise<Ack<RtcIce>>;
+  send(signal: RtcSignal): Promise<Ack<null>>;
+  /** Subscribes to the agent socket's `rtc:signal`; returns the unsubscribe. */
+  onSignal(listener: (p: Incoming) => void): () => void;
+  toneHz?: number;
+  /** `blocked`: the microphone is refused as a browser refuses it (NotAllowedError); asked each time. */
+  microphone?: () => 'tone' | 'blocked';
+  disconnectGraceMs?: number;
+}
+
+/**
+ * The console's voice controller (the renderer's own class) running in Node: @roamhq/wrtc for
+ * the peer connection, a tone for the microphone, a listener on what the phone sends. For tests
+ * and the media benchmark, which cannot run a browser per call.
+ */
+export function consoleVoice(o: ConsoleVoiceOptions) {
+  const snapshots: VoiceSnapshot[] = [];
+  const tones: Tone[] = [];
+  const wait: { until: (s: VoiceSnapshot) => boolean; resolve: (s: VoiceSnapshot) => void }[] = [];
+  let peer: PeerConnection | null = null;
+  let listener: Listener | null = null;
+  const controller = new VoiceController({
+    fetchIce: o.fetchIce,
+    send: o.send,
+    createPeer: (config) => {
+      peer = new (wrtc().RTCPeerConnection)(config);
+      // The structural peer type and wrtc's own describe the same object.
+      return peer as unknown as PeerLike;
+    },
+    openMicrophone: async () => {
+      if (o.microphone?.() === 'blocked')
+        throw Object.assign(new Error('Permission denied'), { name: 'NotAllowedError' });
+      const tone = new Tone(o.toneHz ?? 880);
+      tones.push(tone);
+      return tone.track as TrackLike;
+    },
+    onRemoteTrack: (track) => {
+      listener ??= new Listener(track as MediaTrack);
+    },
+    onChange: (s) => {
+      snapshots.push(s);
+      for (const w of [...wait]) {
+        if (w.until(s)) {
+          wait.splice(wait.indexOf(w), 1);
+          w.resolve(s);
+        }
+      }
+    },
+    disconnectGraceMs: o.disconnectGraceMs,
+  });
+  const unsubscribe = o.onSignal(({ callId, signal }) => {
+    if (callId === o.callId) void controller.handle(signal);
+  });
+  return {
+    controller,
+    snapshots,
+    get peer() {
+      return peer;
+    },
+    get listener() {
+      return listener;
+    },
+    /** The tone sent as the microphone (the latest one, after a retry). */
+    get tone() {
+      return tones.at(-1) ?? null;
+    },
+    /** Resolves with the first snapshot (past or future) that matches. */
+    until(match: (s: VoiceSnapshot) => boolean): Promise<VoiceSnapshot> {
+      const seen = snapshots.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => wait.push({ until: match, resolve }));
+    },
+    close(bye = true) {
+      controller.close({ bye });
+      unsubscribe();
+      listener?.stop();
+      for (const t of tones) t.stop();
+    },
+  };
+}
+
+export type ConsoleVoice = ReturnType<typeof consoleVoice>;
+
+/** Polls a condition until it holds (audio is measured, not announced); fails naming it. */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The console's voice for a call, over the agent's own socket. */
+export function voiceFor(
+  agent: TestClient,
+  callId: string,
+  extra: Partial<Parameters<typeof consoleVoice>[0]> = {},
+) {
+  return consoleVoice({
+    callId,
+    fetchIce: () => agent.request<RtcIce>('rtc:ice', { callId }),
+    send: (signal: RtcSignal) => agent.request('rtc:signal', { callId, signal }) as Promise<Ack<null>>,
+    onSignal: (listener) => {
+      agent.socket.on('rtc:signal', listener);
+      return () => agent.socket.off('rtc:signal', listener);
+    },
+    ...extra,
+  });
+}
+
+/**
+ * Whether sound keeps reaching a side: waits until `frames` more 10 ms frames have arrived there
+ * and returns the energy they carried. Frames keep arriving while a side is silent (Opus sends
+ * silence), so this is a clock made of what arrived, not a sleep.
+ */
+export async function energyOver(read: () => { frames: number; energy: number }, frames = 40) {
+  const start = read();
+  await eventually(() => read().frames >= start.frames + frames, `${frames} more audio frames`);
+  return read().energy - start.energy;
+}

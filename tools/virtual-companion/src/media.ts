@@ -1,0 +1,197 @@
+import type { RtcIce, RtcSignal } from '#shared';
+import { type AnswererEffect, type AnswererInput, answererStep, initialAnswerer } from '#shared/rtc-answerer';
+import { Listener, Tone } from './audio';
+import { type PeerConnection, wrtc } from './wrtc';
+
+/** What the phone measures of a call's audio, for tests, the demo and the benchmark. */
+export interface MediaStats {
+  connectionState: string;
+  iceConnectionState: string;
+  /** `inbound-rtp` audio bytes and packets, from getStats. */
+  bytesReceived: number;
+  packetsReceived: number;
+  /** Σ level² × seconds of what was heard (level 0..1), as getStats' `totalAudioEnergy` counts it. */
+  energy: number;
+  /** RMS level (0..1) of the last 100 ms heard. */
+  level: number;
+  /** 10 ms audio frames heard so far. */
+  frames: number;
+  /** When the first audible frame arrived (the clock's ms), null before. */
+  firstAudioAt: number | null;
+  /** The selected candidate pair's local type: host, srflx, prflx or relay. */
+  candidateType: string | null;
+  /** Whether the tone goes out (not muted, not held). */
+  sending: boolean;
+}
+
+export interface PhoneMediaOptions {
+  /** Sends a signal to the console through the server (in order: it emits at once). */
+  send(signal: RtcSignal): void;
+  /** `rtc:ice`; null when the server refused or did not answer. */
+  fetchIce(): Promise<RtcIce | null>;
+  /** The console said bye, or the media could not be negotiated: end the call on the phone. */
+  endCall(reason: string): void;
+  toneHz?: number;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+/**
+ * One call's audio on the virtual phone: a real WebRTC peer (libwebrtc through @roamhq/wrtc)
+ * driven by the shared answerer rules. It sends a tone (10 ms frames of 16-bit PCM; silence when
+ * muted or held) and measures what arrives: energy from an audio sink, bytes from getStats.
+ */
+export class PhoneMedia {
+  private state = initialAnswerer();
+  private peer: PeerConnection | null = null;
+  private tone: Tone | null = null;
+  private listener: Listener | null = null;
+  /** Async peer steps (descriptions, candidates) run one after another, in effect order. */
+  private chain: Promise<void> = Promise.resolve();
+  private muted = false;
+  private held = false;
+
+  constructor(private readonly o: PhoneMediaOptions) {}
+
+  private get now(): () => number {
+    return this.o.now ?? Date.now;
+  }
+
+  get closed(): boolean {
+    return this.state.closed;
+  }
+
+  input(input: AnswererInput): void {
+    const { state, effects } = answererStep(this.state, input);
+    this.state = state;
+    for (const effect of effects) this.run(effect);
+  }
+
+  setMuted(on: boolean): void {
+    this.muted = on;
+    if (this.tone) this.tone.silent = this.muted || this.held;
+  }
+
+  /** On hold neither side hears the other: the tone stops here, and the console silences its own. */
+  setHeld(on: boolean): void {
+    this.held = on;
+    if (this.tone) this.tone.silent = this.muted || this.held;
+  }
+
+  async stats(): Promise<MediaStats> {
+    const base = {
+      connectionState: this.peer?.connectionState ?? 'new',
+      iceConnectionState: this.peer?.iceConnectionState ?? 'new',
+      energy: this.listener?.energy ?? 0,
+      level: this.listener?.level ?? 0,
+      frames: this.listener?.frames ?? 0,
+      firstAudioAt: this.listener?.firstAudioAt ?? null,
+      sending: !this.muted && !this.held,
+    };
+    const report = this.peer && this.peer.connectionState !== 'closed' ? await this.peer.getStats() : null;
+    const all = report ? [...report.values()] : [];
+    const inbound = all.find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
+    const transport = all.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+    const pair = transport && report?.get(String(transport.selectedCandidatePairId));
+    const local = pair && report?.get(String(pair.localCandidateId));
+    return {
+      ...base,
+      bytesReceived: Number(inbound?.bytesReceived ?? 0),
+      packetsReceived: Number(inbound?.packetsReceived ?? 0),
+      candidateType: local ? String(local.candidateType) : null,
+    };
+  }
+
+  private run(effect: AnswererEffect): void {
+    switch (effect.type) {
+      case 'fetchIce':
+        void this.o
+          .fetchIce()
+          .then((ice) => this.input(ice ? { type: 'ice', ice } : { type: 'iceUnavailable' }));
+        return;
+      case 'createPeer':
+        this.createPeer(effect.ice);
+        return;
+      case 'configure':
+        this.peer?.setConfiguration({
+          iceServers: effect.ice.iceServers,
+          iceTransportPolicy: effect.ice.iceTransportPolicy,
+        });
+        return;
+      case 'send':
+        this.o.send(effect.signal);
+        return;
+      case 'closePeer':
+        this.closePeer();
+        return;
+      case 'endCall':
+        this.o.endCall(effect.reason);
+        return;
+      case 'setRemoteOffer':
+        this.queue(async (peer) => {
+          await peer.setRemoteDescription({ type: 'offer', sdp: effect.sdp });
+          this.input({ type: 'remoteSet' });
+        });
+        return;
+      case 'addCandidate':
+        // A candidate the peer refuses (an address family it has no interface for) is not fatal.
+        this.queue((peer) =>
+          peer
+            .addIceCandidate(effect.candidate)
+            .catch((e: Error) => this.o.log?.(`candidate refused: ${e.message}`)),
+        );
+        return;
+      case 'createAnswer':
+        this.queue(async (peer) => {
+          const answer = await peer.createAnswer();
+          await peer.setLocalDescription(answer);
+          this.input({ type: 'localAnswer', sdp: answer.sdp });
+        });
+    }
+  }
+
+  /** Queues a step for the peer of now: a peer replaced meanwhile (a new session) skips it. */
+  private queue(step: (peer: PeerConnection) => Promise<void>): void {
+    const peer = this.peer;
+    this.chain = this.chain.then(async () => {
+      if (!peer || peer !== this.peer || this.state.closed) return;
+      try {
+        await step(peer);
+      } catch (e) {
+        if (!this.state.closed) this.input({ type: 'negotiationFailed', reason: (e as Error).message });
+      }
+    });
+  }
+
+  private createPeer(ice: RtcIce): void {
+    this.listener?.stop();
+    this.listener = null;
+    const peer = new (wrtc().RTCPeerConnection)({
+      iceServers: ice.iceServers,
+      iceTransportPolicy: ice.iceTransportPolicy,
+    });
+    this.peer = peer;
+    peer.onicecandidate = ({ candidate }) => {
+      if (!candidate?.candidate) return;
+      const { sdpMid, sdpMLineIndex } = candidate;
+      this.input({
+        type: 'localCandidate',
+        candidate: { candidate: candidate.candidate, sdpMid, sdpMLineIndex },
+      });
+    };
+    peer.oniceconnectionstatechange = () => this.o.log?.(`ice ${peer.iceConnectionState}`);
+    peer.ontrack = ({ track }) => {
+      if (track.kind === 'audio' && !this.listener) this.listener = new Listener(track, this.now);
+    };
+    this.tone?.stop();
+    this.tone = new Tone(this.o.toneHz ?? 440, this.now);
+    this.tone.silent = this.muted || this.held;
+    peer.addTrack(this.tone.track);
+  }
+
+  private closePeer(): void {
+    this.tone?.stop();
+    this.listener?.stop();
+    this.peer?.close();
+  }
+}
