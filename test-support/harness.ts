@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
-import type { Call, StaffEntry } from '#shared';
+import type { Call, Role, StaffEntry } from '#shared';
 import { type LoginSession, login, type ManualClock, manualClock } from '#shared';
 import {
   createServer,
@@ -20,7 +20,8 @@ import { type Engine, freshStorage } from './databases';
 import { TestClient } from './socket-client';
 
 export const BUNDLE_ID = 'com.example.switchboard';
-const PASSWORD = 'correct horse battery staple';
+/** Every harness agent's password (set in the database directly, so no password rule applies). */
+export const AGENT_PASSWORD = 'correct horse battery staple';
 
 export interface HarnessOptions {
   engine?: Engine;
@@ -70,14 +71,17 @@ export async function startHarness(opts: HarnessOptions = {}) {
     databaseUrl: db.url,
     storage: db.storage,
 
-    /** Signs in as `name` (created with the harness's password the first time). */
-    async login(name = `agent-${randomUUID().slice(0, 8)}`): Promise<LoginSession> {
-      await ensureAgent(db.storage, name, clock.now());
-      return login(url, name, PASSWORD);
+    /**
+     * Signs in as `name` (created with the harness's password the first time). Agents are admins
+     * unless `role` says otherwise, so a test can manage staff and phones without setting up a team.
+     */
+    async login(name = `agent-${randomUUID().slice(0, 8)}`, role: Role = 'admin'): Promise<LoginSession> {
+      await ensureAgent(db.storage, name, clock.now(), role);
+      return login(url, name, AGENT_PASSWORD);
     },
 
-    async agent(name?: string) {
-      const { token, agentId } = await harness.login(name);
+    async agent(name?: string, role: Role = 'admin') {
+      const { token, agentId } = await harness.login(name, role);
       const client = await TestClient.connect(`${url}/agent`, { token });
       clients.push(client);
       await client.waitFor('roster:snapshot');
@@ -109,20 +113,31 @@ export async function startHarness(opts: HarnessOptions = {}) {
   return harness;
 }
 
-export async function ensureAgent(storage: Storage, name: string, now: number): Promise<void> {
+export async function ensureAgent(
+  storage: Storage,
+  name: string,
+  now: number,
+  role: Role = 'admin',
+): Promise<void> {
   if (await storage.agents.findByName(name)) return;
   await storage.agents.create({
     id: randomUUID(),
     name,
-    passwordHash: await hashPassword(PASSWORD),
+    passwordHash: await hashPassword(AGENT_PASSWORD),
     createdAt: now,
+    role,
   });
 }
 
 type PairedDevice = { deviceId: string; deviceSecret: string; staffId: string };
 
 /** `POST /api/devices/pair` with a fresh code, as the iOS app sends it (`over` changes fields). */
-export async function pairDevice(url: string, agent: TestClient, staffId: string, over: Record<string, unknown>) {
+export async function pairDevice(
+  url: string,
+  agent: TestClient,
+  staffId: string,
+  over: Record<string, unknown>,
+) {
   const { code } = await agent.ok<{ code: string }>('pairing:create', { staffId });
   const res = await fetch(`${url}/api/devices/pair`, {
     method: 'POST',

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Server as IoServer } from 'socket.io';
 import { type Clock, PROTOCOL_VERSION, type ServerStatus, systemClock } from '#shared';
 import { apiRoutes } from './api';
+import { AuditLog } from './audit';
+import { auditRoutes } from './audit-api';
 import { LiveCalls } from './calls/live';
 import type { Presence } from './calls/ports';
 import { sendTestPush } from './calls/push-test';
@@ -15,6 +17,7 @@ import { attachDeviceGateway } from './gateways/device';
 import { type AgentNamespace, type DeviceNamespace, Hub } from './gateways/hub';
 import { SessionWatch } from './gateways/sessions';
 import { createHttpApp } from './http';
+import { enforceRouteAccess } from './http-access';
 import { type IceConfig, NO_ICE } from './ice';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -182,10 +185,12 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
   const { calls, roster, pushes, serverStatus } = core;
   const web = createHttpApp({ logger, webRoot: config.webRoot ?? DEFAULT_WEB_ROOT, track });
   const http: HttpServer = web.server;
+  const audit = new AuditLog({ storage, clock, logger });
   const pairing = new PairingService({
     storage,
     clock,
     roster,
+    audit,
     publicUrl: () => config.publicUrl ?? baseUrl(http),
   });
 
@@ -210,8 +215,21 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
   const testPush = (deviceId: string) =>
     sendTestPush({ storage, pushes, onStaffChanged: (id) => roster.changed(id) }, deviceId);
   const { ice } = config;
-  attachAgentGateway(hub.agentNsp, { ...ctx, calls, roster, pairing, serverStatus, sessions, testPush, ice });
+  attachAgentGateway(hub.agentNsp, {
+    ...ctx,
+    calls,
+    roster,
+    pairing,
+    serverStatus,
+    sessions,
+    testPush,
+    ice,
+    audit,
+  });
   attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster, ice });
+  // Before any route: every /api/ route must say who may call it, and admin ones get checked.
+  enforceRouteAccess(web, { storage, clock });
+  await web.register(auditRoutes({ storage }));
   await web.register(
     apiRoutes({
       storage,

@@ -3,7 +3,7 @@ import { ERROR_CODES } from '#shared';
 import { hashPassword, hashSecret, newSecret, verifyPassword } from './auth';
 import { AppError } from './errors';
 import { RateLimiter } from './rate-limit';
-import type { Storage } from './storage/types';
+import type { AgentRow, Storage } from './storage/types';
 
 export type PasswordVerifier = (password: string, stored: string) => Promise<boolean>;
 
@@ -89,6 +89,7 @@ export interface SignedIn {
   token: string;
   agentId: string;
   name: string;
+  role: AgentRow['role'];
   expiresAt: number;
 }
 
@@ -138,6 +139,13 @@ export class LoginService {
     }
     this.perIp.refund(ip);
     this.backoff.succeeded(account);
+    // Said only to whoever knows the password: a guesser learns nothing about disabled agents.
+    if (agent.disabledAt !== null) {
+      throw new AppError(
+        ERROR_CODES.FORBIDDEN,
+        'this agent is disabled; ask an admin of your team to enable it',
+      );
+    }
     const token = newSecret();
     const now = this.o.clock.now();
     const expiresAt = now + this.o.sessionTtlMs;
@@ -147,6 +155,6 @@ export class LoginService {
       createdAt: now,
       expiresAt,
     });
-    return { token, agentId: agent.id, name: agent.name, expiresAt };
+    return { token, agentId: agent.id, name: agent.name, role: agent.role, expiresAt };
   }
 }

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Clock, pairRequestSchema } from '#shared';
 import { ERROR_CODES, pairingUrl } from '#shared';
+import type { AuditLog } from './audit';
 import { hashSecret, newPairingCode, newSecret } from './auth';
 import { AppError, notFound } from './errors';
 import { RateLimiter } from './rate-limit';
 import type { Roster } from './roster';
-import type { Storage } from './storage/types';
+import type { PairingRow, Storage } from './storage/types';
 
 export const PAIRING_TTL_MS = 10 * 60_000;
 
@@ -25,7 +26,14 @@ export class PairingService {
   private readonly overall: RateLimiter;
 
   constructor(
-    private readonly o: { storage: Storage; clock: Clock; roster: Roster; publicUrl: () => string },
+    private readonly o: {
+      storage: Storage;
+      clock: Clock;
+      roster: Roster;
+      publicUrl: () => string;
+      /** A paired phone is put on the trail in the name of the agent who made its code. */
+      audit?: AuditLog;
+    },
   ) {
     this.perIp = new RateLimiter(o.clock, 10, 10 / 60);
     this.overall = new RateLimiter(o.clock, 100, 1);
@@ -82,6 +90,22 @@ export class PairingService {
       lastSeenAt: null,
     });
     this.o.roster.changed(row.staffId);
+    await this.auditPaired(row, { id: deviceId, name: req.name });
     return { deviceId, deviceSecret, staffId: row.staffId };
+  }
+
+  private async auditPaired(code: PairingRow, device: { id: string; name: string }): Promise<void> {
+    if (!this.o.audit) return;
+    const [agent, staff] = await Promise.all([
+      this.o.storage.agents.findById(code.createdBy),
+      this.o.storage.staff.get(code.staffId),
+    ]);
+    const actor = { id: code.createdBy, name: agent?.name ?? 'a removed agent' };
+    await this.o.audit.record(
+      actor,
+      'phone.paired',
+      device,
+      `for ${staff?.name ?? 'a removed staff member'}`,
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Ack, type AckCallback, ackSchema } from './ack';
 import { callId, callSchema, DIRECTIONS, END_REASONS, entityId, epochMs, PUSH_OUTCOMES } from './call';
+import { displayName } from './names';
 import {
   APNS_ENVIRONMENTS,
   directoryEntrySchema,
@@ -9,7 +10,7 @@ import {
   rosterSnapshotSchema,
   staffEntrySchema,
 } from './roster';
-import { displayName } from './names';
+import { sessionEndedSchema, sessionStatusSchema, teamAcks, teamRequests } from './team';
 import { PROTOCOL_VERSION } from './version';
 
 // MARK: - Handshakes
@@ -94,6 +95,8 @@ export const agentRequests = {
   }),
   'staff:remove': z.object({ staffId: entityId }),
   'pairing:create': z.object({ staffId: entityId }),
+  /** Unpairs one phone: its secret stops working and its open socket closes. */
+  'device:remove': z.object({ deviceId: entityId }),
   'call:place': z.union([
     z.object({ staffId: entityId, video: z.boolean().default(false) }).strict(),
     z.object({ deviceId: entityId, video: z.boolean().default(false) }).strict(),
@@ -127,6 +130,7 @@ export const agentRequests = {
    * VoIP push): the phone shows nothing lasting, and its Status screen lists the push.
    */
   'push:test': z.object({ deviceId: entityId }),
+  ...teamRequests,
 } as const;
 
 // MARK: - device → server requests
@@ -210,6 +214,8 @@ export const agentBroadcasts = {
   'call:changed': callChangedSchema,
   'call:incoming': callChangedSchema,
   'rtc:signal': rtcSignalBroadcastSchema,
+  'session:status': sessionStatusSchema,
+  'session:ended': sessionEndedSchema,
 } as const;
 
 export const deviceBroadcasts = {
@@ -263,6 +269,7 @@ export const agentAcks = {
   'staff:update': staffEntrySchema,
   'staff:remove': z.object({ staffId: entityId }),
   'pairing:create': pairingCreatedSchema,
+  'device:remove': z.object({ deviceId: entityId, staffId: entityId }),
   'call:place': callSchema,
   'call:accept': callSchema,
   'call:decline': callSchema,
@@ -276,6 +283,7 @@ export const agentAcks = {
   'call:sync': agentCallSyncResultSchema,
   'history:query': historyPageSchema,
   'push:test': pushTestResultSchema,
+  ...teamAcks,
 } as const satisfies { [K in keyof typeof agentRequests]: z.ZodType };
 
 export const deviceAcks = {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { entityId, epochMs } from './call';
 import { displayName } from './names';
 import { APNS_ENVIRONMENTS } from './roster';
+import { ROLES } from './team';
 
 export const loginRequestSchema = z.object({
   name: displayName(80),
@@ -11,6 +12,8 @@ export const loginResponseSchema = z.object({
   token: z.string(),
   agentId: entityId,
   name: z.string(),
+  /** What the console may show; the server checks the role again on every request. */
+  role: z.enum(ROLES),
   expiresAt: epochMs,
 });
 

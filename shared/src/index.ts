@@ -1,3 +1,4 @@
+export * from './access';
 export * from './ack';
 export * from './call';
 export * from './clock';
@@ -13,5 +14,6 @@ export * from './names';
 export * from './push';
 export * from './request';
 export * from './roster';
+export * from './team';
 export * from './validation';
 export * from './version';

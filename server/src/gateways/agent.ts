@@ -1,24 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import {
+  AGENT_REQUEST_ACCESS,
   type AgentAckData,
+  type AgentRequestName,
+  type AuditAction,
   agentAuthSchema,
   agentRequests,
   ERROR_CODES,
   type PushTestResult,
+  requestRefusal,
   type ServerStatus,
 } from '#shared';
+import type { Actor, AuditLog, AuditTarget } from '../audit';
 import { hashSecret } from '../auth';
 import type { CallService } from '../calls/service';
+import { AppError, badRequest, forbidden, notFound } from '../errors';
 import { type IceConfig, iceServersFor } from '../ice';
-import { AppError, badRequest, notFound } from '../errors';
 import type { PairingService } from '../pairing';
 import type { Roster } from '../roster';
-import { InvalidCursorError } from '../storage/types';
+import { InvalidCursorError, type StaffRow } from '../storage/types';
 import type { GatewayContext } from './context';
 import { handshakeError, protocolMismatch } from './handshake';
 import type { AgentNamespace } from './hub';
 import { bindRequests } from './requests';
 import type { SessionWatch } from './sessions';
+import { sessionStatusOf, teamHandlers } from './team';
 
 /** The `/agent` namespace: consoles, authenticated by a session token from `POST /api/login`. */
 export function attachAgentGateway(
@@ -31,6 +37,7 @@ export function attachAgentGateway(
     sessions: SessionWatch;
     /** `push:test`: one test VoIP push to a phone, answered with APNs' verdict in words. */
     testPush: (deviceId: string) => Promise<PushTestResult>;
+    audit: AuditLog;
     /** STUN/TURN handed to a call's parties by `rtc:ice`. */
     ice: IceConfig;
   },
@@ -66,6 +73,24 @@ export function attachAgentGateway(
       if (hub.leave('agent', agentId)) calls.partyLeft({ agentId });
       ctx.metrics.consoles.dec();
     });
+    /**
+     * The role is read from the database on every admin request, not kept from the handshake: a
+     * role changed a moment ago (from another console, or the CLI in another process) counts now.
+     */
+    const authorize = async (event: AgentRequestName) => {
+      if (AGENT_REQUEST_ACCESS[event] === 'everyone') return;
+      const me = await storage.agents.findById(agentId);
+      if (!me || me.disabledAt !== null) {
+        throw new AppError(ERROR_CODES.UNAUTHORIZED, 'your agent was removed or disabled; sign in again');
+      }
+      const refusal = requestRefusal(me.role, event);
+      if (refusal) throw forbidden(refusal);
+    };
+    // The trail names the agent as they are called now; their id stays with it.
+    const audit = async (action: AuditAction, target: AuditTarget | null, detail: string | null = null) => {
+      const actor: Actor = { id: agentId, name: (await storage.agents.findById(agentId))?.name ?? agentId };
+      await ctx.audit.record(actor, action, target, detail);
+    };
 
     bindRequests<typeof agentRequests, AgentAckData>(
       socket,
@@ -75,12 +100,15 @@ export function attachAgentGateway(
           const id = randomUUID();
           await storage.staff.create({ id, name, handle: handle ?? null, createdAt: clock.now() });
           roster.changed(id);
+          await audit('staff.added', { id, name }, handle ? `number ${handle}` : null);
           return (await roster.entryFor(id))!;
         },
         'staff:update': async ({ staffId, ...patch }) => {
+          const before = await storage.staff.get(staffId);
           const row = await storage.staff.update(staffId, patch);
-          if (!row) throw notFound('staff member');
+          if (!before || !row) throw notFound('staff member');
           roster.changed(staffId);
+          await audit('staff.changed', { id: staffId, name: row.name }, staffChanges(before, row));
           return (await roster.entryFor(staffId))!;
         },
         'staff:remove': async ({ staffId }) => {
@@ -90,14 +118,38 @@ export function attachAgentGateway(
               'this staff member is in a call; try again after it ends',
             );
           }
+          const staff = await storage.staff.get(staffId);
           const devices = await storage.devices.listByStaff(staffId);
-          if (!(await storage.staff.remove(staffId))) throw notFound('staff member');
+          if (!staff || !(await storage.staff.remove(staffId))) throw notFound('staff member');
           // Their phones are unpaired with them: an open socket must not outlive its device record.
           for (const device of devices) hub.disconnectDevice(device.id);
           roster.removedStaff(staffId);
+          await audit('staff.removed', { id: staffId, name: staff.name }, phonesUnpaired(devices.length));
           return { staffId };
         },
-        'pairing:create': ({ staffId }) => ctx.pairing.create(agentId, staffId),
+        'pairing:create': async ({ staffId }) => {
+          const created = await ctx.pairing.create(agentId, staffId);
+          const staff = await storage.staff.get(staffId);
+          await audit('phone.pairing_started', { id: staffId, name: staff?.name ?? null }, 'a pairing code');
+          return created;
+        },
+        'device:remove': async ({ deviceId }) => {
+          const device = await storage.devices.get(deviceId);
+          if (!device) throw notFound('phone');
+          if (calls.liveCalls().some((c) => c.devices.some((d) => d.deviceId === deviceId))) {
+            throw new AppError(ERROR_CODES.CONFLICT, 'this phone is in a call; try again after it ends');
+          }
+          if (!(await storage.devices.remove(deviceId))) throw notFound('phone');
+          hub.disconnectDevice(deviceId);
+          roster.changed(device.staffId);
+          const staff = await storage.staff.get(device.staffId);
+          await audit(
+            'phone.unpaired',
+            { id: deviceId, name: device.name },
+            `of ${staff?.name ?? 'a removed staff member'}`,
+          );
+          return { deviceId, staffId: device.staffId };
+        },
         'call:place': (req) => calls.place(agentId, req),
         'call:accept': ({ callId }) => calls.act(agentId, callId, { type: 'accepted', agentId }),
         'call:decline': ({ callId }) => calls.act(agentId, callId, { type: 'declined' }),
@@ -115,6 +167,12 @@ export function attachAgentGateway(
         'directory:set': async ({ entries }) => {
           const version = await storage.directory.set(entries, clock.now());
           hub.toAllDevices('directory:changed', { version });
+          const blocked = entries.filter((e) => e.blocked).length;
+          await audit(
+            'directory.replaced',
+            null,
+            `${entries.length} numbers (${blocked} blocked), version ${version}`,
+          );
           return { version };
         },
         'directory:get': () => storage.directory.get(),
@@ -128,13 +186,17 @@ export function attachAgentGateway(
           }
         },
         'push:test': ({ deviceId }) => ctx.testPush(deviceId),
+        ...teamHandlers(ctx, agentId, socket.data.tokenHash),
       },
       ctx.requestOptions,
+      (event) => authorize(event),
     );
 
     // State resyncs on every (re)connect rather than trusting Socket.IO's recovery, by the same
     // audience rule as the live broadcasts (calls/audience.ts).
     const resync = async () => {
+      const me = await storage.agents.findById(agentId);
+      if (me) socket.emit('session:status', sessionStatusOf(me));
       socket.emit('server:status', ctx.serverStatus());
       socket.emit('roster:snapshot', { staff: await roster.snapshot() });
       for (const { event, call } of calls.resyncFor(agentId)) socket.emit(event, { call });
@@ -145,3 +207,14 @@ export function attachAgentGateway(
     });
   });
 }
+
+/** What a `staff:update` changed, in words, for the audit trail. */
+function staffChanges(before: StaffRow, after: StaffRow): string | null {
+  const changes: string[] = [];
+  if (before.name !== after.name) changes.push(`name ${before.name} → ${after.name}`);
+  if (before.handle !== after.handle)
+    changes.push(`number ${before.handle ?? 'none'} → ${after.handle ?? 'none'}`);
+  return changes.length > 0 ? changes.join('; ') : 'nothing changed';
+}
+
+const phonesUnpaired = (n: number) => (n === 0 ? null : `${n} phone${n === 1 ? '' : 's'} unpaired`);

@@ -19,7 +19,9 @@ export interface RequestOptions {
 type Reply = (ack: Ack<unknown>) => void;
 
 /**
- * Binds every request of one namespace: rate limit → validate → handle → ack. A bad payload gets
+ * Binds every request of one namespace: rate limit → authorize → validate → handle → ack. The
+ * authorization comes before the payload is read, so a request the sender may not make is refused
+ * the same way whatever it carries. A bad payload gets
  * an error ack and changes nothing; an unexpected failure is logged and acked INTERNAL without a
  * stack trace. Whatever carries an ack callback is answered: an unknown event, or a request sent
  * without a payload, gets BAD_REQUEST rather than the silence a client would wait out.
@@ -29,6 +31,8 @@ export function bindRequests<S extends Record<string, z.ZodType>, A extends { [K
   schemas: S,
   handlers: Handlers<S, A>,
   opts: RequestOptions,
+  /** Rejects (with an AppError: FORBIDDEN, UNAUTHORIZED) a request this socket may not make. */
+  authorize?: (event: keyof S & string) => Promise<void>,
 ): void {
   socket.onAny((event: string, ...args: unknown[]) => {
     const ack = args.at(-1);
@@ -52,13 +56,15 @@ export function bindRequests<S extends Record<string, z.ZodType>, A extends { [K
           reply(fail(ERROR_CODES.RATE_LIMITED, 'too many requests; slow down'));
           return;
         }
-        const parsed = schemas[event]!.safeParse(payload);
-        if (!parsed.success) {
-          reply(fail(ERROR_CODES.BAD_REQUEST, describeZodError(parsed.error, event)));
-          return;
-        }
+        const handle = async () => {
+          await authorize?.(event);
+          const parsed = schemas[event]!.safeParse(payload);
+          if (!parsed.success)
+            throw new AppError(ERROR_CODES.BAD_REQUEST, describeZodError(parsed.error, event));
+          return handlers[event](parsed.data as z.infer<S[typeof event]>);
+        };
         void opts.track(
-          handlers[event](parsed.data as z.infer<S[typeof event]>).then(
+          handle().then(
             (data) => reply(ok(data ?? null)),
             (err: unknown) => {
               if (err instanceof AppError) return reply(fail(err.code, err.message));

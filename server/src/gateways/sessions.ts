@@ -53,6 +53,13 @@ export class SessionWatch {
     this.o.nsp.in(`agent:${agentId}`).disconnectSockets(true);
   }
 
+  /** Closes every socket of an agent but those of one session (it changed the agent's password). */
+  revokeAgentExcept(agentId: string, keepTokenHash: string): void {
+    for (const socket of this.o.nsp.sockets.values()) {
+      if (socket.data.agentId === agentId && socket.data.tokenHash !== keepTokenHash) socket.disconnect(true);
+    }
+  }
+
   /** Checks every open session against the database once; resolves when done. */
   sweep(): Promise<void> {
     this.sweeping ??= this.checkAll().finally(() => {

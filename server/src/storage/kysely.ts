@@ -1,5 +1,6 @@
 import { type Kysely, Migrator, sql } from 'kysely';
 import { agentStore } from './agents';
+import { auditStore } from './audit';
 import { callStore } from './calls';
 import { deviceStore } from './devices';
 import { directoryStore } from './directory';
@@ -48,7 +49,7 @@ export function createKyselyStorage(
       closing ??= db.destroy();
       return closing;
     },
-    agents: agentStore(db),
+    agents: agentStore(db, engine),
     sessions: sessionStore(db),
     staff: staffStore(db),
     devices: deviceStore(db),
@@ -56,6 +57,7 @@ export function createKyselyStorage(
     calls: callStore(db),
     directory: directoryStore(db, engine),
     health: healthStore(db, engine, o.sqliteBusyTimeoutMs ?? 0),
+    audit: auditStore(db),
   };
 }
 

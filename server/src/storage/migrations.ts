@@ -40,7 +40,66 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('health_probe').ifExists().execute();
     },
   },
+  '0003_roles_audit': {
+    async up(db: AnyDb) {
+      await addRoles(db);
+      await createAuditLog(db);
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('audit_log').ifExists().execute();
+      await db.schema.alterTable('agents').dropColumn('password_temporary').execute();
+      await db.schema.alterTable('agents').dropColumn('disabled_at').execute();
+      await db.schema.alterTable('agents').dropColumn('role').execute();
+    },
+  },
 };
+
+/**
+ * 0003: roles. The oldest agent becomes the admin, as the first agent created is from now on;
+ * everyone else becomes an agent, and the admin promotes whom they choose (or, locked out, the
+ * CLI: `agents role NAME admin`).
+ */
+async function addRoles(db: AnyDb): Promise<void> {
+  await db.schema
+    .alterTable('agents')
+    .addColumn('role', 'text', (c) => c.notNull().defaultTo('agent'))
+    .execute();
+  await db.schema.alterTable('agents').addColumn('disabled_at', 'bigint').execute();
+  await db.schema
+    .alterTable('agents')
+    .addColumn('password_temporary', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  const first = await db
+    .selectFrom('agents')
+    .select('id')
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (first) await db.updateTable('agents').set({ role: 'admin' }).where('id', '=', first.id).execute();
+}
+
+/** 0003: the audit trail, read newest first, whole or by subject. */
+async function createAuditLog(db: AnyDb): Promise<void> {
+  await db.schema
+    .createTable('audit_log')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('at', 'bigint', (c) => c.notNull())
+    .addColumn('actor_id', 'text')
+    .addColumn('actor_name', 'text', (c) => c.notNull())
+    .addColumn('action', 'text', (c) => c.notNull())
+    .addColumn('subject', 'text', (c) => c.notNull())
+    .addColumn('target_id', 'text')
+    .addColumn('target_name', 'text')
+    .addColumn('detail', 'text')
+    .execute();
+  await db.schema.createIndex('audit_log_at_id').on('audit_log').columns(['at', 'id']).execute();
+  await db.schema
+    .createIndex('audit_log_subject_at_id')
+    .on('audit_log')
+    .columns(['subject', 'at', 'id'])
+    .execute();
+}
 
 /** 0001: agents and their sessions, staff and their devices, pairing codes. */
 async function createPeopleTables(db: AnyDb): Promise<void> {

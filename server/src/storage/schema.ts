@@ -14,6 +14,7 @@ export interface Database {
   directory_entries: DirectoryEntriesTable;
   directory_meta: DirectoryMetaTable;
   health_probe: HealthProbeTable;
+  audit_log: AuditLogTable;
 }
 
 export interface AgentsTable {
@@ -23,6 +24,11 @@ export interface AgentsTable {
   name_key: string;
   password_hash: string;
   created_at: number;
+  /** `admin` or `agent` (migration 0003). */
+  role: string;
+  disabled_at: number | null;
+  /** 1 when an admin set the password (a new agent, a reset): the agent should choose their own. */
+  password_temporary: number;
 }
 
 export interface SessionsTable {
@@ -98,4 +104,19 @@ export interface DirectoryMetaTable {
 export interface HealthProbeTable {
   id: number;
   checked_at: number;
+}
+
+/** Who changed the team, staff, phones or directory, and when (migration 0003). Never updated. */
+export interface AuditLogTable {
+  /** Sorts in the order the entries were written (see audit.ts). */
+  id: string;
+  at: number;
+  actor_id: string | null;
+  actor_name: string;
+  action: string;
+  /** The action's prefix (`agent`, `staff`, `phone`, `directory`), for the trail's filter. */
+  subject: string;
+  target_id: string | null;
+  target_name: string | null;
+  detail: string | null;
 }

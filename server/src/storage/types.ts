@@ -1,4 +1,13 @@
-import type { ApnsEnvironment, Call, Direction, DirectoryEntry, EndReason } from '#shared';
+import type {
+  ApnsEnvironment,
+  AuditAction,
+  AuditSubject,
+  Call,
+  Direction,
+  DirectoryEntry,
+  EndReason,
+  Role,
+} from '#shared';
 
 /**
  * What the call server keeps. One interface, two engines (SQLite embedded, PostgreSQL for a team),
@@ -17,6 +26,7 @@ export interface Storage {
   calls: CallStore;
   directory: DirectoryStore;
   health: HealthStore;
+  audit: AuditStore;
 }
 
 export interface AgentRow {
@@ -24,16 +34,57 @@ export interface AgentRow {
   name: string;
   passwordHash: string;
   createdAt: number;
+  role: Role;
+  /** Set while the agent may not sign in. */
+  disabledAt: number | null;
+  /** An admin chose this password (a new agent, a reset): the agent should choose their own. */
+  temporaryPassword: boolean;
 }
 
+/** A new agent: without a role, the first agent of a team is its admin and later ones are agents. */
+export type NewAgentRow = Omit<AgentRow, 'role' | 'disabledAt' | 'temporaryPassword'> & {
+  role?: Role;
+  temporaryPassword?: boolean;
+};
+
 export interface AgentStore {
-  /** Throws StorageConflictError when the name is taken (names are unique, case-insensitive). */
-  create(row: AgentRow): Promise<void>;
+  /**
+   * Throws StorageConflictError when the name is taken (names are unique, case-insensitive).
+   * Resolves with the role the agent got.
+   */
+  create(row: NewAgentRow): Promise<Role>;
   findByName(name: string): Promise<AgentRow | null>;
   findById(id: string): Promise<AgentRow | null>;
   list(): Promise<AgentRow[]>;
-  /** Also removes the agent's sessions. Returns false when there was no such agent. */
+  /**
+   * A new role, or disabled (its sessions removed in the same transaction) or enabled again.
+   * Null when there is no such agent; LastAdminError when no enabled admin would remain.
+   */
+  update(id: string, patch: { role?: Role; disabledAt?: number | null }): Promise<AgentRow | null>;
+  /**
+   * A new password hash; every session of the agent is removed but `keepSession` (the one that
+   * changed its own password stays signed in). False when there is no such agent.
+   */
+  setPassword(
+    id: string,
+    password: { hash: string; temporary: boolean },
+    keepSession: string | null,
+  ): Promise<boolean>;
+  /**
+   * Also removes the agent's sessions. Returns false when there was no such agent; LastAdminError
+   * when it is the last enabled admin.
+   */
   remove(id: string): Promise<boolean>;
+}
+
+/** The change would leave the team without an enabled admin, and nobody could manage it. */
+export class LastAdminError extends Error {
+  constructor(readonly agentName: string) {
+    super(
+      `${agentName} is the team's last admin; make another agent an admin first, so someone can still manage the team`,
+    );
+    this.name = 'LastAdminError';
+  }
 }
 
 export interface SessionRow {
@@ -165,6 +216,26 @@ export interface HealthStore {
    * the database does not take it within `timeoutMs` (locked, full, read-only, closed, unreachable).
    */
   probeWrite(at: number, timeoutMs: number): Promise<void>;
+}
+
+export interface AuditRow {
+  id: string;
+  at: number;
+  actorId: string | null;
+  actorName: string;
+  action: AuditAction;
+  targetId: string | null;
+  targetName: string | null;
+  detail: string | null;
+}
+
+export interface AuditStore {
+  append(row: AuditRow): Promise<void>;
+  /** Newest first (at desc, id desc); `cursor` is opaque and comes from the previous page. */
+  query(
+    filter: { subject?: AuditSubject },
+    page: { cursor?: string; limit: number },
+  ): Promise<{ entries: AuditRow[]; nextCursor: string | null }>;
 }
 
 export class StorageConflictError extends Error {

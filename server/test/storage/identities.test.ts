@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ENGINES, type FreshStorage, freshStorage } from '../../../test-support/databases';
 import { openStorage } from '../../src/storage';
 import { type AgentRow, type Storage, StorageConflictError } from '../../src/storage/types';
-import { ENGINES, type FreshStorage, freshStorage } from '../../../test-support/databases';
 import { makeDevice, T0, typesOf } from './fixtures';
 
 describe.each(ENGINES)('identities on %s', (engine) => {
@@ -15,8 +15,24 @@ describe.each(ENGINES)('identities on %s', (engine) => {
     await db.dispose();
   });
 
-  const alice: AgentRow = { id: 'agt_alice', name: 'Alice', passwordHash: 'scrypt$alice', createdAt: T0 };
-  const bob: AgentRow = { id: 'agt_bob', name: 'bob', passwordHash: 'scrypt$bob', createdAt: T0 + 1 };
+  // Roles given: the defaults (first agent admin) and the last-admin rule have their own tests (team.test.ts).
+  const person = { disabledAt: null, temporaryPassword: false };
+  const alice: AgentRow = {
+    id: 'agt_alice',
+    name: 'Alice',
+    passwordHash: 'scrypt$alice',
+    createdAt: T0,
+    role: 'agent',
+    ...person,
+  };
+  const bob: AgentRow = {
+    id: 'agt_bob',
+    name: 'bob',
+    passwordHash: 'scrypt$bob',
+    createdAt: T0 + 1,
+    role: 'admin',
+    ...person,
+  };
 
   describe('agents', () => {
     it('creates, finds by name (any case) and by id, and lists', async () => {

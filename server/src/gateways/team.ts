@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AgentAckData,
+  type AgentEntry,
+  type agentRequests,
+  ERROR_CODES,
+  type SessionStatus,
+  type teamRequests,
+} from '#shared';
+import { type Actor, type AuditLog, toAuditEntry } from '../audit';
+import { hashPassword, verifyPassword } from '../auth';
+import { AppError, badRequest, notFound } from '../errors';
+import { newOneTimePassword } from '../passwords/one-time';
+import { passwordProblem } from '../passwords/rules';
+import {
+  type AgentRow,
+  InvalidCursorError,
+  LastAdminError,
+  type Storage,
+  StorageConflictError,
+} from '../storage/types';
+import type { Hub } from './hub';
+import type { Handlers } from './requests';
+import type { SessionWatch } from './sessions';
+
+export interface TeamContext {
+  storage: Storage;
+  clock: { now(): number };
+  hub: Hub;
+  sessions: SessionWatch;
+  audit: AuditLog;
+}
+
+const byName = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+type TeamHandlers = Pick<Handlers<typeof agentRequests, AgentAckData>, keyof typeof teamRequests>;
+
+export const sessionStatusOf = (agent: AgentRow): SessionStatus => ({
+  agentId: agent.id,
+  name: agent.name,
+  role: agent.role,
+  temporaryPassword: agent.temporaryPassword,
+});
+
+/**
+ * The Team screen's requests (admins only, but `password:change`: see shared/src/access.ts). An
+ * agent who is removed, disabled or given a new password is signed out at once, open consoles
+ * included; a new role reaches their open consoles as `session:status`.
+ */
+export function teamHandlers(ctx: TeamContext, agentId: string, tokenHash: string): TeamHandlers {
+  const { storage, audit } = ctx;
+  const me = async (): Promise<Actor & { row: AgentRow }> => {
+    const row = await storage.agents.findById(agentId);
+    if (!row) throw new AppError(ERROR_CODES.UNAUTHORIZED, 'your agent no longer exists; sign in again');
+    return { id: row.id, name: row.name, row };
+  };
+  const entry = (row: AgentRow): AgentEntry => ({
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: row.createdAt,
+    disabledAt: row.disabledAt,
+    online: ctx.hub.onlineAgentIds().includes(row.id),
+  });
+  const target = async (id: string) => {
+    const row = await storage.agents.findById(id);
+    if (!row) throw notFound('agent');
+    return row;
+  };
+  /** Signs an agent out everywhere now, telling their consoles why before they close. */
+  const signOut = (id: string, reason: string) => {
+    ctx.hub.toAgent(id, 'session:ended', { reason });
+    ctx.sessions.revokeAgent(id);
+  };
+
+  return {
+    'team:get': async () => ({
+      agents: (await storage.agents.list()).map(entry).sort((a, b) => byName.compare(a.name, b.name)),
+    }),
+
+    'agent:create': async ({ name, role }) => {
+      const actor = await me();
+      const password = newOneTimePassword();
+      const id = randomUUID();
+      try {
+        await storage.agents.create({
+          id,
+          name,
+          role,
+          passwordHash: await hashPassword(password),
+          createdAt: ctx.clock.now(),
+          temporaryPassword: true,
+        });
+      } catch (e) {
+        if (e instanceof StorageConflictError) throw new AppError(ERROR_CODES.CONFLICT, e.message);
+        throw e;
+      }
+      await audit.record(actor, 'agent.added', { id, name }, `as ${role}`);
+      return { agent: entry(await target(id)), password };
+    },
+
+    'agent:update': async ({ agentId: id, role, disabled }) => {
+      const actor = await me();
+      const before = await target(id);
+      if (id === agentId && disabled) {
+        throw new AppError(ERROR_CODES.CONFLICT, 'you cannot disable yourself; ask another admin');
+      }
+      const after = await guardLastAdmin(() =>
+        storage.agents.update(id, {
+          ...(role !== undefined ? { role } : {}),
+          ...(disabled !== undefined
+            ? { disabledAt: disabled ? (before.disabledAt ?? ctx.clock.now()) : null }
+            : {}),
+        }),
+      );
+      if (!after) throw notFound('agent');
+      const who = { id, name: after.name };
+      if (role !== undefined && role !== before.role) {
+        await audit.record(actor, 'agent.role_changed', who, `${before.role} → ${role}`);
+        ctx.hub.toAgent(id, 'session:status', sessionStatusOf(after));
+      }
+      if (disabled === true && before.disabledAt === null) {
+        await audit.record(actor, 'agent.disabled', who);
+        signOut(id, `${actor.name} disabled your agent; ask an admin to enable it again.`);
+      }
+      if (disabled === false && before.disabledAt !== null) await audit.record(actor, 'agent.enabled', who);
+      return entry(after);
+    },
+
+    'password:reset': async ({ agentId: id }) => {
+      const actor = await me();
+      const row = await target(id);
+      const password = newOneTimePassword();
+      await storage.agents.setPassword(id, { hash: await hashPassword(password), temporary: true }, null);
+      await audit.record(actor, 'agent.password_reset', { id, name: row.name });
+      signOut(id, `${actor.name} reset your password; sign in with the one they give you.`);
+      return { agent: entry(await target(id)), password };
+    },
+
+    'agent:remove': async ({ agentId: id }) => {
+      const actor = await me();
+      if (id === agentId)
+        throw new AppError(ERROR_CODES.CONFLICT, 'you cannot remove yourself; ask another admin');
+      const row = await target(id);
+      if (!(await guardLastAdmin(() => storage.agents.remove(id)))) throw notFound('agent');
+      await audit.record(actor, 'agent.removed', { id, name: row.name }, `was ${row.role}`);
+      signOut(id, `${actor.name} removed your agent from the team.`);
+      return { agentId: id };
+    },
+
+    'password:change': async ({ current, next }) => {
+      const actor = await me();
+      if (!(await verifyPassword(current, actor.row.passwordHash))) {
+        throw new AppError(ERROR_CODES.UNAUTHORIZED, 'your current password is not right');
+      }
+      const problem = passwordProblem(next, actor.name);
+      if (problem) throw badRequest(problem);
+      if (await verifyPassword(next, actor.row.passwordHash)) {
+        throw badRequest('the new password is the one you have now; choose another');
+      }
+      // This console stays signed in; every other session of the agent ends.
+      await storage.agents.setPassword(
+        agentId,
+        { hash: await hashPassword(next), temporary: false },
+        tokenHash,
+      );
+      ctx.sessions.revokeAgentExcept(agentId, tokenHash);
+      await audit.record(actor, 'agent.password_changed', { id: agentId, name: actor.name });
+      ctx.hub.toAgent(agentId, 'session:status', sessionStatusOf({ ...actor.row, temporaryPassword: false }));
+      return null;
+    },
+
+    'audit:query': async ({ subject, cursor, limit }) => {
+      try {
+        const page = await storage.audit.query({ subject }, { cursor, limit });
+        return { entries: page.entries.map(toAuditEntry), nextCursor: page.nextCursor };
+      } catch (e) {
+        if (e instanceof InvalidCursorError)
+          throw badRequest('the audit cursor is not valid; start again without one');
+        throw e;
+      }
+    },
+  };
+}
+
+async function guardLastAdmin<T>(change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (e) {
+    if (e instanceof LastAdminError) throw new AppError(ERROR_CODES.CONFLICT, e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,193 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type AgentEntry,
+  type AuditAction,
+  type AuditEntry,
+  type LoginError,
+  login,
+  type SessionStatus,
+} from '#shared';
+import { ENGINES } from '../../test-support/databases';
+import { AGENT_PASSWORD, type Harness, startHarness } from '../../test-support/harness';
+import { TestClient } from '../../test-support/socket-client';
+
+type Created = { agent: AgentEntry; password: string };
+type Page = { entries: AuditEntry[]; nextCursor: string | null };
+
+describe.each(ENGINES)('the team, managed over the console socket, on %s', (engine) => {
+  let h: Harness;
+  let boss: Awaited<ReturnType<Harness['agent']>>;
+  beforeEach(async () => {
+    h = await startHarness({ engine, apns: false });
+    boss = await h.agent('boss');
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const trail = async (): Promise<[AuditAction, string | null, string | null][]> => {
+    const page = await boss.ok<Page>('audit:query', { limit: 200 });
+    return page.entries
+      .map((e) => [e.action, e.actorName, e.targetName] as [AuditAction, string, string | null])
+      .reverse();
+  };
+  const connect = async (name: string, password: string) => {
+    const session = await login(h.url, name, password);
+    const client = await TestClient.connect(`${h.url}/agent`, { token: session.token });
+    await client.waitFor('roster:snapshot');
+    return Object.assign(client, { session });
+  };
+  const closed = (client: TestClient) =>
+    new Promise<string>((resolve) => client.socket.once('disconnect', (reason) => resolve(reason)));
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => null,
+      (e: LoginError) => [e.code, e.message],
+    );
+
+  it('adds an agent with a one-time password, who signs in as an agent and is asked to choose their own', async () => {
+    const { agent, password } = await boss.ok<Created>('agent:create', { name: 'Dana' });
+    expect(agent).toMatchObject({ name: 'Dana', role: 'agent', disabledAt: null, online: false });
+    expect(password).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+    const dana = await connect('dana', password);
+    expect(dana.session.role).toBe('agent');
+    expect(await dana.waitFor<SessionStatus>('session:status')).toEqual({
+      agentId: agent.id,
+      name: 'Dana',
+      role: 'agent',
+      temporaryPassword: true,
+    });
+    const team = await boss.ok<{ agents: AgentEntry[] }>('team:get', {});
+    expect(team.agents.map((a) => [a.name, a.role, a.online])).toEqual([
+      ['boss', 'admin', true],
+      ['Dana', 'agent', true],
+    ]);
+    expect((await boss.request('agent:create', { name: 'DANA' })).ok).toBe(false);
+    expect(await trail()).toEqual([['agent.added', 'boss', 'Dana']]);
+  });
+
+  it("changes a role: the agent's open console is told at once and the new role counts on the next request", async () => {
+    const { agent, password } = await boss.ok<Created>('agent:create', { name: 'Eli' });
+    const eli = await connect('Eli', password);
+    expect((await eli.request('staff:create', { name: 'Zed' })).ok).toBe(false);
+    await boss.ok('agent:update', { agentId: agent.id, role: 'admin' });
+    await eli.waitFor<SessionStatus>('session:status', (s) => s.role === 'admin');
+    expect(eli.socket.connected).toBe(true);
+    await eli.ok('staff:create', { name: 'Zed' });
+    await boss.ok('agent:update', { agentId: agent.id, role: 'agent' });
+    const refused = await eli.request('staff:create', { name: 'Zoe' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await trail()).toEqual([
+      ['agent.added', 'boss', 'Eli'],
+      ['agent.role_changed', 'boss', 'Eli'],
+      ['staff.added', 'Eli', 'Zed'],
+      ['agent.role_changed', 'boss', 'Eli'],
+    ]);
+  });
+
+  it('disables an agent, signing out their open consoles at once, and enables them again', async () => {
+    const { agent, password } = await boss.ok<Created>('agent:create', { name: 'Fay' });
+    const fay = await connect('Fay', password);
+    const gone = closed(fay);
+    const updated = await boss.ok<AgentEntry>('agent:update', { agentId: agent.id, disabled: true });
+    expect(updated.disabledAt).toBe(h.clock.now());
+    await expect(gone).resolves.toBe('io server disconnect');
+    expect(fay.eventsNamed('session:ended')).toEqual([
+      { reason: 'boss disabled your agent; ask an admin to enable it again.' },
+    ]);
+    expect(await TestClient.refused(`${h.url}/agent`, { token: fay.session.token })).toMatch(/^UNAUTHORIZED/);
+    expect(await refusal(login(h.url, 'Fay', password))).toEqual([
+      'FORBIDDEN',
+      expect.stringContaining('this agent is disabled; ask an admin of your team to enable it'),
+    ]);
+    // A wrong password is refused as for anyone: the disabled state is told only to whoever knows it.
+    expect((await refusal(login(h.url, 'Fay', 'not her password at all')))?.[0]).toBe('UNAUTHORIZED');
+    await boss.ok('agent:update', { agentId: agent.id, disabled: false });
+    await connect('Fay', password);
+    expect((await trail()).map(([a]) => a)).toEqual(['agent.added', 'agent.disabled', 'agent.enabled']);
+  });
+
+  it('resets a password: the old one stops working and the agent is signed out everywhere', async () => {
+    const { agent, password } = await boss.ok<Created>('agent:create', { name: 'Gus' });
+    const gus = await connect('Gus', password);
+    const gone = closed(gus);
+    const reset = await boss.ok<Created>('password:reset', { agentId: agent.id });
+    expect(reset.password).not.toBe(password);
+    await expect(gone).resolves.toBe('io server disconnect');
+    expect(gus.eventsNamed('session:ended')).toEqual([
+      { reason: 'boss reset your password; sign in with the one they give you.' },
+    ]);
+    expect((await refusal(login(h.url, 'Gus', password)))?.[0]).toBe('UNAUTHORIZED');
+    await connect('Gus', reset.password);
+    expect((await trail()).map(([a]) => a)).toEqual(['agent.added', 'agent.password_reset']);
+  });
+
+  it('removes an agent: their open consoles close at once and they cannot come back', async () => {
+    const { agent, password } = await boss.ok<Created>('agent:create', { name: 'Hal' });
+    const hal = await connect('Hal', password);
+    const second = await connect('Hal', password);
+    const gone = Promise.all([closed(hal), closed(second)]);
+    expect(await boss.ok('agent:remove', { agentId: agent.id })).toEqual({ agentId: agent.id });
+    await expect(gone).resolves.toEqual(['io server disconnect', 'io server disconnect']);
+    expect(hal.eventsNamed('session:ended')).toEqual([{ reason: 'boss removed your agent from the team.' }]);
+    expect(await TestClient.refused(`${h.url}/agent`, { token: hal.session.token })).toMatch(/^UNAUTHORIZED/);
+    expect((await refusal(login(h.url, 'Hal', password)))?.[0]).toBe('UNAUTHORIZED');
+    expect(await boss.request('agent:remove', { agentId: agent.id })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+    expect(await trail()).toEqual([
+      ['agent.added', 'boss', 'Hal'],
+      ['agent.removed', 'boss', 'Hal'],
+    ]);
+  });
+
+  it('never leaves the team without an admin, even when two admins demote each other at once', async () => {
+    const self = await boss.request('agent:update', { agentId: boss.agentId, role: 'agent' });
+    expect(self).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    if (!self.ok)
+      expect(self.error.message).toMatch(/^boss is the team's last admin; make another agent an admin first/);
+    expect(await boss.request('agent:remove', { agentId: boss.agentId })).toMatchObject({
+      error: { code: 'CONFLICT', message: 'you cannot remove yourself; ask another admin' },
+    });
+    expect(await boss.request('agent:update', { agentId: boss.agentId, disabled: true })).toMatchObject({
+      error: { code: 'CONFLICT', message: 'you cannot disable yourself; ask another admin' },
+    });
+    const other = await h.agent('other');
+    const acks = await Promise.all([
+      boss.request('agent:update', { agentId: other.agentId, role: 'agent' }),
+      other.request('agent:update', { agentId: boss.agentId, role: 'agent' }),
+    ]);
+    // The loser is refused as no longer an admin (FORBIDDEN) or as the last one (CONFLICT),
+    // depending on which check it reached first.
+    expect(acks.filter((a) => a.ok)).toHaveLength(1);
+    expect(acks.filter((a) => !a.ok && ['CONFLICT', 'FORBIDDEN'].includes(a.error.code))).toHaveLength(1);
+    const admins = (await h.storage.agents.list()).filter((a) => a.role === 'admin');
+    expect(admins).toHaveLength(1);
+  });
+
+  it("changes one's own password: checks the current one and the rules, ends the agent's other sessions", async () => {
+    const ann = await h.agent('ann', 'agent');
+    const other = await connect('ann', AGENT_PASSWORD);
+    const wrong = await ann.request('password:change', { current: 'nope', next: 'velvet otter quarry' });
+    expect(wrong).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED', message: 'your current password is not right' },
+    });
+    const common = await ann.request('password:change', { current: AGENT_PASSWORD, next: 'Password2024!' });
+    expect(common).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    if (!common.ok) expect(common.error.message).toMatch(/one of the most common passwords/);
+    const short = await ann.request('password:change', { current: AGENT_PASSWORD, next: 'short' });
+    if (!short.ok) expect(short.error.message).toMatch(/at least 12 characters/);
+    const gone = closed(other);
+    expect(
+      await ann.ok('password:change', { current: AGENT_PASSWORD, next: 'velvet otter quarry' }),
+    ).toBeNull();
+    await expect(gone).resolves.toBe('io server disconnect');
+    expect(ann.socket.connected).toBe(true);
+    await ann.waitFor<SessionStatus>('session:status', (s) => !s.temporaryPassword);
+    await login(h.url, 'ann', 'velvet otter quarry');
+    expect((await refusal(login(h.url, 'ann', AGENT_PASSWORD)))?.[0]).toBe('UNAUTHORIZED');
+    expect(await trail()).toEqual([['agent.password_changed', 'ann', 'ann']]);
+  });
+});

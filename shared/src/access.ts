@@ -1,0 +1,57 @@
+import type { AgentRequestName } from './events';
+import type { Role } from './team';
+
+/**
+ * Who may send each agent request. `everyone` is any signed-in agent; otherwise the words say
+ * what only an admin may do, and go into the refusal. Every request must be listed (the type
+ * says so), so a new request cannot be added without deciding who may send it; the server checks
+ * this table before it reads the payload, and the console hides what the role may not use.
+ */
+export type RequestAccess = 'everyone' | { admin: string };
+
+const admin = (what: string): RequestAccess => ({ admin: what });
+
+export const AGENT_REQUEST_ACCESS: Readonly<Record<AgentRequestName, RequestAccess>> = {
+  'staff:create': admin('add staff members'),
+  'staff:update': admin('rename staff members or change their numbers'),
+  'staff:remove': admin('remove staff members'),
+  'pairing:create': admin('pair phones'),
+  'device:remove': admin('unpair phones'),
+  'call:place': 'everyone',
+  'call:accept': 'everyone',
+  'call:decline': 'everyone',
+  'call:hangup': 'everyone',
+  'call:hold': 'everyone',
+  'call:mute': 'everyone',
+  'rtc:signal': 'everyone',
+  'rtc:ice': 'everyone',
+  'directory:set': admin('change the caller-ID directory'),
+  'directory:get': admin('see the caller-ID directory'),
+  'call:sync': 'everyone',
+  'history:query': 'everyone',
+  'push:test': admin('send test pushes to phones'),
+  'team:get': admin('see the team'),
+  'agent:create': admin('add agents'),
+  'agent:update': admin("change an agent's role or disable an agent"),
+  'password:reset': admin("reset another agent's password"),
+  'agent:remove': admin('remove agents'),
+  'password:change': 'everyone',
+  'audit:query': admin('see the audit trail'),
+};
+
+/** Whether an agent with `role` may send `event`. */
+export function mayRequest(role: Role, event: AgentRequestName): boolean {
+  return role === 'admin' || AGENT_REQUEST_ACCESS[event] === 'everyone';
+}
+
+/** The refusal an agent gets: what only admins may do, and whom to ask. */
+export function forbiddenMessage(what: string): string {
+  return `only an admin may ${what}; you are signed in as an agent, so ask an admin of your team`;
+}
+
+/** `forbiddenMessage` for a request, or null when any agent may send it. */
+export function requestRefusal(role: Role, event: AgentRequestName): string | null {
+  const access = AGENT_REQUEST_ACCESS[event];
+  if (role === 'admin' || access === 'everyone') return null;
+  return `${event}: ${forbiddenMessage(access.admin)}`;
+}
