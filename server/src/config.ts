@@ -319,8 +319,9 @@ export function helpText(extra: string[] = []): string {
   });
   return [
     'Usage: npm run server -- [options]',
-    '       npm run server -- agents add NAME [--password PASSWORD]',
-    '       npm run server -- agents list | agents remove NAME',
+    '       npm run server -- agents add NAME [--role admin|agent] [--password PASSWORD]',
+    '       npm run server -- agents list | agents role NAME admin|agent | agents remove NAME',
+    '       (the first agent is an admin unless --role says otherwise; later ones are agents)',
     '',
     'Options:',
     ...rows,

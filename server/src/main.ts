@@ -1,26 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline/promises';
-import { describeZodError, displayName, systemClock } from '#shared';
-import { hashPassword, newSecret } from './auth';
+import { systemClock } from '#shared';
+import { agentsCommand, takeAgentFlags } from './agents-cli';
 import { type CliConfig, ConfigError, helpText, parseConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { ApnsConfigError, createApnsPushGateway, type PushGateway } from './push';
 import { DatabaseInUseError, openStorage } from './storage';
-import { StorageConflictError } from './storage/types';
 
 /**
  * The call server's entry (`npm run server` loads it through scripts/server.ts, which sends
  * `--demo` to tools/demo instead): the only server file that reads argv, listens and handles signals.
  */
 async function main(args: string[]): Promise<number> {
-  // `--password` belongs to `agents add` only; take it out before the server's own options.
-  const at = args.indexOf('--password');
-  const password = at >= 0 ? args[at + 1] : undefined;
-  if (at >= 0 && password === undefined) {
-    process.stderr.write('switchboard: --password needs a value\n');
+  // `--password` and `--role` belong to `agents` commands only; take them out before the server's own options.
+  const taken = takeAgentFlags(args);
+  if ('error' in taken) {
+    process.stderr.write(`switchboard: ${taken.error}\n`);
     return 2;
   }
-  const argv = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : args;
+  const { argv, flags: agentFlags } = taken;
   let parsed: ReturnType<typeof parseConfig>;
   try {
     parsed = parseConfig(argv, process.env);
@@ -35,7 +31,7 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const logger = createLogger(config.logLevel);
-  if (positionals[0] === 'agents') return agentsCommand(config, positionals.slice(1), password);
+  if (positionals[0] === 'agents') return agentsCommand(config, positionals.slice(1), agentFlags);
   if (positionals.length > 0) {
     process.stderr.write(`switchboard: unknown command "${positionals.join(' ')}"; see --help\n`);
     return 2;
@@ -121,74 +117,6 @@ class ExitError extends Error {
   ) {
     super(message);
   }
-}
-
-async function agentsCommand(config: CliConfig, args: string[], password?: string): Promise<number> {
-  const [verb, name] = args;
-  const storage = await openStorage(config.db);
-  try {
-    await storage.migrate();
-    if (verb === 'list') {
-      const agents = await storage.agents.list();
-      if (agents.length === 0)
-        process.stdout.write('No agents yet. Add one with: npm run server -- agents add NAME\n');
-      for (const a of agents) process.stdout.write(`${a.name}\t${new Date(a.createdAt).toISOString()}\n`);
-      return 0;
-    }
-    if ((verb === 'add' || verb === 'remove') && !name) {
-      process.stderr.write(`switchboard: agents ${verb} needs a NAME\n`);
-      return 2;
-    }
-    if (verb === 'add') {
-      const valid = displayName(80).safeParse(name);
-      if (!valid.success) {
-        process.stderr.write(`switchboard: agent name: ${describeZodError(valid.error)}\n`);
-        return 2;
-      }
-      const chosen = await choosePassword(password);
-      try {
-        await storage.agents.create({
-          id: randomUUID(),
-          name: name!,
-          passwordHash: await hashPassword(chosen.value),
-          createdAt: Date.now(),
-        });
-      } catch (e) {
-        if (!(e instanceof StorageConflictError)) throw e;
-        process.stderr.write(`switchboard: an agent named "${name}" already exists\n`);
-        return 1;
-      }
-      process.stdout.write(`Agent "${name}" added.\n`);
-      if (chosen.generated) process.stdout.write(`Password: ${chosen.value}\n(shown once; keep it safe)\n`);
-      return 0;
-    }
-    if (verb === 'remove') {
-      const agent = await storage.agents.findByName(name!);
-      if (!agent || !(await storage.agents.remove(agent.id))) {
-        process.stderr.write(`switchboard: no agent named "${name}"\n`);
-        return 1;
-      }
-      process.stdout.write(`Agent "${name}" removed; their open consoles close within seconds.\n`);
-      return 0;
-    }
-    process.stderr.write('switchboard: use agents add NAME | agents list | agents remove NAME\n');
-    return 2;
-  } finally {
-    await storage.close();
-  }
-}
-
-/** `--password` or SWITCHBOARD_AGENT_PASSWORD; else ask on a terminal; else generate one. */
-async function choosePassword(flag?: string): Promise<{ value: string; generated: boolean }> {
-  const given = flag ?? process.env.SWITCHBOARD_AGENT_PASSWORD;
-  if (given) return { value: given, generated: false };
-  if (process.stdin.isTTY) {
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    const answer = (await rl.question('Password (empty to generate one): ')).trim();
-    rl.close();
-    if (answer) return { value: answer, generated: false };
-  }
-  return { value: newSecret().slice(0, 20), generated: true };
 }
 
 main(process.argv.slice(2)).then(

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScript } from '../../test-support/process';
+import { openStorage } from '../src/storage';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -36,17 +37,62 @@ describe('the server command line', () => {
   it('adds, lists and removes agents, generating a password when none is given', async () => {
     const added = await server(['agents', 'add', 'alice'], dir);
     expect(added.code).toBe(0);
-    expect(added.stdout).toMatch(/Agent "alice" added\.\nPassword: \S{20}\n/);
-    expect((await server(['agents', 'add', 'bob', '--password', 'hunter22'], dir)).stdout).not.toContain(
-      'Password:',
+    // The first agent is the team's admin; a generated password is shown once.
+    expect(added.stdout).toMatch(
+      /Agent "alice" added as an admin\.\nPassword: [0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}\n/,
     );
+    const weak = await server(['agents', 'add', 'bob', '--password', 'hunter22'], dir);
+    expect(weak).toMatchObject({ code: 2 });
+    expect(weak.stderr).toContain('password: a password needs at least 12 characters');
+    const common = await server(['agents', 'add', 'bob', '--password', 'Password2024!'], dir);
+    expect(common.stderr).toContain('one of the most common passwords');
+    const bob = await server(['agents', 'add', 'bob', '--password', 'velvet otter quarry'], dir);
+    expect(bob.stdout).toBe('Agent "bob" added as an agent.\n');
     const duplicate = await server(['agents', 'add', 'ALICE'], dir);
     expect(duplicate).toMatchObject({ code: 1 });
     expect(duplicate.stderr).toContain('an agent named "ALICE" already exists');
-    expect((await server(['agents', 'list'], dir)).stdout).toMatch(/^alice\t.*\nbob\t/);
+    expect((await server(['agents', 'list'], dir)).stdout).toMatch(/^alice\tadmin\t.*\nbob\tagent\t/);
     expect((await server(['agents', 'remove', 'bob'], dir)).code).toBe(0);
     expect((await server(['agents', 'remove', 'bob'], dir)).stderr).toContain('no agent named "bob"');
     expect((await server(['agents', 'list'], dir)).stdout).not.toContain('bob');
+  });
+
+  it('gives roles with --role and agents role, keeps an admin, and puts it all on the audit trail', async () => {
+    const roles = await mkdtemp(path.join(os.tmpdir(), 'switchboard-cli-roles-'));
+    try {
+      const carol = await server(
+        ['agents', 'add', 'carol', '--role', 'agent', '--password', 'lamp tiger ocean'],
+        roles,
+      );
+      expect(carol.stdout).toBe('Agent "carol" added as an agent.\n');
+      expect((await server(['agents', 'add', 'dave', '--role', 'boss'], roles)).stderr).toContain(
+        '--role is admin or agent, not "boss"',
+      );
+      await server(['agents', 'add', 'erin', '--role', 'admin', '--password', 'quiet harbour lights'], roles);
+      expect((await server(['agents', 'role', 'carol', 'admin'], roles)).stdout).toBe(
+        'Agent "carol" is now an admin.\n',
+      );
+      await server(['agents', 'role', 'erin', 'agent'], roles);
+      const last = await server(['agents', 'role', 'carol', 'agent'], roles);
+      expect(last).toMatchObject({ code: 1 });
+      expect(last.stderr).toContain("carol is the team's last admin");
+      expect((await server(['agents', 'remove', 'carol'], roles)).code).toBe(1);
+
+      const storage = await openStorage(`sqlite:${path.join(roles, 'switchboard.db')}`);
+      try {
+        const trail = (await storage.audit.query({}, { limit: 50 })).entries.reverse();
+        expect(trail.map((e) => [e.actorName, e.actorId, e.action, e.targetName, e.detail])).toEqual([
+          ['command line', null, 'agent.added', 'carol', 'as agent'],
+          ['command line', null, 'agent.added', 'erin', 'as admin'],
+          ['command line', null, 'agent.role_changed', 'carol', 'agent → admin'],
+          ['command line', null, 'agent.role_changed', 'erin', 'admin → agent'],
+        ]);
+      } finally {
+        await storage.close();
+      }
+    } finally {
+      await rm(roles, { recursive: true, force: true });
+    }
   });
 
   it('explains bad options and bad APNs settings with exit code 2, and lists options in --help', async () => {
