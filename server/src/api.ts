@@ -15,9 +15,11 @@ import {
   MAX_DIRECTORY_BODY_BYTES,
   pairRequestSchema,
 } from '#shared';
+import type { AuditLog } from './audit';
 import { hashSecret, secretMatches } from './auth';
 import { AppError } from './errors';
 import { bearerToken, clientIp, jsonBody, sendJson } from './http';
+import { adminOf } from './http-access';
 import { LoginService } from './login';
 import type { Metrics } from './metrics';
 import type { PairingService } from './pairing';
@@ -35,6 +37,8 @@ export interface ApiContext {
   signedOut: (tokenHash: string) => void;
   /** Told when `PUT /api/directory` saved a new version, so phones fetch it (`directory:changed`). */
   directoryChanged: (version: number) => void;
+  /** The trail of who changed the directory (the route is admin-only: http-access.ts). */
+  audit: AuditLog;
 }
 
 const historyFilterSchema = z.object({
@@ -124,6 +128,13 @@ export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
           throw e;
         }
         ctx.directoryChanged(version);
+        const blocked = body.entries.filter((e) => e.blocked).length;
+        await ctx.audit.record(
+          adminOf(req),
+          'directory.replaced',
+          null,
+          `${body.entries.length} numbers (${blocked} blocked), version ${version}`,
+        );
         return sendJson(reply, 200, { version });
       },
     );

@@ -241,6 +241,7 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
       // A sign-out closes that session's open consoles at once, not at the next sweep.
       signedOut: (tokenHash) => sessions.revoke(tokenHash),
       directoryChanged: (version) => hub.toAllDevices('directory:changed', { version }),
+      audit,
     }),
   );
   await web.ready();

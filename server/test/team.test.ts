@@ -190,4 +190,71 @@ describe.each(ENGINES)('the team, managed over the console socket, on %s', (engi
     expect((await refusal(login(h.url, 'ann', AGENT_PASSWORD)))?.[0]).toBe('UNAUTHORIZED');
     expect(await trail()).toEqual([['agent.password_changed', 'ann', 'ann']]);
   });
+
+  it('puts every change to staff, phones and the directory on the trail, shown by subject and exported as CSV', async () => {
+    const ana = await h.staff(boss, 'Ana');
+    await boss.ok('staff:update', { staffId: ana.id, name: 'Ana Lima', handle: '+15550001' });
+    const phone = await h.phone(boss, ana.id, { token: false });
+    const unpaired = closed(phone);
+    expect(await boss.ok('device:remove', { deviceId: phone.deviceId })).toEqual({
+      deviceId: phone.deviceId,
+      staffId: ana.id,
+    });
+    await expect(unpaired).resolves.toBe('io server disconnect');
+    const refused = await TestClient.refused(`${h.url}/device`, {
+      deviceId: phone.deviceId,
+      secret: phone.deviceSecret,
+    });
+    expect(refused).toMatch(/^UNAUTHORIZED/);
+    await boss.ok('directory:set', { entries: [{ number: '+15550002', label: 'Desk', blocked: false }] });
+    const put = await fetch(`${h.url}/api/directory`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${boss.token}` },
+      body: JSON.stringify({ entries: [{ number: '+15550003', label: '=cmd()', blocked: true }] }),
+    });
+    expect(put.status).toBe(200);
+    await boss.ok('staff:remove', { staffId: ana.id });
+    await h.idle();
+    const entries = (await boss.ok<Page>('audit:query', { limit: 200 })).entries.reverse();
+    expect(entries.map((e) => [e.action, e.actorName, e.targetName, e.detail])).toEqual([
+      ['staff.added', 'boss', 'Ana', null],
+      ['staff.changed', 'boss', 'Ana Lima', 'name Ana → Ana Lima; number none → +15550001'],
+      ['phone.pairing_started', 'boss', 'Ana Lima', 'a pairing code'],
+      ['phone.paired', 'boss', 'iPhone', 'for Ana Lima'],
+      ['phone.unpaired', 'boss', 'iPhone', 'of Ana Lima'],
+      ['directory.replaced', 'boss', null, '1 numbers (0 blocked), version 1'],
+      ['directory.replaced', 'boss', null, '1 numbers (1 blocked), version 2'],
+      ['staff.removed', 'boss', 'Ana Lima', null],
+    ]);
+    expect(entries.every((e) => e.actorId === boss.agentId && e.at === h.clock.now())).toBe(true);
+
+    const phones = await boss.ok<Page>('audit:query', { subject: 'phone', limit: 2 });
+    expect(phones.entries.map((e) => e.action)).toEqual(['phone.unpaired', 'phone.paired']);
+    const rest = await boss.ok<Page>('audit:query', {
+      subject: 'phone',
+      limit: 2,
+      cursor: phones.nextCursor,
+    });
+    expect(rest).toEqual({
+      entries: [expect.objectContaining({ action: 'phone.pairing_started' })],
+      nextCursor: null,
+    });
+    expect(await boss.request('audit:query', { cursor: 'nonsense' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: 'the audit cursor is not valid; start again without one' },
+    });
+
+    const csv = await fetch(`${h.url}/api/audit.csv?subject=staff`, {
+      headers: { authorization: `Bearer ${boss.token}` },
+    });
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const at = new Date(h.clock.now()).toISOString();
+    expect((await csv.text()).split('\r\n')).toEqual([
+      'at,actor,actor_id,action,target,target_id,detail',
+      `${at},boss,${boss.agentId},staff.removed,Ana Lima,${ana.id},`,
+      `${at},boss,${boss.agentId},staff.changed,Ana Lima,${ana.id},name Ana → Ana Lima; number none → +15550001`,
+      `${at},boss,${boss.agentId},staff.added,Ana,${ana.id},`,
+      '',
+    ]);
+  });
 });
