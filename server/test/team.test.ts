@@ -184,6 +184,9 @@ describe.each(ENGINES)('the team, managed over the console socket, on %s', (engi
       await ann.ok('password:change', { current: AGENT_PASSWORD, next: 'velvet otter quarry' }),
     ).toBeNull();
     await expect(gone).resolves.toBe('io server disconnect');
+    expect(other.eventsNamed('session:ended')).toEqual([
+      { reason: 'Your password was changed from another console; sign in with the new one.' },
+    ]);
     expect(ann.socket.connected).toBe(true);
     await ann.waitFor<SessionStatus>('session:status', (s) => !s.temporaryPassword);
     await login(h.url, 'ann', 'velvet otter quarry');

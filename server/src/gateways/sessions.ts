@@ -53,10 +53,15 @@ export class SessionWatch {
     this.o.nsp.in(`agent:${agentId}`).disconnectSockets(true);
   }
 
-  /** Closes every socket of an agent but those of one session (it changed the agent's password). */
-  revokeAgentExcept(agentId: string, keepTokenHash: string): void {
+  /**
+   * Closes every socket of an agent but those of one session (it changed the agent's password),
+   * telling each why first, so the console can say it rather than try to reconnect.
+   */
+  revokeAgentExcept(agentId: string, keepTokenHash: string, reason: string): void {
     for (const socket of this.o.nsp.sockets.values()) {
-      if (socket.data.agentId === agentId && socket.data.tokenHash !== keepTokenHash) socket.disconnect(true);
+      if (socket.data.agentId !== agentId || socket.data.tokenHash === keepTokenHash) continue;
+      socket.emit('session:ended', { reason });
+      socket.disconnect(true);
     }
   }
 

@@ -164,7 +164,11 @@ export function teamHandlers(ctx: TeamContext, agentId: string, tokenHash: strin
         { hash: await hashPassword(next), temporary: false },
         tokenHash,
       );
-      ctx.sessions.revokeAgentExcept(agentId, tokenHash);
+      ctx.sessions.revokeAgentExcept(
+        agentId,
+        tokenHash,
+        'Your password was changed from another console; sign in with the new one.',
+      );
       await audit.record(actor, 'agent.password_changed', { id: agentId, name: actor.name });
       ctx.hub.toAgent(agentId, 'session:status', sessionStatusOf({ ...actor.row, temporaryPassword: false }));
       return null;
