@@ -3,7 +3,7 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { APNS_ENVIRONMENTS } from '#shared';
-import type { ApnsForm, ApnsView, ChosenKey, SecretProtection } from '../preload/contract';
+import type { ApnsView, ChosenKey, SecretProtection } from '../preload/contract';
 
 /**
  * Electron's safeStorage, as far as the app uses it. The live one is `safeStorage` itself plus its
