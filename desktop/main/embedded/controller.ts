@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { LoginSession } from '#shared';
+import { type Clock, type LoginSession, systemClock } from '#shared';
 import { type LogLine, LogTail } from './logs';
 import type { EmbeddedConfig, FromServer, ToServer } from './protocol';
 
@@ -34,7 +34,8 @@ export interface EmbeddedStatus {
 
 export interface EmbeddedServerOptions {
   launch: LaunchServer;
-  now?: () => number;
+  /** Times the start, session and stop deadlines (a manual clock in tests). */
+  clock?: Clock;
   /** Every log line of the server (the app appends them to a file). */
   onLog?: (raw: string) => void;
   /** Called on every state change (the About panel and the tray follow it). */
@@ -54,8 +55,11 @@ export class EmbeddedServer {
   private current: EmbeddedStatus = idle();
   private waiters = new Set<(msg: ProcessEvent) => void>();
   private nextRequest = 1;
+  private readonly clock: Clock;
 
-  constructor(private readonly o: EmbeddedServerOptions) {}
+  constructor(private readonly o: EmbeddedServerOptions) {
+    this.clock = o.clock ?? systemClock();
+  }
 
   status(): EmbeddedStatus {
     return { ...this.current };
@@ -71,16 +75,25 @@ export class EmbeddedServer {
     proc.onMessage((msg) => this.received(msg));
     proc.onExit((code) => this.exited(proc, code));
     proc.postMessage({ type: 'start', config });
-    const answer = await this.next((m) => m.type === 'ready' || m.type === 'failed' || m.type === 'exit', {
-      timeoutMs: this.o.startTimeoutMs ?? 30_000,
-      what: 'start',
-    });
+    let answer: ProcessEvent;
+    try {
+      answer = await this.next((m) => m.type === 'ready' || m.type === 'failed' || m.type === 'exit', {
+        timeoutMs: this.o.startTimeoutMs ?? 30_000,
+        what: 'start',
+      });
+    } catch (e) {
+      // Hung (a database that never opens): not left half-started, holding the port or the data.
+      const reason = e instanceof Error ? e.message : String(e);
+      this.set({ ...this.current, state: 'failed', error: reason });
+      proc.kill();
+      throw e;
+    }
     if (answer.type === 'ready') {
       this.set({
         ...this.current,
         state: 'running',
         url: answer.url,
-        startedAt: this.now(),
+        startedAt: this.clock.now(),
         owner: { agentId: answer.owner.agentId, name: answer.owner.name },
         database: answer.database,
       });
@@ -166,10 +179,10 @@ export class EmbeddedServer {
       const waiter = (m: ProcessEvent) => {
         if (!match(m)) return;
         this.waiters.delete(waiter);
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         resolve(m);
       };
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         this.waiters.delete(waiter);
         reject(new Error(`the embedded server did not answer ${opts.what} within ${opts.timeoutMs} ms`));
       }, opts.timeoutMs);
@@ -189,10 +202,6 @@ export class EmbeddedServer {
   private set(next: EmbeddedStatus): void {
     this.current = next;
     this.o.onChange?.(this.status());
-  }
-
-  private now(): number {
-    return this.o.now?.() ?? Date.now();
   }
 }
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Call, PushContent, StaffEntry } from '#shared';
+import { type Call, manualClock, type PushContent, type StaffEntry } from '#shared';
 import { openStorage } from '../../../server/src';
 import { inbox } from '../../../test-support/apns-inbox';
 import { TestClient } from '../../../test-support/socket-client';
@@ -169,6 +169,26 @@ describe('the embedded server, in its own process', () => {
       "another Switchboard server is using this app's database",
     );
     expect(second.status().error).toContain(`held by process ${first.status().pid}`);
+  });
+
+  it('kills a server process that never answers its start, and says so', async () => {
+    const clock = manualClock(Date.now());
+    const watch = statusWatch();
+    // A process that takes messages and never answers: what a hung database open looks like.
+    const mute = forkLauncher(fileURLToPath(new URL('./testing/mute-process.mjs', import.meta.url)));
+    const server = new EmbeddedServer({
+      launch: mute,
+      clock,
+      startTimeoutMs: 30_000,
+      onChange: watch.onChange,
+    });
+    servers.push(server);
+    const started = server.start(config());
+    await clock.whenPending(1);
+    clock.advance(30_000);
+    await expect(started).rejects.toThrow('the embedded server did not answer start within 30000 ms');
+    const failed = await watch.until((s) => s.state === 'failed' && s.pid === null);
+    expect(failed.error).toBe('the embedded server did not answer start within 30000 ms');
   });
 
   it('reports a server process that dies as failed, in words', async () => {
