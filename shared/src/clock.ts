@@ -29,25 +29,58 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
   });
 }
 
-export function systemClock(): Clock {
-  const timers = new Map<number, ReturnType<typeof setTimeout>>();
+/** The longest delay a JavaScript timer keeps (2^31 − 1 ms, 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+type HostTimer = ReturnType<typeof setTimeout>;
+
+/** The host's timers, as `systemClock` uses them (tests pass their own). */
+export interface HostTimers {
+  set(fn: () => void, ms: number): HostTimer;
+  clear(timer: HostTimer): void;
+}
+
+const hostTimers: HostTimers = {
+  set: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    // In Node a pending ring timer must not keep the process alive; browsers return a number.
+    (t as { unref?: () => void }).unref?.();
+    return t;
+  },
+  clear: (t) => clearTimeout(t),
+};
+
+/**
+ * The real clock. A delay longer than a host timer can hold (a 30-day session, say) is waited out
+ * in steps, since setTimeout would otherwise fire it after 1 ms.
+ */
+export function systemClock(host: HostTimers = hostTimers, now: () => number = Date.now): Clock {
+  const timers = new Map<number, HostTimer>();
   let nextId = 1;
+  const arm = (id: number, fn: () => void, due: number) => {
+    const wait = Math.max(0, due - now());
+    timers.set(
+      id,
+      host.set(
+        () => {
+          if (wait > MAX_TIMER_MS) return arm(id, fn, due);
+          timers.delete(id);
+          fn();
+        },
+        Math.min(wait, MAX_TIMER_MS),
+      ),
+    );
+  };
   return {
-    now: () => Date.now(),
+    now,
     setTimeout(fn, ms) {
       const id = nextId++;
-      const t = setTimeout(() => {
-        timers.delete(id);
-        fn();
-      }, ms);
-      // In Node a pending ring timer must not keep the process alive; browsers return a number.
-      (t as { unref?: () => void }).unref?.();
-      timers.set(id, t);
+      arm(id, fn, now() + ms);
       return { id };
     },
     clearTimeout(handle) {
       const t = timers.get(handle.id);
-      if (t) clearTimeout(t);
+      if (t !== undefined) host.clear(t);
       timers.delete(handle.id);
     },
   };
