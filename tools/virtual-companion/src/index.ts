@@ -4,6 +4,7 @@ export {
   type Credentials,
   IGNORE,
   type LocalCall,
+  type PhoneFaults,
   VirtualPhone,
   type VirtualPhoneOptions,
 } from './phone';

@@ -35,6 +35,20 @@ export interface Behaviour {
 
 export const IGNORE: Behaviour = { answerAfterMs: null, declineAfterMs: null, hangupAfterMs: null };
 
+/**
+ * What a bad network does to the phone's reports (tools/soak): a report sent again after its ack
+ * (a retry whose first ack was lost), and an answer's `connected` overtaking its `answered` on the
+ * way (then sent again in order, as the queue's retry would).
+ */
+export interface PhoneFaults {
+  /** [0, 1): the caller's generator, so a seeded run injects the same faults. */
+  random: () => number;
+  /** Chance that an acked report is sent once more, same sequence number. */
+  duplicateReports: number;
+  /** Chance that an answer's `connected` is sent before its `answered`. */
+  reorderReports: number;
+}
+
 export interface Credentials {
   deviceId: string;
   deviceSecret: string;
@@ -55,6 +69,8 @@ export interface VirtualPhoneOptions {
   ackTimeoutMs?: number;
   /** Drop the socket every this many ms (a flaky network); it reconnects by itself. */
   flakyEveryMs?: number | null;
+  /** Faults in what the phone sends, for soaks: duplicated and reordered reports. */
+  faults?: PhoneFaults;
   /**
    * Media mode: a real WebRTC peer per answered call (media.ts) that answers the console's
    * offers, sends a tone and measures what it hears. Off: signals are ignored, as before.
@@ -100,6 +116,8 @@ export class VirtualPhone extends EventEmitter {
   credentials: Credentials | null;
   voipToken = randomBytes(32).toString('hex');
   behaviour: Behaviour;
+  /** Faults injected so far (`faults` option, and `dropConnection`). */
+  readonly injected = { duplicates: 0, reordered: 0, drops: 0 };
 
   private readonly clock: Clock;
   private readonly cancelled = new Map<string, EndReason>();
@@ -210,6 +228,13 @@ export class VirtualPhone extends EventEmitter {
     await this.connect();
   }
 
+  /** The network drops under the socket (not a sign-out): it reconnects and syncs by itself. */
+  dropConnection(): void {
+    if (!this.socket?.connected) return;
+    this.injected.drops += 1;
+    this.socket.io.engine?.close();
+  }
+
   /** PushKit handed out a new token: register it with APNs and tell the server. */
   async rotateToken(): Promise<void> {
     this.unsubscribe?.();
@@ -244,6 +269,13 @@ export class VirtualPhone extends EventEmitter {
   }
 
   async answer(callId: string): Promise<Ack<Call>> {
+    const faults = this.o.faults;
+    if (faults && faults.random() < faults.reorderReports) {
+      // The `connected` below, with the sequence number it will have, overtakes `answered`.
+      this.injected.reordered += 1;
+      const seq = (this.seqs.get(callId) ?? 0) + 2;
+      void this.request('call:report', { callId, event: 'connected', at: this.clock.now(), seq });
+    }
     const ack = await this.report(callId, 'answered');
     if (ack.ok) {
       this.setState(callId, 'answered');
@@ -494,6 +526,12 @@ export class VirtualPhone extends EventEmitter {
           continue;
         }
         this.queue.shift();
+        const faults = this.o.faults;
+        if (ack.ok && faults && faults.random() < faults.duplicateReports) {
+          this.injected.duplicates += 1;
+          const again = await this.request('call:report', report);
+          if (!again.ok) this.emit('duplicateRefused', report, again.error);
+        }
         if (!ack.ok && (ack.error.code === 'CALL_ENDED' || ack.error.code === 'ANSWERED_ELSEWHERE')) {
           const reason = ack.error.code === 'ANSWERED_ELSEWHERE' ? 'answeredElsewhere' : 'failed';
           this.endLocal(report.callId, reason, `server: ${ack.error.message}`);
