@@ -177,5 +177,6 @@ test('the same console in a browser has no desktop parts', async ({ page, signIn
     'Roster',
     'History',
     'Directory',
+    'Team',
   ]);
 });

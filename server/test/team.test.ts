@@ -222,7 +222,7 @@ describe.each(ENGINES)('the team, managed over the console socket, on %s', (engi
     expect(entries.map((e) => [e.action, e.actorName, e.targetName, e.detail])).toEqual([
       ['staff.added', 'boss', 'Ana', null],
       ['staff.changed', 'boss', 'Ana Lima', 'name Ana → Ana Lima; number none → +15550001'],
-      ['phone.pairing_started', 'boss', 'Ana Lima', 'a pairing code'],
+      ['phone.pairing_started', 'boss', 'Ana Lima', null],
       ['phone.paired', 'boss', 'iPhone', 'for Ana Lima'],
       ['phone.unpaired', 'boss', 'iPhone', 'of Ana Lima'],
       ['directory.replaced', 'boss', null, '1 numbers (0 blocked), version 1'],

@@ -130,7 +130,7 @@ export function attachAgentGateway(
         'pairing:create': async ({ staffId }) => {
           const created = await ctx.pairing.create(agentId, staffId);
           const staff = await storage.staff.get(staffId);
-          await audit('phone.pairing_started', { id: staffId, name: staff?.name ?? null }, 'a pairing code');
+          await audit('phone.pairing_started', { id: staffId, name: staff?.name ?? null });
           return created;
         },
         'device:remove': async ({ deviceId }) => {

@@ -23,6 +23,8 @@ export class ConsoleClient implements ConsoleApi {
     private session: Session,
     private readonly store: ConsoleStore,
     private readonly onUnauthorized: (message: string) => void,
+    /** The server ended this agent's sessions for good (removed, disabled, password reset). */
+    private readonly onEnded: (reason: string) => void = onUnauthorized,
   ) {
     this.socket = io(new URL('/agent', baseUrl).toString(), {
       auth: { token: session.token, protocol: PROTOCOL_VERSION },
@@ -135,6 +137,9 @@ export class ConsoleClient implements ConsoleApi {
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
       status('reconnecting', null);
+      // Closed by the server (the session was revoked): socket.io does not retry that by itself. One
+      // try tells whether the session still holds; if not, the handshake's refusal asks to sign in.
+      if (reason === 'io server disconnect') socket.connect();
     });
     socket.on('connect_error', (err) => {
       const message = err.message ?? 'cannot reach the server';
@@ -152,6 +157,12 @@ export class ConsoleClient implements ConsoleApi {
     });
 
     socket.on('server:status', ({ apns }) => set({ apns }));
+    socket.on('session:status', (me) => set({ me }));
+    socket.on('session:ended', ({ reason }) => {
+      // Closing first: the disconnect that follows must not try to reconnect.
+      this.close();
+      this.onEnded(reason);
+    });
     socket.on('roster:snapshot', ({ staff }) => set(r.rosterSnapshot(store.getState(), staff)));
     socket.on('roster:changed', ({ staff, removedStaffIds }) =>
       set(r.rosterChanged(store.getState(), staff, removedStaffIds)),

@@ -25,8 +25,13 @@ export function App() {
   useEffect(() => {
     const current = consoleStore.getState().session;
     if (!agentName || !current) return;
-    const c = new ConsoleClient(serverUrl, current, consoleStore, (reason) =>
-      consoleStore.setState({ reauth: reason }),
+    const c = new ConsoleClient(
+      serverUrl,
+      current,
+      consoleStore,
+      (reason) => consoleStore.setState({ reauth: reason }),
+      // Removed, disabled or reset by an admin: signing in again as before would not help.
+      (reason) => signOut(reason),
     );
     c.connect();
     setClient(c);

@@ -7,6 +7,10 @@ import { IncomingCalls } from '../features/incoming/IncomingCalls';
 import { RosterScreen } from '../features/roster/RosterScreen';
 import { Banners } from '../features/status/Banners';
 import { ConnectionIndicator } from '../features/status/ConnectionIndicator';
+import { AccountButton } from '../features/team/AccountButton';
+import { useRole } from '../features/team/access';
+import { PasswordBanner } from '../features/team/PasswordBanner';
+import { TeamScreen } from '../features/team/TeamScreen';
 import { useConsole } from '../store/hooks';
 import './shell.css';
 
@@ -14,12 +18,15 @@ interface Screen {
   id: string;
   label: string;
   render: () => ReactNode;
+  /** Hidden from agents, not only refused: what they cannot use is not on their screen. */
+  adminOnly?: boolean;
 }
 
 const SCREENS: Screen[] = [
   { id: 'roster', label: 'Roster', render: () => <RosterScreen /> },
   { id: 'history', label: 'History', render: () => <HistoryScreen /> },
-  { id: 'directory', label: 'Directory', render: () => <DirectoryScreen /> },
+  { id: 'directory', label: 'Directory', render: () => <DirectoryScreen />, adminOnly: true },
+  { id: 'team', label: 'Team', render: () => <TeamScreen />, adminOnly: true },
   // The desktop app's own settings: server mode, APNs credentials, About this server.
   ...(isDesktop() ? [{ id: 'settings', label: 'Settings', render: () => <SettingsScreen /> }] : []),
 ];
@@ -31,7 +38,11 @@ const SCREENS: Screen[] = [
  */
 export function Shell({ onSignOut }: { onSignOut: () => void }) {
   const agent = useConsole((s) => s.session?.name ?? '');
-  const [current, setCurrent] = useState(SCREENS[0]!.id);
+  const role = useRole();
+  const screens = SCREENS.filter((s) => role === 'admin' || !s.adminOnly);
+  const [chosen, setCurrent] = useState(SCREENS[0]!.id);
+  // A screen taken away (an admin made this agent an agent) falls back to the first one.
+  const current = screens.some((s) => s.id === chosen) ? chosen : screens[0]!.id;
   return (
     <div className="shell">
       {isDesktop() && <DesktopCommands onOpenSettings={() => setCurrent('settings')} />}
@@ -41,7 +52,7 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
           <span className="brand-name">Switchboard</span>
         </div>
         <nav aria-label="Screens" className="nav">
-          {SCREENS.map((s) => (
+          {screens.map((s) => (
             <button
               key={s.id}
               type="button"
@@ -55,18 +66,17 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
         </nav>
         <div className="topbar-end">
           <ConnectionIndicator />
-          <span className="agent" title="Signed in as">
-            {agent}
-          </span>
+          <AccountButton name={agent} role={role} />
           <button type="button" className="btn btn-quiet btn-sm" onClick={onSignOut}>
             Sign out
           </button>
         </div>
       </header>
       <Banners />
+      <PasswordBanner />
       <div className="workspace">
         <main className="screen">
-          {SCREENS.map((s) => (
+          {screens.map((s) => (
             <div key={s.id} className="screen-page" hidden={s.id !== current}>
               {s.render()}
             </div>

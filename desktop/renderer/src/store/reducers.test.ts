@@ -11,7 +11,13 @@ import {
 } from './reducers';
 import { type ConsoleState, initialState } from './store';
 
-const session = { token: 't'.repeat(20), agentId: 'agent-1', name: 'demo', expiresAt: Date.now() + 60_000 };
+const session = {
+  token: 't'.repeat(20),
+  agentId: 'agent-1',
+  name: 'demo',
+  role: 'admin' as const,
+  expiresAt: Date.now() + 60_000,
+};
 const apply = (s: ConsoleState, patch: Partial<ConsoleState>): ConsoleState => ({ ...s, ...patch });
 const person = (id: string, name: string): StaffEntry => ({ id, name, handle: null, devices: [] });
 

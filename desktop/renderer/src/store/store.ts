@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { Call, ServerStatus, StaffEntry } from '#shared';
+import type { Call, ServerStatus, SessionStatus, StaffEntry } from '#shared';
 import type { Session } from '../api/session';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
@@ -14,6 +14,8 @@ export interface Offer {
 
 export interface ConsoleState {
   session: Session | null;
+  /** Who the server says this console is (role, temporary password), on every connect and change. */
+  me: SessionStatus | null;
   /** Why the agent was signed out (expired session), shown on the sign-in screen. */
   signOutReason: string | null;
   /** Set when the server refused the session: the console asks for the password over its screens. */
@@ -36,6 +38,7 @@ export interface ConsoleState {
 
 export const initialState = (session: Session | null): ConsoleState => ({
   session,
+  me: null,
   signOutReason: null,
   reauth: null,
   connection: { status: 'connecting', error: null, since: Date.now() },

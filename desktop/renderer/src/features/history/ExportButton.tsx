@@ -7,7 +7,7 @@ import { csvFileName, csvPath, type HistoryFilters, type HistoryQuery } from './
  * The export needs the session's Bearer header, which a plain link cannot send: the CSV is
  * fetched, then handed to the browser as a Blob URL so it still lands as an ordinary download.
  */
-function saveBlob(blob: Blob, fileName: string): void {
+export function saveBlob(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;

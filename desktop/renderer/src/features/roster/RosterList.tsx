@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useNow } from '../../lib/useNow';
 import { useConsole } from '../../store/hooks';
+import { useMayRequest } from '../team/access';
 import { RosterRow, type RowAction } from './RosterRow';
 import { ROW_HEIGHT, type Row } from './rows';
 
@@ -19,6 +20,8 @@ export function RosterList({ rows, onAction }: { rows: Row[]; onAction: (a: RowA
   const highlight = useConsole((s) => s.highlight);
   const inCall = useConsole((s) => Object.values(s.calls).some((c) => c.state !== 'ended'));
   const apnsConfigured = useConsole((s) => s.apns?.configured ?? true);
+  // Agents see the roster and call; pairing, renaming, removing and unpairing are an admin's.
+  const manage = useMayRequest('staff:update');
   // Token ages and "last seen" change slowly: a 30 s tick keeps them honest without re-rendering often.
   const now = useNow(30_000);
   const virtualizer = useVirtualizer({
@@ -109,6 +112,7 @@ export function RosterList({ rows, onAction }: { rows: Row[]; onAction: (a: RowA
               highlighted={row.key === highlightKey}
               inCall={inCall}
               apnsConfigured={apnsConfigured}
+              manage={manage}
               onAction={onAction}
             />
           );

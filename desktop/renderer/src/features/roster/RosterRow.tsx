@@ -1,10 +1,12 @@
 import { memo } from 'react';
+import type { DeviceEntry } from '#shared';
 import { deviceDetails, lastSeen, presenceLabel, pushHealth } from './health';
 import type { Row } from './rows';
 
 export type RowAction =
   | { type: 'call'; target: { staffId: string } | { deviceId: string } }
-  | { type: 'pair' | 'rename' | 'remove'; staffId: string };
+  | { type: 'pair' | 'rename' | 'remove'; staffId: string }
+  | { type: 'unpair'; staffId: string; deviceId: string };
 
 interface Props {
   row: Row;
@@ -17,12 +19,14 @@ interface Props {
   inCall: boolean;
   /** False when the server cannot send VoIP pushes: then only a connected phone can ring. */
   apnsConfigured: boolean;
+  /** An admin's row: pair, rename, remove, unpair. Agents only call. */
+  manage: boolean;
   onAction: (action: RowAction) => void;
 }
 
 /** One row of the virtual roster: a staff member (with actions) or one of their phones. */
 export const RosterRow = memo(function RosterRow(props: Props) {
-  const { row, top, height, now, active, highlighted, inCall, apnsConfigured, onAction } = props;
+  const { row, top, height, active, inCall, manage, onAction } = props;
   // Only the selected row's controls are in the tab order; arrow keys move between rows.
   const tab = active ? 0 : -1;
   const common = {
@@ -48,39 +52,19 @@ export const RosterRow = memo(function RosterRow(props: Props) {
             aria-label={`Call ${staff.name}`}
             disabled={phones === 0 || inCall}
             title={
-              phones === 0 ? 'Pair a phone first' : inCall ? 'You are in a call' : 'Ring all their phones'
+              phones === 0
+                ? manage
+                  ? 'Pair a phone first'
+                  : 'No phone paired yet'
+                : inCall
+                  ? 'You are in a call'
+                  : 'Ring all their phones'
             }
             onClick={() => onAction({ type: 'call', target: { staffId: staff.id } })}
           >
             Call
           </button>
-          <button
-            type="button"
-            tabIndex={tab}
-            className="btn btn-sm"
-            aria-label={`Pair a phone for ${staff.name}`}
-            onClick={() => onAction({ type: 'pair', staffId: staff.id })}
-          >
-            Pair phone
-          </button>
-          <button
-            type="button"
-            tabIndex={tab}
-            className="btn btn-quiet btn-sm"
-            aria-label={`Rename ${staff.name}`}
-            onClick={() => onAction({ type: 'rename', staffId: staff.id })}
-          >
-            Rename
-          </button>
-          <button
-            type="button"
-            tabIndex={tab}
-            className="btn btn-quiet btn-sm"
-            aria-label={`Remove ${staff.name}`}
-            onClick={() => onAction({ type: 'remove', staffId: staff.id })}
-          >
-            Remove
-          </button>
+          {manage && <StaffAdminActions staff={staff} tab={tab} onAction={onAction} />}
         </div>
       </li>
     );
@@ -90,13 +74,69 @@ export const RosterRow = memo(function RosterRow(props: Props) {
     return (
       <li {...common} className="row row-nophone">
         <span className="muted">
-          No phone paired yet: choose “Pair phone” and scan the code with their iPhone.
+          {manage
+            ? 'No phone paired yet: choose “Pair phone” and scan the code with their iPhone.'
+            : 'No phone paired yet: an admin pairs their iPhone.'}
         </span>
       </li>
     );
   }
+  return <DeviceRow {...props} device={row.device} tab={tab} common={common} />;
+});
 
-  const { device } = row;
+function StaffAdminActions({
+  staff,
+  tab,
+  onAction,
+}: {
+  staff: { id: string; name: string };
+  tab: number;
+  onAction: (action: RowAction) => void;
+}) {
+  return (
+    <>
+      <button
+        type="button"
+        tabIndex={tab}
+        className="btn btn-sm"
+        aria-label={`Pair a phone for ${staff.name}`}
+        onClick={() => onAction({ type: 'pair', staffId: staff.id })}
+      >
+        Pair phone
+      </button>
+      <button
+        type="button"
+        tabIndex={tab}
+        className="btn btn-quiet btn-sm"
+        aria-label={`Rename ${staff.name}`}
+        onClick={() => onAction({ type: 'rename', staffId: staff.id })}
+      >
+        Rename
+      </button>
+      <button
+        type="button"
+        tabIndex={tab}
+        className="btn btn-quiet btn-sm"
+        aria-label={`Remove ${staff.name}`}
+        onClick={() => onAction({ type: 'remove', staffId: staff.id })}
+      >
+        Remove
+      </button>
+    </>
+  );
+}
+
+function DeviceRow({
+  device,
+  tab,
+  common,
+  now,
+  highlighted,
+  inCall,
+  apnsConfigured,
+  manage,
+  onAction,
+}: Props & { device: DeviceEntry; tab: number; common: object }) {
   const presence = presenceLabel(device.presence);
   const health = pushHealth(device, now, apnsConfigured);
   const seen = lastSeen(device, now);
@@ -128,7 +168,18 @@ export const RosterRow = memo(function RosterRow(props: Props) {
         >
           Call this phone
         </button>
+        {manage && (
+          <button
+            type="button"
+            tabIndex={tab}
+            className="btn btn-quiet btn-sm"
+            aria-label={`Unpair ${device.name}`}
+            onClick={() => onAction({ type: 'unpair', staffId: device.staffId, deviceId: device.id })}
+          >
+            Unpair
+          </button>
+        )}
       </div>
     </li>
   );
-});
+}

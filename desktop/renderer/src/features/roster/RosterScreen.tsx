@@ -4,6 +4,8 @@ import { useConsole, useStaff } from '../../store/hooks';
 import { consoleStore } from '../../store/store';
 import { useCallActions } from '../call/useCallActions';
 import { PairDialog } from '../pairing/PairDialog';
+import { useMayRequest } from '../team/access';
+import { UnpairDialog } from '../team/UnpairDialog';
 import { RemoveDialog } from './RemoveDialog';
 import { RosterList } from './RosterList';
 import type { RowAction } from './RosterRow';
@@ -11,7 +13,11 @@ import { buildSearchIndex, filterStaff, toRows } from './rows';
 import { StaffDialog } from './StaffDialog';
 import './roster.css';
 
-type DialogState = { kind: 'add' } | { kind: 'rename' | 'remove' | 'pair'; staff: StaffEntry } | null;
+type DialogState =
+  | { kind: 'add' }
+  | { kind: 'rename' | 'remove' | 'pair'; staff: StaffEntry }
+  | { kind: 'unpair'; staff: StaffEntry; deviceId: string }
+  | null;
 
 /** Staff and their phones: search, call, pair, add, rename, remove. */
 export function RosterScreen() {
@@ -21,6 +27,7 @@ export function RosterScreen() {
   const deferred = useDeferredValue(query);
   const [dialog, setDialog] = useState<DialogState>(null);
   const { place } = useCallActions();
+  const manage = useMayRequest('staff:create');
 
   const index = useMemo(() => buildSearchIndex(staff), [staff]);
   const shown = useMemo(() => filterStaff(index, deferred), [index, deferred]);
@@ -34,7 +41,12 @@ export function RosterScreen() {
         return;
       }
       const entry = consoleStore.getState().staff.find((s) => s.id === a.staffId);
-      if (entry) setDialog({ kind: a.type, staff: entry });
+      if (!entry) return;
+      setDialog(
+        a.type === 'unpair'
+          ? { kind: 'unpair', staff: entry, deviceId: a.deviceId }
+          : { kind: a.type, staff: entry },
+      );
     },
     [place],
   );
@@ -74,22 +86,32 @@ export function RosterScreen() {
             }}
           />
         </div>
-        <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: 'add' })}>
-          Add staff
-        </button>
+        {manage && (
+          <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: 'add' })}>
+            Add staff
+          </button>
+        )}
       </div>
 
       {!loaded ? (
         <p className="roster-empty muted">Loading the roster…</p>
       ) : staff.length === 0 ? (
-        <div className="roster-empty">
-          <p>
-            <strong>No staff yet.</strong> Add a staff member, then pair their phone.
-          </p>
-          <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: 'add' })}>
-            Add your first staff member
-          </button>
-        </div>
+        manage ? (
+          <div className="roster-empty">
+            <p>
+              <strong>No staff yet.</strong> Add a staff member, then pair their phone.
+            </p>
+            <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: 'add' })}>
+              Add your first staff member
+            </button>
+          </div>
+        ) : (
+          <div className="roster-empty">
+            <p>
+              <strong>No staff yet.</strong> An admin of your team adds staff and pairs their phones.
+            </p>
+          </div>
+        )
       ) : rows.length === 0 ? (
         <div className="roster-empty">
           <p>Nobody matches “{deferred}”. Search looks at names, numbers and phone names.</p>
@@ -110,6 +132,13 @@ export function RosterScreen() {
       )}
       {dialog?.kind === 'rename' && <StaffDialog staff={dialog.staff} onClose={() => setDialog(null)} />}
       {dialog?.kind === 'remove' && <RemoveDialog staff={dialog.staff} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'unpair' && (
+        <UnpairDialog
+          device={dialog.staff.devices.find((d) => d.id === dialog.deviceId) ?? null}
+          staffName={dialog.staff.name}
+          onClose={() => setDialog(null)}
+        />
+      )}
       {dialog?.kind === 'pair' && (
         <PairDialog staff={dialog.staff} onClose={() => setDialog(null)} onPaired={onPaired} />
       )}

@@ -1,0 +1,46 @@
+import type { AgentEntry, AuditAction, AuditEntry, AuditSubject } from '#shared';
+
+/** What each audited action did, as a sentence about its target. */
+const DID: Record<AuditAction, (target: string) => string> = {
+  'agent.added': (t) => `added agent ${t}`,
+  'agent.role_changed': (t) => `changed the role of ${t}`,
+  'agent.disabled': (t) => `disabled ${t}`,
+  'agent.enabled': (t) => `enabled ${t}`,
+  'agent.password_reset': (t) => `reset the password of ${t}`,
+  'agent.password_changed': () => 'changed their own password',
+  'agent.removed': (t) => `removed agent ${t}`,
+  'staff.added': (t) => `added staff member ${t}`,
+  'staff.changed': (t) => `changed staff member ${t}`,
+  'staff.removed': (t) => `removed staff member ${t}`,
+  'phone.pairing_started': (t) => `made a pairing code for ${t}`,
+  'phone.paired': (t) => `paired the phone ${t}`,
+  'phone.unpaired': (t) => `unpaired the phone ${t}`,
+  'directory.replaced': () => 'saved the caller-ID directory',
+};
+
+/** "added agent Dana", "saved the caller-ID directory": the audit row's main words. */
+export function auditSentence(entry: AuditEntry): string {
+  return DID[entry.action](entry.targetName ?? 'someone no longer named');
+}
+
+export const AUDIT_SUBJECTS: { value: AuditSubject | ''; label: string }[] = [
+  { value: '', label: 'Everything' },
+  { value: 'agent', label: 'The team' },
+  { value: 'staff', label: 'Staff' },
+  { value: 'phone', label: 'Phones' },
+  { value: 'directory', label: 'Directory' },
+];
+
+export const roleName = (role: AgentEntry['role']) => (role === 'admin' ? 'Admin' : 'Agent');
+
+/** What an agent's row says about them now: disabled wins over online. */
+export function agentState(agent: AgentEntry): { text: string; tone: 'ok' | 'neutral' | 'bad' } {
+  if (agent.disabledAt !== null) return { text: 'Disabled', tone: 'bad' };
+  return agent.online ? { text: 'Online', tone: 'ok' } : { text: 'Offline', tone: 'neutral' };
+}
+
+/** How a refused team request reads on screen: the server's words (they may start with a name). */
+export function refusalText(error: { code: string; message: string }): string {
+  if (error.code === 'UNAVAILABLE') return 'The server did not answer. Check the connection and try again.';
+  return error.message;
+}
