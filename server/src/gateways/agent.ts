@@ -16,6 +16,7 @@ import { hashSecret } from '../auth';
 import type { CallService } from '../calls/service';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
 import { type IceConfig, iceServersFor } from '../ice';
+import { AccountBackoff } from '../login';
 import type { PairingService } from '../pairing';
 import type { Roster } from '../roster';
 import { InvalidCursorError, type StaffRow } from '../storage/types';
@@ -43,6 +44,7 @@ export function attachAgentGateway(
   },
 ): void {
   const { storage, clock, hub, calls, roster } = ctx;
+  const passwordGuesses = new AccountBackoff(clock);
 
   nsp.use(async (socket, next) => {
     const mismatch = protocolMismatch(socket.handshake.auth, 'console');
@@ -186,7 +188,7 @@ export function attachAgentGateway(
           }
         },
         'push:test': ({ deviceId }) => ctx.testPush(deviceId),
-        ...teamHandlers(ctx, agentId, socket.data.tokenHash),
+        ...teamHandlers({ ...ctx, passwordGuesses }, agentId, socket.data.tokenHash),
       },
       ctx.requestOptions,
       (event) => authorize(event),

@@ -10,6 +10,7 @@ import {
 import { type Actor, type AuditLog, toAuditEntry } from '../audit';
 import { hashPassword, verifyPassword } from '../auth';
 import { AppError, badRequest, notFound } from '../errors';
+import type { AccountBackoff } from '../login';
 import { newOneTimePassword } from '../passwords/one-time';
 import { passwordProblem } from '../passwords/rules';
 import {
@@ -29,6 +30,11 @@ export interface TeamContext {
   hub: Hub;
   sessions: SessionWatch;
   audit: AuditLog;
+  /**
+   * Wrong current passwords on `password:change`, per agent: a stolen session must not become a
+   * way round the sign-in backoff to guess the password itself.
+   */
+  passwordGuesses: AccountBackoff;
 }
 
 const byName = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
@@ -150,9 +156,18 @@ export function teamHandlers(ctx: TeamContext, agentId: string, tokenHash: strin
 
     'password:change': async ({ current, next }) => {
       const actor = await me();
+      const wait = ctx.passwordGuesses.admit(agentId, 'password:change');
+      if (wait > 0) {
+        throw new AppError(
+          ERROR_CODES.RATE_LIMITED,
+          `too many wrong current passwords; try again in ${Math.ceil(wait / 1000)} s`,
+        );
+      }
       if (!(await verifyPassword(current, actor.row.passwordHash))) {
+        ctx.passwordGuesses.failed(agentId, 'password:change');
         throw new AppError(ERROR_CODES.UNAUTHORIZED, 'your current password is not right');
       }
+      ctx.passwordGuesses.succeeded(agentId);
       const problem = passwordProblem(next, actor.name);
       if (problem) throw badRequest(problem);
       if (await verifyPassword(next, actor.row.passwordHash)) {
