@@ -41,6 +41,9 @@ export default defineConfig({
             '--disable-component-update',
             '--disable-sync',
             '--autoplay-policy=no-user-gesture-required',
+            // A fake microphone (a beep twice a second) granted without a prompt: calls have a voice.
+            '--use-fake-device-for-media-stream',
+            '--use-fake-ui-for-media-stream',
           ],
         },
       },

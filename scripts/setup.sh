@@ -12,6 +12,8 @@ need=()
 command -v chromium >/dev/null || need+=(chromium fonts-dejavu-core)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v debootstrap >/dev/null || need+=(debootstrap)
+# coturn: a real TURN server for the voice tests and bench:media (started by them on loopback).
+command -v turnserver >/dev/null || need+=(coturn)
 command -v redis-server >/dev/null || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""

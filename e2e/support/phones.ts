@@ -59,6 +59,7 @@ export async function inProcessPhone(
   server: DemoServer,
   staffName: string,
   behaviour: Partial<Behaviour> = {},
+  options: { media?: boolean } = {},
 ): Promise<{ phone: VirtualPhone; staffId: string; close(): Promise<void> }> {
   const code = await mintCode(server, staffName);
   const emulator = connectEmulator({ url: server.emulatorUrl, ca: readFileSync(server.caPath) });
@@ -67,6 +68,7 @@ export async function inProcessPhone(
     network: remoteNetwork(emulator),
     behaviour,
     name: `${staffName.split(' ')[0]}'s test iPhone`,
+    media: options.media,
   });
   const creds = await phone.pair(code.code);
   await phone.start();

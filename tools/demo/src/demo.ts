@@ -7,6 +7,7 @@ import {
   hashPassword,
   type Logger,
   openStorage,
+  type ServerConfig,
   type Storage,
   type SwitchboardServer,
 } from '../../../server/src';
@@ -22,11 +23,16 @@ export const DEMO_AGENT = { name: 'demo', password: 'demo' } as const;
 export const DEMO_AGENT_2 = { name: 'demo2', password: 'demo2' } as const;
 export const DEMO_BUNDLE_ID = 'com.example.switchboard';
 
-/** The three demo phones and what each one does when it rings. */
+/** The three demo phones and what each one does when it rings; Ana's phone has a voice (a tone). */
 const DEMO_STAFF = [
-  { name: 'Ana Answers', behaviour: { answerAfterMs: 1500, hangupAfterMs: 4000 }, offline: false },
-  { name: 'Ben Declines', behaviour: { declineAfterMs: 1500 }, offline: false },
-  { name: 'Cleo Offline', behaviour: {}, offline: true },
+  {
+    name: 'Ana Answers',
+    behaviour: { answerAfterMs: 1500, hangupAfterMs: 4000 },
+    offline: false,
+    media: true,
+  },
+  { name: 'Ben Declines', behaviour: { declineAfterMs: 1500 }, offline: false, media: false },
+  { name: 'Cleo Offline', behaviour: {}, offline: true, media: false },
 ] as const;
 
 export interface Demo {
@@ -47,6 +53,8 @@ export async function startDemo(o: {
   port: number;
   dataDir: string;
   ringTimeoutMs: number;
+  /** STUN/TURN from the command line (--stun, --turn…), for a demo reached from other machines. */
+  ice?: ServerConfig['ice'];
   clock: Clock;
   logger: Logger;
 }): Promise<Demo> {
@@ -69,7 +77,7 @@ export async function startDemo(o: {
     push,
     clock: o.clock,
     logger: o.logger,
-    config: { ringTimeoutMs: o.ringTimeoutMs },
+    config: { ringTimeoutMs: o.ringTimeoutMs, ...(o.ice ? { ice: o.ice } : {}) },
   });
   const url = await server.listen(o.port, o.host);
 
@@ -139,6 +147,7 @@ async function startPhones(d: {
       name: `${staff.name.split(' ')[0]}'s virtual iPhone`,
       bundleId: DEMO_BUNDLE_ID,
       clock: d.clock,
+      media: staff.media,
     });
     await phone.pair(created.code);
     await phone.start();
@@ -155,7 +164,8 @@ export function demoBanner(demo: Demo, dataDir: string): string {
     `  web console:    ${demo.url}/`,
     `  agent sign-in:  name "${DEMO_AGENT.name}", password "${DEMO_AGENT.password}"`,
     `                  (a second console: name "${DEMO_AGENT_2.name}", password "${DEMO_AGENT_2.password}")`,
-    '  staff:          Ana Answers (answers, hangs up after 4 s), Ben Declines, Cleo Offline (phone offline)',
+    '  staff:          Ana Answers (answers with a voice, a tone, and hangs up after 4 s), Ben Declines,',
+    '                  Cleo Offline (phone offline)',
     `  APNs emulator:  ${demo.emulator.url} (CA: ${path.join(dataDir, 'demo-apns-ca.pem')})`,
     '',
     `Place one call to each phone and see their timelines:  npm run demo:call -- --server ${demo.url}`,

@@ -35,6 +35,7 @@ export async function demoMain(args: string[]): Promise<number> {
     port: config.port,
     dataDir: config.dataDir,
     ringTimeoutMs: config.ringTimeoutMs,
+    ice: config.ice,
     clock: systemClock(),
     logger,
   });

@@ -25,6 +25,8 @@ APNs emulator, and answer, decline or ignore calls like a person would.
   --ignore                let calls ring (the default when none of the above is given)
   --offline               start offline: pushes wait at APNs until the phone is back
   --flaky-every 5s        drop the socket every so often (it reconnects)
+  --media                 a real WebRTC peer per answered call: answers the console's offer, sends a
+                          tone, measures what it hears (the console plays the tone)
   --help                  show this help`;
 
 export class UsageError extends Error {}
@@ -57,6 +59,7 @@ export function parseCompanionArgs(args: string[]) {
         ignore: { type: 'boolean', default: false },
         offline: { type: 'boolean', default: false },
         'flaky-every': { type: 'string' },
+        media: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -98,6 +101,7 @@ export function parseCompanionArgs(args: string[]) {
     behaviour,
     offline: values.offline === true,
     flakyEveryMs: parseDuration('flaky-every', values['flaky-every'] as string | undefined),
+    media: values.media === true,
   };
 }
 
@@ -146,6 +150,7 @@ async function main(): Promise<number> {
       behaviour: options.behaviour,
       name: options.count > 1 ? `Virtual iPhone ${i + 1}` : 'Virtual iPhone',
       flakyEveryMs: options.flakyEveryMs,
+      media: options.media,
     });
     const label = phone.name;
     phone.on('ringing', (id: string) => console.log(`${label}: ringing (${id})`));

@@ -32,6 +32,7 @@ export type StatsReport = Map<string, Record<string, unknown> & { type: string }
 
 export interface PeerConnection {
   readonly iceConnectionState: string;
+  readonly iceGatheringState: string;
   readonly connectionState: string;
   readonly signalingState: string;
   onicecandidate: ((e: { candidate: (CandidateInit & { toJSON?(): CandidateInit }) | null }) => void) | null;

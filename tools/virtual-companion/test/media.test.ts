@@ -155,10 +155,10 @@ describe('voice: the console’s controller and a virtual phone in media mode, t
     expect(phone.calls.get(call.id)?.state).toBe('connected');
   });
 
-  it('hang-up says bye and closes both peer connections', async () => {
+  it('the agent’s hang-up closes both peer connections, and ends the call as the agent’s', async () => {
     const { call, voice } = await answeredCall();
     await voice.until((s) => s.phase === 'connected');
-    voice.controller.close({ bye: true });
+    voice.controller.close({ bye: false });
     await agent.ok('call:hangup', { callId: call.id });
     expect(voice.peer!.connectionState).toBe('closed');
     await eventually(
@@ -171,6 +171,19 @@ describe('voice: the console’s controller and a virtual phone in media mode, t
     expect((await h.storage.calls.get(call.id))?.timeline.find((e) => e.event === 'hangup')?.source).toBe(
       'agent',
     );
+  });
+
+  it('the phone hanging up says bye: the console’s peer closes at once', async () => {
+    const { call, voice } = await answeredCall();
+    await voice.until((s) => s.phase === 'connected');
+    await phone.hangup(call.id);
+    await voice.until((s) => s.phase === 'ended');
+    expect(voice.peer!.connectionState).toBe('closed');
+    const ended = await agent.waitFor<Changed>(
+      'call:changed',
+      (p) => p.call.id === call.id && p.call.state === 'ended',
+    );
+    expect(ended.call.timeline.find((e) => e.event === 'hangup')?.source).toBe('device');
   });
 
   it('a refused microphone still lets the agent hear the phone, and Retry adds it without renegotiating', async () => {

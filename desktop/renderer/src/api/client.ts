@@ -1,5 +1,11 @@
 import { io } from 'socket.io-client';
-import { type Ack, type AgentAckData, type AgentRequestName, PROTOCOL_VERSION } from '#shared';
+import {
+  type Ack,
+  type AgentAckData,
+  type AgentRequestName,
+  type AgentServerEvents,
+  PROTOCOL_VERSION,
+} from '#shared';
 import * as r from '../store/reducers';
 import type { ConsoleStore } from '../store/store';
 import type { ConsoleApi } from './context';
@@ -86,6 +92,13 @@ export class ConsoleClient implements ConsoleApi {
       const timer = setTimeout(done, timeoutMs);
       this.socket.on('connect', done);
     });
+  }
+
+  onSignal(listener: AgentServerEvents['rtc:signal']): () => void {
+    this.socket.on('rtc:signal', listener);
+    return () => {
+      this.socket.off('rtc:signal', listener);
+    };
   }
 
   fetch(path: string, init: RequestInit = {}): Promise<Response> {

@@ -1,5 +1,5 @@
 import { createContext, type ReactNode, useContext } from 'react';
-import type { Ack, AgentAckData, AgentRequestName } from '#shared';
+import type { Ack, AgentAckData, AgentRequestName, AgentServerEvents } from '#shared';
 import type { RequestPayload } from './request';
 
 /**
@@ -14,6 +14,8 @@ export interface ConsoleApi {
   ): Promise<Ack<AgentAckData[E]>>;
   /** `path` is relative to the server (e.g. `/api/history.csv?…`); adds `Authorization: Bearer`. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** WebRTC signals from the phone of the agent's call (voice); returns the unsubscribe. */
+  onSignal(listener: AgentServerEvents['rtc:signal']): () => void;
 }
 
 const ApiContext = createContext<ConsoleApi | null>(null);

@@ -7,6 +7,9 @@ import * as r from '../../store/reducers';
 import { consoleStore } from '../../store/store';
 import { Timeline } from './Timeline';
 import { useCallActions } from './useCallActions';
+import { setVoiceHeld, setVoiceMuted, stopVoice } from './voice/session';
+import { VoiceControls } from './voice/VoiceControls';
+import { useVoice, VoiceSession } from './voice/VoiceSession';
 import { endReasonText, legLabel, partyName, stateLabel } from './words';
 import './call.css';
 
@@ -21,6 +24,7 @@ export function CallPanel() {
       <h2 id="call-panel-title" className="dock-title">
         Call
       </h2>
+      <VoiceSession />
       {notice && (
         <div className="call-notice" role="alert">
           <span>{notice}</span>
@@ -62,6 +66,23 @@ function CallCard({ call, names }: { call: Call; names: Names }) {
   const clockTo = live ? now : (call.endedAt ?? now);
   const ringing = live && !answered;
   const person = partyName(call, names);
+  // With a voice, Mute is the agent's own microphone (a phone's mute shows as a note instead).
+  const voiceMuted = useVoice((s) => (s.callId === call.id ? (s.snapshot?.muted ?? null) : null));
+  const muted = voiceMuted ?? call.muted;
+  const hangUp = () => {
+    // The phone learns of the hang-up as the call's end; a bye racing it could end the call as
+    // "hung up on the phone" instead.
+    stopVoice({ bye: false });
+    void act('call:hangup', call.id, ringing ? 'cancel the call' : 'hang up');
+  };
+  const mute = async (on: boolean) => {
+    setVoiceMuted(on);
+    if (!(await toggle('call:mute', call.id, on))) setVoiceMuted(!on);
+  };
+  const hold = async (on: boolean) => {
+    setVoiceHeld(on);
+    if (!(await toggle('call:hold', call.id, on))) setVoiceHeld(!on);
+  };
 
   return (
     <article className={`call-card call-${call.state}`} aria-label={`Call with ${person}`}>
@@ -94,11 +115,7 @@ function CallCard({ call, names }: { call: Call; names: Names }) {
 
       <div className="call-controls">
         {live && (
-          <button
-            type="button"
-            className="btn btn-danger"
-            onClick={() => void act('call:hangup', call.id, ringing ? 'cancel the call' : 'hang up')}
-          >
+          <button type="button" className="btn btn-danger" onClick={hangUp}>
             {ringing ? 'Cancel call' : 'Hang up'}
           </button>
         )}
@@ -109,18 +126,18 @@ function CallCard({ call, names }: { call: Call; names: Names }) {
               className="btn"
               aria-pressed={call.held}
               disabled={!answered}
-              onClick={() => void toggle('call:hold', call.id, !call.held)}
+              onClick={() => void hold(!call.held)}
             >
               {call.held ? 'Resume' : 'Hold'}
             </button>
             <button
               type="button"
               className="btn"
-              aria-pressed={call.muted}
+              aria-pressed={muted}
               disabled={!answered}
-              onClick={() => void toggle('call:mute', call.id, !call.muted)}
+              onClick={() => void mute(!muted)}
             >
-              {call.muted ? 'Unmute' : 'Mute'}
+              {muted ? 'Unmute' : 'Mute'}
             </button>
           </>
         )}
@@ -143,6 +160,8 @@ function CallCard({ call, names }: { call: Call; names: Names }) {
           </button>
         )}
       </div>
+
+      {live && answered && <VoiceControls call={call} person={person} />}
 
       <section aria-label="Phones" className="call-legs">
         <h3>{call.direction === 'inbound' ? 'Phone' : 'Phones rung'}</h3>

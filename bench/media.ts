@@ -1,0 +1,162 @@
+/**
+ * `npm run bench:media`: how soon a call has a voice. For each call, from the moment the console
+ * learns the phone answered (`call:changed`) to the first audio heard: on the console (the phone's
+ * tone, decoded above silence), on the phone (the console's), and both ways (the later of the two).
+ * The console side is the renderer's own VoiceController on @roamhq/wrtc; the phone is a virtual
+ * phone in media mode; signaling goes through a real call server. Direct (host candidates on
+ * loopback), then forced through Debian's coturn on loopback with minted TURN credentials.
+ *
+ * MEDIA_BENCH_CALLS (50). Last line: `RESULT p95_first_audio_ms=<x> p95_turn_first_audio_ms=<y>`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { type Ack, type Call, type RtcIce, request, systemClock } from '#shared';
+import { createServer, hashPassword, openStorage, type ServerConfig } from '../server/src';
+import { consoleVoice } from '../test-support/console-voice';
+import { startTurnServer } from '../test-support/turn';
+import {
+  createEmulatorPushGateway,
+  generateProviderKey,
+  startApnsEmulator,
+} from '../tools/apns-emulator/src';
+import { inProcessNetwork, VirtualPhone } from '../tools/virtual-companion/src';
+import { openAgentSocket } from '../tools/virtual-companion/src/agent-socket';
+import { seedAgent } from './seed';
+import { percentile, positiveEnv } from './stats';
+
+const CALLS = positiveEnv('MEDIA_BENCH_CALLS', 50);
+const BUNDLE_ID = 'com.example.switchboard';
+
+type Sample = { console: number; phone: number; both: number };
+
+async function run(label: string, ice: ServerConfig['ice'] | undefined): Promise<Sample[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'switchboard-media-bench-'));
+  const logger = pino({ level: 'silent' });
+  const clock = systemClock();
+  const key = generateProviderKey();
+  const emulator = await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [key] });
+  const storage = await openStorage(`sqlite:${path.join(dir, 'bench.db')}`, { logger });
+  await storage.migrate();
+  const push = createEmulatorPushGateway(emulator, key, { bundleId: BUNDLE_ID, clock, logger });
+  const server = await createServer({ storage, push, clock, logger, config: ice ? { ice } : {} });
+  const url = await server.listen(0);
+  const token = await seedAgent(storage, 'bench', await hashPassword('bench password'), clock.now());
+  const agent = openAgentSocket(url, token);
+  const staffId = 'bench-staff';
+  await storage.staff.create({ id: staffId, name: 'Bench Staff', handle: null, createdAt: clock.now() });
+  const agentId = (await storage.agents.findByName('bench'))!.id;
+  const phone = new VirtualPhone({
+    server: url,
+    network: inProcessNetwork(emulator),
+    behaviour: { answerAfterMs: 0 },
+    bundleId: BUNDLE_ID,
+    media: true,
+  });
+  await phone.pair((await server.pairing.create(agentId, staffId)).code);
+  await phone.start();
+  await new Promise<void>((resolve) =>
+    agent.connected ? resolve() : agent.once('connect', () => resolve()),
+  );
+
+  const samples: Sample[] = [];
+  for (let i = 0; i < CALLS; i++) samples.push(await oneCall(agent, phone, staffId));
+  process.stdout.write(`${label}: ${report(samples)}\n`);
+
+  agent.close();
+  await phone.close();
+  await server.close();
+  await emulator.close();
+  rmSync(dir, { recursive: true, force: true });
+  return samples;
+}
+
+async function oneCall(agent: ReturnType<typeof openAgentSocket>, phone: VirtualPhone, staffId: string) {
+  let voice: ReturnType<typeof consoleVoice> | null = null;
+  const answered = new Promise<{ call: Call; at: number }>((resolve) => {
+    const onChanged = ({ call }: { call: Call }) => {
+      if (call.answeredByDeviceId === null || call.state === 'ended') return;
+      agent.off('call:changed', onChanged);
+      resolve({ call, at: Date.now() });
+    };
+    agent.on('call:changed', onChanged);
+  });
+  const placed = await request(agent, 'call:place', { staffId, video: false });
+  if (!placed.ok) throw new Error(`call:place: ${placed.error.message}`);
+  const { call, at } = await answered;
+  voice = consoleVoice({
+    callId: call.id,
+    fetchIce: () => request(agent, 'rtc:ice', { callId: call.id }) as Promise<Ack<RtcIce>>,
+    send: (signal) => request(agent, 'rtc:signal', { callId: call.id, signal }) as Promise<Ack<null>>,
+    onSignal: (listener) => {
+      agent.on('rtc:signal', listener);
+      return () => agent.off('rtc:signal', listener);
+    },
+  });
+  await voice.controller.start();
+  let phoneHeard: number | null = null;
+  const deadline = Date.now() + 20_000;
+  while (voice.listener?.firstAudioAt == null || phoneHeard === null) {
+    if (Date.now() > deadline) throw new Error(`no audio within 20 s (call ${call.id})`);
+    phoneHeard = (await phone.mediaStats(call.id))?.firstAudioAt ?? null;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const heard = voice.listener.firstAudioAt - at;
+  voice.close(false);
+  const ended = new Promise<void>((resolve) => {
+    const onEnded = (id: string) => {
+      if (id !== call.id) return;
+      phone.off('ended', onEnded);
+      resolve();
+    };
+    phone.on('ended', onEnded);
+  });
+  await request(agent, 'call:hangup', { callId: call.id });
+  await ended;
+  return { console: heard, phone: phoneHeard - at, both: Math.max(heard, phoneHeard - at) };
+}
+
+function report(samples: Sample[]): string {
+  const line = (key: keyof Sample) =>
+    `${key} p50 ${percentile(
+      samples.map((s) => s[key]),
+      50,
+    )} ms, p95 ${percentile(
+      samples.map((s) => s[key]),
+      95,
+    )} ms`;
+  return `${samples.length} calls; first audio heard after the answer: ${line('console')}; ${line('phone')}; ${line('both')} (both ways)`;
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(`bench:media: ${CALLS} calls each way, answer → first audio\n`);
+  const direct = await run('direct (host candidates on loopback)', undefined);
+  const turn = await startTurnServer();
+  let relayed: Sample[];
+  try {
+    relayed = await run('through TURN (coturn on loopback, relay only, minted credentials)', {
+      stun: [],
+      turn: [turn.url],
+      turnSecret: turn.secret,
+      turnTtlMs: 600_000,
+      policy: 'relay',
+    });
+  } finally {
+    await turn.stop();
+  }
+  const p95 = (s: Sample[]) =>
+    percentile(
+      s.map((x) => x.both),
+      95,
+    );
+  process.stdout.write(`RESULT p95_first_audio_ms=${p95(direct)} p95_turn_first_audio_ms=${p95(relayed)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`bench:media failed: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,183 @@
+import { createStore } from 'zustand/vanilla';
+import type { ConsoleApi } from '../../../api/context';
+import { VoiceController, type VoiceSnapshot } from './controller';
+import {
+  canChooseSpeaker,
+  type DeviceOption,
+  listDevices,
+  microphonePermission,
+  openMicrophone,
+  rememberDevice,
+  rememberedDevice,
+} from './devices';
+import type { PeerLike, TrackLike } from './peer';
+
+export interface VoiceUiState {
+  /** The call the voice belongs to (the agent's one answered call), null when none. */
+  callId: string | null;
+  snapshot: VoiceSnapshot | null;
+  /** The browser's microphone permission before asking (`prompt`: it asks at this call). */
+  permission: PermissionState | 'unknown';
+  inputs: DeviceOption[];
+  outputs: DeviceOption[];
+  microphoneId: string;
+  speakerId: string;
+  speakerChoice: boolean;
+  /** Something the agent should know about the devices (a remembered one is gone). */
+  note: string | null;
+  /** The browser refused to play before a click (autoplay policy): the panel offers a button. */
+  playbackBlocked: boolean;
+}
+
+export const voiceStore = createStore<VoiceUiState>(() => ({
+  callId: null,
+  snapshot: null,
+  permission: 'unknown',
+  inputs: [],
+  outputs: [],
+  microphoneId: rememberedDevice('microphone'),
+  speakerId: rememberedDevice('speaker'),
+  speakerChoice: canChooseSpeaker(),
+  note: null,
+  playbackBlocked: false,
+}));
+
+/** One call's voice at a time: the console allows one live call per agent. */
+let current: {
+  callId: string;
+  controller: VoiceController;
+  audio: HTMLAudioElement;
+  cleanup: () => void;
+} | null = null;
+
+/**
+ * Starts the voice of an answered call: the console offers (see controller.ts). Mute starts as
+ * the agent left it on the call, hold as the call is.
+ */
+export async function startVoice(
+  api: ConsoleApi,
+  callId: string,
+  audio: HTMLAudioElement,
+  initial: { muted: boolean; held: boolean },
+): Promise<void> {
+  if (current?.callId === callId) return;
+  stopVoice({ bye: false });
+  const set = (patch: Partial<VoiceUiState>) => voiceStore.setState(patch);
+  set({ callId, snapshot: null, note: null, playbackBlocked: false });
+  void microphonePermission().then((permission) => set({ permission }));
+  const controller = new VoiceController({
+    fetchIce: () => api.request('rtc:ice', { callId }),
+    send: (signal) => api.request('rtc:signal', { callId, signal }),
+    // The DOM's RTCPeerConnection is the structural peer the controller expects.
+    createPeer: (config) => new RTCPeerConnection(config) as unknown as PeerLike,
+    openMicrophone: () => openChosenMicrophone(),
+    onRemoteTrack: (track) => play(audio, track as unknown as MediaStreamTrack),
+    onChange: (snapshot) => {
+      if (current?.controller === controller) set({ snapshot });
+    },
+  });
+  const unsubscribe = api.onSignal((p) => {
+    if (p.callId === callId) void controller.handle(p.signal);
+  });
+  const onNetwork = () => controller.networkChanged();
+  window.addEventListener('online', onNetwork);
+  const connection = (navigator as Navigator & { connection?: EventTarget }).connection;
+  connection?.addEventListener('change', onNetwork);
+  const cleanup = () => {
+    unsubscribe();
+    window.removeEventListener('online', onNetwork);
+    connection?.removeEventListener('change', onNetwork);
+  };
+  current = { callId, controller, audio, cleanup };
+  controller.setMuted(initial.muted);
+  controller.setHeld(initial.held);
+  audio.muted = initial.held;
+  await controller.start().catch((e: Error) => {
+    set({
+      snapshot: { ...controller.snapshot, phase: 'failed', error: `Audio could not start: ${e.message}` },
+    });
+  });
+  void refreshDevices();
+}
+
+/** Ends the voice; `bye` tells the phone the console's audio is gone for good. */
+export function stopVoice(opts: { bye: boolean }): void {
+  if (!current) return;
+  const { controller, audio, cleanup } = current;
+  current = null;
+  controller.close(opts);
+  cleanup();
+  audio.srcObject = null;
+  voiceStore.setState({ callId: null, snapshot: null, playbackBlocked: false });
+}
+
+export function voiceCallId(): string | null {
+  return current?.callId ?? null;
+}
+
+export function setVoiceMuted(on: boolean): void {
+  current?.controller.setMuted(on);
+}
+
+/** Hold silences both ways: our microphone (controller) and what the phone sends (playback). */
+export function setVoiceHeld(on: boolean): void {
+  if (!current) return;
+  current.controller.setHeld(on);
+  current.audio.muted = on;
+}
+
+export async function retryMicrophone(): Promise<void> {
+  await current?.controller.retryMicrophone();
+  voiceStore.setState({ permission: await microphonePermission() });
+  void refreshDevices();
+}
+
+export async function chooseMicrophone(id: string): Promise<void> {
+  rememberDevice('microphone', id);
+  voiceStore.setState({ microphoneId: id, note: null });
+  // In a call the new microphone replaces the old one on the same sender: no renegotiation.
+  if (current) await current.controller.retryMicrophone();
+}
+
+export async function chooseSpeaker(id: string): Promise<void> {
+  rememberDevice('speaker', id);
+  voiceStore.setState({ speakerId: id });
+  if (current) await routeTo(current.audio, id);
+}
+
+export async function refreshDevices(): Promise<void> {
+  try {
+    voiceStore.setState(await listDevices());
+  } catch {
+    // No device list (an insecure origin, no mediaDevices): the pickers offer the default only.
+  }
+}
+
+/** The agent clicked "Play call audio" after the browser refused to start it by itself. */
+export function resumePlayback(): void {
+  if (!current) return;
+  void current.audio.play().then(() => voiceStore.setState({ playbackBlocked: false }));
+}
+
+async function openChosenMicrophone(): Promise<TrackLike> {
+  const { track, fellBack } = await openMicrophone(voiceStore.getState().microphoneId);
+  if (fellBack) {
+    voiceStore.setState({ note: 'Your chosen microphone is not connected: using the system default.' });
+  }
+  return track as unknown as TrackLike;
+}
+
+function play(audio: HTMLAudioElement, track: MediaStreamTrack): void {
+  audio.srcObject = new MediaStream([track]);
+  void routeTo(audio, voiceStore.getState().speakerId);
+  audio.play().catch(() => voiceStore.setState({ playbackBlocked: true }));
+}
+
+async function routeTo(audio: HTMLAudioElement, id: string): Promise<void> {
+  if (!canChooseSpeaker()) return;
+  try {
+    await (audio as HTMLAudioElement & { setSinkId(id: string): Promise<void> }).setSinkId(id);
+  } catch {
+    voiceStore.setState({ note: 'That speaker is not available: playing on the system default.' });
+  }
+}
