@@ -242,6 +242,18 @@ export class CallService {
     return { live, ended };
   }
 
+  /**
+   * Checks a "busy" of the live view against the database: in a cluster that view learns other
+   * nodes' changes over Redis, and one that ended while Redis was away must not block the agent.
+   */
+  private async stillBusy(agentId: string): Promise<boolean> {
+    for (const cached of this.live.list().filter((c) => c.agentId === agentId)) {
+      const stored = await this.o.storage.calls.get(cached.id);
+      if (stored && !isLive(stored)) this.live.put(stored);
+    }
+    return this.isAgentBusy(agentId);
+  }
+
   // MARK: - Agent commands
 
   /** One live call per agent: placements and accepts of one agent run one at a time. */
@@ -250,7 +262,7 @@ export class CallService {
   }
 
   private async placeNow(agentId: string, req: AgentRequest<'call:place'>): Promise<Call> {
-    if (this.isAgentBusy(agentId)) {
+    if (this.isAgentBusy(agentId) && (await this.stillBusy(agentId))) {
       throw new AppError(ERROR_CODES.BUSY, 'you are already in a call; hang it up first');
     }
     const target = await this.resolveTarget(req);

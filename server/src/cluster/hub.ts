@@ -78,11 +78,46 @@ export class ClusterLiveCalls extends LiveCalls {
     super();
   }
 
+  /** Reloads from PostgreSQL (set by wireCluster); called once a resync marker came back. */
+  reload: () => Promise<void> = async () => undefined;
+  private marker = 0;
+
   async subscribe(sub: Redis): Promise<void> {
     await sub.subscribe(this.channel, (raw) => {
-      const { node, call } = JSON.parse(raw) as { node: string; call: Call };
-      if (node !== this.nodeId) this.apply(call);
+      const { node, call, sync } = JSON.parse(raw) as { node: string; call?: Call; sync?: number };
+      if (sync !== undefined) {
+        if (node === this.nodeId && sync === this.marker) {
+          this.reload().catch((err) => this.logger.warn({ err }, 'resyncing live calls failed'));
+        }
+        return;
+      }
+      if (node !== this.nodeId && call) this.apply(call);
     });
+  }
+
+  /**
+   * After the subscriber reconnected: publishes a marker and reloads once it comes back. From then
+   * on the subscription is live, and any change published before it was committed to PostgreSQL
+   * before the reload reads it, so none is lost in between.
+   */
+  requestResync(): void {
+    this.marker += 1;
+    const message = JSON.stringify({ node: this.nodeId, sync: this.marker });
+    void this.redis.publish(this.channel, message).catch(() => undefined);
+  }
+
+  /**
+   * Catches up with PostgreSQL after the subscription was down (Redis restarted or unreachable):
+   * changes published meanwhile were lost, and a call that ended then would stay "busy" here.
+   */
+  async resync(load: (callId: string) => Promise<Call | null>, live: Call[]): Promise<void> {
+    const now = new Set(live.map((c) => c.id));
+    for (const call of live) this.apply(call);
+    for (const known of this.list()) {
+      if (now.has(known.id)) continue;
+      const latest = await load(known.id);
+      if (latest) this.apply(latest);
+    }
   }
 
   override put(call: Call): void {

@@ -64,6 +64,8 @@ export async function joinCluster(o: ClusterOptions, logger: Logger) {
   const live = new ClusterLiveCalls(redis, `${prefix}:calls`, nodeId, log);
   await live.subscribe(sub);
   await presence.start();
+  // node-redis resubscribes by itself on reconnecting; what was published meanwhile is gone.
+  sub.on('ready', () => live.requestResync());
   let sweeper: TimerHandle | null = null;
   let sweepClock: Clock | null = null;
   return {

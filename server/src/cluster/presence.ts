@@ -30,6 +30,10 @@ type Announcement = { node: string; kind?: PartyKind; id?: string; online?: bool
 export class ClusterPresence {
   /** `kind:id` → the other nodes it is connected to. */
   private remote = new Map<string, Set<string>>();
+  /** `kind:id` of this node's own parties: rewritten whole by each heartbeat, so a Redis that lost them gets them back. */
+  private readonly local = new Set<string>();
+  /** Since when this node's heartbeats have succeeded without a gap (0: the last one failed). */
+  private healthySince = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private beating: Promise<void> = Promise.resolve();
   private readonly nodesKey: string;
@@ -49,9 +53,10 @@ export class ClusterPresence {
     await this.heartbeat();
     this.timer = setInterval(
       () => {
-        this.beating = this.heartbeat().catch((err) =>
-          this.o.logger.warn({ err }, 'presence heartbeat failed'),
-        );
+        this.beating = this.heartbeat().catch((err) => {
+          this.healthySince = 0;
+          this.o.logger.warn({ err }, 'presence heartbeat failed');
+        });
       },
       Math.max(50, Math.floor(this.o.ttlMs / 3)),
     );
@@ -75,6 +80,8 @@ export class ClusterPresence {
     const field = `${kind}:${id}`;
     const key = this.hashKey(this.o.nodeId);
     const message: Announcement = { node: this.o.nodeId, kind, id, online };
+    if (online) this.local.add(field);
+    else this.local.delete(field);
     const write = online
       ? this.o.redis
           .multi()
@@ -120,11 +127,13 @@ export class ClusterPresence {
   private async heartbeat(): Promise<void> {
     const now = Date.now();
     const { redis, nodeId, ttlMs } = this.o;
-    await redis
-      .multi()
-      .zAdd(this.nodesKey, { score: now, value: nodeId })
-      .pExpire(this.hashKey(nodeId), ttlMs * 2)
-      .exec();
+    const key = this.hashKey(nodeId);
+    // The whole hash each time: a restarted Redis (or announcements lost while it was down)
+    // must not leave this node's phones and consoles offline for the others.
+    const write = redis.multi().zAdd(this.nodesKey, { score: now, value: nodeId }).del(key);
+    if (this.local.size > 0) write.hSet(key, Object.fromEntries([...this.local].map((f) => [f, '1'])));
+    await write.pExpire(key, ttlMs * 2).exec();
+    if (this.healthySince === 0) this.healthySince = now;
     const alive = await redis.zRangeByScore(this.nodesKey, now - ttlMs, '+inf');
     const next = new Map<string, Set<string>>();
     for (const node of alive) {
@@ -134,6 +143,9 @@ export class ClusterPresence {
       }
     }
     this.remote = next;
+    // After a gap in our own heartbeats (Redis away, this process stalled), every other node's
+    // may look old too: wait a whole TTL of our own good heartbeats before calling anyone dead.
+    if (now - this.healthySince < ttlMs) return;
     for (const dead of await redis.zRangeByScore(this.nodesKey, '-inf', `(${now - ttlMs}`)) {
       await this.claim(dead);
     }

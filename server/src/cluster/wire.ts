@@ -27,6 +27,8 @@ export function wireCluster(
     });
   };
   cluster.sweep(o.clock, due, fire);
+  cluster.live.reload = async () =>
+    cluster.live.resync((id) => o.storage.calls.get(id), await o.storage.calls.listLive());
   cluster.onNodeLost((_node, entries) => {
     for (const { kind, id } of entries) {
       if (kind === 'agent') {

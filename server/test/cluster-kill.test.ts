@@ -1,0 +1,125 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Call, login, manualClock } from '#shared';
+import { inbox } from '../../test-support/apns-inbox';
+import { type FreshDatabase, freshDatabase } from '../../test-support/databases';
+import { AGENT_PASSWORD, BUNDLE_ID, connectPhone, ensureAgent, pairDevice } from '../../test-support/harness';
+import { type Run, runScript } from '../../test-support/process';
+import { freePort, type RedisForTests, startRedis } from '../../test-support/redis';
+import { TestClient } from '../../test-support/socket-client';
+import {
+  type ApnsEmulator,
+  type GeneratedProviderKey,
+  generateProviderKey,
+  startApnsEmulator,
+} from '../../tools/apns-emulator/src';
+import { openStorage, type Storage } from '../src';
+
+/**
+ * kill -9 of real node processes while a call rings: the node holding the phone's socket and the
+ * node that placed the call both die; the third ends the call at its deadline and sends its cancel
+ * push once (counted at the APNs emulator, which every node pushes to with its own provider).
+ */
+describe('kill -9 of the nodes holding a ringing call', () => {
+  let redis: RedisForTests;
+  let db: FreshDatabase;
+  let dir: string;
+  let key: GeneratedProviderKey;
+  let emulator: ApnsEmulator;
+  let storage: Storage;
+  const runs: Run[] = [];
+  const clients: TestClient[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    db = await freshDatabase('postgres');
+    dir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-cluster-kill-'));
+    key = generateProviderKey();
+    emulator = await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [key] });
+    await writeFile(path.join(dir, 'apns-key.p8'), key.privateKeyPem);
+    await writeFile(path.join(dir, 'apns-ca.pem'), emulator.ca);
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    for (const r of runs) r.child.kill('SIGKILL');
+    await Promise.all(runs.map((r) => r.exit));
+    await storage?.close();
+    await emulator.close();
+    await redis.stop();
+    await db.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function node(): Promise<{ run: Run; url: string }> {
+    const port = await freePort();
+    const args = [
+      ['--redis', redis.url, '--db', db.url, '--port', String(port), '--data-dir', dir],
+      ['--log-level', 'warn', '--ring-timeout', '4s'],
+      ['--apns-key', path.join(dir, 'apns-key.p8'), '--apns-key-id', key.keyId],
+      ['--apns-team-id', key.teamId, '--apns-bundle-id', BUNDLE_ID],
+      ['--apns-endpoint', `127.0.0.1:${emulator.port}`, '--apns-ca', path.join(dir, 'apns-ca.pem')],
+    ].flat();
+    const run = runScript('scripts/server.ts', args, { ...process.env, SWITCHBOARD_REDIS: undefined });
+    runs.push(run);
+    await run.until(/^Console: \S+\n/m, 40_000);
+    return { run, url: `http://127.0.0.1:${port}` };
+  }
+
+  it('the third node ends the call at its deadline; one call push, one cancel push', async () => {
+    const a = await node(); // migrates the schema alone
+    const [b, c] = await Promise.all([node(), node()]);
+    storage = await openStorage(db.url);
+    await ensureAgent(storage, 'alice', Date.now());
+    const { token } = await login(a.url, 'alice', AGENT_PASSWORD);
+    const agent = await TestClient.connect(`${a.url}/agent`, { token });
+    clients.push(agent);
+    await agent.waitFor('roster:snapshot');
+    const ana = await agent.ok<{ id: string }>('staff:create', { name: 'Ana' });
+    const creds = await pairDevice(b.url, agent, ana.id, {});
+    const h = { url: b.url, clock: manualClock(Date.now()), emulator, clients };
+    const phone = await connectPhone(h, creds, {});
+    const pushes = inbox(emulator, phone.voipToken);
+
+    const call = await agent.ok<Call>('call:place', { staffId: ana.id });
+    await pushes.next((p) => p.kind === 'call');
+    await phone.waitFor<{ call: Call }>('call:changed', (p) => p.call.id === call.id);
+    expect((await phone.report(call.id, 'reported')).ok).toBe(true);
+
+    b.run.child.kill('SIGKILL');
+    a.run.child.kill('SIGKILL');
+    await Promise.all([a.run.exit, b.run.exit]);
+    expect(Date.now()).toBeLessThan(call.ringUntil); // both died while it rang
+
+    const cancel = await pushes.next((p) => p.kind === 'cancel');
+    expect(cancel).toMatchObject({ callId: call.id, reason: 'missed' });
+    const ended = await waitFor('the call to end with its cancel recorded', async () => {
+      const stored = await storage.calls.get(call.id);
+      return stored?.state === 'ended' && stored.pushes.some((p) => p.kind === 'cancel') ? stored : null;
+    });
+    expect(ended.endReason).toBe('missed');
+    expect(Date.now()).toBeGreaterThanOrEqual(call.ringUntil);
+    expect(ended.timeline.filter((e) => e.event === 'timeout')).toHaveLength(1);
+    expect(ended.timeline.filter((e) => e.event === 'reported')).toHaveLength(1); // the report made before the kill
+    // Another sweep or two on node c, then count: nothing more may reach the phone.
+    const healthy = await fetch(`${c.url}/healthz`);
+    expect(healthy.status).toBe(200);
+    await waitFor('two more sweeps', async () => (Date.now() > ended.endedAt! + 2500 ? true : null));
+    expect(pushes.pushes.filter((p) => p.kind === 'call')).toHaveLength(1);
+    expect(pushes.pushes.filter((p) => p.kind === 'cancel')).toHaveLength(1);
+    const final = await storage.calls.get(call.id);
+    expect(final?.pushes.filter((p) => p.kind === 'cancel' && p.outcome === 'accepted')).toHaveLength(1);
+  }, 90_000);
+});
+
+/** Polls PostgreSQL, which the dead and the live nodes share, until `check` gives a value. */
+async function waitFor<T>(what: string, check: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = await check();
+    if (value !== null) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

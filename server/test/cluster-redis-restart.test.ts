@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Call } from '#shared';
+import { inbox } from '../../test-support/apns-inbox';
+import { startCluster, type TestCluster } from '../../test-support/cluster';
+import { type RedisForTests, startRedis } from '../../test-support/redis';
+
+type Changed = { call: Call };
+const ofCall = (id: string, state?: Call['state']) => (p: Changed) =>
+  p.call.id === id && (state === undefined || p.call.state === state);
+
+/** Resolves once `check` holds: state that nodes learn through Redis, polled between turns. */
+async function until(what: string, check: () => boolean, timeoutMs = 8000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Redis is killed (kill -9, in-memory: it comes back empty) and restarted on its port while a
+ * call is active across two nodes. PostgreSQL holds the call, so it completes; presence, which
+ * lived only in Redis, is rebuilt by the nodes' heartbeats.
+ */
+describe('a Redis restart mid-call', () => {
+  let redis: RedisForTests;
+  let c: TestCluster;
+  beforeEach(async () => {
+    redis = await startRedis();
+    c = await startCluster({ nodes: 2, redisUrl: redis.url });
+  });
+  afterEach(async () => {
+    await c.close();
+    await redis.stop();
+  });
+
+  const everyNodeSees = (deviceId: string, agentId: string) =>
+    c.nodes.every(
+      (n) =>
+        n.server.presence.isDeviceOnline(deviceId) && n.server.presence.onlineAgentIds().includes(agentId),
+    );
+
+  it('the call completes, presence recovers, and the next call rings across nodes', async () => {
+    const agent = await c.agent(0, 'alice');
+    const ana = await c.staff(agent, 'Ana');
+    const phone = await c.phone(1, agent, ana.id);
+    await until('every node to see both parties', () => everyNodeSees(phone.deviceId, agent.agentId));
+    const pushes = inbox(c.emulator, phone.voipToken);
+
+    const call = await agent.ok<Call>('call:place', { staffId: ana.id });
+    await pushes.next((p) => p.kind === 'call');
+    await phone.report(call.id, 'reported');
+    await phone.report(call.id, 'answered');
+    await phone.report(call.id, 'connected');
+    await agent.waitFor<Changed>('call:changed', ofCall(call.id, 'active'));
+
+    const port = redis.port;
+    await redis.stop(true);
+    // Gone for longer than a node's TTL (600 ms): nobody may be declared dead for it.
+    await new Promise((r) => setTimeout(r, 1000));
+    redis = await startRedis(port);
+
+    await until('presence to come back on every node', () => everyNodeSees(phone.deviceId, agent.agentId));
+    expect((await phone.report(call.id, 'ended')).ok).toBe(true);
+    const done = await agent.waitFor<Changed>('call:changed', ofCall(call.id, 'ended'));
+    expect(done.call.endReason).toBe('completed');
+
+    const next = await agent.ok<Call>('call:place', { staffId: ana.id });
+    expect(next.devices[0]?.state).not.toBe('ended');
+    await phone.waitFor<Changed>('call:changed', ofCall(next.id));
+    await phone.report(next.id, 'reported');
+    await phone.report(next.id, 'ended', 'declined');
+    expect((await agent.waitFor<Changed>('call:changed', ofCall(next.id, 'ended'))).call.endReason).toBe(
+      'declined',
+    );
+    await c.idle();
+    const first = await c.storage.calls.get(call.id);
+    expect(first?.pushes.filter((p) => p.kind === 'call')).toHaveLength(1);
+    expect(first?.timeline.filter((e) => e.event === 'answered')).toHaveLength(1);
+  }, 30_000);
+});
