@@ -87,3 +87,12 @@ test('an inbound call the agent accepts has two-way audio; the phone hanging up 
     await ivo.close();
   }
 });
+
+test('in demo mode the console hears Ana’s virtual phone', async ({ page }) => {
+  await page.getByRole('button', { name: 'Call Ana Answers' }).click();
+  await expect(panel(page).getByTestId('voice-state')).toHaveText('Audio connected');
+  // Ana's tone, played by the page: a second of it carries energy (she hangs up after 4 s).
+  expect(await consoleWindow(page, 1)).toBeGreaterThan(SILENT);
+  await expect(panel(page).getByTestId('call-end-reason')).toBeVisible({ timeout: 15_000 });
+  await expect.poll(async () => (await consoleHeard(page)).state).toBe('closed');
+});
