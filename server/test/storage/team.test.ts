@@ -138,7 +138,16 @@ describe.each(ENGINES)('migration 0003 on %s', (engine) => {
 
   it('makes the oldest existing agent the admin and the others agents', async () => {
     const old = rawKysely(engine, fresh.url);
-    const migrator = new Migrator({ db: old, provider: migrationProvider });
+    // As storage.migrate() does: on PostgreSQL, Kysely's table in this test's own schema, not any.
+    const schema =
+      engine === 'postgres'
+        ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(old)).rows[0]?.schema
+        : undefined;
+    const migrator = new Migrator({
+      db: old,
+      provider: migrationProvider,
+      ...(schema ? { migrationTableSchema: schema } : {}),
+    });
     expect((await migrator.migrateTo('0002_health_probe')).error).toBeUndefined();
     for (const [id, at] of [
       ['later', T0 + 5],
