@@ -63,6 +63,9 @@ test('an admin adds an agent, who signs in as an agent and sees only what an age
     await expect(desk.page.getByRole('note', { name: 'Your password' })).toContainText(
       'An admin set your password.',
     );
+    await desk.page.screenshot({
+      path: path.join(test.info().project.outputDir, 'screens', '16-agent-first-sign-in.png'),
+    });
 
     // Their own password, from the banner: the rules are the server's, in its words.
     await desk.page.getByRole('button', { name: 'Choose a password' }).click();
