@@ -23,11 +23,13 @@ import {
   deviceRequests,
   directoryChangedSchema,
   directorySchema,
+  rtcIceSchema,
   rtcSignalRequestSchema,
 } from './events';
 import { pairRequestSchema, pairResponseSchema } from './http';
 import { isStale, PUSH_KEY, pushPayloadSchema, VOIP_PAYLOAD_LIMIT } from './push';
 import { APNS_ENVIRONMENTS, directoryEntrySchema } from './roster';
+import { rtcSequenceSchema } from './rtc-answerer';
 import { PROTOCOL_VERSION } from './version';
 
 // Rules the Swift app copies that are not message schemas get one here, so that both suites
@@ -118,6 +120,9 @@ export const FIXTURE_KINDS = {
   'pair-response': pairResponseSchema,
   'push-payload': pushPayloadSchema,
   'rtc-signal': rtcSignalRequestSchema,
+  'rtc-ice': deviceRequests['rtc:ice'],
+  'rtc-ice-servers': rtcIceSchema,
+  'rtc-sequence': rtcSequenceSchema,
   'bundle-id': pairRequestSchema.shape.bundleId,
   'call-id': callId,
   'device-auth': deviceAuthSchema,

@@ -5,8 +5,10 @@ import Foundation
 @preconcurrency import WebRTC
 
 /// One WebRTC peer connection per call with the console's renderer, signaled over `rtc:signal`.
-/// The console makes the offer once the call is answered; the phone answers it. Sound follows
-/// `CallAudioSession` (manual audio), not this engine.
+/// The console makes every offer (once the call is answered, and to restart ICE); what the phone
+/// does about each signal is decided by CompanionCore's `AnswererState` (the shared answerer
+/// rules, pinned by `shared/fixtures/rtc-sequence`); this adapter only carries its effects out.
+/// Sound follows `CallAudioSession` (manual audio), not this engine.
 @MainActor
 final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
     private static let factory: RTCPeerConnectionFactory = {
@@ -18,11 +20,14 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
     }()
 
     private let iceServers: [String]
+    /// `rtc:ice` for a call (RtcIceClient); nil falls back to the app's own `iceServers`.
+    private let fetchIce: @MainActor (CallID) async -> RtcIce?
     private weak var delegate: (any MediaEngineDelegate)?
     private var sessions: [CallID: MediaSession] = [:]
 
-    init(iceServers: [String]) {
+    init(iceServers: [String], fetchIce: @escaping @MainActor (CallID) async -> RtcIce? = { _ in nil }) {
         self.iceServers = iceServers
+        self.fetchIce = fetchIce
     }
 
     func setDelegate(_ delegate: any MediaEngineDelegate) {
@@ -38,61 +43,12 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
 
     func prepare(callId: CallID, video: Bool) {
         guard sessions[callId] == nil else { return }
-        let configuration = RTCConfiguration()
-        configuration.iceServers = iceServers.isEmpty ? [] : [RTCIceServer(urlStrings: iceServers)]
-        configuration.sdpSemantics = .unifiedPlan
-        configuration.continualGatheringPolicy = .gatherContinually
-        let constraints = RTCMediaConstraints(
-            mandatoryConstraints: nil,
-            optionalConstraints: ["DtlsSrtpKeyAgreement": kRTCMediaConstraintsValueTrue]
-        )
-        let observer = PeerObserver(callId: callId, engine: self)
-        guard let peer = Self.factory.peerConnection(with: configuration, constraints: constraints, delegate: observer) else {
-            delegate?.mediaEngineDidFail(callId: callId, reason: "could not create a peer connection")
-            return
-        }
-        let session = MediaSession(peer: peer, observer: observer)
-        let audioSource = Self.factory.audioSource(with: RTCMediaConstraints(mandatoryConstraints: nil, optionalConstraints: nil))
-        let audioTrack = Self.factory.audioTrack(with: audioSource, trackId: "audio-\(callId)")
-        _ = peer.add(audioTrack, streamIds: ["switchboard"])
-        session.audioTrack = audioTrack
-        if video {
-            let videoSource = Self.factory.videoSource()
-            let capturer = RTCCameraVideoCapturer(delegate: videoSource)
-            let videoTrack = Self.factory.videoTrack(with: videoSource, trackId: "video-\(callId)")
-            _ = peer.add(videoTrack, streamIds: ["switchboard"])
-            session.capturer = capturer
-            startFrontCamera(capturer)
-        }
-        sessions[callId] = session
+        sessions[callId] = MediaSession(video: video)
+        apply(.answered, to: callId)
     }
 
     func handle(_ signal: RtcSignal, for callId: CallID) {
-        guard let session = sessions[callId] else { return }
-        switch signal {
-        case let .offer(sdp):
-            let offer = RTCSessionDescription(type: .offer, sdp: sdp)
-            session.peer.setRemoteDescription(offer) { [weak self] error in
-                let failure = error?.localizedDescription
-                Task { @MainActor in self?.didSetRemoteOffer(callId, failure: failure) }
-            }
-        case let .answer(sdp):
-            let answer = RTCSessionDescription(type: .answer, sdp: sdp)
-            session.peer.setRemoteDescription(answer) { [weak self] error in
-                let failure = error?.localizedDescription
-                Task { @MainActor in self?.didSetRemoteDescription(callId, failure: failure) }
-            }
-        case let .candidate(candidate, sdpMid, sdpMLineIndex):
-            let ice = RTCIceCandidate(sdp: candidate, sdpMLineIndex: Int32(sdpMLineIndex ?? 0), sdpMid: sdpMid)
-            if session.hasRemoteDescription {
-                session.peer.add(ice) { _ in }
-            } else {
-                // Candidates can overtake their offer on the relay; apply them once it is set.
-                session.pendingCandidates.append(ice)
-            }
-        case .bye:
-            close(callId: callId)
-        }
+        apply(.signal(signal), to: callId)
     }
 
     func setMuted(_ muted: Bool, for callId: CallID) {
@@ -108,26 +64,107 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
     }
 
     func close(callId: CallID) {
-        guard let session = sessions.removeValue(forKey: callId) else { return }
-        session.capturer?.stopCapture()
-        session.peer.close()
+        apply(.ended, to: callId)
+        sessions.removeValue(forKey: callId)
     }
 
-    // MARK: - Negotiation steps (main actor)
+    // MARK: - The answerer's effects (main actor)
 
-    private func didSetRemoteOffer(_ callId: CallID, failure: String?) {
+    private func apply(_ input: AnswererInput, to callId: CallID) {
         guard let session = sessions[callId] else { return }
-        if let failure { return fail(callId, "remote offer refused: \(failure)") }
-        session.hasRemoteDescription = true
-        session.flushCandidates()
+        for effect in session.answerer.step(input) {
+            perform(effect, session, callId)
+        }
+    }
+
+    private func perform(_ effect: AnswererEffect, _ session: MediaSession, _ callId: CallID) {
+        switch effect {
+        case .fetchIce:
+            Task { @MainActor [weak self] in
+                guard let self else { return }
+                let ice = await self.fetchIce(callId) ?? self.fallbackIce
+                self.apply(.ice(ice), to: callId)
+            }
+        case let .createPeer(ice):
+            createPeer(session, callId, ice)
+        case let .configure(ice):
+            _ = session.peer?.setConfiguration(Self.configuration(ice))
+        case let .setRemoteOffer(sdp):
+            session.peer?.setRemoteDescription(RTCSessionDescription(type: .offer, sdp: sdp)) { [weak self] error in
+                let failure = error?.localizedDescription
+                Task { @MainActor in
+                    self?.apply(failure.map { AnswererInput.negotiationFailed(reason: "remote offer refused: \($0)") } ?? .remoteSet, to: callId)
+                }
+            }
+        case let .addCandidate(candidate):
+            let ice = RTCIceCandidate(sdp: candidate.candidate, sdpMLineIndex: Int32(candidate.sdpMLineIndex ?? 0), sdpMid: candidate.sdpMid)
+            session.peer?.add(ice) { _ in }
+        case .createAnswer:
+            createAnswer(session, callId)
+        case let .send(signal):
+            delegate?.mediaEngine(produced: signal, for: callId)
+        case .closePeer:
+            session.capturer?.stopCapture()
+            session.peer?.close()
+            session.peer = nil
+        case let .endCall(reason):
+            AppLog.media.error("\(callId.wireValue, privacy: .public): \(reason, privacy: .public)")
+            delegate?.mediaEngineDidFail(callId: callId, reason: reason)
+        }
+    }
+
+    /// The app's configured servers, when the server's could not be had.
+    private var fallbackIce: RtcIce {
+        RtcIce(iceServers: iceServers.isEmpty ? [] : [IceServer(urls: iceServers)], iceTransportPolicy: .all, expiresAt: nil)
+    }
+
+    private static func configuration(_ ice: RtcIce) -> RTCConfiguration {
+        let configuration = RTCConfiguration()
+        configuration.iceServers = ice.iceServers.map {
+            RTCIceServer(urlStrings: $0.urls, username: $0.username, credential: $0.credential)
+        }
+        configuration.iceTransportPolicy = ice.iceTransportPolicy == .relay ? .relay : .all
+        configuration.sdpSemantics = .unifiedPlan
+        configuration.continualGatheringPolicy = .gatherContinually
+        return configuration
+    }
+
+    private func createPeer(_ session: MediaSession, _ callId: CallID, _ ice: RtcIce) {
+        let constraints = RTCMediaConstraints(
+            mandatoryConstraints: nil,
+            optionalConstraints: ["DtlsSrtpKeyAgreement": kRTCMediaConstraintsValueTrue]
+        )
+        let observer = PeerObserver(callId: callId, engine: self)
+        guard let peer = Self.factory.peerConnection(with: Self.configuration(ice), constraints: constraints, delegate: observer) else {
+            return apply(.negotiationFailed(reason: "could not create a peer connection"), to: callId)
+        }
+        session.peer = peer
+        session.observer = observer
+        let audioSource = Self.factory.audioSource(with: RTCMediaConstraints(mandatoryConstraints: nil, optionalConstraints: nil))
+        let audioTrack = Self.factory.audioTrack(with: audioSource, trackId: "audio-\(callId)")
+        _ = peer.add(audioTrack, streamIds: ["switchboard"])
+        session.audioTrack = audioTrack
+        if session.video {
+            let videoSource = Self.factory.videoSource()
+            let capturer = RTCCameraVideoCapturer(delegate: videoSource)
+            let videoTrack = Self.factory.videoTrack(with: videoSource, trackId: "video-\(callId)")
+            _ = peer.add(videoTrack, streamIds: ["switchboard"])
+            session.capturer = capturer
+            startFrontCamera(capturer)
+        }
+        session.applyTrackState()
+    }
+
+    private func createAnswer(_ session: MediaSession, _ callId: CallID) {
+        guard let peer = session.peer else { return }
         let constraints = RTCMediaConstraints(
             mandatoryConstraints: [
                 kRTCMediaConstraintsOfferToReceiveAudio: kRTCMediaConstraintsValueTrue,
-                kRTCMediaConstraintsOfferToReceiveVideo: session.capturer == nil ? kRTCMediaConstraintsValueFalse : kRTCMediaConstraintsValueTrue,
+                kRTCMediaConstraintsOfferToReceiveVideo: session.video ? kRTCMediaConstraintsValueTrue : kRTCMediaConstraintsValueFalse,
             ],
             optionalConstraints: nil
         )
-        session.peer.answer(for: constraints) { [weak self] description, error in
+        peer.answer(for: constraints) { [weak self] description, error in
             let sdp = description?.sdp
             let failure = error?.localizedDescription
             Task { @MainActor in self?.didCreateAnswer(callId, sdp: sdp, failure: failure) }
@@ -135,30 +172,20 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
     }
 
     private func didCreateAnswer(_ callId: CallID, sdp: String?, failure: String?) {
-        guard let session = sessions[callId] else { return }
-        guard let sdp else { return fail(callId, "could not answer: \(failure ?? "no SDP")") }
-        session.peer.setLocalDescription(RTCSessionDescription(type: .answer, sdp: sdp)) { [weak self] error in
+        guard let peer = sessions[callId]?.peer else { return }
+        guard let sdp else { return apply(.negotiationFailed(reason: "could not answer: \(failure ?? "no SDP")"), to: callId) }
+        peer.setLocalDescription(RTCSessionDescription(type: .answer, sdp: sdp)) { [weak self] error in
             let failure = error?.localizedDescription
             Task { @MainActor in
-                guard let self else { return }
-                if let failure { return self.fail(callId, "local answer refused: \(failure)") }
-                self.delegate?.mediaEngine(produced: .answer(sdp: sdp), for: callId)
+                self?.apply(failure.map { AnswererInput.negotiationFailed(reason: "local answer refused: \($0)") } ?? .localAnswer(sdp: sdp), to: callId)
             }
         }
     }
 
-    private func didSetRemoteDescription(_ callId: CallID, failure: String?) {
-        guard let session = sessions[callId] else { return }
-        if let failure { return fail(callId, "remote answer refused: \(failure)") }
-        session.hasRemoteDescription = true
-        session.flushCandidates()
-    }
-
     // MARK: - Peer events (hopped to the main actor by PeerObserver)
 
-    fileprivate func peer(_ callId: CallID, generated candidate: RtcSignal) {
-        guard sessions[callId] != nil else { return }
-        delegate?.mediaEngine(produced: candidate, for: callId)
+    fileprivate func peer(_ callId: CallID, generated candidate: RtcCandidate) {
+        apply(.localCandidate(candidate), to: callId)
     }
 
     fileprivate func peer(_ callId: CallID, iceStateChanged state: RTCIceConnectionState) {
@@ -167,7 +194,9 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
         case .connected, .completed:
             delegate?.mediaEngineDidConnect(callId: callId)
         case .failed:
-            fail(callId, "ICE failed")
+            // The console restarts ICE (it makes every offer); a console that is gone for good
+            // ends the call on the server after its reconnect grace.
+            AppLog.media.error("\(callId.wireValue, privacy: .public): ICE failed, waiting for the console's restart")
         default:
             break
         }
@@ -175,12 +204,6 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
 
     fileprivate func peer(_ callId: CallID, addedRemoteVideo track: RTCVideoTrack) {
         sessions[callId]?.remoteVideoTrack = track
-    }
-
-    private func fail(_ callId: CallID, _ reason: String) {
-        AppLog.media.error("\(callId.wireValue, privacy: .public): \(reason, privacy: .public)")
-        close(callId: callId)
-        delegate?.mediaEngineDidFail(callId: callId, reason: reason)
     }
 
     private func startFrontCamera(_ capturer: RTCCameraVideoCapturer) {
@@ -198,33 +221,25 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
 
 @MainActor
 private final class MediaSession {
-    let peer: RTCPeerConnection
+    let video: Bool
+    var answerer = AnswererState()
+    var peer: RTCPeerConnection?
     /// Retained here: the peer connection holds its delegate weakly.
-    let observer: PeerObserver
+    var observer: PeerObserver?
     var audioTrack: RTCAudioTrack?
     var capturer: RTCCameraVideoCapturer?
     var remoteVideoTrack: RTCVideoTrack?
-    var hasRemoteDescription = false
-    var pendingCandidates: [RTCIceCandidate] = []
     var muted = false
     var held = false
 
-    init(peer: RTCPeerConnection, observer: PeerObserver) {
-        self.peer = peer
-        self.observer = observer
-    }
-
-    func flushCandidates() {
-        for candidate in pendingCandidates {
-            peer.add(candidate) { _ in }
-        }
-        pendingCandidates = []
+    init(video: Bool) {
+        self.video = video
     }
 
     /// Mute silences the microphone; hold silences both directions.
     func applyTrackState() {
         audioTrack?.isEnabled = !muted && !held
-        for receiver in peer.receivers {
+        for receiver in peer?.receivers ?? [] {
             receiver.track?.isEnabled = !held
         }
     }
@@ -243,13 +258,9 @@ private final class PeerObserver: NSObject, RTCPeerConnectionDelegate, @unchecke
     }
 
     func peerConnection(_ peerConnection: RTCPeerConnection, didGenerate candidate: RTCIceCandidate) {
-        let signal = RtcSignal.candidate(
-            candidate: candidate.sdp,
-            sdpMid: candidate.sdpMid,
-            sdpMLineIndex: Int(candidate.sdpMLineIndex)
-        )
+        let generated = RtcCandidate(candidate: candidate.sdp, sdpMid: candidate.sdpMid, sdpMLineIndex: Int(candidate.sdpMLineIndex))
         let callId = callId
-        Task { @MainActor [weak engine] in engine?.peer(callId, generated: signal) }
+        Task { @MainActor [weak engine] in engine?.peer(callId, generated: generated) }
     }
 
     func peerConnection(_ peerConnection: RTCPeerConnection, didChange newState: RTCIceConnectionState) {

@@ -38,7 +38,7 @@ enum WireKinds {
         "pair-response": model(PairResponse.self),
         "push-payload": model(PushPayload.self),
         "rtc-signal": model(RtcSignalRequest.self),
-    ].merging(WireRules.models) { message, _ in message }
+    ].merging(WireRules.models) { message, _ in message }.merging(MediaFixtureKinds.models) { message, _ in message }
 
     /// Kinds the phone never reads or writes, each with the reason. Empty today.
     static let notModelled: [String: String] = [:]
