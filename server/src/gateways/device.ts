@@ -1,8 +1,8 @@
 import { type DeviceAckData, deviceAuthSchema, deviceRequests, ERROR_CODES } from '#shared';
 import { secretMatches } from '../auth';
 import type { CallService } from '../calls/service';
-import { type IceConfig, iceServersFor } from '../ice';
 import { notFound } from '../errors';
+import { type IceConfig, iceServersFor } from '../ice';
 import type { Roster } from '../roster';
 import type { GatewayContext } from './context';
 import { handshakeError, protocolMismatch } from './handshake';
