@@ -6,6 +6,7 @@ import {
   createServer,
   hashPassword,
   openStorage,
+  type PushGateway,
   type ServerConfig,
   type Storage,
   type SwitchboardServer,
@@ -34,6 +35,8 @@ export interface HarnessOptions {
   databaseUrl?: string;
   /** Reuse an APNs emulator (a restart keeps the phones' pushes flowing). */
   emulator?: { instance: ApnsEmulator; key: ReturnType<typeof generateProviderKey> };
+  /** Wraps the push gateway: a hook in the push path (a crash at an exact point, say). */
+  wrapPush?: (gateway: PushGateway) => PushGateway;
 }
 
 /**
@@ -50,7 +53,9 @@ export async function startHarness(opts: HarnessOptions = {}) {
       ? null
       : (opts.emulator?.instance ??
         (await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [key] })));
-  const push = emulator && createEmulatorPushGateway(emulator, key, { bundleId: BUNDLE_ID, clock, logger });
+  const gateway =
+    emulator && createEmulatorPushGateway(emulator, key, { bundleId: BUNDLE_ID, clock, logger });
+  const push = gateway && (opts.wrapPush?.(gateway) ?? gateway);
   const server: SwitchboardServer = await createServer({
     storage: db.storage,
     push,

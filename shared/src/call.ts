@@ -66,6 +66,8 @@ export const TIMELINE_EVENTS = [
   'busy',
   'failed',
   'ended',
+  /** Written with the call before its VoIP pushes go out: after a crash, which phones may ring. */
+  'push:sending',
   'push:accepted',
   'push:tokenInvalid',
   'push:retryable',

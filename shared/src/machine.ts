@@ -291,6 +291,36 @@ class Step {
   }
 }
 
+/**
+ * Notes on a new call, in the same write that stores it, which phones are about to be sent its VoIP
+ * push. A server that dies after APNs took a push but before it recorded APNs' answer still knows,
+ * once restarted, which phones may be ringing and must be sent a cancel.
+ */
+export function markPushesSending(call: Call, deviceIds: string[], at: number): Call {
+  if (deviceIds.length === 0) return call;
+  const entries = deviceIds.map((deviceId) => ({
+    at,
+    event: 'push:sending' as const,
+    source: 'server' as const,
+    actorId: deviceId,
+    detail: null,
+  }));
+  return { ...call, timeline: [...call.timeline, ...entries] };
+}
+
+/** Whether a call push may have reached this phone: one was about to go out, or APNs answered one. */
+export function wasPushed(call: Call, deviceId: string): boolean {
+  return (
+    call.pushes.some((p) => p.deviceId === deviceId && p.kind === 'call') ||
+    call.timeline.some((e) => e.event === 'push:sending' && e.actorId === deviceId)
+  );
+}
+
+/** Whether APNs accepted a cancel of this call for this phone. */
+export function cancelAccepted(call: Call, deviceId: string): boolean {
+  return call.pushes.some((p) => p.deviceId === deviceId && p.kind === 'cancel' && p.outcome === 'accepted');
+}
+
 /** The agents who declined an inbound call that still rings for the others. */
 export function declinedBy(call: Call): Set<string> {
   const agents = new Set<string>();

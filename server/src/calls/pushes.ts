@@ -7,6 +7,7 @@ import {
   type EndReason,
   type PushRecord,
   type ServerStatus,
+  wasPushed,
 } from '#shared';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -34,6 +35,8 @@ export class CallPushes {
   private readonly inflight = new Set<Promise<unknown>>();
   /** `${callId}/${deviceId}` sent a call push by this process → stops its retries once over. */
   private readonly rung = new Map<string, AbortController>();
+  /** Call pushes still waiting for APNs' answer → the cancel sent meanwhile, if any. */
+  private readonly ringsInFlight = new Map<string, { cancel: (() => void) | null }>();
   private lastProblemAt: number | null = null;
 
   constructor(
@@ -81,7 +84,23 @@ export class CallPushes {
       sentAt: this.o.clock.now(),
       ringUntil: call.ringUntil,
     });
-    return this.track(this.send(call.id, device, 'call', payload, call.ringUntil, onAttempt, retries.signal));
+    const key = `${call.id}/${device.id}`;
+    const inFlight = { cancel: null as (() => void) | null };
+    this.ringsInFlight.set(key, inFlight);
+    const sent = this.send(call.id, device, 'call', payload, call.ringUntil, onAttempt, retries.signal).then(
+      (result) => {
+        this.ringsInFlight.delete(key);
+        // APNs keeps one push per collapse id for an offline phone: a call push that landed after
+        // its cancel replaced it there. Send the cancel again so that it is the last one.
+        if (inFlight.cancel && mayHaveLanded(result)) inFlight.cancel();
+        return result;
+      },
+      (err: unknown) => {
+        this.ringsInFlight.delete(key);
+        throw err;
+      },
+    );
+    return this.track(sent);
   }
 
   /**
@@ -95,9 +114,7 @@ export class CallPushes {
     // A call push still being retried (APNs throttling, say) must not land after its cancel.
     retries?.abort();
     this.rung.delete(key);
-    const wasRung =
-      retries !== undefined || call.pushes.some((p) => p.deviceId === deviceId && p.kind === 'call');
-    if (!wasRung) return;
+    if (retries === undefined && !wasPushed(call, deviceId)) return;
     const payload = buildCancelPush({ callId: call.id, reason });
     const deadline = Math.max(call.ringUntil, this.o.clock.now() + CANCEL_GRACE_MS);
     const send = async () => {
@@ -105,6 +122,8 @@ export class CallPushes {
       if (!device?.voipToken || device.tokenInvalidAt !== null) return null;
       return this.send(call.id, device, 'cancel', payload, deadline, onAttempt);
     };
+    const ring = this.ringsInFlight.get(key);
+    if (ring) ring.cancel = () => void this.track(send());
     void this.track(send());
   }
 
@@ -194,3 +213,7 @@ export class CallPushes {
     return settled;
   }
 }
+
+/** Whether a call push may be stored at APNs: it was accepted, or no answer came back to say no. */
+const mayHaveLanded = (result: PushResult): boolean =>
+  result.outcome === 'accepted' || result.status === null;

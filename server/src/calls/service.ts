@@ -4,6 +4,7 @@ import {
   type Call,
   type CallEvent,
   type Clock,
+  cancelAccepted,
   createCall,
   type DeviceReportEvent,
   type DeviceRequest,
@@ -11,12 +12,15 @@ import {
   ERROR_CODES,
   type EventSource,
   isLive,
+  markPushesSending,
   type PushRecord,
   type RtcSignal,
   recordPush,
   type TimerHandle,
   transition,
+  wasPushed,
 } from '#shared';
+import type { KeyLock } from '../cluster/lock';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -27,7 +31,6 @@ import type { LiveCalls } from './live';
 import type { Notifier, Presence } from './ports';
 import type { CallPushes } from './pushes';
 import { KeyedQueue } from './queue';
-import type { KeyLock } from '../cluster/lock';
 
 export interface CallServiceOptions {
   storage: Storage;
@@ -50,6 +53,11 @@ export interface CallServiceOptions {
    */
   crossNode?: KeyLock;
 }
+
+/** How long a cancel keeps being retried after its call ended (CallPushes' own grace). */
+const CANCEL_GRACE_MS = 60_000;
+/** Calls older than this that ended within the grace are rare enough to leave to the phones' sync. */
+const RECOVERY_WINDOW_MS = 12 * 3600_000;
 
 const REPORT_EVENTS: Record<DeviceReportEvent, (deviceId: string, reason?: string) => CallEvent> = {
   reported: (deviceId) => ({ type: 'reported', deviceId }),
@@ -112,7 +120,46 @@ export class CallService {
       );
       if (result.ok) await this.commit(call, result.call, null);
     }
+    await this.resendLostCancels();
     return orphans.length;
+  }
+
+  /**
+   * Cancels of calls that ended shortly before the restart, which APNs never confirmed: their
+   * retries lived in the dead process's memory. A phone in the background would otherwise ring on.
+   */
+  private async resendLostCancels(): Promise<void> {
+    const now = this.o.clock.now();
+    // Calls still rung on a phone ended within a cancel's own lifetime; older ones were long cancelled.
+    const ended = await this.endedSince(now - RECOVERY_WINDOW_MS);
+    for (const call of ended) {
+      if (call.endedAt === null || call.endedAt < now - CANCEL_GRACE_MS) continue;
+      for (const leg of call.devices) {
+        if (!wasPushed(call, leg.deviceId) || cancelAccepted(call, leg.deviceId)) continue;
+        // A phone that ended its own part (declined, hung up) knows; a cancel would only flash.
+        const endedItself = call.timeline.some(
+          (e) =>
+            e.source === 'device' &&
+            e.actorId === leg.deviceId &&
+            (e.event === 'declined' || e.event === 'hangup'),
+        );
+        if (endedItself) continue;
+        const reason = leg.endReason ?? call.endReason ?? 'failed';
+        this.o.pushes.cancel(call, leg.deviceId, reason, (r) => this.recordPush(call.id, r));
+      }
+    }
+  }
+
+  /** Calls created since `from` that have ended, newest first, a page at a time. */
+  private async endedSince(from: number): Promise<Call[]> {
+    const out: Call[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.o.storage.calls.query({ from }, { limit: 200, cursor });
+      out.push(...page.calls.filter((c) => !isLive(c)));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return out;
   }
 
   /**
@@ -295,13 +342,19 @@ export class CallService {
         if (why) step({ type: 'legUnreachable', deviceId: device.id, detail: why }, 'server');
       }
     }
+    const toPush = isLive(call)
+      ? target.devices.filter((d) => !this.unreachableReason(d) && this.pushable(d))
+      : [];
+    call = markPushesSending(
+      call,
+      toPush.map((d) => d.id),
+      now,
+    );
     await this.commit(null, call, null);
     if (isLive(call)) {
       this.armRingTimer(call);
       // The commit told connected phones; a phone in the background learns of it by push only.
-      for (const device of target.devices) {
-        if (!this.unreachableReason(device) && this.pushable(device)) this.ring(call, device);
-      }
+      for (const device of toPush) this.ring(call, device);
     }
     return call;
   }

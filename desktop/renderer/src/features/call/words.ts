@@ -188,6 +188,9 @@ function entryText(
       return call.direction === 'inbound'
         ? { text: `${dev()} called in`, tone: 'info' }
         : { text: 'Call placed', tone: 'neutral' };
+    case 'push:sending':
+      // Bookkeeping for a restart; APNs' answer that follows is what the agent reads.
+      return { text: '', tone: 'neutral' };
     case 'push:accepted':
       return {
         text: cancelPush ? `APNs accepted the cancel for ${dev()}` : `APNs accepted for ${dev()}`,
