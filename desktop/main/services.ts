@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { LoginSession } from '#shared';
+import { describeZodError, type LoginSession } from '#shared';
 import type {
   AboutServer,
   ApnsForm,
@@ -97,7 +97,7 @@ export class DesktopServices {
 
   async switchToRemote(rawUrl: string): Promise<DesktopResult> {
     const parsed = serverUrlSchema.safeParse(rawUrl);
-    if (!parsed.success) return refuse(parsed.error.issues[0]?.message ?? 'not a server address');
+    if (!parsed.success) return refuse(describeZodError(parsed.error));
     if (this.inCall()) return refuse(BUSY);
     const url = parsed.data;
     const probe = await this.health(url);
@@ -140,7 +140,7 @@ export class DesktopServices {
 
   async saveApns(form: ApnsForm): Promise<DesktopResult> {
     const parsed = apnsFormSchema.safeParse(form);
-    if (!parsed.success) return refuse(parsed.error.issues[0]?.message ?? 'check the form');
+    if (!parsed.success) return refuse(describeZodError(parsed.error));
     if (this.inCall()) return refuse(BUSY);
     const stored = await this.d.apns.load();
     const key = this.pendingKey ?? (stored && { pem: stored.keyPem, fileName: stored.keyFileName });
