@@ -61,6 +61,29 @@ describe('a Redis restart mid-call', () => {
     redis = await startRedis(port);
 
     await until('presence to come back on every node', () => everyNodeSees(phone.deviceId, agent.agentId));
+    // The Socket.IO adapter reads its Redis stream again a moment after presence is back: what is
+    // broadcast before then can be lost (README: Deployment). Wait until a broadcast crosses again.
+    for (let probe = 1; ; probe++) {
+      await phone.ok('device:update', {
+        voipToken: phone.voipToken,
+        apnsEnvironment: 'sandbox',
+        appVersion: `probe-${probe}`,
+        osVersion: '18.1',
+      });
+      type Roster = { staff: { devices: { id: string; appVersion: string }[] }[] };
+      const crossed = await agent
+        .waitFor<Roster>(
+          'roster:changed',
+          (r) => r.staff.some((s) => s.devices.some((d) => d.appVersion === `probe-${probe}`)),
+          { timeoutMs: 1000 },
+        )
+        .then(
+          () => true,
+          () => false,
+        );
+      if (crossed) break;
+      if (probe === 15) throw new Error('broadcasts never crossed nodes again after the Redis restart');
+    }
     expect((await phone.report(call.id, 'ended')).ok).toBe(true);
     const done = await agent.waitFor<Changed>('call:changed', ofCall(call.id, 'ended'));
     expect(done.call.endReason).toBe('completed');
