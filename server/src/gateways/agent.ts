@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AGENT_REQUEST_ACCESS,
   type AgentAckData,
+  type AgentRequest,
   type AgentRequestName,
   type AuditAction,
   agentAuthSchema,
@@ -27,22 +28,32 @@ import { bindRequests } from './requests';
 import type { SessionWatch } from './sessions';
 import { sessionStatusOf, teamHandlers } from './team';
 
+type AgentContext = GatewayContext & {
+  calls: CallService;
+  roster: Roster;
+  pairing: PairingService;
+  serverStatus: () => ServerStatus;
+  sessions: SessionWatch;
+  /** `push:test`: one test VoIP push to a phone, answered with APNs' verdict in words. */
+  testPush: (deviceId: string) => Promise<PushTestResult>;
+  audit: AuditLog;
+  /** STUN/TURN handed to a call's parties by `rtc:ice`. */
+  ice: IceConfig;
+};
+
+/** What the request handlers of one console share: the server's parts and the audit trail. */
+type HandlerContext = AgentContext & {
+  /** Puts what this console's agent did on the audit trail. */
+  note: (action: AuditAction, target: AuditTarget | null, detail?: string | null) => Promise<void>;
+  passwordGuesses: AccountBackoff;
+};
+
+type AgentHandlers<K extends AgentRequestName> = {
+  [E in K]: (req: AgentRequest<E>) => Promise<AgentAckData[E]>;
+};
+
 /** The `/agent` namespace: consoles, authenticated by a session token from `POST /api/login`. */
-export function attachAgentGateway(
-  nsp: AgentNamespace,
-  ctx: GatewayContext & {
-    calls: CallService;
-    roster: Roster;
-    pairing: PairingService;
-    serverStatus: () => ServerStatus;
-    sessions: SessionWatch;
-    /** `push:test`: one test VoIP push to a phone, answered with APNs' verdict in words. */
-    testPush: (deviceId: string) => Promise<PushTestResult>;
-    audit: AuditLog;
-    /** STUN/TURN handed to a call's parties by `rtc:ice`. */
-    ice: IceConfig;
-  },
-): void {
+export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void {
   const { storage, clock, hub, calls, roster } = ctx;
   const passwordGuesses = new AccountBackoff(clock);
 
@@ -94,100 +105,13 @@ export function attachAgentGateway(
       await ctx.audit.record(actor, action, target, detail);
     };
 
+    const handlers = { ...ctx, note: audit, passwordGuesses };
     bindRequests<typeof agentRequests, AgentAckData>(
       socket,
       agentRequests,
       {
-        'staff:create': async ({ name, handle }) => {
-          const id = randomUUID();
-          await storage.staff.create({ id, name, handle: handle ?? null, createdAt: clock.now() });
-          roster.changed(id);
-          await audit('staff.added', { id, name }, handle ? `number ${handle}` : null);
-          return (await roster.entryFor(id))!;
-        },
-        'staff:update': async ({ staffId, ...patch }) => {
-          const before = await storage.staff.get(staffId);
-          const row = await storage.staff.update(staffId, patch);
-          if (!before || !row) throw notFound('staff member');
-          roster.changed(staffId);
-          await audit('staff.changed', { id: staffId, name: row.name }, staffChanges(before, row));
-          return (await roster.entryFor(staffId))!;
-        },
-        'staff:remove': async ({ staffId }) => {
-          if (calls.liveCalls().some((c) => c.staffId === staffId)) {
-            throw new AppError(
-              ERROR_CODES.CONFLICT,
-              'this staff member is in a call; try again after it ends',
-            );
-          }
-          const staff = await storage.staff.get(staffId);
-          const devices = await storage.devices.listByStaff(staffId);
-          if (!staff || !(await storage.staff.remove(staffId))) throw notFound('staff member');
-          // Their phones are unpaired with them: an open socket must not outlive its device record.
-          for (const device of devices) hub.disconnectDevice(device.id);
-          roster.removedStaff(staffId);
-          await audit('staff.removed', { id: staffId, name: staff.name }, phonesUnpaired(devices.length));
-          return { staffId };
-        },
-        'pairing:create': async ({ staffId }) => {
-          const created = await ctx.pairing.create(agentId, staffId);
-          const staff = await storage.staff.get(staffId);
-          await audit('phone.pairing_started', { id: staffId, name: staff?.name ?? null });
-          return created;
-        },
-        'device:remove': async ({ deviceId }) => {
-          const device = await storage.devices.get(deviceId);
-          if (!device) throw notFound('phone');
-          if (calls.liveCalls().some((c) => c.devices.some((d) => d.deviceId === deviceId))) {
-            throw new AppError(ERROR_CODES.CONFLICT, 'this phone is in a call; try again after it ends');
-          }
-          if (!(await storage.devices.remove(deviceId))) throw notFound('phone');
-          hub.disconnectDevice(deviceId);
-          roster.changed(device.staffId);
-          const staff = await storage.staff.get(device.staffId);
-          await audit(
-            'phone.unpaired',
-            { id: deviceId, name: device.name },
-            `of ${staff?.name ?? 'a removed staff member'}`,
-          );
-          return { deviceId, staffId: device.staffId };
-        },
-        'call:place': (req) => calls.place(agentId, req),
-        'call:accept': ({ callId }) => calls.act(agentId, callId, { type: 'accepted', agentId }),
-        'call:decline': ({ callId }) => calls.act(agentId, callId, { type: 'declined' }),
-        'call:hangup': ({ callId }) => calls.act(agentId, callId, { type: 'hangup' }),
-        'call:hold': ({ callId, on }) => calls.act(agentId, callId, { type: 'hold', on }),
-        'call:mute': ({ callId, on }) => calls.act(agentId, callId, { type: 'mute', on }),
-        'rtc:signal': async ({ callId, signal }) => {
-          calls.relaySignal({ agentId }, callId, signal);
-          return null;
-        },
-        'rtc:ice': async ({ callId }) => {
-          calls.rtcPeer({ agentId }, callId);
-          return iceServersFor(ctx.ice, agentId, clock.now());
-        },
-        'directory:set': async ({ entries }) => {
-          const version = await storage.directory.set(entries, clock.now());
-          hub.toAllDevices('directory:changed', { version });
-          const blocked = entries.filter((e) => e.blocked).length;
-          await audit(
-            'directory.replaced',
-            null,
-            `${entries.length} numbers (${blocked} blocked), version ${version}`,
-          );
-          return { version };
-        },
-        'directory:get': () => storage.directory.get(),
-        'call:sync': (req) => calls.syncAgent(agentId, req),
-        'history:query': async ({ limit, cursor, ...filter }) => {
-          try {
-            return await storage.calls.query(filter, { limit, cursor });
-          } catch (e) {
-            if (e instanceof InvalidCursorError) throw badRequest(e.message);
-            throw e;
-          }
-        },
-        'push:test': ({ deviceId }) => ctx.testPush(deviceId),
+        ...rosterHandlers(handlers, agentId),
+        ...callHandlers(handlers, agentId),
         ...teamHandlers({ ...ctx, passwordGuesses }, agentId, socket.data.tokenHash),
       },
       ctx.requestOptions,
@@ -220,3 +144,104 @@ function staffChanges(before: StaffRow, after: StaffRow): string | null {
 }
 
 const phonesUnpaired = (n: number) => (n === 0 ? null : `${n} phone${n === 1 ? '' : 's'} unpaired`);
+
+/** Staff, phones, pairing, the directory and history: the roster's requests. */
+function rosterHandlers(ctx: HandlerContext, agentId: string) {
+  const { storage, clock, hub, calls, roster, note: audit } = ctx;
+  return {
+    'staff:create': async ({ name, handle }) => {
+      const id = randomUUID();
+      await storage.staff.create({ id, name, handle: handle ?? null, createdAt: clock.now() });
+      roster.changed(id);
+      await audit('staff.added', { id, name }, handle ? `number ${handle}` : null);
+      return (await roster.entryFor(id))!;
+    },
+    'staff:update': async ({ staffId, ...patch }) => {
+      const before = await storage.staff.get(staffId);
+      const row = await storage.staff.update(staffId, patch);
+      if (!before || !row) throw notFound('staff member');
+      roster.changed(staffId);
+      await audit('staff.changed', { id: staffId, name: row.name }, staffChanges(before, row));
+      return (await roster.entryFor(staffId))!;
+    },
+    'staff:remove': async ({ staffId }) => {
+      if (calls.liveCalls().some((c) => c.staffId === staffId)) {
+        throw new AppError(ERROR_CODES.CONFLICT, 'this staff member is in a call; try again after it ends');
+      }
+      const staff = await storage.staff.get(staffId);
+      const devices = await storage.devices.listByStaff(staffId);
+      if (!staff || !(await storage.staff.remove(staffId))) throw notFound('staff member');
+      // Their phones are unpaired with them: an open socket must not outlive its device record.
+      for (const device of devices) hub.disconnectDevice(device.id);
+      roster.removedStaff(staffId);
+      await audit('staff.removed', { id: staffId, name: staff.name }, phonesUnpaired(devices.length));
+      return { staffId };
+    },
+    'pairing:create': async ({ staffId }) => {
+      const created = await ctx.pairing.create(agentId, staffId);
+      const staff = await storage.staff.get(staffId);
+      await audit('phone.pairing_started', { id: staffId, name: staff?.name ?? null });
+      return created;
+    },
+    'device:remove': async ({ deviceId }) => {
+      const device = await storage.devices.get(deviceId);
+      if (!device) throw notFound('phone');
+      if (calls.liveCalls().some((c) => c.devices.some((d) => d.deviceId === deviceId))) {
+        throw new AppError(ERROR_CODES.CONFLICT, 'this phone is in a call; try again after it ends');
+      }
+      if (!(await storage.devices.remove(deviceId))) throw notFound('phone');
+      hub.disconnectDevice(deviceId);
+      roster.changed(device.staffId);
+      const staff = await storage.staff.get(device.staffId);
+      await audit(
+        'phone.unpaired',
+        { id: deviceId, name: device.name },
+        `of ${staff?.name ?? 'a removed staff member'}`,
+      );
+      return { deviceId, staffId: device.staffId };
+    },
+    'directory:set': async ({ entries }) => {
+      const version = await storage.directory.set(entries, clock.now());
+      hub.toAllDevices('directory:changed', { version });
+      const blocked = entries.filter((e) => e.blocked).length;
+      await audit(
+        'directory.replaced',
+        null,
+        `${entries.length} numbers (${blocked} blocked), version ${version}`,
+      );
+      return { version };
+    },
+    'directory:get': () => storage.directory.get(),
+    'history:query': async ({ limit, cursor, ...filter }) => {
+      try {
+        return await storage.calls.query(filter, { limit, cursor });
+      } catch (e) {
+        if (e instanceof InvalidCursorError) throw badRequest(e.message);
+        throw e;
+      }
+    },
+    'push:test': ({ deviceId }) => ctx.testPush(deviceId),
+  } satisfies Partial<AgentHandlers<AgentRequestName>>;
+}
+
+/** Placing, taking and running calls, and their media signaling. */
+function callHandlers(ctx: HandlerContext, agentId: string) {
+  const { clock, calls } = ctx;
+  return {
+    'call:place': (req) => calls.place(agentId, req),
+    'call:accept': ({ callId }) => calls.act(agentId, callId, { type: 'accepted', agentId }),
+    'call:decline': ({ callId }) => calls.act(agentId, callId, { type: 'declined' }),
+    'call:hangup': ({ callId }) => calls.act(agentId, callId, { type: 'hangup' }),
+    'call:hold': ({ callId, on }) => calls.act(agentId, callId, { type: 'hold', on }),
+    'call:mute': ({ callId, on }) => calls.act(agentId, callId, { type: 'mute', on }),
+    'rtc:signal': async ({ callId, signal }) => {
+      calls.relaySignal({ agentId }, callId, signal);
+      return null;
+    },
+    'rtc:ice': async ({ callId }) => {
+      calls.rtcPeer({ agentId }, callId);
+      return iceServersFor(ctx.ice, agentId, clock.now());
+    },
+    'call:sync': (req) => calls.syncAgent(agentId, req),
+  } satisfies Partial<AgentHandlers<AgentRequestName>>;
+}
