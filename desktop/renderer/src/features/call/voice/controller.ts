@@ -44,8 +44,9 @@ const RENEW_BEFORE_MS = 60_000;
 
 /**
  * One call's audio on the console, the offering side: the console offers once the call is
- * answered (the phone answers with the shared answerer rules), trickles candidates, restarts ICE
- * when the network changes or the path fails, and renews TURN credentials before they expire.
+ * answered (the phone answers with the shared answerer rules; its `bye` when it hangs up closes
+ * this side), trickles candidates, restarts ICE when the network changes or the path fails, and
+ * renews TURN credentials before they expire.
  * Mute and hold act on the microphone track; hold also silences the phone (the UI mutes playback).
  * A plain class over a structural peer, so it runs in the browser and, in tests, in Node.
  */
@@ -185,7 +186,11 @@ export class VoiceController {
     }
   }
 
-  /** Hang-up, the call ended, or the page goes: `bye` tells the phone when we are the ones ending. */
+  /**
+   * The call ended (the server tells the phone), or the agent hung up (the phone learns it as the
+   * call's end: a `bye` racing the hang-up could end the call as the phone's). `bye` is for a
+   * console whose audio goes for good while the call would go on.
+   */
   close(opts: { bye: boolean }): void {
     if (this.closed) return;
     if (opts.bye && this.offered) void this.deps.send({ type: 'bye' });
