@@ -48,7 +48,12 @@ final class AppEnvironment {
             controller: CallKitController(),
             pushRegistry: pushRegistry,
             audio: CallAudioSession(),
-            media: WebRTCMediaEngine(iceServers: info.iceServers),
+            // ICE servers (and minted TURN credentials) come from the server per call (`rtc:ice`);
+            // the configured ones are the fallback when it does not answer.
+            media: WebRTCMediaEngine(
+                iceServers: info.iceServers,
+                fetchIce: { [server] callId in await RtcIceClient(connection: server).fetch(callId) }
+            ),
             server: server,
             clock: SystemClock(),
             recents: RecentsStore.load()
