@@ -10,7 +10,7 @@ export {
   type SwitchboardServer,
 } from './app';
 export { hashPassword, hashSecret, newSecret, verifyPassword } from './auth';
-export { checkClusterOptions, ClusterConfigError, type ClusterOptions } from './cluster';
+export { ClusterConfigError, type ClusterOptions, checkClusterOptions } from './cluster';
 export { type CliConfig, ConfigError, helpText, parseConfig } from './config';
 export { createLogger, type Logger } from './logger';
 export {

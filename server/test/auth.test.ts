@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Call } from '#shared';
-import { TestClient } from '../../test-support/socket-client';
-import { type Harness, startHarness } from '../../test-support/harness';
 import { ENGINES } from '../../test-support/databases';
+import { type Harness, startHarness } from '../../test-support/harness';
+import { TestClient } from '../../test-support/socket-client';
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ack, Call, StaffEntry } from '#shared';
 import { inbox } from '../../test-support/apns-inbox';
-import { type Harness, isState, startHarness } from '../../test-support/harness';
 import { ENGINES } from '../../test-support/databases';
+import { type Harness, isState, startHarness } from '../../test-support/harness';
 
 type Changed = { call: Call };
 const byId = (id: string) => (p: Changed) => p.call.id === id;

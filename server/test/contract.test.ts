@@ -1,9 +1,9 @@
 import { io } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Call, PROTOCOL_VERSION, type ServerStatus } from '#shared';
-import { generateProviderKey, startApnsEmulator } from '../../tools/apns-emulator/src';
-import { TestClient } from '../../test-support/socket-client';
 import { type Harness, startHarness } from '../../test-support/harness';
+import { TestClient } from '../../test-support/socket-client';
+import { generateProviderKey, startApnsEmulator } from '../../tools/apns-emulator/src';
 
 type Changed = { call: Call };
 const ended = (id: string) => (p: Changed) => p.call.id === id && p.call.state === 'ended';

@@ -31,7 +31,12 @@ describe('a server that dies with a push in flight', () => {
         return new Promise<PushResult>((resolve) => frozen.push(() => resolve(result)));
       },
     });
-    return { wrap, thaw: () => frozen.splice(0).forEach((f) => f()) };
+    return {
+      wrap,
+      thaw: () => {
+        for (const f of frozen.splice(0)) f();
+      },
+    };
   }
 
   async function twoServers(kind: PushRequest['kind']) {

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { agentRequests, type Call, deviceRequests, ERROR_CODE_LIST } from '#shared';
-import type { TestClient } from '../../test-support/socket-client';
-import { type Harness, startHarness } from '../../test-support/harness';
 import { ENGINES } from '../../test-support/databases';
+import { type Harness, startHarness } from '../../test-support/harness';
+import type { TestClient } from '../../test-support/socket-client';
 
 /** Anything JSON-ish, plus the shapes that trip careless handlers. */
 const garbage = fc.oneof(

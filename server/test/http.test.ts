@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Call } from '#shared';
-import { TestClient } from '../../test-support/socket-client';
 import { type Harness, startHarness } from '../../test-support/harness';
+import { TestClient } from '../../test-support/socket-client';
 
 describe('HTTP API', () => {
   let h: Harness;

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Call } from '#shared';
 import { inbox } from '../../test-support/apns-inbox';
-import { TestClient } from '../../test-support/socket-client';
-import { type Harness, startHarness } from '../../test-support/harness';
 import { ENGINES, freshDatabase } from '../../test-support/databases';
+import { type Harness, startHarness } from '../../test-support/harness';
+import { TestClient } from '../../test-support/socket-client';
 
 describe.each(ENGINES)('server restart on %s', (engine) => {
   const open: Harness[] = [];

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Call, Direction, EndReason } from '#shared';
-import { type HistoryFilter, InvalidCursorError, type Storage } from '../../src/storage/types';
 import { ENGINES, type FreshStorage, freshStorage } from '../../../test-support/databases';
+import { type HistoryFilter, InvalidCursorError, type Storage } from '../../src/storage/types';
 import { ended, fixtureCall, makeCall, T0 } from './fixtures';
 
 describe.each(ENGINES)('calls on %s', (engine) => {

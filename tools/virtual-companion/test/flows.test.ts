@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildCallPush, buildCancelPush, type Call, type StaffEntry } from '#shared';
-import type { TestClient } from '../../../test-support/socket-client';
-import { BUNDLE_ID, type Harness, startHarness } from '../../../test-support/harness';
 import { freshDatabase } from '../../../test-support/databases';
+import { BUNDLE_ID, type Harness, startHarness } from '../../../test-support/harness';
+import type { TestClient } from '../../../test-support/socket-client';
 import { createEmulatorPushGateway } from '../../apns-emulator/src';
 import type { VirtualPhone } from '../src';
 import { phoneEnded, phoneRings, virtualPhone } from './helpers';

@@ -1,6 +1,6 @@
 import type { EndReason } from '#shared';
-import type { TestClient } from '../../../test-support/socket-client';
 import type { Harness } from '../../../test-support/harness';
+import type { TestClient } from '../../../test-support/socket-client';
 import { type Behaviour, inProcessNetwork, VirtualPhone } from '../src';
 
 /** Pairs and starts a virtual phone for a staff member, on the harness's emulator and clock. */
