@@ -13,6 +13,8 @@ export class LoginError extends Error {
     message: string,
     /** The HTTP status, when the server answered. */
     readonly status: number | null = null,
+    /** The server's own words for a refusal ("wrong name or password"), or what went wrong, alone. */
+    readonly reason: string = message,
   ) {
     super(message);
     this.name = 'LoginError';
@@ -39,6 +41,8 @@ export async function login(serverUrl: string, name: string, password: string): 
     throw new LoginError(
       ERROR_CODES.UNAVAILABLE,
       `cannot reach a server at ${url.origin}${why ? ` (${why})` : ''}`,
+      null,
+      'the server cannot be reached',
     );
   }
   const body: unknown = await res.json().catch(() => null);
@@ -47,7 +51,12 @@ export async function login(serverUrl: string, name: string, password: string): 
     const [code, reason] = refusal.success
       ? [refusal.data.code, refusal.data.message]
       : [res.status >= 500 ? ERROR_CODES.INTERNAL : ERROR_CODES.BAD_REQUEST, `HTTP ${res.status}`];
-    throw new LoginError(code, `sign-in as "${name}" at ${url.origin} refused: ${reason}`, res.status);
+    throw new LoginError(
+      code,
+      `sign-in as "${name}" at ${url.origin} refused: ${reason}`,
+      res.status,
+      reason,
+    );
   }
   const session = loginResponseSchema.safeParse(body);
   if (!session.success) {
@@ -55,6 +64,7 @@ export async function login(serverUrl: string, name: string, password: string): 
       ERROR_CODES.INTERNAL,
       `${url.origin} answered the sign-in with something that is not a session (${describeZodError(session.error)}); is it a Switchboard server of this version?`,
       res.status,
+      'the server sent an unexpected answer',
     );
   }
   return session.data;

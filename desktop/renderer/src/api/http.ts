@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ErrorBody, errorBodySchema, loginResponseSchema } from '#shared';
+import { type ErrorBody, errorBodySchema, LoginError, login as signIn } from '#shared';
 import { desktopServerUrl } from '../features/desktop/bridge';
 import type { Session } from './session';
 
@@ -23,23 +23,14 @@ export async function readError(res: Response): Promise<ErrorBody> {
 
 export type LoginResult = { ok: true; session: Session } | { ok: false; error: ErrorBody };
 
+/** Sign-in through the one `login()` every client uses, its failure as the console shows it. */
 export async function login(baseUrl: string, name: string, password: string): Promise<LoginResult> {
-  let res: Response;
   try {
-    res = await fetch(new URL('/api/login', baseUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name, password }),
-    });
-  } catch {
-    return { ok: false, error: { code: 'UNAVAILABLE', message: 'the server cannot be reached' } };
+    return { ok: true, session: await signIn(baseUrl, name, password) };
+  } catch (err) {
+    if (!(err instanceof LoginError)) throw err;
+    return { ok: false, error: { code: err.code, message: err.reason } };
   }
-  if (!res.ok) return { ok: false, error: await readError(res) };
-  const parsed = loginResponseSchema.safeParse(await res.json().catch(() => null));
-  if (!parsed.success) {
-    return { ok: false, error: { code: 'INTERNAL', message: 'the server sent an unexpected answer' } };
-  }
-  return { ok: true, session: parsed.data };
 }
 
 /** Best effort: the session is forgotten locally whatever the server says. */
