@@ -54,12 +54,6 @@ type HistoryFilter = z.infer<typeof historyFilterSchema>;
 /** The HTTP API: sign-in, sign-out, pairing, history export, the directory for phones, health and metrics. */
 export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
-    const logins = new LoginService({
-      storage: ctx.storage,
-      clock: ctx.clock,
-      sessionTtlMs: ctx.sessionTtlMs,
-    });
-
     const requireSession = async (req: FastifyRequest): Promise<SessionRow> => {
       const token = bearerToken(req);
       const session = token ? await ctx.storage.sessions.find(hashSecret(token)) : null;
@@ -68,89 +62,108 @@ export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
       }
       return session;
     };
-
-    // Healthy means able to take calls: every call is written, so the probe writes too.
-    app.get('/healthz', async (_req, reply) => {
-      const status = { engine: ctx.storage.engine, uptimeMs: ctx.clock.now() - ctx.startedAt };
-      const reason = await unhealthyReason(ctx);
-      if (reason) return sendJson(reply, 503, { ok: false, ...status, reason });
-      return sendJson(reply, 200, { ok: true, ...status });
-    });
-
-    app.get('/metrics', async (_req, reply) =>
-      reply
-        .header('content-type', ctx.metrics.registry.contentType)
-        .send(await ctx.metrics.registry.metrics()),
-    );
-
-    // Limits count wrong passwords only (per address and per account: login.ts), so people
-    // sharing an address all sign in.
-    app.post('/api/login', async (req, reply) => {
-      const body = jsonBody(req, loginRequestSchema);
-      return sendJson(reply, 200, await logins.signIn(body.name, body.password, clientIp(req)));
-    });
-
-    /** Signs out this session only; the agent's other consoles stay signed in. */
-    app.post('/api/logout', async (req, reply) => {
-      const session = await requireSession(req);
-      await ctx.storage.sessions.remove(session.tokenHash);
-      ctx.signedOut(session.tokenHash);
-      return reply.code(204).send();
-    });
-
-    app.post('/api/devices/pair', async (req, reply) => {
-      const body = jsonBody(req, pairRequestSchema);
-      return sendJson(reply, 200, await ctx.pairing.redeem(body, clientIp(req)));
-    });
-
-    /** For phones, after `directory:changed`: `Authorization: Bearer <device secret>`. */
-    app.get<{ Params: { deviceId: string } }>('/api/devices/:deviceId/directory', async (req, reply) => {
-      const secret = bearerToken(req);
-      const device = await ctx.storage.devices.get(req.params.deviceId);
-      if (!device || !secret || !secretMatches(secret, device.secretHash)) {
-        throw new AppError(ERROR_CODES.UNAUTHORIZED, 'unknown device or wrong secret');
-      }
-      return sendJson(reply, 200, await ctx.storage.directory.get());
-    });
-
-    // Bulk saves go over HTTP: a socket message is capped at 64 KB, about 1,000 entries.
-    // The session is checked before a body of up to 6 MiB is read.
-    app.put(
-      '/api/directory',
-      { bodyLimit: MAX_DIRECTORY_BODY_BYTES, onRequest: async (req) => void (await requireSession(req)) },
-      async (req, reply) => {
-        const body = jsonBody(req, directoryPutRequestSchema);
-        let version: number;
-        try {
-          version = await ctx.storage.directory.set(body.entries, ctx.clock.now(), body.baseVersion);
-        } catch (e) {
-          if (e instanceof DirectoryConflictError) throw new AppError(ERROR_CODES.CONFLICT, e.message);
-          throw e;
-        }
-        ctx.directoryChanged(version);
-        const blocked = body.entries.filter((e) => e.blocked).length;
-        await ctx.audit.record(
-          adminOf(req),
-          'directory.replaced',
-          null,
-          `${body.entries.length} numbers (${blocked} blocked), version ${version}`,
-        );
-        return sendJson(reply, 200, { version });
-      },
-    );
-
-    app.get('/api/history.csv', async (req, reply) => {
-      await requireSession(req);
-      // The raw query, last value wins for a repeated key, as the old router read it.
-      const query = new URL(req.url, 'http://localhost').searchParams;
-      const parsed = historyFilterSchema.safeParse(Object.fromEntries(query));
-      if (!parsed.success) throw new AppError(ERROR_CODES.BAD_REQUEST, describeZodError(parsed.error));
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="switchboard-history.csv"')
-        .send(Readable.from(csvPages(ctx.storage, parsed.data)));
-    });
+    operationRoutes(app, ctx);
+    sessionRoutes(app, ctx, requireSession);
+    phoneRoutes(app, ctx);
+    consoleRoutes(app, ctx, requireSession);
   };
+}
+
+type App = Parameters<FastifyPluginAsync>[0];
+type RequireSession = (req: FastifyRequest) => Promise<SessionRow>;
+
+/** `/healthz` and `/metrics`: what operators and load balancers watch. */
+function operationRoutes(app: App, ctx: ApiContext): void {
+  // Healthy means able to take calls: every call is written, so the probe writes too.
+  app.get('/healthz', async (_req, reply) => {
+    const status = { engine: ctx.storage.engine, uptimeMs: ctx.clock.now() - ctx.startedAt };
+    const reason = await unhealthyReason(ctx);
+    if (reason) return sendJson(reply, 503, { ok: false, ...status, reason });
+    return sendJson(reply, 200, { ok: true, ...status });
+  });
+
+  app.get('/metrics', async (_req, reply) =>
+    reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()),
+  );
+}
+
+/** Sign-in and sign-out of consoles. */
+function sessionRoutes(app: App, ctx: ApiContext, requireSession: RequireSession): void {
+  const logins = new LoginService({ storage: ctx.storage, clock: ctx.clock, sessionTtlMs: ctx.sessionTtlMs });
+
+  // Limits count wrong passwords only (per address and per account: login.ts), so people
+  // sharing an address all sign in.
+  app.post('/api/login', async (req, reply) => {
+    const body = jsonBody(req, loginRequestSchema);
+    return sendJson(reply, 200, await logins.signIn(body.name, body.password, clientIp(req)));
+  });
+
+  /** Signs out this session only; the agent's other consoles stay signed in. */
+  app.post('/api/logout', async (req, reply) => {
+    const session = await requireSession(req);
+    await ctx.storage.sessions.remove(session.tokenHash);
+    ctx.signedOut(session.tokenHash);
+    return reply.code(204).send();
+  });
+}
+
+/** What phones call: pairing, and the caller-ID directory after `directory:changed`. */
+function phoneRoutes(app: App, ctx: ApiContext): void {
+  app.post('/api/devices/pair', async (req, reply) => {
+    const body = jsonBody(req, pairRequestSchema);
+    return sendJson(reply, 200, await ctx.pairing.redeem(body, clientIp(req)));
+  });
+
+  /** For phones, after `directory:changed`: `Authorization: Bearer <device secret>`. */
+  app.get<{ Params: { deviceId: string } }>('/api/devices/:deviceId/directory', async (req, reply) => {
+    const secret = bearerToken(req);
+    const device = await ctx.storage.devices.get(req.params.deviceId);
+    if (!device || !secret || !secretMatches(secret, device.secretHash)) {
+      throw new AppError(ERROR_CODES.UNAUTHORIZED, 'unknown device or wrong secret');
+    }
+    return sendJson(reply, 200, await ctx.storage.directory.get());
+  });
+}
+
+/** What consoles do over HTTP rather than their socket: bulk directory saves, CSV exports. */
+function consoleRoutes(app: App, ctx: ApiContext, requireSession: RequireSession): void {
+  // Bulk saves go over HTTP: a socket message is capped at 64 KB, about 1,000 entries.
+  // The session is checked before a body of up to 6 MiB is read.
+  app.put(
+    '/api/directory',
+    { bodyLimit: MAX_DIRECTORY_BODY_BYTES, onRequest: async (req) => void (await requireSession(req)) },
+    async (req, reply) => {
+      const body = jsonBody(req, directoryPutRequestSchema);
+      let version: number;
+      try {
+        version = await ctx.storage.directory.set(body.entries, ctx.clock.now(), body.baseVersion);
+      } catch (e) {
+        if (e instanceof DirectoryConflictError) throw new AppError(ERROR_CODES.CONFLICT, e.message);
+        throw e;
+      }
+      ctx.directoryChanged(version);
+      const blocked = body.entries.filter((e) => e.blocked).length;
+      await ctx.audit.record(
+        adminOf(req),
+        'directory.replaced',
+        null,
+        `${body.entries.length} numbers (${blocked} blocked), version ${version}`,
+      );
+      return sendJson(reply, 200, { version });
+    },
+  );
+
+  app.get('/api/history.csv', async (req, reply) => {
+    await requireSession(req);
+    // The raw query, last value wins for a repeated key, as the old router read it.
+    const query = new URL(req.url, 'http://localhost').searchParams;
+    const parsed = historyFilterSchema.safeParse(Object.fromEntries(query));
+    if (!parsed.success) throw new AppError(ERROR_CODES.BAD_REQUEST, describeZodError(parsed.error));
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="switchboard-history.csv"')
+      .send(Readable.from(csvPages(ctx.storage, parsed.data)));
+  });
 }
 
 /** How long `/healthz` waits for its probe write before calling the database unwritable. */
