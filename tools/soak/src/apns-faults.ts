@@ -3,6 +3,8 @@ import type { Random } from './random';
 
 type QueuedFault = Exclude<Fault, { type: 'unregister' }>;
 
+export const FAULT_KINDS = ['throttle', 'status', 'goaway', 'drop', 'delay'] as const;
+
 /** One fault for the next push or few, as APNs misbehaves: throttling, errors, GOAWAY, a cut, a stall. */
 function drawFault(random: Random): QueuedFault {
   const count = random.int(1, 3);
@@ -26,13 +28,18 @@ export class ApnsFaults {
     private readonly emulator: ApnsEmulator,
     private readonly random: Random,
     private readonly everyMs: number,
-  ) {}
+    /** The kinds of fault to inject (all by default): a replay can leave some out. */
+    private readonly kinds: ReadonlySet<QueuedFault['type']> = new Set(FAULT_KINDS),
+  ) {
+    if (kinds.size === 0) throw new Error('no kind of APNs fault left to inject');
+  }
 
   start(): void {
     const next = () => {
       this.timer = setTimeout(
         () => {
-          const fault = drawFault(this.random);
+          let fault = drawFault(this.random);
+          while (!this.kinds.has(fault.type)) fault = drawFault(this.random);
           this.emulator.fault('*', fault);
           const name = fault.type === 'status' ? `status ${fault.status}` : fault.type;
           this.injected.set(

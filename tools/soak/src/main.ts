@@ -8,6 +8,7 @@
  *
  * SOAK_SEED replays a run's choices (printed first). SOAK_AGENTS (16), SOAK_STAFF (40),
  * SOAK_APNS_FAULT_MS (150: the mean time between APNs faults, each for one to three pushes),
+ * SOAK_APNS_FAULTS (throttle,status,goaway,drop,delay: the kinds injected),
  * SOAK_SETTLE_MS (45,000: the wind-down's wait for the last rings and cancels),
  * SOAK_KEEP=1 keeps the data folder (kept anyway when an invariant broke).
  * Last line: `RESULT calls=<n> terminal=<n> stuck=<n> lost=<n> cancels_missing=<n>`; exit code 1
@@ -23,7 +24,7 @@ import { hashPassword, hashSecret, newSecret, openStorage, type Storage } from '
 import { generateProviderKey, startApnsEmulator } from '../../apns-emulator/src';
 import type { VirtualPhone } from '../../virtual-companion/src';
 import { type Budget, ScriptedAgent } from './agents';
-import { ApnsFaults } from './apns-faults';
+import { ApnsFaults, FAULT_KINDS } from './apns-faults';
 import { allCalls, callsInMetrics, checkInvariants, type Verdict } from './check';
 import { BUNDLE_ID, type PushLog, seedStaff, startPhones } from './fleet';
 import { PhoneChaos } from './phone-chaos';
@@ -44,6 +45,13 @@ const AGENTS = positive('SOAK_AGENTS', 16);
 const STAFF = positive('SOAK_STAFF', 40);
 /** An APNs fault (for the next one to three pushes) every this many ms on average. */
 const APNS_FAULT_MS = positive('SOAK_APNS_FAULT_MS', 150);
+const APNS_FAULT_KINDS = new Set(
+  (process.env.SOAK_APNS_FAULTS ?? FAULT_KINDS.join(',')).split(',').map((k) => {
+    const kind = FAULT_KINDS.find((f) => f === k.trim());
+    if (!kind) throw new Error(`SOAK_APNS_FAULTS: "${k}" is none of ${FAULT_KINDS.join(', ')}`);
+    return kind;
+  }),
+);
 /** Short, so unanswered calls and vanished parties end within the run. */
 const RING_TIMEOUT = '2s';
 const RECONNECT_GRACE = '2s';
@@ -104,7 +112,7 @@ async function main(): Promise<number> {
   const agents = seeded.agents.map(
     (a) => new ScriptedAgent(a.id, a.token, server.url, random.fork(), budget, staffIds),
   );
-  const apnsFaults = new ApnsFaults(emulator, random.fork(), APNS_FAULT_MS);
+  const apnsFaults = new ApnsFaults(emulator, random.fork(), APNS_FAULT_MS, APNS_FAULT_KINDS);
   const chaos = new PhoneChaos(phones, random.fork(), budget);
   say(
     `soak: ${phones.length} phones of ${staff.length} staff members, ${agents.length} agents, server on ${server.url}`,

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const MAIN = path.join(ROOT, 'server', 'src', 'main.ts');
+const MAIN = path.join(ROOT, 'tools', 'soak', 'src', 'server-child.ts');
 const STARTED = /^Console: \S+$/m;
 
 /** A port free right now: the server keeps it across kill -9 and restart, as phones know it. */
@@ -17,9 +17,9 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * The call server as users run it (`server/src/main.ts`, a file-backed SQLite database), in a
- * child process the soak can kill -9 and start again on the same port. Its output goes to a log
- * file, so a finding can be traced in the server's own words.
+ * The call server as users run it (`server/src/main.ts`, through server-child.ts, on a file-backed
+ * SQLite database), in a child process the soak can kill -9 and start again on the same port. Its
+ * output goes to a log file, so a finding can be traced in the server's own words.
  */
 export class ServerProcess {
   private child: ChildProcess | null = null;
@@ -52,7 +52,8 @@ export class ServerProcess {
       ['--import', 'tsx', MAIN, '--port', String(this.port), ...this.args],
       {
         cwd: ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        // stdin stays open for the child's life: it ends when this process dies (server-child.ts).
+        stdio: ['pipe', 'pipe', 'pipe'],
       },
     );
     this.child = child;
