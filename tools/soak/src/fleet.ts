@@ -111,6 +111,8 @@ export async function startPhones(
     log: PushLog;
     random: Random;
     faults: { duplicateReports: number; reorderReports: number };
+    /** Counts answers refused because another phone of the same person answered first. */
+    races: { lost: number };
   },
   staff: { staffId: string; devices: Credentials[] }[],
 ): Promise<StaffMember[]> {
@@ -140,6 +142,9 @@ export async function startPhones(
         phone.behaviour = drawBehaviour(random);
       });
       phone.on('error', () => undefined);
+      phone.on('answerLost', () => {
+        o.races.lost += 1;
+      });
       await phone.start();
       phones.push(phone);
     }

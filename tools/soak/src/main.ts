@@ -97,11 +97,13 @@ async function main(): Promise<number> {
     started: (id) => void started.add(id),
   };
   const pushes: PushLog = { rung: new Map(), cancelled: new Map() };
+  const races = { lost: 0 };
   const staff = await startPhones(
     {
       url: server.url,
       emulator,
       log: pushes,
+      races,
       random,
       faults: { duplicateReports: 0.1, reorderReports: 0.1 },
     },
@@ -153,7 +155,7 @@ async function main(): Promise<number> {
   );
   await storage.close();
 
-  report({ verdict, traffic, restarts, apnsFaults, chaos, phones, agents });
+  report({ verdict, traffic, restarts, apnsFaults, chaos, phones, agents, races });
   const clean = verdict.stuck + verdict.lost + verdict.cancelsMissing === 0 && verdict.metricsEqual;
   for (const a of agents) a.close();
   await Promise.all(phones.map((p) => p.close()));
@@ -218,6 +220,7 @@ function report(o: {
   chaos: PhoneChaos;
   phones: VirtualPhone[];
   agents: ScriptedAgent[];
+  races: { lost: number };
 }): void {
   const { verdict } = o;
   const sum = (pick: (p: (typeof o.phones)[number]) => number) => o.phones.reduce((n, p) => n + pick(p), 0);
@@ -230,18 +233,10 @@ function report(o: {
   say(`soak: outcomes: ${list(verdict.outcomes)}`);
   say(`soak: kill -9 and restart: ${o.restarts.length ? o.restarts.join('; ') : 'none'}`);
   say(`soak: APNs faults injected (${o.apnsFaults.total()}): ${list(o.apnsFaults.injected)}`);
-  const racesLost = o.phones.reduce(
-    (n, p) =>
-      n +
-      [...p.calls.values()].filter((c) =>
-        c.history.some((h) => h.startsWith('ended:answeredElsewhere (server')),
-      ).length,
-    0,
-  );
   say(
     `soak: phone faults: ${sum((p) => p.injected.drops)} network drops (${o.chaos.counts.midCallDrops} mid-call), ` +
       `${o.chaos.counts.offline} offline spells, ${sum((p) => p.injected.duplicates)} duplicated reports, ` +
-      `${sum((p) => p.injected.reordered)} reordered, ${racesLost} answers that lost a race to another phone; ` +
+      `${sum((p) => p.injected.reordered)} reordered, ${o.races.lost} answers that lost a race to another phone; ` +
       `${o.chaos.counts.placed} calls placed by phones (${o.chaos.counts.placeRefused} refused)`,
   );
   say(

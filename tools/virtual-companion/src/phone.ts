@@ -277,6 +277,8 @@ export class VirtualPhone extends EventEmitter {
       void this.request('call:report', { callId, event: 'connected', at: this.clock.now(), seq });
     }
     const ack = await this.report(callId, 'answered');
+    // Another phone of the same person answered first: a ring-all race lost.
+    if (!ack.ok && ack.error.code === ERROR_CODES.ANSWERED_ELSEWHERE) this.emit('answerLost', callId);
     if (ack.ok) {
       this.setState(callId, 'answered');
       this.mediaFor(callId)?.input({ type: 'answered' });
