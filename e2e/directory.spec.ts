@@ -5,7 +5,8 @@ import { type DemoServer, expect, test } from './fixtures';
 
 /**
  * The caller-ID directory against a real demo server: validation as the agent types, a CSV import
- * with bad lines, a save with `directory:set`, and what another console reads back afterwards.
+ * with bad lines, a save (`PUT /api/directory`), what another console reads back afterwards, and a
+ * save refused because another console saved first.
  * Tests here share the worker's server, so each one starts by replacing the directory itself.
  */
 
@@ -16,14 +17,19 @@ async function openDirectory(page: Page) {
   return screen;
 }
 
-/** What a second console reads with `directory:get`: the server's copy, not the page's. */
-async function serverDirectory(server: DemoServer) {
+/** A session of a second console, signed in as the demo agent. */
+async function secondConsoleToken(server: DemoServer): Promise<string> {
   const login = await fetch(`${server.url}/api/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'demo', password: 'demo' }),
   });
-  const socket = openAgentSocket(server.url, ((await login.json()) as { token: string }).token);
+  return ((await login.json()) as { token: string }).token;
+}
+
+/** What a second console reads with `directory:get`: the server's copy, not the page's. */
+async function serverDirectory(server: DemoServer) {
+  const socket = openAgentSocket(server.url, await secondConsoleToken(server));
   try {
     await firstRoster(socket);
     return await ask(socket, 'directory:get', {});
@@ -125,6 +131,46 @@ test('directory: validation as you type, CSV import with bad lines, save, and a 
   await expect(again.getByLabel('Label, row 2')).toHaveValue('Night shift, west');
   await expect(again.getByLabel('Blocked, row 3')).toBeChecked();
   await expect(again.getByLabel('Number, row 4')).toHaveCount(0);
+});
+
+test('directory: a save based on a version another console replaced is refused, and the saved list can be loaded', async ({
+  page,
+  server,
+  signIn,
+}) => {
+  await signIn(page);
+  const screen = await openDirectory(page);
+  await expect(screen.getByText(/Never saved|Version \d+/)).toBeVisible();
+
+  // Another console saves after this one loaded the list.
+  const theirs = [{ number: '+15550001111', label: 'Saved elsewhere', blocked: false }];
+  const put = await fetch(`${server.url}/api/directory`, {
+    method: 'PUT',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${await secondConsoleToken(server)}`,
+    },
+    body: JSON.stringify({ entries: theirs }),
+  });
+  expect(put.status).toBe(200);
+
+  await screen.getByRole('button', { name: 'Add number' }).click();
+  await screen
+    .getByRole('textbox', { name: /^Number, row \d+$/ })
+    .last()
+    .fill('+15559998888');
+  await screen.getByRole('button', { name: 'Save' }).click();
+  const refusal = screen.getByRole('alert');
+  await expect(refusal).toContainText(
+    'Not saved: the directory was changed by someone else since you loaded it',
+  );
+  expect(await serverDirectory(server)).toMatchObject({ entries: theirs });
+
+  await refusal.getByRole('button', { name: 'Load the saved list' }).click();
+  await expect(screen.getByLabel('Number, row 1')).toHaveValue('+15550001111');
+  await expect(screen.getByLabel('Label, row 1')).toHaveValue('Saved elsewhere');
+  await expect(screen.getByLabel('Number, row 2')).toHaveCount(0);
+  await expect(screen.getByText('Unsaved changes')).toHaveCount(0);
 });
 
 test('directory: no serious accessibility violations; screenshots light and dark', async ({
