@@ -54,7 +54,17 @@ export const sessionStatusOf = (agent: AgentRow): SessionStatus => ({
  * included; a new role reaches their open consoles as `session:status`.
  */
 export function teamHandlers(ctx: TeamContext, agentId: string, tokenHash: string): TeamHandlers {
-  const { storage, audit } = ctx;
+  const h = teamHelpers(ctx, agentId);
+  return {
+    ...manageAgents(ctx, agentId, h),
+    ...ownPassword(ctx, agentId, tokenHash, h),
+    ...auditTrail(ctx),
+  };
+}
+
+/** What the handlers share: who is asking, how an agent is shown, how one is signed out. */
+function teamHelpers(ctx: TeamContext, agentId: string) {
+  const { storage } = ctx;
   const me = async (): Promise<Actor & { row: AgentRow }> => {
     const row = await storage.agents.findById(agentId);
     if (!row) throw new AppError(ERROR_CODES.UNAUTHORIZED, 'your agent no longer exists; sign in again');
@@ -78,7 +88,14 @@ export function teamHandlers(ctx: TeamContext, agentId: string, tokenHash: strin
     ctx.hub.toAgent(id, 'session:ended', { reason });
     ctx.sessions.revokeAgent(id);
   };
+  return { me, entry, target, signOut };
+}
 
+type Helpers = ReturnType<typeof teamHelpers>;
+
+/** The admin's side: the team's list, adding, changing, resetting and removing agents. */
+function manageAgents(ctx: TeamContext, agentId: string, { me, entry, target, signOut }: Helpers) {
+  const { storage, audit } = ctx;
   return {
     'team:get': async () => ({
       agents: (await storage.agents.list()).map(entry).sort((a, b) => byName.compare(a.name, b.name)),
@@ -153,7 +170,13 @@ export function teamHandlers(ctx: TeamContext, agentId: string, tokenHash: strin
       signOut(id, `${actor.name} removed your agent from the team.`);
       return { agentId: id };
     },
+  } satisfies Partial<TeamHandlers>;
+}
 
+/** Anyone's own password: the current one checked (with a backoff), the others signed out. */
+function ownPassword(ctx: TeamContext, agentId: string, tokenHash: string, { me }: Helpers) {
+  const { storage, audit } = ctx;
+  return {
     'password:change': async ({ current, next }) => {
       const actor = await me();
       const wait = ctx.passwordGuesses.admit(agentId, 'password:change');
@@ -188,7 +211,13 @@ export function teamHandlers(ctx: TeamContext, agentId: string, tokenHash: strin
       ctx.hub.toAgent(agentId, 'session:status', sessionStatusOf({ ...actor.row, temporaryPassword: false }));
       return null;
     },
+  } satisfies Partial<TeamHandlers>;
+}
 
+/** The audit trail, newest first, a page at a time. */
+function auditTrail(ctx: TeamContext) {
+  const { storage } = ctx;
+  return {
     'audit:query': async ({ subject, cursor, limit }) => {
       try {
         const page = await storage.audit.query({ subject }, { cursor, limit });
@@ -199,7 +228,7 @@ export function teamHandlers(ctx: TeamContext, agentId: string, tokenHash: strin
         throw e;
       }
     },
-  };
+  } satisfies Partial<TeamHandlers>;
 }
 
 async function guardLastAdmin<T>(change: () => Promise<T>): Promise<T> {
