@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Call, manualClock, type PushContent, type StaffEntry } from '#shared';
 import { openStorage } from '../../../server/src';
 import { inbox } from '../../../test-support/apns-inbox';
+import { BUNDLE_ID, pairDevice } from '../../../test-support/harness';
 import { TestClient } from '../../../test-support/socket-client';
 import { type ApnsEmulator, generateProviderKey, startApnsEmulator } from '../../../tools/apns-emulator/src';
 import { EmbeddedServer, type EmbeddedStatus } from './controller';
@@ -15,7 +16,6 @@ import { forkLauncher } from './launchers';
 import type { EmbeddedConfig } from './protocol';
 
 const ENTRY = fileURLToPath(new URL('./entry.ts', import.meta.url));
-const BUNDLE_ID = 'com.example.switchboard';
 
 /** The real entry in a real child process, under Node's IPC, as the app runs it from a checkout. */
 const launch = forkLauncher(ENTRY, {
@@ -203,21 +203,7 @@ describe('the embedded server, in its own process', () => {
 
 /** Pairs a phone as the iOS app does and registers its VoIP token with the emulator and the server. */
 async function pairPhone(url: string, agent: TestClient, staffId: string, emulator: ApnsEmulator) {
-  const { code } = await agent.ok<{ code: string }>('pairing:create', { staffId });
-  const res = await fetch(`${url}/api/devices/pair`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      code,
-      name: 'iPhone',
-      model: 'iPhone16,2',
-      osVersion: '18.1',
-      appVersion: '1.0.0',
-      bundleId: BUNDLE_ID,
-      apnsEnvironment: 'sandbox',
-    }),
-  });
-  const creds = (await res.json()) as { deviceId: string; deviceSecret: string };
+  const creds = await pairDevice(url, agent, staffId, {});
   const client = await TestClient.connect(`${url}/device`, {
     deviceId: creds.deviceId,
     secret: creds.deviceSecret,
