@@ -92,10 +92,13 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
       ice: config.ice,
     },
   });
+  // Listen for signals before saying we are up: stdout to a pipe is synchronous on Linux, so a
+  // supervisor can read "Console:" and send SIGTERM before the next line would have run.
+  const stopped = untilSignal(logger);
   const url = await server.listen(config.port, config.host);
   process.stdout.write(`Switchboard server listening on ${url} (database: ${storage.engine})\n`);
   process.stdout.write(`Console: ${url}/\n`);
-  await untilSignal(logger);
+  await stopped;
   await server.close();
   return 0;
 }

@@ -30,6 +30,9 @@ export async function demoMain(args: string[]): Promise<number> {
     return 2;
   }
   const logger = createLogger(config.logLevel);
+  // Listen for signals before the banner: stdout to a pipe is synchronous on Linux, so whoever reads
+  // the banner may send SIGTERM before the next line would have run.
+  const stopped = untilSignal(logger);
   const running = await startDemo({
     host: config.host,
     port: config.port,
@@ -40,7 +43,7 @@ export async function demoMain(args: string[]): Promise<number> {
     logger,
   });
   process.stdout.write(`${demoBanner(running, config.dataDir)}\n`);
-  await untilSignal(logger);
+  await stopped;
   await running.close();
   return 0;
 }
