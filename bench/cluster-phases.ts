@@ -1,0 +1,104 @@
+/**
+ * The two measurements of bench/cluster.ts, run against whatever nodes the clients are connected
+ * to: time to ring (one console, calls one after another) and call setups per second (every
+ * console calling its own phone at once, for a fixed time).
+ */
+import { performance } from 'node:perf_hooks';
+import { type BenchAgent, BenchError, type BenchPhone } from './cluster-clients';
+
+export interface Pair {
+  agent: BenchAgent;
+  phone: BenchPhone;
+  staffId: string;
+}
+
+export interface RingResult {
+  /** call:place sent → the console sees the call `ringing` (the phone's `reported`), as bench/ring.ts. */
+  ring: number[];
+  /** call:place sent → the phone's socket receives the call. */
+  heard: number[];
+  lost: number;
+}
+
+export interface SetupResult {
+  setups: number;
+  seconds: number;
+  /** call:place sent → the phone's `connected` acknowledged and the console has seen `active`. */
+  latencies: number[];
+  lost: number;
+  errors: string[];
+}
+
+/** Prints `label: n/total …` every 5 s while `work` runs, so a long phase shows it is alive. */
+export async function withProgress<T>(label: string, count: () => string, work: Promise<T>): Promise<T> {
+  const timer = setInterval(() => process.stdout.write(`  ${label}: ${count()}\n`), 5000);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** One call at a time: place, wait for `ringing` at the console, hang up. */
+export async function ringCalls(pair: Pair, calls: number, label: string): Promise<RingResult> {
+  const out: RingResult = { ring: [], heard: [], lost: 0 };
+  pair.phone.answering = false;
+  const work = (async () => {
+    for (let i = 0; i < calls; i++) {
+      const started = performance.now();
+      const call = await pair.agent.place(pair.staffId);
+      const rang = await pair.agent.states.wait(call.id, 'ringing');
+      const now = performance.now();
+      if (rang) out.ring.push(now - started);
+      else out.lost++;
+      const heard = pair.phone.heard.get(call.id);
+      if (heard !== undefined) out.heard.push(heard - started);
+      await pair.agent.hangup(call.id);
+    }
+  })();
+  await withProgress(label, () => `${out.ring.length + out.lost}/${calls} calls`, work);
+  return out;
+}
+
+/**
+ * Every pair at once, each call after the last: place, the phone reports reported → answered →
+ * connected, the console sees `active`, hang up. New calls start until `seconds` have passed; the
+ * rate counts every setup completed over the time until the last one finished.
+ */
+export async function setupCalls(pairs: Pair[], seconds: number, label: string): Promise<SetupResult> {
+  const out: SetupResult = { setups: 0, seconds: 0, latencies: [], lost: 0, errors: [] };
+  for (const p of pairs) p.phone.answering = true;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  // A refusal (a node too slow to answer, say) is counted and the console goes on; past 100, stop.
+  const counted = async <T>(request: Promise<T>): Promise<T | null> => {
+    try {
+      return await request;
+    } catch (error) {
+      if (!(error instanceof BenchError) || out.errors.push(error.message) > 100) throw error;
+      return null;
+    }
+  };
+  const loop = async ({ agent, phone, staffId }: Pair) => {
+    while (performance.now() < deadline) {
+      const placed = performance.now();
+      const call = await counted(agent.place(staffId));
+      if (!call) continue;
+      const [connected, active] = await Promise.all([
+        phone.reports.wait(call.id, 'connected'),
+        agent.states.wait(call.id, 'active'),
+      ]);
+      phone.reports.forget(call.id);
+      if (connected && active) {
+        out.setups++;
+        out.latencies.push(performance.now() - placed);
+      } else out.lost++;
+      await counted(agent.hangup(call.id));
+    }
+  };
+  const work = Promise.all(pairs.map(loop));
+  await withProgress(label, () => `${out.setups} setups, ${out.lost} lost`, work);
+  out.seconds = (performance.now() - started) / 1000;
+  for (const p of pairs) out.errors.push(...p.phone.errors.splice(0));
+  return out;
+}
