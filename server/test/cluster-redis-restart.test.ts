@@ -5,6 +5,7 @@ import { startCluster, type TestCluster } from '../../test-support/cluster';
 import { type RedisForTests, startRedis } from '../../test-support/redis';
 
 type Changed = { call: Call };
+const TTL_MS = 1500;
 const ofCall = (id: string, state?: Call['state']) => (p: Changed) =>
   p.call.id === id && (state === undefined || p.call.state === state);
 
@@ -27,7 +28,8 @@ describe('a Redis restart mid-call', () => {
   let c: TestCluster;
   beforeEach(async () => {
     redis = await startRedis();
-    c = await startCluster({ nodes: 2, redisUrl: redis.url });
+    // The TTL to node-redis' reconnect delay (at most 0.55 s) as in production (15 s to 0.55 s), not tighter.
+    c = await startCluster({ nodes: 2, redisUrl: redis.url, nodeTtlMs: TTL_MS });
   });
   afterEach(async () => {
     await c.close();
@@ -56,34 +58,13 @@ describe('a Redis restart mid-call', () => {
 
     const port = redis.port;
     await redis.stop(true);
-    // Gone for longer than a node's TTL (600 ms): nobody may be declared dead for it.
-    await new Promise((r) => setTimeout(r, 1000));
+    // Gone for longer than a node's TTL: nobody may be declared dead for it.
+    await new Promise((r) => setTimeout(r, TTL_MS + 500));
     redis = await startRedis(port);
 
     await until('presence to come back on every node', () => everyNodeSees(phone.deviceId, agent.agentId));
-    // The Socket.IO adapter reads its Redis stream again a moment after presence is back: what is
-    // broadcast before then can be lost (README: Deployment). Wait until a broadcast crosses again.
-    for (let probe = 1; ; probe++) {
-      await phone.ok('device:update', {
-        voipToken: phone.voipToken,
-        apnsEnvironment: 'sandbox',
-        appVersion: `probe-${probe}`,
-        osVersion: '18.1',
-      });
-      type Roster = { staff: { devices: { id: string; appVersion: string }[] }[] };
-      const crossed = await agent
-        .waitFor<Roster>(
-          'roster:changed',
-          (r) => r.staff.some((s) => s.devices.some((d) => d.appVersion === `probe-${probe}`)),
-          { timeoutMs: 1000 },
-        )
-        .then(
-          () => true,
-          () => false,
-        );
-      if (crossed) break;
-      if (probe === 15) throw new Error('broadcasts never crossed nodes again after the Redis restart');
-    }
+    // No waiting for Socket.IO's adapter: what is broadcast while its reader reconnects stays in
+    // the stream and is read once it is back, late but not lost.
     expect((await phone.report(call.id, 'ended')).ok).toBe(true);
     const done = await agent.waitFor<Changed>('call:changed', ofCall(call.id, 'ended'));
     expect(done.call.endReason).toBe('completed');

@@ -34,8 +34,13 @@ export class ClusterPresence {
   private readonly local = new Set<string>();
   /** Since when this node's heartbeats have succeeded without a gap (0: the last one failed). */
   private healthySince = 0;
+  /** When the last heartbeat finished well: a longer silence than the TTL is a gap too. */
+  private lastBeatAt = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
-  private beating: Promise<void> = Promise.resolve();
+  /** Announcements that came while a heartbeat was reading Redis: applied again on top of what it read. */
+  private meanwhile: Announcement[] | null = null;
+  /** The heartbeat under way, if any: one at a time, or beats queued while Redis was away run late together. */
+  private beating: Promise<void> | null = null;
   private readonly nodesKey: string;
   private readonly channel: string;
 
@@ -53,10 +58,15 @@ export class ClusterPresence {
     await this.heartbeat();
     this.timer = setInterval(
       () => {
-        this.beating = this.heartbeat().catch((err) => {
-          this.healthySince = 0;
-          this.o.logger.warn({ err }, 'presence heartbeat failed');
-        });
+        if (this.beating) return;
+        this.beating = this.heartbeat()
+          .catch((err) => {
+            this.healthySince = 0;
+            this.o.logger.warn({ err }, 'presence heartbeat failed');
+          })
+          .finally(() => {
+            this.beating = null;
+          });
       },
       Math.max(50, Math.floor(this.o.ttlMs / 3)),
     );
@@ -97,7 +107,7 @@ export class ClusterPresence {
   /** A clean shutdown: the other nodes forget this one's sockets at once. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.beating;
+    await this.beating?.catch(() => undefined);
     const gone: Announcement = { node: this.o.nodeId, gone: true };
     await this.o.redis
       .multi()
@@ -111,44 +121,70 @@ export class ClusterPresence {
   private onMessage(raw: string): void {
     const m = JSON.parse(raw) as Announcement;
     if (m.node === this.o.nodeId) return;
+    this.meanwhile?.push(m);
+    ClusterPresence.apply(this.remote, m);
+  }
+
+  private static apply(mirror: Map<string, Set<string>>, m: Announcement): void {
     if (m.gone) {
-      for (const nodes of this.remote.values()) nodes.delete(m.node);
+      for (const nodes of mirror.values()) nodes.delete(m.node);
       return;
     }
     if (!m.kind || !m.id) return;
     const key = `${m.kind}:${m.id}`;
-    const nodes = this.remote.get(key) ?? new Set<string>();
+    const nodes = mirror.get(key) ?? new Set<string>();
     if (m.online) nodes.add(m.node);
     else nodes.delete(m.node);
-    this.remote.set(key, nodes);
+    mirror.set(key, nodes);
   }
 
   /** Renews this node, rebuilds the mirror from the live nodes, and claims the dead ones. */
   private async heartbeat(): Promise<void> {
-    const now = Date.now();
     const { redis, nodeId, ttlMs } = this.o;
     const key = this.hashKey(nodeId);
     // The whole hash each time: a restarted Redis (or announcements lost while it was down)
     // must not leave this node's phones and consoles offline for the others.
-    const write = redis.multi().zAdd(this.nodesKey, { score: now, value: nodeId }).del(key);
+    const write = redis.multi().zAdd(this.nodesKey, { score: Date.now(), value: nodeId }).del(key);
     if (this.local.size > 0) write.hSet(key, Object.fromEntries([...this.local].map((f) => [f, '1'])));
     await write.pExpire(key, ttlMs * 2).exec();
-    if (this.healthySince === 0) this.healthySince = now;
-    const alive = await redis.zRangeByScore(this.nodesKey, now - ttlMs, '+inf');
-    const next = new Map<string, Set<string>>();
-    for (const node of alive) {
-      if (node === nodeId) continue;
-      for (const field of await redis.hKeys(this.hashKey(node))) {
-        next.set(field, (next.get(field) ?? new Set()).add(node));
-      }
+    // Timed once the write went through: a beat that waited for Redis to come back is not a live one.
+    const now = Date.now();
+    if (this.healthySince === 0 || now - this.lastBeatAt > ttlMs) this.healthySince = now;
+    this.lastBeatAt = now;
+    // After a gap in our own heartbeats (Redis away, this process stalled), the other nodes could
+    // not beat either: for a whole TTL of our own good heartbeats, nobody is dead, and what a node
+    // that has not beaten again yet had connected still counts.
+    const warmingUp = now - this.healthySince < ttlMs;
+    this.meanwhile = [];
+    try {
+      this.remote = await this.readMirror(now, warmingUp);
+    } finally {
+      this.meanwhile = null;
     }
-    this.remote = next;
-    // After a gap in our own heartbeats (Redis away, this process stalled), every other node's
-    // may look old too: wait a whole TTL of our own good heartbeats before calling anyone dead.
-    if (now - this.healthySince < ttlMs) return;
+    if (warmingUp) return;
     for (const dead of await redis.zRangeByScore(this.nodesKey, '-inf', `(${now - ttlMs}`)) {
       await this.claim(dead);
     }
+  }
+
+  /** Who the other live nodes have connected, as Redis has it, plus what was announced meanwhile. */
+  private async readMirror(now: number, warmingUp: boolean): Promise<Map<string, Set<string>>> {
+    const { redis, nodeId, ttlMs } = this.o;
+    const alive = await redis.zRangeByScore(this.nodesKey, now - ttlMs, '+inf');
+    const next = new Map<string, Set<string>>();
+    const add = (field: string, node: string) => next.set(field, (next.get(field) ?? new Set()).add(node));
+    for (const node of alive) {
+      if (node === nodeId) continue;
+      for (const field of await redis.hKeys(this.hashKey(node))) add(field, node);
+    }
+    if (warmingUp) {
+      for (const [field, nodes] of this.remote) {
+        for (const node of nodes) if (!alive.includes(node)) add(field, node);
+      }
+    }
+    // A phone that connected while we read may be missing from what we read: its announcement is not.
+    for (const m of this.meanwhile ?? []) ClusterPresence.apply(next, m);
+    return next;
   }
 
   /** Whichever live node removes a dead node from the set is the one that acts on its loss. */

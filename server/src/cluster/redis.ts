@@ -1,7 +1,14 @@
 import { createClient } from 'redis';
 import type { Logger } from '../logger';
 
-const make = (url: string) => createClient({ url });
+/**
+ * Reconnects at most half a second apart (node-redis waits up to 2 s by default): a node that is
+ * slow to come back after a Redis restart misses the others' heartbeats and its phones look
+ * offline to them. Duplicates (the Socket.IO adapter's stream reader) inherit it.
+ */
+const reconnectStrategy = (retries: number) =>
+  Math.min(50 * 2 ** retries, 500) + Math.floor(Math.random() * 50);
+const make = (url: string) => createClient({ url, socket: { reconnectStrategy } });
 export type Redis = ReturnType<typeof make>;
 
 /** A connected node-redis client; errors are logged (the client reconnects by itself). */
