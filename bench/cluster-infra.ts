@@ -117,9 +117,20 @@ export function startNode(
   cleanup: Cleanup,
   onCrash: (error: Error) => void,
 ): Promise<NodeProcess> {
+  // CLUSTER_BENCH_CPU_PROF=DIR: each node writes a V8 CPU profile there when it stops.
+  const profile = process.env.CLUSTER_BENCH_CPU_PROF;
+  const profiling = profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profile)] : [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'bench/cluster-node.ts'), '--port', String(port), ...args],
+    [
+      ...profiling,
+      '--import',
+      'tsx',
+      path.join(ROOT, 'bench/cluster-node.ts'),
+      '--port',
+      String(port),
+      ...args,
+    ],
     { cwd: ROOT, env: { ...process.env, SWITCHBOARD_REDIS: undefined }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stopping = false;

@@ -39,9 +39,17 @@ export async function withProgress<T>(label: string, count: () => string, work: 
   }
 }
 
-/** One call at a time: place, wait for `ringing` at the console, hang up. */
-export async function ringCalls(pair: Pair, calls: number, label: string): Promise<RingResult> {
-  const out: RingResult = { ring: [], heard: [], lost: 0 };
+export const emptyRing = (): RingResult => ({ ring: [], heard: [], lost: 0 });
+export const emptySetup = (): SetupResult => ({ setups: 0, seconds: 0, latencies: [], lost: 0, errors: [] });
+
+/** One call at a time: place, wait for `ringing` at the console, hang up. Adds to `out`. */
+export async function ringCalls(
+  pair: Pair,
+  calls: number,
+  label: string,
+  out: RingResult = emptyRing(),
+): Promise<RingResult> {
+  const before = out.ring.length + out.lost;
   pair.phone.answering = false;
   const work = (async () => {
     for (let i = 0; i < calls; i++) {
@@ -56,20 +64,28 @@ export async function ringCalls(pair: Pair, calls: number, label: string): Promi
       await pair.agent.hangup(call.id);
     }
   })();
-  await withProgress(label, () => `${out.ring.length + out.lost}/${calls} calls`, work);
+  await withProgress(label, () => `${out.ring.length + out.lost - before}/${calls} calls`, work);
   return out;
 }
 
+/** Load runs this long before a round's counting window opens, so the window sees a steady state. */
+const SETTLE_MS = 1000;
+
 /**
  * Every pair at once, each call after the last: place, the phone reports reported → answered →
- * connected, the console sees `active`, hang up. New calls start until `seconds` have passed; the
- * rate counts every setup completed over the time until the last one finished.
+ * connected, the console sees `active`, hang up. Counts the setups completed inside a window of
+ * `seconds` that opens SETTLE_MS after the load starts; the load goes on until the window closes,
+ * so neither the ramp-up nor the calls still in flight at the end bias the rate. Adds to `out`.
  */
-export async function setupCalls(pairs: Pair[], seconds: number, label: string): Promise<SetupResult> {
-  const out: SetupResult = { setups: 0, seconds: 0, latencies: [], lost: 0, errors: [] };
+export async function setupCalls(
+  pairs: Pair[],
+  seconds: number,
+  label: string,
+  out: SetupResult = emptySetup(),
+): Promise<SetupResult> {
   for (const p of pairs) p.phone.answering = true;
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
+  const opens = performance.now() + SETTLE_MS;
+  const closes = opens + seconds * 1000;
   // A refusal (a node too slow to answer, say) is counted and the console goes on; past 100, stop.
   const counted = async <T>(request: Promise<T>): Promise<T | null> => {
     try {
@@ -80,7 +96,7 @@ export async function setupCalls(pairs: Pair[], seconds: number, label: string):
     }
   };
   const loop = async ({ agent, phone, staffId }: Pair) => {
-    while (performance.now() < deadline) {
+    while (performance.now() < closes) {
       const placed = performance.now();
       const call = await counted(agent.place(staffId));
       if (!call) continue;
@@ -89,16 +105,19 @@ export async function setupCalls(pairs: Pair[], seconds: number, label: string):
         agent.states.wait(call.id, 'active'),
       ]);
       phone.reports.forget(call.id);
-      if (connected && active) {
+      const done = performance.now();
+      // Lost counts always: a broadcast or report that never came is a fault, whenever it happens.
+      if (!(connected && active)) out.lost++;
+      else if (done >= opens && done < closes) {
         out.setups++;
-        out.latencies.push(performance.now() - placed);
-      } else out.lost++;
+        out.latencies.push(done - placed);
+      }
       await counted(agent.hangup(call.id));
     }
   };
   const work = Promise.all(pairs.map(loop));
   await withProgress(label, () => `${out.setups} setups, ${out.lost} lost`, work);
-  out.seconds = (performance.now() - started) / 1000;
+  out.seconds += seconds;
   for (const p of pairs) out.errors.push(...p.phone.errors.splice(0));
   return out;
 }
