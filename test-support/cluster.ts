@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { pino } from 'pino';
 import { type LoginSession, login, type ManualClock, manualClock, type StaffEntry } from '#shared';
 import { createServer, openStorage, type ServerConfig, type SwitchboardServer } from '../server/src';
@@ -9,7 +10,7 @@ import {
   startApnsEmulator,
 } from '../tools/apns-emulator/src';
 import { freshDatabase } from './databases';
-import { BUNDLE_ID, connectPhone, ensureAgent, pairDevice } from './harness';
+import { BUNDLE_ID, connectPhone, ensureAgent, type PairedDevice, pairDevice } from './harness';
 import { TestClient } from './socket-client';
 
 const PASSWORD = 'correct horse battery staple';
@@ -37,6 +38,7 @@ export async function startCluster(o: ClusterTestOptions) {
   const emulator: ApnsEmulator = await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [key] });
   const prefix = `sbt-${randomBytes(4).toString('hex')}`;
   const clients: TestClient[] = [];
+  const sql = new pg.Pool({ connectionString: db.url, max: 2 });
 
   const startNode = async (name: string) => {
     const storage = await openStorage(db.url);
@@ -89,6 +91,25 @@ export async function startCluster(o: ClusterTestOptions) {
       return connectPhone({ url: nodes[node]!.url, clock, emulator, clients }, creds, {});
     },
 
+    /** Another socket of a paired phone, on node `node` (a phone that reconnects elsewhere). */
+    async reconnectPhone(node: number, phone: PairedDevice) {
+      const client = await TestClient.connect(`${nodes[node]!.url}/device`, {
+        deviceId: phone.deviceId,
+        secret: phone.deviceSecret,
+      });
+      clients.push(client);
+      return client;
+    },
+
+    /** The cluster's durable timers of a kind, as PostgreSQL has them. */
+    async timerRows(kind: 'grace' | 'cancel') {
+      const { rows } = await sql.query<{ key: string; owner: string | null; data: string }>(
+        'select key, owner, data from cluster_timers where kind = $1 order by key',
+        [kind],
+      );
+      return rows;
+    },
+
     /** Every node idle, twice over: one node's work can set off another's. */
     async idle() {
       for (let round = 0; round < 2; round++) for (const n of nodes) await n.server.idle();
@@ -98,6 +119,7 @@ export async function startCluster(o: ClusterTestOptions) {
       for (const c of clients) c.close();
       for (const n of nodes) await n.server.close();
       await migrator.close();
+      await sql.end();
       await emulator.close();
       await db.dispose();
     },

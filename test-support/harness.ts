@@ -134,7 +134,7 @@ export async function ensureAgent(
   });
 }
 
-type PairedDevice = { deviceId: string; deviceSecret: string; staffId: string };
+export type PairedDevice = { deviceId: string; deviceSecret: string; staffId: string };
 
 /** `POST /api/devices/pair` with a fresh code, as the iOS app sends it (`over` changes fields). */
 export async function pairDevice(

@@ -175,6 +175,7 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     reconnectGraceMs: config.reconnectGraceMs,
     caller: config.caller,
     crossNode: base.cluster?.lock,
+    durable: base.cluster?.durable,
   });
   return { live, pushes, roster, calls, serverStatus };
 }

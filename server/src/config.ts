@@ -70,6 +70,11 @@ export const OPTIONS = {
     default: undefined,
     help: 'redis://host:6379: run as one node of a cluster sharing this Redis and the --db PostgreSQL',
   },
+  'node-ttl': {
+    env: 'SWITCHBOARD_NODE_TTL',
+    default: '15s',
+    help: 'cluster mode: a node silent this long is dead; its phones and consoles go offline and its cancels are sent by another node',
+  },
 
   stun: {
     env: 'SWITCHBOARD_STUN',
@@ -163,6 +168,7 @@ const configSchema = z
       .string()
       .regex(/^rediss?:\/\/\S+$/, 'use a URL like redis://127.0.0.1:6379')
       .optional(),
+    'node-ttl': duration.pipe(z.number().min(1000, 'node TTL must be at least 1s')),
     stun: iceUrls(/^stuns?:[^\s,]+$/, 'stun:stun.example.com:3478').optional(),
     turn: iceUrls(/^turns?:[^\s,]+$/, 'turn:turn.example.com:3478').optional(),
     'turn-secret': z.string().min(1).optional(),
@@ -213,6 +219,8 @@ export interface CliConfig {
   db: string;
   /** Cluster mode: the Redis every node shares (the database must then be PostgreSQL). */
   redis: string | null;
+  /** Cluster mode: how long a silent node counts as alive, and how long a cancel it had under way waits. */
+  nodeTtlMs: number;
   publicUrl: string | undefined;
   apns: {
     keyPath: string;
@@ -298,6 +306,7 @@ export function parseConfig(
       ringTimeoutMs: c['ring-timeout'],
       reconnectGraceMs: c['reconnect-grace'],
       redis: c.redis ?? null,
+      nodeTtlMs: c['node-ttl'],
       sessionTtlMs: c['session-ttl'],
       ice: {
         stun: c.stun ?? [],

@@ -82,7 +82,9 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
     push,
     clock,
     logger,
-    cluster: config.redis ? { redisUrl: config.redis, databaseUrl: config.db } : undefined,
+    cluster: config.redis
+      ? { redisUrl: config.redis, databaseUrl: config.db, nodeTtlMs: config.nodeTtlMs }
+      : undefined,
     config: {
       ringTimeoutMs: config.ringTimeoutMs,
       reconnectGraceMs: config.reconnectGraceMs,

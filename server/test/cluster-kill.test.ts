@@ -52,7 +52,7 @@ describe('kill -9 of the nodes holding a ringing call', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function node(): Promise<{ run: Run; url: string }> {
+  async function node(extra: string[] = []): Promise<{ run: Run; url: string }> {
     const port = await freePort();
     const args = [
       ['--redis', redis.url, '--db', db.url, '--port', String(port), '--data-dir', dir],
@@ -60,6 +60,7 @@ describe('kill -9 of the nodes holding a ringing call', () => {
       ['--apns-key', path.join(dir, 'apns-key.p8'), '--apns-key-id', key.keyId],
       ['--apns-team-id', key.teamId, '--apns-bundle-id', BUNDLE_ID],
       ['--apns-endpoint', `127.0.0.1:${emulator.port}`, '--apns-ca', path.join(dir, 'apns-ca.pem')],
+      extra,
     ].flat();
     const run = runScript('scripts/server.ts', args, { ...process.env, SWITCHBOARD_REDIS: undefined });
     runs.push(run);
@@ -110,6 +111,102 @@ describe('kill -9 of the nodes holding a ringing call', () => {
     expect(pushes.pushes.filter((p) => p.kind === 'cancel')).toHaveLength(1);
     const final = await storage.calls.get(call.id);
     expect(final?.pushes.filter((p) => p.kind === 'cancel' && p.outcome === 'accepted')).toHaveLength(1);
+  }, 90_000);
+});
+
+/**
+ * A cancel under way when its node dies: the node that ended the call is still retrying it (APNs
+ * answers 503) when it is killed; its lease in PostgreSQL runs out and a live node sends it.
+ */
+describe('kill -9 of the node retrying a cancel', () => {
+  let redis: RedisForTests;
+  let db: FreshDatabase;
+  let dir: string;
+  let key: GeneratedProviderKey;
+  let emulator: ApnsEmulator;
+  let storage: Storage;
+  const runs: Run[] = [];
+  const clients: TestClient[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    db = await freshDatabase('postgres');
+    dir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-cluster-lease-'));
+    key = generateProviderKey();
+    emulator = await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [key] });
+    await writeFile(path.join(dir, 'apns-key.p8'), key.privateKeyPem);
+    await writeFile(path.join(dir, 'apns-ca.pem'), emulator.ca);
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    for (const r of runs) r.child.kill('SIGKILL');
+    await Promise.all(runs.map((r) => r.exit));
+    await storage?.close();
+    await emulator.close();
+    await redis.stop();
+    await db.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function node(): Promise<{ run: Run; url: string }> {
+    const port = await freePort();
+    const args = [
+      ['--redis', redis.url, '--db', db.url, '--port', String(port), '--data-dir', dir],
+      ['--log-level', 'warn', '--node-ttl', '2s'],
+      ['--apns-key', path.join(dir, 'apns-key.p8'), '--apns-key-id', key.keyId],
+      ['--apns-team-id', key.teamId, '--apns-bundle-id', BUNDLE_ID],
+      ['--apns-endpoint', `127.0.0.1:${emulator.port}`, '--apns-ca', path.join(dir, 'apns-ca.pem')],
+    ].flat();
+    const run = runScript('scripts/server.ts', args, { ...process.env, SWITCHBOARD_REDIS: undefined });
+    runs.push(run);
+    await run.until(/^Console: \S+\n/m, 40_000);
+    return { run, url: `http://127.0.0.1:${port}` };
+  }
+
+  it('another node sends the cancel once the lease runs out; APNs gets it once', async () => {
+    const a = await node(); // migrates the schema alone
+    const b = await node();
+    storage = await openStorage(db.url);
+    await ensureAgent(storage, 'alice', Date.now());
+    const { token } = await login(a.url, 'alice', AGENT_PASSWORD);
+    const agent = await TestClient.connect(`${a.url}/agent`, { token });
+    clients.push(agent);
+    await agent.waitFor('roster:snapshot');
+    const ana = await agent.ok<{ id: string }>('staff:create', { name: 'Ana' });
+    const creds = await pairDevice(b.url, agent, ana.id, {});
+    const phone = await connectPhone(
+      { url: b.url, clock: manualClock(Date.now()), emulator, clients },
+      creds,
+      {},
+    );
+    const pushes = inbox(emulator, phone.voipToken);
+
+    const call = await agent.ok<Call>('call:place', { staffId: ana.id });
+    await pushes.next((p) => p.kind === 'call');
+    expect((await phone.report(call.id, 'reported')).ok).toBe(true);
+    // APNs refuses everything for this phone now: node a keeps retrying the cancel it sends.
+    emulator.fault(phone.voipToken, { type: 'status', status: 503, count: 'forever' });
+    const cancelAttempts = () =>
+      emulator.requests({ token: phone.voipToken }).filter((r) => r.body.includes('"cancel"')).length;
+    expect((await agent.request<Call>('call:hangup', { callId: call.id })).ok).toBe(true);
+    await waitFor('node a to try the cancel', async () => (cancelAttempts() > 0 ? true : null));
+    a.run.child.kill('SIGKILL');
+    await a.run.exit;
+    emulator.clearFaults(phone.voipToken);
+
+    const cancel = await pushes.next((p) => p.kind === 'cancel');
+    expect(cancel).toMatchObject({ callId: call.id, reason: 'cancelled' });
+    const stored = await waitFor('the cancel to be recorded as accepted', async () => {
+      const c = await storage.calls.get(call.id);
+      return c?.pushes.some((p) => p.kind === 'cancel' && p.outcome === 'accepted') ? c : null;
+    });
+    expect(stored.endReason).toBe('cancelled');
+    // Once taken, nothing more goes out: wait out another lease and count.
+    const quietFrom = Date.now();
+    await waitFor('another lease', async () => (Date.now() - quietFrom > 3000 ? true : null));
+    expect(pushes.pushes.filter((p) => p.kind === 'cancel')).toHaveLength(1);
+    const healthy = await fetch(`${b.url}/healthz`);
+    expect(healthy.status).toBe(200);
   }, 90_000);
 });
 

@@ -15,7 +15,7 @@ import type { PushGateway, PushResult } from '../push';
 import type { DeviceRow, Storage } from '../storage/types';
 
 /** Cancels must outlive the ring deadline a little: a completed call may end long after it. */
-const CANCEL_GRACE_MS = 60_000;
+export const CANCEL_GRACE_MS = 60_000;
 /**
  * A test push is retried (throttling, a dropped connection) for this long at most, so its answer
  * comes back before the console's request times out (10 s), and APNs drops it rather than store it
@@ -105,16 +105,16 @@ export class CallPushes {
 
   /**
    * Cancels a call on a phone that was pushed it (the same collapse id replaces a call push still
-   * stored for an offline phone).
+   * stored for an offline phone). Resolves with APNs' last answer, or null when none was sent.
    */
-  cancel(call: Call, deviceId: string, reason: EndReason, onAttempt: OnAttempt): void {
-    if (!this.o.gateway) return;
+  cancel(call: Call, deviceId: string, reason: EndReason, onAttempt: OnAttempt): Promise<PushResult | null> {
+    if (!this.o.gateway) return Promise.resolve(null);
     const key = `${call.id}/${deviceId}`;
     const retries = this.rung.get(key);
     // A call push still being retried (APNs throttling, say) must not land after its cancel.
     retries?.abort();
     this.rung.delete(key);
-    if (retries === undefined && !wasPushed(call, deviceId)) return;
+    if (retries === undefined && !wasPushed(call, deviceId)) return Promise.resolve(null);
     const payload = buildCancelPush({ callId: call.id, reason });
     const deadline = Math.max(call.ringUntil, this.o.clock.now() + CANCEL_GRACE_MS);
     const send = async () => {
@@ -124,7 +124,7 @@ export class CallPushes {
     };
     const ring = this.ringsInFlight.get(key);
     if (ring) ring.cancel = () => void this.track(send());
-    void this.track(send());
+    return this.track(send());
   }
 
   /**

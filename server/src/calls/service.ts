@@ -9,6 +9,7 @@ import {
   type DeviceReportEvent,
   type DeviceRequest,
   declinedBy,
+  type EndReason,
   ERROR_CODES,
   type EventSource,
   isLive,
@@ -28,8 +29,8 @@ import type { PushResult } from '../push';
 import type { DeviceRow, Storage } from '../storage/types';
 import { agentMaySee, audience, type CallChange, consoleResync } from './audience';
 import type { LiveCalls } from './live';
-import type { Notifier, Presence } from './ports';
-import type { CallPushes } from './pushes';
+import type { DurableTimers, Notifier, Party, Presence } from './ports';
+import { CANCEL_GRACE_MS, type CallPushes } from './pushes';
 import { KeyedQueue } from './queue';
 
 export interface CallServiceOptions {
@@ -52,10 +53,10 @@ export interface CallServiceOptions {
    * state is then read from the database under that lock, never from this node's cache.
    */
   crossNode?: KeyLock;
+  /** Cluster mode: reconnect graces and cancels under way kept in PostgreSQL, to outlive this node. */
+  durable?: DurableTimers;
 }
 
-/** How long a cancel keeps being retried after its call ended (CallPushes' own grace). */
-const CANCEL_GRACE_MS = 60_000;
 /** Calls older than this that ended within the grace are rare enough to leave to the phones' sync. */
 const RECOVERY_WINDOW_MS = 12 * 3600_000;
 
@@ -194,6 +195,10 @@ export class CallService {
   partyLeft(party: Party): void {
     const key = partyKey(party);
     if (this.closed || this.graces.has(key) || !this.live.list().some((c) => involves(c, party))) return;
+    if (this.o.durable) {
+      this.followUp(this.o.durable.graceStarted(party, this.o.clock.now() + this.o.reconnectGraceMs));
+      return;
+    }
     const handle = this.o.clock.setTimeout(() => {
       this.graces.delete(key);
       this.followUp(this.dropParty(party));
@@ -203,10 +208,25 @@ export class CallService {
 
   /** A socket of the party connected: its calls go on. */
   partyBack(party: Party): void {
+    if (this.o.durable) this.followUp(this.o.durable.graceEnded(party));
     const key = partyKey(party);
     const handle = this.graces.get(key);
     if (handle) this.o.clock.clearTimeout(handle);
     this.graces.delete(key);
+  }
+
+  /** The party's grace ended without it (a durable grace, fired by any node): its calls fail. */
+  graceOver(party: Party): Promise<void> {
+    return this.dropParty(party);
+  }
+
+  /**
+   * Sends a cancel another node had under way when it died (cluster mode); its row goes once APNs
+   * gave its last word.
+   */
+  resendCancel(call: Call, deviceId: string, reason: EndReason): void {
+    const sent = this.o.pushes.cancel(call, deviceId, reason, (r) => this.recordPush(call.id, r));
+    this.followUp(sent.then(() => this.o.durable?.cancelDone(call.id, deviceId)));
   }
 
   private async dropParty(party: Party): Promise<void> {
@@ -530,33 +550,53 @@ export class CallService {
    */
   private recordPush(callId: string, record: PushRecord): void {
     const pending = this.unrecorded.get(callId);
+    // A write of this call's records is queued (or running, and goes round again): it takes this one.
     if (pending) {
       pending.push(record);
       return;
     }
     this.unrecorded.set(callId, [record]);
+    this.writeRecords(callId);
+  }
+
+  private writeRecords(callId: string): void {
     const task = this.queue.run(
       callId,
       async () => {
         const call = await this.current(callId);
-        if (!call) return;
-        const next = this.withPushes(call);
-        if (next === call) return;
+        if (!call) {
+          this.unrecorded.delete(callId);
+          return;
+        }
+        const { call: next, taken } = this.withPushes(call);
+        if (taken === 0) return;
         await this.o.storage.calls.save(next);
         this.live.put(next);
         this.deliver({ prev: call, next, actorDeviceId: null, pushRecord: true });
+        if (this.recorded(callId, taken)) this.writeRecords(callId);
       },
       'lazy',
     );
     this.followUp(task);
   }
 
-  /** The call with the APNs answers not yet recorded on it. */
-  private withPushes(call: Call): Call {
-    const pending = this.unrecorded.get(call.id);
-    if (!pending) return call;
-    this.unrecorded.delete(call.id);
-    return pending.reduce(recordPush, call);
+  /**
+   * The call with the APNs answers not yet recorded on it, and how many it took. They stay pending
+   * until `recorded()`: a transition refused after reading them must not lose them.
+   */
+  private withPushes(call: Call): { call: Call; taken: number } {
+    const pending = this.unrecorded.get(call.id) ?? [];
+    return { call: pending.reduce(recordPush, call), taken: pending.length };
+  }
+
+  /** The first `taken` pending records are stored; true when more came meanwhile. */
+  private recorded(callId: string, taken: number): boolean {
+    const pending = this.unrecorded.get(callId);
+    if (!pending || taken === 0) return false;
+    pending.splice(0, taken);
+    if (pending.length > 0) return true;
+    this.unrecorded.delete(callId);
+    return false;
   }
 
   /** APNs cannot reach this phone: unless it proved otherwise over its socket, drop its leg. */
@@ -594,16 +634,18 @@ export class CallService {
     return this.queue.run(callId, async () => {
       const stored = await this.current(callId);
       if (!stored) throw notFound('call');
-      const call = this.withPushes(stored);
+      const { call, taken } = this.withPushes(stored);
       const refusal = opts.authorize?.(call);
       if (opts.replay?.seen()) return call;
       if (refusal) throw refusal;
       const step = opts.event?.() ?? event;
       const result = transition(call, step, this.o.clock.now(), source);
       if (!result.ok) throw new AppError(result.code, result.message);
-      if (result.changed || call !== stored) {
+      if (result.changed || taken > 0) {
         const actor = 'deviceId' in step && step.deviceId !== undefined ? step.deviceId : null;
         await this.commit(stored, result.call, actor);
+        // Those that came meanwhile are left to the record write queued for them.
+        this.recorded(callId, taken);
       }
       opts.replay?.mark();
       return result.call;
@@ -612,6 +654,13 @@ export class CallService {
 
   /** Persists a new version of a call, then tells exactly those the audience rule names. */
   private async commit(prev: Call | null, next: Call, actorDeviceId: string | null): Promise<void> {
+    if (this.o.durable) {
+      // Before the end is stored: a node that dies between the two leaves its cancels to another.
+      const cancels = audience({ prev, next, actorDeviceId })
+        .devices.filter((d) => d.cancel !== null && wasPushed(next, d.deviceId))
+        .map((d) => ({ deviceId: d.deviceId, reason: d.cancel! }));
+      if (cancels.length > 0) await this.o.durable.cancelsPending(next.id, cancels);
+    }
     await this.o.storage.calls.save(next);
     this.live.put(next);
     if (!isLive(next) || next.state === 'connecting' || next.state === 'active') this.clearRingTimer(next.id);
@@ -635,7 +684,10 @@ export class CallService {
       // Cancelled by socket and by push: a phone in the background has no socket (DESIGN lesson 3).
       if (cancel) this.o.notifier.toDevice(deviceId, 'call:cancelled', { callId: call.id, reason: cancel });
       this.o.notifier.toDevice(deviceId, 'call:changed', { call });
-      if (cancel) this.o.pushes.cancel(call, deviceId, cancel, (r) => this.recordPush(call.id, r));
+      if (!cancel) continue;
+      const sent = this.o.pushes.cancel(call, deviceId, cancel, (r) => this.recordPush(call.id, r));
+      const durable = this.o.durable;
+      if (durable) this.followUp(sent.then(() => durable.cancelDone(call.id, deviceId)));
     }
   }
 
@@ -695,7 +747,7 @@ function legIsOver(leg: Call['devices'][number]): AppError {
       );
 }
 
-export type Party = { agentId: string } | { deviceId: string };
+export type { Party } from './ports';
 
 const partyKey = (party: Party) => ('agentId' in party ? agentKey(party.agentId) : deviceKey(party.deviceId));
 

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Clock, TimerHandle } from '#shared';
+import type { DurableTimers, Party } from '../calls/ports';
 import type { Logger } from '../logger';
 import { parseStorageUrl } from '../storage';
 import { ClusterHub, ClusterLiveCalls } from './hub';
 import { postgresKeyLock } from './lock';
 import { ClusterPresence, type PresenceEntry } from './presence';
 import { connectRedis } from './redis';
+import { ClusterTimers } from './timers';
 
 export type { KeyLock } from './lock';
 export type { PresenceEntry } from './presence';
+export type { Fired, TimerRow } from './timers';
 
 export interface ClusterOptions {
   /** redis://… shared by every node. */
@@ -20,7 +23,10 @@ export interface ClusterOptions {
   nodeId?: string;
   /** Namespaces the Redis keys, channels and streams (several clusters on one Redis; tests). */
   prefix?: string;
-  /** A node silent for this long is dead and its phones and consoles offline (default 15 s). */
+  /**
+   * A node silent for this long is dead: its phones and consoles go offline, and the cancels it had
+   * under way (leased for this long, renewed while it lives) are sent by another node (default 15 s).
+   */
   nodeTtlMs?: number;
   /** How often each node looks for ring deadlines that passed, on the server's clock (default 1 s). */
   sweepMs?: number;
@@ -51,13 +57,15 @@ export async function joinCluster(o: ClusterOptions, logger: Logger) {
   const redis = await connectRedis(o.redisUrl, log, 'commands');
   const sub = await connectRedis(o.redisUrl, log, 'subscriber');
   const locks = postgresKeyLock(o.databaseUrl);
+  const leaseMs = o.nodeTtlMs ?? 15_000;
+  const timers = new ClusterTimers(locks.pool, nodeId, log);
   let lost: (nodeId: string, entries: PresenceEntry[]) => void = () => undefined;
   const presence = new ClusterPresence({
     redis,
     sub,
     prefix,
     nodeId,
-    ttlMs: o.nodeTtlMs ?? 15_000,
+    ttlMs: leaseMs,
     logger: log,
     onNodeLost: (node, entries) => lost(node, entries),
   });
@@ -68,6 +76,8 @@ export async function joinCluster(o: ClusterOptions, logger: Logger) {
   sub.on('ready', () => live.requestResync());
   let sweeper: TimerHandle | null = null;
   let sweepClock: Clock | null = null;
+  let leaser: ReturnType<typeof setInterval> | null = null;
+  const loops: ReturnType<typeof serialized>[] = [];
   return {
     nodeId,
     hub: new ClusterHub(presence),
@@ -78,45 +88,44 @@ export async function joinCluster(o: ClusterOptions, logger: Logger) {
     onNodeLost(handler: (nodeId: string, entries: PresenceEntry[]) => void) {
       lost = handler;
     },
+    timers,
+    durable: durableTimers(timers, leaseMs),
+    /** One node at a time runs `fire` for a key (deadlines of calls); null when another node is at it. */
+    tryLock: locks.tryLock,
     /**
-     * Every `sweepMs` on `clock`, `due()` lists calls whose deadline passed; each is handed to `fire`
-     * on one node at a time (the others skip it), and the call's own lock and state machine make
-     * a second firing a no-op: a deadline ends its call exactly once, whichever node placed it.
+     * Every `sweepMs` on the server's clock, `tick` (ring deadlines, reconnect graces): the rows
+     * and locks it takes make each due timer fire on one node only.
      */
-    sweep(clock: Clock, due: () => Promise<string[]>, fire: (callId: string) => Promise<void>) {
+    sweep(clock: Clock, tick: () => Promise<void>) {
       sweepClock = clock;
-      const tick = async () => {
-        for (const callId of await due()) await locks.tryLock(`deadline:${callId}`, () => fire(callId));
-      };
-      // One sweep at a time; a tick that comes while one runs makes it go round once more.
-      let running = false;
-      let again = false;
-      const run = async () => {
-        if (running) {
-          again = true;
-          return;
-        }
-        running = true;
-        try {
-          do {
-            again = false;
-            await tick();
-          } while (again && sweeper !== null);
-        } finally {
-          running = false;
-        }
-      };
+      const run = serialized(tick, (err) => log.error({ err }, 'sweeping cluster deadlines failed'));
+      loops.push(run);
       const arm = () => {
         sweeper = clock.setTimeout(() => {
           arm();
-          run().catch((err) => log.error({ err }, 'sweeping ring deadlines failed'));
+          run.run();
         }, o.sweepMs ?? 1000);
       };
       arm();
     },
+    /**
+     * Every third of the lease, in real time (it measures this process's liveness, like the
+     * heartbeats): this node renews its cancel leases, then sends those of dead nodes.
+     */
+    leases(tick: (leaseMs: number) => Promise<void>) {
+      const run = serialized(
+        () => tick(leaseMs),
+        (err) => log.error({ err }, 'renewing or taking over cancel leases failed'),
+      );
+      loops.push(run);
+      leaser = setInterval(run.run, Math.max(50, Math.floor(leaseMs / 3)));
+      leaser.unref();
+    },
     async close() {
       if (sweeper && sweepClock) sweepClock.clearTimeout(sweeper);
       sweeper = null;
+      if (leaser) clearInterval(leaser);
+      for (const loop of loops) await loop.stop();
       await presence.stop();
       await locks.close();
       await sub.quit().catch(() => undefined);
@@ -126,3 +135,52 @@ export async function joinCluster(o: ClusterOptions, logger: Logger) {
 }
 
 export type ClusterNode = Awaited<ReturnType<typeof joinCluster>>;
+
+/**
+ * One run of `task` at a time; a call that comes while one runs makes it go round once more.
+ * `stop()` lets the run under way finish and starts no other.
+ */
+function serialized(task: () => Promise<void>, onError: (err: unknown) => void) {
+  let current: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  return {
+    run(): void {
+      if (stopped) return;
+      if (current) {
+        again = true;
+        return;
+      }
+      current = (async () => {
+        do {
+          again = false;
+          await task().catch(onError);
+        } while (again && !stopped);
+        current = null;
+      })();
+    },
+    async stop(): Promise<void> {
+      stopped = true;
+      await current;
+    },
+  };
+}
+
+const partyKey = (party: Party) =>
+  'agentId' in party ? `grace:agent:${party.agentId}` : `grace:device:${party.deviceId}`;
+const cancelKey = (callId: string, deviceId: string) => `cancel:${callId}/${deviceId}`;
+
+/** The call service's timers as rows: graces due on the server's clock, cancels leased by this node. */
+function durableTimers(timers: ClusterTimers, leaseMs: number): DurableTimers {
+  return {
+    graceStarted: (party, dueAt) => timers.set(partyKey(party), 'grace', dueAt, party),
+    graceEnded: (party) => timers.clear(partyKey(party)),
+    async cancelsPending(callId, cancels) {
+      for (const { deviceId, reason } of cancels) {
+        const data = { callId, deviceId, reason };
+        await timers.set(cancelKey(callId, deviceId), 'cancel', Date.now() + leaseMs, data, true);
+      }
+    },
+    cancelDone: (callId, deviceId) => timers.clear(cancelKey(callId, deviceId)),
+  };
+}

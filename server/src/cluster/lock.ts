@@ -47,5 +47,5 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40) {
       client.release();
     }
   };
-  return { lock, tryLock, close: () => pool.end() };
+  return { lock, tryLock, pool, close: () => pool.end() };
 }

@@ -1,14 +1,16 @@
-import { type Clock, isLive } from '#shared';
+import { type Clock, cancelAccepted, type EndReason, isLive } from '#shared';
+import type { Party } from '../calls/ports';
+import { CANCEL_GRACE_MS } from '../calls/pushes';
 import type { CallService } from '../calls/service';
 import { AppError } from '../errors';
 import type { Roster } from '../roster';
 import type { Storage } from '../storage/types';
-import type { ClusterNode } from '.';
+import type { ClusterNode, Fired, TimerRow } from '.';
 
 /**
- * Hooks a cluster node's calls to the cluster: ring deadlines any node may fire (whichever node
- * placed the call), and the phones and consoles of a node that died, which get the reconnect grace
- * like any party whose connection dropped.
+ * Hooks a cluster node's calls to the cluster: ring deadlines and reconnect graces any node may
+ * fire (whichever node set them), cancels a dead node had under way, and the phones and consoles
+ * of a node that died, which get the reconnect grace like any party whose connection dropped.
  */
 export function wireCluster(
   cluster: ClusterNode,
@@ -26,7 +28,32 @@ export function wireCluster(
       if (!(e instanceof AppError)) throw e;
     });
   };
-  cluster.sweep(o.clock, due, fire);
+  const graceOver = async (row: TimerRow): Promise<Fired> => {
+    await o.calls.graceOver(JSON.parse(row.data) as Party);
+    return 'done';
+  };
+  cluster.sweep(o.clock, async () => {
+    for (const callId of await due()) await cluster.tryLock(`deadline:${callId}`, () => fire(callId));
+    await cluster.timers.fireDue('grace', o.clock.now(), graceOver);
+  });
+  cluster.leases(async (leaseMs) => {
+    await cluster.timers.renew('cancel', Date.now() + leaseMs);
+    await cluster.timers.fireDue('cancel', Date.now(), (row) => takeOver(row, leaseMs));
+  });
+  /** A cancel whose node died before APNs took it (its lease ran out): this node sends it. */
+  const takeOver = async (row: TimerRow, leaseMs: number): Promise<Fired> => {
+    const { callId, deviceId, reason } = JSON.parse(row.data) as {
+      callId: string;
+      deviceId: string;
+      reason: EndReason;
+    };
+    const call = await o.storage.calls.get(callId);
+    // Still live: its node died before storing the end; the deadline or a grace ends it, with cancels of its own.
+    if (!call || isLive(call) || cancelAccepted(call, deviceId)) return 'done';
+    if ((call.endedAt ?? 0) < o.clock.now() - CANCEL_GRACE_MS) return 'done';
+    o.calls.resendCancel(call, deviceId, reason);
+    return { keepUntil: Date.now() + leaseMs };
+  };
   cluster.live.reload = async () =>
     cluster.live.resync((id) => o.storage.calls.get(id), await o.storage.calls.listLive());
   cluster.onNodeLost((_node, entries) => {

@@ -52,6 +52,26 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('agents').dropColumn('role').execute();
     },
   },
+  '0004_cluster_timers': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('cluster_timers')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'bigint', (c) => c.notNull())
+        .addColumn('owner', 'text')
+        .addColumn('data', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('cluster_timers_kind_due_at')
+        .on('cluster_timers')
+        .columns(['kind', 'due_at'])
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('cluster_timers').ifExists().execute();
+    },
+  },
 };
 
 /**

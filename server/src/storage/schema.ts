@@ -15,6 +15,7 @@ export interface Database {
   directory_meta: DirectoryMetaTable;
   health_probe: HealthProbeTable;
   audit_log: AuditLogTable;
+  cluster_timers: ClusterTimersTable;
 }
 
 export interface AgentsTable {
@@ -104,6 +105,20 @@ export interface DirectoryMetaTable {
 export interface HealthProbeTable {
   id: number;
   checked_at: number;
+}
+
+/**
+ * Cluster mode's timers that must outlive the node that set them (migration 0004; unused by a
+ * single server): reconnect graces, due on the server's clock, and cancels under way, leased by
+ * the node sending them (`due_at` is then the lease's end, in real time). cluster/timers.ts.
+ */
+export interface ClusterTimersTable {
+  key: string;
+  kind: 'grace' | 'cancel';
+  due_at: number;
+  owner: string | null;
+  /** JSON: what firing it needs (the party; the call, phone and reason). */
+  data: string;
 }
 
 /** Who changed the team, staff, phones or directory, and when (migration 0003). Never updated. */
