@@ -31,7 +31,9 @@ const server = await createServer({
   push,
   clock,
   logger,
-  cluster: config.redis ? { redisUrl: config.redis, databaseUrl: config.db } : undefined,
+  cluster: config.redis
+    ? { redisUrl: config.redis, databaseUrl: config.db, nodeTtlMs: config.nodeTtlMs }
+    : undefined,
   config: {
     ringTimeoutMs: config.ringTimeoutMs,
     reconnectGraceMs: config.reconnectGraceMs,
