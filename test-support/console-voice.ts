@@ -76,11 +76,28 @@ export function consoleVoice(o: ConsoleVoiceOptions) {
     get tone() {
       return tones.at(-1) ?? null;
     },
-    /** Resolves with the first snapshot (past or future) that matches. */
-    until(match: (s: VoiceSnapshot) => boolean): Promise<VoiceSnapshot> {
+    /**
+     * Resolves with the first snapshot (past or future) that matches; fails after `ms` naming the
+     * phases the voice went through, so a stuck wait says where it stopped.
+     */
+    until(match: (s: VoiceSnapshot) => boolean, ms = 10_000): Promise<VoiceSnapshot> {
       const seen = snapshots.find(match);
       if (seen) return Promise.resolve(seen);
-      return new Promise((resolve) => wait.push({ until: match, resolve }));
+      return new Promise((resolve, reject) => {
+        const waiter = {
+          until: match,
+          resolve: (s: VoiceSnapshot) => {
+            clearTimeout(timer);
+            resolve(s);
+          },
+        };
+        const timer = setTimeout(() => {
+          wait.splice(wait.indexOf(waiter), 1);
+          const phases = snapshots.map((s) => s.phase).filter((p, i, all) => p !== all[i - 1]);
+          reject(new Error(`voice: no matching snapshot in ${ms} ms; phases so far: ${phases.join(' → ')}`));
+        }, ms);
+        wait.push(waiter);
+      });
     },
     close(bye = true) {
       controller.close({ bye });
