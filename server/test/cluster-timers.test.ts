@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Call } from '#shared';
+import { inbox } from '../../test-support/apns-inbox';
 import { startCluster, type TestCluster } from '../../test-support/cluster';
 import { type RedisForTests, startRedis } from '../../test-support/redis';
 
@@ -89,5 +90,35 @@ describe('reconnect graces outlive the node that started them', () => {
     expect((await agent.waitFor<Changed>('call:changed', ofCall(call.id, 'ended'))).call.endReason).toBe(
       'completed',
     );
+  });
+
+  it('a node that stops while APNs refuses its cancel hands the cancel to another node', async () => {
+    const agent = await c.agent(0, 'alice');
+    const ana = await c.staff(agent, 'Ana');
+    const phone = await c.phone(1, agent, ana.id);
+    await until('node 0 to see the phone', () => c.nodes[0]!.server.presence.isDeviceOnline(phone.deviceId));
+    const pushes = inbox(c.emulator, phone.voipToken);
+    const call = await agent.ok<Call>('call:place', { staffId: ana.id });
+    await pushes.next((p) => p.kind === 'call');
+    await phone.report(call.id, 'reported');
+    // APNs refuses the cancel node 0 sends; its retry waits out a backoff when node 0 stops.
+    c.emulator.fault(phone.voipToken, { type: 'status', status: 503, count: 'forever' });
+    await agent.ok('call:hangup', { callId: call.id });
+    const tried = () =>
+      c.emulator
+        .requests({ token: phone.voipToken })
+        .some((r) => r.body.includes('"cancel"') && r.status === 503);
+    await until('node 0 to try the cancel', tried);
+    await c.nodes[0]!.server.close();
+    c.nodes.splice(0, 1);
+    c.emulator.clearFaults(phone.voipToken);
+
+    const cancel = await pushes.next((p) => p.kind === 'cancel');
+    expect(cancel).toMatchObject({ callId: call.id, reason: 'cancelled' });
+    await until('the cancel row to go', async () => (await c.timerRows('cancel')).length === 0);
+    await c.idle();
+    const stored = await c.storage.calls.get(call.id);
+    expect(stored?.pushes.filter((p) => p.kind === 'cancel' && p.outcome === 'accepted')).toHaveLength(1);
+    expect(pushes.pushes.filter((p) => p.kind === 'cancel')).toHaveLength(1);
   });
 });

@@ -226,7 +226,16 @@ export class CallService {
    */
   resendCancel(call: Call, deviceId: string, reason: EndReason): void {
     const sent = this.o.pushes.cancel(call, deviceId, reason, (r) => this.recordPush(call.id, r));
-    this.followUp(sent.then(() => this.o.durable?.cancelDone(call.id, deviceId)));
+    this.followUp(sent.then((result) => this.cancelSettled(call.id, deviceId, result)));
+  }
+
+  /**
+   * APNs' last word on a cancel ends its durable row; a cancel cut short by this node's shutdown
+   * keeps it, and another node sends it (cluster/index.ts releases the lease on close).
+   */
+  private async cancelSettled(callId: string, deviceId: string, result: PushResult | null): Promise<void> {
+    if (this.closed && result?.outcome === 'retryable') return;
+    await this.o.durable?.cancelDone(callId, deviceId);
   }
 
   private async dropParty(party: Party): Promise<void> {
@@ -686,8 +695,7 @@ export class CallService {
       this.o.notifier.toDevice(deviceId, 'call:changed', { call });
       if (!cancel) continue;
       const sent = this.o.pushes.cancel(call, deviceId, cancel, (r) => this.recordPush(call.id, r));
-      const durable = this.o.durable;
-      if (durable) this.followUp(sent.then(() => durable.cancelDone(call.id, deviceId)));
+      if (this.o.durable) this.followUp(sent.then((result) => this.cancelSettled(call.id, deviceId, result)));
     }
   }
 

@@ -126,6 +126,8 @@ export async function joinCluster(o: ClusterOptions, logger: Logger) {
       sweeper = null;
       if (leaser) clearInterval(leaser);
       for (const loop of loops) await loop.stop();
+      // Cancels this node could not finish (APNs refusing them while it stopped) go to another now.
+      await timers.release('cancel').catch((err) => log.warn({ err }, 'handing over cancels failed'));
       await presence.stop();
       await locks.close();
       await sub.quit().catch(() => undefined);

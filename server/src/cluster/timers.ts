@@ -50,6 +50,14 @@ export class ClusterTimers {
     ]);
   }
 
+  /** This node stops: its leases of `kind` are due at once, for the other nodes to take. */
+  async release(kind: TimerKind): Promise<void> {
+    await this.pool.query('update cluster_timers set due_at = 0 where kind = $1 and owner = $2', [
+      kind,
+      this.nodeId,
+    ]);
+  }
+
   /** Fires the timers of `kind` due at `now`, oldest first; resolves with how many fired. */
   async fireDue(kind: TimerKind, now: number, fire: (row: TimerRow) => Promise<Fired>): Promise<number> {
     const client = await this.pool.connect();
