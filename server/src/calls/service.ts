@@ -4,7 +4,6 @@ import {
   type Call,
   type CallEvent,
   type Clock,
-  cancelAccepted,
   createCall,
   type DeviceReportEvent,
   type DeviceRequest,
@@ -27,11 +26,14 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { PushResult } from '../push';
 import type { DeviceRow, Storage } from '../storage/types';
-import { agentMaySee, audience, type CallChange, consoleResync } from './audience';
+import { audience, type CallChange, consoleResync } from './audience';
+import { involves, ReconnectGraces } from './graces';
 import type { LiveCalls } from './live';
 import type { DurableTimers, Notifier, Party, Presence } from './ports';
-import { CANCEL_GRACE_MS, type CallPushes } from './pushes';
+import type { CallPushes } from './pushes';
 import { KeyedQueue } from './queue';
+import { lostCancels } from './recovery';
+import { syncConsole, syncPhone } from './sync';
 
 export interface CallServiceOptions {
   storage: Storage;
@@ -57,9 +59,6 @@ export interface CallServiceOptions {
   durable?: DurableTimers;
 }
 
-/** Calls older than this that ended within the grace are rare enough to leave to the phones' sync. */
-const RECOVERY_WINDOW_MS = 12 * 3600_000;
-
 const REPORT_EVENTS: Record<DeviceReportEvent, (deviceId: string, reason?: string) => CallEvent> = {
   reported: (deviceId) => ({ type: 'reported', deviceId }),
   answered: (deviceId) => ({ type: 'answered', deviceId }),
@@ -80,8 +79,7 @@ const REPORT_EVENTS: Record<DeviceReportEvent, (deviceId: string, reason?: strin
 export class CallService {
   private readonly live: LiveCalls;
   private readonly timers = new Map<string, TimerHandle>();
-  /** Parties (`agent:<id>`, `device:<id>`) whose connection dropped mid-call → their grace timer. */
-  private readonly graces = new Map<string, TimerHandle>();
+  private readonly graces: ReconnectGraces;
   private readonly queue: KeyedQueue;
   /** Closed: sockets closing now are the server's own shutdown, not parties leaving. */
   private closed = false;
@@ -95,6 +93,14 @@ export class CallService {
   constructor(private readonly o: CallServiceOptions) {
     this.live = o.live;
     this.queue = new KeyedQueue(o.crossNode);
+    this.graces = new ReconnectGraces({
+      clock: o.clock,
+      graceMs: o.reconnectGraceMs,
+      durable: o.durable,
+      liveCalls: () => this.live.list(),
+      over: (party) => this.dropParty(party),
+      followUp: (task) => this.followUp(task),
+    });
   }
 
   /** The call as it stands: from the database under the call's lock in cluster mode. */
@@ -130,37 +136,9 @@ export class CallService {
    * retries lived in the dead process's memory. A phone in the background would otherwise ring on.
    */
   private async resendLostCancels(): Promise<void> {
-    const now = this.o.clock.now();
-    // Calls still rung on a phone ended within a cancel's own lifetime; older ones were long cancelled.
-    const ended = await this.endedSince(now - RECOVERY_WINDOW_MS);
-    for (const call of ended) {
-      if (call.endedAt === null || call.endedAt < now - CANCEL_GRACE_MS) continue;
-      for (const leg of call.devices) {
-        if (!wasPushed(call, leg.deviceId) || cancelAccepted(call, leg.deviceId)) continue;
-        // A phone that ended its own part (declined, hung up) knows; a cancel would only flash.
-        const endedItself = call.timeline.some(
-          (e) =>
-            e.source === 'device' &&
-            e.actorId === leg.deviceId &&
-            (e.event === 'declined' || e.event === 'hangup'),
-        );
-        if (endedItself) continue;
-        const reason = leg.endReason ?? call.endReason ?? 'failed';
-        this.o.pushes.cancel(call, leg.deviceId, reason, (r) => this.recordPush(call.id, r));
-      }
+    for (const { call, deviceId, reason } of await lostCancels(this.o.storage.calls, this.o.clock.now())) {
+      this.o.pushes.cancel(call, deviceId, reason, (r) => this.recordPush(call.id, r));
     }
-  }
-
-  /** Calls created since `from` that have ended, newest first, a page at a time. */
-  private async endedSince(from: number): Promise<Call[]> {
-    const out: Call[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.o.storage.calls.query({ from }, { limit: 200, cursor });
-      out.push(...page.calls.filter((c) => !isLive(c)));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return out;
   }
 
   /**
@@ -179,10 +157,9 @@ export class CallService {
 
   close(): void {
     this.closed = true;
-    for (const handle of [...this.timers.values(), ...this.graces.values()])
-      this.o.clock.clearTimeout(handle);
+    for (const handle of this.timers.values()) this.o.clock.clearTimeout(handle);
     this.timers.clear();
-    this.graces.clear();
+    this.graces.close();
   }
 
   // MARK: - Parties coming and going
@@ -193,26 +170,12 @@ export class CallService {
    * good never leaves the other one in a silent call, nor the agent busy forever.
    */
   partyLeft(party: Party): void {
-    const key = partyKey(party);
-    if (this.closed || this.graces.has(key) || !this.live.list().some((c) => involves(c, party))) return;
-    if (this.o.durable) {
-      this.followUp(this.o.durable.graceStarted(party, this.o.clock.now() + this.o.reconnectGraceMs));
-      return;
-    }
-    const handle = this.o.clock.setTimeout(() => {
-      this.graces.delete(key);
-      this.followUp(this.dropParty(party));
-    }, this.o.reconnectGraceMs);
-    this.graces.set(key, handle);
+    this.graces.left(party);
   }
 
   /** A socket of the party connected: its calls go on. */
   partyBack(party: Party): void {
-    if (this.o.durable) this.followUp(this.o.durable.graceEnded(party));
-    const key = partyKey(party);
-    const handle = this.graces.get(key);
-    if (handle) this.o.clock.clearTimeout(handle);
-    this.graces.delete(key);
+    this.graces.back(party);
   }
 
   /** The party's grace ended without it (a durable grace, fired by any node): its calls fail. */
@@ -282,40 +245,14 @@ export class CallService {
     return consoleResync(agentId, this.live.list());
   }
 
-  /**
-   * What a reconnecting console asks about the calls it still shows: what is live for it now, and
-   * the ones among them that ended while it was away, whole. An id in neither list is no longer
-   * the console's to show (another agent took it, or it never could see it).
-   */
-  async syncAgent(agentId: string, req: AgentRequest<'call:sync'>) {
-    const live = this.resyncFor(agentId).map((r) => r.call);
-    const liveIds = new Set(live.map((c) => c.id));
-    const ended: Call[] = [];
-    for (const callId of req.callIds) {
-      if (liveIds.has(callId) || this.live.get(callId)) continue;
-      const call = await this.o.storage.calls.get(callId);
-      if (call && !isLive(call) && agentMaySee(agentId, call)) ended.push(call);
-    }
-    return { live, ended };
+  /** What a reconnecting console asks about the calls it still shows (sync.ts). */
+  syncAgent(agentId: string, req: AgentRequest<'call:sync'>) {
+    return syncConsole(agentId, req, this.live, this.o.storage.calls);
   }
 
   /** What a waking phone asks: which of its calls still go on, and how the others ended. */
-  async sync(deviceId: string, req: DeviceRequest<'call:sync'>) {
-    const mine = (c: Call) => c.devices.find((l) => l.deviceId === deviceId);
-    const live = this.liveCalls().filter((c) => {
-      const leg = mine(c);
-      return leg !== undefined && leg.state !== 'ended';
-    });
-    const liveIds = new Set(live.map((c) => c.id));
-    const ended = [];
-    for (const callId of req.callIds) {
-      if (liveIds.has(callId)) continue;
-      const call = this.live.get(callId) ?? (await this.o.storage.calls.get(callId));
-      const leg = call ? mine(call) : undefined;
-      // An unknown call, or one this phone is not part of, is over as far as the phone goes.
-      ended.push({ callId, endReason: leg ? (leg.endReason ?? call?.endReason ?? null) : null });
-    }
-    return { live, ended };
+  sync(deviceId: string, req: DeviceRequest<'call:sync'>) {
+    return syncPhone(deviceId, req, this.live, this.o.storage.calls);
   }
 
   /**
@@ -756,12 +693,3 @@ function legIsOver(leg: Call['devices'][number]): AppError {
 }
 
 export type { Party } from './ports';
-
-const partyKey = (party: Party) => ('agentId' in party ? agentKey(party.agentId) : deviceKey(party.deviceId));
-
-/** Whether the call cannot go on without this party: its agent, or the phone on the other end. */
-function involves(call: Call, party: Party): boolean {
-  if ('agentId' in party) return call.agentId === party.agentId;
-  const phone = call.direction === 'outbound' ? call.answeredByDeviceId : (call.devices[0]?.deviceId ?? null);
-  return phone === party.deviceId;
-}
