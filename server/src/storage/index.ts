@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import { createKyselyStorage } from './kysely';
 import { type DatabaseLock, lockPostgres, lockSqliteFile } from './lock';
 import type { Database } from './schema';
+import { cachingStatements } from './statement-cache';
 import type { Storage } from './types';
 
 export { DirectoryConflictError } from './directory';
@@ -152,7 +153,7 @@ function openSqlite(file: string): Storage {
     database.close();
     throw new Error(`cannot use the SQLite database ${file}: ${messageOf(error)}`, { cause: error });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
   return createKyselyStorage(db, 'sqlite', { sqliteBusyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
 }
 
