@@ -1,7 +1,7 @@
 /**
  * What bench/cluster.ts runs on: a cleanup list that also runs on Ctrl-C, the test PostgreSQL
  * cluster (scripts/postgres.sh, leased for this run) with a schema per topology, the APNs emulator
- * in its own process, and call-server nodes as child processes (bench/cluster-node.ts).
+ * in its own process, and call-server nodes as child processes (the real CLI, scripts/server.ts).
  */
 import { type ChildProcess, execFile, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -126,9 +126,12 @@ export function startNode(
       ...profiling,
       '--import',
       'tsx',
-      path.join(ROOT, 'bench/cluster-node.ts'),
+      path.join(ROOT, 'scripts/server.ts'),
       '--port',
       String(port),
+      // One console places calls back to back on one socket: the bench measures the cluster, not the limiter.
+      '--socket-rate',
+      '1000000',
       ...args,
     ],
     { cwd: ROOT, env: { ...process.env, SWITCHBOARD_REDIS: undefined }, stdio: ['ignore', 'pipe', 'pipe'] },

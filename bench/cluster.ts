@@ -1,7 +1,7 @@
 // `npm run bench:cluster [-- --ring-calls N --setup-seconds S --agents A]`: 3 cluster nodes vs 1 node; RESULT = p99 time-to-ring ratio (3/1) and call setups/s (3 nodes, 1 node).
 /**
  * Both topologies are up at once on this machine, each on a fresh schema of the same loopback
- * PostgreSQL (scripts/postgres.sh), with every node a process of its own (bench/cluster-node.ts)
+ * PostgreSQL (scripts/postgres.sh), with every node a process of its own (the real CLI, scripts/server.ts)
  * pushing to the APNs emulator in another process; each measurement alternates between them in
  * rounds (1 3, 3 1, 1 3, …) so that whatever else the machine is doing weighs on both alike:
  * - 3 nodes: `--redis` on one redis-server; console i on node i mod 3 and its phone on node

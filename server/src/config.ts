@@ -70,6 +70,11 @@ export const OPTIONS = {
     default: undefined,
     help: 'redis://host:6379: run as one node of a cluster sharing this Redis and the --db PostgreSQL',
   },
+  'socket-rate': {
+    env: 'SWITCHBOARD_SOCKET_RATE',
+    default: '20',
+    help: 'requests a second each console or phone socket may make, in bursts of up to three times as many; more are refused RATE_LIMITED',
+  },
   'node-ttl': {
     env: 'SWITCHBOARD_NODE_TTL',
     default: '15s',
@@ -168,6 +173,10 @@ const configSchema = z
       .string()
       .regex(/^rediss?:\/\/\S+$/, 'use a URL like redis://127.0.0.1:6379')
       .optional(),
+    'socket-rate': z.coerce
+      .number()
+      .int('socket rate must be a whole number')
+      .min(1, 'socket rate must be at least 1'),
     'node-ttl': duration.pipe(z.number().min(1000, 'node TTL must be at least 1s')),
     stun: iceUrls(/^stuns?:[^\s,]+$/, 'stun:stun.example.com:3478').optional(),
     turn: iceUrls(/^turns?:[^\s,]+$/, 'turn:turn.example.com:3478').optional(),
@@ -219,6 +228,8 @@ export interface CliConfig {
   db: string;
   /** Cluster mode: the Redis every node shares (the database must then be PostgreSQL). */
   redis: string | null;
+  /** Requests a second per socket, and the burst allowed above it. */
+  socketRate: { perSecond: number; burst: number };
   /** Cluster mode: how long a silent node counts as alive, and how long a cancel it had under way waits. */
   nodeTtlMs: number;
   publicUrl: string | undefined;
@@ -307,6 +318,7 @@ export function parseConfig(
       reconnectGraceMs: c['reconnect-grace'],
       redis: c.redis ?? null,
       nodeTtlMs: c['node-ttl'],
+      socketRate: { perSecond: c['socket-rate'], burst: 3 * c['socket-rate'] },
       sessionTtlMs: c['session-ttl'],
       ice: {
         stun: c.stun ?? [],

@@ -88,6 +88,7 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
     config: {
       ringTimeoutMs: config.ringTimeoutMs,
       reconnectGraceMs: config.reconnectGraceMs,
+      socketRate: config.socketRate,
       sessionTtlMs: config.sessionTtlMs,
       publicUrl: config.publicUrl,
       webRoot: config.webRoot,

@@ -25,6 +25,19 @@ describe('server configuration', () => {
     expect(config).toMatchObject({ port: 9000, ringTimeoutMs: 30_000, db: 'postgres://u@h:5432/d' });
   });
 
+  it('takes the per-socket request rate and the cluster node TTL, and refuses nonsense', () => {
+    expect(parseConfig([], {}).config).toMatchObject({
+      socketRate: { perSecond: 20, burst: 60 },
+      nodeTtlMs: 15_000,
+    });
+    const { config } = parseConfig(['--socket-rate', '50', '--node-ttl', '5s'], {});
+    expect(config).toMatchObject({ socketRate: { perSecond: 50, burst: 150 }, nodeTtlMs: 5_000 });
+    expect(parseConfig([], { SWITCHBOARD_SOCKET_RATE: '7' }).config.socketRate.perSecond).toBe(7);
+    expect(() => parseConfig(['--socket-rate', '0'], {})).toThrow(/socket rate must be at least 1/);
+    expect(() => parseConfig(['--socket-rate', '2.5'], {})).toThrow(/whole number/);
+    expect(() => parseConfig(['--node-ttl', '200ms'], {})).toThrow(/node TTL must be at least 1s/);
+  });
+
   it('takes the web console folder from --web-root or SWITCHBOARD_WEB_ROOT, else leaves the default to the server', () => {
     expect(parseConfig([], {}).config.webRoot).toBeUndefined();
     expect(parseConfig([], { SWITCHBOARD_WEB_ROOT: '/srv/console' }).config.webRoot).toBe('/srv/console');
