@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger';
+import { checkpointInBackground } from './checkpointer';
 import { createKyselyStorage } from './kysely';
 import { type DatabaseLock, lockPostgres, lockSqliteFile } from './lock';
 import type { Database } from './schema';
@@ -85,7 +86,8 @@ export function parseStorageUrl(url: string): StorageTarget {
  */
 export async function openStorage(url: string, opts: OpenStorageOptions = {}): Promise<Storage> {
   const target = parseStorageUrl(url);
-  const storage = target.engine === 'sqlite' ? openSqlite(target.file) : await openPostgres(target, opts);
+  const storage =
+    target.engine === 'sqlite' ? openSqlite(target.file, opts) : await openPostgres(target, opts);
   let lock: DatabaseLock | null = null;
   try {
     if (opts.exclusive) lock = await holdDatabase(target, opts);
@@ -136,7 +138,7 @@ export function describeTarget(target: StorageTarget): string {
     : `postgres://${target.user ? `${target.user}@` : ''}${target.host}:${target.port}/${target.database}`;
 }
 
-function openSqlite(file: string): Storage {
+function openSqlite(file: string, opts: OpenStorageOptions): Storage {
   let database: BetterSqlite3.Database;
   try {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -154,7 +156,21 @@ function openSqlite(file: string): Storage {
     throw new Error(`cannot use the SQLite database ${file}: ${messageOf(error)}`, { cause: error });
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
-  return createKyselyStorage(db, 'sqlite', { sqliteBusyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
+  const storage = createKyselyStorage(db, 'sqlite', { sqliteBusyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
+  if (file === ':memory:') return storage;
+  const checkpoints = checkpointInBackground(file, database, {
+    onFailure: (problem) =>
+      opts.logger?.warn({ database: `sqlite:${file}`, problem }, 'WAL checkpoints back on the main thread'),
+  });
+  let closing: Promise<void> | null = null;
+  return {
+    ...storage,
+    // The checkpoint thread's connection goes first: the last one to close removes the -wal file.
+    close() {
+      closing ??= checkpoints.release().then(() => storage.close());
+      return closing;
+    },
+  };
 }
 
 async function openPostgres(
