@@ -130,6 +130,32 @@ test("a removed agent's open console is signed out at once, saying why", async (
   }
 });
 
+test('an open Team screen follows what another admin and the agents do, without a click', async ({
+  browser,
+  page,
+  signIn,
+}) => {
+  await signIn(page);
+  await openTeam(page);
+  const other = await otherDesk(browser);
+  const desk = await otherDesk(browser);
+  try {
+    await signIn(other.page);
+    await openTeam(other.page);
+    const fay = await addAgent(other.page, unique('Fay'));
+    const row = page.getByRole('row', { name: new RegExp(`^${fay.name}`) });
+    await expect(row).toContainText('Offline');
+
+    await signIn(desk.page, fay);
+    await expect(row).toContainText('Online');
+    await desk.context.close();
+    await expect(row).toContainText('Offline');
+  } finally {
+    await other.context.close();
+    await desk.context.close();
+  }
+});
+
 test('an admin unpairs a phone after confirming, and it leaves the roster', async ({
   page,
   server,

@@ -142,6 +142,39 @@ describe.each(ENGINES)('the team, managed over the console socket, on %s', (engi
     ]);
   });
 
+  /**
+   * How many `team:changed` hints `boss` has received. A hint is emitted before the ack of whatever
+   * caused it, so after one round trip of boss's own, every hint emitted so far has arrived.
+   */
+  const hints = () => boss.eventsNamed('team:changed').length;
+  const settled = async () => {
+    await boss.ok('team:get', {});
+    return hints();
+  };
+
+  it('hints every console, without data, that the team changed when another admin adds an agent', async () => {
+    const other = await h.agent('other');
+    const before = await settled();
+    await other.ok<Created>('agent:create', { name: 'Ivy' });
+    expect(await boss.waitFor('team:changed', () => hints() > before)).toEqual({});
+    expect(await settled()).toBe(before + 1);
+  });
+
+  it("hints every console when an agent's first console connects and when their last one closes", async () => {
+    const { password } = await boss.ok<Created>('agent:create', { name: 'Jo' });
+    const before = await settled();
+    const jo = await connect('Jo', password);
+    const second = await connect('Jo', password);
+    // Jo came online once: the second console changed nothing anyone sees.
+    expect(await settled()).toBe(before + 1);
+    jo.close();
+    second.close();
+    await boss.waitFor('team:changed', () => hints() > before + 1);
+    expect(await settled()).toBe(before + 2);
+    const team = await boss.ok<{ agents: AgentEntry[] }>('team:get', {});
+    expect(team.agents.find((a) => a.name === 'Jo')?.online).toBe(false);
+  });
+
   it('never leaves the team without an admin, even when two admins demote each other at once', async () => {
     const self = await boss.request('agent:update', { agentId: boss.agentId, role: 'agent' });
     expect(self).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });

@@ -10,7 +10,7 @@ import {
   rosterSnapshotSchema,
   staffEntrySchema,
 } from './roster';
-import { sessionEndedSchema, sessionStatusSchema, teamAcks, teamRequests } from './team';
+import { sessionEndedSchema, sessionStatusSchema, teamAcks, teamChangedSchema, teamRequests } from './team';
 import { PROTOCOL_VERSION } from './version';
 
 // MARK: - Handshakes
@@ -216,6 +216,7 @@ export const agentBroadcasts = {
   'rtc:signal': rtcSignalBroadcastSchema,
   'session:status': sessionStatusSchema,
   'session:ended': sessionEndedSchema,
+  'team:changed': teamChangedSchema,
 } as const;
 
 export const deviceBroadcasts = {

@@ -46,6 +46,13 @@ export type SessionStatus = z.infer<typeof sessionStatusSchema>;
 export const sessionEndedSchema = z.object({ reason: z.string().max(300) });
 
 /**
+ * The team changed (an agent added, changed, reset, removed, or their console came or went). A
+ * hint without data, sent to every console: an admin's Team screen refetches with `team:get`,
+ * which checks who asks, so nothing an agent may not see travels in the broadcast.
+ */
+export const teamChangedSchema = z.object({});
+
+/**
  * What the audit trail records. The part before the dot is what was changed (the team, the
  * staff, their phones, the directory); the console groups and words them from this list.
  */

@@ -77,13 +77,17 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
 
   nsp.on('connection', (socket) => {
     const agentId: string = socket.data.agentId;
-    hub.join('agent', agentId);
+    // An admin's open Team screen shows who is online: it refetches on the hint.
+    if (hub.join('agent', agentId)) hub.toAgents('team:changed', {});
     calls.partyBack({ agentId });
     ctx.metrics.consoles.inc();
     socket.join(`agent:${agentId}`);
     ctx.sessions.watch(socket, socket.data.tokenHash, socket.data.expiresAt);
     socket.on('disconnect', () => {
-      if (hub.leave('agent', agentId)) calls.partyLeft({ agentId });
+      if (hub.leave('agent', agentId)) {
+        calls.partyLeft({ agentId });
+        hub.toAgents('team:changed', {});
+      }
       ctx.metrics.consoles.dec();
     });
     /**

@@ -51,7 +51,8 @@ export const sessionStatusOf = (agent: AgentRow): SessionStatus => ({
 /**
  * The Team screen's requests (admins only, but `password:change`: see shared/src/access.ts). An
  * agent who is removed, disabled or given a new password is signed out at once, open consoles
- * included; a new role reaches their open consoles as `session:status`.
+ * included; a new role reaches their open consoles as `session:status`. Every change is hinted to
+ * all consoles as `team:changed` (no data), so open Team screens refetch.
  */
 export function teamHandlers(ctx: TeamContext, agentId: string, tokenHash: string): TeamHandlers {
   const h = teamHelpers(ctx, agentId);
@@ -96,6 +97,7 @@ type Helpers = ReturnType<typeof teamHelpers>;
 /** The admin's side: the team's list, adding, changing, resetting and removing agents. */
 function manageAgents(ctx: TeamContext, agentId: string, { me, entry, target, signOut }: Helpers) {
   const { storage, audit } = ctx;
+  const teamChanged = () => ctx.hub.toAgents('team:changed', {});
   return {
     'team:get': async () => ({
       agents: (await storage.agents.list()).map(entry).sort((a, b) => byName.compare(a.name, b.name)),
@@ -119,6 +121,7 @@ function manageAgents(ctx: TeamContext, agentId: string, { me, entry, target, si
         throw e;
       }
       await audit.record(actor, 'agent.added', { id, name }, `as ${role}`);
+      teamChanged();
       return { agent: entry(await target(id)), password };
     },
 
@@ -147,6 +150,7 @@ function manageAgents(ctx: TeamContext, agentId: string, { me, entry, target, si
         signOut(id, `${actor.name} disabled your agent; ask an admin to enable it again.`);
       }
       if (disabled === false && before.disabledAt !== null) await audit.record(actor, 'agent.enabled', who);
+      teamChanged();
       return entry(after);
     },
 
@@ -157,6 +161,7 @@ function manageAgents(ctx: TeamContext, agentId: string, { me, entry, target, si
       await storage.agents.setPassword(id, { hash: await hashPassword(password), temporary: true }, null);
       await audit.record(actor, 'agent.password_reset', { id, name: row.name });
       signOut(id, `${actor.name} reset your password; sign in with the one they give you.`);
+      teamChanged();
       return { agent: entry(await target(id)), password };
     },
 
@@ -168,6 +173,7 @@ function manageAgents(ctx: TeamContext, agentId: string, { me, entry, target, si
       if (!(await guardLastAdmin(() => storage.agents.remove(id)))) throw notFound('agent');
       await audit.record(actor, 'agent.removed', { id, name: row.name }, `was ${row.role}`);
       signOut(id, `${actor.name} removed your agent from the team.`);
+      teamChanged();
       return { agentId: id };
     },
   } satisfies Partial<TeamHandlers>;
@@ -209,6 +215,7 @@ function ownPassword(ctx: TeamContext, agentId: string, tokenHash: string, { me 
       );
       await audit.record(actor, 'agent.password_changed', { id: agentId, name: actor.name });
       ctx.hub.toAgent(agentId, 'session:status', sessionStatusOf({ ...actor.row, temporaryPassword: false }));
+      ctx.hub.toAgents('team:changed', {});
       return null;
     },
   } satisfies Partial<TeamHandlers>;

@@ -101,6 +101,14 @@ export class ConsoleClient implements ConsoleApi {
     };
   }
 
+  onTeamChanged(listener: () => void): () => void {
+    const hint = () => listener();
+    this.socket.on('team:changed', hint);
+    return () => {
+      this.socket.off('team:changed', hint);
+    };
+  }
+
   fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${this.session.token}`);
