@@ -316,9 +316,25 @@ export function wasPushed(call: Call, deviceId: string): boolean {
   );
 }
 
-/** Whether APNs accepted a cancel of this call for this phone. */
+/**
+ * Whether the last word APNs holds for this phone about this call is a cancel it accepted: one
+ * answered after every call push that may have landed (accepted, or sent with no answer). A call
+ * push still in flight when the cancel went out can land after it and, for an offline phone,
+ * replace it under the same collapse id; an earlier cancel then does not count.
+ */
 export function cancelAccepted(call: Call, deviceId: string): boolean {
-  return call.pushes.some((p) => p.deviceId === deviceId && p.kind === 'cancel' && p.outcome === 'accepted');
+  const answeredAt = (p: PushRecord) => p.at + p.latencyMs;
+  let lastCall = Number.NEGATIVE_INFINITY;
+  let lastCancel: number | null = null;
+  for (const p of call.pushes) {
+    if (p.deviceId !== deviceId) continue;
+    if (p.kind === 'call' && (p.outcome === 'accepted' || p.status === null)) {
+      lastCall = Math.max(lastCall, answeredAt(p));
+    } else if (p.kind === 'cancel' && p.outcome === 'accepted') {
+      lastCancel = Math.max(lastCancel ?? answeredAt(p), answeredAt(p));
+    }
+  }
+  return lastCancel !== null && lastCancel >= lastCall;
 }
 
 /** The agents who declined an inbound call that still rings for the others. */

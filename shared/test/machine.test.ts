@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Call,
   type CallEvent,
+  cancelAccepted,
   createCall,
   type EventSource,
   recordPush,
@@ -293,5 +294,39 @@ describe('recordPush ordering', () => {
       latencyMs: 80,
     });
     expect(withPush.timeline.map((e) => e.event)).toEqual(['placed', 'push:accepted', 'reported']);
+  });
+});
+
+describe('cancelAccepted: whether the last word APNs holds for a phone is the cancel', () => {
+  const push = (kind: 'call' | 'cancel', at: number, latencyMs: number, status: number | null) => ({
+    deviceId: 'iphone',
+    kind,
+    at: T0 + at,
+    apnsId: `${kind}-${at}`,
+    status,
+    reason: status === null ? 'ConnectionError' : null,
+    outcome: status === 200 ? ('accepted' as const) : ('retryable' as const),
+    attempt: 1,
+    latencyMs,
+  });
+  const ended = () => run(outbound(['iphone']), [{ type: 'hangup' }, 'agent']);
+
+  it('is true once APNs took a cancel after every call push that may have landed', () => {
+    const call = [push('call', 0, 5, 200), push('cancel', 50, 4, 200)].reduce(recordPush, ended());
+    expect(cancelAccepted(call, 'iphone')).toBe(true);
+    expect(cancelAccepted(call, 'ipad')).toBe(false);
+  });
+
+  it('is false when a call push answered after the cancel: for an offline phone it replaced the cancel', () => {
+    // Sent at 2 ms, answered at 128 ms; the cancel sent at 61 ms was answered at 65 ms.
+    const late = [push('call', 2, 126, 200), push('cancel', 61, 4, 200)].reduce(recordPush, ended());
+    expect(cancelAccepted(late, 'iphone')).toBe(false);
+    // A call push with no answer may have landed too.
+    const unanswered = [push('call', 2, 126, null), push('cancel', 61, 4, 200)].reduce(recordPush, ended());
+    expect(cancelAccepted(unanswered, 'iphone')).toBe(false);
+    // The cancel sent again after it lands last.
+    expect(cancelAccepted(recordPush(late, push('cancel', 130, 4, 200)), 'iphone')).toBe(true);
+    // One APNs refused does not count.
+    expect(cancelAccepted(recordPush(late, push('cancel', 130, 4, 429)), 'iphone')).toBe(false);
   });
 });
