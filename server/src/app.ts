@@ -128,6 +128,7 @@ export async function createServer(deps: ServerDeps) {
   };
   const close = async () => {
     core.calls.close();
+    core.pushes.stop();
     transports.sessions.stop();
     await transports.close();
     while (inflight.size > 0) await Promise.allSettled([...inflight]);

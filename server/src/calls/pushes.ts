@@ -7,6 +7,7 @@ import {
   type EndReason,
   type PushRecord,
   type ServerStatus,
+  type TimerHandle,
   wasPushed,
 } from '#shared';
 import type { Logger } from '../logger';
@@ -22,6 +23,11 @@ export const CANCEL_GRACE_MS = 60_000;
  * for a phone that is offline now and would report a pointless call hours later.
  */
 export const TEST_PUSH_MS = 8_000;
+/**
+ * A call push that got no answer (its connection dropped) may still be delivered by APNs after
+ * its cancel: that cancel goes out once more this long after it.
+ */
+export const UNANSWERED_CANCEL_AGAIN_MS = 3_000;
 
 export type OnAttempt = (record: PushRecord) => void;
 
@@ -38,6 +44,10 @@ export class CallPushes {
   /** Call pushes still waiting for APNs' answer → the cancel sent meanwhile, if any. */
   private readonly ringsInFlight = new Map<string, { cancel: (() => void) | null }>();
   private lastProblemAt: number | null = null;
+  /** `${callId}/${deviceId}` of call pushes with an attempt that got no answer. */
+  private readonly unanswered = new Set<string>();
+  /** Cancels to send once more (see UNANSWERED_CANCEL_AGAIN_MS); cleared by `stop()`. */
+  private readonly again = new Set<TimerHandle>();
 
   constructor(
     private readonly o: {
@@ -87,12 +97,22 @@ export class CallPushes {
     const key = `${call.id}/${device.id}`;
     const inFlight = { cancel: null as (() => void) | null };
     this.ringsInFlight.set(key, inFlight);
-    const sent = this.send(call.id, device, 'call', payload, call.ringUntil, onAttempt, retries.signal).then(
+    const noting: OnAttempt = (record) => {
+      if (record.status === null) this.unanswered.add(key);
+      onAttempt(record);
+    };
+    const sent = this.send(call.id, device, 'call', payload, call.ringUntil, noting, retries.signal).then(
       (result) => {
         this.ringsInFlight.delete(key);
         // APNs keeps one push per collapse id for an offline phone: a call push that landed after
         // its cancel replaced it there. Send the cancel again so that it is the last one.
-        if (inFlight.cancel && mayHaveLanded(result)) inFlight.cancel();
+        const cancel = inFlight.cancel;
+        if (cancel && mayHaveLanded(result)) {
+          cancel();
+          if (this.unanswered.has(key)) this.sendAgainLater(cancel);
+        }
+        // Over (cancelled, or forgotten): nothing is left to send again for it.
+        if (cancel || !this.rung.has(key)) this.unanswered.delete(key);
         return result;
       },
       (err: unknown) => {
@@ -123,8 +143,25 @@ export class CallPushes {
       return this.send(call.id, device, 'cancel', payload, deadline, onAttempt);
     };
     const ring = this.ringsInFlight.get(key);
-    if (ring) ring.cancel = () => void this.track(send());
+    const again = () => void this.track(send());
+    if (ring) ring.cancel = again;
+    else if (this.unanswered.delete(key)) this.sendAgainLater(again);
     return this.track(send());
+  }
+
+  /** Sends a cancel once more later: a call push with no answer may land after the first one. */
+  private sendAgainLater(cancel: () => void): void {
+    const handle = this.o.clock.setTimeout(() => {
+      this.again.delete(handle);
+      cancel();
+    }, UNANSWERED_CANCEL_AGAIN_MS);
+    this.again.add(handle);
+  }
+
+  /** The server stops: no cancel is sent again later. */
+  stop(): void {
+    for (const handle of this.again) this.o.clock.clearTimeout(handle);
+    this.again.clear();
   }
 
   /**
@@ -146,6 +183,8 @@ export class CallPushes {
       const key = `${call.id}/${leg.deviceId}`;
       this.rung.get(key)?.abort();
       this.rung.delete(key);
+      // A ring still in flight drops its own note when its answer comes.
+      if (!this.ringsInFlight.has(key)) this.unanswered.delete(key);
     }
   }
 
