@@ -128,3 +128,19 @@ export async function startCluster(o: ClusterTestOptions) {
 }
 
 export type TestCluster = Awaited<ReturnType<typeof startCluster>>;
+
+/**
+ * Resolves once `check` holds: what other nodes learn through Redis arrives on no event of the
+ * test's own, so it is polled between turns; fails naming what it waited for.
+ */
+export async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -23,65 +23,22 @@ import { openStorage, type Storage } from '../src';
  * push once (counted at the APNs emulator, which every node pushes to with its own provider).
  */
 describe('kill -9 of the nodes holding a ringing call', () => {
-  let redis: RedisForTests;
-  let db: FreshDatabase;
-  let dir: string;
-  let key: GeneratedProviderKey;
-  let emulator: ApnsEmulator;
-  let storage: Storage;
-  const runs: Run[] = [];
-  const clients: TestClient[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    db = await freshDatabase('postgres');
-    dir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-cluster-kill-'));
-    key = generateProviderKey();
-    emulator = await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [key] });
-    await writeFile(path.join(dir, 'apns-key.p8'), key.privateKeyPem);
-    await writeFile(path.join(dir, 'apns-ca.pem'), emulator.ca);
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    for (const r of runs) r.child.kill('SIGKILL');
-    await Promise.all(runs.map((r) => r.exit));
-    await storage?.close();
-    await emulator.close();
-    await redis.stop();
-    await db.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  async function node(extra: string[] = []): Promise<{ run: Run; url: string }> {
-    const port = await freePort();
-    const args = [
-      ['--redis', redis.url, '--db', db.url, '--port', String(port), '--data-dir', dir],
-      ['--log-level', 'warn', '--ring-timeout', '4s'],
-      ['--apns-key', path.join(dir, 'apns-key.p8'), '--apns-key-id', key.keyId],
-      ['--apns-team-id', key.teamId, '--apns-bundle-id', BUNDLE_ID],
-      ['--apns-endpoint', `127.0.0.1:${emulator.port}`, '--apns-ca', path.join(dir, 'apns-ca.pem')],
-      extra,
-    ].flat();
-    const run = runScript('scripts/server.ts', args, { ...process.env, SWITCHBOARD_REDIS: undefined });
-    runs.push(run);
-    await run.until(/^Console: \S+\n/m, 40_000);
-    return { run, url: `http://127.0.0.1:${port}` };
-  }
+  const rig = processCluster('switchboard-cluster-kill-', ['--ring-timeout', '4s']);
 
   it('the third node ends the call at its deadline; one call push, one cancel push', async () => {
-    const a = await node(); // migrates the schema alone
-    const [b, c] = await Promise.all([node(), node()]);
-    storage = await openStorage(db.url);
-    await ensureAgent(storage, 'alice', Date.now());
+    const a = await rig.node(); // migrates the schema alone
+    const [b, c] = await Promise.all([rig.node(), rig.node()]);
+    rig.storage = await openStorage(rig.db.url);
+    await ensureAgent(rig.storage, 'alice', Date.now());
     const { token } = await login(a.url, 'alice', AGENT_PASSWORD);
     const agent = await TestClient.connect(`${a.url}/agent`, { token });
-    clients.push(agent);
+    rig.clients.push(agent);
     await agent.waitFor('roster:snapshot');
     const ana = await agent.ok<{ id: string }>('staff:create', { name: 'Ana' });
     const creds = await pairDevice(b.url, agent, ana.id, {});
-    const h = { url: b.url, clock: manualClock(Date.now()), emulator, clients };
+    const h = { url: b.url, clock: manualClock(Date.now()), emulator: rig.emulator, clients: rig.clients };
     const phone = await connectPhone(h, creds, {});
-    const pushes = inbox(emulator, phone.voipToken);
+    const pushes = inbox(rig.emulator, phone.voipToken);
 
     const call = await agent.ok<Call>('call:place', { staffId: ana.id });
     await pushes.next((p) => p.kind === 'call');
@@ -96,7 +53,7 @@ describe('kill -9 of the nodes holding a ringing call', () => {
     const cancel = await pushes.next((p) => p.kind === 'cancel');
     expect(cancel).toMatchObject({ callId: call.id, reason: 'missed' });
     const ended = await waitFor('the call to end with its cancel recorded', async () => {
-      const stored = await storage.calls.get(call.id);
+      const stored = await rig.storage!.calls.get(call.id);
       return stored?.state === 'ended' && stored.pushes.some((p) => p.kind === 'cancel') ? stored : null;
     });
     expect(ended.endReason).toBe('missed');
@@ -109,7 +66,7 @@ describe('kill -9 of the nodes holding a ringing call', () => {
     await waitFor('two more sweeps', async () => (Date.now() > ended.endedAt! + 2500 ? true : null));
     expect(pushes.pushes.filter((p) => p.kind === 'call')).toHaveLength(1);
     expect(pushes.pushes.filter((p) => p.kind === 'cancel')).toHaveLength(1);
-    const final = await storage.calls.get(call.id);
+    const final = await rig.storage!.calls.get(call.id);
     expect(final?.pushes.filter((p) => p.kind === 'cancel' && p.outcome === 'accepted')).toHaveLength(1);
   }, 90_000);
 });
@@ -119,85 +76,43 @@ describe('kill -9 of the nodes holding a ringing call', () => {
  * answers 503) when it is killed; its lease in PostgreSQL runs out and a live node sends it.
  */
 describe('kill -9 of the node retrying a cancel', () => {
-  let redis: RedisForTests;
-  let db: FreshDatabase;
-  let dir: string;
-  let key: GeneratedProviderKey;
-  let emulator: ApnsEmulator;
-  let storage: Storage;
-  const runs: Run[] = [];
-  const clients: TestClient[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    db = await freshDatabase('postgres');
-    dir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-cluster-lease-'));
-    key = generateProviderKey();
-    emulator = await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [key] });
-    await writeFile(path.join(dir, 'apns-key.p8'), key.privateKeyPem);
-    await writeFile(path.join(dir, 'apns-ca.pem'), emulator.ca);
-  });
-  afterAll(async () => {
-    for (const c of clients) c.close();
-    for (const r of runs) r.child.kill('SIGKILL');
-    await Promise.all(runs.map((r) => r.exit));
-    await storage?.close();
-    await emulator.close();
-    await redis.stop();
-    await db.dispose();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  async function node(): Promise<{ run: Run; url: string }> {
-    const port = await freePort();
-    const args = [
-      ['--redis', redis.url, '--db', db.url, '--port', String(port), '--data-dir', dir],
-      ['--log-level', 'warn', '--node-ttl', '2s'],
-      ['--apns-key', path.join(dir, 'apns-key.p8'), '--apns-key-id', key.keyId],
-      ['--apns-team-id', key.teamId, '--apns-bundle-id', BUNDLE_ID],
-      ['--apns-endpoint', `127.0.0.1:${emulator.port}`, '--apns-ca', path.join(dir, 'apns-ca.pem')],
-    ].flat();
-    const run = runScript('scripts/server.ts', args, { ...process.env, SWITCHBOARD_REDIS: undefined });
-    runs.push(run);
-    await run.until(/^Console: \S+\n/m, 40_000);
-    return { run, url: `http://127.0.0.1:${port}` };
-  }
+  const rig = processCluster('switchboard-cluster-lease-', ['--node-ttl', '2s']);
 
   it('another node sends the cancel once the lease runs out; APNs gets it once', async () => {
-    const a = await node(); // migrates the schema alone
-    const b = await node();
-    storage = await openStorage(db.url);
-    await ensureAgent(storage, 'alice', Date.now());
+    const a = await rig.node(); // migrates the schema alone
+    const b = await rig.node();
+    rig.storage = await openStorage(rig.db.url);
+    await ensureAgent(rig.storage, 'alice', Date.now());
     const { token } = await login(a.url, 'alice', AGENT_PASSWORD);
     const agent = await TestClient.connect(`${a.url}/agent`, { token });
-    clients.push(agent);
+    rig.clients.push(agent);
     await agent.waitFor('roster:snapshot');
     const ana = await agent.ok<{ id: string }>('staff:create', { name: 'Ana' });
     const creds = await pairDevice(b.url, agent, ana.id, {});
     const phone = await connectPhone(
-      { url: b.url, clock: manualClock(Date.now()), emulator, clients },
+      { url: b.url, clock: manualClock(Date.now()), emulator: rig.emulator, clients: rig.clients },
       creds,
       {},
     );
-    const pushes = inbox(emulator, phone.voipToken);
+    const pushes = inbox(rig.emulator, phone.voipToken);
 
     const call = await agent.ok<Call>('call:place', { staffId: ana.id });
     await pushes.next((p) => p.kind === 'call');
     expect((await phone.report(call.id, 'reported')).ok).toBe(true);
     // APNs refuses everything for this phone now: node a keeps retrying the cancel it sends.
-    emulator.fault(phone.voipToken, { type: 'status', status: 503, count: 'forever' });
+    rig.emulator.fault(phone.voipToken, { type: 'status', status: 503, count: 'forever' });
     const cancelAttempts = () =>
-      emulator.requests({ token: phone.voipToken }).filter((r) => r.body.includes('"cancel"')).length;
+      rig.emulator.requests({ token: phone.voipToken }).filter((r) => r.body.includes('"cancel"')).length;
     expect((await agent.request<Call>('call:hangup', { callId: call.id })).ok).toBe(true);
     await waitFor('node a to try the cancel', async () => (cancelAttempts() > 0 ? true : null));
     a.run.child.kill('SIGKILL');
     await a.run.exit;
-    emulator.clearFaults(phone.voipToken);
+    rig.emulator.clearFaults(phone.voipToken);
 
     const cancel = await pushes.next((p) => p.kind === 'cancel');
     expect(cancel).toMatchObject({ callId: call.id, reason: 'cancelled' });
     const stored = await waitFor('the cancel to be recorded as accepted', async () => {
-      const c = await storage.calls.get(call.id);
+      const c = await rig.storage!.calls.get(call.id);
       return c?.pushes.some((p) => p.kind === 'cancel' && p.outcome === 'accepted') ? c : null;
     });
     expect(stored.endReason).toBe('cancelled');
@@ -219,4 +134,57 @@ async function waitFor<T>(what: string, check: () => Promise<T | null>, timeoutM
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Redis, a fresh PostgreSQL schema and an APNs emulator, for call-server nodes that are real CLI
+ * processes (`node()`, with `nodeArgs` on top of the shared ones); the describe's hooks start them
+ * and kill and clean up everything after.
+ */
+function processCluster(tmpPrefix: string, nodeArgs: string[]) {
+  const rig = {
+    redis: null as unknown as RedisForTests,
+    db: null as unknown as FreshDatabase,
+    dir: '',
+    key: null as unknown as GeneratedProviderKey,
+    emulator: null as unknown as ApnsEmulator,
+    storage: null as Storage | null,
+    runs: [] as Run[],
+    clients: [] as TestClient[],
+    async node(): Promise<{ run: Run; url: string }> {
+      const port = await freePort();
+      const { redis, db, dir, key, emulator } = rig;
+      const args = [
+        ['--redis', redis.url, '--db', db.url, '--port', String(port), '--data-dir', dir],
+        ['--log-level', 'warn', ...nodeArgs],
+        ['--apns-key', path.join(dir, 'apns-key.p8'), '--apns-key-id', key.keyId],
+        ['--apns-team-id', key.teamId, '--apns-bundle-id', BUNDLE_ID],
+        ['--apns-endpoint', `127.0.0.1:${emulator.port}`, '--apns-ca', path.join(dir, 'apns-ca.pem')],
+      ].flat();
+      const run = runScript('scripts/server.ts', args, { ...process.env, SWITCHBOARD_REDIS: undefined });
+      rig.runs.push(run);
+      await run.until(/^Console: \S+\n/m, 40_000);
+      return { run, url: `http://127.0.0.1:${port}` };
+    },
+  };
+  beforeAll(async () => {
+    rig.redis = await startRedis();
+    rig.db = await freshDatabase('postgres');
+    rig.dir = await mkdtemp(path.join(os.tmpdir(), tmpPrefix));
+    rig.key = generateProviderKey();
+    rig.emulator = await startApnsEmulator({ port: 0, environment: 'sandbox', keys: [rig.key] });
+    await writeFile(path.join(rig.dir, 'apns-key.p8'), rig.key.privateKeyPem);
+    await writeFile(path.join(rig.dir, 'apns-ca.pem'), rig.emulator.ca);
+  });
+  afterAll(async () => {
+    for (const c of rig.clients) c.close();
+    for (const r of rig.runs) r.child.kill('SIGKILL');
+    await Promise.all(rig.runs.map((r) => r.exit));
+    await rig.storage?.close();
+    await rig.emulator?.close();
+    await rig.redis?.stop();
+    await rig.db?.dispose();
+    if (rig.dir) await rm(rig.dir, { recursive: true, force: true });
+  });
+  return rig;
 }

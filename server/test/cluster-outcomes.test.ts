@@ -1,22 +1,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Call } from '#shared';
 import { inbox } from '../../test-support/apns-inbox';
-import { startCluster, type TestCluster } from '../../test-support/cluster';
+import { startCluster, type TestCluster, until } from '../../test-support/cluster';
 import { type RedisForTests, startRedis } from '../../test-support/redis';
 import { TestClient } from '../../test-support/socket-client';
 
 type Changed = { call: Call };
 const ofCall = (id: string, state?: Call['state']) => (p: Changed) =>
   p.call.id === id && (state === undefined || p.call.state === state);
-
-/** Resolves once `check` holds: state that other nodes learn through Redis, polled between turns. */
-async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('across nodes: the other outcomes, push records, a console moving node', () => {
   let redis: RedisForTests;

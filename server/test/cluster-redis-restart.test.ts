@@ -1,22 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Call } from '#shared';
 import { inbox } from '../../test-support/apns-inbox';
-import { startCluster, type TestCluster } from '../../test-support/cluster';
+import { startCluster, type TestCluster, until } from '../../test-support/cluster';
 import { type RedisForTests, startRedis } from '../../test-support/redis';
 
 type Changed = { call: Call };
 const TTL_MS = 1500;
 const ofCall = (id: string, state?: Call['state']) => (p: Changed) =>
   p.call.id === id && (state === undefined || p.call.state === state);
-
-/** Resolves once `check` holds: state that nodes learn through Redis, polled between turns. */
-async function until(what: string, check: () => boolean, timeoutMs = 8000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /**
  * Redis is killed (kill -9, in-memory: it comes back empty) and restarted on its port while a
@@ -46,7 +37,7 @@ describe('a Redis restart mid-call', () => {
     const agent = await c.agent(0, 'alice');
     const ana = await c.staff(agent, 'Ana');
     const phone = await c.phone(1, agent, ana.id);
-    await until('every node to see both parties', () => everyNodeSees(phone.deviceId, agent.agentId));
+    await until('every node to see both parties', () => everyNodeSees(phone.deviceId, agent.agentId), 8000);
     const pushes = inbox(c.emulator, phone.voipToken);
 
     const call = await agent.ok<Call>('call:place', { staffId: ana.id });
@@ -62,7 +53,11 @@ describe('a Redis restart mid-call', () => {
     await new Promise((r) => setTimeout(r, TTL_MS + 500));
     redis = await startRedis(port);
 
-    await until('presence to come back on every node', () => everyNodeSees(phone.deviceId, agent.agentId));
+    await until(
+      'presence to come back on every node',
+      () => everyNodeSees(phone.deviceId, agent.agentId),
+      8000,
+    );
     // No waiting for Socket.IO's adapter: what is broadcast while its reader reconnects stays in
     // the stream and is read once it is back, late but not lost.
     expect((await phone.report(call.id, 'ended')).ok).toBe(true);

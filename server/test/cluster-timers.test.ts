@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Call } from '#shared';
 import { inbox } from '../../test-support/apns-inbox';
-import { startCluster, type TestCluster } from '../../test-support/cluster';
+import { startCluster, type TestCluster, until } from '../../test-support/cluster';
 import { type RedisForTests, startRedis } from '../../test-support/redis';
 
 type Changed = { call: Call };
@@ -9,15 +9,6 @@ const ofCall = (id: string, state?: Call['state']) => (p: Changed) =>
   p.call.id === id && (state === undefined || p.call.state === state);
 
 const GRACE_MS = 30_000;
-
-/** Resolves once `check` holds: state that other nodes learn through Redis, polled between turns. */
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /**
  * Reconnect graces are rows in PostgreSQL (cluster_timers): the node that saw a party drop may go

@@ -1,22 +1,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Call } from '#shared';
 import { inbox } from '../../test-support/apns-inbox';
-import { startCluster, type TestCluster } from '../../test-support/cluster';
+import { startCluster, type TestCluster, until } from '../../test-support/cluster';
 import { type RedisForTests, startRedis } from '../../test-support/redis';
 import { ClusterConfigError, checkClusterOptions } from '../src';
 
 type Changed = { call: Call };
 const byId = (id: string) => (p: Changed) => p.call.id === id;
 const ended = (id: string) => (p: Changed) => p.call.id === id && p.call.state === 'ended';
-
-/** Resolves once `check` holds: state that other nodes learn through Redis, polled between turns. */
-async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('cluster mode needs PostgreSQL and Redis', () => {
   it('refuses SQLite and a URL that is not Redis', () => {
