@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { type LoginSession, login, type ManualClock, manualClock, type StaffEntry } from '#shared';
 import { createServer, openStorage, type ServerConfig, type SwitchboardServer } from '../server/src';
 import {
@@ -11,6 +12,7 @@ import {
 } from '../tools/apns-emulator/src';
 import { freshDatabase } from './databases';
 import { BUNDLE_ID, connectPhone, ensureAgent, type PairedDevice, pairDevice } from './harness';
+import { type RedisForTests, startRedis } from './redis';
 import { TestClient } from './socket-client';
 
 const PASSWORD = 'correct horse battery staple';
@@ -143,4 +145,27 @@ export async function until(
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * A suite's hooks for a fresh cluster per test on one Redis per suite: `use` gets each test's
+ * cluster (before it runs), which is closed after it.
+ */
+export function clusterPerTest(o: Omit<ClusterTestOptions, 'redisUrl'>, use: (c: TestCluster) => void): void {
+  let redis: RedisForTests;
+  let current: TestCluster | null = null;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+  beforeEach(async () => {
+    current = await startCluster({ ...o, redisUrl: redis.url });
+    use(current);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = null;
+  });
 }

@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Call } from '#shared';
 import { inbox } from '../../test-support/apns-inbox';
-import { startCluster, type TestCluster, until } from '../../test-support/cluster';
-import { type RedisForTests, startRedis } from '../../test-support/redis';
+import { clusterPerTest, type TestCluster, until } from '../../test-support/cluster';
 import { TestClient } from '../../test-support/socket-client';
 
 type Changed = { call: Call };
@@ -10,19 +9,9 @@ const ofCall = (id: string, state?: Call['state']) => (p: Changed) =>
   p.call.id === id && (state === undefined || p.call.state === state);
 
 describe('across nodes: the other outcomes, push records, a console moving node', () => {
-  let redis: RedisForTests;
   let c: TestCluster;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis.stop();
-  });
-  beforeEach(async () => {
-    c = await startCluster({ nodes: 3, redisUrl: redis.url });
-  });
-  afterEach(async () => {
-    await c.close();
+  clusterPerTest({ nodes: 3 }, (cluster) => {
+    c = cluster;
   });
 
   const seesPhone = (deviceId: string) => () =>

@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Call } from '#shared';
 import { inbox } from '../../test-support/apns-inbox';
-import { startCluster, type TestCluster, until } from '../../test-support/cluster';
-import { type RedisForTests, startRedis } from '../../test-support/redis';
+import { clusterPerTest, type TestCluster, until } from '../../test-support/cluster';
 
 type Changed = { call: Call };
 const ofCall = (id: string, state?: Call['state']) => (p: Changed) =>
@@ -15,19 +14,9 @@ const GRACE_MS = 30_000;
  * away, and another node still ends the call when the grace runs out.
  */
 describe('reconnect graces outlive the node that started them', () => {
-  let redis: RedisForTests;
   let c: TestCluster;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis.stop();
-  });
-  beforeEach(async () => {
-    c = await startCluster({ nodes: 3, redisUrl: redis.url, config: { reconnectGraceMs: GRACE_MS } });
-  });
-  afterEach(async () => {
-    await c.close();
+  clusterPerTest({ nodes: 3, config: { reconnectGraceMs: GRACE_MS } }, (cluster) => {
+    c = cluster;
   });
 
   /** Agent on node 0, phone on node 1, in an active call. */

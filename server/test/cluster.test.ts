@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Call } from '#shared';
 import { inbox } from '../../test-support/apns-inbox';
-import { startCluster, type TestCluster, until } from '../../test-support/cluster';
-import { type RedisForTests, startRedis } from '../../test-support/redis';
+import { clusterPerTest, type TestCluster, until } from '../../test-support/cluster';
 import { ClusterConfigError, checkClusterOptions } from '../src';
 
 type Changed = { call: Call };
@@ -27,19 +26,9 @@ describe('cluster mode needs PostgreSQL and Redis', () => {
 });
 
 describe('three nodes on one PostgreSQL and one Redis', () => {
-  let redis: RedisForTests;
   let c: TestCluster;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis.stop();
-  });
-  beforeEach(async () => {
-    c = await startCluster({ nodes: 3, redisUrl: redis.url });
-  });
-  afterEach(async () => {
-    await c.close();
+  clusterPerTest({ nodes: 3 }, (cluster) => {
+    c = cluster;
   });
 
   /** Agent on node 0, phone on node 1, both seen online by every node. */
