@@ -51,7 +51,7 @@ export function mainWindowOptions(
  * The console's Content-Security-Policy, sent with every file of `app://switchboard`: its own
  * scripts and styles only (no inline script, no eval), and network access to the one call server
  * it uses (HTTP for the API, WebSocket for Socket.IO). The same directives the server sends with
- * the web console (server/src/web.ts), with the server's origin in place of 'self' for connects.
+ * the web console (server/src/http/web.ts), with the server's origin in place of 'self' for connects.
  */
 export function contentSecurityPolicy(serverUrl: string | null): string {
   const connect = ["'self'", ...serverSources(serverUrl)];

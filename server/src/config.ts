@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { APNS_ENVIRONMENTS } from '#shared';
-import type { IceConfig } from './ice';
+import type { IceConfig } from './calls/ice';
 
 /** Every option is a flag and an environment variable; the flag wins. Order here is `--help`'s. */
 export const OPTIONS = {
@@ -246,7 +246,7 @@ export interface CliConfig {
   ringTimeoutMs: number;
   reconnectGraceMs: number;
   sessionTtlMs: number;
-  /** STUN and TURN for calls' media (see server/src/ice.ts). */
+  /** STUN and TURN for calls' media (see server/src/calls/ice.ts). */
   ice: IceConfig;
   logLevel: string;
 }

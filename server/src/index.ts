@@ -9,10 +9,10 @@ export {
   type ServerDeps,
   type SwitchboardServer,
 } from './app';
-export { hashPassword, hashSecret, newSecret, verifyPassword } from './auth';
+export { hashPassword, hashSecret, newSecret, verifyPassword } from './auth/secrets';
 export { ClusterConfigError, type ClusterOptions, checkClusterOptions } from './cluster';
 export { type CliConfig, ConfigError, helpText, parseConfig } from './config';
-export { createLogger, type Logger } from './logger';
+export { createLogger, type Logger } from './ops/logger';
 export {
   ApnsConfigError,
   type ApnsGatewayOptions,

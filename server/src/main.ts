@@ -1,9 +1,9 @@
 import { systemClock } from '#shared';
-import { agentsCommand, takeAgentFlags } from './agents-cli';
 import { type CliConfig, ConfigError, helpText, parseConfig } from './config';
-import { createLogger, type Logger } from './logger';
+import { createLogger, type Logger } from './ops/logger';
 import { ApnsConfigError, createApnsPushGateway, type PushGateway } from './push';
 import { DatabaseInUseError, openStorage } from './storage';
+import { agentsCommand, takeAgentFlags } from './team/agents-cli';
 
 /**
  * The call server's entry (`npm run server` loads it through scripts/server.ts, which sends

@@ -10,7 +10,7 @@ import {
 import { ENGINES } from '../../test-support/databases';
 import { type Harness, startHarness } from '../../test-support/harness';
 import type { TestClient } from '../../test-support/socket-client';
-import { enforceRouteAccess, HTTP_ROUTE_ACCESS } from '../src/http-access';
+import { enforceRouteAccess, HTTP_ROUTE_ACCESS } from '../src/http/access';
 
 /**
  * The requests any agent may send, written out here on purpose: a new request is an admin's
@@ -142,7 +142,7 @@ describe('HTTP routes', () => {
       api.post('/api/secret-admin-thing', async () => 'unlisted');
     });
     await expect(app.ready()).rejects.toThrow(
-      'POST /api/secret-admin-thing is not in HTTP_ROUTE_ACCESS (server/src/http-access.ts): say who may call it there',
+      'POST /api/secret-admin-thing is not in HTTP_ROUTE_ACCESS (server/src/http/access.ts): say who may call it there',
     );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField } from '../src/audit-api';
+import { csvField } from '../src/http/audit';
 
 describe('audit CSV fields', () => {
   it('quote commas, quotes and line breaks (RFC 4180)', () => {

@@ -3,8 +3,8 @@ import { manualClock } from '#shared';
 import { type FreshStorage, freshStorage } from '../../test-support/databases';
 import { loopback, postJsonFrom } from '../../test-support/from-address';
 import { type Harness, startHarness } from '../../test-support/harness';
-import { hashPassword, verifyPassword } from '../src/auth';
-import { LoginService, loginDelayAfter, MAX_LOGIN_DELAY_MS } from '../src/login';
+import { LoginService, loginDelayAfter, MAX_LOGIN_DELAY_MS } from '../src/auth/login';
+import { hashPassword, verifyPassword } from '../src/auth/secrets';
 import type { Storage } from '../src/storage/types';
 
 const PASSWORD = 'correct horse battery staple';

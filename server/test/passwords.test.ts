@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PASSWORD_MIN_LENGTH } from '#shared';
-import { COMMON_PASSWORDS_TEXT } from '../src/passwords/common-passwords';
-import { newOneTimePassword } from '../src/passwords/one-time';
-import { passwordProblem } from '../src/passwords/rules';
+import { COMMON_PASSWORDS_TEXT } from '../src/auth/passwords/common-passwords';
+import { newOneTimePassword } from '../src/auth/passwords/one-time';
+import { passwordProblem } from '../src/auth/passwords/rules';
 
 describe('password rules', () => {
   it('refuses a short password, saying how long one must be', () => {

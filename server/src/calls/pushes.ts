@@ -10,8 +10,8 @@ import {
   type TimerHandle,
   wasPushed,
 } from '#shared';
-import type { Logger } from '../logger';
-import type { Metrics } from '../metrics';
+import type { Logger } from '../ops/logger';
+import type { Metrics } from '../ops/metrics';
 import type { PushGateway, PushResult } from '../push';
 import type { DeviceRow, Storage } from '../storage/types';
 

@@ -22,8 +22,8 @@ import {
 } from '#shared';
 import type { KeyLock } from '../cluster/lock';
 import { AppError, forbidden, notFound } from '../errors';
-import type { Logger } from '../logger';
-import type { Metrics } from '../metrics';
+import type { Logger } from '../ops/logger';
+import type { Metrics } from '../ops/metrics';
 import type { PushResult } from '../push';
 import type { DeviceRow, Storage } from '../storage/types';
 import { audience, type CallChange, consoleResync } from './audience';

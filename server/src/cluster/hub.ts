@@ -2,7 +2,7 @@ import type { Call, DeviceServerEvents } from '#shared';
 import { isLive } from '#shared';
 import { LiveCalls } from '../calls/live';
 import { Hub } from '../gateways/hub';
-import type { Logger } from '../logger';
+import type { Logger } from '../ops/logger';
 import type { ClusterPresence } from './presence';
 import type { Redis } from './redis';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Clock, TimerHandle } from '#shared';
 import type { DurableTimers, Party } from '../calls/ports';
-import type { Logger } from '../logger';
+import type { Logger } from '../ops/logger';
 import { parseStorageUrl } from '../storage';
 import { ClusterHub, ClusterLiveCalls } from './hub';
 import { postgresKeyLock } from './lock';

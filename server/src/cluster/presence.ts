@@ -1,4 +1,4 @@
-import type { Logger } from '../logger';
+import type { Logger } from '../ops/logger';
 import type { Redis } from './redis';
 
 export type PartyKind = 'device' | 'agent';

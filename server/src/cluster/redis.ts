@@ -1,5 +1,5 @@
 import { createClient } from 'redis';
-import type { Logger } from '../logger';
+import type { Logger } from '../ops/logger';
 
 /**
  * Reconnects at most half a second apart (node-redis waits up to 2 s by default): a node that is

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Logger } from '../logger';
+import type { Logger } from '../ops/logger';
 
 export type TimerKind = 'grace' | 'cancel';
 

@@ -3,7 +3,7 @@ import type { Party } from '../calls/ports';
 import { CANCEL_GRACE_MS } from '../calls/pushes';
 import type { CallService } from '../calls/service';
 import { AppError } from '../errors';
-import type { Roster } from '../roster';
+import type { Roster } from '../roster/roster';
 import type { Storage } from '../storage/types';
 import type { ClusterNode, Fired, TimerRow } from '.';
 

@@ -12,20 +12,20 @@ import {
   requestRefusal,
   type ServerStatus,
 } from '#shared';
-import type { Actor, AuditLog, AuditTarget } from '../audit';
-import { hashSecret } from '../auth';
+import { AccountBackoff } from '../auth/login';
+import type { PairingService } from '../auth/pairing';
+import { hashSecret } from '../auth/secrets';
+import type { SessionWatch } from '../auth/sessions';
+import { type IceConfig, iceServersFor } from '../calls/ice';
 import type { CallService } from '../calls/service';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
-import { type IceConfig, iceServersFor } from '../ice';
-import { AccountBackoff } from '../login';
-import type { PairingService } from '../pairing';
-import type { Roster } from '../roster';
+import type { Roster } from '../roster/roster';
 import { InvalidCursorError, type StaffRow } from '../storage/types';
+import type { Actor, AuditLog, AuditTarget } from '../team/audit';
 import type { GatewayContext } from './context';
 import { handshakeError, protocolMismatch } from './handshake';
 import type { AgentNamespace } from './hub';
 import { bindRequests } from './requests';
-import type { SessionWatch } from './sessions';
 import { sessionStatusOf, teamHandlers } from './team';
 
 type AgentContext = GatewayContext & {

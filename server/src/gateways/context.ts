@@ -1,7 +1,7 @@
 import type { Clock } from '#shared';
-import type { Logger } from '../logger';
-import type { Metrics } from '../metrics';
-import type { RateLimiter } from '../rate-limit';
+import type { RateLimiter } from '../auth/rate-limit';
+import type { Logger } from '../ops/logger';
+import type { Metrics } from '../ops/metrics';
 import type { Storage } from '../storage/types';
 import type { Hub } from './hub';
 

@@ -1,9 +1,9 @@
 import { type DeviceAckData, deviceAuthSchema, deviceRequests, ERROR_CODES } from '#shared';
-import { secretMatches } from '../auth';
+import { secretMatches } from '../auth/secrets';
+import { type IceConfig, iceServersFor } from '../calls/ice';
 import type { CallService } from '../calls/service';
 import { notFound } from '../errors';
-import { type IceConfig, iceServersFor } from '../ice';
-import type { Roster } from '../roster';
+import type { Roster } from '../roster/roster';
 import type { GatewayContext } from './context';
 import { handshakeError, protocolMismatch } from './handshake';
 import type { DeviceNamespace } from './hub';

@@ -1,9 +1,9 @@
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { type Ack, describeZodError, ERROR_CODES, fail, ok } from '#shared';
+import type { RateLimiter } from '../auth/rate-limit';
 import { AppError } from '../errors';
-import type { Logger } from '../logger';
-import type { RateLimiter } from '../rate-limit';
+import type { Logger } from '../ops/logger';
 
 /** One handler per request; its result must be exactly that request's ack data. */
 export type Handlers<S extends Record<string, z.ZodType>, A extends { [K in keyof S]: unknown }> = {

@@ -7,12 +7,12 @@ import {
   type SessionStatus,
   type teamRequests,
 } from '#shared';
-import { type Actor, type AuditLog, toAuditEntry } from '../audit';
-import { hashPassword, verifyPassword } from '../auth';
+import type { AccountBackoff } from '../auth/login';
+import { newOneTimePassword } from '../auth/passwords/one-time';
+import { passwordProblem } from '../auth/passwords/rules';
+import { hashPassword, verifyPassword } from '../auth/secrets';
+import type { SessionWatch } from '../auth/sessions';
 import { AppError, badRequest, notFound } from '../errors';
-import type { AccountBackoff } from '../login';
-import { newOneTimePassword } from '../passwords/one-time';
-import { passwordProblem } from '../passwords/rules';
 import {
   type AgentRow,
   InvalidCursorError,
@@ -20,9 +20,9 @@ import {
   type Storage,
   StorageConflictError,
 } from '../storage/types';
+import { type Actor, type AuditLog, toAuditEntry } from '../team/audit';
 import type { Hub } from './hub';
 import type { Handlers } from './requests';
-import type { SessionWatch } from './sessions';
 
 export interface TeamContext {
   storage: Storage;

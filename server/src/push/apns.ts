@@ -1,5 +1,5 @@
 import { type ApnsEnvironment, type Clock, PushPayloadTooLargeError, VOIP_PAYLOAD_LIMIT } from '#shared';
-import type { Logger } from '../logger';
+import type { Logger } from '../ops/logger';
 import { sendOnce } from './attempt';
 import { configErrorMessage } from './classify';
 import { ProviderPool } from './providers';

@@ -1,6 +1,6 @@
 import * as apn from '@parse/node-apn';
 import type { ApnsEnvironment } from '#shared';
-import type { Logger } from '../logger';
+import type { Logger } from '../ops/logger';
 import type { ApnsCredentials } from './validate';
 
 export type AnyProvider = apn.Provider | apn.MultiProvider;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import type { Logger } from '../logger';
+import type { Logger } from '../ops/logger';
 import { checkpointInBackground } from './checkpointer';
 import { createKyselyStorage } from './kysely';
 import { type DatabaseLock, lockPostgres, lockSqliteFile } from './lock';

@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { describeZodError, ERROR_CODES } from '#shared';
-import { AUDIT_CSV_COLUMNS, auditCsvRow } from './audit';
-import { AppError } from './errors';
-import type { Storage } from './storage/types';
+import { AppError } from '../errors';
+import type { Storage } from '../storage/types';
+import { AUDIT_CSV_COLUMNS, auditCsvRow } from '../team/audit';
 
 const auditFilterSchema = z.object({ subject: z.enum(['agent', 'staff', 'phone', 'directory']).optional() });
 

@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from '#shared';
-import type { Logger } from '../logger';
+import type { AgentNamespace } from '../gateways/hub';
+import type { Logger } from '../ops/logger';
 import type { Storage } from '../storage/types';
-import type { AgentNamespace } from './hub';
 
 type AgentSocket = Parameters<Parameters<AgentNamespace['on']>[1]>[0];
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { DESKTOP_ORIGIN, ERROR_CODES } from '#shared';
-import { AppError } from './errors';
+import { AppError } from '../errors';
 
 /**
  * Cross-origin access to the HTTP API for the desktop app only. Its console runs at

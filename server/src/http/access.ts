@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { type Clock, ERROR_CODES, forbiddenMessage } from '#shared';
-import type { Actor } from './audit';
-import { hashSecret } from './auth';
-import { AppError } from './errors';
-import { bearerToken } from './http';
-import type { Storage } from './storage/types';
+import { hashSecret } from '../auth/secrets';
+import { AppError } from '../errors';
+import type { Storage } from '../storage/types';
+import type { Actor } from '../team/audit';
+import { bearerToken } from './app';
 
 /**
  * Who may call each HTTP API route: `public` (sign-in, a phone pairing), `device` (a phone's
@@ -48,7 +48,7 @@ export function enforceRouteAccess(app: FastifyInstance, o: { storage: Storage; 
       const access = HTTP_ROUTE_ACCESS[key];
       if (access === undefined) {
         throw new Error(
-          `${method} ${route.url} is not in HTTP_ROUTE_ACCESS (server/src/http-access.ts): say who may call it there`,
+          `${method} ${route.url} is not in HTTP_ROUTE_ACCESS (server/src/http/access.ts): say who may call it there`,
         );
       }
       if (typeof access === 'object') {

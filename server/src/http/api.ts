@@ -15,16 +15,16 @@ import {
   MAX_DIRECTORY_BODY_BYTES,
   pairRequestSchema,
 } from '#shared';
-import type { AuditLog } from './audit';
-import { hashSecret, secretMatches } from './auth';
-import { AppError } from './errors';
-import { bearerToken, clientIp, jsonBody, sendJson } from './http';
-import { adminOf } from './http-access';
-import { LoginService } from './login';
-import type { Metrics } from './metrics';
-import type { PairingService } from './pairing';
-import { DirectoryConflictError } from './storage/directory';
-import type { SessionRow, Storage } from './storage/types';
+import { LoginService } from '../auth/login';
+import type { PairingService } from '../auth/pairing';
+import { hashSecret, secretMatches } from '../auth/secrets';
+import { AppError } from '../errors';
+import type { Metrics } from '../ops/metrics';
+import { DirectoryConflictError } from '../storage/directory';
+import type { SessionRow, Storage } from '../storage/types';
+import type { AuditLog } from '../team/audit';
+import { adminOf } from './access';
+import { bearerToken, clientIp, jsonBody, sendJson } from './app';
 
 export interface ApiContext {
   storage: Storage;

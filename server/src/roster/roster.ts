@@ -1,6 +1,6 @@
 import type { DeviceEntry, Presence as PresenceState, StaffEntry } from '#shared';
-import type { Notifier, Presence } from './calls/ports';
-import type { DeviceRow, StaffRow, Storage } from './storage/types';
+import type { Notifier, Presence } from '../calls/ports';
+import type { DeviceRow, StaffRow, Storage } from '../storage/types';
 
 /**
  * The roster agents see: staff, their phones, and each phone's presence and push health.

@@ -1,9 +1,9 @@
 import type { Clock } from '#shared';
 import { ERROR_CODES } from '#shared';
-import { hashPassword, hashSecret, newSecret, verifyPassword } from './auth';
-import { AppError } from './errors';
+import { AppError } from '../errors';
+import type { AgentRow, Storage } from '../storage/types';
 import { RateLimiter } from './rate-limit';
-import type { AgentRow, Storage } from './storage/types';
+import { hashPassword, hashSecret, newSecret, verifyPassword } from './secrets';
 
 export type PasswordVerifier = (password: string, stored: string) => Promise<boolean>;
 

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import { describeZodError, displayName, ROLES, type Role, systemClock } from '#shared';
+import { newOneTimePassword } from '../auth/passwords/one-time';
+import { passwordProblem } from '../auth/passwords/rules';
+import { hashPassword } from '../auth/secrets';
+import type { CliConfig } from '../config';
+import { createLogger } from '../ops/logger';
+import { openStorage } from '../storage';
+import { LastAdminError, type Storage, StorageConflictError } from '../storage/types';
 import { AuditLog, COMMAND_LINE } from './audit';
-import { hashPassword } from './auth';
-import type { CliConfig } from './config';
-import { createLogger } from './logger';
-import { newOneTimePassword } from './passwords/one-time';
-import { passwordProblem } from './passwords/rules';
-import { openStorage } from './storage';
-import { LastAdminError, type Storage, StorageConflictError } from './storage/types';
 
 export const AGENTS_USAGE =
   'agents add NAME [--role admin|agent] [--password P] | agents list | agents role NAME admin|agent | agents remove NAME';

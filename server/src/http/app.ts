@@ -7,9 +7,9 @@ import Fastify, {
 } from 'fastify';
 import type { z } from 'zod';
 import { describeZodError, ERROR_CODES, type ErrorCode } from '#shared';
+import { AppError } from '../errors';
+import type { Logger } from '../ops/logger';
 import { registerDesktopCors } from './cors';
-import { AppError } from './errors';
-import type { Logger } from './logger';
 import { isConsoleRoute, registerSecurityHeaders, registerWebConsole, sendConsoleIndex } from './web';
 
 /** JSON bodies are small (login, pairing); anything larger is refused before it is buffered. */

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Clock, pairRequestSchema } from '#shared';
 import { ERROR_CODES, pairingUrl } from '#shared';
-import type { AuditLog } from './audit';
-import { hashSecret, newPairingCode, newSecret } from './auth';
-import { AppError, notFound } from './errors';
+import { AppError, notFound } from '../errors';
+import type { Roster } from '../roster/roster';
+import type { PairingRow, Storage } from '../storage/types';
+import type { AuditLog } from '../team/audit';
 import { RateLimiter } from './rate-limit';
-import type { Roster } from './roster';
-import type { PairingRow, Storage } from './storage/types';
+import { hashSecret, newPairingCode, newSecret } from './secrets';
 
 export const PAIRING_TTL_MS = 10 * 60_000;
 

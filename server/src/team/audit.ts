@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditAction, AuditEntry, Clock } from '#shared';
-import type { Logger } from './logger';
-import type { AuditRow, Storage } from './storage/types';
+import type { Logger } from '../ops/logger';
+import type { AuditRow, Storage } from '../storage/types';
 
 /** Who made a change: a signed-in agent, or the server's command line (`id` null). */
 export interface Actor {

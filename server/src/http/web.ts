@@ -6,10 +6,10 @@ import { fileURLToPath } from 'node:url';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from './logger';
+import type { Logger } from '../ops/logger';
 
 /** Where `npm run build:web` writes: `dist/web` at the repository root, found from this file, not the cwd. */
-export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.url));
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../dist/web', import.meta.url));
 
 /** Paths that belong to the server, never to the console's client-side routes. */
 const SERVER_PREFIXES = new Set(['api', 'socket.io', 'healthz', 'metrics', 'assets']);
