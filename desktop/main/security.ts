@@ -1,5 +1,5 @@
 import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
-import { DESKTOP_ORIGIN } from '#shared';
+import { consoleCspDirectives, DESKTOP_ORIGIN, serializeCsp } from '#shared';
 
 /** The console's own origin: a privileged custom scheme (Electron's checklist: not file://). */
 export const APP_ORIGIN = DESKTOP_ORIGIN;
@@ -48,29 +48,12 @@ export function mainWindowOptions(
 }
 
 /**
- * The console's Content-Security-Policy, sent with every file of `app://switchboard`: its own
- * scripts and styles only (no inline script, no eval), and network access to the one call server
- * it uses (HTTP for the API, WebSocket for Socket.IO). The same directives the server sends with
- * the web console (server/src/http/web.ts), with the server's origin in place of 'self' for connects.
+ * The console's Content-Security-Policy, sent with every file of `app://switchboard`: the rule
+ * the server sends with the web console (shared/src/csp.ts), with network access to the one call
+ * server the app uses (HTTP for the API, WebSocket for Socket.IO).
  */
 export function contentSecurityPolicy(serverUrl: string | null): string {
-  const connect = ["'self'", ...serverSources(serverUrl)];
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "script-src-attr 'none'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src ${connect.join(' ')}`,
-    "media-src 'self' blob: data:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'none'",
-    "frame-src 'none'",
-    "frame-ancestors 'none'",
-    "worker-src 'none'",
-  ].join('; ');
+  return serializeCsp(consoleCspDirectives(serverSources(serverUrl)));
 }
 
 /** `http://host:port` and `ws://host:port` (or https/wss): nothing else of the server's host. */

@@ -103,8 +103,10 @@ describe('the web console, built', () => {
         'media-src': ["'self'", 'blob:', 'data:'],
         'object-src': ["'none'"],
         'base-uri': ["'self'"],
-        'form-action': ["'self'"],
+        'form-action': ["'none'"],
+        'frame-src': ["'none'"],
         'frame-ancestors': ["'none'"],
+        'worker-src': ["'none'"],
       });
       expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');

@@ -2,6 +2,7 @@ export * from './access';
 export * from './ack';
 export * from './call';
 export * from './clock';
+export * from './csp';
 export * from './desktop';
 export * from './directory';
 export * from './errors';

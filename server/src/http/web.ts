@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { consoleCspDirectives } from '#shared';
 import type { Logger } from '../ops/logger';
 
 /** Where `npm run build:web` writes: `dist/web` at the repository root, found from this file, not the cwd. */
@@ -43,29 +44,18 @@ export function registerWebConsole(app: FastifyInstance, o: { root: string; logg
 }
 
 /**
- * Helmet's headers on every response, with a CSP for a Vite-built React app: scripts and styles
- * only from this origin (React sets styles through the CSSOM, which CSP does not govern, so no
- * 'unsafe-inline'); QR codes as data: images; the ringtone from this origin, a blob: or a data:
- * URL; Socket.IO over ws:/wss: to this same host. Nothing may frame the console.
+ * Helmet's headers on every response, with the console's CSP (shared/src/csp.ts, the same rule
+ * the desktop app sends), whose sockets go to the host the browser addressed. Nothing may frame
+ * the console.
  */
 export function registerSecurityHeaders(app: FastifyInstance): void {
   void app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        scriptSrcAttr: ["'none'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'", (req) => sameHost(req, 'ws'), (req) => sameHost(req, 'wss')],
-        mediaSrc: ["'self'", 'blob:', 'data:'],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
+      directives: consoleCspDirectives([
+        (req: IncomingMessage) => sameHost(req, 'ws'),
+        (req: IncomingMessage) => sameHost(req, 'wss'),
+      ]),
     },
     xFrameOptions: { action: 'deny' },
     // The server speaks plain HTTP (a LAN, or behind a TLS proxy): HSTS belongs to whatever
