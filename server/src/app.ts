@@ -20,6 +20,7 @@ import { enforceRouteAccess } from './http/access';
 import { apiRoutes } from './http/api';
 import { createHttpApp } from './http/app';
 import { auditRoutes } from './http/audit';
+import { originPolicy } from './http/origins';
 import { DEFAULT_WEB_ROOT } from './http/web';
 import { createLogger, type Logger } from './ops/logger';
 import { createMetrics } from './ops/metrics';
@@ -47,6 +48,8 @@ export interface ServerConfig {
   webRoot?: string;
   /** STUN/TURN for calls' media, handed to each party by `rtc:ice` (TURN credentials minted then). */
   ice: IceConfig;
+  /** Browser origins besides the desktop app's and the server's own that may use the API and sockets. */
+  consoleOrigins: string[];
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {
@@ -58,6 +61,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   maxMessageBytes: 64 * 1024,
   socketRate: { burst: 60, perSecond: 20 },
   ice: NO_ICE,
+  consoleOrigins: [],
 };
 
 export interface ServerDeps {
@@ -185,7 +189,8 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
 async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>) {
   const { storage, clock, logger, metrics, hub, config, track } = base;
   const { calls, roster, pushes, serverStatus } = core;
-  const web = createHttpApp({ logger, webRoot: config.webRoot ?? DEFAULT_WEB_ROOT, track });
+  const origins = originPolicy(config.consoleOrigins);
+  const web = createHttpApp({ logger, webRoot: config.webRoot ?? DEFAULT_WEB_ROOT, track, origins });
   const http: HttpServer = web.server;
   const audit = new AuditLog({ storage, clock, logger });
   const pairing = new PairingService({
@@ -199,7 +204,14 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
   const io = new IoServer(http, {
     maxHttpBufferSize: config.maxMessageBytes,
     serveClient: false,
-    cors: { origin: true, credentials: false },
+    // The HTTP API's allow-list (http/origins.ts): `cors` only shapes long-polling's headers, so
+    // allowRequest is what refuses a WebSocket upgrade from another origin.
+    cors: {
+      origin: (origin, done) => done(null, origins.listed(origin) ? origin : false),
+      credentials: false,
+    },
+    allowRequest: (req, done) =>
+      done(origins.allows(req) ? null : 'this origin may not connect', origins.allows(req)),
     ...(base.cluster ? { adapter: base.cluster.adapter } : {}),
   });
   // One Socket.IO server, two protocols: each namespace carries its own typed event maps.

@@ -55,6 +55,11 @@ export const OPTIONS = {
     default: undefined,
     help: 'folder of the built web console served at / (default: dist/web in the repository)',
   },
+  'console-origin': {
+    env: 'SWITCHBOARD_CONSOLE_ORIGINS',
+    default: undefined,
+    help: 'a browser origin besides the desktop app and this server that may use the API and sockets, e.g. https://console.example.com (repeat, or commas)',
+  },
   'ring-timeout': {
     env: 'SWITCHBOARD_RING_TIMEOUT',
     default: '45s',
@@ -121,7 +126,7 @@ export const OPTIONS = {
 export type OptionName = keyof typeof OPTIONS;
 
 /** Options that may be given more than once (and hold a comma-separated list in the environment). */
-const REPEATABLE: ReadonlySet<string> = new Set(['stun', 'turn']);
+const REPEATABLE: ReadonlySet<string> = new Set(['stun', 'turn', 'console-origin']);
 const iceUrls = (scheme: RegExp, example: string) =>
   z.string().transform((value, ctx) => {
     const urls = value
@@ -133,6 +138,29 @@ const iceUrls = (scheme: RegExp, example: string) =>
     }
     return urls;
   });
+
+/** Comma-separated `scheme://host[:port]` origins, as a browser sends them in `Origin`. */
+const origins = z.string().transform((value, ctx) => {
+  const list: string[] = [];
+  for (const item of value
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)) {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(item);
+    } catch {
+      // reported below
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== item.replace(/\/$/, '')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${item}" is not an origin; use e.g. https://console.example.com`,
+      });
+    } else list.push(parsed.origin);
+  }
+  return list;
+});
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
@@ -167,6 +195,7 @@ const configSchema = z
       .optional(),
     'apns-ca': z.string().optional(),
     'web-root': z.string().min(1).optional(),
+    'console-origin': origins.optional(),
     'ring-timeout': duration.pipe(z.number().min(1000, 'ring timeout must be at least 1s')),
     'reconnect-grace': duration.pipe(z.number().min(1000, 'reconnect grace must be at least 1s')),
     redis: z
@@ -243,6 +272,8 @@ export interface CliConfig {
   } | null;
   /** Absolute; undefined means the server's default (`dist/web` in the repository). */
   webRoot: string | undefined;
+  /** Browser origins, besides the desktop app and this server, allowed to use the API and sockets. */
+  consoleOrigins: string[];
   ringTimeoutMs: number;
   reconnectGraceMs: number;
   sessionTtlMs: number;
@@ -314,6 +345,7 @@ export function parseConfig(
           }
         : null,
       webRoot: c['web-root'] ? path.resolve(c['web-root']) : undefined,
+      consoleOrigins: c['console-origin'] ?? [],
       ringTimeoutMs: c['ring-timeout'],
       reconnectGraceMs: c['reconnect-grace'],
       redis: c.redis ?? null,

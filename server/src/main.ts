@@ -92,6 +92,7 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
       sessionTtlMs: config.sessionTtlMs,
       publicUrl: config.publicUrl,
       webRoot: config.webRoot,
+      consoleOrigins: config.consoleOrigins,
       ice: config.ice,
     },
   });

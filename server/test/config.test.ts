@@ -45,6 +45,21 @@ describe('server configuration', () => {
     expect(flag.config.webRoot).toBe(path.resolve('build/web'));
   });
 
+  it('takes console origins from --console-origin (repeated) or SWITCHBOARD_CONSOLE_ORIGINS, and refuses URLs with a path', () => {
+    expect(parseConfig([], {}).config.consoleOrigins).toEqual([]);
+    const flags = ['--console-origin', 'https://a.example', '--console-origin', 'http://b.example:8080'];
+    expect(parseConfig(flags, {}).config.consoleOrigins).toEqual([
+      'https://a.example',
+      'http://b.example:8080',
+    ]);
+    const env = { SWITCHBOARD_CONSOLE_ORIGINS: 'https://a.example, https://c.example/' };
+    expect(parseConfig([], env).config.consoleOrigins).toEqual(['https://a.example', 'https://c.example']);
+    expect(() => parseConfig(['--console-origin', 'https://a.example/console'], {})).toThrow(
+      /is not an origin/,
+    );
+    expect(() => parseConfig(['--console-origin', 'a.example'], {})).toThrow(/is not an origin/);
+  });
+
   it('builds the APNs settings and the emulator endpoint', () => {
     const { config } = parseConfig(
       [

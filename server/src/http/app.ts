@@ -9,7 +9,8 @@ import type { z } from 'zod';
 import { describeZodError, ERROR_CODES, type ErrorCode } from '#shared';
 import { AppError } from '../errors';
 import type { Logger } from '../ops/logger';
-import { registerDesktopCors } from './cors';
+import { registerCors } from './cors';
+import type { OriginPolicy } from './origins';
 import { isConsoleRoute, registerSecurityHeaders, registerWebConsole, sendConsoleIndex } from './web';
 
 /** JSON bodies are small (login, pairing); anything larger is refused before it is buffered. */
@@ -39,6 +40,8 @@ export interface HttpAppOptions {
   webRoot: string;
   /** Given one promise per request, settled when its response is over, so close() and idle() wait for it. */
   track: (done: Promise<unknown>) => unknown;
+  /** Which browser origins may call the API (the same list Socket.IO takes). */
+  origins: OriginPolicy;
 }
 
 /**
@@ -75,7 +78,7 @@ export function createHttpApp(o: HttpAppOptions) {
   });
 
   registerSecurityHeaders(app);
-  registerDesktopCors(app);
+  registerCors(app, o.origins);
   app.addHook('onRequest', (_req, reply, done) => {
     o.track(new Promise((resolve) => reply.raw.once('close', resolve)));
     done();

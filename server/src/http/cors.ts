@@ -1,24 +1,26 @@
 import type { FastifyInstance } from 'fastify';
-import { DESKTOP_ORIGIN, ERROR_CODES } from '#shared';
+import { ERROR_CODES } from '#shared';
 import { AppError } from '../errors';
+import type { OriginPolicy } from './origins';
 
 /**
- * Cross-origin access to the HTTP API for the desktop app only. Its console runs at
- * `DESKTOP_ORIGIN`, not at the server's origin, and sends JSON and a Bearer token, so every call
- * is preflighted. Sessions are Bearer tokens, never cookies, so nothing ambient is exposed; other
- * origins get no CORS headers, as before (Socket.IO carries its own CORS setting). API answers are
- * `no-store`, so no cache can hand one origin's answer to another.
+ * Cross-origin access to the HTTP API for the desktop app and the configured console origins
+ * (`origins.ts`, the same list Socket.IO uses). Their consoles send JSON and a Bearer token, so
+ * every call is preflighted. Sessions are Bearer tokens, never cookies, so nothing ambient is
+ * exposed; other origins get no CORS headers. API answers are `no-store`, so no cache can hand one
+ * origin's answer to another.
  */
-export function registerDesktopCors(app: FastifyInstance): void {
+export function registerCors(app: FastifyInstance, origins: OriginPolicy): void {
   app.addHook('onRequest', (req, reply, done) => {
-    if (req.headers.origin === DESKTOP_ORIGIN) reply.header('access-control-allow-origin', DESKTOP_ORIGIN);
+    const { origin } = req.headers;
+    if (origins.listed(origin)) reply.header('access-control-allow-origin', origin).header('vary', 'origin');
     done();
   });
   app.options('/api/*', (req, reply) => {
-    if (req.headers.origin !== DESKTOP_ORIGIN) {
+    if (!origins.listed(req.headers.origin)) {
       throw new AppError(
         ERROR_CODES.FORBIDDEN,
-        'cross-origin requests are answered for the desktop app only',
+        'cross-origin requests are answered for the desktop app and the configured console origins only',
       );
     }
     return reply
