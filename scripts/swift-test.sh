@@ -69,6 +69,15 @@ ROOT="${ROOT%/}"
 [ "$ROOT" != "/" ] || die "SWITCHBOARD_SWIFT_ROOT must not be /"
 case "$REPO/" in "$ROOT"/*) die "SWITCHBOARD_SWIFT_ROOT ($ROOT) must not contain the repository" ;; esac
 
+# One run at a time per chroot: runs share its mount point for the sources, its build folder and its
+# /proc, and each run unmounts them on exit. A second checkout's run (another worktree) waits here.
+mkdir -p "$(dirname "$ROOT")"
+exec 8>"$ROOT.lock"
+if ! flock -n 8; then
+  say "another swift run is using $ROOT; waiting for it…"
+  flock 8
+fi
+
 # Mount points below $ROOT, deepest first (from /proc/mounts; octal escapes such as \040 decoded).
 mounts_under_root() {
   awk -v root="$ROOT" '{ gsub(/\\040/, " ", $2); if ($2 == root || index($2, root "/") == 1) print $2 }' /proc/mounts |
