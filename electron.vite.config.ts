@@ -41,6 +41,8 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: 'out/renderer',
+      // The embedded server serves this folder to browsers too: only what the manifest lists.
+      manifest: true,
       rollupOptions: { input: at('./desktop/renderer/index.html') },
     },
   },

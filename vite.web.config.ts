@@ -15,7 +15,8 @@ export default defineConfig({
   root,
   base: './',
   plugins: [react()],
-  build: { outDir: out, emptyOutDir: true, sourcemap: true },
+  // The manifest lists every file the build made: the server serves those and nothing else.
+  build: { outDir: out, emptyOutDir: true, sourcemap: true, manifest: true },
   server: {
     proxy: {
       '/api': devServer,

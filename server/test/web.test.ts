@@ -11,12 +11,26 @@ const INDEX =
 const SCRIPT = 'console.log("console")';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-/** A Vite-shaped build: index.html, a hashed script under assets/, an unhashed file beside them. */
+/**
+ * A Vite-shaped build: index.html, a hashed script under assets/ and its source map, an unhashed
+ * file beside them, and the manifest that lists them (`build.manifest`).
+ */
 async function writeBuild(root: string): Promise<void> {
   await mkdir(path.join(root, 'assets'), { recursive: true });
   await writeFile(path.join(root, 'index.html'), INDEX);
   await writeFile(path.join(root, 'assets', 'index-Ab12Cd34.js'), SCRIPT);
+  await writeFile(path.join(root, 'assets', 'index-Ab12Cd34.js.map'), '{"version":3}');
   await writeFile(path.join(root, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  await mkdir(path.join(root, '.vite'), { recursive: true });
+  const manifest = {
+    'index.html': {
+      file: 'assets/index-Ab12Cd34.js',
+      src: 'index.html',
+      isEntry: true,
+      assets: ['favicon.svg'],
+    },
+  };
+  await writeFile(path.join(root, '.vite', 'manifest.json'), JSON.stringify(manifest));
 }
 
 let tmp: string;
@@ -129,6 +143,28 @@ describe('the web console, built', () => {
     const bent = await csp("evil.example;script-src 'unsafe-inline'");
     expect(bent['connect-src']).toEqual(["'self'"]);
     expect(bent['script-src']).toEqual(["'self'"]);
+  });
+
+  // Issue 20 item 4: `GET /.env` answered 200 with the file when one sat in the web root.
+  it('serves only the files of the build: no dotfiles, nothing the manifest does not list', async () => {
+    const root = path.join(tmp, 'built');
+    await writeFile(path.join(root, '.env'), 'SECRET=do-not-serve');
+    await mkdir(path.join(root, '.git'), { recursive: true });
+    await writeFile(path.join(root, '.git', 'config'), 'do-not-serve');
+    await writeFile(path.join(root, 'notes.txt'), 'do-not-serve');
+    await writeFile(path.join(root, 'assets', 'dropped.js'), 'do-not-serve');
+    for (const route of [
+      '/.env',
+      '/.git/config',
+      '/notes.txt',
+      '/assets/dropped.js',
+      '/.vite/manifest.json',
+    ]) {
+      const res = await fetch(`${h.url}${route}`);
+      expect(res.status, route).toBe(404);
+      expect(await res.text(), route).not.toContain('do-not-serve');
+    }
+    expect((await fetch(`${h.url}/assets/index-Ab12Cd34.js.map`)).status).toBe(200);
   });
 
   it('never serves a file from outside the build folder', async () => {

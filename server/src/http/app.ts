@@ -91,11 +91,11 @@ export function createHttpApp(o: HttpAppOptions) {
     return sendError(reply, ERROR_CODES.INTERNAL, 'internal error');
   });
 
+  const files = registerWebConsole(app, { root: o.webRoot, logger: o.logger });
   app.setNotFoundHandler((req, reply) => {
-    if (isConsoleRoute(req)) return sendConsoleIndex(reply, o.webRoot);
+    if (isConsoleRoute(req)) return sendConsoleIndex(reply, files);
     return sendError(reply, ERROR_CODES.NOT_FOUND, `no route for ${req.method} ${pathOf(req)}`);
   });
-  registerWebConsole(app, { root: o.webRoot, logger: o.logger });
   return app;
 }
 

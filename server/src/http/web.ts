@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { access } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { consoleCspDirectives } from '#shared';
 import type { Logger } from '../ops/logger';
+import { type WebFiles, webFiles } from './web-files';
 
 /** Where `npm run build:web` writes: `dist/web` at the repository root, found from this file, not the cwd. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../dist/web', import.meta.url));
@@ -21,11 +20,13 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
 /**
- * The web console: the files of a Vite build served from `root`, long-cached under `/assets/`.
- * Client-side routes fall back to index.html in the not-found handler (see `isConsoleRoute`).
+ * The web console: the files of a Vite build served from `root` (only those its manifest lists:
+ * web-files.ts), long-cached under `/assets/`. Client-side routes fall back to index.html in the
+ * not-found handler (see `isConsoleRoute`).
  */
-export function registerWebConsole(app: FastifyInstance, o: { root: string; logger: Logger }): void {
-  if (!existsSync(path.join(o.root, 'index.html'))) {
+export function registerWebConsole(app: FastifyInstance, o: { root: string; logger: Logger }): WebFiles {
+  const files = webFiles(o.root);
+  if (!files.built()) {
     o.logger.warn({ webRoot: o.root }, 'the web console is not built: run npm run build:web');
   }
   // On the root instance (the plugin does not encapsulate), so the not-found handler has sendFile.
@@ -33,6 +34,9 @@ export function registerWebConsole(app: FastifyInstance, o: { root: string; logg
     root: o.root,
     prefix: '/',
     index: ['index.html'],
+    // Checked for the path asked and again for the file chosen (index.html for `/`).
+    allowedPath: (urlPath) => files.allows(urlPath),
+    dotfiles: 'deny',
     // Our own cache headers below; the plugin's default would be `max-age=0` on everything.
     cacheControl: false,
     suppressWarning: true,
@@ -41,6 +45,7 @@ export function registerWebConsole(app: FastifyInstance, o: { root: string; logg
       reply.header('cache-control', inAssets ? IMMUTABLE : REVALIDATE);
     },
   });
+  return files;
 }
 
 /**
@@ -73,30 +78,25 @@ const HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
 /**
  * A GET for a page of the console (`/`, `/history`, …) rather than for a file or the server's own
- * paths. A missing hashed asset stays a 404: HTML in place of a script only hides a stale deploy.
+ * paths. A missing hashed asset stays a 404: HTML in place of a script only hides a stale deploy;
+ * so does anything that names a file (`/.env`, `/notes.txt`): the console's routes have no dots.
  */
 export function isConsoleRoute(req: FastifyRequest): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const first = new URL(req.url, 'http://localhost').pathname.split('/')[1] ?? '';
-  return !SERVER_PREFIXES.has(first);
+  const segments = new URL(req.url, 'http://localhost').pathname.split('/');
+  return !SERVER_PREFIXES.has(segments[1] ?? '') && !segments.some((s) => s.includes('.'));
 }
 
 /** index.html for a client-side route, or a page that says how to build the console. */
-export async function sendConsoleIndex(reply: FastifyReply, root: string): Promise<FastifyReply> {
+export async function sendConsoleIndex(reply: FastifyReply, files: WebFiles): Promise<FastifyReply> {
   // Checked on each request so a build made while the server runs is served without a restart.
-  if (await exists(path.join(root, 'index.html'))) return reply.sendFile('index.html');
+  if (files.built()) return reply.sendFile('index.html');
   return reply
     .code(503)
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', 'no-store')
     .send(NOT_BUILT_PAGE);
 }
-
-const exists = (file: string) =>
-  access(file).then(
-    () => true,
-    () => false,
-  );
 
 // No inline style or script: the page lives under the same strict CSP as the console.
 const NOT_BUILT_PAGE = `<!doctype html>
