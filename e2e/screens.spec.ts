@@ -61,5 +61,32 @@ for (const scheme of SCHEMES) {
       await page.waitForLoadState('networkidle');
       await check(page, `0${7 + i}-${screen.toLowerCase()}`, scheme);
     }
+
+    // The Team screen and the dialogs every screen builds from the same kit: a form with a field
+    // error, and a confirmation.
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Team' }).click();
+    const team = page.getByRole('region', { name: 'Team' });
+    await expect(team.getByRole('row', { name: /^demo \(you\)/ })).toBeVisible();
+    await check(page, '09-team', scheme);
+    await page.getByRole('tab', { name: 'Audit trail' }).click();
+    await expect(page.getByRole('table', { name: 'Audit trail, newest first' })).toBeVisible();
+    await check(page, '10-audit', scheme);
+    await team.getByRole('tab', { name: 'Agents' }).click();
+    await team.getByRole('button', { name: 'Add agent' }).click();
+    await check(page, '11-add-agent-dialog', scheme);
+    await page.getByRole('dialog', { name: 'Add an agent' }).getByRole('button', { name: 'Cancel' }).click();
+
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Roster' }).click();
+    await page.getByRole('button', { name: 'Rename Ben Declines' }).click();
+    const rename = page.getByRole('dialog', { name: 'Rename Ben Declines' });
+    await rename.getByLabel('Phone number (optional)').fill('555 12');
+    await expect(rename.getByText('Use the international format', { exact: false })).toBeVisible();
+    await check(page, '12-form-error', scheme);
+    await rename.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Remove Ben Declines' }).click();
+    const remove = page.getByRole('dialog', { name: 'Remove Ben Declines?' });
+    await expect(remove).toBeVisible();
+    await check(page, '13-confirm', scheme);
+    await remove.getByRole('button', { name: 'Keep' }).click();
   });
 }
