@@ -47,10 +47,13 @@ test('a call to Cleo, whose phone is offline, is missed after the ring timeout',
   await page.getByRole('button', { name: 'Call Cleo Offline' }).click();
   await expect(panel(page).getByTestId('call-state')).toHaveText(/Calling…|Ringing/);
   await expect(timeline(page)).toContainText("APNs accepted for Cleo's virtual iPhone");
+  // No phone said it rings: the clock counts a wait, not a ring (issue 22 item 6), in history's words.
+  await expect(panel(page).getByRole('timer')).toHaveAccessibleName('not ringing yet');
   // The demo server runs with --ring-timeout 5s.
   await expect(panel(page).getByTestId('call-end-reason')).toHaveText('No answer within 5 s', {
     timeout: 15_000,
   });
+  await expect(panel(page).getByRole('timer')).toHaveAccessibleName('waited, never rang');
   await expect(timeline(page)).toContainText('Call ended: no answer within 5 s');
   await expect(timeline(page)).not.toContainText("Ringing on Cleo's");
   await panel(page).getByRole('button', { name: 'Close' }).click();

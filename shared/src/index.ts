@@ -1,6 +1,7 @@
 export * from './access';
 export * from './ack';
 export * from './call';
+export * from './call-words';
 export * from './clock';
 export * from './csp';
 export * from './desktop';

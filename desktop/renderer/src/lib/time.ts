@@ -26,10 +26,3 @@ export function formatAge(ms: number): string {
   if (h < 48) return `${h} h ago`;
   return `${Math.floor(h / 24)} days ago`;
 }
-
-/** "45 s", "2 min": a duration in words for sentences like "no answer within 45 s". */
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 120) return `${s} s`;
-  return `${Math.round(s / 60)} min`;
-}

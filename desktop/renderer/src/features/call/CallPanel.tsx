@@ -1,4 +1,4 @@
-import type { Call } from '#shared';
+import { type Call, CLOCK_CAPTIONS, callClock } from '#shared';
 import { formatClock } from '../../lib/time';
 import { useNow } from '../../lib/useNow';
 import { useConsole } from '../../store/hooks';
@@ -10,7 +10,7 @@ import { useCallActions } from './useCallActions';
 import { setVoiceHeld, setVoiceMuted, stopVoice } from './voice/session';
 import { VoiceControls } from './voice/VoiceControls';
 import { useVoice, VoiceSession } from './voice/VoiceSession';
-import { endReasonText, legLabel, partyName, stateLabel } from './words';
+import { endSentence, legLabel, partyName, stateLabel } from './words';
 import './call.css';
 
 /** The agent's current (or just ended) call: state, clock, phones, controls and the timeline. */
@@ -62,8 +62,7 @@ function CallCard({ call, names }: { call: Call; names: Names }) {
   const now = useNow(500, live);
   const state = stateLabel(call);
   const answered = call.answeredAt !== null;
-  const clockFrom = call.answeredAt ?? call.createdAt;
-  const clockTo = live ? now : (call.endedAt ?? now);
+  const clock = callClock(call, now);
   const ringing = live && !answered;
   const person = partyName(call, names);
   // With a voice, Mute is the agent's own microphone (a phone's mute shows as a note instead).
@@ -99,17 +98,17 @@ function CallCard({ call, names }: { call: Call; names: Names }) {
             {state.text}
           </span>
           <span className="call-clock num" role="timer" aria-labelledby="call-clock-label">
-            {formatClock(clockTo - clockFrom)}
+            {formatClock(clock.ms)}
           </span>
           <span id="call-clock-label" className="call-clock-label">
-            {answered ? (live ? 'on the call' : 'talk time') : live ? 'ringing' : 'rang for'}
+            {CLOCK_CAPTIONS[clock.phase]}
           </span>
         </div>
       </header>
 
       {!live && (
         <p className="call-end" data-testid="call-end-reason">
-          {endReasonText(call, names)}
+          {endSentence(call, names)}
         </p>
       )}
 

@@ -3,7 +3,7 @@ import type { StaffEntry } from '#shared';
 import { formatOffset } from '../../lib/time';
 import { buildNames } from '../../store/names';
 import { accepted, newCall, play } from '../../test/calls';
-import { endReasonText, legLabel, stateLabel, timelineItems } from './words';
+import { endSentence, legLabel, stateLabel, timelineItems } from './words';
 
 const device = (id: string, name: string) => ({
   id,
@@ -67,7 +67,7 @@ describe('the call timeline in words', () => {
       [500, { type: 'reported', deviceId: 'dev-ana' }, 'device'],
       [1500, { type: 'declined', deviceId: 'dev-ana' }, 'device'],
     ]);
-    expect(endReasonText(declined, names)).toBe('Declined on the phone');
+    expect(endSentence(declined, names)).toBe('Declined on the phone');
     expect(line(declined)).toContain(
       "Declined on Ana's iPhone +1.5 s · Call ended: declined on the phone +1.5 s",
     );
@@ -75,7 +75,7 @@ describe('the call timeline in words', () => {
     const missed = play(newCall('outbound', ['dev-ana'], 'agent-1'), [
       [45_000, { type: 'timeout' }, 'server'],
     ]);
-    expect(endReasonText(missed, names)).toBe('No answer within 45 s');
+    expect(endSentence(missed, names)).toBe('No answer within 45 s');
     expect(line(missed)).toBe('Call placed +0 ms · Call ended: no answer within 45 s +45.0 s');
 
     const unreachable = play(newCall('outbound', ['dev-ana'], 'agent-1'), [
@@ -85,10 +85,10 @@ describe('the call timeline in words', () => {
         'server',
       ],
     ]);
-    expect(endReasonText(unreachable, names)).toMatch(/^Phone unreachable: no valid push token/);
+    expect(endSentence(unreachable, names)).toMatch(/^Phone unreachable: no valid push token/);
 
     const cancelled = play(newCall('outbound', ['dev-ana'], 'agent-1'), [[900, { type: 'hangup' }, 'agent']]);
-    expect(endReasonText(cancelled, names)).toBe('Cancelled before it was answered');
+    expect(endSentence(cancelled, names)).toBe('Cancelled before it was answered');
     expect(line(cancelled)).toContain('You hung up +900 ms');
   });
 
@@ -106,7 +106,7 @@ describe('the call timeline in words', () => {
     const call = newCall('inbound', ['dev-ana'], null);
     expect(line(call)).toBe("Ana's iPhone called in +0 ms");
     const gaveUp = play(call, [[2000, { type: 'hangup', deviceId: 'dev-ana' }, 'device']]);
-    expect(endReasonText(gaveUp, names)).toBe('The caller hung up before it was answered');
+    expect(endSentence(gaveUp, names)).toBe('The caller hung up before it was answered');
     const taken = play(call, [[1000, { type: 'accepted', agentId: 'agent-2' }, 'agent']]);
     expect(line(taken)).toContain('Accepted by another agent +1.0 s');
   });

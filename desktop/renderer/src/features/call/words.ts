@@ -1,5 +1,13 @@
-import type { Call, EndReason, Leg, TimelineEntry } from '#shared';
-import { formatDuration } from '../../lib/time';
+import {
+  type Call,
+  END_REASON_LABELS,
+  endReasonText,
+  endTone,
+  humanizeUnreachable,
+  type Leg,
+  type TimelineEntry,
+  type Tone,
+} from '#shared';
 import type { Names } from '../../store/names';
 
 /**
@@ -13,7 +21,7 @@ export function partyName(call: Call, names: Names): string {
   return names.staff(call.staffId)?.name ?? call.callerName ?? 'Unknown staff member';
 }
 
-export function stateLabel(call: Call): { text: string; tone: 'ok' | 'info' | 'warn' | 'bad' | 'neutral' } {
+export function stateLabel(call: Call): { text: string; tone: Tone } {
   switch (call.state) {
     case 'dialing':
       return { text: call.direction === 'inbound' ? 'Incoming' : 'Calling…', tone: 'info' };
@@ -26,94 +34,19 @@ export function stateLabel(call: Call): { text: string; tone: 'ok' | 'info' | 'w
       return { text: 'Connected', tone: 'ok' };
     case 'ended':
       return {
-        text: call.endReason === 'completed' ? 'Ended' : endShort(call.endReason),
-        tone: endTone(call),
+        text: call.endReason ? END_REASON_LABELS[call.endReason] : 'Ended',
+        tone: endTone(call.endReason),
       };
   }
 }
 
-function endShort(reason: EndReason | null): string {
-  switch (reason) {
-    case 'declined':
-      return 'Declined';
-    case 'missed':
-      return 'No answer';
-    case 'cancelled':
-      return 'Cancelled';
-    case 'unreachable':
-      return 'Unreachable';
-    case 'failed':
-      return 'Failed';
-    case 'answeredElsewhere':
-      return 'Answered elsewhere';
-    case 'busy':
-      return 'Busy';
-    default:
-      return 'Ended';
-  }
-}
-
-function endTone(call: Call): 'ok' | 'warn' | 'bad' | 'neutral' {
-  if (call.endReason === 'completed') return 'neutral';
-  if (call.endReason === 'unreachable' || call.endReason === 'failed') return 'bad';
-  return 'warn';
-}
-
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
-const lastDetail = (call: Call, event: string): string | null =>
-  [...call.timeline].reverse().find((e) => e.event === event && e.detail)?.detail ?? null;
+/** How the end of a call reads with this console's names for the phones. */
+export const endSentence = (call: Call, names: Names): string =>
+  endReasonText(call, (id) => deviceLabel(names, id));
 
-/** The end of a call in one sentence: what happened, and for failures, why. */
-export function endReasonText(call: Call, names: Names): string {
-  const ringMs = call.ringUntil - call.createdAt;
-  switch (call.endReason) {
-    case 'completed': {
-      const hangup = [...call.timeline].reverse().find((e) => e.event === 'hangup');
-      if (!hangup) return 'Call completed';
-      if (hangup.source === 'agent') return 'Call completed: you hung up';
-      return `Call completed: hung up on ${deviceLabel(names, hangup.actorId)}`;
-    }
-    case 'declined':
-      return call.direction === 'inbound' ? 'Declined by an agent' : 'Declined on the phone';
-    case 'missed':
-      return `No answer within ${formatDuration(ringMs)}`;
-    case 'cancelled':
-      return call.direction === 'inbound'
-        ? 'The caller hung up before it was answered'
-        : 'Cancelled before it was answered';
-    case 'unreachable':
-      return `Phone unreachable: ${unreachableWhy(call)}`;
-    case 'failed':
-      return `Call failed: ${lastDetail(call, 'failed') ?? 'an error on the server'}`;
-    case 'answeredElsewhere':
-      return 'Answered by another agent';
-    case 'busy':
-      return `Busy: ${lastDetail(call, 'busy') ?? 'already in a call'}`;
-    default:
-      return 'Call ended';
-  }
-}
-
-/** The server's details are terse ("no VoIP push token yet and not connected"); keep them, plainly. */
-function unreachableWhy(call: Call): string {
-  const detail = lastDetail(call, 'unreachable');
-  if (detail) return humanizeUnreachable(detail);
-  return 'no valid push token and not connected';
-}
-
-export function humanizeUnreachable(detail: string): string {
-  if (/no VoIP push token/i.test(detail))
-    return 'no valid push token (the app has not registered for calls yet)';
-  if (/push token invalid/i.test(detail))
-    return detail.replace(/^push token invalid/i, 'push token rejected by APNs');
-  return detail;
-}
-
-export function legLabel(
-  leg: Leg,
-  call: Call,
-): { text: string; tone: 'ok' | 'info' | 'warn' | 'bad' | 'neutral' } {
+export function legLabel(leg: Leg, call: Call): { text: string; tone: Tone } {
   if (call.answeredByDeviceId === leg.deviceId) {
     return call.state === 'ended'
       ? { text: 'Answered, call over', tone: 'neutral' }
@@ -129,13 +62,11 @@ export function legLabel(
     case 'ended':
       switch (leg.endReason) {
         case 'declined':
-          return { text: 'Declined', tone: 'warn' };
         case 'unreachable':
-          return { text: 'Unreachable', tone: 'bad' };
+        case 'missed':
+          return { text: END_REASON_LABELS[leg.endReason], tone: endTone(leg.endReason) };
         case 'answeredElsewhere':
           return { text: 'Stopped: answered on another phone', tone: 'neutral' };
-        case 'missed':
-          return { text: 'Not answered', tone: 'warn' };
         case 'cancelled':
           return { text: 'Stopped: call cancelled', tone: 'neutral' };
         default:
@@ -149,7 +80,7 @@ export interface TimelineItem {
   text: string;
   /** ms from the start of the call. */
   offset: number;
-  tone: 'ok' | 'info' | 'warn' | 'bad' | 'neutral';
+  tone: Tone;
 }
 
 /**
@@ -244,7 +175,7 @@ function entryText(
     case 'ended':
       // A completed call's hang-up entry already says who ended it.
       if (call.endReason === 'completed') return { text: 'Call ended', tone: 'neutral' };
-      return { text: `Call ended: ${lowerFirst(endReasonText(call, names))}`, tone: endTone(call) };
+      return { text: `Call ended: ${lowerFirst(endSentence(call, names))}`, tone: endTone(call.endReason) };
     default:
       return { text: e.event, tone: 'neutral' };
   }

@@ -1,7 +1,7 @@
-import type { Call } from '#shared';
+import { type Call, callDurationInWords } from '#shared';
 import type { Names } from '../../store/names';
 import { Timeline } from '../call/Timeline';
-import { callDurationInWords, formatFullDate, outcomeText } from './format';
+import { formatFullDate, outcomeText } from './format';
 
 interface Props {
   id: string;

@@ -1,6 +1,5 @@
-import { type Direction, END_REASONS, type EndReason, type StaffEntry } from '#shared';
-import { type HistoryFilters, NO_FILTERS } from './filters';
-import { OUTCOME_LABELS } from './format';
+import type { Direction, EndReason, StaffEntry } from '#shared';
+import { type HistoryFilters, NO_FILTERS, OUTCOME_OPTIONS } from './filters';
 
 interface Props {
   filters: HistoryFilters;
@@ -47,9 +46,9 @@ export function HistoryFilterBar({ filters, staff, onChange, error }: Props) {
         <span>Outcome</span>
         <select value={filters.outcome} onChange={(e) => set('outcome', e.target.value as '' | EndReason)}>
           <option value="">Any</option>
-          {END_REASONS.map((r) => (
-            <option key={r} value={r}>
-              {OUTCOME_LABELS[r]}
+          {OUTCOME_OPTIONS.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
             </option>
           ))}
         </select>

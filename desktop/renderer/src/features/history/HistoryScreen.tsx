@@ -1,12 +1,12 @@
 import { useRef, useState } from 'react';
-import type { Call } from '#shared';
+import { type Call, callDurationInWords } from '#shared';
 import { useApi } from '../../api/context';
 import { useConsole, useStaff } from '../../store/hooks';
 import { type Names, useNames } from '../../store/names';
 import { CallDetails } from './CallDetails';
 import { ExportButton } from './ExportButton';
 import { type HistoryFilters, NO_FILTERS, toQuery } from './filters';
-import { callDurationInWords, formatWhen, outcomeText } from './format';
+import { formatWhen, outcomeText } from './format';
 import { HistoryFilterBar } from './HistoryFilterBar';
 import { useHistory } from './useHistory';
 import { useOnShown } from './useOnShown';

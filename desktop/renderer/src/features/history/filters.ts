@@ -1,4 +1,11 @@
-import { type AgentRequest, DIRECTIONS, type Direction, END_REASONS, type EndReason } from '#shared';
+import {
+  type AgentRequest,
+  DIRECTIONS,
+  type Direction,
+  END_REASON_LABELS,
+  END_REASONS,
+  type EndReason,
+} from '#shared';
 
 /** The filter form as typed: '' means "any"; dates are the `yyyy-mm-dd` of `<input type="date">`. */
 export interface HistoryFilters {
@@ -16,6 +23,9 @@ export const NO_FILTERS: HistoryFilters = {
   fromDate: '',
   toDate: '',
 };
+
+/** The outcome filter's choices, named as the call card names each end. */
+export const OUTCOME_OPTIONS = END_REASONS.map((value) => ({ value, label: END_REASON_LABELS[value] }));
 
 export type HistoryQuery = Omit<AgentRequest<'history:query'>, 'cursor' | 'limit'>;
 

@@ -1,48 +1,6 @@
-import type { Call, EndReason } from '#shared';
+import type { Call } from '#shared';
 import type { Names } from '../../store/names';
-import { endReasonText, stateLabel } from '../call/words';
-
-/** "4.2 s", "1 min 05 s", "1 h 02 min": precise where an agent compares calls, round where not. */
-export function durationInWords(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '';
-  if (ms < 60_000) return `${(Math.floor(ms / 100) / 10).toFixed(1)} s`;
-  const totalSeconds = Math.floor(ms / 1000);
-  const hours = Math.floor(totalSeconds / 3600);
-  const minutes = Math.floor((totalSeconds % 3600) / 60);
-  const seconds = totalSeconds % 60;
-  if (hours > 0) return `${hours} h ${String(minutes).padStart(2, '0')} min`;
-  return `${minutes} min ${String(seconds).padStart(2, '0')} s`;
-}
-
-/**
- * How long the two sides talked; for a call nobody answered, how long it rang (only a phone's own
- * report proves an outbound call rang) or how long the server waited for a phone that never did.
- */
-export function callDurationInWords(
-  call: Pick<Call, 'direction' | 'answeredAt' | 'endedAt' | 'createdAt' | 'timeline'>,
-): string {
-  if (call.answeredAt !== null) {
-    return call.endedAt !== null ? durationInWords(call.endedAt - call.answeredAt) : 'in progress';
-  }
-  if (call.endedAt === null) return 'not answered yet';
-  const waited = call.endedAt - call.createdAt;
-  // An inbound call rings on the consoles as soon as it exists; an outbound one only once a phone says so.
-  const rang = call.direction === 'inbound' || call.timeline.some((e) => e.event === 'reported');
-  if (rang) return `rang ${durationInWords(waited)}`;
-  return waited < 1000 ? 'never rang' : `never rang (waited ${durationInWords(waited)})`;
-}
-
-/** Short labels for the outcome filter; the list itself says more (see outcomeText). */
-export const OUTCOME_LABELS: Record<EndReason, string> = {
-  completed: 'Completed',
-  declined: 'Declined',
-  missed: 'Missed',
-  cancelled: 'Cancelled',
-  unreachable: 'Unreachable',
-  failed: 'Failed',
-  answeredElsewhere: 'Answered elsewhere',
-  busy: 'Busy',
-};
+import { endSentence, stateLabel } from '../call/words';
 
 /**
  * The end of a call in the same words as the call panel; a call still live (history lists calls
@@ -50,7 +8,7 @@ export const OUTCOME_LABELS: Record<EndReason, string> = {
  */
 export function outcomeText(call: Call, names: Names): string {
   if (call.state !== 'ended') return `Live: ${stateLabel(call).text.toLowerCase()}`;
-  return endReasonText(call, names);
+  return endSentence(call, names);
 }
 
 /**

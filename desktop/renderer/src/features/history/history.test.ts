@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type Call, createCall, transition } from '#shared';
+import { type Call, createCall, END_REASONS, transition } from '#shared';
 import { buildNames } from '../../store/names';
-import { csvFileName, csvPath, NO_FILTERS, toQuery } from './filters';
-import { callDurationInWords, durationInWords, outcomeText } from './format';
+import { stateLabel } from '../call/words';
+import { csvFileName, csvPath, NO_FILTERS, OUTCOME_OPTIONS, toQuery } from './filters';
+import { outcomeText } from './format';
 
 const T0 = 1_764_000_000_000;
 
@@ -36,63 +37,29 @@ function play(
   return c;
 }
 
-describe('durations', () => {
-  it('reads like a person would say it', () => {
-    expect(durationInWords(4_240)).toBe('4.2 s');
-    expect(durationInWords(59_990)).toBe('59.9 s');
-    expect(durationInWords(65_000)).toBe('1 min 05 s');
-    expect(durationInWords(3_725_000)).toBe('1 h 02 min');
+describe('outcome of real state-machine calls', () => {
+  const names = buildNames([]);
+
+  it("says the call panel's words for the end, and what a live call is doing", () => {
+    const ringing = play(outbound(['dev-ben']), [[600, { type: 'reported', deviceId: 'dev-ben' }, 'device']]);
+    expect(outcomeText(ringing, names)).toBe('Live: ringing');
+    const declined = play(ringing, [[1_500, { type: 'declined', deviceId: 'dev-ben' }, 'device']]);
+    expect(outcomeText(declined, names)).toBe('Declined on the phone');
+    const completed = play(ringing, [
+      [4_200, { type: 'answered', deviceId: 'dev-ben' }, 'device'],
+      [9_500, { type: 'hangup', deviceId: 'dev-ben' }, 'device'],
+    ]);
+    expect(outcomeText(completed, names)).toMatch(/^Call completed/);
   });
 });
 
-describe('outcome and duration of real state-machine calls', () => {
-  const names = buildNames([]);
-
-  it("an answered call: talk time from the answer, the call panel's words for the end", () => {
-    const call = play(outbound(['dev-ana']), [
-      [610, { type: 'reported', deviceId: 'dev-ana' }, 'device'],
-      [4_200, { type: 'answered', deviceId: 'dev-ana' }, 'device'],
-      [4_300, { type: 'connected' }, 'device'],
-      [9_500, { type: 'hangup', deviceId: 'dev-ana' }, 'device'],
-    ]);
-    expect(callDurationInWords(call)).toBe('5.3 s');
-    expect(outcomeText(call, names)).toMatch(/^Call completed/);
-  });
-
-  it('a declined call says how long it rang; a live one says what it is doing', () => {
-    const ringing = play(outbound(['dev-ben']), [[600, { type: 'reported', deviceId: 'dev-ben' }, 'device']]);
-    expect(outcomeText(ringing, names)).toBe('Live: ringing');
-    expect(callDurationInWords(ringing)).toBe('not answered yet');
-    const declined = play(ringing, [[1_500, { type: 'declined', deviceId: 'dev-ben' }, 'device']]);
-    expect(outcomeText(declined, names)).toBe('Declined on the phone');
-    expect(callDurationInWords(declined)).toBe('rang 1.5 s');
-  });
-
-  it('an inbound call rang on the consoles from the moment it came in', () => {
-    const inbound = createCall({
-      id: '0f8fad5b-d9cb-469f-a165-70867728950e',
-      direction: 'inbound',
-      agentId: null,
-      staffId: 'staff-ana',
-      deviceIds: ['dev-ana'],
-      handle: '+15550100000',
-      callerName: 'Ana',
-      video: false,
-      createdAt: T0,
-      ringUntil: T0 + 45_000,
-      source: 'device',
-    });
-    const gaveUp = play(inbound, [[2_300, { type: 'hangup', deviceId: 'dev-ana' }, 'device']]);
-    expect(callDurationInWords(gaveUp)).toBe('rang 2.3 s');
-  });
-
-  it('a call no phone ever reported did not ring, however long the server waited', () => {
-    const missed = play(outbound(), [[45_000, { type: 'timeout' }, 'server']]);
-    expect(callDurationInWords(missed)).toBe('never rang (waited 45.0 s)');
-    const unreachable = play(outbound(['dev-ana']), [
-      [3, { type: 'legUnreachable', deviceId: 'dev-ana', detail: 'no valid push token' }, 'server'],
-    ]);
-    expect(callDurationInWords(unreachable)).toBe('never rang');
+describe('end reasons', () => {
+  it('are named alike by the history filter and the call card (issue 22 item 6: "Missed" vs "No answer")', () => {
+    expect(OUTCOME_OPTIONS.map((o) => o.value)).toEqual([...END_REASONS]);
+    for (const { value, label } of OUTCOME_OPTIONS) {
+      const ended: Call = { ...outbound(), state: 'ended', endReason: value, endedAt: T0 + 5_000 };
+      expect(stateLabel(ended).text, value).toBe(label);
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { type Names, useNames } from '../../store/names';
 import * as r from '../../store/reducers';
 import { consoleStore, type Offer } from '../../store/store';
 import { useCallActions } from '../call/useCallActions';
-import { endReasonText } from '../call/words';
+import { endSentence } from '../call/words';
 import { useRinging, useRingtoneArmed } from './useRinging';
 import './incoming.css';
 
@@ -70,7 +70,7 @@ function OfferCard({ offer, names }: { offer: Offer; names: Names }) {
       </div>
       {settled ? (
         <div className="offer-outcome">
-          <p role="status">{taken ? 'Taken by another agent' : endReasonText(call, names)}</p>
+          <p role="status">{taken ? 'Taken by another agent' : endSentence(call, names)}</p>
           <button type="button" className="btn btn-quiet btn-sm" onClick={dismiss}>
             Dismiss
           </button>
