@@ -107,21 +107,13 @@ export class DemoServer {
     });
   }
 
-  /** `npm run server -- agents add NAME --password P` against this server's data dir. */
+  /** `npm run server -- agents add NAME` against this server's data dir, the password from the environment. */
   async addAgent(name: string, password: string): Promise<void> {
-    const args = [
-      'run',
-      'server',
-      '--',
-      'agents',
-      'add',
-      name,
-      '--password',
-      password,
-      '--data-dir',
-      this.dataDir,
-    ];
-    const child = spawn('npm', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['run', 'server', '--', 'agents', 'add', name, '--data-dir', this.dataDir];
+    const child = spawn('npm', args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, SWITCHBOARD_AGENT_PASSWORD: password },
+    });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -99,7 +100,12 @@ export const OPTIONS = {
   'turn-secret': {
     env: 'SWITCHBOARD_TURN_SECRET',
     default: undefined,
-    help: "the TURN server's shared secret (coturn static-auth-secret): credentials are minted per call",
+    help: "the TURN server's shared secret (coturn static-auth-secret), from the environment only: credentials are minted per call",
+  },
+  'turn-secret-file': {
+    env: 'SWITCHBOARD_TURN_SECRET_FILE',
+    default: undefined,
+    help: "a file holding the TURN server's shared secret (its first line), instead of SWITCHBOARD_TURN_SECRET",
   },
   'turn-ttl': {
     env: 'SWITCHBOARD_TURN_TTL',
@@ -124,6 +130,15 @@ export const OPTIONS = {
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
+
+/**
+ * Secrets that are taken from the environment or a file but never from the command line, where
+ * every user of the machine sees them (`ps`) and the shell's history keeps them (issue 20 item 9).
+ */
+const SECRET_OPTIONS = {
+  'turn-secret':
+    '--turn-secret would put the secret in ps and your shell history; set SWITCHBOARD_TURN_SECRET or use --turn-secret-file FILE',
+} as const satisfies Partial<Record<keyof typeof OPTIONS, string>>;
 
 /** Options that may be given more than once (and hold a comma-separated list in the environment). */
 const REPEATABLE: ReadonlySet<string> = new Set(['stun', 'turn', 'console-origin']);
@@ -210,6 +225,7 @@ const configSchema = z
     stun: iceUrls(/^stuns?:[^\s,]+$/, 'stun:stun.example.com:3478').optional(),
     turn: iceUrls(/^turns?:[^\s,]+$/, 'turn:turn.example.com:3478').optional(),
     'turn-secret': z.string().min(1).optional(),
+    'turn-secret-file': z.string().min(1).optional(),
     'turn-ttl': duration.pipe(z.number().min(60_000, 'TURN credentials must work at least 1m')),
     'ice-policy': z.enum(['all', 'relay']),
     'session-ttl': duration.pipe(z.number().min(60_000, 'session TTL must be at least 1m')),
@@ -229,12 +245,19 @@ const configSchema = z
       ctx.addIssue({ code: 'custom', message: '--apns-ca only makes sense with --apns-endpoint' });
     }
     const turn = (c.turn?.length ?? 0) > 0;
-    if (turn !== (c['turn-secret'] !== undefined)) {
+    const secrets = [c['turn-secret'], c['turn-secret-file']].filter((v) => v !== undefined).length;
+    if (secrets > 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give the TURN secret once: either SWITCHBOARD_TURN_SECRET or --turn-secret-file',
+      });
+    }
+    if (turn !== secrets > 0) {
       ctx.addIssue({
         code: 'custom',
         message: turn
-          ? "--turn needs --turn-secret (the TURN server's static-auth-secret) to mint credentials"
-          : '--turn-secret only makes sense with --turn',
+          ? "--turn needs the TURN server's static-auth-secret (SWITCHBOARD_TURN_SECRET or --turn-secret-file) to mint credentials"
+          : 'a TURN secret only makes sense with --turn',
       });
     }
     if (c['ice-policy'] === 'relay' && !turn) {
@@ -304,6 +327,9 @@ export function parseConfig(
   } catch (e) {
     throw new ConfigError((e as Error).message);
   }
+  for (const [name, refusal] of Object.entries(SECRET_OPTIONS)) {
+    if (parsed.values[name] !== undefined) throw new ConfigError(refusal);
+  }
   const raw: Record<string, string | undefined> = {};
   for (const [name, spec] of Object.entries(OPTIONS)) {
     const flag = parsed.values[name] as string | string[] | undefined;
@@ -355,13 +381,28 @@ export function parseConfig(
       ice: {
         stun: c.stun ?? [],
         turn: c.turn ?? [],
-        turnSecret: c['turn-secret'] ?? null,
+        turnSecret:
+          c['turn-secret'] ??
+          (c['turn-secret-file'] ? readSecretFile(c['turn-secret-file'], '--turn-secret-file') : null),
         turnTtlMs: c['turn-ttl'],
         policy: c['ice-policy'],
       },
       logLevel: c['log-level'],
     },
   };
+}
+
+/** The first line of a file holding a secret (a trailing newline is not part of it). */
+export function readSecretFile(file: string, flag: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${flag}: cannot read ${file}: ${(e as Error).message}`);
+  }
+  const secret = text.split(/\r?\n/)[0] ?? '';
+  if (secret === '') throw new ConfigError(`${flag}: ${file} is empty`);
+  return secret;
 }
 
 export function helpText(extra: string[] = []): string {
@@ -372,7 +413,8 @@ export function helpText(extra: string[] = []): string {
   });
   return [
     'Usage: npm run server -- [options]',
-    '       npm run server -- agents add NAME [--role admin|agent] [--password PASSWORD]',
+    '       npm run server -- agents add NAME [--role admin|agent] [--password-file FILE]',
+    '       (the password: asked on a terminal, else --password-file or SWITCHBOARD_AGENT_PASSWORD, else generated)',
     '       npm run server -- agents list | agents role NAME admin|agent | agents remove NAME',
     '       (the first agent is an admin unless --role says otherwise; later ones are agents)',
     '',

@@ -11,12 +11,12 @@ const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** `npm run server -- …` as a user types it, in a child process, on a throwaway data folder. */
-async function server(args: string[], dataDir: string) {
+async function server(args: string[], dataDir: string, env: Record<string, string> = {}) {
   try {
     const { stdout, stderr } = await run(
       process.execPath,
       ['--import', 'tsx', 'scripts/server.ts', '--data-dir', dataDir, '--log-level', 'silent', ...args],
-      { cwd: ROOT, env: { ...process.env, SWITCHBOARD_AGENT_PASSWORD: '' } },
+      { cwd: ROOT, env: { ...process.env, SWITCHBOARD_AGENT_PASSWORD: '', ...env } },
     );
     return { code: 0, stdout, stderr };
   } catch (e) {
@@ -25,7 +25,8 @@ async function server(args: string[], dataDir: string) {
   }
 }
 
-describe('the server command line', () => {
+// Each test starts the CLI a dozen times, a few seconds each on a busy 2-core machine.
+describe('the server command line', { timeout: 90_000 }, () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-cli-'));
@@ -41,12 +42,16 @@ describe('the server command line', () => {
     expect(added.stdout).toMatch(
       /Agent "alice" added as an admin\.\nPassword: [0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}\n/,
     );
-    const weak = await server(['agents', 'add', 'bob', '--password', 'hunter22'], dir);
+    const weak = await server(['agents', 'add', 'bob'], dir, { SWITCHBOARD_AGENT_PASSWORD: 'hunter22' });
     expect(weak).toMatchObject({ code: 2 });
     expect(weak.stderr).toContain('password: a password needs at least 12 characters');
-    const common = await server(['agents', 'add', 'bob', '--password', 'Password2024!'], dir);
+    const common = await server(['agents', 'add', 'bob'], dir, {
+      SWITCHBOARD_AGENT_PASSWORD: 'Password2024!',
+    });
     expect(common.stderr).toContain('one of the most common passwords');
-    const bob = await server(['agents', 'add', 'bob', '--password', 'velvet otter quarry'], dir);
+    const file = path.join(dir, 'bob-password');
+    await writeFile(file, 'velvet otter quarry\n', { mode: 0o600 });
+    const bob = await server(['agents', 'add', 'bob', '--password-file', file], dir);
     expect(bob.stdout).toBe('Agent "bob" added as an agent.\n');
     const duplicate = await server(['agents', 'add', 'ALICE'], dir);
     expect(duplicate).toMatchObject({ code: 1 });
@@ -60,15 +65,16 @@ describe('the server command line', () => {
   it('gives roles with --role and agents role, keeps an admin, and puts it all on the audit trail', async () => {
     const roles = await mkdtemp(path.join(os.tmpdir(), 'switchboard-cli-roles-'));
     try {
-      const carol = await server(
-        ['agents', 'add', 'carol', '--role', 'agent', '--password', 'lamp tiger ocean'],
-        roles,
-      );
+      const carol = await server(['agents', 'add', 'carol', '--role', 'agent'], roles, {
+        SWITCHBOARD_AGENT_PASSWORD: 'lamp tiger ocean',
+      });
       expect(carol.stdout).toBe('Agent "carol" added as an agent.\n');
       expect((await server(['agents', 'add', 'dave', '--role', 'boss'], roles)).stderr).toContain(
         '--role is admin or agent, not "boss"',
       );
-      await server(['agents', 'add', 'erin', '--role', 'admin', '--password', 'quiet harbour lights'], roles);
+      await server(['agents', 'add', 'erin', '--role', 'admin'], roles, {
+        SWITCHBOARD_AGENT_PASSWORD: 'quiet harbour lights',
+      });
       expect((await server(['agents', 'role', 'carol', 'admin'], roles)).stdout).toBe(
         'Agent "carol" is now an admin.\n',
       );
@@ -93,6 +99,23 @@ describe('the server command line', () => {
     } finally {
       await rm(roles, { recursive: true, force: true });
     }
+  });
+
+  // Issue 20 item 9: secrets given as arguments are in `ps` and the shell's history.
+  it('refuses secrets as arguments, saying how to give them instead', async () => {
+    const password = await server(['agents', 'add', 'frank', '--password', 'velvet otter quarry'], dir);
+    expect(password.code).toBe(2);
+    expect(password.stderr).toContain('--password would put the password in ps and your shell history');
+    expect(password.stderr).toContain('--password-file FILE');
+    expect(password.stderr).toContain('SWITCHBOARD_AGENT_PASSWORD');
+    expect((await server(['agents', 'list'], dir)).stdout).not.toContain('frank');
+
+    const turn = await server(['--turn', 'turn:t.example:3478', '--turn-secret', 'hunter2'], dir);
+    expect(turn.code).toBe(2);
+    expect(turn.stderr).toContain('--turn-secret would put the secret in ps and your shell history');
+    expect(turn.stderr).toContain('SWITCHBOARD_TURN_SECRET');
+    expect(turn.stderr).toContain('--turn-secret-file FILE');
+    expect(turn.stderr).not.toContain('hunter2');
   });
 
   it('explains bad options and bad APNs settings with exit code 2, and lists options in --help', async () => {
@@ -124,6 +147,9 @@ describe('the server command line', () => {
     const web = path.join(dir, 'web');
     await mkdir(web, { recursive: true });
     await writeFile(path.join(web, 'index.html'), '<div id="root"></div>');
+    await mkdir(path.join(web, '.vite'), { recursive: true });
+    const manifest = { 'index.html': { file: 'assets/index.js', src: 'index.html', isEntry: true } };
+    await writeFile(path.join(web, '.vite', 'manifest.json'), JSON.stringify(manifest));
     const args = ['--port', '0', '--data-dir', dir, '--log-level', 'silent', '--web-root', web];
     const running = runScript('server/src/main.ts', args);
     try {

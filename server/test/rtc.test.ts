@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Call, RtcIce } from '#shared';
 import { type Harness, startHarness } from '../../test-support/harness';
@@ -174,14 +177,32 @@ describe('voice: ICE options', () => {
     });
   });
 
+  const secret = { SWITCHBOARD_TURN_SECRET: 's' };
   it.each([
-    [['--turn', 'turn:t.test'], /--turn needs --turn-secret/],
-    [['--turn-secret', 's'], /--turn-secret only makes sense with --turn/],
-    [['--stun', 'http://stun.test'], /--stun: "[^"]+" is not one; use a URL like stun:/],
-    [['--stun', 'turn:t.test'], /--stun: "[^"]+" is not one; use a URL like stun:/],
-    [['--ice-policy', 'relay'], /--ice-policy relay needs a TURN server/],
-    [['--turn', 'turn:t.test', '--turn-secret', 's', '--turn-ttl', '10s'], /at least 1m/],
-  ])('refuses %j', (args, message) => {
-    expect(() => parseConfig(args, {})).toThrow(message);
+    [['--turn', 'turn:t.test'], {}, /--turn needs the TURN server's static-auth-secret/],
+    [[], secret, /a TURN secret only makes sense with --turn/],
+    [['--stun', 'http://stun.test'], {}, /--stun: "[^"]+" is not one; use a URL like stun:/],
+    [['--stun', 'turn:t.test'], {}, /--stun: "[^"]+" is not one; use a URL like stun:/],
+    [['--ice-policy', 'relay'], {}, /--ice-policy relay needs a TURN server/],
+    [['--turn', 'turn:t.test', '--turn-ttl', '10s'], secret, /at least 1m/],
+    [['--turn', 'turn:t.test', '--turn-secret', 's'], {}, /--turn-secret would put the secret in ps/],
+  ])('refuses %j (environment %j)', (args, env, message) => {
+    expect(() => parseConfig(args, env)).toThrow(message);
+  });
+
+  it('reads the TURN secret from --turn-secret-file, and refuses a secret given twice', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-turn-'));
+    try {
+      const file = path.join(dir, 'turn-secret');
+      await writeFile(file, 'from-a-file\n', { mode: 0o600 });
+      const turn = ['--turn', 'turn:t.test', '--turn-secret-file', file];
+      expect(parseConfig(turn, {}).config.ice.turnSecret).toBe('from-a-file');
+      expect(() => parseConfig(turn, secret)).toThrow(/either SWITCHBOARD_TURN_SECRET or --turn-secret-file/);
+      expect(() =>
+        parseConfig(['--turn', 'turn:t.test', '--turn-secret-file', path.join(dir, 'nope')], {}),
+      ).toThrow(/--turn-secret-file: cannot read/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

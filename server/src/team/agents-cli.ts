@@ -5,31 +5,44 @@ import { newOneTimePassword } from '../auth/passwords/one-time';
 import { passwordProblem } from '../auth/passwords/rules';
 import { hashPassword } from '../auth/secrets';
 import type { CliConfig } from '../config';
+import { readSecretFile } from '../config';
 import { createLogger } from '../ops/logger';
 import { openStorage } from '../storage';
 import { LastAdminError, type Storage, StorageConflictError } from '../storage/types';
 import { AuditLog, COMMAND_LINE } from './audit';
 
 export const AGENTS_USAGE =
-  'agents add NAME [--role admin|agent] [--password P] | agents list | agents role NAME admin|agent | agents remove NAME';
+  'agents add NAME [--role admin|agent] [--password-file FILE] | agents list | agents role NAME admin|agent | agents remove NAME';
 
 /** The flags only `agents` commands take, pulled out before the server's own options are parsed. */
 export interface AgentFlags {
-  password?: string;
+  /** A file holding the new agent's password (its first line). */
+  passwordFile?: string;
   role?: Role;
 }
 
-/** Splits `--password P` and `--role R` off `args`; an error message when one is malformed. */
+/**
+ * Issue 20 item 9: a password given as an argument is readable by every user of the machine
+ * (`ps`) and stays in the shell's history, so `--password` is refused, with the ways that do not.
+ */
+export const PASSWORD_ARGUMENT_REFUSED =
+  '--password would put the password in ps and your shell history; leave it out to be asked for it ' +
+  '(on a terminal), or use --password-file FILE, or set SWITCHBOARD_AGENT_PASSWORD';
+
+/** Splits `--password-file F` and `--role R` off `args`; an error message when one is malformed. */
 export function takeAgentFlags(args: string[]): { argv: string[]; flags: AgentFlags } | { error: string } {
+  if (args.some((a) => a === '--password' || a.startsWith('--password='))) {
+    return { error: PASSWORD_ARGUMENT_REFUSED };
+  }
   const argv = [...args];
   const flags: AgentFlags = {};
-  for (const flag of ['--password', '--role'] as const) {
+  for (const flag of ['--password-file', '--role'] as const) {
     const at = argv.indexOf(flag);
     if (at < 0) continue;
     const value = argv[at + 1];
     if (value === undefined) return { error: `${flag} needs a value` };
     argv.splice(at, 2);
-    if (flag === '--password') flags.password = value;
+    if (flag === '--password-file') flags.passwordFile = value;
     else if (isRole(value)) flags.role = value;
     else return { error: `--role is admin or agent, not "${value}"` };
   }
@@ -104,7 +117,12 @@ async function add(
 ): Promise<number> {
   const valid = displayName(80).safeParse(name);
   if (!valid.success) return fail(2, `agent name: ${describeZodError(valid.error)}`);
-  const chosen = await choosePassword(flags.password);
+  let chosen: { value: string; generated: boolean };
+  try {
+    chosen = await choosePassword(flags.passwordFile);
+  } catch (e) {
+    return fail(2, (e as Error).message);
+  }
   const problem = chosen.generated ? null : passwordProblem(chosen.value, name);
   if (problem) return fail(2, `password: ${problem}`);
   let role: Role;
@@ -128,9 +146,12 @@ async function add(
   return 0;
 }
 
-/** `--password` or SWITCHBOARD_AGENT_PASSWORD; else ask on a terminal; else generate one. */
-async function choosePassword(flag?: string): Promise<{ value: string; generated: boolean }> {
-  const given = flag ?? process.env.SWITCHBOARD_AGENT_PASSWORD;
+/** `--password-file` or SWITCHBOARD_AGENT_PASSWORD; else ask on a terminal; else generate one. */
+async function choosePassword(file?: string): Promise<{ value: string; generated: boolean }> {
+  const given =
+    file !== undefined
+      ? await readSecretFile(file, '--password-file')
+      : process.env.SWITCHBOARD_AGENT_PASSWORD;
   if (given) return { value: given, generated: false };
   if (process.stdin.isTTY) {
     const rl = createInterface({ input: process.stdin, output: process.stdout });
