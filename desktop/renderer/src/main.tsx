@@ -7,11 +7,12 @@ import { loadSession } from './api/session';
 import { App } from './app/App';
 import { DesktopRoot, desktopSession } from './features/desktop';
 import { ringtone } from './features/incoming/ringtone';
-import { consoleStore, initialState } from './store/store';
+import { consoleStore } from './store/store';
 
 // Before the first render, so a reload goes straight back to the console without a sign-in flash.
 // In the desktop app, on this computer's server, the main process signs the owner in.
-consoleStore.setState(initialState(loadSession(Date.now()) ?? (await desktopSession())));
+const session = loadSession(Date.now()) ?? (await desktopSession());
+if (session) consoleStore.getState().signedIn(session);
 
 ringtone.install();
 

@@ -6,7 +6,6 @@ import {
   type AgentServerEvents,
   PROTOCOL_VERSION,
 } from '#shared';
-import * as r from '../store/reducers';
 import type { ConsoleStore } from '../store/store';
 import type { ConsoleApi } from './context';
 import { type AgentSocket, type RequestPayload, request } from './request';
@@ -123,41 +122,23 @@ export class ConsoleClient implements ConsoleApi {
     const callIds = Object.keys(this.store.getState().calls).slice(-50);
     if (callIds.length === 0) return;
     const ack = await this.request('call:sync', { callIds });
-    if (!ack.ok) return;
-    const known = new Set<string>();
-    for (const call of [...ack.data.live, ...ack.data.ended]) {
-      known.add(call.id);
-      this.store.setState(r.callChanged(this.store.getState(), call));
-    }
-    for (const id of callIds) {
-      const call = this.store.getState().calls[id];
-      if (known.has(id) || !call || call.state === 'ended') continue;
-      this.store.setState({
-        ...r.dismissCall(this.store.getState(), id),
-        callNotice:
-          'The server no longer knows the call you were in (it may have restarted). Call again if needed.',
-      });
-    }
+    if (ack.ok) this.store.getState().callsSynced(callIds, [...ack.data.live, ...ack.data.ended]);
   }
 
   private bind(): void {
-    const { socket, store } = this;
-    const set = (patch: Partial<ReturnType<ConsoleStore['getState']>>) => store.setState(patch);
-    // `since` is when the status changed, not the latest retry: the banner waits on it.
-    const status = (s: 'connecting' | 'connected' | 'reconnecting', error: string | null = null) => {
-      const prev = store.getState().connection;
-      set({ connection: { status: s, error, since: prev.status === s ? prev.since : Date.now() } });
-    };
+    const { socket } = this;
+    // The store's actions, taken once: each server event below is one of them.
+    const store = this.store.getState();
 
     socket.on('connect', () => {
       this.everConnected = true;
-      set(r.reconnected(store.getState()));
-      status('connected');
+      store.reconnected();
+      store.connectionChanged('connected');
       void this.syncCalls();
     });
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
-      status('reconnecting', null);
+      store.connectionChanged('reconnecting');
       // Closed by the server (the session was revoked): socket.io does not retry that by itself. One
       // try tells whether the session still holds; if not, the handshake's refusal asks to sign in.
       if (reason === 'io server disconnect') socket.connect();
@@ -169,7 +150,7 @@ export class ConsoleClient implements ConsoleApi {
         return;
       }
       const mismatch = message.startsWith('PROTOCOL_MISMATCH');
-      status('reconnecting', mismatch ? message : null);
+      store.connectionChanged('reconnecting', mismatch ? message : null);
       // A handshake refused by the server (not a network failure) is not retried by socket.io. A
       // protocol mismatch is retried slowly: the server may be rolled back or updated meanwhile.
       if (!socket.active) {
@@ -177,18 +158,16 @@ export class ConsoleClient implements ConsoleApi {
       }
     });
 
-    socket.on('server:status', ({ apns }) => set({ apns }));
-    socket.on('session:status', (me) => set({ me }));
+    socket.on('server:status', store.serverStatusChanged);
+    socket.on('session:status', store.meChanged);
     socket.on('session:ended', ({ reason }) => {
       // Closing first: the disconnect that follows must not try to reconnect.
       this.close();
       this.onEnded(reason);
     });
-    socket.on('roster:snapshot', ({ staff }) => set(r.rosterSnapshot(store.getState(), staff)));
-    socket.on('roster:changed', ({ staff, removedStaffIds }) =>
-      set(r.rosterChanged(store.getState(), staff, removedStaffIds)),
-    );
-    socket.on('call:changed', ({ call }) => set(r.callChanged(store.getState(), call)));
-    socket.on('call:incoming', ({ call }) => set(r.callIncoming(store.getState(), call)));
+    socket.on('roster:snapshot', ({ staff }) => store.rosterSnapshot(staff));
+    socket.on('roster:changed', ({ staff, removedStaffIds }) => store.rosterChanged(staff, removedStaffIds));
+    socket.on('call:changed', ({ call }) => store.callChanged(call));
+    socket.on('call:incoming', ({ call }) => store.callIncoming(call));
   }
 }

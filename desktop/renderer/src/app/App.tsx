@@ -6,7 +6,7 @@ import { clearSession, type Session, saveSession } from '../api/session';
 import { ReauthDialog } from '../features/signin/ReauthDialog';
 import { SignInScreen } from '../features/signin/SignInScreen';
 import { useConsole } from '../store/hooks';
-import { consoleStore, initialState } from '../store/store';
+import { consoleStore } from '../store/store';
 import { Shell } from './Shell';
 
 const serverUrl = defaultServerUrl();
@@ -29,7 +29,7 @@ export function App() {
       serverUrl,
       current,
       consoleStore,
-      (reason) => consoleStore.setState({ reauth: reason }),
+      (reason) => consoleStore.getState().sessionRefused(reason),
       // Removed, disabled or reset by an admin: signing in again as before would not help.
       (reason) => signOut(reason),
     );
@@ -53,7 +53,7 @@ export function App() {
           reason={reauth}
           onSignedIn={(next) => {
             saveSession(next);
-            consoleStore.setState({ session: next, reauth: null });
+            consoleStore.getState().sessionResumed(next);
             client.resume(next);
           }}
           onSignOut={() => signOut(null)}
@@ -65,12 +65,12 @@ export function App() {
 
 function signIn(session: Session): void {
   saveSession(session);
-  consoleStore.setState(initialState(session));
+  consoleStore.getState().signedIn(session);
 }
 
 function signOut(reason: string | null): void {
   clearSession();
-  consoleStore.setState({ ...initialState(null), signOutReason: reason });
+  consoleStore.getState().signedOut(reason);
 }
 
 async function signOutByAgent(session: Session): Promise<void> {

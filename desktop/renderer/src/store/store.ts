@@ -1,56 +1,50 @@
-import { createStore } from 'zustand/vanilla';
-import type { Call, ServerStatus, SessionStatus, StaffEntry } from '#shared';
+import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { Session } from '../api/session';
+import { type CallsSlice, callsData, createCallsSlice } from '../features/call/slice';
+import { createRosterSlice, type RosterSlice, rosterData } from '../features/roster/slice';
+import { createSessionSlice, type SessionSlice, sessionData } from '../features/signin/slice';
+import { createStatusSlice, type StatusSlice, statusData } from '../features/status/slice';
 
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
+/**
+ * The console's one store, made of the features' slices (zustand's slices pattern): each feature
+ * owns its part of the state and the actions that change it, and only a slice calls `set`.
+ * Components select state and call actions; the store they get cannot `setState`.
+ */
+export type ConsoleState = SessionSlice & StatusSlice & RosterSlice & CallsSlice & Lifecycle;
 
-export type ApnsStatus = ServerStatus['apns'];
+/** A feature's slice: its state and actions, with the whole state in view for rules that need it. */
+export type ConsoleSlice<T> = StateCreator<ConsoleState, [], [], T>;
 
-/** An inbound call offered to this agent; `taken` once another agent accepted it. */
-export interface Offer {
-  call: Call;
-  taken: boolean;
+/** What signing in and out does to every slice at once. */
+export interface Lifecycle {
+  /** An agent signed in (or a reload found their session): every feature starts from nothing. */
+  signedIn(session: Session): void;
+  /** Back to the sign-in screen, saying why when the server ended the session. */
+  signedOut(reason: string | null): void;
 }
 
-export interface ConsoleState {
-  session: Session | null;
-  /** Who the server says this console is (role, temporary password), on every connect and change. */
-  me: SessionStatus | null;
-  /** Why the agent was signed out (expired session), shown on the sign-in screen. */
-  signOutReason: string | null;
-  /** Set when the server refused the session: the console asks for the password over its screens. */
-  reauth: string | null;
-  connection: { status: ConnectionStatus; error: string | null; since: number };
-  /** False until the first roster snapshot after sign-in, so empty states do not flash. */
-  rosterLoaded: boolean;
-  staff: StaffEntry[];
-  apns: ApnsStatus | null;
-  /** The agent's own calls still on screen (live, or ended and not yet dismissed). */
-  calls: Record<string, Call>;
-  /** The call the call panel shows. */
-  focusedCallId: string | null;
-  offers: Record<string, Offer>;
-  /** The last call request the server refused, in words, shown above the call panel. */
-  callNotice: string | null;
-  /** A device to scroll to and flash in the roster (just paired). */
-  highlight: { deviceId: string; at: number } | null;
+/** The store as the console sees it: state and actions to read and subscribe to, no `setState`. */
+export type ReadonlyStore<T> = Pick<StoreApi<T>, 'getState' | 'getInitialState' | 'subscribe'>;
+
+export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<ConsoleState> {
+  const fresh = (session: Session | null) => ({
+    ...sessionData(session),
+    ...statusData(now()),
+    ...rosterData(),
+    ...callsData(),
+  });
+  return createStore<ConsoleState>()((...a) => {
+    const [set] = a;
+    return {
+      ...createSessionSlice(...a),
+      ...createStatusSlice(now)(...a),
+      ...createRosterSlice(now)(...a),
+      ...createCallsSlice(...a),
+      signedIn: (session) => set(fresh(session)),
+      signedOut: (reason) => set({ ...fresh(null), signOutReason: reason }),
+    };
+  });
 }
 
-export const initialState = (session: Session | null): ConsoleState => ({
-  session,
-  me: null,
-  signOutReason: null,
-  reauth: null,
-  connection: { status: 'connecting', error: null, since: Date.now() },
-  rosterLoaded: false,
-  staff: [],
-  apns: null,
-  calls: {},
-  focusedCallId: null,
-  offers: {},
-  callNotice: null,
-  highlight: null,
-});
-
-export const consoleStore = createStore<ConsoleState>(() => initialState(null));
+export const consoleStore = createConsoleStore();
 export type ConsoleStore = typeof consoleStore;

@@ -3,8 +3,6 @@ import { formatClock } from '../../lib/time';
 import { useNow } from '../../lib/useNow';
 import { useConsole } from '../../store/hooks';
 import { type Names, useNames } from '../../store/names';
-import * as r from '../../store/reducers';
-import { consoleStore } from '../../store/store';
 import { Timeline } from './Timeline';
 import { useCallActions } from './useCallActions';
 import { setVoiceHeld, setVoiceMuted, stopVoice } from './voice/session';
@@ -17,6 +15,7 @@ import './call.css';
 export function CallPanel() {
   const call = useConsole((s) => (s.focusedCallId ? (s.calls[s.focusedCallId] ?? null) : null));
   const notice = useConsole((s) => s.callNotice);
+  const dismissNotice = useConsole((s) => s.dismissCallNotice);
   const names = useNames();
 
   return (
@@ -28,11 +27,7 @@ export function CallPanel() {
       {notice && (
         <div className="call-notice" role="alert">
           <span>{notice}</span>
-          <button
-            type="button"
-            className="btn btn-quiet btn-sm"
-            onClick={() => consoleStore.setState({ callNotice: null })}
-          >
+          <button type="button" className="btn btn-quiet btn-sm" onClick={dismissNotice}>
             Dismiss
           </button>
         </div>
@@ -58,6 +53,7 @@ function directionText(call: Call): string {
 function CallCard({ call, names }: { call: Call; names: Names }) {
   const agentId = useConsole((s) => s.session?.agentId ?? null);
   const { act, toggle, place } = useCallActions();
+  const dismissCall = useConsole((s) => s.dismissCall);
   const live = call.state !== 'ended';
   const now = useNow(500, live);
   const state = stateLabel(call);
@@ -150,11 +146,7 @@ function CallCard({ call, names }: { call: Call; names: Names }) {
           </button>
         )}
         {!live && (
-          <button
-            type="button"
-            className="btn btn-quiet"
-            onClick={() => consoleStore.setState((s) => r.dismissCall(s, call.id))}
-          >
+          <button type="button" className="btn btn-quiet" onClick={() => dismissCall(call.id)}>
             Close
           </button>
         )}

@@ -1,7 +1,6 @@
 import { useCallback } from 'react';
 import type { Ack, AgentAckData, Call } from '#shared';
 import { useApi } from '../../api/context';
-import * as r from '../../store/reducers';
 import { consoleStore } from '../../store/store';
 
 type Target = { staffId: string } | { deviceId: string };
@@ -26,10 +25,10 @@ export function refusalText(ack: Extract<Ack<unknown>, { ok: false }>, what: str
 
 function applyCall(ack: Ack<Call>, what: string): boolean {
   if (ack.ok) {
-    consoleStore.setState((s) => ({ ...r.callChanged(s, ack.data), callNotice: null }));
+    consoleStore.getState().callRequestDone(ack.data);
     return true;
   }
-  consoleStore.setState({ callNotice: refusalText(ack, what) });
+  consoleStore.getState().callRequestRefused(refusalText(ack, what));
   return false;
 }
 

@@ -3,7 +3,7 @@ import { logout } from '../../api/http';
 import { clearSession } from '../../api/session';
 import { useConsole } from '../../store/hooks';
 import { buildNames } from '../../store/names';
-import { consoleStore, initialState } from '../../store/store';
+import { consoleStore } from '../../store/store';
 import { desktopApi, desktopSession } from './bridge';
 import { consoleSnapshot } from './snapshot';
 import './desktop.css';
@@ -51,7 +51,7 @@ function useTraySignOut(): void {
         if (!session) return;
         // As the console's own Sign out: forget here at once, then tell the server.
         clearSession();
-        consoleStore.setState(initialState(null));
+        consoleStore.getState().signedOut(null);
         const url = desktopApi()?.serverUrl();
         if (url) void logout(url, session.token);
       }),
@@ -85,7 +85,7 @@ function OwnerSignIn() {
     setBusy(true);
     const session = await desktopSession();
     setBusy(false);
-    if (session) consoleStore.setState(initialState(session));
+    if (session) consoleStore.getState().signedIn(session);
     else setProblem('it did not sign you in; see Settings → About this server after signing in elsewhere');
   };
   const restart = async () => {

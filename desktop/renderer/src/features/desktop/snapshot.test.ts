@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildNames } from '../../store/names';
-import { callChanged, callIncoming } from '../../store/reducers';
-import { type ConsoleState, initialState } from '../../store/store';
+import { createConsoleStore } from '../../store/store';
 import { newCall, play } from '../../test/calls';
 import { consoleSnapshot } from './snapshot';
 
@@ -13,11 +12,17 @@ const session = {
   expiresAt: Date.now() + 60_000,
 };
 const names = buildNames([{ id: 'staff-ana', name: 'Ana', handle: null, devices: [] }]);
-const apply = (s: ConsoleState, patch: Partial<ConsoleState>): ConsoleState => ({ ...s, ...patch });
+
+/** The console's real store, signed in (or not) and driven by its actions. */
+function agentConsole(signedIn = true) {
+  const store = createConsoleStore(() => 0);
+  if (signedIn) store.getState().signedIn(session);
+  return { ...store.getState(), snapshot: () => consoleSnapshot(store.getState(), names) };
+}
 
 describe('what the console tells the desktop app', () => {
   it('is "signed out" with nothing else before sign-in', () => {
-    expect(consoleSnapshot(initialState(null), names)).toEqual({
+    expect(agentConsole(false).snapshot()).toEqual({
       agent: null,
       connection: 'signed-out',
       call: null,
@@ -27,43 +32,43 @@ describe('what the console tells the desktop app', () => {
   });
 
   it('lists an inbound call ringing here by the caller’s name, then as missed when the caller gives up', () => {
-    let s = apply(initialState(session), { connection: { status: 'connected', error: null, since: 0 } });
+    const s = agentConsole();
+    s.connectionChanged('connected');
     const offered = newCall('inbound', ['dev-ana'], null);
-    s = apply(s, callIncoming(s, offered));
-    expect(consoleSnapshot(s, names)).toMatchObject({
+    s.callIncoming(offered);
+    expect(s.snapshot()).toMatchObject({
       agent: 'Dana',
       connection: 'connected',
       ringing: [{ callId: offered.id, caller: 'Ana' }],
       missed: [],
     });
     const gaveUp = play(offered, [[3_000, { type: 'hangup', deviceId: 'dev-ana' }, 'device']]);
-    s = apply(s, callChanged(s, gaveUp));
+    s.callChanged(gaveUp);
     expect(gaveUp.endReason).toBe('cancelled');
-    expect(consoleSnapshot(s, names)).toMatchObject({
+    expect(s.snapshot()).toMatchObject({
       ringing: [],
       missed: [{ callId: offered.id, caller: 'Ana', at: gaveUp.endedAt }],
     });
   });
 
   it('does not count a call another agent took as missed', () => {
-    let s = initialState(session);
+    const s = agentConsole();
     const offered = newCall('inbound', ['dev-ana'], null);
-    s = apply(s, callIncoming(s, offered));
-    const taken = play(offered, [[1_000, { type: 'accepted', agentId: 'agent-2' }, 'agent']]);
-    s = apply(s, callChanged(s, taken));
-    expect(consoleSnapshot(s, names)).toMatchObject({ ringing: [], missed: [] });
+    s.callIncoming(offered);
+    s.callChanged(play(offered, [[1_000, { type: 'accepted', agentId: 'agent-2' }, 'agent']]));
+    expect(s.snapshot()).toMatchObject({ ringing: [], missed: [] });
   });
 
   it("gives the agent's own live call, muted or not", () => {
-    let s = initialState(session);
+    const s = agentConsole();
     const live = play(newCall('outbound', ['dev-ana'], 'agent-1'), [
       [500, { type: 'reported', deviceId: 'dev-ana' }, 'device'],
       [1_500, { type: 'answered', deviceId: 'dev-ana' }, 'device'],
       [1_600, { type: 'connected' }, 'device'],
       [2_000, { type: 'mute', on: true }, 'agent'],
     ]);
-    s = apply(s, callChanged(s, live));
-    expect(consoleSnapshot(s, names).call).toEqual({
+    s.callChanged(live);
+    expect(s.snapshot().call).toEqual({
       callId: live.id,
       peer: 'Ana',
       state: 'active',

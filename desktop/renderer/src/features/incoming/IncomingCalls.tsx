@@ -3,8 +3,7 @@ import { formatClock } from '../../lib/time';
 import { useNow } from '../../lib/useNow';
 import { useConsole } from '../../store/hooks';
 import { type Names, useNames } from '../../store/names';
-import * as r from '../../store/reducers';
-import { consoleStore, type Offer } from '../../store/store';
+import type { Offer } from '../call/slice';
 import { useCallActions } from '../call/useCallActions';
 import { endSentence } from '../call/words';
 import { useRinging, useRingtoneArmed } from './useRinging';
@@ -42,7 +41,8 @@ function OfferCard({ offer, names }: { offer: Offer; names: Names }) {
   const armed = useRingtoneArmed();
   const caller = callerOf(offer, names);
   const device = names.device(call.devices[0]?.deviceId ?? null)?.device;
-  const dismiss = useCallback(() => consoleStore.setState((s) => r.dismissOffer(s, call.id)), [call.id]);
+  const dismissOffer = useConsole((s) => s.dismissOffer);
+  const dismiss = useCallback(() => dismissOffer(call.id), [dismissOffer, call.id]);
 
   // Once, from the moment it settled: later re-renders (a roster change) must not restart the clock.
   useEffect(() => {

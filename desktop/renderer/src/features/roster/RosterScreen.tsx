@@ -50,10 +50,14 @@ export function RosterScreen() {
     },
     [place],
   );
-  const onPaired = useCallback((deviceId: string) => {
-    setDialog(null);
-    consoleStore.setState({ highlight: { deviceId, at: Date.now() } });
-  }, []);
+  const highlightDevice = useConsole((s) => s.highlightDevice);
+  const onPaired = useCallback(
+    (deviceId: string) => {
+      setDialog(null);
+      highlightDevice(deviceId);
+    },
+    [highlightDevice],
+  );
 
   return (
     <section className="roster" aria-labelledby="roster-title">

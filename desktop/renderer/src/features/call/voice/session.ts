@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { ConsoleApi } from '../../../api/context';
+import type { ReadonlyStore } from '../../../store/store';
 import { VoiceController, type VoiceSnapshot } from './controller';
 import {
   canChooseSpeaker,
@@ -29,7 +30,7 @@ export interface VoiceUiState {
   playbackBlocked: boolean;
 }
 
-export const voiceStore = createStore<VoiceUiState>(() => ({
+const store = createStore<VoiceUiState>(() => ({
   callId: null,
   snapshot: null,
   permission: 'unknown',
@@ -41,6 +42,9 @@ export const voiceStore = createStore<VoiceUiState>(() => ({
   note: null,
   playbackBlocked: false,
 }));
+
+/** The voice's state for the call panel; only this module's actions change it. */
+export const voiceStore: ReadonlyStore<VoiceUiState> = store;
 
 /** One call's voice at a time: the console allows one live call per agent. */
 let current: {
@@ -62,7 +66,7 @@ export async function startVoice(
 ): Promise<void> {
   if (current?.callId === callId) return;
   stopVoice({ bye: false });
-  const set = (patch: Partial<VoiceUiState>) => voiceStore.setState(patch);
+  const set = (patch: Partial<VoiceUiState>) => store.setState(patch);
   set({ callId, snapshot: null, note: null, playbackBlocked: false });
   void microphonePermission().then((permission) => set({ permission }));
   const controller = new VoiceController({
@@ -108,7 +112,7 @@ export function stopVoice(opts: { bye: boolean }): void {
   controller.close(opts);
   cleanup();
   audio.srcObject = null;
-  voiceStore.setState({ callId: null, snapshot: null, playbackBlocked: false });
+  store.setState({ callId: null, snapshot: null, playbackBlocked: false });
 }
 
 export function voiceCallId(): string | null {
@@ -128,26 +132,26 @@ export function setVoiceHeld(on: boolean): void {
 
 export async function retryMicrophone(): Promise<void> {
   await current?.controller.retryMicrophone();
-  voiceStore.setState({ permission: await microphonePermission() });
+  store.setState({ permission: await microphonePermission() });
   void refreshDevices();
 }
 
 export async function chooseMicrophone(id: string): Promise<void> {
   rememberDevice('microphone', id);
-  voiceStore.setState({ microphoneId: id, note: null });
+  store.setState({ microphoneId: id, note: null });
   // In a call the new microphone replaces the old one on the same sender: no renegotiation.
   if (current) await current.controller.retryMicrophone();
 }
 
 export async function chooseSpeaker(id: string): Promise<void> {
   rememberDevice('speaker', id);
-  voiceStore.setState({ speakerId: id });
+  store.setState({ speakerId: id });
   if (current) await routeTo(current.audio, id);
 }
 
 export async function refreshDevices(): Promise<void> {
   try {
-    voiceStore.setState(await listDevices());
+    store.setState(await listDevices());
   } catch {
     // No device list (an insecure origin, no mediaDevices): the pickers offer the default only.
   }
@@ -156,13 +160,13 @@ export async function refreshDevices(): Promise<void> {
 /** The agent clicked "Play call audio" after the browser refused to start it by itself. */
 export function resumePlayback(): void {
   if (!current) return;
-  void current.audio.play().then(() => voiceStore.setState({ playbackBlocked: false }));
+  void current.audio.play().then(() => store.setState({ playbackBlocked: false }));
 }
 
 async function openChosenMicrophone(): Promise<TrackLike> {
   const { track, fellBack } = await openMicrophone(voiceStore.getState().microphoneId);
   if (fellBack) {
-    voiceStore.setState({ note: 'Your chosen microphone is not connected: using the system default.' });
+    store.setState({ note: 'Your chosen microphone is not connected: using the system default.' });
   }
   return track as unknown as TrackLike;
 }
@@ -170,7 +174,7 @@ async function openChosenMicrophone(): Promise<TrackLike> {
 function play(audio: HTMLAudioElement, track: MediaStreamTrack): void {
   audio.srcObject = new MediaStream([track]);
   void routeTo(audio, voiceStore.getState().speakerId);
-  audio.play().catch(() => voiceStore.setState({ playbackBlocked: true }));
+  audio.play().catch(() => store.setState({ playbackBlocked: true }));
 }
 
 async function routeTo(audio: HTMLAudioElement, id: string): Promise<void> {
@@ -178,6 +182,6 @@ async function routeTo(audio: HTMLAudioElement, id: string): Promise<void> {
   try {
     await (audio as HTMLAudioElement & { setSinkId(id: string): Promise<void> }).setSinkId(id);
   } catch {
-    voiceStore.setState({ note: 'That speaker is not available: playing on the system default.' });
+    store.setState({ note: 'That speaker is not available: playing on the system default.' });
   }
 }

@@ -1,0 +1,34 @@
+import type { ServerStatus } from '#shared';
+import type { ConsoleSlice } from '../../store/store';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
+
+export type ApnsStatus = ServerStatus['apns'];
+
+/** The socket's state and what the server says about its own health. */
+export interface StatusData {
+  /** `since` is when the status last changed, not the latest retry: the lost-connection banner waits on it. */
+  connection: { status: ConnectionStatus; error: string | null; since: number };
+  apns: ApnsStatus | null;
+}
+
+export interface StatusSlice extends StatusData {
+  connectionChanged(status: ConnectionStatus, error?: string | null): void;
+  serverStatusChanged(status: ServerStatus): void;
+}
+
+export const statusData = (now: number): StatusData => ({
+  connection: { status: 'connecting', error: null, since: now },
+  apns: null,
+});
+
+export const createStatusSlice =
+  (now: () => number): ConsoleSlice<StatusSlice> =>
+  (set) => ({
+    ...statusData(now()),
+    connectionChanged: (status, error = null) =>
+      set(({ connection }) => ({
+        connection: { status, error, since: connection.status === status ? connection.since : now() },
+      })),
+    serverStatusChanged: ({ apns }) => set({ apns }),
+  });
