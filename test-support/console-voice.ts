@@ -31,8 +31,13 @@ export function consoleVoice(o: ConsoleVoiceOptions) {
   const wait: { until: (s: VoiceSnapshot) => boolean; resolve: (s: VoiceSnapshot) => void }[] = [];
   let peer: PeerConnection | null = null;
   let listener: Listener | null = null;
+  const iceAnswers: RtcIce[] = [];
   const controller = new VoiceController({
-    fetchIce: o.fetchIce,
+    fetchIce: async () => {
+      const ack = await o.fetchIce();
+      if (ack.ok) iceAnswers.push(ack.data);
+      return ack;
+    },
     send: o.send,
     createPeer: (config) => {
       peer = new (wrtc().RTCPeerConnection)(config);
@@ -66,6 +71,8 @@ export function consoleVoice(o: ConsoleVoiceOptions) {
   return {
     controller,
     snapshots,
+    /** Every ICE server answer the controller got, in order (the first, then each renewal). */
+    iceAnswers,
     get peer() {
       return peer;
     },

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { APNS_ENVIRONMENTS } from '#shared';
-import type { IceConfig } from './calls/ice';
+import { type IceConfig, MAX_TURN_TTL_MS } from './calls/ice';
 
 /** Every option is a flag and an environment variable; the flag wins. Order here is `--help`'s. */
 export const OPTIONS = {
@@ -109,8 +109,8 @@ export const OPTIONS = {
   },
   'turn-ttl': {
     env: 'SWITCHBOARD_TURN_TTL',
-    default: '1h',
-    help: 'how long minted TURN credentials work (the console renews them in longer calls)',
+    default: '10m',
+    help: 'the longest minted TURN credentials work, 2m to 10m (the console renews them during longer calls)',
   },
   'ice-policy': {
     env: 'SWITCHBOARD_ICE_POLICY',
@@ -226,7 +226,16 @@ const configSchema = z
     turn: iceUrls(/^turns?:[^\s,]+$/, 'turn:turn.example.com:3478').optional(),
     'turn-secret': z.string().min(1).optional(),
     'turn-secret-file': z.string().min(1).optional(),
-    'turn-ttl': duration.pipe(z.number().min(60_000, 'TURN credentials must work at least 1m')),
+    'turn-ttl': duration.pipe(
+      z
+        .number()
+        // Credentials work from half the TTL, and the console renews them a minute before they end.
+        .min(2 * 60_000, 'TURN credentials must work at least 2m')
+        .max(
+          MAX_TURN_TTL_MS,
+          'TURN credentials may work at most 10m: the console renews them during longer calls',
+        ),
+    ),
     'ice-policy': z.enum(['all', 'relay']),
     'session-ttl': duration.pipe(z.number().min(60_000, 'session TTL must be at least 1m')),
     'log-level': z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

@@ -45,9 +45,9 @@ describe('voice: ICE servers and signaling between a call’s two parties', () =
     });
     await iphone.report(call.id, 'answered');
 
-    const now = h.clock.now();
+    // Asked at the answer: they work the whole TTL from it.
     const mine = await agent.ok<RtcIce>('rtc:ice', { callId: call.id });
-    const expiry = Math.floor((now + ICE.turnTtlMs) / 1000);
+    const expiry = Math.floor((h.clock.now() + ICE.turnTtlMs) / 1000);
     expect(mine).toEqual({
       iceServers: [
         { urls: ICE.stun },
@@ -77,6 +77,37 @@ describe('voice: ICE servers and signaling between a call’s two parties', () =
       ok: false,
       error: { code: 'CALL_ENDED' },
     });
+  });
+
+  it('TURN credentials work at most 10 minutes, expire together for both parties, and renew on the same grid', async () => {
+    const { agent, iphone, call } = await answeredCall();
+    await iphone.report(call.id, 'answered');
+    const answered = await agent.waitFor<{ call: Call }>(
+      'call:changed',
+      (p) => p.call.id === call.id && p.call.answeredAt !== null,
+    );
+    const answeredAt = answered.call.answeredAt!;
+    const expiryOf = (ice: RtcIce) => Number(ice.iceServers[1]!.username!.split(':')[0]) * 1000;
+
+    // The phone asks on its answer, the console 20 s later (a slow network, a reconnect).
+    const phones = await iphone.ok<RtcIce>('rtc:ice', { callId: call.id });
+    h.clock.advance(20_000);
+    const mine = await agent.ok<RtcIce>('rtc:ice', { callId: call.id });
+    expect(mine.expiresAt).toBe(phones.expiresAt);
+    expect(expiryOf(mine)).toBe(mine.expiresAt);
+    expect(mine.expiresAt! - answeredAt).toBeLessThanOrEqual(ICE.turnTtlMs);
+    expect(mine.expiresAt! - h.clock.now()).toBeGreaterThanOrEqual(ICE.turnTtlMs / 2);
+
+    // A minute before they end, the console restarts ICE with new ones; the phone asks on that
+    // restart offer, a few seconds later, and gets the same expiry, never more than 10 minutes on.
+    h.clock.advance(mine.expiresAt! - 60_000 - h.clock.now());
+    const renewed = await agent.ok<RtcIce>('rtc:ice', { callId: call.id });
+    h.clock.advance(5_000);
+    const phoneRenewed = await iphone.ok<RtcIce>('rtc:ice', { callId: call.id });
+    expect(phoneRenewed.expiresAt).toBe(renewed.expiresAt);
+    expect(renewed.expiresAt!).toBeGreaterThan(mine.expiresAt!);
+    expect(renewed.expiresAt! - (mine.expiresAt! - 60_000)).toBeLessThanOrEqual(10 * 60_000);
+    expect(renewed.iceServers[1]!.credential).not.toBe(mine.iceServers[1]!.credential);
   });
 
   it('refuses ICE servers and signals to anyone outside the call, and relays nothing of theirs', async () => {
@@ -172,7 +203,7 @@ describe('voice: ICE options', () => {
       stun: [],
       turn: [],
       turnSecret: null,
-      turnTtlMs: 3_600_000,
+      turnTtlMs: 600_000,
       policy: 'all',
     });
   });
@@ -184,7 +215,8 @@ describe('voice: ICE options', () => {
     [['--stun', 'http://stun.test'], {}, /--stun: "[^"]+" is not one; use a URL like stun:/],
     [['--stun', 'turn:t.test'], {}, /--stun: "[^"]+" is not one; use a URL like stun:/],
     [['--ice-policy', 'relay'], {}, /--ice-policy relay needs a TURN server/],
-    [['--turn', 'turn:t.test', '--turn-ttl', '10s'], secret, /at least 1m/],
+    [['--turn', 'turn:t.test', '--turn-ttl', '1m'], secret, /at least 2m/],
+    [['--turn', 'turn:t.test', '--turn-ttl', '1h'], secret, /at most 10m/],
     [['--turn', 'turn:t.test', '--turn-secret', 's'], {}, /--turn-secret would put the secret in ps/],
   ])('refuses %j (environment %j)', (args, env, message) => {
     expect(() => parseConfig(args, env)).toThrow(message);

@@ -438,7 +438,7 @@ export class CallService {
    * the phone that answered (or placed) it. Anyone else gets FORBIDDEN.
    */
   relaySignal(from: Party, callId: string, signal: RtcSignal): void {
-    const peer = this.rtcPeer(from, callId);
+    const { peer } = this.rtcPeer(from, callId);
     const sender = 'agentId' in from ? from.agentId : from.deviceId;
     if ('deviceId' in peer)
       this.o.notifier.toDevice(peer.deviceId, 'rtc:signal', { callId, from: sender, signal });
@@ -446,10 +446,11 @@ export class CallService {
   }
 
   /**
-   * The other party of an answered call, for media (signals, ICE servers): throws unless `from`
-   * is one of the call's two parties, so nobody else can join or learn a call's TURN credentials.
+   * The other party of an answered call, for media (signals, ICE servers), and when it was
+   * answered (TURN credentials are timed from it): throws unless `from` is one of the call's two
+   * parties, so nobody else can join or learn a call's TURN credentials.
    */
-  rtcPeer(from: Party, callId: string): Party {
+  rtcPeer(from: Party, callId: string): { peer: Party; answeredAt: number } {
     const call = this.live.get(callId);
     if (!call) throw new AppError(ERROR_CODES.CALL_ENDED, 'no live call with this id');
     const phone =
@@ -457,12 +458,13 @@ export class CallService {
     if (call.agentId === null || phone === null) {
       throw new AppError(ERROR_CODES.INVALID_TRANSITION, 'the call is not answered yet');
     }
+    const answeredAt = call.answeredAt ?? call.createdAt;
     if ('agentId' in from) {
       if (from.agentId !== call.agentId) throw forbidden('this call belongs to another agent');
-      return { deviceId: phone };
+      return { peer: { deviceId: phone }, answeredAt };
     }
     if (from.deviceId !== phone) throw forbidden('this phone is not the party of this call');
-    return { agentId: call.agentId };
+    return { peer: { agentId: call.agentId }, answeredAt };
   }
 
   // MARK: - Push results

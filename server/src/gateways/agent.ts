@@ -243,8 +243,8 @@ function callHandlers(ctx: HandlerContext, agentId: string) {
       return null;
     },
     'rtc:ice': async ({ callId }) => {
-      calls.rtcPeer({ agentId }, callId);
-      return iceServersFor(ctx.ice, agentId, clock.now());
+      const { answeredAt } = calls.rtcPeer({ agentId }, callId);
+      return iceServersFor(ctx.ice, agentId, clock.now(), answeredAt);
     },
     'call:sync': (req) => calls.syncAgent(agentId, req),
   } satisfies Partial<AgentHandlers<AgentRequestName>>;

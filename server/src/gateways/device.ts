@@ -77,8 +77,8 @@ export function attachDeviceGateway(
           return null;
         },
         'rtc:ice': async ({ callId }) => {
-          calls.rtcPeer({ deviceId }, callId);
-          return iceServersFor(ctx.ice, deviceId, clock.now());
+          const { answeredAt } = calls.rtcPeer({ deviceId }, callId);
+          return iceServersFor(ctx.ice, deviceId, clock.now(), answeredAt);
         },
       },
       ctx.requestOptions,

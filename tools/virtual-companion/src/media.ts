@@ -22,6 +22,8 @@ export interface MediaStats {
   candidateType: string | null;
   /** Whether the tone goes out (not muted, not held). */
   sending: boolean;
+  /** When the TURN credentials the phone holds now stop working (epoch ms); null without TURN. */
+  iceExpiresAt: number | null;
 }
 
 export interface PhoneMediaOptions {
@@ -87,6 +89,7 @@ export class PhoneMedia {
       frames: this.listener?.frames ?? 0,
       firstAudioAt: this.listener?.firstAudioAt ?? null,
       sending: !this.muted && !this.held,
+      iceExpiresAt: this.state.ice?.expiresAt ?? null,
     };
     const report = this.peer && this.peer.connectionState !== 'closed' ? await this.peer.getStats() : null;
     const all = report ? [...report.values()] : [];

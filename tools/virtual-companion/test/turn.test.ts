@@ -29,11 +29,12 @@ describe('voice through TURN (coturn on loopback)', () => {
   });
 
   /** `wrongSecret`: the server mints credentials from a secret coturn does not have. */
-  async function callThroughTurn(opts: { wrongSecret?: boolean } = {}) {
+  async function callThroughTurn(opts: { wrongSecret?: boolean; turnTtlMs?: number } = {}) {
     turn = await startTurnServer();
     const turnSecret = opts.wrongSecret ? 'not the secret coturn has' : turn.secret;
+    const turnTtlMs = opts.turnTtlMs ?? 600_000;
     h = await startHarness({
-      config: { ice: { stun: [], turn: [turn.url], turnSecret, turnTtlMs: 600_000, policy: 'relay' } },
+      config: { ice: { stun: [], turn: [turn.url], turnSecret, turnTtlMs, policy: 'relay' } },
     });
     const agent = await h.agent('alice');
     const ana = await h.staff(agent, 'Ana');
@@ -115,4 +116,46 @@ describe('voice through TURN (coturn on loopback)', () => {
       await again.stop();
     }
   });
+
+  it('renews the credentials during a long call: both parties hold new ones before the first expire, and the relay carries on', async () => {
+    // Credentials that work 20 s from the answer (the CLI allows 2m to 10m; the rule is the same),
+    // and the server's clock kept in step with coturn's, which checks expiries against real time.
+    const started = Date.now();
+    const { call, voice, phone } = await callThroughTurn({ turnTtlMs: 20_000 });
+    const clock = h!.clock;
+    const follow = setInterval(() => clock.advance(Math.max(0, Date.now() - clock.now())), 100);
+    try {
+      await voice.until((s) => s.phase === 'connected', 20_000);
+      const first = voice.iceAnswers[0]!;
+      expect(first.expiresAt).not.toBeNull();
+      expect(first.expiresAt! - started).toBeLessThanOrEqual(21_000);
+
+      // The console restarts ICE with new credentials before the first ones end, and the phone
+      // asks again on that restart offer: both hold the new ones, with one expiry.
+      await eventually(
+        () => voice.iceAnswers.some((a) => a.expiresAt! > first.expiresAt!),
+        'the console to renew its credentials',
+        20_000,
+      );
+      const renewed = voice.iceAnswers.find((a) => a.expiresAt! > first.expiresAt!)!;
+      await eventually(
+        async () => (await phone.mediaStats(call.id))?.iceExpiresAt === renewed.expiresAt,
+        'the phone to hold the renewed credentials',
+      );
+      expect(Date.now()).toBeLessThan(first.expiresAt!);
+      expect(voice.controller.snapshot.restarts).toBeGreaterThan(0);
+
+      // Past the first credentials' end, the call still sounds both ways through the relay.
+      await eventually(
+        () => Date.now() > first.expiresAt! + 1_000,
+        'the first credentials to expire',
+        30_000,
+      );
+      const heard = () => ({ frames: voice.listener?.frames ?? 0, energy: voice.listener?.energy ?? 0 });
+      expect(await energyOver(heard)).toBeGreaterThan(0.001);
+      expect((await phone.mediaStats(call.id))!.candidateType).toBe('relay');
+    } finally {
+      clearInterval(follow);
+    }
+  }, 60_000);
 });
