@@ -2,7 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { login } from '#shared';
 import { connectEmulator } from '../../tools/apns-emulator/src';
-import { type Behaviour, remoteNetwork, VirtualPhone } from '../../tools/virtual-companion/src';
+import {
+  type Behaviour,
+  remoteNetwork,
+  VirtualPhone,
+  type VirtualPhoneOptions,
+} from '../../tools/virtual-companion/src';
 import { ask, firstRoster, openAgentSocket } from '../../tools/virtual-companion/src/agent-socket';
 import type { DemoServer } from './demo-server';
 
@@ -59,7 +64,7 @@ export async function inProcessPhone(
   server: DemoServer,
   staffName: string,
   behaviour: Partial<Behaviour> = {},
-  options: { media?: boolean } = {},
+  options: Pick<VirtualPhoneOptions, 'media' | 'microphone' | 'name'> & { voipToken?: string } = {},
 ): Promise<{ phone: VirtualPhone; staffId: string; close(): Promise<void> }> {
   const code = await mintCode(server, staffName);
   const emulator = connectEmulator({ url: server.emulatorUrl, ca: readFileSync(server.caPath) });
@@ -67,9 +72,12 @@ export async function inProcessPhone(
     server: server.url,
     network: remoteNetwork(emulator),
     behaviour,
-    name: `${staffName.split(' ')[0]}'s test iPhone`,
+    name: options.name ?? `${staffName.split(' ')[0]}'s test iPhone`,
     media: options.media,
+    microphone: options.microphone,
   });
+  // The same iPhone paired again: its VoIP token does not change with a new pairing.
+  if (options.voipToken) phone.voipToken = options.voipToken;
   const creds = await phone.pair(code.code);
   await phone.start();
   return {

@@ -240,7 +240,7 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
     ice,
     audit,
   });
-  attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster, ice });
+  attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster, ice, audit });
   // Before any route: every /api/ route must say who may call it, and admin ones get checked.
   enforceRouteAccess(web, { storage, clock });
   await web.register(auditRoutes({ storage }));

@@ -6,6 +6,7 @@ import {
   APNS_ENVIRONMENTS,
   directoryEntrySchema,
   e164,
+  MICROPHONE_PERMISSIONS,
   rosterChangedSchema,
   rosterSnapshotSchema,
   staffEntrySchema,
@@ -177,6 +178,17 @@ export const deviceRequests = {
   'call:sync': z.object({ callIds: z.array(callId).max(50).default([]) }),
   'rtc:signal': rtcSignalRequestSchema,
   'rtc:ice': rtcIceRequestSchema,
+  /**
+   * The phone's permissions that decide whether a call works: on every connect until
+   * acknowledged, and whenever one changes. A phone whose microphone is denied rings and connects
+   * in silence, so the console shows it.
+   */
+  'permissions:report': z.object({ microphone: z.enum(MICROPHONE_PERMISSIONS) }),
+  /**
+   * The phone unpairs itself (its Unpair button): the server forgets the device record, closes its
+   * sockets and stops pushing to it, as an admin's `device:remove` does.
+   */
+  'device:unpair': z.object({}),
 } as const;
 
 // MARK: - server → client broadcasts
@@ -294,6 +306,8 @@ export const deviceAcks = {
   'call:sync': callSyncResultSchema,
   'rtc:signal': z.null(),
   'rtc:ice': rtcIceSchema,
+  'permissions:report': z.null(),
+  'device:unpair': z.object({ deviceId: entityId }),
 } as const satisfies { [K in keyof typeof deviceRequests]: z.ZodType };
 
 export const callAckSchema = ackSchema(callSchema);

@@ -8,6 +8,13 @@ export type ApnsEnvironment = (typeof APNS_ENVIRONMENTS)[number];
  * online: its socket is connected. reachable: not connected, but holds a valid VoIP token.
  * unreachable: neither, so a call cannot ring it. busy: it is in a live call.
  */
+/**
+ * The iOS microphone permission as the phone last reported it (`permissions:report`). Without
+ * it a call connects and is silent: the roster shows the phone as not healthy.
+ */
+export const MICROPHONE_PERMISSIONS = ['granted', 'denied', 'undetermined'] as const;
+export type MicrophonePermission = (typeof MICROPHONE_PERMISSIONS)[number];
+
 export const PRESENCES = ['online', 'reachable', 'unreachable', 'busy'] as const;
 export type Presence = (typeof PRESENCES)[number];
 
@@ -21,6 +28,11 @@ export const pushTokenStatusSchema = z.object({
   invalidAt: epochMs.nullable(),
   invalidReason: z.string().max(200).nullable(),
   environment: z.enum(APNS_ENVIRONMENTS).nullable(),
+  /**
+   * A VoIP token belongs to one device record: when another record registered this one's token
+   * (the phone was paired again), this record lost it to that one, named here.
+   */
+  movedTo: z.object({ deviceId: entityId, name: z.string().max(120) }).nullable(),
 });
 
 export const deviceEntrySchema = z.object({
@@ -32,6 +44,8 @@ export const deviceEntrySchema = z.object({
   appVersion: z.string().max(40),
   presence: z.enum(PRESENCES),
   token: pushTokenStatusSchema,
+  /** Null until the app reports it (an app from before the report). */
+  microphone: z.enum(MICROPHONE_PERMISSIONS).nullable(),
   pairedAt: epochMs,
   lastSeenAt: epochMs.nullable(),
 });

@@ -2,8 +2,9 @@ import { type DeviceAckData, deviceAuthSchema, deviceRequests, ERROR_CODES } fro
 import { secretMatches } from '../auth/secrets';
 import { type IceConfig, iceServersFor } from '../calls/ice';
 import type { CallService } from '../calls/service';
-import { notFound } from '../errors';
+import { AppError, notFound } from '../errors';
 import type { Roster } from '../roster/roster';
+import type { AuditLog } from '../team/audit';
 import type { GatewayContext } from './context';
 import { handshakeError, protocolMismatch } from './handshake';
 import type { DeviceNamespace } from './hub';
@@ -12,7 +13,7 @@ import { bindRequests } from './requests';
 /** The `/device` namespace: phones, authenticated by the device id and secret from pairing. */
 export function attachDeviceGateway(
   nsp: DeviceNamespace,
-  ctx: GatewayContext & { calls: CallService; roster: Roster; ice: IceConfig },
+  ctx: GatewayContext & { calls: CallService; roster: Roster; ice: IceConfig; audit: AuditLog },
 ): void {
   const { storage, clock, hub, calls, roster } = ctx;
 
@@ -60,10 +61,36 @@ export function attachDeviceGateway(
       deviceRequests,
       {
         'device:update': async (update) => {
-          const row = await storage.devices.updateToken(deviceId, { ...update, at: clock.now() });
-          if (!row) throw notFound('device');
+          const updated = await storage.devices.updateToken(deviceId, { ...update, at: clock.now() });
+          if (!updated) throw notFound('device');
+          roster.changed(staffId);
+          for (const old of updated.moved) roster.changed(old.staffId);
+          return null;
+        },
+        'permissions:report': async ({ microphone }) => {
+          if (!(await storage.devices.setMicrophone(deviceId, microphone))) throw notFound('device');
           roster.changed(staffId);
           return null;
+        },
+        'device:unpair': async () => {
+          const device = await storage.devices.get(deviceId);
+          if (!device) throw notFound('device');
+          if (calls.liveCalls().some((c) => c.devices.some((d) => d.deviceId === deviceId))) {
+            throw new AppError(ERROR_CODES.CONFLICT, 'this phone is in a call; end it, then unpair');
+          }
+          if (!(await storage.devices.remove(deviceId))) throw notFound('device');
+          roster.changed(staffId);
+          const staff = await storage.staff.get(staffId);
+          await ctx.audit.record(
+            { id: deviceId, name: `${device.name} (the phone itself)`.slice(0, 80) },
+            'phone.unpaired',
+            { id: deviceId, name: device.name },
+            `of ${staff?.name ?? 'a removed staff member'}, from the phone`,
+          );
+          // After the ack has gone out (it is sent once this handler's promise settles, before
+          // any immediate): the phone learns that the server forgot it before its socket closes.
+          setImmediate(() => hub.disconnectDevice(deviceId));
+          return { deviceId };
         },
         'call:report': (report) => calls.report(deviceId, report),
         'call:start': async (req) => {

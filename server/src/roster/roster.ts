@@ -109,7 +109,9 @@ export class Roster {
         invalidAt: d.tokenInvalidAt,
         invalidReason: d.tokenInvalidReason,
         environment: d.voipToken !== null ? d.apnsEnvironment : null,
+        movedTo: d.voipToken === null ? d.tokenMovedTo : null,
       },
+      microphone: d.microphone,
       pairedAt: d.pairedAt,
       lastSeenAt: d.lastSeenAt,
     };

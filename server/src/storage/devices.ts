@@ -1,8 +1,8 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { ApnsEnvironment } from '#shared';
+import type { ApnsEnvironment, MicrophonePermission } from '#shared';
 import { guarded } from './errors';
 import type { Database, DevicesTable } from './schema';
-import type { DeviceRow, DeviceStore } from './types';
+import type { DeviceRow, DeviceStore, NewDeviceRow } from './types';
 
 /** Paired phones and their VoIP tokens; a token APNs refused is marked, never silently dropped. */
 export function deviceStore(db: Kysely<Database>): DeviceStore {
@@ -32,17 +32,47 @@ export function deviceStore(db: Kysely<Database>): DeviceStore {
       return rows.map(toDevice);
     },
     async updateToken(id, update) {
+      return db.transaction().execute(async (tx) => {
+        const row = await tx
+          .updateTable('devices')
+          .set({
+            voip_token: update.voipToken,
+            apns_environment: update.apnsEnvironment,
+            app_version: update.appVersion,
+            os_version: update.osVersion,
+            token_updated_at: update.at,
+            token_invalid_at: null,
+            token_invalid_reason: null,
+            token_moved_to_id: null,
+            token_moved_to_name: null,
+          })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) return null;
+        // The phone was paired again (a new record) or its token was recycled: one record per
+        // token, or the phone rings twice for one call and the old record looks reachable.
+        const moved = await tx
+          .updateTable('devices')
+          .set({
+            voip_token: null,
+            token_updated_at: update.at,
+            token_invalid_at: null,
+            token_invalid_reason: null,
+            token_moved_to_id: row.id,
+            token_moved_to_name: row.name,
+          })
+          .where('voip_token', '=', update.voipToken)
+          .where('id', '!=', id)
+          .returningAll()
+          .execute();
+        return { device: toDevice(row), moved: moved.map(toDevice) };
+      });
+    },
+    async setMicrophone(id, microphone) {
       const row = await db
         .updateTable('devices')
-        .set({
-          voip_token: update.voipToken,
-          apns_environment: update.apnsEnvironment,
-          app_version: update.appVersion,
-          os_version: update.osVersion,
-          token_updated_at: update.at,
-          token_invalid_at: null,
-          token_invalid_reason: null,
-        })
+        .set({ microphone })
         .where('id', '=', id)
         .returningAll()
         .executeTakeFirst();
@@ -72,7 +102,7 @@ export function deviceStore(db: Kysely<Database>): DeviceStore {
   return store;
 }
 
-const toColumns = (row: DeviceRow): Insertable<DevicesTable> => ({
+const toColumns = (row: NewDeviceRow): Insertable<DevicesTable> => ({
   id: row.id,
   staff_id: row.staffId,
   secret_hash: row.secretHash,
@@ -88,6 +118,9 @@ const toColumns = (row: DeviceRow): Insertable<DevicesTable> => ({
   token_invalid_reason: row.tokenInvalidReason,
   paired_at: row.pairedAt,
   last_seen_at: row.lastSeenAt,
+  microphone: null,
+  token_moved_to_id: null,
+  token_moved_to_name: null,
 });
 
 const toDevice = (r: Selectable<DevicesTable>): DeviceRow => ({
@@ -106,4 +139,9 @@ const toDevice = (r: Selectable<DevicesTable>): DeviceRow => ({
   tokenInvalidReason: r.token_invalid_reason,
   pairedAt: r.paired_at,
   lastSeenAt: r.last_seen_at,
+  microphone: r.microphone as MicrophonePermission | null,
+  tokenMovedTo:
+    r.token_moved_to_id !== null
+      ? { deviceId: r.token_moved_to_id, name: r.token_moved_to_name ?? '' }
+      : null,
 });

@@ -72,6 +72,21 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('cluster_timers').ifExists().execute();
     },
   },
+  '0005_device_microphone_token_moves': {
+    async up(db: AnyDb) {
+      await db.schema.alterTable('devices').addColumn('microphone', 'text').execute();
+      await db.schema.alterTable('devices').addColumn('token_moved_to_id', 'text').execute();
+      await db.schema.alterTable('devices').addColumn('token_moved_to_name', 'text').execute();
+      // Finding the record that holds a token is what registering one does first.
+      await db.schema.createIndex('devices_voip_token').on('devices').column('voip_token').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropIndex('devices_voip_token').ifExists().execute();
+      for (const column of ['token_moved_to_name', 'token_moved_to_id', 'microphone']) {
+        await db.schema.alterTable('devices').dropColumn(column).execute();
+      }
+    },
+  },
 };
 
 /**

@@ -62,6 +62,11 @@ export interface DevicesTable {
   token_invalid_reason: string | null;
   paired_at: number;
   last_seen_at: number | null;
+  /** `granted`, `denied` or `undetermined` as the phone last reported it (migration 0005). */
+  microphone: string | null;
+  /** The device record that registered this one's VoIP token since, and its name then (0005). */
+  token_moved_to_id: string | null;
+  token_moved_to_name: string | null;
 }
 
 export interface PairingCodesTable {

@@ -6,6 +6,7 @@ import type {
   Direction,
   DirectoryEntry,
   EndReason,
+  MicrophonePermission,
   Role,
 } from '#shared';
 
@@ -134,14 +135,25 @@ export interface DeviceRow {
   tokenInvalidReason: string | null;
   pairedAt: number;
   lastSeenAt: number | null;
+  /** As the phone last reported it; null until it does (an app from before the report). */
+  microphone: MicrophonePermission | null;
+  /** The record that took this one's VoIP token (the phone paired again), as named then. */
+  tokenMovedTo: { deviceId: string; name: string } | null;
 }
 
+/** A record as pairing creates it: nothing reported yet, no token moved. */
+export type NewDeviceRow = Omit<DeviceRow, 'microphone' | 'tokenMovedTo'>;
+
 export interface DeviceStore {
-  create(row: DeviceRow): Promise<void>;
+  create(row: NewDeviceRow): Promise<void>;
   get(id: string): Promise<DeviceRow | null>;
   list(): Promise<DeviceRow[]>;
   listByStaff(staffId: string): Promise<DeviceRow[]>;
-  /** A new token (or the same one again) clears any earlier invalid mark. */
+  /**
+   * A new token (or the same one again) clears any earlier invalid mark. A token belongs to one
+   * record: any other record holding it loses it, in the same transaction, and notes which record
+   * took it (`moved`, for their roster rows). Null when `id` is unknown.
+   */
   updateToken(
     id: string,
     update: {
@@ -151,7 +163,9 @@ export interface DeviceStore {
       osVersion: string;
       at: number;
     },
-  ): Promise<DeviceRow | null>;
+  ): Promise<{ device: DeviceRow; moved: DeviceRow[] } | null>;
+  /** Returns the row, or null when `id` is unknown. */
+  setMicrophone(id: string, microphone: MicrophonePermission): Promise<DeviceRow | null>;
   /**
    * Marks the token invalid only if it is still `token`: a fresh token that arrived while the
    * push was in flight must not be thrown away. Returns the row when it changed.

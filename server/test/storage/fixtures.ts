@@ -48,6 +48,8 @@ export function makeDevice(staffId: string, patch: Partial<DeviceRow> = {}): Dev
     tokenInvalidReason: null,
     pairedAt: T0,
     lastSeenAt: null,
+    microphone: null,
+    tokenMovedTo: null,
     ...patch,
   };
 }

@@ -242,9 +242,48 @@ describe.each(ENGINES)('identities on %s', (engine) => {
         tokenInvalidAt: null,
         tokenInvalidReason: null,
       };
-      expect(await s.devices.updateToken(d.id, update)).toEqual(expected);
+      expect(await s.devices.updateToken(d.id, update)).toEqual({ device: expected, moved: [] });
       expect(await s.devices.get(d.id)).toEqual(expected);
       expect(await s.devices.updateToken('dev_nothing', update)).toBeNull();
+    });
+
+    it('moves a token another record holds: that record loses it and names the one that took it', async () => {
+      const token = 'b'.repeat(64);
+      const old = makeDevice('stf_ana', { id: 'dev_old', voipToken: token, tokenUpdatedAt: T0 });
+      const other = makeDevice('stf_ben', { id: 'dev_other', voipToken: 'c'.repeat(64), tokenUpdatedAt: T0 });
+      const repaired = makeDevice('stf_ben', { id: 'dev_new', name: 'Ben’s iPhone', pairedAt: T0 + 1 });
+      for (const d of [old, other, repaired]) await s.devices.create(d);
+      const update = {
+        voipToken: token,
+        apnsEnvironment: 'sandbox' as const,
+        appVersion: '1.0.0',
+        osVersion: '18.1',
+        at: T0 + 10,
+      };
+      const lost = {
+        ...old,
+        voipToken: null,
+        tokenUpdatedAt: T0 + 10,
+        tokenMovedTo: { deviceId: 'dev_new', name: 'Ben’s iPhone' },
+      };
+      const result = await s.devices.updateToken('dev_new', update);
+      expect(result?.device).toMatchObject({ id: 'dev_new', voipToken: token, tokenMovedTo: null });
+      expect(result?.moved).toEqual([lost]);
+      expect(await s.devices.get('dev_old')).toEqual(lost);
+      expect(await s.devices.get('dev_other')).toEqual(other);
+      // The same token again moves nothing; a new token for the old record clears its note.
+      expect((await s.devices.updateToken('dev_new', update))?.moved).toEqual([]);
+      const fresh = await s.devices.updateToken('dev_old', { ...update, voipToken: 'd'.repeat(64) });
+      expect(fresh?.device.tokenMovedTo).toBeNull();
+    });
+
+    it('keeps the microphone permission the phone reported', async () => {
+      const d = makeDevice('stf_ana');
+      await s.devices.create(d);
+      expect(await s.devices.setMicrophone(d.id, 'denied')).toEqual({ ...d, microphone: 'denied' });
+      expect((await s.devices.get(d.id))?.microphone).toBe('denied');
+      expect((await s.devices.setMicrophone(d.id, 'granted'))?.microphone).toBe('granted');
+      expect(await s.devices.setMicrophone('dev_nothing', 'granted')).toBeNull();
     });
 
     it('marks a token invalid only while it is still the stored one', async () => {
@@ -270,7 +309,7 @@ describe.each(ENGINES)('identities on %s', (engine) => {
         osVersion: '18',
         at: T0 + 4,
       };
-      expect((await s.devices.updateToken(d.id, again))?.tokenInvalidAt).toBeNull();
+      expect((await s.devices.updateToken(d.id, again))?.device.tokenInvalidAt).toBeNull();
       expect(
         (await s.devices.markTokenInvalid(d.id, 'tok-A', '410 Unregistered', T0 + 5))?.tokenInvalidAt,
       ).toBe(T0 + 5);

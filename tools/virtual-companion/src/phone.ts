@@ -12,6 +12,7 @@ import {
   type EndReason,
   ERROR_CODES,
   isStale,
+  type MicrophonePermission,
   type PushContent,
   parsePushPayload,
   type RequestAck,
@@ -76,6 +77,8 @@ export interface VirtualPhoneOptions {
    * offers, sends a tone and measures what it hears. Off: signals are ignored, as before.
    */
   media?: boolean | { toneHz?: number };
+  /** What the app reports of its microphone permission on every connect (default granted). */
+  microphone?: MicrophonePermission;
   log?: (line: string) => void;
 }
 
@@ -131,12 +134,14 @@ export class VirtualPhone extends EventEmitter {
   private sending = false;
   private closed = false;
   private flaky: NodeJS.Timeout | null = null;
+  private microphone: MicrophonePermission;
 
   constructor(private readonly o: VirtualPhoneOptions) {
     super();
     this.clock = o.clock ?? systemClock();
     this.credentials = o.credentials ?? null;
     this.behaviour = { ...IGNORE, ...o.behaviour };
+    this.microphone = o.microphone ?? 'granted';
   }
 
   get name(): string {
@@ -242,6 +247,22 @@ export class VirtualPhone extends EventEmitter {
     await this.o.network.register(this.voipToken, this.bundleId, this.environment);
     this.unsubscribe = await this.o.network.subscribe(this.voipToken, (payload) => this.onPush(payload));
     if (this.connected) await this.sendToken();
+  }
+
+  /** The person changed the microphone permission in Settings; the app reports it, as the iOS app does. */
+  async setMicrophone(permission: MicrophonePermission): Promise<void> {
+    this.microphone = permission;
+    if (this.connected) await this.sendPermissions();
+  }
+
+  /** The app's Unpair: the server forgets this phone and closes its socket; then the app stops. */
+  async unpair(): Promise<Ack<{ deviceId: string }>> {
+    const ack = await this.request('device:unpair', {});
+    if (ack.ok) {
+      this.credentials = null;
+      await this.close();
+    }
+    return ack;
   }
 
   // MARK: - Calls the person makes
@@ -404,6 +425,7 @@ export class VirtualPhone extends EventEmitter {
 
   private async onConnected(): Promise<void> {
     await this.sendToken();
+    await this.sendPermissions();
     // After every wake or reconnect, ask which of our calls still go on and end the rest.
     const live = [...this.calls.values()].filter((c) => c.state !== 'ended').map((c) => c.id);
     const ack = await this.request('call:sync', { callIds: live });
@@ -511,6 +533,11 @@ export class VirtualPhone extends EventEmitter {
       osVersion: '18.0',
     });
     if (!ack.ok) this.emit('error', new Error(`device:update refused: ${ack.error.message}`));
+  }
+
+  private async sendPermissions(): Promise<void> {
+    const ack = await this.request('permissions:report', { microphone: this.microphone });
+    if (!ack.ok) this.emit('error', new Error(`permissions:report refused: ${ack.error.message}`));
   }
 
   /** Sends queued reports in order; one that times out stays at the head and is sent again. */

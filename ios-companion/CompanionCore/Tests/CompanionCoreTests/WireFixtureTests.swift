@@ -32,6 +32,8 @@ enum WireKinds {
         "call-sync": model(CallSync.self),
         "call-sync-result": model(CallSyncResult.self),
         "device-update": model(DeviceUpdate.self),
+        "device-unpair": model(DeviceUnpair.self),
+        "permissions-report": model(PermissionsReport.self),
         "directory-changed": model(DirectoryChanged.self),
         "directory-set": model(DirectorySet.self),
         "pair-request": model(PairRequest.self),
@@ -44,7 +46,9 @@ enum WireKinds {
     static let notModelled: [String: String] = [:]
 
     /// Kinds the phone sends: its encoding must reproduce the fixture exactly.
-    static let sentByPhone: Set<String> = ["call-report", "call-start", "call-sync", "device-update", "rtc-signal"]
+    static let sentByPhone: Set<String> = [
+        "call-report", "call-start", "call-sync", "device-update", "device-unpair", "permissions-report", "rtc-signal",
+    ]
 
     static func sentByPhoneValidFixtures() -> [Fixtures.File] {
         Fixtures.all.filter { sentByPhone.contains($0.kind) && $0.expectsValid }
@@ -100,6 +104,8 @@ struct WireFixtureTests {
         case "call-start": try JSONEncoder().encode(JSONDecoder().decode(CallStart.self, from: data))
         case "call-sync": try JSONEncoder().encode(JSONDecoder().decode(CallSync.self, from: data))
         case "device-update": try JSONEncoder().encode(JSONDecoder().decode(DeviceUpdate.self, from: data))
+        case "device-unpair": try JSONEncoder().encode(JSONDecoder().decode(DeviceUnpair.self, from: data))
+        case "permissions-report": try JSONEncoder().encode(JSONDecoder().decode(PermissionsReport.self, from: data))
         default: try JSONEncoder().encode(JSONDecoder().decode(RtcSignalRequest.self, from: data))
         }
         let expected = try JSONDecoder().decode(JSONValue.self, from: data)

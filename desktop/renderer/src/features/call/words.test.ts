@@ -19,7 +19,9 @@ const device = (id: string, name: string) => ({
     invalidAt: null,
     invalidReason: null,
     environment: 'sandbox' as const,
+    movedTo: null,
   },
+  microphone: 'granted' as const,
   pairedAt: 0,
   lastSeenAt: 0,
 });

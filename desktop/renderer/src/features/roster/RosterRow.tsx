@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { DeviceEntry } from '#shared';
-import { deviceDetails, lastSeen, presenceLabel, pushHealth } from './health';
+import { deviceDetails, lastSeen, microphoneHealth, presenceLabel, pushHealth } from './health';
 import type { Row } from './rows';
 
 export type RowAction =
@@ -139,6 +139,7 @@ function DeviceRow({
 }: Props & { device: DeviceEntry; tab: number; common: object }) {
   const presence = presenceLabel(device.presence);
   const health = pushHealth(device, now, apnsConfigured);
+  const microphone = microphoneHealth(device);
   const seen = lastSeen(device, now);
   return (
     <li
@@ -156,7 +157,17 @@ function DeviceRow({
         </span>
         {seen && <span className="muted device-seen">{seen}</span>}
       </div>
-      <p className={`device-health health-${health.tone}`}>{health.text}</p>
+      <div className={`device-health${microphone ? ' device-health-two' : ''}`}>
+        {microphone && (
+          <p className={`health-line health-${microphone.tone}`} title={microphone.fix}>
+            {microphone.text}
+            <span className="visually-hidden">. {microphone.fix}</span>
+          </p>
+        )}
+        <p className={`health-line health-${health.tone}`} title={health.text}>
+          {health.text}
+        </p>
+      </div>
       <div className="row-actions">
         <button
           type="button"

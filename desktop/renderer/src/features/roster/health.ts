@@ -29,6 +29,12 @@ export function pushHealth(d: DeviceEntry, now: number, apnsConfigured = true): 
       tone: 'warn',
     };
   }
+  if (!t.present && t.movedTo) {
+    return {
+      text: `Token moved to ${t.movedTo.name}: this phone was paired again; unpair this old entry`,
+      tone: 'warn',
+    };
+  }
   if (!t.present) {
     return {
       text: 'No push token yet: open the app on the phone once so it registers for calls',
@@ -41,6 +47,29 @@ export function pushHealth(d: DeviceEntry, now: number, apnsConfigured = true): 
   const env = t.environment === 'sandbox' ? ' (sandbox)' : '';
   const age = t.updatedAt !== null ? `, updated ${formatAge(now - t.updatedAt)}` : '';
   return { text: `Push token OK${env}${age}`, tone: 'ok' };
+}
+
+/**
+ * A phone that rings but cannot send voice is not healthy: the person answers into silence. Null
+ * while the microphone is allowed, or before the app reports it (an older app).
+ */
+export function microphoneHealth(d: DeviceEntry): { text: string; fix: string; tone: Tone } | null {
+  switch (d.microphone) {
+    case 'denied':
+      return {
+        text: 'Microphone off: calls will be silent',
+        fix: 'On the phone: Settings › Switchboard › Microphone',
+        tone: 'bad',
+      };
+    case 'undetermined':
+      return {
+        text: 'Microphone not allowed yet',
+        fix: 'Open the app on the phone and allow the microphone',
+        tone: 'warn',
+      };
+    default:
+      return null;
+  }
 }
 
 function invalidTokenFix(reason: string | null, env: string | null): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceEntry, StaffEntry } from '#shared';
-import { pushHealth } from './health';
+import { microphoneHealth, pushHealth } from './health';
 import { buildSearchIndex, filterStaff, toRows } from './rows';
 
 const phone = (id: string, token: Partial<DeviceEntry['token']> = {}): DeviceEntry => ({
@@ -17,8 +17,10 @@ const phone = (id: string, token: Partial<DeviceEntry['token']> = {}): DeviceEnt
     invalidAt: null,
     invalidReason: null,
     environment: 'production',
+    movedTo: null,
     ...token,
   },
+  microphone: 'granted',
   pairedAt: 0,
   lastSeenAt: null,
 });
@@ -39,6 +41,27 @@ describe('roster rows and search', () => {
 
   it('gives a staff member without a phone a row that says so', () => {
     expect(toRows(staff).map((r) => r.key)).toEqual(['s:a', 'd:Ana', 's:b', 'n:b']);
+  });
+
+  it('says where a token went when the phone was paired again', () => {
+    const moved = phone('x', { present: false, movedTo: { deviceId: 'y', name: 'Ana’s iPhone' } });
+    expect(pushHealth(moved, 0)).toEqual({
+      text: 'Token moved to Ana’s iPhone: this phone was paired again; unpair this old entry',
+      tone: 'warn',
+    });
+  });
+
+  it('says when a phone cannot send voice, and nothing while it can', () => {
+    const withMic = (microphone: DeviceEntry['microphone']) => ({ ...phone('x'), microphone });
+    expect(microphoneHealth(withMic('denied'))).toEqual({
+      text: 'Microphone off: calls will be silent',
+      fix: 'On the phone: Settings › Switchboard › Microphone',
+      tone: 'bad',
+    });
+    expect(microphoneHealth(withMic('undetermined'))?.text).toBe('Microphone not allowed yet');
+    expect(microphoneHealth(withMic('granted'))).toBeNull();
+    // An app from before the report says nothing: no warning either.
+    expect(microphoneHealth(withMic(null))).toBeNull();
   });
 
   it('says what to do about a phone that cannot be pushed', () => {

@@ -163,3 +163,39 @@ public struct DeviceAuth: Codable, Equatable, Sendable {
         guard `protocol` > 0 else { throw c.fail(.protocol, "must be a positive integer") }
     }
 }
+
+// MARK: - permissions:report
+
+/// The microphone permission as iOS reports it (`AVAudioApplication.recordPermission`), the
+/// values of `MICROPHONE_PERMISSIONS` in `shared/src/roster.ts`.
+public enum MicrophonePermission: String, Codable, Sendable, CaseIterable {
+    case granted, denied, undetermined
+}
+
+/// `deviceRequests['permissions:report']`: without the microphone a call rings and connects in
+/// silence, so the console's roster shows what this phone reports.
+public struct PermissionsReport: Codable, Equatable, Sendable {
+    public var microphone: MicrophonePermission
+
+    public init(microphone: MicrophonePermission) {
+        self.microphone = microphone
+    }
+}
+
+// MARK: - device:unpair
+
+/// `deviceRequests['device:unpair']`: the phone unpairs itself; the payload is an empty object.
+public struct DeviceUnpair: Codable, Equatable, Sendable {
+    public init() {}
+
+    private enum CodingKeys: CodingKey {}
+
+    public init(from decoder: any Decoder) throws {
+        // An object, as `z.object({})` wants: `null` or an array is refused.
+        _ = try decoder.container(keyedBy: CodingKeys.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        _ = encoder.container(keyedBy: CodingKeys.self)
+    }
+}

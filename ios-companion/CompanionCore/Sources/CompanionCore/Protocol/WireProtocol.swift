@@ -23,6 +23,8 @@ public enum DeviceRequestName: String, Sendable, CaseIterable {
     case callSync = "call:sync"
     case rtcSignal = "rtc:signal"
     case rtcIce = "rtc:ice"
+    case permissionsReport = "permissions:report"
+    case deviceUnpair = "device:unpair"
 }
 
 /// The server → device broadcasts (`deviceBroadcasts` in `shared/src/events.ts`).

@@ -1,0 +1,58 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test } from './fixtures';
+import { inProcessPhone } from './support/phones';
+
+/**
+ * Issue 21 items 1 and 2 as an agent sees them: a phone whose microphone is off is not healthy
+ * (its calls would be silent), and the record a re-paired phone left behind says where its token
+ * went. Light and dark screenshots under test-results/screens/ for a person to look at.
+ */
+for (const scheme of ['light', 'dark'] as const) {
+  test(`the roster row shows a phone without a microphone and a token moved to a new pairing (${scheme})`, async ({
+    page,
+    server,
+    signIn,
+  }) => {
+    test.setTimeout(60_000);
+    const tag = `${scheme} ${test.info().workerIndex}-${Date.now() % 100_000}`;
+    const muted = await inProcessPhone(server, `Mia Muted ${tag}`, {}, { microphone: 'denied' });
+    const old = await inProcessPhone(server, `Hal Paired Twice ${tag}`, {}, { name: 'Hal’s old pairing' });
+    // The same iPhone paired again (a new device record) registers the same VoIP token.
+    const again = await inProcessPhone(
+      server,
+      `Hal Paired Twice ${tag}`,
+      {},
+      { name: 'Hal’s iPhone', voipToken: old.phone.voipToken },
+    );
+    try {
+      await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+      await signIn(page);
+      await page.getByRole('searchbox').fill(tag);
+
+      const mutedRow = page.locator(`[data-device-id="${muted.phone.credentials!.deviceId}"]`);
+      await expect(mutedRow).toContainText('Microphone off: calls will be silent');
+      await expect(mutedRow.getByTitle('On the phone: Settings › Switchboard › Microphone')).toBeVisible();
+      const oldRow = page.locator(`[data-device-id="${old.phone.credentials!.deviceId}"]`);
+      await expect(oldRow).toContainText('Token moved to Hal’s iPhone');
+      const newRow = page.locator(`[data-device-id="${again.phone.credentials!.deviceId}"]`);
+      await expect(newRow).toContainText('Push token OK');
+
+      // The phone allows the microphone after all: the warning goes.
+      await muted.phone.setMicrophone('granted');
+      await expect(mutedRow).not.toContainText('Microphone off');
+      await muted.phone.setMicrophone('denied');
+      await expect(mutedRow).toContainText('Microphone off');
+
+      const results = await new AxeBuilder({ page })
+        .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+        .analyze();
+      const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(bad.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+      await page
+        .getByRole('region', { name: 'Roster' })
+        .screenshot({ path: `test-results/screens/roster-health-${scheme}.png` });
+    } finally {
+      await Promise.all([muted.close(), old.close(), again.close()]);
+    }
+  });
+}
