@@ -6,7 +6,7 @@ import { createRoot } from 'react-dom/client';
 import { loadSession } from './api/session';
 import { App } from './app/App';
 import { DesktopRoot, desktopSession } from './features/desktop';
-import { ringtone } from './features/incoming/ringtone';
+import { ringtone } from './features/incoming';
 import { consoleStore } from './store/store';
 
 // Before the first render, so a reload goes straight back to the console without a sign-in flash.

@@ -1,12 +1,6 @@
 import { z } from 'zod';
 import { type ErrorBody, errorBodySchema, LoginError, login as signIn } from '#shared';
-import { desktopServerUrl } from '../features/desktop/bridge';
 import type { Session } from './session';
-
-/** In the web console the server is the page's own origin; the desktop app says which server it uses. */
-export function defaultServerUrl(): string {
-  return desktopServerUrl() ?? window.location.origin;
-}
 
 const errorEnvelope = z.object({ error: errorBodySchema });
 

@@ -1,15 +1,16 @@
 import { useEffect, useState } from 'react';
 import { ConsoleClient } from '../api/client';
 import { ApiProvider } from '../api/context';
-import { defaultServerUrl, logout } from '../api/http';
+import { logout } from '../api/http';
 import { clearSession, type Session, saveSession } from '../api/session';
-import { ReauthDialog } from '../features/signin/ReauthDialog';
-import { SignInScreen } from '../features/signin/SignInScreen';
+import { desktopServerUrl } from '../features/desktop';
+import { ReauthDialog, SignInScreen } from '../features/signin';
 import { useConsole } from '../store/hooks';
 import { consoleStore } from '../store/store';
 import { Shell } from './Shell';
 
-const serverUrl = defaultServerUrl();
+/** In the web console the server is the page's own origin; the desktop app says which server it uses. */
+const serverUrl = desktopServerUrl() ?? window.location.origin;
 
 /**
  * Signed out: the sign-in screen. Signed in: one client (socket) for as long as the same agent

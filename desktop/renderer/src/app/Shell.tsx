@@ -1,16 +1,13 @@
 import { type ReactNode, useState } from 'react';
-import { CallPanel } from '../features/call/CallPanel';
+import { CallPanel } from '../features/call';
 import { DesktopCommands, isDesktop, SettingsScreen } from '../features/desktop';
-import { DirectoryScreen } from '../features/directory/DirectoryScreen';
-import { HistoryScreen } from '../features/history/HistoryScreen';
-import { IncomingCalls } from '../features/incoming/IncomingCalls';
-import { RosterScreen } from '../features/roster/RosterScreen';
-import { Banners } from '../features/status/Banners';
-import { ConnectionIndicator } from '../features/status/ConnectionIndicator';
-import { AccountButton } from '../features/team/AccountButton';
-import { useRole } from '../features/team/access';
-import { PasswordBanner } from '../features/team/PasswordBanner';
-import { TeamScreen } from '../features/team/TeamScreen';
+import { DirectoryScreen } from '../features/directory';
+import { HistoryScreen } from '../features/history';
+import { IncomingCalls } from '../features/incoming';
+import { RosterScreen } from '../features/roster';
+import { useRole } from '../features/signin';
+import { Banners, ConnectionIndicator } from '../features/status';
+import { AccountButton, PasswordBanner, TeamScreen } from '../features/team';
 import { useConsole } from '../store/hooks';
 import './shell.css';
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { consoleStore } from '../../store/store';
-import { useCallActions } from '../call/useCallActions';
+import { useCallActions } from '../call';
 import { desktopApi } from './bridge';
 
 /**

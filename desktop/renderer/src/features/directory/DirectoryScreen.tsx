@@ -1,7 +1,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { useApi } from '../../api/context';
+import { useOnShown } from '../../lib/useOnShown';
 import { useConsole } from '../../store/hooks';
-import { useOnShown } from '../history/useOnShown';
 import { DirectoryRows, type RowsHandle } from './DirectoryRows';
 import { ImportCsvButton, type ImportReport, ImportReportView } from './ImportCsv';
 import { type DraftRow, findProblems, isBlank, mergeImport } from './model';

@@ -1,7 +1,8 @@
 import { type Call, callDurationInWords } from '#shared';
+import { formatFullDate } from '../../lib/time';
 import type { Names } from '../../store/names';
-import { Timeline } from '../call/Timeline';
-import { formatFullDate, outcomeText } from './format';
+import { Timeline } from '../call';
+import { outcomeText } from './format';
 
 interface Props {
   id: string;

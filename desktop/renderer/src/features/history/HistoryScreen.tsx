@@ -1,15 +1,16 @@
 import { useRef, useState } from 'react';
 import { type Call, callDurationInWords } from '#shared';
 import { useApi } from '../../api/context';
+import { formatWhen } from '../../lib/time';
+import { useOnShown } from '../../lib/useOnShown';
 import { useConsole, useStaff } from '../../store/hooks';
 import { type Names, useNames } from '../../store/names';
 import { CallDetails } from './CallDetails';
 import { ExportButton } from './ExportButton';
 import { type HistoryFilters, NO_FILTERS, toQuery } from './filters';
-import { formatWhen, outcomeText } from './format';
+import { outcomeText } from './format';
 import { HistoryFilterBar } from './HistoryFilterBar';
 import { useHistory } from './useHistory';
-import { useOnShown } from './useOnShown';
 import './history.css';
 
 const staffLabel = (names: Names, id: string) =>

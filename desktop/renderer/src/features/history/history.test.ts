@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Call, createCall, END_REASONS, transition } from '#shared';
 import { buildNames } from '../../store/names';
-import { stateLabel } from '../call/words';
+import { stateLabel } from '../call';
 import { csvFileName, csvPath, NO_FILTERS, OUTCOME_OPTIONS, toQuery } from './filters';
 import { outcomeText } from './format';
 

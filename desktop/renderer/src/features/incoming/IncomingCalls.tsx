@@ -3,9 +3,7 @@ import { formatClock } from '../../lib/time';
 import { useNow } from '../../lib/useNow';
 import { useConsole } from '../../store/hooks';
 import { type Names, useNames } from '../../store/names';
-import type { Offer } from '../call/slice';
-import { useCallActions } from '../call/useCallActions';
-import { endSentence } from '../call/words';
+import { endSentence, type Offer, useCallActions } from '../call';
 import { useRinging, useRingtoneArmed } from './useRinging';
 import './incoming.css';
 

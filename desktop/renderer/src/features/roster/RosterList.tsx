@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useNow } from '../../lib/useNow';
 import { useConsole } from '../../store/hooks';
-import { useMayRequest } from '../team/access';
+import { useMayRequest } from '../signin';
 import { RosterRow, type RowAction } from './RosterRow';
 import { ROW_HEIGHT, type Row } from './rows';
 

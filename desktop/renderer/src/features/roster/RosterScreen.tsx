@@ -2,15 +2,15 @@ import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import type { StaffEntry } from '#shared';
 import { useConsole, useStaff } from '../../store/hooks';
 import { consoleStore } from '../../store/store';
-import { useCallActions } from '../call/useCallActions';
-import { PairDialog } from '../pairing/PairDialog';
-import { useMayRequest } from '../team/access';
-import { UnpairDialog } from '../team/UnpairDialog';
+import { useCallActions } from '../call';
+import { PairDialog } from '../pairing';
+import { useMayRequest } from '../signin';
 import { RemoveDialog } from './RemoveDialog';
 import { RosterList } from './RosterList';
 import type { RowAction } from './RosterRow';
 import { buildSearchIndex, filterStaff, toRows } from './rows';
 import { StaffDialog } from './StaffDialog';
+import { UnpairDialog } from './UnpairDialog';
 import './roster.css';
 
 type DialogState =

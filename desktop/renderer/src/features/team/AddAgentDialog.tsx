@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import type { AgentEntry, Role } from '#shared';
 import { useApi } from '../../api/context';
+import { refusalText } from '../../api/refusal';
 import { Modal } from '../../ui/Modal';
 import { OneTimePassword } from './OneTimePassword';
-import { refusalText } from './words';
 
 /** A new console user: a name and a role; the server makes their first password, shown once. */
 export function AddAgentDialog({

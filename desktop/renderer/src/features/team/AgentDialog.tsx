@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { AgentEntry } from '#shared';
 import { useApi } from '../../api/context';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { Modal } from '../../ui/Modal';
 import type { AgentAction } from './AgentsTable';
-import { ConfirmDialog } from './ConfirmDialog';
 import { OneTimePassword } from './OneTimePassword';
 
 /** One change to one agent, asked first: each signs them out or changes what they can do. */

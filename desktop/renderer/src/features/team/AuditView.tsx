@@ -2,9 +2,9 @@ import { useRef, useState } from 'react';
 import type { AuditSubject } from '#shared';
 import { useApi } from '../../api/context';
 import { readError } from '../../api/http';
-import { saveBlob } from '../history/ExportButton';
-import { formatWhen } from '../history/format';
-import { useOnShown } from '../history/useOnShown';
+import { saveBlob } from '../../lib/download';
+import { formatWhen } from '../../lib/time';
+import { useOnShown } from '../../lib/useOnShown';
 import { useAudit } from './useAudit';
 import { AUDIT_SUBJECTS, auditSentence } from './words';
 

@@ -1,8 +1,8 @@
 import { type FormEvent, useId, useState } from 'react';
 import { PASSWORD_MIN_LENGTH } from '#shared';
 import { useApi } from '../../api/context';
+import { refusalText } from '../../api/refusal';
 import { Modal } from '../../ui/Modal';
-import { refusalText } from './words';
 
 /**
  * Any agent, their own password: the current one, then the new one twice. The server checks the

@@ -1,8 +1,8 @@
 import { useRef, useState } from 'react';
 import type { AgentEntry } from '#shared';
 import { useApi } from '../../api/context';
+import { useOnShown } from '../../lib/useOnShown';
 import { useConsole } from '../../store/hooks';
-import { useOnShown } from '../history/useOnShown';
 import { AddAgentDialog } from './AddAgentDialog';
 import { AgentDialog } from './AgentDialog';
 import { type AgentAction, AgentsTable } from './AgentsTable';

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AuditEntry, AuditSubject } from '#shared';
 import type { ConsoleApi } from '../../api/context';
-import { refusalText } from './words';
+import { refusalText } from '../../api/refusal';
 
 const PAGE = 50;
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AgentEntry } from '#shared';
 import type { ConsoleApi } from '../../api/context';
-import { refusalText } from './words';
+import { refusalText } from '../../api/refusal';
 
 /**
  * Hints that arrive within this long of the first cause one `team:get`: a burst of consoles

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS, type AuditEntry } from '#shared';
-import { agentState, auditSentence, refusalText } from './words';
+import { agentState, auditSentence } from './words';
 
 const entry = (action: AuditEntry['action'], targetName: string | null = 'Dana'): AuditEntry => ({
   id: 'a1',
@@ -34,12 +34,5 @@ describe('team words', () => {
     expect(agentState(agent)).toEqual({ text: 'Online', tone: 'ok' });
     expect(agentState({ ...agent, disabledAt: 5 })).toEqual({ text: 'Disabled', tone: 'bad' });
     expect(agentState({ ...agent, online: false })).toEqual({ text: 'Offline', tone: 'neutral' });
-  });
-
-  it("shows the server's refusal as a sentence, and a lost answer as a connection problem", () => {
-    expect(refusalText({ code: 'CONFLICT', message: "boss is the team's last admin" })).toBe(
-      "boss is the team's last admin",
-    );
-    expect(refusalText({ code: 'UNAVAILABLE', message: 'x' })).toMatch(/did not answer/);
   });
 });

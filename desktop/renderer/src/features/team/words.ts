@@ -38,9 +38,3 @@ export function agentState(agent: AgentEntry): { text: string; tone: 'ok' | 'neu
   if (agent.disabledAt !== null) return { text: 'Disabled', tone: 'bad' };
   return agent.online ? { text: 'Online', tone: 'ok' } : { text: 'Offline', tone: 'neutral' };
 }
-
-/** How a refused team request reads on screen: the server's words (they may start with a name). */
-export function refusalText(error: { code: string; message: string }): string {
-  if (error.code === 'UNAVAILABLE') return 'The server did not answer. Check the connection and try again.';
-  return error.message;
-}

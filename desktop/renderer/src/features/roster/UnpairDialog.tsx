@@ -1,6 +1,6 @@
 import type { DeviceEntry } from '#shared';
 import { useApi } from '../../api/context';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 
 /** Unpairing cannot be undone: the phone must be paired again with a new code. */
 export function UnpairDialog({

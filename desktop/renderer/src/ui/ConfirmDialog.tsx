@@ -1,7 +1,7 @@
 import { type ReactNode, useState } from 'react';
 import type { Ack } from '#shared';
-import { Modal } from '../../ui/Modal';
-import { refusalText } from './words';
+import { refusalText } from '../api/refusal';
+import { Modal } from './Modal';
 
 /**
  * Asks before a change that signs someone out or cannot be undone, sends it, and stays open with

@@ -1,0 +1,2 @@
+// Caller ID and blocking for every paired phone.
+export { DirectoryScreen } from './DirectoryScreen';

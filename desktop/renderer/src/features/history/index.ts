@@ -1,0 +1,2 @@
+// Past calls: filters, timelines, CSV export.
+export { HistoryScreen } from './HistoryScreen';

@@ -1,0 +1,2 @@
+// Staff and their phones.
+export { RosterScreen } from './RosterScreen';
