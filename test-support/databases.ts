@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { openStorage, type Storage } from '../server/src';
+import { type OpenStorageOptions, openStorage, type Storage } from '../server/src';
 
 /** What vitest.global-setup.ts hands the tests: the cluster's URL, or why there is none. */
 export interface PostgresForTests {
@@ -90,11 +90,14 @@ export async function freshDatabase(engine: Engine): Promise<FreshDatabase> {
 }
 
 /** A fresh database (see freshDatabase), opened and migrated. */
-export async function freshStorage(engine: Engine): Promise<FreshStorage> {
+export async function freshStorage(
+  engine: Engine,
+  options: Pick<OpenStorageOptions, 'sqliteConnection'> = {},
+): Promise<FreshStorage> {
   const db = await freshDatabase(engine);
   let storage: Storage;
   try {
-    storage = await openStorage(db.url);
+    storage = await openStorage(db.url, options);
     await storage.migrate();
   } catch (error) {
     await db.dispose().catch(() => undefined);

@@ -5,6 +5,8 @@ import { type LoginSession, login, type ManualClock, manualClock } from '#shared
 import {
   createServer,
   hashPassword,
+  type Logger,
+  type OpenStorageOptions,
   openStorage,
   type PushGateway,
   type ServerConfig,
@@ -37,6 +39,10 @@ export interface HarnessOptions {
   emulator?: { instance: ApnsEmulator; key: ReturnType<typeof generateProviderKey> };
   /** Wraps the push gateway: a hook in the push path (a crash at an exact point, say). */
   wrapPush?: (gateway: PushGateway) => PushGateway;
+  /** The server's logger (default: pino at SWITCHBOARD_LOG_LEVEL, silent). */
+  logger?: Logger;
+  /** SQLite only: the server's own connection, to limit the database's size (max_page_count). */
+  sqliteConnection?: OpenStorageOptions['sqliteConnection'];
 }
 
 /**
@@ -45,8 +51,10 @@ export interface HarnessOptions {
  */
 export async function startHarness(opts: HarnessOptions = {}) {
   const clock: ManualClock = manualClock(Date.now());
-  const logger = pino({ level: process.env.SWITCHBOARD_LOG_LEVEL ?? 'silent' });
-  const db = opts.databaseUrl ? await reopen(opts.databaseUrl) : await freshStorage(opts.engine ?? 'sqlite');
+  const logger = opts.logger ?? pino({ level: process.env.SWITCHBOARD_LOG_LEVEL ?? 'silent' });
+  const db = opts.databaseUrl
+    ? await reopen(opts.databaseUrl)
+    : await freshStorage(opts.engine ?? 'sqlite', { sqliteConnection: opts.sqliteConnection });
   const key = opts.emulator?.key ?? generateProviderKey();
   const emulator =
     opts.apns === false

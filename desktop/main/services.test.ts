@@ -184,7 +184,7 @@ describe('the main process services', () => {
         mode: 'remote',
         state: 'remote',
         url: team.url,
-        health: { ok: true, detail: 'healthy (postgres)' },
+        health: { ok: true, detail: 'healthy' },
       });
 
       expect(await services.switchToEmbedded()).toEqual({ ok: true });
@@ -241,9 +241,7 @@ function p8(): string {
 async function fakeTeamServer(): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     if (req.url !== '/healthz') return res.writeHead(404).end();
-    res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ ok: true, engine: 'postgres' }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` };

@@ -249,11 +249,7 @@ export class DesktopServices {
     const fetcher = this.d.fetch ?? fetch;
     try {
       const res = await fetcher(new URL('/healthz', url), { signal: AbortSignal.timeout(3_000) });
-      const body = (await res.json().catch(() => null)) as {
-        ok?: unknown;
-        reason?: unknown;
-        engine?: unknown;
-      } | null;
+      const body = (await res.json().catch(() => null)) as { ok?: unknown; failing?: unknown } | null;
       if (!body || typeof body.ok !== 'boolean') {
         return {
           reachable: false,
@@ -261,9 +257,11 @@ export class DesktopServices {
           detail: `it answered ${res.status}, not as a Switchboard server`,
         };
       }
+      // The server names the failing part only; why is in its log (Settings shows its last lines).
+      const failing = Array.isArray(body.failing) ? body.failing.map(String).join(', ') : '';
       const detail = body.ok
-        ? `healthy (${String(body.engine)})`
-        : String(body.reason ?? `HTTP ${res.status}`);
+        ? 'healthy'
+        : `failing: ${failing || `HTTP ${res.status}`}; see the server's log`;
       return { reachable: true, ok: body.ok, detail };
     } catch (e) {
       const cause =

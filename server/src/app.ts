@@ -20,10 +20,13 @@ import { enforceRouteAccess } from './http/access';
 import { apiRoutes } from './http/api';
 import { createHttpApp } from './http/app';
 import { auditRoutes } from './http/audit';
+import { clientAddresses } from './http/client-address';
+import { operationRoutes } from './http/operations';
 import { originPolicy } from './http/origins';
 import { DEFAULT_WEB_ROOT } from './http/web';
 import { createLogger, type Logger } from './ops/logger';
 import { createMetrics } from './ops/metrics';
+import { StorageHealth } from './ops/storage-health';
 import type { PushGateway } from './push';
 import { Roster } from './roster/roster';
 import type { Storage } from './storage/types';
@@ -50,6 +53,10 @@ export interface ServerConfig {
   ice: IceConfig;
   /** Browser origins besides the desktop app's and the server's own that may use the API and sockets. */
   consoleOrigins: string[];
+  /** Proxies (addresses or CIDRs) whose X-Forwarded-For names the client, for HTTP and Socket.IO; none by default. */
+  trustProxy: string[];
+  /** Bearer token `/metrics` asks of clients not on loopback; null: loopback only. */
+  metricsToken: string | null;
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {
@@ -62,6 +69,8 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   socketRate: { burst: 60, perSecond: 20 },
   ice: NO_ICE,
   consoleOrigins: [],
+  trustProxy: [],
+  metricsToken: null,
 };
 
 export interface ServerDeps {
@@ -79,7 +88,9 @@ export type SwitchboardServer = Awaited<ReturnType<typeof createServer>>;
 /** What every part of the server shares: configuration, clock, logs, metrics, rooms, in-flight work. */
 interface Base {
   config: ServerConfig;
+  /** Every call watched by `storageHealth`. */
   storage: Storage;
+  storageHealth: StorageHealth;
   clock: Clock;
   logger: Logger;
   metrics: ReturnType<typeof createMetrics>;
@@ -97,10 +108,15 @@ export async function createServer(deps: ServerDeps) {
   const inflight = new Set<Promise<unknown>>();
   const logger = deps.logger ?? createLogger();
   const cluster = deps.cluster ? await joinCluster(deps.cluster, logger) : null;
+  const clock = deps.clock ?? systemClock();
+  // Told once the consoles' status exists (below): consoles show why the server cannot save.
+  let storageChanged = () => {};
+  const storageHealth = new StorageHealth({ clock, logger, onChange: () => storageChanged() });
   const base: Base = {
     config: { ...DEFAULT_SERVER_CONFIG, ...deps.config },
-    storage: deps.storage,
-    clock: deps.clock ?? systemClock(),
+    storage: storageHealth.watch(deps.storage),
+    storageHealth,
+    clock,
     logger,
     metrics: createMetrics(),
     hub: cluster?.hub ?? new Hub(),
@@ -112,6 +128,7 @@ export async function createServer(deps: ServerDeps) {
     },
   };
   const core = buildCalls(base, deps.push ?? null);
+  storageChanged = () => base.hub.toAgents('server:status', core.serverStatus());
   const transports = await attachTransports(base, core);
   if (cluster) {
     // The other nodes' calls are not orphans: deadlines and lost nodes are handled as they come.
@@ -134,6 +151,7 @@ export async function createServer(deps: ServerDeps) {
     core.calls.close();
     core.pushes.stop();
     transports.sessions.stop();
+    storageHealth.stop();
     await transports.close();
     while (inflight.size > 0) await Promise.allSettled([...inflight]);
     // Closing the gateway first stops retries still waiting out a backoff.
@@ -158,7 +176,11 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     metrics,
     onStatusChanged: () => hub.toAgents('server:status', serverStatus()),
   });
-  const serverStatus = (): ServerStatus => ({ protocol: PROTOCOL_VERSION, apns: pushes.status() });
+  const serverStatus = (): ServerStatus => ({
+    protocol: PROTOCOL_VERSION,
+    apns: pushes.status(),
+    storage: base.storageHealth.state(),
+  });
   const roster = new Roster({
     storage,
     presence: hub,
@@ -190,7 +212,14 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
   const { storage, clock, logger, metrics, hub, config, track } = base;
   const { calls, roster, pushes, serverStatus } = core;
   const origins = originPolicy(config.consoleOrigins);
-  const web = createHttpApp({ logger, webRoot: config.webRoot ?? DEFAULT_WEB_ROOT, track, origins });
+  const addresses = clientAddresses(config.trustProxy);
+  const web = createHttpApp({
+    logger,
+    webRoot: config.webRoot ?? DEFAULT_WEB_ROOT,
+    track,
+    origins,
+    trustProxy: addresses.trust,
+  });
   const http: HttpServer = web.server;
   const audit = new AuditLog({ storage, clock, logger });
   const pairing = new PairingService({
@@ -245,13 +274,22 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
   enforceRouteAccess(web, { storage, clock });
   await web.register(auditRoutes({ storage }));
   await web.register(
+    operationRoutes({
+      storage,
+      clock,
+      logger,
+      metrics,
+      storageHealth: base.storageHealth,
+      addresses,
+      metricsToken: config.metricsToken,
+    }),
+  );
+  await web.register(
     apiRoutes({
       storage,
       clock,
-      metrics,
       pairing,
       sessionTtlMs: config.sessionTtlMs,
-      startedAt: clock.now(),
       // A sign-out closes that session's open consoles at once, not at the next sweep.
       signedOut: (tokenHash) => sessions.revoke(tokenHash),
       directoryChanged: (version) => hub.toAllDevices('directory:changed', { version }),

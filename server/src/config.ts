@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { APNS_ENVIRONMENTS } from '#shared';
 import { type IceConfig, MAX_TURN_TTL_MS } from './calls/ice';
+import { trustProxyProblem } from './http/client-address';
 
 /** Every option is a flag and an environment variable; the flag wins. Order here is `--help`'s. */
 export const OPTIONS = {
@@ -60,6 +61,21 @@ export const OPTIONS = {
     env: 'SWITCHBOARD_CONSOLE_ORIGINS',
     default: undefined,
     help: 'a browser origin besides the desktop app and this server that may use the API and sockets, e.g. https://console.example.com (repeat, or commas)',
+  },
+  'trust-proxy': {
+    env: 'SWITCHBOARD_TRUST_PROXY',
+    default: undefined,
+    help: 'a proxy (address or CIDR, e.g. 10.0.0.5 or 10.0.0.0/8, or loopback) whose X-Forwarded-For names the client, for HTTP and Socket.IO alike (repeat, or commas); none by default',
+  },
+  'metrics-token': {
+    env: 'SWITCHBOARD_METRICS_TOKEN',
+    default: undefined,
+    help: 'the bearer token /metrics asks of clients not on this machine, from the environment only (none: loopback only)',
+  },
+  'metrics-token-file': {
+    env: 'SWITCHBOARD_METRICS_TOKEN_FILE',
+    default: undefined,
+    help: 'a file holding the /metrics bearer token (its first line), instead of SWITCHBOARD_METRICS_TOKEN',
   },
   'ring-timeout': {
     env: 'SWITCHBOARD_RING_TIMEOUT',
@@ -136,12 +152,14 @@ export type OptionName = keyof typeof OPTIONS;
  * every user of the machine sees them (`ps`) and the shell's history keeps them (issue 20 item 9).
  */
 const SECRET_OPTIONS = {
+  'metrics-token':
+    '--metrics-token would put the token in ps and your shell history; set SWITCHBOARD_METRICS_TOKEN or use --metrics-token-file FILE',
   'turn-secret':
     '--turn-secret would put the secret in ps and your shell history; set SWITCHBOARD_TURN_SECRET or use --turn-secret-file FILE',
 } as const satisfies Partial<Record<keyof typeof OPTIONS, string>>;
 
 /** Options that may be given more than once (and hold a comma-separated list in the environment). */
-const REPEATABLE: ReadonlySet<string> = new Set(['stun', 'turn', 'console-origin']);
+const REPEATABLE: ReadonlySet<string> = new Set(['stun', 'turn', 'console-origin', 'trust-proxy']);
 const iceUrls = (scheme: RegExp, example: string) =>
   z.string().transform((value, ctx) => {
     const urls = value
@@ -173,6 +191,18 @@ const origins = z.string().transform((value, ctx) => {
         message: `"${item}" is not an origin; use e.g. https://console.example.com`,
       });
     } else list.push(parsed.origin);
+  }
+  return list;
+});
+
+/** Comma-separated proxy addresses or CIDRs (client-address.ts checks each). */
+const proxies = z.string().transform((value, ctx) => {
+  const list = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const problem of list.map(trustProxyProblem)) {
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }
   return list;
 });
@@ -211,6 +241,9 @@ const configSchema = z
     'apns-ca': z.string().optional(),
     'web-root': z.string().min(1).optional(),
     'console-origin': origins.optional(),
+    'trust-proxy': proxies.optional(),
+    'metrics-token': z.string().min(16, 'the metrics token needs at least 16 characters').optional(),
+    'metrics-token-file': z.string().min(1).optional(),
     'ring-timeout': duration.pipe(z.number().min(1000, 'ring timeout must be at least 1s')),
     'reconnect-grace': duration.pipe(z.number().min(1000, 'reconnect grace must be at least 1s')),
     redis: z
@@ -272,6 +305,12 @@ const configSchema = z
     if (c['ice-policy'] === 'relay' && !turn) {
       ctx.addIssue({ code: 'custom', message: '--ice-policy relay needs a TURN server (--turn)' });
     }
+    if (c['metrics-token'] !== undefined && c['metrics-token-file'] !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give the metrics token once: either SWITCHBOARD_METRICS_TOKEN or --metrics-token-file',
+      });
+    }
     if (c.redis !== undefined && !/^postgres(ql)?:\/\//.test(c.db ?? '')) {
       ctx.addIssue({
         code: 'custom',
@@ -306,6 +345,10 @@ export interface CliConfig {
   webRoot: string | undefined;
   /** Browser origins, besides the desktop app and this server, allowed to use the API and sockets. */
   consoleOrigins: string[];
+  /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs); empty: none. */
+  trustProxy: string[];
+  /** The bearer token `/metrics` asks of clients not on loopback; null: loopback only. */
+  metricsToken: string | null;
   ringTimeoutMs: number;
   reconnectGraceMs: number;
   sessionTtlMs: number;
@@ -381,6 +424,10 @@ export function parseConfig(
         : null,
       webRoot: c['web-root'] ? path.resolve(c['web-root']) : undefined,
       consoleOrigins: c['console-origin'] ?? [],
+      trustProxy: c['trust-proxy'] ?? [],
+      metricsToken:
+        c['metrics-token'] ??
+        (c['metrics-token-file'] ? readSecretFile(c['metrics-token-file'], '--metrics-token-file') : null),
       ringTimeoutMs: c['ring-timeout'],
       reconnectGraceMs: c['reconnect-grace'],
       redis: c.redis ?? null,

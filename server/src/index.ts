@@ -23,5 +23,11 @@ export {
   type PushRequest,
   type PushResult,
 } from './push';
-export { DatabaseInUseError, describeTarget, openStorage, parseStorageUrl } from './storage';
+export {
+  DatabaseInUseError,
+  describeTarget,
+  type OpenStorageOptions,
+  openStorage,
+  parseStorageUrl,
+} from './storage';
 export type { AgentRow, DeviceRow, StaffRow, Storage } from './storage/types';

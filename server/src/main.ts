@@ -93,6 +93,8 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
       publicUrl: config.publicUrl,
       webRoot: config.webRoot,
       consoleOrigins: config.consoleOrigins,
+      trustProxy: config.trustProxy,
+      metricsToken: config.metricsToken,
       ice: config.ice,
     },
   });

@@ -60,6 +60,22 @@ describe('server configuration', () => {
     expect(() => parseConfig(['--console-origin', 'a.example'], {})).toThrow(/is not an origin/);
   });
 
+  it('takes trusted proxies and the metrics token, never the token as an argument', () => {
+    expect(parseConfig([], {}).config).toMatchObject({ trustProxy: [], metricsToken: null });
+    const { config } = parseConfig(['--trust-proxy', '10.0.0.5', '--trust-proxy', '10.1.0.0/16,loopback'], {
+      SWITCHBOARD_METRICS_TOKEN: 'a-long-enough-token',
+    });
+    expect(config).toMatchObject({
+      trustProxy: ['10.0.0.5', '10.1.0.0/16', 'loopback'],
+      metricsToken: 'a-long-enough-token',
+    });
+    expect(() => parseConfig(['--trust-proxy', 'proxy.example'], {})).toThrow(/is not an address or CIDR/);
+    expect(() => parseConfig(['--metrics-token', 'a-long-enough-token'], {})).toThrow(
+      /--metrics-token would put the token in ps/,
+    );
+    expect(() => parseConfig([], { SWITCHBOARD_METRICS_TOKEN: 'short' })).toThrow(/at least 16 characters/);
+  });
+
   it('builds the APNs settings and the emulator endpoint', () => {
     const { config } = parseConfig(
       [

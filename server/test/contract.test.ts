@@ -137,6 +137,7 @@ describe('the wire contract', () => {
     expect(await off.waitFor<ServerStatus>('server:status')).toEqual({
       protocol: PROTOCOL_VERSION,
       apns: { configured: false, lastError: null },
+      storage: { ok: true, problem: null, since: null },
     });
     await h.close();
 

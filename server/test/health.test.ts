@@ -46,28 +46,24 @@ describe.each(ENGINES)('/healthz on %s', (engine) => {
   });
 
   it('is healthy when a probe write commits', async () => {
-    h.clock.advance(1234);
-    expect(await health(h)).toEqual({ status: 200, body: { ok: true, engine, uptimeMs: 1234 } });
+    expect(await health(h)).toEqual({ status: 200, body: { ok: true } });
   });
 
-  it('turns unhealthy, with the reason, while another process holds the write lock, and recovers', async () => {
+  it('turns unhealthy while another process holds the write lock, and recovers a quiet minute later', async () => {
     const release = await holdWriteLock(h.databaseUrl);
     try {
-      const sick = await health(h);
-      expect(sick.status).toBe(503);
-      expect(sick.body).toMatchObject({ ok: false, engine });
-      expect(sick.body.reason).toMatch(/^the database cannot be written: /);
-      expect(sick.body.reason).toMatch(engine === 'sqlite' ? /database is locked/ : /timeout|within/);
+      expect(await health(h)).toEqual({ status: 503, body: { ok: false, failing: ['storage'] } });
     } finally {
       await release();
     }
+    // A failed write counts for a minute (issue 20 item 12), the probe's as any other.
+    expect((await health(h)).status).toBe(503);
+    h.clock.advance(60_000);
     expect((await health(h)).status).toBe(200);
   });
 
   it('is unhealthy once the database is closed underneath the server', async () => {
     await h.storage.close();
-    const sick = await health(h);
-    expect(sick.status).toBe(503);
-    expect(sick.body.reason).toMatch(/^the database cannot be written: .+/);
+    expect(await health(h)).toEqual({ status: 503, body: { ok: false, failing: ['storage'] } });
   });
 });

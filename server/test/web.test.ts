@@ -178,7 +178,7 @@ describe('the web console, built', () => {
   it('still answers every API route as before', async () => {
     const health = await fetch(`${h.url}/healthz`);
     expect(health.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(await health.json()).toMatchObject({ ok: true, engine: 'sqlite' });
+    expect(await health.json()).toEqual({ ok: true });
     expect(await (await fetch(`${h.url}/metrics`)).text()).toContain('switchboard_connected_consoles');
     const json = { 'content-type': 'application/json' };
     const login = await fetch(`${h.url}/api/login`, {

@@ -198,8 +198,9 @@ export const callCancelledSchema = z.object({ callId, reason: z.enum(END_REASONS
 export const directoryChangedSchema = z.object({ version: z.number().int().nonnegative() });
 
 /**
- * What a console must know of the server itself: whether VoIP pushes can go out at all, and the
- * last configuration error APNs gave (a bad key, a wrong team id), so it can say what to fix.
+ * What a console must know of the server itself: whether VoIP pushes can go out at all, the last
+ * configuration error APNs gave (a bad key, a wrong team id), so it can say what to fix, and
+ * whether the server can save (a full disk), which every call needs.
  */
 export const serverStatusSchema = z.object({
   protocol: z.number().int().positive(),
@@ -216,6 +217,10 @@ export const serverStatusSchema = z.object({
       })
       .nullable(),
   }),
+  /** A write failed for the storage's sake in the last minute: `problem` says why (`disk full`). */
+  storage: z
+    .object({ ok: z.boolean(), problem: z.string().max(200).nullable(), since: epochMs.nullable() })
+    .optional(),
 });
 export type ServerStatus = z.infer<typeof serverStatusSchema>;
 

@@ -19,7 +19,6 @@ import { LoginService } from '../auth/login';
 import type { PairingService } from '../auth/pairing';
 import { hashSecret, secretMatches } from '../auth/secrets';
 import { AppError } from '../errors';
-import type { Metrics } from '../ops/metrics';
 import { DirectoryConflictError } from '../storage/directory';
 import type { SessionRow, Storage } from '../storage/types';
 import type { AuditLog } from '../team/audit';
@@ -29,10 +28,8 @@ import { bearerToken, clientIp, jsonBody, sendJson } from './app';
 export interface ApiContext {
   storage: Storage;
   clock: Clock;
-  metrics: Metrics;
   pairing: PairingService;
   sessionTtlMs: number;
-  startedAt: number;
   /** Told when a session is revoked by its sign-out, so its open sockets can close. */
   signedOut: (tokenHash: string) => void;
   /** Told when `PUT /api/directory` saved a new version, so phones fetch it (`directory:changed`). */
@@ -51,7 +48,7 @@ const historyFilterSchema = z.object({
 
 type HistoryFilter = z.infer<typeof historyFilterSchema>;
 
-/** The HTTP API: sign-in, sign-out, pairing, history export, the directory for phones, health and metrics. */
+/** The HTTP API: sign-in, sign-out, pairing, history export, the directory for phones. */
 export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
     const requireSession = async (req: FastifyRequest): Promise<SessionRow> => {
@@ -62,7 +59,6 @@ export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
       }
       return session;
     };
-    operationRoutes(app, ctx);
     sessionRoutes(app, ctx, requireSession);
     phoneRoutes(app, ctx);
     consoleRoutes(app, ctx, requireSession);
@@ -71,21 +67,6 @@ export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
 
 type App = Parameters<FastifyPluginAsync>[0];
 type RequireSession = (req: FastifyRequest) => Promise<SessionRow>;
-
-/** `/healthz` and `/metrics`: what operators and load balancers watch. */
-function operationRoutes(app: App, ctx: ApiContext): void {
-  // Healthy means able to take calls: every call is written, so the probe writes too.
-  app.get('/healthz', async (_req, reply) => {
-    const status = { engine: ctx.storage.engine, uptimeMs: ctx.clock.now() - ctx.startedAt };
-    const reason = await unhealthyReason(ctx);
-    if (reason) return sendJson(reply, 503, { ok: false, ...status, reason });
-    return sendJson(reply, 200, { ok: true, ...status });
-  });
-
-  app.get('/metrics', async (_req, reply) =>
-    reply.header('content-type', ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics()),
-  );
-}
 
 /** Sign-in and sign-out of consoles. */
 function sessionRoutes(app: App, ctx: ApiContext, requireSession: RequireSession): void {
@@ -164,18 +145,6 @@ function consoleRoutes(app: App, ctx: ApiContext, requireSession: RequireSession
       .header('content-disposition', 'attachment; filename="switchboard-history.csv"')
       .send(Readable.from(csvPages(ctx.storage, parsed.data)));
   });
-}
-
-/** How long `/healthz` waits for its probe write before calling the database unwritable. */
-export const HEALTH_PROBE_TIMEOUT_MS = 1_000;
-
-async function unhealthyReason(ctx: ApiContext): Promise<string | null> {
-  try {
-    await ctx.storage.health.probeWrite(ctx.clock.now(), HEALTH_PROBE_TIMEOUT_MS);
-    return null;
-  } catch (error) {
-    return `the database cannot be written: ${error instanceof Error ? error.message : String(error)}`;
-  }
 }
 
 /** Streamed a page at a time, so an export of years of calls never sits whole in memory. */

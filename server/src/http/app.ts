@@ -42,6 +42,8 @@ export interface HttpAppOptions {
   track: (done: Promise<unknown>) => unknown;
   /** Which browser origins may call the API (the same list Socket.IO takes). */
   origins: OriginPolicy;
+  /** Which peers' X-Forwarded-For is believed (client-address.ts): `request.ip` follows it. */
+  trustProxy: (address: string, hop: number) => boolean;
 }
 
 /**
@@ -60,6 +62,7 @@ export function createHttpApp(o: HttpAppOptions) {
     // Node's own defaults, which the server had before Fastify (Fastify's: no limit, 72 s).
     requestTimeout: 300_000,
     keepAliveTimeout: 5_000,
+    trustProxy: o.trustProxy,
     // A malformed URL is refused before routing; it still gets the protocol's error shape.
     frameworkErrors: (err, req, reply) =>
       sendError(reply, ERROR_CODES.BAD_REQUEST, frameworkMessage(err, req)),
@@ -155,5 +158,8 @@ export function bearerToken(req: FastifyRequest): string | null {
   return match?.[1] ?? null;
 }
 
-/** The peer address, not X-Forwarded-For: rate limits must not trust what a client claims. */
-export const clientIp = (req: FastifyRequest): string => req.raw.socket.remoteAddress ?? 'unknown';
+/**
+ * The client's address: the peer's, or what a `trustProxy` proxy says it forwards (Fastify's
+ * `request.ip`, set up in createHttpApp): rate limits must not trust what a client claims.
+ */
+export const clientIp = (req: FastifyRequest): string => req.ip || 'unknown';

@@ -27,6 +27,12 @@ export interface OpenStorageOptions {
    * the server, leave it off, and so will a cluster of servers sharing one PostgreSQL (issue 14).
    */
   exclusive?: boolean;
+  /**
+   * SQLite only: handed the connection the server will use, once it is set up. Tests fill the
+   * database through it for real (`max_page_count`: writes then fail with SQLITE_FULL, as on a
+   * full disk); nothing else should need it.
+   */
+  sqliteConnection?: (db: BetterSqlite3.Database) => void;
 }
 
 /** What a storage URL names, once parsed. The password of a PostgreSQL URL is never part of it. */
@@ -151,6 +157,7 @@ function openSqlite(file: string, opts: OpenStorageOptions): Storage {
     database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    opts.sqliteConnection?.(database);
   } catch (error) {
     database.close();
     throw new Error(`cannot use the SQLite database ${file}: ${messageOf(error)}`, { cause: error });

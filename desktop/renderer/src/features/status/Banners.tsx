@@ -6,11 +6,12 @@ import './status.css';
 /** A lost connection only becomes a banner after this long, so a blip does not flash one. */
 const LOST_BANNER_AFTER_MS = 1_500;
 
-/** Problems that affect every call: the server is away, or it cannot send VoIP pushes. */
+/** Problems that affect every call: the server is away, cannot save, or cannot send VoIP pushes. */
 export function Banners() {
   return (
     <div className="banners">
       <ConnectionBanner />
+      <StorageBanner />
       <ApnsBanner />
     </div>
   );
@@ -39,6 +40,21 @@ function ConnectionBanner() {
       <strong>The server cannot be reached.</strong>{' '}
       <span>
         Reconnecting by itself; nothing you typed is lost. Calls and the roster update when it is back.
+      </span>
+    </div>
+  );
+}
+
+/** The server's writes fail (a full disk): calls cannot be stored, so it says so while it lasts. */
+function StorageBanner() {
+  const storage = useConsole((s) => s.storage);
+  if (!storage || storage.ok) return null;
+  return (
+    <div className="banner banner-bad" role="alert" aria-label="Storage">
+      <strong>The server cannot save: {storage.problem ?? 'the database refuses writes'}.</strong>{' '}
+      <span>
+        Calls and changes are not stored until an administrator frees space or fixes the database. This notice
+        goes a minute after the last failed write.
       </span>
     </div>
   );

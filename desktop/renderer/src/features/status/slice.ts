@@ -4,12 +4,15 @@ import type { ConsoleSlice } from '../../store/store';
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
 
 export type ApnsStatus = ServerStatus['apns'];
+export type StorageStatus = NonNullable<ServerStatus['storage']>;
 
 /** The socket's state and what the server says about its own health. */
 export interface StatusData {
   /** `since` is when the status last changed, not the latest retry: the lost-connection banner waits on it. */
   connection: { status: ConnectionStatus; error: string | null; since: number };
   apns: ApnsStatus | null;
+  /** Whether the server can save (a full disk stops every call from being stored). */
+  storage: StorageStatus | null;
 }
 
 export interface StatusSlice extends StatusData {
@@ -20,6 +23,7 @@ export interface StatusSlice extends StatusData {
 export const statusData = (now: number): StatusData => ({
   connection: { status: 'connecting', error: null, since: now },
   apns: null,
+  storage: null,
 });
 
 export const createStatusSlice =
@@ -30,5 +34,5 @@ export const createStatusSlice =
       set(({ connection }) => ({
         connection: { status, error, since: connection.status === status ? connection.since : now() },
       })),
-    serverStatusChanged: ({ apns }) => set({ apns }),
+    serverStatusChanged: ({ apns, storage }) => set({ apns, storage: storage ?? null }),
   });
