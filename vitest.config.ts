@@ -7,6 +7,7 @@ export default defineConfig({
       'server/test/**/*.test.ts',
       'tools/**/test/**/*.test.ts',
       'test-support/test/**/*.test.ts',
+      'scripts/test/**/*.test.ts',
       'desktop/main/**/*.test.ts',
       'desktop/preload/**/*.test.ts',
       'desktop/renderer/src/**/*.test.ts',

@@ -1,6 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { REPO_ROOT, staleReason } from './fresh-build';
+
+/** What electron-vite builds the app from, and the file it writes last (the renderer comes after main and preload). */
+const DESKTOP_SOURCES = ['desktop', 'server/src', 'shared/src', 'electron.vite.config.ts'];
+const DESKTOP_MARKER = path.join('out', 'renderer', '.vite', 'manifest.json');
 
 /**
  * `npm start`: builds the desktop app and opens it, where the Electron binary exists. Where it
@@ -25,8 +31,8 @@ if (!binary) {
       '(npm installed the electron package with ELECTRON_SKIP_BINARY_DOWNLOAD=1; this machine cannot download it.)',
       '',
       'Use the same console in a browser instead:',
-      '  npm run build:web',
-      '  npm run server -- --demo        # then open http://127.0.0.1:4780/ and sign in as demo / demo',
+      '  npm run server -- --demo        # builds the web console if needed; then open http://127.0.0.1:4780/',
+      '                                  # and sign in as demo / demo',
       '',
       'Where Electron can be downloaded: node node_modules/electron/install.js, then npm start.',
       '',
@@ -35,9 +41,20 @@ if (!binary) {
   process.exit(1);
 }
 
-const build = spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+// As `npm run server` does for the web console: build when out/ is missing or older than what it
+// is built from, and say so in one line; an app already built opens at once.
+const stale = staleReason(REPO_ROOT, DESKTOP_MARKER, DESKTOP_SOURCES);
+if (stale) {
+  process.stdout.write(`switchboard: building the desktop app into out/ (${stale})\n`);
+  const build = spawnSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+    cwd: REPO_ROOT,
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 
-const app = spawn(binary, ['out/main/index.js', ...process.argv.slice(2)], { stdio: 'inherit' });
+const app = spawn(binary, [path.join(REPO_ROOT, 'out/main/index.js'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.kill(signal));
 app.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -2,10 +2,16 @@
  * `npm run server`: the call server, or with `--demo` the demo of tools/demo. The choice is made
  * here, outside server/, so that the server never imports a tool; only the chosen side is loaded.
  */
-// A module (for top-level await), though it exports nothing.
-export {};
+import { ensureWebConsole } from './fresh-build';
 
 const args = process.argv.slice(2);
+
+// Whatever serves (the server or the demo) serves the console from dist/web unless told another
+// folder; `agents` commands and --help serve nothing.
+const serves = !args.some((a) => a === 'agents' || a === '--help' || a === '-h');
+const ownWebRoot =
+  args.some((a) => a === '--web-root' || a.startsWith('--web-root=')) || !!process.env.SWITCHBOARD_WEB_ROOT;
+if (serves && !ownWebRoot) await ensureWebConsole();
 
 if (args.includes('--demo')) {
   const { demoMain } = await import('../tools/demo/src/main');

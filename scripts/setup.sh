@@ -27,6 +27,16 @@ fi
 
 # The electron package would download its binary from outside the npm registry; the console's
 # renderer runs as a web page for tests, so the download is skipped (see README).
-say "installing npm dependencies (better-sqlite3 builds from source, about a minute)"
-ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
-say "done. Run the tests with: npm test"
+if [ -L node_modules ]; then
+  # A checkout that shares another's install (a git worktree): npm ci would empty the other one's.
+  say "node_modules links to $(readlink -f node_modules): using that install as it is"
+else
+  say "installing npm dependencies (better-sqlite3 builds from source, about a minute)"
+  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+fi
+
+# The server serves the console from dist/web: a first `npm run server` opens on the console, not
+# on a page asking for a build (it would build it itself, but here it costs nothing extra).
+say "building the web console (dist/web)"
+npm run --silent build:web -- --logLevel warn
+say "done. Run the tests with: npm test, or try it: npm run server -- --demo"
