@@ -8,6 +8,15 @@ import {
   transition,
 } from '#shared';
 
+/** A signed-in admin, agent-1, whose session holds for a minute. */
+export const session = (name = 'demo') => ({
+  token: 't'.repeat(20),
+  agentId: 'agent-1',
+  name,
+  role: 'admin' as const,
+  expiresAt: Date.now() + 60_000,
+});
+
 /** Calls built by the real state machine, as the server builds them, for the renderer's unit tests. */
 export const T0 = 1_764_000_000_000;
 

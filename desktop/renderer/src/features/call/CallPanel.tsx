@@ -3,6 +3,7 @@ import { formatClock } from '../../lib/time';
 import { useNow } from '../../lib/useNow';
 import { useConsole } from '../../store/hooks';
 import { type Names, useNames } from '../../store/names';
+import { EmptyState } from '../../ui/EmptyState';
 import { Timeline } from './Timeline';
 import { useCallActions } from './useCallActions';
 import { setVoiceHeld, setVoiceMuted, stopVoice } from './voice/session';
@@ -35,10 +36,10 @@ export function CallPanel() {
       {call ? (
         <CallCard call={call} names={names} />
       ) : (
-        <p className="dock-empty">
+        <EmptyState>
           No call. Choose <strong>Call</strong> next to a staff member or one of their phones, or select a row
           and press Enter.
-        </p>
+        </EmptyState>
       )}
     </section>
   );

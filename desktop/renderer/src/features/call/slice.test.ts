@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createConsoleStore } from '../../store/store';
-import { newCall, play } from '../../test/calls';
+import { session as makeSession, newCall, play } from '../../test/calls';
 
-const session = {
-  token: 't'.repeat(20),
-  agentId: 'agent-1',
-  name: 'demo',
-  role: 'admin' as const,
-  expiresAt: Date.now() + 60_000,
-};
+const session = makeSession();
 
 /** A signed-in console's real store, driven by the actions the socket and the screens call. */
 function signedIn() {

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import type { ApnsEnvironment } from '#shared';
 import type { ApnsView } from '../../../../preload/contract';
+import { Field, FormError, InputField } from '../../ui/Field';
 import { desktopApi } from './bridge';
 
 type Outcome = { kind: 'error' | 'done'; text: string } | null;
@@ -71,45 +72,33 @@ export function ApnsSettings({ view, onSaved }: { view: ApnsView; onSaved: () =>
           </div>
         </fieldset>
         <div className="desk-row">
-          <Field id="desk-key-id" label="Key ID" value={keyId} onChange={setKeyId} placeholder="ABCDE12345" />
-          <Field
-            id="desk-team-id"
-            label="Team ID"
-            value={teamId}
-            onChange={setTeamId}
-            placeholder="TEAM123456"
-          />
+          <IdField label="Key ID" value={keyId} onChange={setKeyId} placeholder="ABCDE12345" />
+          <IdField label="Team ID" value={teamId} onChange={setTeamId} placeholder="TEAM123456" />
         </div>
-        <Field
-          id="desk-bundle-id"
+        <IdField
           label="Bundle ID of the iOS app"
           value={bundleId}
           onChange={setBundleId}
           placeholder="com.example.switchboard"
         />
-        <div className="field">
-          <label htmlFor="desk-env">Environment</label>
-          <select
-            id="desk-env"
-            className="input"
-            value={environment ?? 'auto'}
-            onChange={(e) =>
-              setEnvironment(e.target.value === 'auto' ? null : (e.target.value as ApnsEnvironment))
-            }
-          >
-            <option value="auto">Each phone’s own (sandbox for development builds)</option>
-            <option value="sandbox">Sandbox</option>
-            <option value="production">Production</option>
-          </select>
-        </div>
-        {outcome && (
-          <p
-            className={outcome.kind === 'error' ? 'form-error' : undefined}
-            role={outcome.kind === 'error' ? 'alert' : 'status'}
-          >
-            {outcome.text}
-          </p>
-        )}
+        <Field label="Environment">
+          {(control) => (
+            <select
+              {...control}
+              className="input"
+              value={environment ?? 'auto'}
+              onChange={(e) =>
+                setEnvironment(e.target.value === 'auto' ? null : (e.target.value as ApnsEnvironment))
+              }
+            >
+              <option value="auto">Each phone’s own (sandbox for development builds)</option>
+              <option value="sandbox">Sandbox</option>
+              <option value="production">Production</option>
+            </select>
+          )}
+        </Field>
+        <FormError>{outcome?.kind === 'error' && outcome.text}</FormError>
+        {outcome?.kind === 'done' && <p role="status">{outcome.text}</p>}
         <div className="desk-row">
           <button type="submit" className="btn btn-primary" disabled={busy}>
             {busy ? 'Saving…' : 'Save'}
@@ -125,25 +114,22 @@ export function ApnsSettings({ view, onSaved }: { view: ApnsView; onSaved: () =>
   );
 }
 
-function Field(props: {
-  id: string;
+/** An Apple identifier: typed or pasted, kept without spaces. */
+function IdField(props: {
   label: string;
   value: string;
   placeholder: string;
   onChange: (value: string) => void;
 }) {
   return (
-    <div className="field">
-      <label htmlFor={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        className="input mono"
-        value={props.value}
-        placeholder={props.placeholder}
-        spellCheck={false}
-        autoComplete="off"
-        onChange={(e) => props.onChange(e.target.value.trim())}
-      />
-    </div>
+    <InputField
+      label={props.label}
+      className="input mono"
+      value={props.value}
+      placeholder={props.placeholder}
+      spellCheck={false}
+      autoComplete="off"
+      onValue={(value) => props.onChange(value.trim())}
+    />
   );
 }

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import type { ServerMode, SettingsView } from '../../../../preload/contract';
+import { FormError, InputField } from '../../ui/Field';
 import { desktopApi } from './bridge';
 
 /** This computer's server (default) or a team server, and this computer's server's port and reach. */
@@ -9,7 +10,7 @@ export function ServerSettings({ view, onSaved }: { view: SettingsView; onSaved:
   const [url, setUrl] = useState(view.remoteUrl ?? '');
   const [port, setPort] = useState(String(view.embedded.port));
   const [lan, setLan] = useState(view.embedded.lan);
-  const [state, setState] = useState<{ busy: boolean; error: string | null; done: string | null }>({
+  const [outcome, setOutcome] = useState<{ busy: boolean; error: string | null; done: string | null }>({
     busy: false,
     error: null,
     done: null,
@@ -24,7 +25,7 @@ export function ServerSettings({ view, onSaved }: { view: SettingsView; onSaved:
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setState({ busy: true, error: null, done: null });
+    setOutcome({ busy: true, error: null, done: null });
     let result: { ok: true } | { ok: false; message: string };
     if (mode === 'remote') {
       result = await api.switchToRemoteServer(url);
@@ -36,7 +37,7 @@ export function ServerSettings({ view, onSaved }: { view: SettingsView; onSaved:
       result = portError ? { ok: false, message: `Give ${portError}.` } : { ok: true };
     }
     // On success the main process reopens the window against the new server; until then, say so.
-    setState({ busy: false, error: result.ok ? null : result.message, done: result.ok ? 'Saved.' : null });
+    setOutcome({ busy: false, error: result.ok ? null : result.message, done: result.ok ? 'Saved.' : null });
     if (result.ok) onSaved();
   };
 
@@ -61,52 +62,37 @@ export function ServerSettings({ view, onSaved }: { view: SettingsView; onSaved:
           </label>
         </fieldset>
         {mode === 'remote' ? (
-          <div className="field">
-            <label htmlFor="desk-url">Team server address</label>
-            <input
-              id="desk-url"
-              className="input mono"
-              type="url"
-              required
-              placeholder="https://calls.example.com"
-              value={url}
-              onChange={(e) => setUrl(e.target.value)}
-            />
-          </div>
+          <InputField
+            label="Team server address"
+            className="input mono"
+            type="url"
+            required
+            placeholder="https://calls.example.com"
+            value={url}
+            onValue={setUrl}
+          />
         ) : (
           <div className="desk-row">
-            <div className="field">
-              <label htmlFor="desk-port">Port</label>
-              <input
-                id="desk-port"
-                className="input mono desk-port"
-                inputMode="numeric"
-                value={port}
-                aria-invalid={portError !== null}
-                aria-describedby="desk-port-help"
-                onChange={(e) => setPort(e.target.value.trim())}
-              />
-              <span id="desk-port-help" className={portError ? 'field-error' : 'muted'}>
-                {portError
-                  ? `Give ${portError}.`
-                  : 'Phones keep this address: change it only if it is taken.'}
-              </span>
-            </div>
+            <InputField
+              label="Port"
+              hint="Phones keep this address: change it only if it is taken."
+              error={portError && `Give ${portError}.`}
+              className="input mono desk-port"
+              inputMode="numeric"
+              value={port}
+              onValue={(value) => setPort(value.trim())}
+            />
             <label className="desk-check">
               <input type="checkbox" checked={lan} onChange={(e) => setLan(e.target.checked)} />
               Phones on this network can reach it
             </label>
           </div>
         )}
-        {state.error && (
-          <p className="form-error" role="alert">
-            {state.error}
-          </p>
-        )}
-        {state.done && <p role="status">{state.done}</p>}
+        <FormError>{outcome.error}</FormError>
+        {outcome.done && <p role="status">{outcome.done}</p>}
         <div>
-          <button type="submit" className="btn btn-primary" disabled={state.busy}>
-            {state.busy ? 'Applying…' : 'Apply'}
+          <button type="submit" className="btn btn-primary" disabled={outcome.busy}>
+            {outcome.busy ? 'Applying…' : 'Apply'}
           </button>
         </div>
       </form>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useApi } from '../../api/context';
 import { useStaff } from '../../store/hooks';
+import { Field } from '../../ui/Field';
 
 /**
  * "Send a test push" to one phone: a VoIP push the phone reports and ends at once, and APNs'
@@ -14,11 +15,11 @@ export function TestPushButton({
   label?: string;
 }) {
   const api = useApi();
-  const [state, setState] = useState<{ busy: boolean; ok: boolean; text: string } | null>(null);
+  const [result, setResult] = useState<{ busy: boolean; ok: boolean; text: string } | null>(null);
   const send = async () => {
-    setState({ busy: true, ok: true, text: 'Sending…' });
+    setResult({ busy: true, ok: true, text: 'Sending…' });
     const ack = await api.request('push:test', { deviceId });
-    setState(
+    setResult(
       ack.ok
         ? { busy: false, ok: ack.data.outcome === 'accepted', text: ack.data.message }
         : { busy: false, ok: false, text: ack.error.message },
@@ -26,12 +27,12 @@ export function TestPushButton({
   };
   return (
     <div className="desk-testpush">
-      <button type="button" className="btn btn-sm" disabled={state?.busy} onClick={() => void send()}>
+      <button type="button" className="btn btn-sm" disabled={result?.busy} onClick={() => void send()}>
         {label}
       </button>
-      {state && !state.busy && (
-        <p className={state.ok ? 'desk-ok' : 'form-error'} role="status">
-          {state.text}
+      {result && !result.busy && (
+        <p className={result.ok ? 'desk-ok' : 'form-error'} role="status">
+          {result.text}
         </p>
       )}
     </div>
@@ -51,21 +52,22 @@ export function TestPush() {
         <p className="muted">No phone is paired yet: pair one from the Roster.</p>
       ) : (
         <div className="desk-row">
-          <div className="field">
-            <label htmlFor="desk-test-phone">Phone</label>
-            <select
-              id="desk-test-phone"
-              className="input"
-              value={chosen}
-              onChange={(e) => setDeviceId(e.target.value)}
-            >
-              {phones.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <Field label="Phone">
+            {(control) => (
+              <select
+                {...control}
+                className="input"
+                value={chosen}
+                onChange={(e) => setDeviceId(e.target.value)}
+              >
+                {phones.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
           <TestPushButton key={chosen} deviceId={chosen} />
         </div>
       )}

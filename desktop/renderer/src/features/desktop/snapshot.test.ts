@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildNames } from '../../store/names';
 import { createConsoleStore } from '../../store/store';
-import { newCall, play } from '../../test/calls';
+import { session as makeSession, newCall, play } from '../../test/calls';
 import { consoleSnapshot } from './snapshot';
 
-const session = {
-  token: 't'.repeat(20),
-  agentId: 'agent-1',
-  name: 'Dana',
-  role: 'admin' as const,
-  expiresAt: Date.now() + 60_000,
-};
+const session = makeSession('Dana');
 const names = buildNames([{ id: 'staff-ana', name: 'Ana', handle: null, devices: [] }]);
 
 /** The console's real store, signed in (or not) and driven by its actions. */

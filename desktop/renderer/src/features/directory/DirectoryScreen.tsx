@@ -2,6 +2,7 @@ import { useMemo, useRef, useState } from 'react';
 import { useApi } from '../../api/context';
 import { useOnShown } from '../../lib/useOnShown';
 import { useConsole } from '../../store/hooks';
+import { TableMessage } from '../../ui/Table';
 import { DirectoryRows, type RowsHandle } from './DirectoryRows';
 import { ImportCsvButton, type ImportReport, ImportReportView } from './ImportCsv';
 import { type DraftRow, findProblems, isBlank, mergeImport } from './model';
@@ -101,11 +102,11 @@ export function DirectoryScreen() {
           <span />
         </div>
         {rows.length === 0 ? (
-          <p className="dir-empty">
+          <TableMessage>
             {dir.saved === null && !dir.loadError
               ? 'Loading the directory…'
               : 'No numbers yet. Add a number, or import a CSV file, then save.'}
-          </p>
+          </TableMessage>
         ) : (
           <DirectoryRows
             ref={list}

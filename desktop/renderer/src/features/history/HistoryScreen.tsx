@@ -5,9 +5,10 @@ import { formatWhen } from '../../lib/time';
 import { useOnShown } from '../../lib/useOnShown';
 import { useConsole, useStaff } from '../../store/hooks';
 import { type Names, useNames } from '../../store/names';
+import { ExportCsv } from '../../ui/ExportCsv';
+import { type Column, Table } from '../../ui/Table';
 import { CallDetails } from './CallDetails';
-import { ExportButton } from './ExportButton';
-import { type HistoryFilters, NO_FILTERS, toQuery } from './filters';
+import { csvFileName, csvPath, type HistoryFilters, NO_FILTERS, toQuery } from './filters';
 import { outcomeText } from './format';
 import { HistoryFilterBar } from './HistoryFilterBar';
 import { useHistory } from './useHistory';
@@ -39,7 +40,7 @@ export function HistoryScreen() {
           <button type="button" className="btn" onClick={history.reload} disabled={query === null}>
             Refresh
           </button>
-          <ExportButton filters={filters} query={query} />
+          <ExportCsv path={query && csvPath(query)} fileName={csvFileName(filters)} />
         </div>
       </header>
       <HistoryFilterBar
@@ -52,19 +53,16 @@ export function HistoryScreen() {
         }}
       />
       <div className={open ? 'hist-body hist-body-split' : 'hist-body'}>
-        <div className="hist-list">
-          <CallTable
-            // Rows of the last valid filters would not answer the ones on screen; the error says why.
-            calls={query ? history.calls : []}
-            names={names}
-            openId={openId}
-            busy={history.status === 'loading'}
-            onOpen={(id) => setOpenId((current) => (current === id ? null : id))}
-          />
-          {query && (
-            <ListFooter history={history} filtered={JSON.stringify(filters) !== JSON.stringify(NO_FILTERS)} />
-          )}
-        </div>
+        <CallTable
+          // Rows of the last valid filters would not answer the ones on screen; the error says why.
+          calls={query ? history.calls : []}
+          names={names}
+          openId={openId}
+          history={history}
+          filtered={JSON.stringify(filters) !== JSON.stringify(NO_FILTERS)}
+          valid={query !== null}
+          onOpen={(id) => setOpenId((current) => (current === id ? null : id))}
+        />
         {open && (
           <CallDetails
             id="hist-call-details"
@@ -84,63 +82,76 @@ interface TableProps {
   calls: readonly Call[];
   names: Names;
   openId: string | null;
-  busy: boolean;
+  history: ReturnType<typeof useHistory>;
+  filtered: boolean;
+  /** False while the filters on screen are not a query (the filter bar says why). */
+  valid: boolean;
   onOpen(id: string): void;
 }
 
-function CallTable({ calls, names, openId, busy, onOpen }: TableProps) {
-  if (calls.length === 0) return null;
+function CallTable({ calls, names, openId, history, filtered, valid, onOpen }: TableProps) {
+  const columns: Column<Call>[] = [
+    {
+      key: 'when',
+      header: 'When',
+      cell: (call) => (
+        <button
+          type="button"
+          className="hist-open"
+          aria-expanded={call.id === openId}
+          aria-controls={call.id === openId ? 'hist-call-details' : undefined}
+          onClick={() => onOpen(call.id)}
+        >
+          <time dateTime={new Date(call.createdAt).toISOString()}>{formatWhen(call.createdAt)}</time>
+        </button>
+      ),
+    },
+    {
+      key: 'direction',
+      header: 'Direction',
+      className: 'nowrap',
+      cell: (call) => (
+        <>
+          <span aria-hidden="true" className="hist-dir-glyph">
+            {call.direction === 'outbound' ? '↗' : '↙'}
+          </span>
+          {call.direction === 'outbound' ? 'Outbound' : 'Inbound'}
+        </>
+      ),
+    },
+    { key: 'staff', header: 'Staff', cell: (call) => staffLabel(names, call.staffId) },
+    {
+      key: 'outcome',
+      header: 'Outcome',
+      cell: (call) => (
+        <span className={`hist-outcome hist-outcome-${call.endReason ?? 'live'}`}>
+          {outcomeText(call, names)}
+        </span>
+      ),
+    },
+    { key: 'duration', header: 'Duration', className: 'num nowrap', cell: callDurationInWords },
+  ];
+  const empty = filtered
+    ? 'No calls match these filters. Widen the date range or clear the filters.'
+    : 'No calls yet. Calls you place from the roster, and calls from phones, appear here once they start.';
   return (
-    <table className="hist-table" aria-busy={busy}>
-      <caption className="visually-hidden">
-        Calls, newest first. Choose a call's time to see its timeline.
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Direction</th>
-          <th scope="col">Staff</th>
-          <th scope="col">Outcome</th>
-          <th scope="col">Duration</th>
-        </tr>
-      </thead>
-      <tbody>
-        {calls.map((call) => {
-          const isOpen = call.id === openId;
-          const outcome = call.endReason ?? 'live';
-          return (
-            <tr key={call.id} className={isOpen ? 'is-open' : undefined}>
-              <td>
-                <button
-                  type="button"
-                  className="hist-open"
-                  aria-expanded={isOpen}
-                  aria-controls={isOpen ? 'hist-call-details' : undefined}
-                  onClick={() => onOpen(call.id)}
-                >
-                  <time dateTime={new Date(call.createdAt).toISOString()}>{formatWhen(call.createdAt)}</time>
-                </button>
-              </td>
-              <td className="hist-dir">
-                <span aria-hidden="true" className="hist-dir-glyph">
-                  {call.direction === 'outbound' ? '↗' : '↙'}
-                </span>
-                {call.direction === 'outbound' ? 'Outbound' : 'Inbound'}
-              </td>
-              <td>{staffLabel(names, call.staffId)}</td>
-              <td>
-                <span className={`hist-outcome hist-outcome-${outcome}`}>{outcomeText(call, names)}</span>
-              </td>
-              <td className="hist-num">{callDurationInWords(call)}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <Table
+      className="hist-list"
+      caption="Calls, newest first. Choose a call's time to see its timeline."
+      columns={columns}
+      rows={calls}
+      rowKey={(call) => call.id}
+      rowProps={(call) => ({ className: call.id === openId ? 'is-open' : undefined })}
+      loading={valid && history.status === 'loading'}
+      loadingText="Loading calls…"
+      // An error says itself in the footer, with a retry.
+      empty={valid && history.status !== 'error' && empty}
+      footer={valid && <ListFooter history={history} />}
+    />
   );
 }
 
-function ListFooter({ history, filtered }: { history: ReturnType<typeof useHistory>; filtered: boolean }) {
+function ListFooter({ history }: { history: ReturnType<typeof useHistory> }) {
   const count = history.calls.length;
   if (history.status === 'error') {
     return (
@@ -152,22 +163,7 @@ function ListFooter({ history, filtered }: { history: ReturnType<typeof useHisto
       </div>
     );
   }
-  if (history.status === 'loading' && count === 0) {
-    return (
-      <p className="hist-footer" role="status">
-        Loading calls…
-      </p>
-    );
-  }
-  if (count === 0) {
-    return (
-      <p className="hist-empty" role="status">
-        {filtered
-          ? 'No calls match these filters. Widen the date range or clear the filters.'
-          : 'No calls yet. Calls you place from the roster, and calls from phones, appear here once they start.'}
-      </p>
-    );
-  }
+  if (count === 0) return null;
   return (
     <div className="hist-footer">
       <span role="status">

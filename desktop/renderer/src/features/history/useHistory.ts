@@ -28,7 +28,7 @@ const INITIAL: HistoryState = {
  * that arrives after the filters changed again belongs to an old query and is dropped.
  */
 export function useHistory(api: ConsoleApi, query: HistoryQuery | null) {
-  const [state, setState] = useState<HistoryState>(INITIAL);
+  const [state, update] = useState<HistoryState>(INITIAL);
   const generation = useRef(0);
   const key = query === null ? null : JSON.stringify(query);
 
@@ -36,7 +36,7 @@ export function useHistory(api: ConsoleApi, query: HistoryQuery | null) {
     async (cursor: string | null) => {
       if (key === null) return;
       const mine = cursor === null ? ++generation.current : generation.current;
-      setState((s) =>
+      update((s) =>
         cursor === null ? { ...s, status: 'loading', error: null } : { ...s, status: 'more', error: null },
       );
       const filter = JSON.parse(key) as HistoryQuery;
@@ -48,7 +48,7 @@ export function useHistory(api: ConsoleApi, query: HistoryQuery | null) {
       if (mine !== generation.current) return;
       if (!ack.ok) {
         // Rows of an earlier query must not stand in for a first page that never came.
-        setState((s) => ({
+        update((s) => ({
           ...s,
           calls: cursor === null ? [] : s.calls,
           nextCursor: cursor === null ? null : s.nextCursor,
@@ -58,7 +58,7 @@ export function useHistory(api: ConsoleApi, query: HistoryQuery | null) {
         }));
         return;
       }
-      setState((s) => ({
+      update((s) => ({
         calls: cursor === null ? ack.data.calls : [...s.calls, ...ack.data.calls],
         nextCursor: ack.data.nextCursor,
         status: 'idle',

@@ -2,10 +2,11 @@ import { toString as qrSvg } from 'qrcode';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { StaffEntry } from '#shared';
 import { useApi } from '../../api/context';
+import { refusalText } from '../../api/refusal';
 import { formatClock } from '../../lib/time';
 import { useNow } from '../../lib/useNow';
 import { useStaff } from '../../store/hooks';
-import { Modal } from '../../ui/Modal';
+import { Dialog } from '../../ui/Dialog';
 import './pairing.css';
 
 interface Code {
@@ -43,9 +44,7 @@ export function PairDialog({
     setError(null);
     const ack = await api.request('pairing:create', { staffId: staff.id });
     if (!ack.ok) {
-      setError(
-        ack.error.code === 'UNAVAILABLE' ? 'The server did not answer. Try again.' : ack.error.message,
-      );
+      setError(refusalText(ack.error));
       return;
     }
     const svg = await qrSvg(ack.data.url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
@@ -65,15 +64,21 @@ export function PairDialog({
   const expired = code !== null && left <= 0;
 
   return (
-    <Modal title={`Pair a phone for ${staff.name}`} onClose={onClose} className="pair-dialog">
+    <Dialog
+      title={`Pair a phone for ${staff.name}`}
+      onClose={onClose}
+      className="pair-dialog"
+      error={error}
+      close="Close"
+      actions={
+        <button type="button" className="btn" onClick={() => void create()}>
+          New code
+        </button>
+      }
+    >
       <p className="muted">
         On the iPhone, open the Switchboard app and scan this code, or type the code in the app.
       </p>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
       <div className="pair-body">
         <div className={`pair-qr${expired ? ' pair-expired' : ''}`}>
           {code ? (
@@ -101,14 +106,6 @@ export function PairDialog({
           </span>
         </div>
       </div>
-      <div className="dialog-actions-inline">
-        <button type="button" className="btn" onClick={() => void create()}>
-          New code
-        </button>
-        <button type="button" className="btn btn-primary" onClick={onClose}>
-          Close
-        </button>
-      </div>
-    </Modal>
+    </Dialog>
   );
 }

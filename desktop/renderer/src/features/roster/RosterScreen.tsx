@@ -2,6 +2,7 @@ import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import type { StaffEntry } from '#shared';
 import { useConsole, useStaff } from '../../store/hooks';
 import { consoleStore } from '../../store/store';
+import { EmptyState } from '../../ui/EmptyState';
 import { useCallActions } from '../call';
 import { PairDialog } from '../pairing';
 import { useMayRequest } from '../signin';
@@ -98,31 +99,34 @@ export function RosterScreen() {
       </div>
 
       {!loaded ? (
-        <p className="roster-empty muted">Loading the roster…</p>
+        <EmptyState className="roster-empty">Loading the roster…</EmptyState>
       ) : staff.length === 0 ? (
-        manage ? (
-          <div className="roster-empty">
-            <p>
-              <strong>No staff yet.</strong> Add a staff member, then pair their phone.
-            </p>
-            <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: 'add' })}>
-              Add your first staff member
-            </button>
-          </div>
-        ) : (
-          <div className="roster-empty">
-            <p>
-              <strong>No staff yet.</strong> An admin of your team adds staff and pairs their phones.
-            </p>
-          </div>
-        )
+        <EmptyState
+          className="roster-empty"
+          action={
+            manage && (
+              <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: 'add' })}>
+                Add your first staff member
+              </button>
+            )
+          }
+        >
+          <strong>No staff yet.</strong>{' '}
+          {manage
+            ? 'Add a staff member, then pair their phone.'
+            : 'An admin of your team adds staff and pairs their phones.'}
+        </EmptyState>
       ) : rows.length === 0 ? (
-        <div className="roster-empty">
-          <p>Nobody matches “{deferred}”. Search looks at names, numbers and phone names.</p>
-          <button type="button" className="btn" onClick={() => setQuery('')}>
-            Clear search
-          </button>
-        </div>
+        <EmptyState
+          className="roster-empty"
+          action={
+            <button type="button" className="btn" onClick={() => setQuery('')}>
+              Clear search
+            </button>
+          }
+        >
+          Nobody matches “{deferred}”. Search looks at names, numbers and phone names.
+        </EmptyState>
       ) : (
         <RosterList rows={rows} onAction={onAction} />
       )}

@@ -1,6 +1,6 @@
 import type { DeviceEntry } from '#shared';
 import { useApi } from '../../api/context';
-import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { Confirm } from '../../ui/Confirm';
 
 /** Unpairing cannot be undone: the phone must be paired again with a new code. */
 export function UnpairDialog({
@@ -16,7 +16,7 @@ export function UnpairDialog({
   const api = useApi();
   if (!device) return null;
   return (
-    <ConfirmDialog
+    <Confirm
       title={`Unpair ${device.name}?`}
       confirm="Unpair"
       danger
@@ -28,6 +28,6 @@ export function UnpairDialog({
         {staffName}'s phone stops ringing at once and is signed out. To use it again, pair it with a new code.
         Its call history stays.
       </p>
-    </ConfirmDialog>
+    </Confirm>
   );
 }

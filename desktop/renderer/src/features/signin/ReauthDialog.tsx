@@ -1,7 +1,9 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { login } from '../../api/http';
 import type { Session } from '../../api/session';
-import { Modal } from '../../ui/Modal';
+import { FormDialog } from '../../ui/Dialog';
+import { InputField } from '../../ui/Field';
+import { signInRefusal } from './words';
 
 /**
  * Sign in again without leaving the console: consoles stay open all day and sessions expire (or a
@@ -24,58 +26,37 @@ export function ReauthDialog({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  async function submit() {
     setBusy(true);
     const result = await login(serverUrl, agentName, password);
     setBusy(false);
     if (result.ok) onSignedIn(result.session);
-    else
-      setError(
-        result.error.code === 'UNAUTHORIZED'
-          ? 'That password is not right.'
-          : result.error.code === 'UNAVAILABLE'
-            ? 'The server cannot be reached. Try again in a moment.'
-            : result.error.message,
-      );
+    else setError(signInRefusal(result.error, 'That password is not right.'));
   }
 
   return (
-    <Modal title="Sign in again" onClose={() => undefined}>
-      <form id="reauth-form" className="dialog-form" onSubmit={submit}>
-        <p>{reason} Sign in again to carry on; everything on screen stays as it is.</p>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="field">
-          <label htmlFor="reauth-name">Agent name</label>
-          <input id="reauth-name" className="input" value={agentName} readOnly autoComplete="username" />
-        </div>
-        <div className="field">
-          <label htmlFor="reauth-password">Password</label>
-          <input
-            id="reauth-password"
-            className="input"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            required
-            onChange={(e) => setPassword(e.target.value)}
-            // biome-ignore lint/a11y/noAutofocus: the dialog exists to take the password.
-            autoFocus
-          />
-        </div>
-      </form>
-      <div className="dialog-actions-inline">
-        <button type="button" className="btn btn-quiet" onClick={onSignOut}>
-          Sign out
-        </button>
-        <button type="submit" form="reauth-form" className="btn btn-primary" disabled={busy}>
-          Sign in
-        </button>
-      </div>
-    </Modal>
+    <FormDialog
+      title="Sign in again"
+      // Only signing in or out ends it: Escape must not leave a console that cannot reach the server.
+      onClose={() => undefined}
+      onSubmit={submit}
+      submit="Sign in"
+      busy={busy}
+      error={error}
+      secondary={{ label: 'Sign out', onClick: onSignOut }}
+    >
+      <p>{reason} Sign in again to carry on; everything on screen stays as it is.</p>
+      <InputField label="Agent name" value={agentName} readOnly autoComplete="username" />
+      <InputField
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        required
+        onValue={setPassword}
+        // Focused on open: the dialog exists to take the password.
+        autoFocus
+      />
+    </FormDialog>
   );
 }

@@ -2,6 +2,8 @@ import { type FormEvent, useId, useState } from 'react';
 import { login } from '../../api/http';
 import type { Session } from '../../api/session';
 import { useConsole } from '../../store/hooks';
+import { FormError, InputField } from '../../ui/Field';
+import { signInRefusal } from './words';
 import './signin.css';
 
 /** Agent name and password; the session then lives in sessionStorage until sign-out or expiry. */
@@ -25,17 +27,15 @@ export function SignInScreen({
     setError(null);
     const result = await login(serverUrl, name.trim(), password);
     setBusy(false);
-    if (result.ok) {
-      onSignedIn(result.session);
-      return;
-    }
-    setError(
-      result.error.code === 'UNAUTHORIZED'
-        ? 'That name and password do not match an agent on this server.'
-        : result.error.code === 'UNAVAILABLE'
-          ? `The server at ${serverUrl} cannot be reached. Check that it is running, then try again.`
-          : result.error.message,
-    );
+    if (result.ok) onSignedIn(result.session);
+    else
+      setError(
+        signInRefusal(
+          result.error,
+          'That name and password do not match an agent on this server.',
+          serverUrl,
+        ),
+      );
   }
 
   return (
@@ -47,36 +47,24 @@ export function SignInScreen({
         </div>
         <p className="muted">Sign in to call your staff and take their calls.</p>
         {reason && !error && <p className="form-error">{reason}</p>}
-        {error && (
-          <p className="form-error" id={errorId} role="alert">
-            {error}
-          </p>
-        )}
-        <div className="field">
-          <label htmlFor="signin-name">Agent name</label>
-          <input
-            id="signin-name"
-            className="input"
-            autoComplete="username"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-            // biome-ignore lint/a11y/noAutofocus: the only thing to do on this screen is type a name.
-            autoFocus
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="signin-password">Password</label>
-          <input
-            id="signin-password"
-            className="input"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            required
-          />
-        </div>
+        <FormError id={errorId}>{error}</FormError>
+        <InputField
+          label="Agent name"
+          autoComplete="username"
+          value={name}
+          onValue={setName}
+          required
+          // Focused on open: the only thing to do on this screen is type a name.
+          autoFocus
+        />
+        <InputField
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onValue={setPassword}
+          required
+        />
         <button className="btn btn-primary" type="submit" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

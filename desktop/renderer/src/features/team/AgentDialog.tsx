@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { AgentEntry } from '#shared';
 import { useApi } from '../../api/context';
-import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { Modal } from '../../ui/Modal';
+import { Confirm } from '../../ui/Confirm';
+import { Dialog } from '../../ui/Dialog';
 import type { AgentAction } from './AgentsTable';
 import { OneTimePassword } from './OneTimePassword';
 
@@ -28,21 +28,16 @@ export function AgentDialog({
 
   if (password !== null) {
     return (
-      <Modal title={`New password for ${name}`} onClose={onClose}>
+      <Dialog title={`New password for ${name}`} onClose={onClose} close="Done">
         <OneTimePassword name={name} password={password} />
-        <div className="dialog-actions-inline">
-          <button type="button" className="btn btn-primary" onClick={onClose}>
-            Done
-          </button>
-        </div>
-      </Modal>
+      </Dialog>
     );
   }
   switch (action) {
     case 'role': {
       const role = agent.role === 'admin' ? 'agent' : 'admin';
       return (
-        <ConfirmDialog
+        <Confirm
           title={role === 'admin' ? `Make ${name} an admin?` : `Make ${name} an agent?`}
           confirm={role === 'admin' ? 'Make admin' : 'Make agent'}
           run={() => api.request('agent:update', { agentId: agent.id, role })}
@@ -55,12 +50,12 @@ export function AgentDialog({
               : `${name} will place and take calls and see the roster and history, but no longer manage the team, staff, phones or the directory.`}{' '}
             Their open consoles change at once.
           </p>
-        </ConfirmDialog>
+        </Confirm>
       );
     }
     case 'reset':
       return (
-        <ConfirmDialog
+        <Confirm
           title={`Reset ${name}'s password?`}
           confirm="Reset password"
           run={() => api.request('password:reset', { agentId: agent.id })}
@@ -74,12 +69,12 @@ export function AgentDialog({
             {name} is signed out everywhere at once. You get a new password to give them, shown once; they
             choose their own when they sign in.
           </p>
-        </ConfirmDialog>
+        </Confirm>
       );
     case 'disable':
     case 'enable':
       return (
-        <ConfirmDialog
+        <Confirm
           title={action === 'disable' ? `Disable ${name}?` : `Enable ${name}?`}
           confirm={action === 'disable' ? 'Disable' : 'Enable'}
           danger={action === 'disable'}
@@ -92,11 +87,11 @@ export function AgentDialog({
               ? `${name} is signed out at once, open consoles included, and cannot sign in until an admin enables them again.`
               : `${name} can sign in again with their password.`}
           </p>
-        </ConfirmDialog>
+        </Confirm>
       );
     case 'remove':
       return (
-        <ConfirmDialog
+        <Confirm
           title={`Remove ${name}?`}
           confirm={`Remove ${name}`}
           danger
@@ -108,7 +103,7 @@ export function AgentDialog({
             {name} is signed out at once, open consoles included, and can no longer sign in. Their calls stay
             in the history and the audit trail.
           </p>
-        </ConfirmDialog>
+        </Confirm>
       );
   }
 }

@@ -1,4 +1,5 @@
 import type { AgentEntry } from '#shared';
+import { type Column, Table } from '../../ui/Table';
 import { agentState, roleName } from './words';
 
 /** When an agent was added: the day is enough. */
@@ -16,59 +17,70 @@ export function AgentsTable({
   selfId,
   onAction,
 }: {
-  agents: AgentEntry[];
+  /** Null until the server answered. */
+  agents: AgentEntry[] | null;
   selfId: string | null;
   onAction: (action: AgentAction, agent: AgentEntry) => void;
 }) {
+  const columns: Column<AgentEntry>[] = [
+    {
+      key: 'name',
+      header: 'Name',
+      rowHeader: true,
+      className: 'team-name',
+      cell: (agent) => (
+        <>
+          {agent.name}
+          {agent.id === selfId && <span className="muted"> (you)</span>}
+        </>
+      ),
+    },
+    {
+      key: 'role',
+      header: 'Role',
+      cell: (agent) => (
+        <span className={agent.role === 'admin' ? 'role-tag role-admin' : 'role-tag'}>
+          {roleName(agent.role)}
+        </span>
+      ),
+    },
+    {
+      key: 'status',
+      header: 'Status',
+      cell: (agent) => {
+        const state = agentState(agent);
+        return <span className={`badge badge-${state.tone}`}>{state.text}</span>;
+      },
+    },
+    {
+      key: 'added',
+      header: 'Added',
+      className: 'num nowrap muted',
+      cell: (agent) => (
+        <time dateTime={new Date(agent.createdAt).toISOString()}>{addedOn.format(agent.createdAt)}</time>
+      ),
+    },
+    {
+      key: 'actions',
+      header: 'Actions',
+      hiddenHeader: true,
+      cell: (agent) => (
+        <div className="team-actions">
+          <Actions agent={agent} self={agent.id === selfId} onAction={onAction} />
+        </div>
+      ),
+    },
+  ];
   return (
-    <div className="team-table-wrap">
-      <table className="team-table">
-        <caption className="visually-hidden">Agents of this server</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Added</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {agents.map((agent) => {
-            const self = agent.id === selfId;
-            const state = agentState(agent);
-            return (
-              <tr key={agent.id} data-agent={agent.name}>
-                <th scope="row" className="team-name">
-                  {agent.name}
-                  {self && <span className="muted"> (you)</span>}
-                </th>
-                <td>
-                  <span className={agent.role === 'admin' ? 'role-tag role-admin' : 'role-tag'}>
-                    {roleName(agent.role)}
-                  </span>
-                </td>
-                <td>
-                  <span className={`badge badge-${state.tone}`}>{state.text}</span>
-                </td>
-                <td className="num nowrap muted">
-                  <time dateTime={new Date(agent.createdAt).toISOString()}>
-                    {addedOn.format(agent.createdAt)}
-                  </time>
-                </td>
-                <td>
-                  <div className="team-actions">
-                    <Actions agent={agent} self={self} onAction={onAction} />
-                  </div>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      caption="Agents of this server"
+      columns={columns}
+      rows={agents ?? []}
+      rowKey={(agent) => agent.id}
+      rowProps={(agent) => ({ 'data-agent': agent.name })}
+      loading={agents === null}
+      loadingText="Loading the team…"
+    />
   );
 }
 

@@ -3,6 +3,7 @@ import type { AgentEntry } from '#shared';
 import { useApi } from '../../api/context';
 import { useOnShown } from '../../lib/useOnShown';
 import { useConsole } from '../../store/hooks';
+import { FormError } from '../../ui/Field';
 import { AddAgentDialog } from './AddAgentDialog';
 import { AgentDialog } from './AgentDialog';
 import { type AgentAction, AgentsTable } from './AgentsTable';
@@ -64,20 +65,12 @@ export function TeamScreen() {
       </header>
 
       <div id="team-panel-agents" role="tabpanel" aria-labelledby="team-tab-agents" hidden={tab !== 'agents'}>
-        {team.error && (
-          <p className="form-error" role="alert">
-            {team.error}
-          </p>
-        )}
-        {team.agents === null ? (
-          <p className="team-empty muted">Loading the team…</p>
-        ) : (
-          <AgentsTable
-            agents={team.agents}
-            selfId={selfId}
-            onAction={(action, agent) => setActing({ action, agent })}
-          />
-        )}
+        <FormError>{team.error}</FormError>
+        <AgentsTable
+          agents={team.agents}
+          selfId={selfId}
+          onAction={(action, agent) => setActing({ action, agent })}
+        />
       </div>
       <div id="team-panel-audit" role="tabpanel" aria-labelledby="team-tab-audit" hidden={tab !== 'audit'}>
         <AuditView />
