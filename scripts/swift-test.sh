@@ -167,14 +167,6 @@ mount_proc() {
   fi
 }
 
-# One run at a time per chroot: two runs would unmount each other's mounts.
-mkdir -p "$(dirname "$ROOT")"
-exec 9>"$ROOT.lock"
-if ! flock -n 9; then
-  say "waiting for another run using $ROOT…"
-  flock 9
-fi
-
 # A previous run killed before its trap left mounts behind: clear them first.
 unmount_all
 trap 'unmount_all' EXIT
