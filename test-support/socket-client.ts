@@ -36,13 +36,21 @@ export class TestClient {
     });
   }
 
-  /** The handshake carries this suite's protocol version unless `auth` says otherwise. */
-  static async connect(url: string, auth: Record<string, unknown>): Promise<TestClient> {
+  /**
+   * The handshake carries this suite's protocol version unless `auth` says otherwise. `tls`: the
+   * certificate to trust, for a server on HTTPS with one of its own.
+   */
+  static async connect(
+    url: string,
+    auth: Record<string, unknown>,
+    tls?: { ca: string },
+  ): Promise<TestClient> {
     const socket = io(url, {
       auth: { protocol: PROTOCOL_VERSION, ...auth },
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
+      ...(tls ? { ca: tls.ca } : {}),
     });
     const client = new TestClient(socket, new URL(url).pathname);
     await new Promise<void>((resolve, reject) => {

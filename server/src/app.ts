@@ -23,6 +23,7 @@ import { auditRoutes } from './http/audit';
 import { clientAddresses } from './http/client-address';
 import { operationRoutes } from './http/operations';
 import { originPolicy } from './http/origins';
+import { checkTls, pinnedFingerprint, type TlsConfig } from './http/tls';
 import { DEFAULT_WEB_ROOT } from './http/web';
 import { createLogger, type Logger } from './ops/logger';
 import { createMetrics } from './ops/metrics';
@@ -51,6 +52,11 @@ export interface ServerConfig {
   webRoot?: string;
   /** STUN/TURN for calls' media, handed to each party by `rtc:ice` (TURN credentials minted then). */
   ice: IceConfig;
+  /**
+   * Serve HTTPS and Socket.IO over TLS with this certificate; absent, plain HTTP (on loopback, or
+   * behind a TLS proxy). A self-signed one goes into pairing links as a fingerprint phones pin.
+   */
+  tls?: TlsConfig;
   /** Browser origins besides the desktop app's and the server's own that may use the API and sockets. */
   consoleOrigins: string[];
   /** Proxies (addresses or CIDRs) whose X-Forwarded-For names the client, for HTTP and Socket.IO; none by default. */
@@ -105,6 +111,8 @@ interface Base {
  * flight (acks, pushes), closes every socket, the push provider and the database.
  */
 export async function createServer(deps: ServerDeps) {
+  // A key that does not fit its certificate is refused here, in words, not at the first handshake.
+  if (deps.config?.tls) checkTls(deps.config.tls);
   const inflight = new Set<Promise<unknown>>();
   const logger = deps.logger ?? createLogger();
   const cluster = deps.cluster ? await joinCluster(deps.cluster, logger) : null;
@@ -213,21 +221,27 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
   const { calls, roster, pushes, serverStatus } = core;
   const origins = originPolicy(config.consoleOrigins);
   const addresses = clientAddresses(config.trustProxy);
+  const { tls } = config;
   const web = createHttpApp({
     logger,
     webRoot: config.webRoot ?? DEFAULT_WEB_ROOT,
     track,
     origins,
     trustProxy: addresses.trust,
+    tls,
   });
   const http: HttpServer = web.server;
+  const pin = tls ? pinnedFingerprint(tls.cert) : null;
+  const publicUrl = () => config.publicUrl ?? baseUrl(http, tls);
   const audit = new AuditLog({ storage, clock, logger });
   const pairing = new PairingService({
     storage,
     clock,
     roster,
     audit,
-    publicUrl: () => config.publicUrl ?? baseUrl(http),
+    publicUrl,
+    // Only where the link leads to this server's own TLS: a proxy in front has its own certificate.
+    fingerprint: () => (publicUrl().startsWith('https:') ? pin : null),
   });
 
   const io = new IoServer(http, {
@@ -325,7 +339,7 @@ function serverHandle(
     /** Pairing codes for a staff member, as `pairing:create` makes them (the demo pairs its phones). */
     pairing: { create: (agentId: string, staffId: string) => pairing.create(agentId, staffId) },
     get url(): string {
-      return baseUrl(http);
+      return baseUrl(http, base.config.tls);
     },
     async listen(port = 0, host = '127.0.0.1'): Promise<string> {
       await new Promise<void>((resolve, reject) => {
@@ -335,8 +349,8 @@ function serverHandle(
           resolve();
         });
       });
-      base.logger.info({ url: baseUrl(http) }, 'switchboard server listening');
-      return baseUrl(http);
+      base.logger.info({ url: baseUrl(http, base.config.tls) }, 'switchboard server listening');
+      return baseUrl(http, base.config.tls);
     },
     /** Resolves once every request, push and roster update in flight has finished. */
     idle,
@@ -357,9 +371,10 @@ function serverHandle(
   };
 }
 
-function baseUrl(http: HttpServer): string {
+function baseUrl(http: HttpServer, tls: TlsConfig | undefined): string {
+  const scheme = tls ? 'https' : 'http';
   const address = http.address() as AddressInfo | null;
-  if (!address) return 'http://127.0.0.1';
+  if (!address) return `${scheme}://127.0.0.1`;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+  return `${scheme}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
 }

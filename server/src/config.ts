@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { APNS_ENVIRONMENTS } from '#shared';
 import { type IceConfig, MAX_TURN_TTL_MS } from './calls/ice';
 import { trustProxyProblem } from './http/client-address';
+import { checkTls, type TlsConfig } from './http/tls';
 
 /** Every option is a flag and an environment variable; the flag wins. Order here is `--help`'s. */
 export const OPTIONS = {
@@ -51,6 +52,16 @@ export const OPTIONS = {
     env: 'SWITCHBOARD_APNS_CA',
     default: undefined,
     help: "PEM file to trust for the emulator's TLS",
+  },
+  'tls-cert': {
+    env: 'SWITCHBOARD_TLS_CERT',
+    default: undefined,
+    help: 'PEM certificate (chain) file: serve HTTPS and Socket.IO over TLS (needs --tls-key); a self-signed one goes into pairing links for phones to pin',
+  },
+  'tls-key': {
+    env: 'SWITCHBOARD_TLS_KEY',
+    default: undefined,
+    help: "the certificate's PEM private key file",
   },
   'web-root': {
     env: 'SWITCHBOARD_WEB_ROOT',
@@ -239,6 +250,8 @@ const configSchema = z
       .regex(/^[^:\s]+:\d{1,5}$/, 'use host:port, e.g. 127.0.0.1:2197')
       .optional(),
     'apns-ca': z.string().optional(),
+    'tls-cert': z.string().min(1).optional(),
+    'tls-key': z.string().min(1).optional(),
     'web-root': z.string().min(1).optional(),
     'console-origin': origins.optional(),
     'trust-proxy': proxies.optional(),
@@ -311,6 +324,9 @@ const configSchema = z
         message: 'give the metrics token once: either SWITCHBOARD_METRICS_TOKEN or --metrics-token-file',
       });
     }
+    if ((c['tls-cert'] === undefined) !== (c['tls-key'] === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'TLS needs both --tls-cert and --tls-key' });
+    }
     if (c.redis !== undefined && !/^postgres(ql)?:\/\//.test(c.db ?? '')) {
       ctx.addIssue({
         code: 'custom',
@@ -343,6 +359,8 @@ export interface CliConfig {
   } | null;
   /** Absolute; undefined means the server's default (`dist/web` in the repository). */
   webRoot: string | undefined;
+  /** HTTPS with this certificate and key (PEM text, read from the files given); null: plain HTTP. */
+  tls: TlsConfig | null;
   /** Browser origins, besides the desktop app and this server, allowed to use the API and sockets. */
   consoleOrigins: string[];
   /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs); empty: none. */
@@ -423,6 +441,7 @@ export function parseConfig(
           }
         : null,
       webRoot: c['web-root'] ? path.resolve(c['web-root']) : undefined,
+      tls: c['tls-cert'] && c['tls-key'] ? readTls(c['tls-cert'], c['tls-key']) : null,
       consoleOrigins: c['console-origin'] ?? [],
       trustProxy: c['trust-proxy'] ?? [],
       metricsToken:
@@ -446,6 +465,24 @@ export function parseConfig(
       logLevel: c['log-level'],
     },
   };
+}
+
+/** The certificate and key files, read and checked to belong together. */
+function readTls(certFile: string, keyFile: string): TlsConfig {
+  const read = (file: string, flag: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`${flag}: cannot read ${file}: ${(e as Error).message}`);
+    }
+  };
+  const tls = { cert: read(certFile, '--tls-cert'), key: read(keyFile, '--tls-key') };
+  try {
+    checkTls(tls);
+  } catch (e) {
+    throw new ConfigError(`--tls-cert, --tls-key: ${(e as Error).message}`);
+  }
+  return tls;
 }
 
 /** The first line of a file holding a secret (a trailing newline is not part of it). */

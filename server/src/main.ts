@@ -95,6 +95,7 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
       consoleOrigins: config.consoleOrigins,
       trustProxy: config.trustProxy,
       metricsToken: config.metricsToken,
+      tls: config.tls ?? undefined,
       ice: config.ice,
     },
   });

@@ -41,8 +41,22 @@ export const pairResponseSchema = z.object({
   staffId: entityId,
 });
 
-/** `switchboard://pair?server=<url>&code=<code>`: what the QR code on the console encodes. */
-export function pairingUrl(server: string, code: string): string {
+/** SHA-256 of a certificate's DER, as pairing links carry it: 64 lowercase hex digits. */
+export const CERTIFICATE_FINGERPRINT_PATTERN = /^[0-9a-f]{64}$/;
+
+/**
+ * `switchboard://pair?server=<url>&code=<code>[&fp=<fingerprint>]`: what the QR code on the
+ * console encodes. `fp` is the SHA-256 of the server's certificate (DER, lowercase hex), present
+ * only for a server whose certificate no public CA vouches for (the desktop app's own): the phone
+ * pins it and refuses any other certificate at that address.
+ */
+export function pairingUrl(server: string, code: string, fingerprint?: string | null): string {
   const params = new URLSearchParams({ server, code });
+  if (fingerprint) {
+    if (!CERTIFICATE_FINGERPRINT_PATTERN.test(fingerprint)) {
+      throw new Error('a certificate fingerprint is 64 lowercase hex digits (SHA-256 of the DER)');
+    }
+    params.set('fp', fingerprint);
+  }
   return `switchboard://pair?${params.toString()}`;
 }

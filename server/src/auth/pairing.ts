@@ -31,6 +31,8 @@ export class PairingService {
       clock: Clock;
       roster: Roster;
       publicUrl: () => string;
+      /** The SHA-256 of the certificate phones must pin (a self-signed one), or null. */
+      fingerprint?: () => string | null;
       /** A paired phone is put on the trail in the name of the agent who made its code. */
       audit?: AuditLog;
     },
@@ -51,7 +53,7 @@ export class PairingService {
       createdAt: now,
       expiresAt,
     });
-    return { code, url: pairingUrl(this.o.publicUrl(), code), expiresAt };
+    return { code, url: pairingUrl(this.o.publicUrl(), code, this.o.fingerprint?.()), expiresAt };
   }
 
   async redeem(req: z.infer<typeof pairRequestSchema>, ip: string) {

@@ -11,6 +11,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../ops/logger';
 import { registerCors } from './cors';
 import type { OriginPolicy } from './origins';
+import { nodeServer, type TlsConfig } from './tls';
 import { isConsoleRoute, registerSecurityHeaders, registerWebConsole, sendConsoleIndex } from './web';
 
 /** JSON bodies are small (login, pairing); anything larger is refused before it is buffered. */
@@ -44,6 +45,8 @@ export interface HttpAppOptions {
   origins: OriginPolicy;
   /** Which peers' X-Forwarded-For is believed (client-address.ts): `request.ip` follows it. */
   trustProxy: (address: string, hop: number) => boolean;
+  /** Serve HTTPS with this certificate (Socket.IO rides on the same server); absent, plain HTTP. */
+  tls?: TlsConfig;
 }
 
 /**
@@ -56,6 +59,7 @@ export function createHttpApp(o: HttpAppOptions) {
   const loggerInstance: FastifyBaseLogger = o.logger;
   const app = Fastify({
     loggerInstance,
+    serverFactory: nodeServer(o.tls),
     // Errors are logged by the error handler below; a line per request would drown the call logs.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,

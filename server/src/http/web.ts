@@ -63,8 +63,8 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
       ]),
     },
     xFrameOptions: { action: 'deny' },
-    // The server speaks plain HTTP (a LAN, or behind a TLS proxy): HSTS belongs to whatever
-    // terminates TLS, and on plain HTTP browsers ignore it anyway.
+    // Plain HTTP on loopback or behind a TLS proxy (HSTS is the proxy's to send), or TLS with a
+    // certificate phones pin by fingerprint, reached by IP address, where browsers ignore HSTS.
     strictTransportSecurity: false,
   });
 }
