@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { type LoginSession, login } from '#shared';
 import type { DesktopApi } from '../desktop/preload/api';
@@ -18,11 +19,19 @@ interface Recorder {
   emit(command: DesktopCommand): void;
 }
 
-async function openAsDesktop(page: Page, serverUrl: string, session: LoginSession): Promise<void> {
+const FINGERPRINT = '3f6a9c0e1b2d4f5a7c8e9d0b1a2c3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d';
+
+async function openAsDesktop(
+  page: Page,
+  serverUrl: string,
+  session: LoginSession,
+  opts: { phonesOnNetwork?: boolean } = {},
+): Promise<void> {
   const settings: SettingsView = {
     mode: 'embedded',
     remoteUrl: null,
-    embedded: { port: 4780, lan: true },
+    embedded: { port: 4780, phonesOnNetwork: opts.phonesOnNetwork ?? true },
+    certificateProtection: 'os',
     apns: {
       configured: false,
       keyId: '',
@@ -41,7 +50,8 @@ async function openAsDesktop(page: Page, serverUrl: string, session: LoginSessio
     port: Number(new URL(serverUrl).port),
     pid: 4242,
     startedAt: Date.now(),
-    phoneUrl: 'http://192.168.1.20:4780',
+    phoneUrl: 'https://192.168.1.20:4780',
+    certificate: { fingerprint: FINGERPRINT, expiresAt: Date.UTC(2029, 2, 14) },
     dataDir: '/home/dana/.config/Switchboard/server',
     database: '/home/dana/.config/Switchboard/server/switchboard.db',
     logFile: '/home/dana/.config/Switchboard/logs/server.log',
@@ -49,9 +59,15 @@ async function openAsDesktop(page: Page, serverUrl: string, session: LoginSessio
     health: { ok: true, detail: 'healthy (sqlite)', checkedAt: Date.now() },
     logs: [{ at: Date.now(), level: 'info', message: 'switchboard server listening' }],
   };
+  // Off: what About says while only this computer may connect, until the (stand-in) main process
+  // applies the setting and tells the window the server changed.
+  const aboutNow: AboutServer =
+    opts.phonesOnNetwork === false ? { ...about, phoneUrl: null, certificate: null } : about;
   await page.addInitScript(
-    ({ serverUrl, session, settings, about }) => {
+    ({ serverUrl, session, settings, about, aboutNow }) => {
       const listeners = new Set<(c: DesktopCommand) => void>();
+      const aboutListeners = new Set<(a: AboutServer) => void>();
+      let current = aboutNow;
       const recorder: Recorder = {
         reports: [],
         calls: [],
@@ -72,8 +88,14 @@ async function openAsDesktop(page: Page, serverUrl: string, session: LoginSessio
         settings: async () => settings,
         switchToEmbeddedServer: record('switchToEmbeddedServer'),
         switchToRemoteServer: record('switchToRemoteServer'),
-        configureEmbeddedServer: record('configureEmbeddedServer'),
-        aboutServer: async () => about,
+        configureEmbeddedServer: async (embedded) => {
+          recorder.calls.push(['configureEmbeddedServer', embedded]);
+          settings.embedded = embedded;
+          current = embedded.phonesOnNetwork ? about : { ...about, phoneUrl: null, certificate: null };
+          for (const l of aboutListeners) l(current);
+          return { ok: true } as const;
+        },
+        aboutServer: async () => current,
         chooseApnsKey: async () => ({ ok: true, fileName: 'AuthKey_ABCDE12345.p8', keyIdHint: 'ABCDE12345' }),
         saveApns: record('saveApns'),
         clearApns: record('clearApns'),
@@ -82,11 +104,14 @@ async function openAsDesktop(page: Page, serverUrl: string, session: LoginSessio
           listeners.add(listener);
           return () => void listeners.delete(listener);
         },
-        onAboutChanged: () => () => undefined,
+        onAboutChanged: (listener) => {
+          aboutListeners.add(listener);
+          return () => void aboutListeners.delete(listener);
+        },
       };
       Object.assign(window, { api, recorder });
     },
-    { serverUrl, session, settings, about },
+    { serverUrl, session, settings, about, aboutNow },
   );
   await page.goto(`${serverUrl}/`);
 }
@@ -107,7 +132,7 @@ test('opens signed in as the owner, with Settings and About this server', async 
   await expect(page.getByRole('radio', { name: /This computer/ })).toBeChecked();
   const about = page.getByRole('region', { name: 'About this server' });
   await expect(about).toContainText('Running');
-  await expect(about).toContainText('http://192.168.1.20:4780');
+  await expect(about).toContainText('https://192.168.1.20:4780');
   await expect(about).toContainText('Healthy: healthy (sqlite)');
 
   // APNs: the key file is picked by main; the form sends the ids only.
@@ -123,6 +148,48 @@ test('opens signed in as the owner, with Settings and About this server', async 
     { keyId: 'ABCDE12345', teamId: 'TEAM123456', bundleId: 'com.example.switchboard', environment: null },
   ]);
 });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`lets phones on this network connect: the setting, the address phones use and the certificate (${scheme})`, async ({
+    page,
+    server,
+  }) => {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    await openAsDesktop(page, server.url, await login(server.url, 'demo', 'demo'), {
+      phonesOnNetwork: false,
+    });
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Settings' }).click();
+    const setting = page.getByRole('checkbox', { name: 'Let phones on this network connect' });
+    const about = page.getByRole('region', { name: 'About this server' });
+    await expect(setting).not.toBeChecked();
+    await expect(page.getByText('Only this computer can reach the server')).toBeVisible();
+    await expect(about).toContainText('Cannot connect: only this computer may');
+    await expect(about).not.toContainText('https://');
+
+    await setting.check();
+    await expect(page.getByText('over HTTPS with a certificate this app makes and keeps')).toBeVisible();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+    expect((await recorder(page)).calls).toContainEqual([
+      'configureEmbeddedServer',
+      { port: 4780, phonesOnNetwork: true },
+    ]);
+    await expect(about).toContainText('https://192.168.1.20:4780');
+    // The fingerprint in groups of four, as a person compares it with the phone's.
+    await expect(about).toContainText(
+      '3f6a 9c0e 1b2d 4f5a 7c8e 9d0b 1a2c 3e4f 5a6b 7c8d 9e0f 1a2b 3c4d 5e6f 7a8b 9c0d',
+    );
+
+    const results = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze();
+    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(bad.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    await page.screenshot({ path: `test-results/screens/20-desktop-settings-phones-${scheme}.png` });
+    await about.scrollIntoViewIfNeeded();
+    await about.screenshot({ path: `test-results/screens/21-desktop-about-phones-${scheme}.png` });
+  });
+}
 
 test('a test push to a demo phone gets APNs’s answer in words', async ({ page, server }) => {
   await openAsDesktop(page, server.url, await login(server.url, 'demo', 'demo'));

@@ -1,4 +1,4 @@
-import { createWriteStream, renameSync, statSync } from 'node:fs';
+import { createWriteStream, renameSync, statSync, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,28 +9,32 @@ import {
   dialog,
   ipcMain,
   Menu,
+  net,
   protocol,
   safeStorage,
   session,
-  type Tray,
   utilityProcess,
 } from 'electron';
-import { type ConsoleSnapshot, type DesktopCommand, WINDOW_ARGS } from '../preload/contract';
 import { ApnsCredentialStore, type SecretBox } from './apns-credentials';
 import { appMenuTemplate } from './app-menu';
 import { createAppProtocolHandler } from './app-protocol';
-import { Attention } from './attention';
-import { attentionShell, createTray, openConsoleWindow, setTrayMenu, showWindow } from './electron-shell';
+import { ConsoleShell } from './console-shell';
 import { EmbeddedServer } from './embedded/controller';
 import { forkLauncher, utilityLauncher } from './embedded/launchers';
 import { registerIpcHandlers } from './ipc/handlers';
-import { type IpcMainLike, MainIpc, sendToWindow } from './ipc/main-ipc';
+import { type IpcMainLike, MainIpc } from './ipc/main-ipc';
+import { LanCertificateStore } from './lan-certificate';
 import { lanAddress } from './network';
 import { ownerName } from './owner-name';
-import { APP_SCHEME, allowNavigation, allowPermission, contentSecurityPolicy } from './security';
+import {
+  APP_SCHEME,
+  allowNavigation,
+  allowPermission,
+  contentSecurityPolicy,
+  verifyOwnCertificate,
+} from './security';
 import { DesktopServices } from './services';
 import { SettingsStore } from './settings';
-import { trayMenu } from './tray-menu';
 
 // The desktop app's main process: the only file that wires Electron to the tested modules.
 
@@ -63,89 +67,72 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   if (process.platform === 'win32') app.setAppUserModelId('org.switchboard.desktop');
   const userData = app.getPath('userData');
-  const logFile = path.join(userData, 'logs', 'server.log');
-  await mkdir(path.dirname(logFile), { recursive: true });
-  const log = openLog(logFile);
+  const log = await openServerLog(path.join(userData, 'logs', 'server.log'));
   const settings = await SettingsStore.open(path.join(userData, 'settings.json'));
   if (settings.problem) console.warn(settings.problem);
 
-  let win: BrowserWindow | null = null;
-  let tray: Tray | null = null;
-  let quitting = false;
-  let snapshot: ConsoleSnapshot = {
-    agent: null,
-    connection: 'signed-out',
-    call: null,
-    ringing: [],
-    missed: [],
-  };
-  const command = (c: DesktopCommand) => {
-    if (win) sendToWindow(win.webContents, 'desktop:command', c);
-  };
-  const attention = new Attention({ actionsSupported: process.platform === 'darwin' });
-  const attend = attentionShell({ window: () => win, command });
+  const shell: ConsoleShell = new ConsoleShell({ preload: PRELOAD, settings, services: () => services });
+  const services = createServices({ userData, settings, log, shell });
+  secureSession(services);
+  registerIpcHandlers(
+    new MainIpc(ipcMain as unknown as IpcMainLike, (w) => console.warn(w)),
+    services,
+    (next) => shell.consoleChanged(next),
+  );
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate({
+        platform: process.platform,
+        isPackaged: app.isPackaged,
+        command: (c) => shell.command(c),
+      }),
+    ),
+  );
 
+  await services.start();
+  shell.open();
+  followLifecycle(services, shell, log);
+}
+
+/** The services behind the window's requests, on this computer's files, server and keychain. */
+function createServices(o: {
+  userData: string;
+  settings: SettingsStore;
+  log: WriteStream;
+  shell: ConsoleShell;
+}): DesktopServices {
+  const box = liveSecretBox();
   const embedded = new EmbeddedServer({
     launch: serverLauncher(),
-    onLog: (line) => log.write(`${line}\n`),
+    onLog: (line) => o.log.write(`${line}\n`),
     onChange: () => {
-      refreshTray();
-      void services
-        .about()
-        .then((about) => win && sendToWindow(win.webContents, 'server:about-changed', about));
+      o.shell.refreshTray();
+      void services.about().then((about) => o.shell.aboutChanged(about));
     },
   });
   const services: DesktopServices = new DesktopServices({
-    settings,
-    apns: new ApnsCredentialStore(path.join(userData, 'apns-credentials.bin'), liveSecretBox()),
+    settings: o.settings,
+    apns: new ApnsCredentialStore(path.join(o.userData, 'apns-credentials.bin'), box),
+    certificates: new LanCertificateStore(path.join(o.userData, 'lan-certificate.bin'), box),
     embedded,
-    paths: { dataDir: path.join(userData, 'server'), logFile, webRoot: RENDERER },
+    paths: { dataDir: path.join(o.userData, 'server'), logFile: o.log.path as string, webRoot: RENDERER },
     ownerName: ownerName(os.userInfo().username),
     lanAddress: () => lanAddress(),
-    chooseKeyFile: async () => {
-      const options = {
-        title: 'Choose the APNs auth key (AuthKey_<KEYID>.p8)',
-        properties: ['openFile' as const],
-        filters: [{ name: 'APNs auth key', extensions: ['p8'] }],
-      };
-      const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
-      return picked.canceled ? null : (picked.filePaths[0] ?? null);
-    },
-    serverChanged: () => reopenWindow(),
+    hostname: os.hostname(),
+    chooseKeyFile: () => chooseKeyFile(o.shell.window),
+    serverChanged: () => o.shell.reopen(),
+    // Chromium's network stack, which trusts this computer's server by its pinned certificate.
+    fetch: (input, init) => net.fetch(input instanceof URL ? input.href : input, init),
   });
+  return services;
+}
 
-  function refreshTray(): void {
-    if (!tray) return;
-    const status = services.embeddedStatus();
-    setTrayMenu(
-      tray,
-      trayMenu(snapshot, { mode: services.mode(), url: services.serverUrl(), embedded: status }),
-      (action) => {
-        if (action.type === 'show') showWindow(win);
-        else if (action.type === 'quit') app.quit();
-        else command(action.command);
-      },
-    );
-  }
-
-  function openWindow(): void {
-    win = openConsoleWindow({
-      preload: PRELOAD,
-      args: [`${WINDOW_ARGS.server}${services.serverUrl() ?? ''}`, `${WINDOW_ARGS.mode}${services.mode()}`],
-      saved: settings.get().window,
-      saveState: (state) => void settings.update((s) => ({ ...s, window: state })),
-      isQuitting: () => quitting,
-      onFocus: () => attention.focused().forEach(attend),
-    });
-  }
-
-  /** The server changed: the window's argv and CSP name the old one, so it is opened anew. */
-  function reopenWindow(): void {
-    const old = win;
-    openWindow();
-    old?.destroy();
-  }
-
+/**
+ * The default session's rules: the console's files from app:// with their CSP, the microphone
+ * for the console only, and this computer's server trusted by the certificate it pinned (it
+ * signs itself, so Chromium alone would refuse it).
+ */
+function secureSession(services: DesktopServices): void {
   protocol.handle(
     APP_SCHEME,
     createAppProtocolHandler({ root: RENDERER, csp: () => contentSecurityPolicy(services.serverUrl()) }),
@@ -159,33 +146,18 @@ async function start(): Promise<void> {
       mediaTypes: 'mediaType' in details && details.mediaType ? [details.mediaType] : [],
     }),
   );
-  registerIpcHandlers(
-    new MainIpc(ipcMain as unknown as IpcMainLike, (w) => console.warn(w)),
-    services,
-    (next) => {
-      snapshot = next;
-      attention.update(next, win?.isFocused() ?? false).forEach(attend);
-      refreshTray();
-    },
-  );
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate(
-      appMenuTemplate({ platform: process.platform, isPackaged: app.isPackaged, command }),
-    ),
-  );
+  session.defaultSession.setCertificateVerifyProc(verifyOwnCertificate(() => services.trustedFingerprint()));
+}
 
-  await services.start();
-  openWindow();
-  tray = createTray(() => showWindow(win));
-  refreshTray();
-
-  app.on('second-instance', () => showWindow(win));
-  app.on('activate', () => showWindow(win));
+/** Second launches, the dock, the last window closed, and a quit that first stops the server. */
+function followLifecycle(services: DesktopServices, shell: ConsoleShell, log: WriteStream): void {
+  app.on('second-instance', () => shell.show());
+  app.on('activate', () => shell.show());
   // The window hides instead of closing, and the tray keeps the app (and its server) running.
   app.on('window-all-closed', () => undefined);
   let stopped = false;
   app.on('before-quit', (event) => {
-    quitting = true;
+    shell.quit();
     if (stopped) return;
     // End the calls and close the database before Electron goes: a killed server would leave a
     // phone's call screen up until its ring deadline.
@@ -196,6 +168,16 @@ async function start(): Promise<void> {
       app.quit();
     });
   });
+}
+
+async function chooseKeyFile(win: BrowserWindow | null): Promise<string | null> {
+  const options = {
+    title: 'Choose the APNs auth key (AuthKey_<KEYID>.p8)',
+    properties: ['openFile' as const],
+    filters: [{ name: 'APNs auth key', extensions: ['p8'] }],
+  };
+  const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+  return picked.canceled ? null : (picked.filePaths[0] ?? null);
 }
 
 // Every page, present or future: no navigation away from the console, no new windows, no webviews.
@@ -232,7 +214,8 @@ function liveSecretBox(): SecretBox {
 }
 
 /** The server's log file, started afresh (the previous one kept as .1) once it passes 5 MB. */
-function openLog(file: string) {
+async function openServerLog(file: string): Promise<WriteStream> {
+  await mkdir(path.dirname(file), { recursive: true });
   try {
     if (statSync(file).size > 5 * 1024 * 1024) renameSync(file, `${file}.1`);
   } catch {

@@ -1,14 +1,19 @@
+import { createHash, X509Certificate } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTlsCertificate } from '../../tools/apns-emulator/src';
 import { createAppProtocolHandler, resolveAppFile } from './app-protocol';
 import {
   allowNavigation,
   allowPermission,
+  CERTIFICATE_AS_CHROMIUM_SAYS,
+  CERTIFICATE_TRUSTED,
   contentSecurityPolicy,
   mainWindowOptions,
   secureWebPreferences,
+  verifyOwnCertificate,
 } from './security';
 import { WINDOW_KINDS } from './window';
 
@@ -147,5 +152,28 @@ describe('app://switchboard, the console files', () => {
     expect((await handle(new Request('app://switchboard/assets/..%2f..%2fsecret.txt'))).status).toBe(404);
     expect((await handle(new Request('app://switchboard/%2e%2e/secret.txt'))).status).toBe(404);
     expect((await handle(new Request('app://switchboard/index.html', { method: 'POST' }))).status).toBe(405);
+  });
+});
+
+describe("the console's certificate check", () => {
+  it('trusts the certificate of this computer’s server by its fingerprint, and leaves the rest to Chromium', async () => {
+    const own = await generateTlsCertificate();
+    const other = await generateTlsCertificate();
+    const fingerprint = createHash('sha256').update(new X509Certificate(own.cert).raw).digest('hex');
+    let pinned: string | null = fingerprint;
+    const verify = verifyOwnCertificate(() => pinned);
+    const verdict = (data: string) => {
+      let result: number | undefined;
+      verify({ certificate: { data } }, (v) => {
+        result = v;
+      });
+      return result;
+    };
+    expect(verdict(own.cert)).toBe(CERTIFICATE_TRUSTED);
+    expect(verdict(other.cert)).toBe(CERTIFICATE_AS_CHROMIUM_SAYS);
+    expect(verdict('not a certificate')).toBe(CERTIFICATE_AS_CHROMIUM_SAYS);
+    // Phones no longer let in (or a team server): nothing is trusted beyond what Chromium trusts.
+    pinned = null;
+    expect(verdict(own.cert)).toBe(CERTIFICATE_AS_CHROMIUM_SAYS);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash, X509Certificate } from 'node:crypto';
 import type { BrowserWindowConstructorOptions, WebPreferences } from 'electron';
 import { consoleCspDirectives, DESKTOP_ORIGIN, serializeCsp } from '#shared';
 
@@ -99,4 +100,33 @@ export function allowPermission(
 /** Navigation inside the console's own files is fine; anywhere else is refused. */
 export function allowNavigation(url: string): boolean {
   return originOf(url) === APP_ORIGIN;
+}
+
+/** Chromium's verdicts for `setCertificateVerifyProc`: trust it, or keep Chromium's own result. */
+export const CERTIFICATE_TRUSTED = 0;
+export const CERTIFICATE_AS_CHROMIUM_SAYS = -3;
+
+/**
+ * The certificate check of the console's session: this computer's server, while phones on the
+ * network may connect, serves a certificate that signs itself, which Chromium alone would refuse.
+ * The window trusts exactly that certificate, by its SHA-256 (the one pairing links carry);
+ * every other one gets Chromium's own verdict, as if this hook did not exist.
+ */
+export function verifyOwnCertificate(pinned: () => string | null) {
+  return (request: { certificate: { data: string } }, callback: (verdict: number) => void): void => {
+    const fingerprint = pinned();
+    callback(
+      fingerprint !== null && fingerprintOf(request.certificate.data) === fingerprint
+        ? CERTIFICATE_TRUSTED
+        : CERTIFICATE_AS_CHROMIUM_SAYS,
+    );
+  };
+}
+
+function fingerprintOf(pem: string): string | null {
+  try {
+    return createHash('sha256').update(new X509Certificate(pem).raw).digest('hex');
+  } catch {
+    return null;
+  }
 }

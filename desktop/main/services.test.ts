@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import os from 'node:os';
@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConsoleSnapshot } from '../preload/contract';
 import { ApnsCredentialStore } from './apns-credentials';
+import { LanCertificateStore } from './lan-certificate';
 import { DesktopServices } from './services';
 import { SettingsStore } from './settings';
 import { fakeEmbedded, fakeSecretBox } from './testing/fakes';
@@ -33,19 +34,25 @@ afterEach(async () => {
 });
 
 describe('settings', () => {
-  it('starts from defaults (this computer’s server on port 4780, reachable by phones) and keeps changes', async () => {
+  it('starts from defaults (this computer’s server on port 4780, for this computer only) and keeps changes', async () => {
     const file = path.join(dir, 'settings.json');
     const first = await SettingsStore.open(file);
     expect(first.get()).toEqual({
       server: { mode: 'embedded' },
       remoteUrl: null,
-      embedded: { port: 4780, lan: true },
+      embedded: { port: 4780, phonesOnNetwork: false },
       window: null,
     });
     await first.update((s) => ({ ...s, server: { mode: 'remote', url: 'https://calls.example.com/x?y' } }));
     const again = await SettingsStore.open(file);
     expect(again.get().server).toEqual({ mode: 'remote', url: 'https://calls.example.com' });
     expect(again.problem).toBeNull();
+  });
+
+  it('does not read the old default (plain HTTP on every interface) as a choice to let phones in', async () => {
+    const file = path.join(dir, 'settings.json');
+    await writeFile(file, JSON.stringify({ embedded: { port: 4790, lan: true } }));
+    expect((await SettingsStore.open(file)).get().embedded).toEqual({ port: 4790, phonesOnNetwork: false });
   });
 
   it('sets a file it cannot read aside and says so, instead of failing to start', async () => {
@@ -83,37 +90,115 @@ describe('the APNs credentials at rest', () => {
 });
 
 describe('the main process services', () => {
-  const build = async (over: { keyFile?: string | null; lan?: string | null } = {}) => {
+  const build = async (
+    over: { keyFile?: string | null; lan?: string | null; encryption?: boolean; phones?: boolean } = {},
+  ) => {
     const embedded = fakeEmbedded();
     const changes: string[] = [];
+    const settings = await SettingsStore.open(path.join(dir, 'settings.json'));
+    if (over.phones)
+      await settings.update((s) => ({ ...s, embedded: { ...s.embedded, phonesOnNetwork: true } }));
+    const certificates = new LanCertificateStore(
+      path.join(dir, 'lan-certificate.bin'),
+      fakeSecretBox({ available: over.encryption ?? true }),
+    );
     const services = new DesktopServices({
-      settings: await SettingsStore.open(path.join(dir, 'settings.json')),
+      settings,
       apns: new ApnsCredentialStore(path.join(dir, 'apns.bin'), fakeSecretBox()),
+      certificates,
       embedded,
       paths: { dataDir: path.join(dir, 'server'), logFile: path.join(dir, 'server.log') },
       ownerName: 'Dana',
       lanAddress: () => (over.lan === undefined ? '192.168.1.20' : over.lan),
+      hostname: 'danas-laptop',
       chooseKeyFile: async () => over.keyFile ?? null,
       serverChanged: () => changes.push(services.serverUrl() ?? 'none'),
     });
     await services.start();
-    return { services, embedded, changes };
+    return { services, embedded, changes, certificates };
   };
 
-  it("starts this computer's server on every interface, telling phones the LAN address, without APNs", async () => {
+  it("starts this computer's server for this computer only: loopback, plain HTTP, nothing for phones", async () => {
     const { services, embedded } = await build();
     expect(embedded.starts).toEqual([
       {
         dataDir: path.join(dir, 'server'),
-        host: '0.0.0.0',
+        host: '127.0.0.1',
         port: 4780,
-        publicUrl: 'http://192.168.1.20:4780',
+        publicUrl: undefined,
+        tls: undefined,
         webRoot: undefined,
         ownerName: 'Dana',
         apns: null,
       },
     ]);
     expect(services.serverUrl()).toBe('http://127.0.0.1:4780');
+    expect(services.trustedFingerprint()).toBeNull();
+    expect(await services.about()).toMatchObject({ phoneUrl: null, certificate: null, error: null });
+  });
+
+  it('lets phones on this network connect over TLS, with the certificate it keeps across restarts', async () => {
+    const { services, embedded, certificates, changes } = await build();
+    expect(await services.configureEmbedded({ port: 4781, phonesOnNetwork: true })).toEqual({ ok: true });
+    const kept = (await certificates.load())!;
+    expect(embedded.starts.at(-1)).toMatchObject({
+      host: '0.0.0.0',
+      port: 4781,
+      publicUrl: 'https://192.168.1.20:4781',
+      tls: { cert: kept.cert, key: kept.key },
+    });
+    expect(new X509Certificate(kept.cert).subjectAltName).toContain('IP Address:192.168.1.20');
+    expect(new X509Certificate(kept.cert).subjectAltName).toContain('DNS:danas-laptop');
+    expect(changes).toEqual(['https://127.0.0.1:4781']);
+    expect(services.trustedFingerprint()).toBe(kept.fingerprint);
+    expect(await services.about()).toMatchObject({
+      phoneUrl: 'https://192.168.1.20:4781',
+      certificate: { fingerprint: kept.fingerprint, expiresAt: kept.expiresAt },
+    });
+    // The window never sees the key.
+    expect(JSON.stringify([await services.about(), await services.settingsView()])).not.toContain(
+      'PRIVATE KEY',
+    );
+
+    await services.shutdown();
+    await services.switchToEmbedded();
+    expect(embedded.starts.at(-1)!.tls).toEqual({ cert: kept.cert, key: kept.key });
+    const nextRun = await build({ phones: true });
+    expect(nextRun.embedded.starts[0]!.tls).toEqual({ cert: kept.cert, key: kept.key });
+
+    expect(await services.configureEmbedded({ port: 4781, phonesOnNetwork: false })).toEqual({ ok: true });
+    expect(embedded.starts.at(-1)).toMatchObject({ host: '127.0.0.1', publicUrl: undefined, tls: undefined });
+    expect(services.trustedFingerprint()).toBeNull();
+  });
+
+  it('never tells phones a plain-HTTP address off this computer, whatever the settings and network', async () => {
+    for (const phones of [false, true]) {
+      for (const lan of ['192.168.1.20', '10.0.0.7', null]) {
+        const { embedded } = await build({ phones, lan });
+        const { publicUrl, host, tls } = embedded.starts[0]!;
+        if (publicUrl !== undefined) expect(publicUrl).toMatch(/^https:\/\//);
+        if (host !== '127.0.0.1') expect(tls).toBeDefined();
+        await rm(path.join(dir, 'settings.json'), { force: true });
+      }
+    }
+  });
+
+  it('refuses to let phones in without encrypted storage for the certificate, and says why at start', async () => {
+    const { services, embedded } = await build({ encryption: false });
+    expect((await services.settingsView()).certificateProtection).toBe('unavailable');
+    expect(await services.configureEmbedded({ port: 4780, phonesOnNetwork: true })).toEqual({
+      ok: false,
+      message:
+        'this computer offers no encrypted storage for the certificate phones pin, so they cannot be let in',
+    });
+    expect(embedded.starts).toHaveLength(1);
+
+    // Settings that ask for it anyway (a profile copied from another machine): this computer only.
+    const copied = await build({ encryption: false, phones: true });
+    expect(copied.embedded.starts[0]).toMatchObject({ host: '127.0.0.1', tls: undefined });
+    expect((await copied.services.about()).error).toBe(
+      'phones cannot be let in: this computer offers no encrypted storage, so the certificate phones would pin cannot be kept',
+    );
   });
 
   it('hands the chosen .p8 key to the server process, and restarts it; the window never sees it', async () => {
@@ -199,7 +284,7 @@ describe('the main process services', () => {
     const { services, embedded } = await build();
     services.consoleChanged(inCall);
     const busy = expect.stringContaining('Finish the call first');
-    expect(await services.configureEmbedded({ port: 4781, lan: false })).toEqual({
+    expect(await services.configureEmbedded({ port: 4781, phonesOnNetwork: false })).toEqual({
       ok: false,
       message: busy,
     });
@@ -210,7 +295,7 @@ describe('the main process services', () => {
 
   it('moves the server to another port on this computer only, and the window follows it', async () => {
     const { services, embedded, changes } = await build();
-    expect(await services.configureEmbedded({ port: 4781, lan: false })).toEqual({ ok: true });
+    expect(await services.configureEmbedded({ port: 4781, phonesOnNetwork: false })).toEqual({ ok: true });
     expect(embedded.starts.at(-1)).toMatchObject({ host: '127.0.0.1', port: 4781, publicUrl: undefined });
     expect(changes).toEqual(['http://127.0.0.1:4781']);
   });

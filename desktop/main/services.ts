@@ -20,6 +20,8 @@ import {
 } from './apns-credentials';
 import type { EmbeddedServer, EmbeddedStatus } from './embedded/controller';
 import type { EmbeddedConfig } from './embedded/protocol';
+import { PhoneAccess, type PhoneAccessDeps } from './phone-access';
+import { type HealthProbe, probeHealth } from './server-health';
 import { type Settings, type SettingsStore, serverUrlSchema } from './settings';
 
 /** The embedded server as the services use it (the real one: embedded/controller.ts). */
@@ -27,14 +29,13 @@ export type EmbeddedControl = Pick<EmbeddedServer, 'start' | 'stop' | 'ownerSess
   logs: Pick<EmbeddedServer['logs'], 'recent'>;
 };
 
-export interface DesktopServicesDeps {
+export interface DesktopServicesDeps extends PhoneAccessDeps {
   settings: SettingsStore;
   apns: ApnsCredentialStore;
   embedded: EmbeddedControl;
   paths: { dataDir: string; logFile: string; webRoot?: string };
   ownerName: string;
-  /** This computer's address on the local network, for phones; null when it has none. */
-  lanAddress: () => string | null;
+
   /** The native open dialog, for the .p8 file; null when cancelled. */
   chooseKeyFile: () => Promise<string | null>;
   /** The server the console must talk to changed: the window reopens against it. */
@@ -53,8 +54,11 @@ const BUSY = 'Finish the call first: this would restart the server, which ends c
 export class DesktopServices {
   private snapshot: ConsoleSnapshot | null = null;
   private pendingKey: { pem: string; fileName: string } | null = null;
+  private readonly phones: PhoneAccess;
 
-  constructor(private readonly d: DesktopServicesDeps) {}
+  constructor(private readonly d: DesktopServicesDeps) {
+    this.phones = new PhoneAccess(d);
+  }
 
   /** At launch: starts this computer's server when that is the mode. Never throws: About says why. */
   async start(): Promise<void> {
@@ -76,6 +80,14 @@ export class DesktopServices {
     return server.mode === 'remote' ? server.url : this.d.embedded.status().url;
   }
 
+  /**
+   * The fingerprint of the certificate this computer's server serves, while it serves one: the
+   * window's requests to it are trusted by this pin (the certificate signs itself).
+   */
+  trustedFingerprint(): string | null {
+    return this.mode() === 'embedded' ? (this.phones.view()?.fingerprint ?? null) : null;
+  }
+
   consoleChanged(snapshot: ConsoleSnapshot): void {
     this.snapshot = snapshot;
   }
@@ -92,6 +104,7 @@ export class DesktopServices {
       remoteUrl: s.server.mode === 'remote' ? s.server.url : s.remoteUrl,
       embedded: s.embedded,
       apns: apnsView(await this.d.apns.load(), this.d.apns.protection()),
+      certificateProtection: this.d.certificates.protection(),
     };
   }
 
@@ -118,6 +131,8 @@ export class DesktopServices {
 
   async configureEmbedded(embedded: EmbeddedSettings): Promise<DesktopResult> {
     if (this.inCall()) return refuse(BUSY);
+    const refusal = embedded.phonesOnNetwork ? this.phones.refusal() : null;
+    if (refusal) return refuse(refusal);
     await this.d.settings.update((s) => ({ ...s, embedded }));
     if (this.mode() !== 'embedded') return { ok: true };
     await this.restartEmbedded('the desktop app restarted its server with new settings');
@@ -183,11 +198,12 @@ export class DesktopServices {
       mode: 'embedded',
       url: status.url,
       state: status.state,
-      error: status.error,
+      error: status.error ?? this.phones.problem,
       port: status.url ? portOf(status.url) : null,
       pid: status.pid,
       startedAt: status.startedAt,
-      phoneUrl: status.url ? (this.phoneUrl(settings) ?? status.url) : null,
+      phoneUrl: status.url ? this.phones.phoneUrl(settings.embedded.port) : null,
+      certificate: status.url ? this.phones.view() : null,
       dataDir: this.d.paths.dataDir,
       database: status.database ?? path.join(this.d.paths.dataDir, 'switchboard.db'),
       logFile: this.d.paths.logFile,
@@ -212,6 +228,7 @@ export class DesktopServices {
 
   private async startEmbedded(): Promise<void> {
     const settings = this.d.settings.get();
+    await this.phones.prepare(settings.embedded.phonesOnNetwork);
     try {
       await this.d.embedded.start(this.embeddedConfig(settings, await this.d.apns.load()));
     } catch {
@@ -220,12 +237,10 @@ export class DesktopServices {
   }
 
   private embeddedConfig(settings: Settings, apns: StoredApns | null): EmbeddedConfig {
-    const { port, lan } = settings.embedded;
     return {
       dataDir: this.d.paths.dataDir,
-      host: lan ? '0.0.0.0' : '127.0.0.1',
-      port,
-      publicUrl: this.phoneUrl(settings) ?? undefined,
+      ...this.phones.listening(settings.embedded.port),
+      port: settings.embedded.port,
       webRoot: this.d.paths.webRoot,
       ownerName: this.d.ownerName,
       apns: apns && {
@@ -238,40 +253,8 @@ export class DesktopServices {
     };
   }
 
-  /** What phones are given when paired: this computer's LAN address, when it listens there. */
-  private phoneUrl(settings: Settings): string | null {
-    if (!settings.embedded.lan) return null;
-    const address = this.d.lanAddress();
-    return address && `http://${address}:${settings.embedded.port}`;
-  }
-
-  private async health(url: string): Promise<{ reachable: boolean; ok: boolean; detail: string }> {
-    const fetcher = this.d.fetch ?? fetch;
-    try {
-      const res = await fetcher(new URL('/healthz', url), { signal: AbortSignal.timeout(3_000) });
-      const body = (await res.json().catch(() => null)) as { ok?: unknown; failing?: unknown } | null;
-      if (!body || typeof body.ok !== 'boolean') {
-        return {
-          reachable: false,
-          ok: false,
-          detail: `it answered ${res.status}, not as a Switchboard server`,
-        };
-      }
-      // The server names the failing part only; why is in its log (Settings shows its last lines).
-      const failing = Array.isArray(body.failing) ? body.failing.map(String).join(', ') : '';
-      const detail = body.ok
-        ? 'healthy'
-        : `failing: ${failing || `HTTP ${res.status}`}; see the server's log`;
-      return { reachable: true, ok: body.ok, detail };
-    } catch (e) {
-      const cause =
-        e instanceof Error && e.cause instanceof Error
-          ? e.cause.message
-          : e instanceof Error
-            ? e.message
-            : '';
-      return { reachable: false, ok: false, detail: cause || 'no answer' };
-    }
+  private health(url: string): Promise<HealthProbe> {
+    return probeHealth(url, this.d.fetch);
   }
 
   private now(): number {
@@ -297,6 +280,7 @@ function emptyAbout(mode: ServerMode): AboutServer {
     pid: null,
     startedAt: null,
     phoneUrl: null,
+    certificate: null,
     dataDir: null,
     database: null,
     logFile: null,

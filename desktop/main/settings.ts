@@ -43,9 +43,12 @@ const settingsSchema = z.object({
   embedded: z
     .object({
       port: z.number().int().min(1).max(65_535).default(DEFAULT_EMBEDDED_PORT),
-      lan: z.boolean().default(true),
+      // Issue 20 item 1: this computer only unless someone lets phones in. A new name, so the
+      // `lan: true` every settings file of before holds (plain HTTP on every interface, the old
+      // default) is not read as that choice.
+      phonesOnNetwork: z.boolean().default(false),
     })
-    .default({ port: DEFAULT_EMBEDDED_PORT, lan: true }),
+    .default({ port: DEFAULT_EMBEDDED_PORT, phonesOnNetwork: false }),
   window: windowStateSchema.nullable().default(null),
 });
 export type Settings = z.infer<typeof settingsSchema>;

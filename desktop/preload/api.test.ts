@@ -56,7 +56,7 @@ describe('the preload API (window.api)', () => {
     const api = createDesktopApi(ipc, ARGV);
     await api.ownerSession();
     await api.switchToRemoteServer('https://calls.example.com');
-    await api.configureEmbeddedServer({ port: 4781, lan: false });
+    await api.configureEmbeddedServer({ port: 4781, phonesOnNetwork: false });
     await api.saveApns({
       keyId: 'ABC123DEFG',
       teamId: 'TEAM123456',
@@ -68,7 +68,7 @@ describe('the preload API (window.api)', () => {
     expect(calls.map((c) => [c.kind, c.channel, ...c.args])).toEqual([
       ['invoke', 'session:owner'],
       ['invoke', 'server:use-remote', 'https://calls.example.com'],
-      ['invoke', 'server:configure-embedded', { port: 4781, lan: false }],
+      ['invoke', 'server:configure-embedded', { port: 4781, phonesOnNetwork: false }],
       [
         'invoke',
         'apns:save',

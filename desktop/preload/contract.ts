@@ -51,8 +51,11 @@ export type ChooseKeyResult = ({ ok: true } & ChosenKey) | { ok: false; message:
 
 export interface EmbeddedSettings {
   port: number;
-  /** Listen on every network interface, so phones on this network can reach the server. */
-  lan: boolean;
+  /**
+   * "Let phones on this network connect": listen on every interface, over TLS with a certificate
+   * the app makes and keeps, whose fingerprint pairing links carry. Off: this computer only.
+   */
+  phonesOnNetwork: boolean;
 }
 
 export interface SettingsView {
@@ -60,6 +63,8 @@ export interface SettingsView {
   remoteUrl: string | null;
   embedded: EmbeddedSettings;
   apns: ApnsView;
+  /** How the kept certificate's key would be protected here ('unavailable': phones cannot be let in). */
+  certificateProtection: SecretProtection;
 }
 
 export interface LogLine {
@@ -79,8 +84,10 @@ export interface AboutServer {
   port: number | null;
   pid: number | null;
   startedAt: number | null;
-  /** The address phones are given when paired. */
+  /** The address phones are given when paired; null while only this computer may connect. */
   phoneUrl: string | null;
+  /** The certificate phones pin (its SHA-256, lowercase hex), while phones on the network may connect. */
+  certificate: { fingerprint: string; expiresAt: number } | null;
   dataDir: string | null;
   database: string | null;
   logFile: string | null;
@@ -125,7 +132,7 @@ export interface RendererRequests {
   'server:use-embedded': () => DesktopResult;
   /** Switches to a team server (the console signs in there); the window reloads against it. */
   'server:use-remote': (url: string) => DesktopResult;
-  /** Port and network of this computer's server; it restarts. */
+  /** Port of this computer's server, and whether phones on the network may connect; it restarts. */
   'server:configure-embedded': (settings: EmbeddedSettings) => DesktopResult;
   'server:about': () => AboutServer;
   /** Opens the native file dialog; null when cancelled. */

@@ -27,6 +27,11 @@ export interface EmbeddedConfig {
   port: number;
   /** What phones are told to connect to (pairing QR codes); default the listen address. */
   publicUrl?: string;
+  /**
+   * HTTPS with this certificate and key (PEM): "Let phones on this network connect". The key
+   * travels here, over the private IPC channel, as the APNs key does.
+   */
+  tls?: { cert: string; key: string };
   /** The console build the server also serves at `/` for browsers. */
   webRoot?: string;
   /** The local owner agent's name, created on first run. */

@@ -118,6 +118,7 @@ async function start(config: EmbeddedConfig, logger: Logger): Promise<Running> {
       logger,
       config: {
         publicUrl: config.publicUrl,
+        tls: config.tls,
         webRoot: config.webRoot,
         sessionTtlMs: config.sessionTtlMs ?? OWNER_SESSION_TTL_MS,
       },

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConsoleSnapshot } from '../../preload/contract';
 import { ApnsCredentialStore } from '../apns-credentials';
+import { LanCertificateStore } from '../lan-certificate';
 import { DesktopServices } from '../services';
 import { SettingsStore } from '../settings';
 import { fakeEmbedded, fakeSecretBox } from '../testing/fakes';
@@ -59,6 +60,7 @@ describe('IPC handlers', () => {
     const services = new DesktopServices({
       settings: await SettingsStore.open(path.join(dir, 'settings.json')),
       apns: new ApnsCredentialStore(path.join(dir, 'apns.bin'), fakeSecretBox()),
+      certificates: new LanCertificateStore(path.join(dir, 'lan-certificate.bin'), fakeSecretBox()),
       embedded,
       paths: { dataDir: path.join(dir, 'server'), logFile: path.join(dir, 'server.log') },
       ownerName: 'Dana',
@@ -108,9 +110,9 @@ describe('IPC handlers', () => {
   }
 
   it('refuses malformed arguments in words, before the handler', async () => {
-    await expect(ipc.invoke(console_, 'server:configure-embedded', { port: 80, lan: true })).rejects.toThrow(
-      /server:configure-embedded: .*1024/,
-    );
+    await expect(
+      ipc.invoke(console_, 'server:configure-embedded', { port: 80, phonesOnNetwork: true }),
+    ).rejects.toThrow(/server:configure-embedded: .*1024/);
     await expect(
       ipc.invoke(console_, 'apns:save', { keyId: 'A', teamId: 'B', bundleId: 'c.d' }),
     ).rejects.toThrow('apns:save');
@@ -127,6 +129,6 @@ describe('IPC handlers', () => {
   it('never gives the window the APNs key: the settings view has no key material', async () => {
     const view = (await ipc.invoke(console_, 'settings:get')) as Record<string, unknown>;
     expect(JSON.stringify(view)).not.toMatch(/PRIVATE KEY|keyPem/);
-    expect(view).toMatchObject({ mode: 'embedded', embedded: { port: 4780, lan: true } });
+    expect(view).toMatchObject({ mode: 'embedded', embedded: { port: 4780, phonesOnNetwork: false } });
   });
 });

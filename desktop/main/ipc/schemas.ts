@@ -19,7 +19,7 @@ export const requestArgs = {
   'server:use-embedded': none,
   'server:use-remote': z.tuple([text(2000)]),
   'server:configure-embedded': z.tuple([
-    z.object({ port: z.number().int().min(1024).max(65_535), lan: z.boolean() }).strict(),
+    z.object({ port: z.number().int().min(1024).max(65_535), phonesOnNetwork: z.boolean() }).strict(),
   ]),
   'server:about': none,
   'apns:choose-key': none,

@@ -58,7 +58,7 @@ export function fakeEmbedded() {
         fake.failNextStart = null;
         throw new Error(status.error!);
       }
-      const url = `http://127.0.0.1:${config.port}`;
+      const url = `${config.tls ? 'https' : 'http'}://127.0.0.1:${config.port}`;
       status = {
         ...status,
         state: 'running',

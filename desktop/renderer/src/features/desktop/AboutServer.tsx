@@ -46,7 +46,7 @@ export function AboutServerPanel() {
         )}
         <Fact term="Address" value={about.url} mono />
         <Fact term="Port" value={about.port === null ? null : String(about.port)} mono />
-        {about.mode === 'embedded' && <Fact term="Phones connect to" value={about.phoneUrl} mono />}
+        {about.mode === 'embedded' && about.state === 'running' && <PhoneFacts about={about} />}
         <dt>Health</dt>
         <dd>
           {about.health === null ? (
@@ -82,6 +82,34 @@ export function AboutServerPanel() {
       )}
     </section>
   );
+}
+
+/** Where phones reach this computer's server, and the certificate they pin (or that they cannot). */
+function PhoneFacts({ about }: { about: AboutServer }) {
+  if (!about.certificate) {
+    return (
+      <>
+        <dt>Phones</dt>
+        <dd>Cannot connect: only this computer may (Server → Let phones on this network connect)</dd>
+      </>
+    );
+  }
+  return (
+    <>
+      <Fact term="Phones connect to" value={about.phoneUrl ?? 'no network address on this computer'} mono />
+      <dt>Certificate (SHA-256)</dt>
+      <dd className="mono desk-fingerprint">{groupsOf4(about.certificate.fingerprint)}</dd>
+      <Fact
+        term="Certificate valid until"
+        value={`${new Date(about.certificate.expiresAt).toLocaleDateString()}: renewed a month before, and phones pair again then`}
+      />
+    </>
+  );
+}
+
+/** `a1b2c3d4…` as `a1b2 c3d4 …`: easier to compare by eye with what a phone shows. */
+function groupsOf4(hex: string): string {
+  return hex.match(/.{1,4}/g)?.join(' ') ?? hex;
 }
 
 function Fact({ term, value, mono }: { term: string; value: string | null; mono?: boolean }) {

@@ -9,7 +9,7 @@ export function ServerSettings({ view, onSaved }: { view: SettingsView; onSaved:
   const [mode, setMode] = useState<ServerMode>(view.mode);
   const [url, setUrl] = useState(view.remoteUrl ?? '');
   const [port, setPort] = useState(String(view.embedded.port));
-  const [lan, setLan] = useState(view.embedded.lan);
+  const [phones, setPhones] = useState(view.embedded.phonesOnNetwork);
   const [outcome, setOutcome] = useState<{ busy: boolean; error: string | null; done: string | null }>({
     busy: false,
     error: null,
@@ -21,7 +21,8 @@ export function ServerSettings({ view, onSaved }: { view: SettingsView; onSaved:
     Number.isInteger(portNumber) && portNumber >= 1024 && portNumber <= 65_535
       ? null
       : 'a port from 1024 to 65535';
-  const embeddedChanged = portNumber !== view.embedded.port || lan !== view.embedded.lan;
+  const embeddedChanged = portNumber !== view.embedded.port || phones !== view.embedded.phonesOnNetwork;
+  const protection = view.certificateProtection;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -32,7 +33,7 @@ export function ServerSettings({ view, onSaved }: { view: SettingsView; onSaved:
     } else if (view.mode === 'remote') {
       result = await api.switchToEmbeddedServer();
     } else if (embeddedChanged && !portError) {
-      result = await api.configureEmbeddedServer({ port: portNumber, lan });
+      result = await api.configureEmbeddedServer({ port: portNumber, phonesOnNetwork: phones });
     } else {
       result = portError ? { ok: false, message: `Give ${portError}.` } : { ok: true };
     }
@@ -82,11 +83,31 @@ export function ServerSettings({ view, onSaved }: { view: SettingsView; onSaved:
               value={port}
               onValue={(value) => setPort(value.trim())}
             />
-            <label className="desk-check">
-              <input type="checkbox" checked={lan} onChange={(e) => setLan(e.target.checked)} />
-              Phones on this network can reach it
-            </label>
+            <div className="field desk-phones">
+              <label className="desk-check">
+                <input
+                  type="checkbox"
+                  checked={phones}
+                  disabled={protection === 'unavailable' && !phones}
+                  aria-describedby="desk-phones-help"
+                  onChange={(e) => setPhones(e.target.checked)}
+                />
+                Let phones on this network connect
+              </label>
+              <span id="desk-phones-help" className="muted">
+                {phones
+                  ? 'The server also listens on this network, over HTTPS with a certificate this app makes and keeps. Pairing codes carry its fingerprint, and phones accept no other certificate.'
+                  : 'Only this computer can reach the server: phones cannot connect or be paired.'}
+              </span>
+            </div>
           </div>
+        )}
+        {mode === 'embedded' && (protection === 'unavailable' || (protection === 'weak' && phones)) && (
+          <p className="desk-warn">
+            {protection === 'weak'
+              ? 'This computer has no keyring: the certificate’s key is stored with a fixed key, so anyone who can read your files can pretend to be this server to your phones.'
+              : 'This computer offers no encrypted storage, so phones cannot be let in: the certificate’s key could not be kept safe.'}
+          </p>
         )}
         <FormError>{outcome.error}</FormError>
         {outcome.done && <p role="status">{outcome.done}</p>}
