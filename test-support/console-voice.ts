@@ -1,6 +1,7 @@
 import type { Ack, RtcIce, RtcSignal } from '#shared';
-import { VoiceController, type VoiceSnapshot } from '../desktop/renderer/src/features/call/voice/controller';
+import { VoiceController } from '../desktop/renderer/src/features/call/voice/controller';
 import type { PeerLike, TrackLike } from '../desktop/renderer/src/features/call/voice/peer';
+import type { VoiceSnapshot } from '../desktop/renderer/src/features/call/voice/types';
 import { Listener, Tone } from '../tools/virtual-companion/src/audio';
 import { type MediaTrack, type PeerConnection, wrtc } from '../tools/virtual-companion/src/wrtc';
 import type { TestClient } from './socket-client';

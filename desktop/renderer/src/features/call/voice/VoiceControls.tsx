@@ -1,9 +1,9 @@
 import { useEffect } from 'react';
 import type { Call } from '#shared';
-import type { VoiceSnapshot } from './controller';
 import { microphoneText } from './devices';
 import type { Quality } from './quality';
 import { chooseMicrophone, chooseSpeaker, refreshDevices, resumePlayback, retryMicrophone } from './session';
+import type { VoiceSnapshot } from './types';
 import { useVoice } from './VoiceSession';
 import './voice.css';
 

@@ -1,42 +1,8 @@
 import type { Ack, RtcIce, RtcSignal } from '#shared';
 import type { CandidateLike, PeerConfig, PeerLike, SenderLike, Timers, TrackLike } from './peer';
 import { realTimers } from './peer';
-import { type Quality, QualityMonitor, readSample } from './quality';
-
-export type VoicePhase = 'starting' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'ended';
-/** pending: being asked for; blocked: permission refused; missing: no such device. */
-export type MicrophoneState = 'pending' | 'on' | 'blocked' | 'missing' | 'error';
-
-export interface VoiceSnapshot {
-  phase: VoicePhase;
-  microphone: MicrophoneState;
-  /** The browser's words when the microphone could not be opened. */
-  microphoneError: string | null;
-  muted: boolean;
-  held: boolean;
-  quality: Quality | null;
-  /** ICE restarts so far (network changes, failures, TURN credentials renewed). */
-  restarts: number;
-  /** Why the audio path failed for good, in words. */
-  error: string | null;
-}
-
-export interface VoiceControllerDeps {
-  /** `rtc:ice` for this call. */
-  fetchIce(): Promise<Ack<RtcIce>>;
-  /** `rtc:signal` to the phone of this call. */
-  send(signal: RtcSignal): Promise<Ack<null>>;
-  createPeer(config: PeerConfig): PeerLike;
-  /** The microphone to send; rejects with the browser's error (NotAllowedError…) when it cannot. */
-  openMicrophone(): Promise<TrackLike>;
-  onChange(snapshot: VoiceSnapshot): void;
-  /** The phone's audio, to play. */
-  onRemoteTrack?(track: TrackLike): void;
-  timers?: Timers;
-  statsEveryMs?: number;
-  /** How long a `disconnected` ICE connection may recover by itself before it is restarted. */
-  disconnectGraceMs?: number;
-}
+import { QualityMonitor, readSample } from './quality';
+import type { MicrophoneState, VoiceControllerDeps, VoiceSnapshot } from './types';
 
 const MAX_RESTARTS_WITHOUT_CONNECTING = 5;
 /** Renew TURN credentials (with an ICE restart) this long before they expire. */

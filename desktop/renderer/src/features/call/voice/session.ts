@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { ConsoleApi } from '../../../api/context';
 import type { ReadonlyStore } from '../../../store/store';
-import { VoiceController, type VoiceSnapshot } from './controller';
+import { VoiceController } from './controller';
 import {
   canChooseSpeaker,
   type DeviceOption,
@@ -12,6 +12,7 @@ import {
   rememberedDevice,
 } from './devices';
 import type { PeerLike, TrackLike } from './peer';
+import type { VoiceSnapshot } from './types';
 
 export interface VoiceUiState {
   /** The call the voice belongs to (the agent's one answered call), null when none. */
