@@ -7,12 +7,13 @@ import { RateLimiter } from './auth/rate-limit';
 import { SessionWatch } from './auth/sessions';
 import { type IceConfig, NO_ICE } from './calls/ice';
 import { LiveCalls } from './calls/live';
-import type { Presence } from './calls/ports';
+import type { CallPorts, Presence } from './calls/ports';
+import { PushSender } from './calls/push-sender';
 import { sendTestPush } from './calls/push-test';
-import { CallPushes } from './calls/pushes';
 import { CallService } from './calls/service';
+import { singleNodePorts } from './calls/single-node';
 import { type ClusterNode, type ClusterOptions, joinCluster } from './cluster';
-import { wireCluster } from './cluster/wire';
+import { clusterCallPorts } from './cluster/calls';
 import { attachAgentGateway } from './gateways/agent';
 import { attachDeviceGateway } from './gateways/device';
 import { type AgentNamespace, type DeviceNamespace, Hub } from './gateways/hub';
@@ -115,14 +116,15 @@ export async function createServer(deps: ServerDeps) {
   if (deps.config?.tls) checkTls(deps.config.tls);
   const inflight = new Set<Promise<unknown>>();
   const logger = deps.logger ?? createLogger();
-  const cluster = deps.cluster ? await joinCluster(deps.cluster, logger) : null;
   const clock = deps.clock ?? systemClock();
   // Told once the consoles' status exists (below): consoles show why the server cannot save.
   let storageChanged = () => {};
   const storageHealth = new StorageHealth({ clock, logger, onChange: () => storageChanged() });
+  const storage = storageHealth.watch(deps.storage);
+  const cluster = deps.cluster ? await joinCluster(deps.cluster, logger, storage.calls) : null;
   const base: Base = {
     config: { ...DEFAULT_SERVER_CONFIG, ...deps.config },
-    storage: storageHealth.watch(deps.storage),
+    storage,
     storageHealth,
     clock,
     logger,
@@ -138,13 +140,7 @@ export async function createServer(deps: ServerDeps) {
   const core = buildCalls(base, deps.push ?? null);
   storageChanged = () => base.hub.toAgents('server:status', core.serverStatus());
   const transports = await attachTransports(base, core);
-  if (cluster) {
-    // The other nodes' calls are not orphans: deadlines and lost nodes are handled as they come.
-    wireCluster(cluster, { ...core, storage: base.storage, clock: base.clock });
-  } else {
-    const recovered = await core.calls.recover();
-    if (recovered > 0) base.logger.warn({ recovered }, 'ended calls left unfinished by the previous run');
-  }
+  await core.ports.start(core.calls);
 
   // A push result can lead to a cancel push, whose answer is recorded on the call: settle until quiet.
   const idle = async (): Promise<void> => {
@@ -157,7 +153,7 @@ export async function createServer(deps: ServerDeps) {
   };
   const close = async () => {
     core.calls.close();
-    core.pushes.stop();
+    core.ports.stop();
     transports.sessions.stop();
     storageHealth.stop();
     await transports.close();
@@ -165,6 +161,7 @@ export async function createServer(deps: ServerDeps) {
     // Closing the gateway first stops retries still waiting out a backoff.
     await deps.push?.close();
     await idle();
+    await core.ports.close();
     await cluster?.close();
     await base.storage.close();
     base.logger.info('switchboard server closed');
@@ -172,13 +169,18 @@ export async function createServer(deps: ServerDeps) {
   return serverHandle(base, core, transports, idle, close);
 }
 
-/** The calls and what they need, in dependency order: live calls (busy state) first, then readers. */
+/**
+ * The calls and what they need, in dependency order: live calls (busy state) first, then readers.
+ * The one place that picks a single server's ports or a cluster node's.
+ */
 function buildCalls(base: Base, gateway: PushGateway | null) {
-  const { storage, clock, logger, metrics, hub, config } = base;
-  const live = base.cluster?.live ?? new LiveCalls();
-  const pushes = new CallPushes({
+  const { storage, clock, logger, metrics, hub, config, cluster } = base;
+  const live = cluster?.live ?? new LiveCalls();
+  const ports: CallPorts = cluster
+    ? clusterCallPorts(cluster, { calls: storage.calls, clock })
+    : singleNodePorts({ clock, calls: storage.calls, logger });
+  const pushes = new PushSender({
     gateway,
-    storage,
     clock,
     logger,
     metrics,
@@ -203,16 +205,15 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     metrics,
     notifier: hub,
     presence: hub,
-    pushes,
     live,
+    ports,
+    sender: pushes,
     onStaffChanged: (staffId) => roster.changed(staffId),
     ringTimeoutMs: config.ringTimeoutMs,
     reconnectGraceMs: config.reconnectGraceMs,
     caller: config.caller,
-    crossNode: base.cluster?.lock,
-    durable: base.cluster?.durable,
   });
-  return { live, pushes, roster, calls, serverStatus };
+  return { live, pushes, roster, calls, ports, serverStatus };
 }
 
 /** HTTP (Fastify: the API and the web console) and Socket.IO on the same Node server. */

@@ -69,7 +69,32 @@ function internalImports(): string[] {
   return bad;
 }
 
+/** Files of server/src/calls that import server/src/cluster, or name it. */
+function callCoreNamingTheCluster(): string[] {
+  const calls = path.join(SERVER_SRC, 'calls');
+  const cluster = path.join(SERVER_SRC, 'cluster');
+  const bad: string[] = [];
+  for (const file of sourceFiles(calls)) {
+    const source = readFileSync(file, 'utf8');
+    for (const spec of specifiers(source)) {
+      const target = path.resolve(path.dirname(file), spec);
+      if (spec.startsWith('.') && !path.relative(cluster, target).startsWith('..')) {
+        bad.push(`${path.relative(ROOT, file)} imports ${spec}`);
+      }
+    }
+    if (/\b(durable|crossNode|cluster)\w*\s*[?:(]/i.test(source.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''))) {
+      bad.push(`${path.relative(ROOT, file)} branches on the cluster`);
+    }
+  }
+  return bad;
+}
+
 describe('server boundaries', () => {
+  it('the call core never names the cluster: it gets its ports (calls/ports.ts) chosen at start-up', () => {
+    expect(sourceFiles(path.join(SERVER_SRC, 'calls')).length).toBeGreaterThan(5);
+    expect(callCoreNamingTheCluster()).toEqual([]);
+  });
+
   it('everything outside server/ uses the server through its public index.ts only', () => {
     expect(internalImports()).toEqual([]);
   });

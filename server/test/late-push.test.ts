@@ -3,7 +3,7 @@ import { type Call, manualClock } from '#shared';
 import { inbox } from '../../test-support/apns-inbox';
 import { type Harness, startHarness } from '../../test-support/harness';
 import { type ApnsEmulator, generateProviderKey, startApnsEmulator } from '../../tools/apns-emulator/src';
-import { UNANSWERED_CANCEL_AGAIN_MS } from '../src/calls/pushes';
+import { UNANSWERED_CANCEL_AGAIN_MS } from '../src/calls/push-ledger';
 
 type Changed = { call: Call };
 

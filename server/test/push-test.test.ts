@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ERROR_CODES, type PushTestResult, parsePushPayload, type StaffEntry } from '#shared';
 import { inbox } from '../../test-support/apns-inbox';
 import { BUNDLE_ID, type Harness, startHarness } from '../../test-support/harness';
+import { TEST_PUSH_MS } from '../src/calls/push-sender';
 import { describeTestPush } from '../src/calls/push-test';
-import { TEST_PUSH_MS } from '../src/calls/pushes';
 
 type Roster = { staff: StaffEntry[] };
 

@@ -337,6 +337,14 @@ export function cancelAccepted(call: Call, deviceId: string): boolean {
   return lastCancel !== null && lastCancel >= lastCall;
 }
 
+/**
+ * The phone that is the agent's other party: the one that answered an outbound call (null until
+ * one did), or the one that placed an inbound call.
+ */
+export function partyPhone(call: Pick<Call, 'direction' | 'answeredByDeviceId' | 'devices'>): string | null {
+  return call.direction === 'outbound' ? call.answeredByDeviceId : (call.devices[0]?.deviceId ?? null);
+}
+
 /** The agents who declined an inbound call that still rings for the others. */
 export function declinedBy(call: Call): Set<string> {
   const agents = new Set<string>();

@@ -11,6 +11,14 @@ export class LiveCalls {
     return this.calls.get(callId);
   }
 
+  /**
+   * The call as it stands, when this view is the authority on it (one process changes the calls),
+   * or undefined: then the caller reads the database, under the call's lock.
+   */
+  authority(callId: string): Call | undefined {
+    return this.calls.get(callId);
+  }
+
   /** Keeps the newest version of a live call; forgets one that ended. */
   put(call: Call): void {
     if (isLive(call)) this.calls.set(call.id, call);

@@ -1,8 +1,14 @@
-import type { AgentServerEvents, DeviceServerEvents, EndReason } from '#shared';
+import type { AgentServerEvents, Call, DeviceServerEvents, EndReason } from '#shared';
 
 /**
- * How the call service reaches connected clients. The Socket.IO gateways implement it; the
- * service never touches a socket, so its rules can be read without the transport.
+ * What the call core needs from the world around it. A single server and a cluster node each
+ * provide all of them (`single-node.ts`, `cluster/calls.ts`); `app.ts` picks one set at start-up,
+ * and the core never asks which it got.
+ */
+
+/**
+ * Fan-out: how the call core reaches connected clients. The Socket.IO gateways implement it (in a
+ * cluster, through rooms that span the nodes); the core never touches a socket.
  */
 export interface Notifier {
   toAgents<E extends keyof AgentServerEvents>(event: E, ...args: Parameters<AgentServerEvents[E]>): void;
@@ -18,7 +24,7 @@ export interface Notifier {
   ): void;
 }
 
-/** Who is connected right now. */
+/** Who is connected right now (in a cluster, to any live node). */
 export interface Presence {
   isDeviceOnline(deviceId: string): boolean;
   onlineAgentIds(): string[];
@@ -27,17 +33,68 @@ export interface Presence {
 /** A party to calls: a console (its agent) or a phone. */
 export type Party = { agentId: string } | { deviceId: string };
 
+export const partyKey = (party: Party) =>
+  'agentId' in party ? `agent:${party.agentId}` : `device:${party.deviceId}`;
+
 /**
- * Cluster mode: the call service's timers kept in PostgreSQL, so that they outlive the node that
- * set them (cluster/wire.ts fires them on whichever node is alive).
+ * Locking: holds a key (a call, an agent, a phone) against every other process that changes the
+ * same calls, for as long as `task` runs. Within one process the core already runs a key's tasks
+ * one at a time (queue.ts); this is what it cannot see.
  */
-export interface DurableTimers {
-  /** A party's reconnect grace runs until `dueAt` (server clock); then any node ends its calls. */
+export interface Locks {
+  hold<T>(key: string, task: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Timers: ring deadlines and reconnect graces, on the server's clock. When one is due the port
+ * calls the core (`CallCore.ringOver`, `graceOver`); either may fire after the call moved on, and
+ * the core then finds nothing left to do.
+ */
+export interface CallTimers {
+  /** The call rings until `call.ringUntil`. */
+  ringStarted(call: Call): void;
+  /** The call was answered or ended: its deadline no longer matters. */
+  ringEnded(callId: string): void;
+  /** The party's reconnect grace runs until `dueAt`. */
   graceStarted(party: Party, dueAt: number): Promise<void>;
-  /** The party is back (on any node): its grace is over. */
+  /** The party is back: its grace is over. */
   graceEnded(party: Party): Promise<void>;
-  /** Written before the call's end is: if this node dies before APNs took a cancel, another sends it. */
-  cancelsPending(callId: string, cancels: { deviceId: string; reason: EndReason }[]): Promise<void>;
+}
+
+/**
+ * Where the push ledger notes cancels under way, so that a cancel outlives the process that was
+ * sending it: another process sends it (`CallCore.resendCancel`) if this one dies first.
+ */
+export interface CancelJournal {
+  /** Written before the call's end is stored. */
+  pending(callId: string, cancels: { deviceId: string; reason: EndReason }[]): Promise<void>;
   /** APNs took the cancel, or gave its last word on it. */
-  cancelDone(callId: string, deviceId: string): Promise<void>;
+  done(callId: string, deviceId: string): Promise<void>;
+}
+
+/** What the ports call on the core, once it exists (`CallPorts.start`). */
+export interface CallCore {
+  /** A ring deadline passed: a call nobody answered ends `missed`. */
+  ringOver(callId: string): Promise<void>;
+  /** A party's reconnect grace ran out without it: its calls fail. */
+  graceOver(party: Party): Promise<void>;
+  /** A party went away without its sockets closing here (its node died): it gets the grace. */
+  partyGone(party: Party): void;
+  /** A cancel its sender may not have finished: true while this process sends it. */
+  resendCancel(call: Call, deviceId: string, reason: EndReason): boolean;
+  /** Ends, as `failed`, the calls a previous run of this server left unfinished. */
+  recover(): Promise<number>;
+}
+
+/** One topology's implementations, chosen once at start-up. */
+export interface CallPorts {
+  locks: Locks;
+  timers: CallTimers;
+  cancels: CancelJournal;
+  /** Starts firing timers and taking over work left behind; called once, with the core built. */
+  start(core: CallCore): Promise<void>;
+  /** The server stops: this process's own timers fire no more (what outlives it stays). */
+  stop(): void;
+  /** Once the work in flight is done: nothing fires any more, and what is left goes to others. */
+  close(): Promise<void>;
 }

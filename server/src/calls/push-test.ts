@@ -2,11 +2,12 @@ import { ERROR_CODES, type PushTestResult } from '#shared';
 import { AppError, notFound } from '../errors';
 import type { PushResult } from '../push';
 import type { Storage } from '../storage/types';
-import type { CallPushes } from './pushes';
+import { markTokenDead } from './push-ledger';
+import type { PushSender } from './push-sender';
 
 export interface PushTestDeps {
   storage: Storage;
-  pushes: CallPushes;
+  pushes: PushSender;
   /** Told when APNs' answer marked the phone's token dead (its roster entry changed). */
   onStaffChanged: (staffId: string) => void;
 }
@@ -30,15 +31,11 @@ export async function sendTestPush(d: PushTestDeps, deviceId: string): Promise<P
       'this phone has not sent a VoIP token yet: open the Switchboard app on it (it registers for pushes at launch)',
     );
   }
-  const token = device.voipToken;
   const result = await d.pushes.test(device);
   if (!result)
     throw new AppError(ERROR_CODES.INTERNAL, 'the test push could not be sent; see the server log');
-  if (result.outcome === 'tokenInvalid') {
-    const reason = `${result.status ?? ''} ${result.reason ?? 'token rejected'}`.trim();
-    const changed = await d.storage.devices.markTokenInvalid(device.id, token, reason, result.at);
-    if (changed) d.onStaffChanged(changed.staffId);
-  }
+  if (result.outcome === 'tokenInvalid')
+    await markTokenDead(d.storage.devices, device, result, d.onStaffChanged);
   return {
     outcome: result.outcome,
     status: result.status,

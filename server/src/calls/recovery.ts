@@ -1,6 +1,6 @@
 import { type Call, cancelAccepted, type EndReason, isLive, wasPushed } from '#shared';
 import type { CallStore } from '../storage/types';
-import { CANCEL_GRACE_MS } from './pushes';
+import { CANCEL_GRACE_MS } from './push-ledger';
 
 /** Calls older than this that ended within the grace are rare enough to leave to the phones' sync. */
 const RECOVERY_WINDOW_MS = 12 * 3600_000;

@@ -3,6 +3,7 @@ import { isLive } from '#shared';
 import { LiveCalls } from '../calls/live';
 import { Hub } from '../gateways/hub';
 import type { Logger } from '../ops/logger';
+import type { CallStore } from '../storage/types';
 import type { ClusterPresence } from './presence';
 import type { Redis } from './redis';
 
@@ -74,20 +75,24 @@ export class ClusterLiveCalls extends LiveCalls {
     private readonly channel: string,
     private readonly nodeId: string,
     private readonly logger: Logger,
+    private readonly store: Pick<CallStore, 'get' | 'listLive'>,
   ) {
     super();
   }
 
-  /** Reloads from PostgreSQL (set by wireCluster); called once a resync marker came back. */
-  reload: () => Promise<void> = async () => undefined;
   private marker = 0;
+
+  /** Never the authority: another node may have changed the call a moment ago. */
+  override authority(): Call | undefined {
+    return undefined;
+  }
 
   async subscribe(sub: Redis): Promise<void> {
     await sub.subscribe(this.channel, (raw) => {
       const { node, call, sync } = JSON.parse(raw) as { node: string; call?: Call; sync?: number };
       if (sync !== undefined) {
         if (node === this.nodeId && sync === this.marker) {
-          this.reload().catch((err) => this.logger.warn({ err }, 'resyncing live calls failed'));
+          this.resync().catch((err) => this.logger.warn({ err }, 'resyncing live calls failed'));
         }
         return;
       }
@@ -110,12 +115,13 @@ export class ClusterLiveCalls extends LiveCalls {
    * Catches up with PostgreSQL after the subscription was down (Redis restarted or unreachable):
    * changes published meanwhile were lost, and a call that ended then would stay "busy" here.
    */
-  async resync(load: (callId: string) => Promise<Call | null>, live: Call[]): Promise<void> {
+  private async resync(): Promise<void> {
+    const live = await this.store.listLive();
     const now = new Set(live.map((c) => c.id));
     for (const call of live) this.apply(call);
     for (const known of this.list()) {
       if (now.has(known.id)) continue;
-      const latest = await load(known.id);
+      const latest = await this.store.get(known.id);
       if (latest) this.apply(latest);
     }
   }

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type AgentRequest,
+  type Call,
+  type CallEvent,
+  type Clock,
+  createCall,
+  declinedBy,
+  ERROR_CODES,
+  type EventSource,
+  isLive,
+  markPushesSending,
+  transition,
+} from '#shared';
+import { AppError, forbidden, notFound } from '../errors';
+import type { DeviceRow, Storage } from '../storage/types';
+import type { CallLifecycle } from './lifecycle';
+import type { LiveCalls } from './live';
+import type { Presence } from './ports';
+
+export interface AgentCallsOptions {
+  storage: Storage;
+  clock: Clock;
+  presence: Presence;
+  live: LiveCalls;
+  ringTimeoutMs: number;
+  /** What the phone's call screen shows for calls from the console. */
+  caller: { handle: string; organisation: string };
+  /** Whether this phone can be rung by VoIP push now. */
+  pushable: (device: DeviceRow) => boolean;
+}
+
+export const agentKey = (agentId: string) => `agent:${agentId}`;
+
+/** What a console asks of calls: place one, and accept, decline, hang up, hold or mute one. */
+export class AgentCalls {
+  constructor(
+    private readonly life: CallLifecycle,
+    private readonly o: AgentCallsOptions,
+  ) {}
+
+  /** One live call per agent: placements and accepts of one agent run one at a time. */
+  place(agentId: string, req: AgentRequest<'call:place'>): Promise<Call> {
+    return this.life.queue.run(agentKey(agentId), () => this.placeNow(agentId, req));
+  }
+
+  act(agentId: string, callId: string, event: CallEvent): Promise<Call> {
+    if (event.type === 'accepted') {
+      // Any agent may try; the state machine tells the late ones it was answered elsewhere.
+      return this.life.queue.run(agentKey(agentId), () =>
+        this.life.apply(callId, event, 'agent', {
+          authorize: (call) => {
+            if (call.direction === 'inbound' && call.agentId === null && this.o.live.isAgentBusy(agentId)) {
+              throw new AppError(ERROR_CODES.BUSY, 'you are already in a call; hang it up first');
+            }
+            return undefined;
+          },
+        }),
+      );
+    }
+    let step = event;
+    return this.life.apply(callId, event, 'agent', {
+      authorize: (call) => {
+        if (call.direction !== 'inbound' || call.agentId !== null) {
+          if (call.agentId !== agentId) throw forbidden('this call belongs to another agent');
+          return undefined;
+        }
+        // An unclaimed inbound call rings every agent: one agent's decline takes only that agent
+        // off it; it ends declined once every signed-in agent has declined.
+        if (event.type === 'declined' || event.type === 'hangup') {
+          const declined = declinedBy(call);
+          const everyoneDeclined = this.o.presence
+            .onlineAgentIds()
+            .every((id) => id === agentId || declined.has(id));
+          step = { type: 'declined', agentId, everyoneDeclined };
+        }
+        return undefined;
+      },
+      event: () => step,
+    });
+  }
+
+  private async placeNow(agentId: string, req: AgentRequest<'call:place'>): Promise<Call> {
+    if (this.o.live.isAgentBusy(agentId) && (await this.stillBusy(agentId))) {
+      throw new AppError(ERROR_CODES.BUSY, 'you are already in a call; hang it up first');
+    }
+    const target = await this.resolveTarget(req);
+    const agent = await this.o.storage.agents.findById(agentId);
+    const now = this.o.clock.now();
+    let call = createCall({
+      id: randomUUID(),
+      direction: 'outbound',
+      agentId,
+      staffId: target.staffId,
+      deviceIds: target.devices.map((d) => d.id),
+      handle: this.o.caller.handle,
+      callerName: `${this.o.caller.organisation} · ${agent?.name ?? 'Agent'}`,
+      video: req.video,
+      createdAt: now,
+      ringUntil: now + this.o.ringTimeoutMs,
+      source: 'agent',
+    });
+    const step = (event: CallEvent, source: EventSource) => {
+      const r = transition(call, event, now, source);
+      if (r.ok) call = r.call;
+    };
+    if (target.devices.length === 0) {
+      step({ type: 'unreachable', detail: 'this staff member has no paired phone' }, 'server');
+    } else if (target.devices.some((d) => this.o.live.isDeviceBusy(d.id))) {
+      step({ type: 'busy', detail: 'already in a call' }, 'server');
+    } else {
+      for (const device of target.devices) {
+        const why = this.unreachableReason(device);
+        if (why) step({ type: 'legUnreachable', deviceId: device.id, detail: why }, 'server');
+      }
+    }
+    const toPush = isLive(call)
+      ? target.devices.filter((d) => !this.unreachableReason(d) && this.o.pushable(d))
+      : [];
+    call = markPushesSending(
+      call,
+      toPush.map((d) => d.id),
+      now,
+    );
+    await this.life.create(call, null, toPush);
+    return call;
+  }
+
+  /**
+   * Checks a "busy" of the live view against the database: in a cluster that view learns other
+   * nodes' changes over Redis, and one that ended while Redis was away must not block the agent.
+   */
+  private async stillBusy(agentId: string): Promise<boolean> {
+    for (const cached of this.o.live.list().filter((c) => c.agentId === agentId)) {
+      const stored = await this.o.storage.calls.get(cached.id);
+      if (stored && !isLive(stored)) this.o.live.put(stored);
+    }
+    return this.o.live.isAgentBusy(agentId);
+  }
+
+  private async resolveTarget(req: AgentRequest<'call:place'>) {
+    if ('deviceId' in req) {
+      const device = await this.o.storage.devices.get(req.deviceId);
+      if (!device) throw notFound('device');
+      return { staffId: device.staffId, devices: [device] };
+    }
+    const staff = await this.o.storage.staff.get(req.staffId);
+    if (!staff) throw notFound('staff member');
+    return { staffId: staff.id, devices: await this.o.storage.devices.listByStaff(staff.id) };
+  }
+
+  /** Why a phone cannot be rung at all, or null when a socket or a push can reach it. */
+  private unreachableReason(device: DeviceRow): string | null {
+    if (this.o.presence.isDeviceOnline(device.id) || this.o.pushable(device)) return null;
+    if (device.voipToken === null) return 'no VoIP push token yet and not connected';
+    if (device.tokenInvalidAt !== null) {
+      return `push token invalid (${device.tokenInvalidReason ?? 'rejected by APNs'}) and not connected`;
+    }
+    return 'APNs is not configured on this server and the phone is not connected';
+  }
+}

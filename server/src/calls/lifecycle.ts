@@ -1,0 +1,198 @@
+import { type Call, type CallEvent, type Clock, type EventSource, isLive, transition } from '#shared';
+import { AppError, notFound } from '../errors';
+import type { Logger } from '../ops/logger';
+import type { Metrics } from '../ops/metrics';
+import type { DeviceRow, Storage } from '../storage/types';
+import { audience, type Delivery } from './audience';
+import type { LiveCalls } from './live';
+import type { CallPorts, Notifier, Presence } from './ports';
+import { PushLedger } from './push-ledger';
+import type { PushSender } from './push-sender';
+import { KeyedQueue } from './queue';
+import { SeenReports } from './seen-reports';
+
+export interface LifecycleOptions {
+  storage: Storage;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  notifier: Notifier;
+  presence: Presence;
+  live: LiveCalls;
+  ports: CallPorts;
+  sender: PushSender;
+  /** Told which staff members' roster entries may have changed (busy, token state). */
+  onStaffChanged: (staffId: string) => void;
+}
+
+export interface ApplyOptions {
+  /** Throws to refuse; returns the refusal to give unless the request is a replay. */
+  authorize?: (call: Call) => AppError | undefined;
+  /** The event to apply, when authorizing decided it (an agent's decline of an inbound call). */
+  event?: () => CallEvent;
+  replay?: { seen(): boolean; mark(): void };
+}
+
+/**
+ * A call's life: each event applied by the state machine in the call's queue (under its lock), the
+ * result stored, then its effects: who hears of it (audience.ts), its ring deadline, and the pushes
+ * of the legs it rings or ends (the push ledger). Operations on one call run one at a time, so a
+ * phone's report and an agent's hang-up arriving together are applied in order, never interleaved.
+ */
+export class CallLifecycle {
+  readonly queue: KeyedQueue;
+  readonly pushes: PushLedger;
+  /** Report sequence numbers already applied (replays are no-ops), forgotten when the call ends. */
+  readonly reports = new SeenReports();
+  /** What push results set off (marking a token dead, dropping a leg), for `drain()`. */
+  private readonly followUps = new Set<Promise<unknown>>();
+
+  constructor(private readonly o: LifecycleOptions) {
+    this.queue = new KeyedQueue((key, task) => o.ports.locks.hold(key, task));
+    this.pushes = new PushLedger({
+      sender: o.sender,
+      devices: o.storage.devices,
+      clock: o.clock,
+      logger: o.logger,
+      journal: o.ports.cancels,
+      unreachable: (callId, deviceId, detail) => this.legUnreachable(callId, deviceId, detail),
+      onStaffChanged: o.onStaffChanged,
+      recordsWaiting: (callId) => this.writeRecords(callId),
+      followUp: (task) => this.followUp(task),
+    });
+  }
+
+  /** The call as it stands: from the live view where it is the authority, else from the database. */
+  private async current(callId: string): Promise<Call | null> {
+    return this.o.live.authority(callId) ?? (await this.o.storage.calls.get(callId));
+  }
+
+  /** Stores a new call and tells those concerned; a live one starts ringing (`toPush` by push too). */
+  async create(call: Call, actorDeviceId: string | null, toPush: DeviceRow[] = []): Promise<void> {
+    await this.commit(null, call, actorDeviceId);
+    if (!isLive(call)) return;
+    this.o.ports.timers.ringStarted(call);
+    // The commit told connected phones; a phone in the background learns of it by push only.
+    this.pushes.ring(call, toPush);
+  }
+
+  /**
+   * Applies one event to a call in its queue: authorize → (replay?) → transition → commit. A
+   * refusal changes nothing, and a replay is only recognised as one after its first commit.
+   */
+  apply(callId: string, event: CallEvent, source: EventSource, opts: ApplyOptions = {}): Promise<Call> {
+    return this.queue.run(callId, async () => {
+      const stored = await this.current(callId);
+      if (!stored) throw notFound('call');
+      const { call, taken } = this.pushes.records.take(stored);
+      const refusal = opts.authorize?.(call);
+      if (opts.replay?.seen()) return call;
+      if (refusal) throw refusal;
+      const step = opts.event?.() ?? event;
+      const result = transition(call, step, this.o.clock.now(), source);
+      if (!result.ok) throw new AppError(result.code, result.message);
+      if (result.changed || taken > 0) {
+        const actor = 'deviceId' in step && step.deviceId !== undefined ? step.deviceId : null;
+        await this.commit(stored, result.call, actor);
+        // Those that came meanwhile are left to the record write queued for them.
+        this.pushes.records.stored(callId, taken);
+      }
+      opts.replay?.mark();
+      return result.call;
+    });
+  }
+
+  /** Applies a server event that may find the call moved on: then there is nothing left to do. */
+  async settle(callId: string, event: CallEvent, source: EventSource = 'server'): Promise<void> {
+    await this.apply(callId, event, source).catch((e) => {
+      if (!(e instanceof AppError)) throw e;
+    });
+  }
+
+  /** The ring deadline passed: a call nobody answered ends `missed`. */
+  async ringOver(callId: string): Promise<void> {
+    await this.settle(callId, { type: 'timeout' }).catch((err) => {
+      this.o.logger.error({ err, callId }, 'ring timeout failed');
+    });
+  }
+
+  /** APNs cannot reach this phone: unless it proved otherwise over its socket, drop its leg. */
+  private async legUnreachable(callId: string, deviceId: string, detail: string): Promise<void> {
+    if (this.o.presence.isDeviceOnline(deviceId)) return;
+    await this.settle(callId, { type: 'legUnreachable', deviceId, detail }, 'apns');
+  }
+
+  /** Persists a new version of a call, then tells exactly those the audience rule names. */
+  async commit(prev: Call | null, next: Call, actorDeviceId: string | null): Promise<void> {
+    const delivery = audience({ prev, next, actorDeviceId });
+    await this.pushes.beforeStored(next, delivery.devices);
+    await this.o.storage.calls.save(next);
+    this.o.live.put(next);
+    if (!isLive(next) || next.state === 'connecting' || next.state === 'active') {
+      this.o.ports.timers.ringEnded(next.id);
+    }
+    if (!isLive(next)) {
+      this.reports.forget(next);
+      this.o.metrics.calls.inc({ outcome: next.endReason ?? 'failed', direction: next.direction });
+    }
+    this.deliver(next, delivery);
+    if (!isLive(next)) this.pushes.forget(next);
+    const busyChanged =
+      prev === null || prev.state !== next.state || prev.answeredByDeviceId !== next.answeredByDeviceId;
+    if (busyChanged) this.o.onStaffChanged(next.staffId);
+  }
+
+  private deliver(call: Call, { agents, devices }: Delivery): void {
+    const { notifier } = this.o;
+    if (agents?.to === 'everyone') notifier.toAgents(agents.event, { call });
+    else if (agents) notifier.toAgent(agents.agentId, agents.event, { call });
+    for (const { deviceId, cancel } of devices) {
+      // Cancelled by socket and by push: a phone in the background has no socket (DESIGN lesson 3).
+      if (cancel) notifier.toDevice(deviceId, 'call:cancelled', { callId: call.id, reason: cancel });
+      notifier.toDevice(deviceId, 'call:changed', { call });
+      if (cancel) this.pushes.cancel(call, deviceId, cancel);
+    }
+  }
+
+  /** Stores the APNs answers waiting for this call, in a write of their own behind its other tasks. */
+  private writeRecords(callId: string): void {
+    const task = this.queue.run(
+      callId,
+      async () => {
+        const call = await this.current(callId);
+        if (!call) {
+          this.pushes.records.drop(callId);
+          return;
+        }
+        const { call: next, taken } = this.pushes.records.take(call);
+        if (taken === 0) return;
+        await this.o.storage.calls.save(next);
+        this.o.live.put(next);
+        this.deliver(next, audience({ prev: call, next, actorDeviceId: null, pushRecord: true }));
+        if (this.pushes.records.stored(callId, taken)) this.writeRecords(callId);
+      },
+      'lazy',
+    );
+    this.followUp(task);
+  }
+
+  /** Tracks `task` for `drain()`; a failure is logged, never thrown at whoever set it off. */
+  followUp<T>(task: Promise<T>): Promise<T | undefined> {
+    const settled = task.catch((err) => {
+      this.o.logger.error({ err }, 'acting on a push result failed');
+      return undefined;
+    });
+    this.followUps.add(settled);
+    void settled.finally(() => this.followUps.delete(settled));
+    return settled;
+  }
+
+  get pending(): number {
+    return this.followUps.size;
+  }
+
+  /** Resolves once every push result so far has been acted on (shutdown, tests). */
+  async drain(): Promise<void> {
+    while (this.followUps.size > 0) await Promise.allSettled([...this.followUps]);
+  }
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Call,
+  type CallEvent,
+  type Clock,
+  createCall,
+  type DeviceReportEvent,
+  type DeviceRequest,
+  ERROR_CODES,
+  isLive,
+  transition,
+} from '#shared';
+import { AppError, forbidden, notFound } from '../errors';
+import type { DeviceRow, Storage } from '../storage/types';
+import type { CallLifecycle } from './lifecycle';
+import type { LiveCalls } from './live';
+import type { Presence } from './ports';
+
+export interface PhoneCallsOptions {
+  storage: Storage;
+  clock: Clock;
+  presence: Presence;
+  live: LiveCalls;
+  ringTimeoutMs: number;
+}
+
+const REPORT_EVENTS: Record<DeviceReportEvent, (deviceId: string, reason?: string) => CallEvent> = {
+  reported: (deviceId) => ({ type: 'reported', deviceId }),
+  answered: (deviceId) => ({ type: 'answered', deviceId }),
+  connected: () => ({ type: 'connected' }),
+  held: () => ({ type: 'hold', on: true }),
+  resumed: () => ({ type: 'hold', on: false }),
+  muted: () => ({ type: 'mute', on: true }),
+  unmuted: () => ({ type: 'mute', on: false }),
+  ended: (deviceId, reason) =>
+    reason === 'declined' ? { type: 'declined', deviceId } : { type: 'hangup', deviceId },
+};
+
+const deviceKey = (deviceId: string) => `device:${deviceId}`;
+
+/** What a phone tells of calls (its CallKit reports) and asks (a call to the consoles). */
+export class PhoneCalls {
+  constructor(
+    private readonly life: CallLifecycle,
+    private readonly o: PhoneCallsOptions,
+  ) {}
+
+  report(deviceId: string, req: DeviceRequest<'call:report'>): Promise<Call> {
+    const id = `${req.seq}:${req.event}`;
+    const { reports } = this.life;
+    const apply = () =>
+      this.life.apply(req.callId, REPORT_EVENTS[req.event](deviceId, req.reason), 'device', {
+        authorize: (call) => this.authorizeReport(call, deviceId, req.event),
+        replay: {
+          // Marked seen only once its transition is committed: a refused report may be retried.
+          seen: () => reports.seen(req.callId, deviceId, id),
+          mark: () => reports.mark(req.callId, deviceId, id),
+        },
+      });
+    // One answered call per phone: its answers run one at a time.
+    return req.event === 'answered' ? this.life.queue.run(deviceKey(deviceId), apply) : apply();
+  }
+
+  /** A phone calls the console: every online agent is offered it; the first to accept takes it. */
+  start(device: DeviceRow, req: DeviceRequest<'call:start'>): Promise<Call> {
+    // One call per phone: its starts run one at a time, so a retried start finds the first one's
+    // call (same id) and a second start finds the phone busy.
+    return this.life.queue.run(deviceKey(device.id), () => this.startNow(device, req));
+  }
+
+  /** Reports count only from a phone whose part of the call goes on. */
+  private authorizeReport(call: Call, deviceId: string, event: DeviceReportEvent): AppError | undefined {
+    const leg = call.devices.find((l) => l.deviceId === deviceId);
+    if (!leg) throw forbidden('this phone was not rung for this call');
+    // The phone that lost a ring-all race (or declined) has no say in how the call goes on.
+    if (leg.state === 'ended' && isLive(call)) return legIsOver(leg);
+    if (event === 'answered' && call.answeredByDeviceId !== deviceId && this.o.live.isDeviceBusy(deviceId)) {
+      throw new AppError(ERROR_CODES.BUSY, 'this phone is already in another call');
+    }
+    return undefined;
+  }
+
+  private async startNow(device: DeviceRow, req: DeviceRequest<'call:start'>): Promise<Call> {
+    if (req.callId !== undefined) {
+      const existing = this.o.live.get(req.callId) ?? (await this.o.storage.calls.get(req.callId));
+      if (existing?.direction === 'inbound' && existing.devices[0]?.deviceId === device.id) return existing;
+      if (existing) throw new AppError(ERROR_CODES.CONFLICT, 'a different call already has this id');
+    }
+    if (this.o.live.isDeviceBusy(device.id)) {
+      throw new AppError(ERROR_CODES.BUSY, 'this phone is already in a call');
+    }
+    const staff = await this.o.storage.staff.get(device.staffId);
+    if (!staff) throw notFound('staff member');
+    const now = this.o.clock.now();
+    let call = createCall({
+      id: req.callId ?? randomUUID(),
+      direction: 'inbound',
+      agentId: null,
+      staffId: staff.id,
+      deviceIds: [device.id],
+      handle: staff.handle ?? staff.name,
+      callerName: staff.name,
+      video: req.video,
+      createdAt: now,
+      ringUntil: now + this.o.ringTimeoutMs,
+      source: 'device',
+    });
+    if (this.o.presence.onlineAgentIds().length === 0) {
+      const r = transition(call, { type: 'unreachable', detail: 'no agent is online' }, now, 'server');
+      if (r.ok) call = r.call;
+    }
+    await this.life.create(call, device.id);
+    return call;
+  }
+}
+
+function legIsOver(leg: Call['devices'][number]): AppError {
+  return leg.endReason === 'answeredElsewhere'
+    ? new AppError(ERROR_CODES.ANSWERED_ELSEWHERE, 'another device answered this call')
+    : new AppError(
+        ERROR_CODES.CALL_ENDED,
+        `this phone's part of the call is over (${leg.endReason ?? 'ended'})`,
+      );
+}

@@ -1,0 +1,53 @@
+import type { Clock } from '#shared';
+import type { Logger } from '../ops/logger';
+import type { CallStore } from '../storage/types';
+import { KeyedTimers } from './keyed-timers';
+import { type CallCore, type CallPorts, type CallTimers, type Party, partyKey } from './ports';
+import { lostCancels } from './recovery';
+
+/**
+ * A single server: no other process changes its calls, so its own queue is all the locking they
+ * need, and its timers live in memory. Its cancel journal is the stored calls themselves: a
+ * restarted server ends the calls its previous run left live and sends again the cancels APNs never
+ * confirmed (recovery.ts), which lived in the dead process's memory.
+ */
+export function singleNodePorts(o: { clock: Clock; calls: CallStore; logger: Logger }): CallPorts {
+  const local = new KeyedTimers(o.clock);
+  let core: CallCore | null = null;
+  return {
+    locks: { hold: (_key, task) => task() },
+    timers: localTimers(local, o.clock, () => core),
+    cancels: { pending: async () => undefined, done: async () => undefined },
+    async start(c) {
+      core = c;
+      const recovered = await c.recover();
+      if (recovered > 0) o.logger.warn({ recovered }, 'ended calls left unfinished by the previous run');
+      for (const { call, deviceId, reason } of await lostCancels(o.calls, o.clock.now())) {
+        c.resendCancel(call, deviceId, reason);
+      }
+    },
+    stop: () => local.close(),
+    close: async () => undefined,
+  };
+}
+
+/**
+ * Ring deadlines and reconnect graces as timers of this process. A grace already running keeps its
+ * due time: the party left once, however many of its sockets close.
+ */
+export function localTimers(local: KeyedTimers, clock: Clock, core: () => CallCore | null): CallTimers {
+  const ringKey = (callId: string) => `ring:${callId}`;
+  return {
+    ringStarted(call) {
+      local.set(ringKey(call.id), call.ringUntil - clock.now(), () => void core()?.ringOver(call.id));
+    },
+    ringEnded: (callId) => local.clear(ringKey(callId)),
+    async graceStarted(party: Party, dueAt: number) {
+      const key = partyKey(party);
+      if (!local.has(key)) local.set(key, dueAt - clock.now(), () => void core()?.graceOver(party));
+    },
+    async graceEnded(party: Party) {
+      local.clear(partyKey(party));
+    },
+  };
+}
