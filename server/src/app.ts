@@ -1,5 +1,4 @@
 import type { Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Server as IoServer } from 'socket.io';
 import { type Clock, PROTOCOL_VERSION, type ServerStatus, systemClock } from '#shared';
 import { PairingService } from './auth/pairing';
@@ -7,7 +6,7 @@ import { RateLimiter } from './auth/rate-limit';
 import { SessionWatch } from './auth/sessions';
 import { type IceConfig, NO_ICE } from './calls/ice';
 import { LiveCalls } from './calls/live';
-import type { CallPorts, Presence } from './calls/ports';
+import type { CallPorts } from './calls/ports';
 import { PushSender } from './calls/push-sender';
 import { sendTestPush } from './calls/push-test';
 import { CallService } from './calls/service';
@@ -22,6 +21,7 @@ import { apiRoutes } from './http/api';
 import { createHttpApp } from './http/app';
 import { auditRoutes } from './http/audit';
 import { clientAddresses } from './http/client-address';
+import { baseUrl, serverHandle } from './http/handle';
 import { operationRoutes } from './http/operations';
 import { originPolicy } from './http/origins';
 import { checkTls, pinnedFingerprint, type TlsConfig } from './http/tls';
@@ -166,7 +166,16 @@ export async function createServer(deps: ServerDeps) {
     await base.storage.close();
     base.logger.info('switchboard server closed');
   };
-  return serverHandle(base, core, transports, idle, close);
+  return serverHandle({
+    http: transports.http,
+    tls: base.config.tls,
+    presence: base.hub,
+    pairing: transports.pairing,
+    logger: base.logger,
+    endAll: (detail) => core.calls.endAll(detail),
+    idle,
+    close,
+  });
 }
 
 /**
@@ -322,60 +331,4 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
       await web.close();
     },
   };
-}
-
-/** What callers of `createServer` get: no internals, only what they need. */
-function serverHandle(
-  base: Base,
-  core: ReturnType<typeof buildCalls>,
-  transports: Awaited<ReturnType<typeof attachTransports>>,
-  idle: () => Promise<void>,
-  close: () => Promise<void>,
-) {
-  const { http, pairing } = transports;
-  let closing: Promise<void> | null = null;
-  return {
-    /** Who is connected right now (tests wait on it; the desktop app shows it). */
-    presence: base.hub as Presence,
-    /** Pairing codes for a staff member, as `pairing:create` makes them (the demo pairs its phones). */
-    pairing: { create: (agentId: string, staffId: string) => pairing.create(agentId, staffId) },
-    get url(): string {
-      return baseUrl(http, base.config.tls);
-    },
-    async listen(port = 0, host = '127.0.0.1'): Promise<string> {
-      await new Promise<void>((resolve, reject) => {
-        http.once('error', reject);
-        http.listen(port, host, () => {
-          http.off('error', reject);
-          resolve();
-        });
-      });
-      base.logger.info({ url: baseUrl(http, base.config.tls) }, 'switchboard server listening');
-      return baseUrl(http, base.config.tls);
-    },
-    /** Resolves once every request, push and roster update in flight has finished. */
-    idle,
-    /**
-     * Ends every live call as `failed` with `detail`, parties told and cancels pushed, and resolves
-     * once they have gone out. For a server that stops for good (the desktop app's embedded one);
-     * a restarting server leaves them to `recover()` instead, which ends them the same way.
-     */
-    async endLiveCalls(detail: string): Promise<number> {
-      const ended = await core.calls.endAll(detail);
-      await idle();
-      return ended;
-    },
-    close(): Promise<void> {
-      closing ??= close();
-      return closing;
-    },
-  };
-}
-
-function baseUrl(http: HttpServer, tls: TlsConfig | undefined): string {
-  const scheme = tls ? 'https' : 'http';
-  const address = http.address() as AddressInfo | null;
-  if (!address) return `${scheme}://127.0.0.1`;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `${scheme}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
 }
