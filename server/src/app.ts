@@ -4,7 +4,6 @@ import { type Clock, PROTOCOL_VERSION, type ServerStatus, systemClock } from '#s
 import { PairingService } from './auth/pairing';
 import { RateLimiter } from './auth/rate-limit';
 import { SessionWatch } from './auth/sessions';
-import { type IceConfig, NO_ICE } from './calls/ice';
 import { LiveCalls } from './calls/live';
 import type { CallPorts } from './calls/ports';
 import { PushSender } from './calls/push-sender';
@@ -13,6 +12,7 @@ import { CallService } from './calls/service';
 import { singleNodePorts } from './calls/single-node';
 import { type ClusterNode, type ClusterOptions, joinCluster } from './cluster';
 import { clusterCallPorts } from './cluster/calls';
+import { DEFAULT_SERVER_CONFIG, type ServerConfig } from './config/server';
 import { attachAgentGateway } from './gateways/agent';
 import { attachDeviceGateway } from './gateways/device';
 import { type AgentNamespace, type DeviceNamespace, Hub } from './gateways/hub';
@@ -24,7 +24,7 @@ import { clientAddresses } from './http/client-address';
 import { baseUrl, serverHandle } from './http/handle';
 import { operationRoutes } from './http/operations';
 import { originPolicy } from './http/origins';
-import { checkTls, pinnedFingerprint, type TlsConfig } from './http/tls';
+import { checkTls, pinnedFingerprint } from './http/tls';
 import { DEFAULT_WEB_ROOT } from './http/web';
 import { createLogger, type Logger } from './ops/logger';
 import { createMetrics } from './ops/metrics';
@@ -33,52 +33,6 @@ import type { PushGateway } from './push';
 import { Roster } from './roster/roster';
 import type { Storage } from './storage/types';
 import { AuditLog } from './team/audit';
-
-export interface ServerConfig {
-  /** Ring-all deadline: a call nobody answers by then ends `missed`. */
-  ringTimeoutMs: number;
-  /** How long a call waits for a party whose connection dropped mid-call before it ends `failed`. */
-  reconnectGraceMs: number;
-  /** How often open console sessions are checked against the database (revoked elsewhere). */
-  sessionSweepMs: number;
-  sessionTtlMs: number;
-  /** The URL phones reach this server at (put in pairing QR codes); defaults to the listen address. */
-  publicUrl?: string;
-  caller: { handle: string; organisation: string };
-  /** Largest Socket.IO message accepted, in bytes. */
-  maxMessageBytes: number;
-  /** Requests per socket: burst size and sustained rate per second. */
-  socketRate: { burst: number; perSecond: number };
-  /** Folder of the built web console, served at `/`; default `dist/web` in the repository. */
-  webRoot?: string;
-  /** STUN/TURN for calls' media, handed to each party by `rtc:ice` (TURN credentials minted then). */
-  ice: IceConfig;
-  /**
-   * Serve HTTPS and Socket.IO over TLS with this certificate; absent, plain HTTP (on loopback, or
-   * behind a TLS proxy). A self-signed one goes into pairing links as a fingerprint phones pin.
-   */
-  tls?: TlsConfig;
-  /** Browser origins besides the desktop app's and the server's own that may use the API and sockets. */
-  consoleOrigins: string[];
-  /** Proxies (addresses or CIDRs) whose X-Forwarded-For names the client, for HTTP and Socket.IO; none by default. */
-  trustProxy: string[];
-  /** Bearer token `/metrics` asks of clients not on loopback; null: loopback only. */
-  metricsToken: string | null;
-}
-
-export const DEFAULT_SERVER_CONFIG: ServerConfig = {
-  ringTimeoutMs: 45_000,
-  reconnectGraceMs: 30_000,
-  sessionSweepMs: 10_000,
-  sessionTtlMs: 12 * 3600_000,
-  caller: { handle: 'Switchboard', organisation: 'Support' },
-  maxMessageBytes: 64 * 1024,
-  socketRate: { burst: 60, perSecond: 20 },
-  ice: NO_ICE,
-  consoleOrigins: [],
-  trustProxy: [],
-  metricsToken: null,
-};
 
 export interface ServerDeps {
   storage: Storage;

@@ -1,0 +1,49 @@
+import { type IceConfig, NO_ICE } from '../calls/ice';
+import type { TlsConfig } from '../http/tls';
+
+/** What `createServer` is configured with (the CLI maps its options onto it, main.ts). */
+export interface ServerConfig {
+  /** Ring-all deadline: a call nobody answers by then ends `missed`. */
+  ringTimeoutMs: number;
+  /** How long a call waits for a party whose connection dropped mid-call before it ends `failed`. */
+  reconnectGraceMs: number;
+  /** How often open console sessions are checked against the database (revoked elsewhere). */
+  sessionSweepMs: number;
+  sessionTtlMs: number;
+  /** The URL phones reach this server at (put in pairing QR codes); defaults to the listen address. */
+  publicUrl?: string;
+  caller: { handle: string; organisation: string };
+  /** Largest Socket.IO message accepted, in bytes. */
+  maxMessageBytes: number;
+  /** Requests per socket: burst size and sustained rate per second. */
+  socketRate: { burst: number; perSecond: number };
+  /** Folder of the built web console, served at `/`; default `dist/web` in the repository. */
+  webRoot?: string;
+  /** STUN/TURN for calls' media, handed to each party by `rtc:ice` (TURN credentials minted then). */
+  ice: IceConfig;
+  /**
+   * Serve HTTPS and Socket.IO over TLS with this certificate; absent, plain HTTP (on loopback, or
+   * behind a TLS proxy). A self-signed one goes into pairing links as a fingerprint phones pin.
+   */
+  tls?: TlsConfig;
+  /** Browser origins besides the desktop app's and the server's own that may use the API and sockets. */
+  consoleOrigins: string[];
+  /** Proxies (addresses or CIDRs) whose X-Forwarded-For names the client, for HTTP and Socket.IO; none by default. */
+  trustProxy: string[];
+  /** Bearer token `/metrics` asks of clients not on loopback; null: loopback only. */
+  metricsToken: string | null;
+}
+
+export const DEFAULT_SERVER_CONFIG: ServerConfig = {
+  ringTimeoutMs: 45_000,
+  reconnectGraceMs: 30_000,
+  sessionSweepMs: 10_000,
+  sessionTtlMs: 12 * 3600_000,
+  caller: { handle: 'Switchboard', organisation: 'Support' },
+  maxMessageBytes: 64 * 1024,
+  socketRate: { burst: 60, perSecond: 20 },
+  ice: NO_ICE,
+  consoleOrigins: [],
+  trustProxy: [],
+  metricsToken: null,
+};
