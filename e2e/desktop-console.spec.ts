@@ -191,6 +191,20 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
+test('a pairing code that sends phones to this computer only says so, and how to let them in', async ({
+  page,
+  server,
+}) => {
+  await openAsDesktop(page, server.url, await login(server.url, 'demo', 'demo'), { phonesOnNetwork: false });
+  await page.getByRole('button', { name: 'Pair a phone for Ben Declines' }).click();
+  const pair = page.getByRole('dialog', { name: 'Pair a phone for Ben Declines' });
+  await expect(pair.getByRole('img', { name: 'QR code for pairing' })).toBeVisible();
+  await expect(pair.getByRole('note')).toContainText(
+    `This code sends the phone to ${server.url}: this computer itself, which an iPhone cannot reach`,
+  );
+  await expect(pair.getByRole('note')).toContainText('Let phones on this network connect');
+});
+
 test('a test push to a demo phone gets APNs’s answer in words', async ({ page, server }) => {
   await openAsDesktop(page, server.url, await login(server.url, 'demo', 'demo'));
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Settings' }).click();

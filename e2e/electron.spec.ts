@@ -63,7 +63,10 @@ test.describe('the desktop app', () => {
     userData = await mkdtemp(path.join(os.tmpdir(), 'switchboard-electron-'));
     port = await freePort();
     // This computer's server on a free port, loopback only: the test must not take 4780 or the LAN.
-    await writeFile(path.join(userData, 'settings.json'), JSON.stringify({ embedded: { port, lan: false } }));
+    await writeFile(
+      path.join(userData, 'settings.json'),
+      JSON.stringify({ embedded: { port, phonesOnNetwork: false } }),
+    );
     app = await electron.launch({
       executablePath: binary!,
       // Chromium refuses to run as root with its sandbox on (CI containers): only then is it off.

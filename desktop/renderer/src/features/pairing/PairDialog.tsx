@@ -7,6 +7,7 @@ import { formatClock } from '../../lib/time';
 import { useNow } from '../../lib/useNow';
 import { useStaff } from '../../store/hooks';
 import { Dialog } from '../../ui/Dialog';
+import { loopbackServer } from './link';
 import './pairing.css';
 
 interface Code {
@@ -61,6 +62,7 @@ export function PairDialog({
   }, [paired, onPaired]);
 
   const left = code ? code.expiresAt - now : 0;
+  const unreachable = code && loopbackServer(code.url);
   const expired = code !== null && left <= 0;
 
   return (
@@ -106,6 +108,13 @@ export function PairDialog({
           </span>
         </div>
       </div>
+      {unreachable && (
+        <p className="pair-note" role="note">
+          This code sends the phone to {unreachable}: this computer itself, which an iPhone cannot reach. In
+          the desktop app, turn on Settings → Server → Let phones on this network connect; start a team server
+          with --public-url.
+        </p>
+      )}
     </Dialog>
   );
 }
