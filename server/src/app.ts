@@ -3,6 +3,7 @@ import { Server as IoServer } from 'socket.io';
 import { type Clock, PROTOCOL_VERSION, type ServerStatus, systemClock } from '#shared';
 import { PairingService } from './auth/pairing';
 import { RateLimiter } from './auth/rate-limit';
+import { SessionAuth } from './auth/session-auth';
 import { SessionWatch } from './auth/sessions';
 import { LiveCalls } from './calls/live';
 import type { CallPorts } from './calls/ports';
@@ -109,6 +110,7 @@ export async function createServer(deps: ServerDeps) {
     core.calls.close();
     core.ports.stop();
     transports.sessions.stop();
+    await transports.auth.stop();
     storageHealth.stop();
     await transports.close();
     while (inflight.size > 0) await Promise.allSettled([...inflight]);
@@ -225,14 +227,10 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
   hub.agentNsp = io.of('/agent') as unknown as AgentNamespace;
   hub.deviceNsp = io.of('/device') as unknown as DeviceNamespace;
   const limiter = new RateLimiter(clock, config.socketRate.burst, config.socketRate.perSecond);
-  const ctx = { storage, clock, logger, metrics, hub, requestOptions: { limiter, logger, track } };
-  const sessions = new SessionWatch({
-    nsp: hub.agentNsp,
-    storage,
-    clock,
-    logger,
-    sweepMs: config.sessionSweepMs,
-  });
+  const ctx = { storage, clock, logger, metrics, hub, addresses, requestOptions: { limiter, logger, track } };
+  const auth = new SessionAuth({ storage, clock, logger });
+  await auth.start();
+  const sessions = new SessionWatch({ nsp: hub.agentNsp, auth, clock, logger });
   const testPush = (deviceId: string) =>
     sendTestPush({ storage, pushes, onStaffChanged: (id) => roster.changed(id) }, deviceId);
   const { ice } = config;
@@ -243,13 +241,14 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
     pairing,
     serverStatus,
     sessions,
+    auth,
     testPush,
     ice,
     audit,
   });
   attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster, ice, audit });
   // Before any route: every /api/ route must say who may call it, and admin ones get checked.
-  enforceRouteAccess(web, { storage, clock });
+  enforceRouteAccess(web, { auth });
   await web.register(auditRoutes({ storage }));
   await web.register(
     operationRoutes({
@@ -268,8 +267,7 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
       clock,
       pairing,
       sessionTtlMs: config.sessionTtlMs,
-      // A sign-out closes that session's open consoles at once, not at the next sweep.
-      signedOut: (tokenHash) => sessions.revoke(tokenHash),
+      auth,
       directoryChanged: (version) => hub.toAllDevices('directory:changed', { version }),
       audit,
     }),
@@ -279,6 +277,7 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
     http,
     pairing,
     sessions,
+    auth,
     async close() {
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // io.close() has closed the HTTP server already; this runs Fastify's own onClose hooks.

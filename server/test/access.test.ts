@@ -1,12 +1,6 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AGENT_REQUEST_ACCESS,
-  type AgentRequestName,
-  agentRequests,
-  ERROR_CODES,
-  manualClock,
-} from '#shared';
+import { AGENT_REQUEST_ACCESS, type AgentRequestName, agentRequests, ERROR_CODES } from '#shared';
 import { ENGINES } from '../../test-support/databases';
 import { type Harness, startHarness } from '../../test-support/harness';
 import type { TestClient } from '../../test-support/socket-client';
@@ -134,7 +128,7 @@ describe.each(ENGINES)('an agent who is not an admin, on %s', (engine) => {
 describe('HTTP routes', () => {
   it('refuse to start when an /api/ route does not say who may call it', async () => {
     const app = Fastify();
-    enforceRouteAccess(app, { storage: null as never, clock: manualClock(0) });
+    enforceRouteAccess(app, { auth: null as never });
     // Registered inside a plugin, as the server's routes are.
     app.register(async (api) => {
       api.get('/api/history.csv', async () => 'listed');

@@ -7,8 +7,6 @@ export interface ServerConfig {
   ringTimeoutMs: number;
   /** How long a call waits for a party whose connection dropped mid-call before it ends `failed`. */
   reconnectGraceMs: number;
-  /** How often open console sessions are checked against the database (revoked elsewhere). */
-  sessionSweepMs: number;
   sessionTtlMs: number;
   /** The URL phones reach this server at (put in pairing QR codes); defaults to the listen address. */
   publicUrl?: string;
@@ -37,7 +35,6 @@ export interface ServerConfig {
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   ringTimeoutMs: 45_000,
   reconnectGraceMs: 30_000,
-  sessionSweepMs: 10_000,
   sessionTtlMs: 12 * 3600_000,
   caller: { handle: 'Switchboard', organisation: 'Support' },
   maxMessageBytes: 64 * 1024,

@@ -14,14 +14,14 @@ import {
 } from '#shared';
 import { AccountBackoff } from '../auth/login';
 import type { PairingService } from '../auth/pairing';
-import { hashSecret } from '../auth/secrets';
+import type { SessionAuth } from '../auth/session-auth';
 import type { SessionWatch } from '../auth/sessions';
 import { type IceConfig, iceServersFor } from '../calls/ice';
 import type { CallService } from '../calls/service';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
 import type { Roster } from '../roster/roster';
 import { InvalidCursorError, type StaffRow } from '../storage/types';
-import type { Actor, AuditLog, AuditTarget } from '../team/audit';
+import type { AuditLog, AuditTarget } from '../team/audit';
 import type { GatewayContext } from './context';
 import { handshakeError, protocolMismatch } from './handshake';
 import type { AgentNamespace } from './hub';
@@ -34,6 +34,8 @@ type AgentContext = GatewayContext & {
   pairing: PairingService;
   serverStatus: () => ServerStatus;
   sessions: SessionWatch;
+  /** The session check every request goes through. */
+  auth: SessionAuth;
   /** `push:test`: one test VoIP push to a phone, answered with APNs' verdict in words. */
   testPush: (deviceId: string) => Promise<PushTestResult>;
   audit: AuditLog;
@@ -57,32 +59,31 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
   const { storage, clock, hub, calls, roster } = ctx;
   const passwordGuesses = new AccountBackoff(clock);
 
+  // The one session check (SessionAuth), as HTTP's: the handshake, then every request from memory.
   nsp.use(async (socket, next) => {
     const mismatch = protocolMismatch(socket.handshake.auth, 'console');
     if (mismatch) return next(mismatch);
     const auth = agentAuthSchema.safeParse(socket.handshake.auth);
     if (!auth.success) return next(handshakeError(ERROR_CODES.UNAUTHORIZED, 'a session token is required'));
-    const tokenHash = hashSecret(auth.data.token);
-    const session = await storage.sessions.find(tokenHash).catch(() => null);
-    if (!session || session.expiresAt <= clock.now()) {
+    try {
+      socket.data.actor = await ctx.auth.verify(auth.data.token);
+    } catch {
       return next(
         handshakeError(ERROR_CODES.UNAUTHORIZED, 'the session is unknown or expired; sign in again'),
       );
     }
-    socket.data.agentId = session.agentId;
-    socket.data.tokenHash = tokenHash;
-    socket.data.expiresAt = session.expiresAt;
+    socket.data.address = ctx.addresses.of(socket.request);
     next();
   });
 
   nsp.on('connection', (socket) => {
-    const agentId: string = socket.data.agentId;
+    const { agentId, tokenHash } = socket.data.actor;
     // An admin's open Team screen shows who is online: it refetches on the hint.
     if (hub.join('agent', agentId)) hub.toAgents('team:changed', {});
     calls.partyBack({ agentId });
     ctx.metrics.consoles.inc();
     socket.join(`agent:${agentId}`);
-    ctx.sessions.watch(socket, socket.data.tokenHash, socket.data.expiresAt);
+    ctx.sessions.watch(socket);
     socket.on('disconnect', () => {
       if (hub.leave('agent', agentId)) {
         calls.partyLeft({ agentId });
@@ -91,22 +92,25 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
       ctx.metrics.consoles.dec();
     });
     /**
-     * The role is read from the database on every admin request, not kept from the handshake: a
-     * role changed a moment ago (from another console, or the CLI in another process) counts now.
+     * Every request checks the session and the agent as they are now (issue 20 item 11), from
+     * SessionAuth's memory, which notices keep current: a removed or disabled agent, or a role
+     * changed a moment ago (from another console, another node or the CLI), counts at once.
      */
     const authorize = async (event: AgentRequestName) => {
-      if (AGENT_REQUEST_ACCESS[event] === 'everyone') return;
-      const me = await storage.agents.findById(agentId);
-      if (!me || me.disabledAt !== null) {
-        throw new AppError(ERROR_CODES.UNAUTHORIZED, 'your agent was removed or disabled; sign in again');
+      const me = await ctx.auth.actorOf(tokenHash);
+      if (!me) {
+        socket.disconnect(true);
+        throw new AppError(ERROR_CODES.UNAUTHORIZED, 'your session ended; sign in again');
       }
+      socket.data.actor = me;
+      if (AGENT_REQUEST_ACCESS[event] === 'everyone') return;
       const refusal = requestRefusal(me.role, event);
       if (refusal) throw forbidden(refusal);
     };
     // The trail names the agent as they are called now; their id stays with it.
     const audit = async (action: AuditAction, target: AuditTarget | null, detail: string | null = null) => {
-      const actor: Actor = { id: agentId, name: (await storage.agents.findById(agentId))?.name ?? agentId };
-      await ctx.audit.record(actor, action, target, detail);
+      const { name } = socket.data.actor;
+      await ctx.audit.record({ id: agentId, name }, action, target, detail);
     };
 
     const handlers = { ...ctx, note: audit, passwordGuesses };
@@ -116,7 +120,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
       {
         ...rosterHandlers(handlers, agentId),
         ...callHandlers(handlers, agentId),
-        ...teamHandlers({ ...ctx, passwordGuesses }, agentId, socket.data.tokenHash),
+        ...teamHandlers({ ...ctx, passwordGuesses }, agentId, tokenHash),
       },
       ctx.requestOptions,
       (event) => authorize(event),

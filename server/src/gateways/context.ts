@@ -1,5 +1,6 @@
 import type { Clock } from '#shared';
 import type { RateLimiter } from '../auth/rate-limit';
+import type { ClientAddresses } from '../http/client-address';
 import type { Logger } from '../ops/logger';
 import type { Metrics } from '../ops/metrics';
 import type { Storage } from '../storage/types';
@@ -11,6 +12,8 @@ export interface GatewayContext {
   logger: Logger;
   metrics: Metrics;
   hub: Hub;
+  /** Who a handshake comes from (the same rule as HTTP's `trustProxy`). */
+  addresses: ClientAddresses;
   requestOptions: {
     limiter: RateLimiter;
     logger: Logger;

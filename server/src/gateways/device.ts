@@ -31,6 +31,7 @@ export function attachDeviceGateway(
     }
     socket.data.deviceId = device.id;
     socket.data.staffId = device.staffId;
+    socket.data.address = ctx.addresses.of(socket.request);
     next();
   });
 

@@ -1,9 +1,36 @@
-import type { Namespace } from 'socket.io';
+import type { DefaultEventsMap, Namespace, Socket } from 'socket.io';
 import type { AgentClientEvents, AgentServerEvents, DeviceClientEvents, DeviceServerEvents } from '#shared';
+import type { Actor } from '../auth/session-auth';
 import type { Notifier, Presence } from '../calls/ports';
 
-export type AgentNamespace = Namespace<AgentClientEvents, AgentServerEvents>;
-export type DeviceNamespace = Namespace<DeviceClientEvents, DeviceServerEvents>;
+/** What the handshake learned of a console: its agent and session (SessionAuth), and its address. */
+export interface AgentSocketData {
+  actor: Actor;
+  /** The client's address, behind a trusted proxy the one it forwards (http/client-address.ts). */
+  address: string;
+}
+
+/** What the handshake learned of a phone: its device and staff member. */
+export interface DeviceSocketData {
+  deviceId: string;
+  staffId: string;
+  address: string;
+}
+
+export type AgentNamespace = Namespace<
+  AgentClientEvents,
+  AgentServerEvents,
+  DefaultEventsMap,
+  AgentSocketData
+>;
+export type DeviceNamespace = Namespace<
+  DeviceClientEvents,
+  DeviceServerEvents,
+  DefaultEventsMap,
+  DeviceSocketData
+>;
+export type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, DefaultEventsMap, AgentSocketData>;
+export type DeviceSocket = Socket<DeviceClientEvents, DeviceServerEvents, DefaultEventsMap, DeviceSocketData>;
 
 type Emitter = { emit(event: string, ...args: unknown[]): unknown };
 

@@ -11,7 +11,7 @@ import type { AccountBackoff } from '../auth/login';
 import { newOneTimePassword } from '../auth/passwords/one-time';
 import { passwordProblem } from '../auth/passwords/rules';
 import { hashPassword, verifyPassword } from '../auth/secrets';
-import type { SessionWatch } from '../auth/sessions';
+import type { SessionAuth } from '../auth/session-auth';
 import { AppError, badRequest, notFound } from '../errors';
 import {
   type AgentRow,
@@ -28,7 +28,8 @@ export interface TeamContext {
   storage: Storage;
   clock: { now(): number };
   hub: Hub;
-  sessions: SessionWatch;
+  /** Told of every change to someone's access, so their open consoles everywhere close at once. */
+  auth: SessionAuth;
   audit: AuditLog;
   /**
    * Wrong current passwords on `password:change`, per agent: a stolen session must not become a
@@ -84,11 +85,8 @@ function teamHelpers(ctx: TeamContext, agentId: string) {
     if (!row) throw notFound('agent');
     return row;
   };
-  /** Signs an agent out everywhere now, telling their consoles why before they close. */
-  const signOut = (id: string, reason: string) => {
-    ctx.hub.toAgent(id, 'session:ended', { reason });
-    ctx.sessions.revokeAgent(id);
-  };
+  /** Signs an agent out everywhere now (their sessions are gone), telling their consoles why. */
+  const signOut = (id: string, reason: string) => ctx.auth.changed({ agentId: id }, reason);
   return { me, entry, target, signOut };
 }
 
@@ -143,11 +141,13 @@ function manageAgents(ctx: TeamContext, agentId: string, { me, entry, target, si
       const who = { id, name: after.name };
       if (role !== undefined && role !== before.role) {
         await audit.record(actor, 'agent.role_changed', who, `${before.role} → ${role}`);
+        // Every node's memory of the agent's sessions takes the new role before the next request.
+        await ctx.auth.changed({ agentId: id });
         ctx.hub.toAgent(id, 'session:status', sessionStatusOf(after));
       }
       if (disabled === true && before.disabledAt === null) {
         await audit.record(actor, 'agent.disabled', who);
-        signOut(id, `${actor.name} disabled your agent; ask an admin to enable it again.`);
+        await signOut(id, `${actor.name} disabled your agent; ask an admin to enable it again.`);
       }
       if (disabled === false && before.disabledAt !== null) await audit.record(actor, 'agent.enabled', who);
       teamChanged();
@@ -160,7 +160,7 @@ function manageAgents(ctx: TeamContext, agentId: string, { me, entry, target, si
       const password = newOneTimePassword();
       await storage.agents.setPassword(id, { hash: await hashPassword(password), temporary: true }, null);
       await audit.record(actor, 'agent.password_reset', { id, name: row.name });
-      signOut(id, `${actor.name} reset your password; sign in with the one they give you.`);
+      await signOut(id, `${actor.name} reset your password; sign in with the one they give you.`);
       teamChanged();
       return { agent: entry(await target(id)), password };
     },
@@ -172,7 +172,7 @@ function manageAgents(ctx: TeamContext, agentId: string, { me, entry, target, si
       const row = await target(id);
       if (!(await guardLastAdmin(() => storage.agents.remove(id)))) throw notFound('agent');
       await audit.record(actor, 'agent.removed', { id, name: row.name }, `was ${row.role}`);
-      signOut(id, `${actor.name} removed your agent from the team.`);
+      await signOut(id, `${actor.name} removed your agent from the team.`);
       teamChanged();
       return { agentId: id };
     },
@@ -208,9 +208,9 @@ function ownPassword(ctx: TeamContext, agentId: string, tokenHash: string, { me 
         { hash: await hashPassword(next), temporary: false },
         tokenHash,
       );
-      ctx.sessions.revokeAgentExcept(
-        agentId,
-        tokenHash,
+      // This console's session was kept; the others are gone and close with the reason.
+      await ctx.auth.changed(
+        { agentId },
         'Your password was changed from another console; sign in with the new one.',
       );
       await audit.record(actor, 'agent.password_changed', { id: agentId, name: actor.name });

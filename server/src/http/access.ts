@@ -1,14 +1,12 @@
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
-import { type Clock, ERROR_CODES, forbiddenMessage } from '#shared';
-import { hashSecret } from '../auth/secrets';
+import { ERROR_CODES, forbiddenMessage } from '#shared';
+import type { Actor, SessionAuth } from '../auth/session-auth';
 import { AppError } from '../errors';
-import type { Storage } from '../storage/types';
-import type { Actor } from '../team/audit';
 import { bearerToken } from './app';
 
 /**
  * Who may call each HTTP API route: `public` (sign-in, a phone pairing), `device` (a phone's
- * secret, checked by the route), `session` (any signed-in agent, checked by the route), or an
+ * secret, checked by the route), `session` (any signed-in agent), or an
  * admin, with what only an admin may do in words. Every `/api/` route must be listed: the server
  * refuses to start with one that is not, so a new route cannot slip through without a decision,
  * and the admin check is added here, before the route's own hooks and before its body is read.
@@ -25,20 +23,28 @@ export const HTTP_ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/audit.csv': { admin: 'export the audit trail' },
 };
 
-/** The admin each admin-only request was made by, for the route's audit entry. */
-const admins = new WeakMap<FastifyRequest, Actor>();
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who made the request: set for `session` and admin routes before their handler runs. */
+    actor: Actor | null;
+  }
+}
 
-export function adminOf(req: FastifyRequest): Actor {
-  const actor = admins.get(req);
-  if (!actor) throw new Error(`${req.method} ${req.url} is not an admin route (see HTTP_ROUTE_ACCESS)`);
-  return actor;
+/** The actor of a `session` or admin route (set by the access check); an error on any other. */
+export function actorOf(req: FastifyRequest): Actor {
+  if (!req.actor)
+    throw new Error(`${req.method} ${req.url} is not a signed-in route (see HTTP_ROUTE_ACCESS)`);
+  return req.actor;
 }
 
 /**
- * Checks every `/api/` route against HTTP_ROUTE_ACCESS as it is registered, and puts the admin
- * check in front of the admin ones. Add it to the root instance before any route.
+ * Checks every `/api/` route against HTTP_ROUTE_ACCESS as it is registered, and puts the session
+ * check (SessionAuth, the one Socket.IO uses too) in front of the `session` and admin ones, with
+ * the role check for the admin ones, before the route's own hooks and before its body is read.
+ * Add it to the root instance before any route.
  */
-export function enforceRouteAccess(app: FastifyInstance, o: { storage: Storage; clock: Clock }): void {
+export function enforceRouteAccess(app: FastifyInstance, o: { auth: SessionAuth }): void {
+  app.decorateRequest('actor', null);
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/')) return;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -51,32 +57,24 @@ export function enforceRouteAccess(app: FastifyInstance, o: { storage: Storage; 
           `${method} ${route.url} is not in HTTP_ROUTE_ACCESS (server/src/http/access.ts): say who may call it there`,
         );
       }
-      if (typeof access === 'object') {
-        const check = adminCheck(o, `${method} ${route.url}`, access.admin);
-        const own = route.onRequest;
-        route.onRequest = [check, ...(own === undefined ? [] : Array.isArray(own) ? own : [own])];
-      }
+      if (access === 'public' || access === 'device') continue;
+      const check = sessionCheck(
+        o.auth,
+        `${method} ${route.url}`,
+        typeof access === 'object' ? access.admin : null,
+      );
+      const own = route.onRequest;
+      route.onRequest = [check, ...(own === undefined ? [] : Array.isArray(own) ? own : [own])];
     }
   });
 }
 
-function adminCheck(
-  o: { storage: Storage; clock: Clock },
-  route: string,
-  what: string,
-): onRequestHookHandler {
+function sessionCheck(auth: SessionAuth, route: string, adminOnly: string | null): onRequestHookHandler {
   return async (req) => {
-    const token = bearerToken(req);
-    const session = token ? await o.storage.sessions.find(hashSecret(token)) : null;
-    if (!session || session.expiresAt <= o.clock.now()) {
-      throw new AppError(ERROR_CODES.UNAUTHORIZED, 'sign in first (Authorization: Bearer <session token>)');
+    const actor = await auth.verify(bearerToken(req));
+    if (adminOnly !== null && actor.role !== 'admin') {
+      throw new AppError(ERROR_CODES.FORBIDDEN, `${route}: ${forbiddenMessage(adminOnly)}`);
     }
-    const agent = await o.storage.agents.findById(session.agentId);
-    if (!agent || agent.disabledAt !== null) {
-      throw new AppError(ERROR_CODES.UNAUTHORIZED, 'your agent was removed or disabled; sign in again');
-    }
-    if (agent.role !== 'admin')
-      throw new AppError(ERROR_CODES.FORBIDDEN, `${route}: ${forbiddenMessage(what)}`);
-    admins.set(req, { id: agent.id, name: agent.name });
+    req.actor = actor;
   };
 }

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '#shared';
 import {
@@ -17,12 +17,13 @@ import {
 } from '#shared';
 import { LoginService } from '../auth/login';
 import type { PairingService } from '../auth/pairing';
-import { hashSecret, secretMatches } from '../auth/secrets';
+import { secretMatches } from '../auth/secrets';
+import type { SessionAuth } from '../auth/session-auth';
 import { AppError } from '../errors';
 import { DirectoryConflictError } from '../storage/directory';
-import type { SessionRow, Storage } from '../storage/types';
+import type { Storage } from '../storage/types';
 import type { AuditLog } from '../team/audit';
-import { adminOf } from './access';
+import { actorOf } from './access';
 import { bearerToken, clientIp, jsonBody, sendJson } from './app';
 
 export interface ApiContext {
@@ -30,8 +31,8 @@ export interface ApiContext {
   clock: Clock;
   pairing: PairingService;
   sessionTtlMs: number;
-  /** Told when a session is revoked by its sign-out, so its open sockets can close. */
-  signedOut: (tokenHash: string) => void;
+  /** The session check; told of a sign-out, so the session's open consoles close everywhere. */
+  auth: SessionAuth;
   /** Told when `PUT /api/directory` saved a new version, so phones fetch it (`directory:changed`). */
   directoryChanged: (version: number) => void;
   /** The trail of who changed the directory (the route is admin-only: http-access.ts). */
@@ -51,25 +52,16 @@ type HistoryFilter = z.infer<typeof historyFilterSchema>;
 /** The HTTP API: sign-in, sign-out, pairing, history export, the directory for phones. */
 export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
   return async (app) => {
-    const requireSession = async (req: FastifyRequest): Promise<SessionRow> => {
-      const token = bearerToken(req);
-      const session = token ? await ctx.storage.sessions.find(hashSecret(token)) : null;
-      if (!session || session.expiresAt <= ctx.clock.now()) {
-        throw new AppError(ERROR_CODES.UNAUTHORIZED, 'sign in first (Authorization: Bearer <session token>)');
-      }
-      return session;
-    };
-    sessionRoutes(app, ctx, requireSession);
+    sessionRoutes(app, ctx);
     phoneRoutes(app, ctx);
-    consoleRoutes(app, ctx, requireSession);
+    consoleRoutes(app, ctx);
   };
 }
 
 type App = Parameters<FastifyPluginAsync>[0];
-type RequireSession = (req: FastifyRequest) => Promise<SessionRow>;
 
 /** Sign-in and sign-out of consoles. */
-function sessionRoutes(app: App, ctx: ApiContext, requireSession: RequireSession): void {
+function sessionRoutes(app: App, ctx: ApiContext): void {
   const logins = new LoginService({ storage: ctx.storage, clock: ctx.clock, sessionTtlMs: ctx.sessionTtlMs });
 
   // Limits count wrong passwords only (per address and per account: login.ts), so people
@@ -81,9 +73,9 @@ function sessionRoutes(app: App, ctx: ApiContext, requireSession: RequireSession
 
   /** Signs out this session only; the agent's other consoles stay signed in. */
   app.post('/api/logout', async (req, reply) => {
-    const session = await requireSession(req);
-    await ctx.storage.sessions.remove(session.tokenHash);
-    ctx.signedOut(session.tokenHash);
+    const { tokenHash } = actorOf(req);
+    await ctx.storage.sessions.remove(tokenHash);
+    await ctx.auth.changed({ tokenHash });
     return reply.code(204).send();
   });
 }
@@ -107,35 +99,31 @@ function phoneRoutes(app: App, ctx: ApiContext): void {
 }
 
 /** What consoles do over HTTP rather than their socket: bulk directory saves, CSV exports. */
-function consoleRoutes(app: App, ctx: ApiContext, requireSession: RequireSession): void {
+function consoleRoutes(app: App, ctx: ApiContext): void {
   // Bulk saves go over HTTP: a socket message is capped at 64 KB, about 1,000 entries.
-  // The session is checked before a body of up to 6 MiB is read.
-  app.put(
-    '/api/directory',
-    { bodyLimit: MAX_DIRECTORY_BODY_BYTES, onRequest: async (req) => void (await requireSession(req)) },
-    async (req, reply) => {
-      const body = jsonBody(req, directoryPutRequestSchema);
-      let version: number;
-      try {
-        version = await ctx.storage.directory.set(body.entries, ctx.clock.now(), body.baseVersion);
-      } catch (e) {
-        if (e instanceof DirectoryConflictError) throw new AppError(ERROR_CODES.CONFLICT, e.message);
-        throw e;
-      }
-      ctx.directoryChanged(version);
-      const blocked = body.entries.filter((e) => e.blocked).length;
-      await ctx.audit.record(
-        adminOf(req),
-        'directory.replaced',
-        null,
-        `${body.entries.length} numbers (${blocked} blocked), version ${version}`,
-      );
-      return sendJson(reply, 200, { version });
-    },
-  );
+  // The session and role are checked (access.ts) before a body of up to 6 MiB is read.
+  app.put('/api/directory', { bodyLimit: MAX_DIRECTORY_BODY_BYTES }, async (req, reply) => {
+    const body = jsonBody(req, directoryPutRequestSchema);
+    let version: number;
+    try {
+      version = await ctx.storage.directory.set(body.entries, ctx.clock.now(), body.baseVersion);
+    } catch (e) {
+      if (e instanceof DirectoryConflictError) throw new AppError(ERROR_CODES.CONFLICT, e.message);
+      throw e;
+    }
+    ctx.directoryChanged(version);
+    const blocked = body.entries.filter((e) => e.blocked).length;
+    const { agentId: id, name } = actorOf(req);
+    await ctx.audit.record(
+      { id, name },
+      'directory.replaced',
+      null,
+      `${body.entries.length} numbers (${blocked} blocked), version ${version}`,
+    );
+    return sendJson(reply, 200, { version });
+  });
 
   app.get('/api/history.csv', async (req, reply) => {
-    await requireSession(req);
     // The raw query, last value wins for a repeated key, as the old router read it.
     const query = new URL(req.url, 'http://localhost').searchParams;
     const parsed = historyFilterSchema.safeParse(Object.fromEntries(query));

@@ -67,11 +67,13 @@ export class StorageHealth {
 
   private watchStore(store: object): object {
     const watched: Record<string, unknown> = {};
+    const methods = store as Record<string, (...a: unknown[]) => unknown>;
     for (const [name, value] of Object.entries(store)) {
       if (typeof value !== 'function') continue;
+      // Looked up at each call, not kept: whoever holds the store itself sees what the server does.
       watched[name] = (...args: unknown[]) => {
         try {
-          const result = (value as (...a: unknown[]) => unknown).apply(store, args);
+          const result = methods[name]!.apply(store, args);
           return result instanceof Promise ? result.catch((err: unknown) => this.rethrow(err)) : result;
         } catch (err) {
           return this.rethrow(err);

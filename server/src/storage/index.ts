@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../ops/logger';
+import { postgresAccessFeed, sqliteAccessFeed } from './access-feed';
 import { checkpointInBackground } from './checkpointer';
 import { createKyselyStorage } from './kysely';
 import { type DatabaseLock, lockPostgres, lockSqliteFile } from './lock';
@@ -11,6 +12,7 @@ import type { Database } from './schema';
 import { cachingStatements } from './statement-cache';
 import type { Storage } from './types';
 
+export type { AccessChange, AccessFeed } from './access-feed';
 export { DirectoryConflictError } from './directory';
 export { DatabaseInUseError } from './lock';
 export * from './types';
@@ -163,7 +165,10 @@ function openSqlite(file: string, opts: OpenStorageOptions): Storage {
     throw new Error(`cannot use the SQLite database ${file}: ${messageOf(error)}`, { cause: error });
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(database) }) });
-  const storage = createKyselyStorage(db, 'sqlite', { sqliteBusyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
+  const storage = createKyselyStorage(db, 'sqlite', {
+    sqliteBusyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
+    access: sqliteAccessFeed(file === ':memory:' ? null : database),
+  });
   if (file === ':memory:') return storage;
   const checkpoints = checkpointInBackground(file, database, {
     onFailure: (problem) =>
@@ -209,7 +214,7 @@ async function openPostgres(
     });
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return createKyselyStorage(db, 'postgres');
+  return createKyselyStorage(db, 'postgres', { access: postgresAccessFeed(db, target.url, opts.logger) });
 }
 
 function parseInt8(value: string): number {

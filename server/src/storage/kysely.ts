@@ -1,4 +1,5 @@
 import { type Kysely, Migrator, sql } from 'kysely';
+import type { AccessFeed } from './access-feed';
 import { agentStore } from './agents';
 import { auditStore } from './audit';
 import { callStore } from './calls';
@@ -22,7 +23,7 @@ export type Engine = Storage['engine'];
 export function createKyselyStorage(
   db: Kysely<Database>,
   engine: Engine,
-  o: { sqliteBusyTimeoutMs?: number } = {},
+  o: { sqliteBusyTimeoutMs?: number; access: AccessFeed },
 ): Storage {
   let closing: Promise<void> | null = null;
 
@@ -58,6 +59,7 @@ export function createKyselyStorage(
     directory: directoryStore(db, engine),
     health: healthStore(db, engine, o.sqliteBusyTimeoutMs ?? 0),
     audit: auditStore(db),
+    access: o.access,
   };
 }
 

@@ -9,6 +9,7 @@ import type {
   MicrophonePermission,
   Role,
 } from '#shared';
+import type { AccessFeed } from './access-feed';
 
 /**
  * What the call server keeps. One interface, two engines (SQLite embedded, PostgreSQL for a team),
@@ -28,6 +29,8 @@ export interface Storage {
   directory: DirectoryStore;
   health: HealthStore;
   audit: AuditStore;
+  /** Notices that someone's access changed, heard by every server on the database. */
+  access: AccessFeed;
 }
 
 export interface AgentRow {

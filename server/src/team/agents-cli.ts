@@ -76,6 +76,7 @@ export async function agentsCommand(config: CliConfig, args: string[], flags: Ag
       if (verb === 'role') {
         if (!isRole(value)) return fail(2, `agents role ${name} needs admin or agent`);
         await storage.agents.update(agent.id, { role: value });
+        await announce(storage, agent.id);
         if (value !== agent.role) {
           await audit.record(COMMAND_LINE, 'agent.role_changed', agent, `${agent.role} → ${value}`);
         }
@@ -85,16 +86,26 @@ export async function agentsCommand(config: CliConfig, args: string[], flags: Ag
         return 0;
       }
       if (!(await storage.agents.remove(agent.id))) return fail(1, `no agent named "${name}"`);
+      await announce(storage, agent.id);
     } catch (e) {
       if (e instanceof LastAdminError) return fail(1, e.message);
       throw e;
     }
     await audit.record(COMMAND_LINE, 'agent.removed', agent, `was ${agent.role}`);
-    process.stdout.write(`Agent "${name}" removed; their open consoles close within seconds.\n`);
+    process.stdout.write(`Agent "${name}" removed; their open consoles close now.\n`);
     return 0;
   } finally {
     await storage.close();
   }
+}
+
+/**
+ * Tells the running servers that an agent's access changed, so their consoles close or take the
+ * new role at once (PostgreSQL: a NOTIFY every node hears; SQLite: the server sees this write
+ * itself within a second). A server that is not running has nothing to hear.
+ */
+async function announce(storage: Storage, agentId: string): Promise<void> {
+  await storage.access.announce({ agentId }).catch(() => undefined);
 }
 
 async function list(storage: Storage): Promise<number> {
