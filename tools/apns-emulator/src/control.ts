@@ -2,8 +2,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { z } from 'zod';
 import { describeZodError } from '#shared';
-import type { EmulatorCore } from './emulator';
-import { APNS_ENVIRONMENTS, type Fault } from './types';
+import { APNS_ENVIRONMENTS, type ApnsEmulator, type Fault } from './types';
+
+type AnyRequest = IncomingMessage | Http2ServerRequest;
+type AnyResponse = ServerResponse | Http2ServerResponse;
+
+/** What the control API drives: the emulator, what it reports of itself, its open event streams. */
+export interface ControlTarget {
+  emulator: ApnsEmulator;
+  info(): Record<string, unknown>;
+  /** Tracks a long-lived response (SSE) so close() can end it. */
+  trackStream(res: AnyResponse): () => void;
+}
 
 /**
  * The emulator's control API, for peers in other processes (a virtual phone, a benchmark). JSON
@@ -40,9 +50,6 @@ const onlineSchema = z.object({ online: z.boolean() });
 const unregisterSchema = z.object({ at: z.number().int().nonnegative().optional() });
 const faultRequestSchema = z.object({ token: z.string().min(1).default('*'), fault: faultSchema });
 
-type AnyRequest = IncomingMessage | Http2ServerRequest;
-type AnyResponse = ServerResponse | Http2ServerResponse;
-
 class ControlError extends Error {
   constructor(
     readonly status: number,
@@ -73,7 +80,7 @@ function parse<T>(schema: z.ZodType<T>, body: Buffer): T {
 }
 
 export async function handleControl(
-  core: EmulatorCore,
+  core: ControlTarget,
   req: AnyRequest,
   res: AnyResponse,
   body: Buffer,
@@ -137,7 +144,7 @@ interface Writable {
   write(chunk: string): boolean;
 }
 
-function streamEvents(core: EmulatorCore, token: string, res: AnyResponse) {
+function streamEvents(core: ControlTarget, token: string, res: AnyResponse) {
   const out = res as unknown as Writable;
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',

@@ -1,8 +1,6 @@
 import type { Clock } from '#shared';
 import { HEX_TOKEN } from './push-request';
-import type { ApnsEnvironment, Delivery, DeviceRegistration, DeviceState } from './types';
-
-export type DeliveryListener = (delivery: Delivery) => void;
+import type { ApnsEnvironment, Delivery, DeliveryListener, DeviceRegistration, DeviceState } from './types';
 
 /** A registered token, as the emulator keeps it. */
 export interface Device {

@@ -2,25 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { createSecureServer, type Http2SecureServer, type ServerHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
 import { type Clock, systemClock } from '#shared';
-import { handleControl } from './control';
-import { type DeliveryListener, DeviceBook } from './devices';
+import { type ControlTarget, handleControl } from './control';
+import { DeviceBook } from './devices';
 import { FaultBook } from './faults';
 import { ProviderTokenVerifier } from './jwt';
 import { generateTlsCertificate, type TlsMaterial } from './keys';
 import { type AnyRequest, type AnyResponse, handleDevicePush, type PushContext } from './push-handler';
 import { RequestLog } from './request-log';
-import type {
-  ApnsEnvironment,
-  Delivery,
-  DeviceRegistration,
-  DeviceState,
-  Fault,
-  ProviderKey,
-  RecordedRequest,
-} from './types';
+import type { ApnsEmulator, ApnsEnvironment, ProviderKey } from './types';
 
-export type { DeliveryListener } from './devices';
 export { DEFAULT_MAX_PAYLOAD, MAX_COLLAPSE_ID_BYTES, VOIP_MAX_PAYLOAD } from './push-request';
+export type { ApnsEmulator, DeliveryListener } from './types';
 
 export interface EmulatorLogger {
   debug(obj: object, msg?: string): void;
@@ -56,47 +48,6 @@ export interface ApnsEmulatorOptions {
   /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS advertised to clients. Default 1000. */
   maxConcurrentStreams?: number;
   logger?: EmulatorLogger;
-}
-
-export interface ApnsEmulator {
-  readonly host: string;
-  readonly port: number;
-  /** `https://host:port` */
-  readonly url: string;
-  /** The PEM certificate clients must trust (self-signed: it is its own CA). */
-  readonly ca: string;
-  readonly environment: ApnsEnvironment;
-  /** Registers (or re-registers, which makes an unregistered token valid again) a device token. */
-  registerDevice(device: DeviceRegistration): DeviceState;
-  device(token: string): DeviceState | undefined;
-  /** The token answers 410 Unregistered from now on (timestamp: `at`, default now). */
-  unregister(token: string, at?: number): DeviceState;
-  /** Offline devices keep pushes (one per collapse id) until they come back or the push expires. */
-  setOnline(token: string, online: boolean): DeviceState;
-  /** Scripts a fault for one token, or `*` for every token without one of its own. */
-  fault(token: string, fault: Fault): void;
-  /** Clears the scripted faults of one token, or all of them. */
-  clearFaults(token?: string): void;
-  /** Calls `listener` for every push delivered to the token; returns the unsubscribe function. */
-  subscribe(token: string, listener: DeliveryListener): () => void;
-  /** How many listeners (in-process or Server-Sent Events) the token has. */
-  subscriberCount(token: string): number;
-  /** The last pushes delivered to the token (at most 100). */
-  deliveries(token: string): Delivery[];
-  /** Recorded requests, oldest first. */
-  requests(filter?: { token?: string }): RecordedRequest[];
-  clearRequests(): void;
-  /** Open client connections (TCP), control API ones included. */
-  connections(): number;
-  close(): Promise<void>;
-}
-
-/** The emulator's internals that the control API drives. */
-export interface EmulatorCore {
-  emulator: ApnsEmulator;
-  info(): Record<string, unknown>;
-  /** Tracks a long-lived response (SSE) so close() can end it. */
-  trackStream(res: AnyResponse): () => void;
 }
 
 /** Open connections, sessions and event streams: what close() ends. */
@@ -144,7 +95,7 @@ export async function startApnsEmulator(opts: ApnsEmulatorOptions): Promise<Apns
     for (const socket of conns.sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
-  const core: EmulatorCore = {
+  const core: ControlTarget = {
     emulator,
     info: () => ({
       environment,

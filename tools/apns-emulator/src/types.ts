@@ -88,3 +88,40 @@ export interface RecordedRequest {
   /** The scripted fault that shaped the answer, if any. */
   fault: FaultType | null;
 }
+
+/** Told of every push delivered to a token. */
+export type DeliveryListener = (delivery: Delivery) => void;
+
+/** A running emulator, as its starter and its control API drive it. */
+export interface ApnsEmulator {
+  readonly host: string;
+  readonly port: number;
+  /** `https://host:port` */
+  readonly url: string;
+  /** The PEM certificate clients must trust (self-signed: it is its own CA). */
+  readonly ca: string;
+  readonly environment: ApnsEnvironment;
+  /** Registers (or re-registers, which makes an unregistered token valid again) a device token. */
+  registerDevice(device: DeviceRegistration): DeviceState;
+  device(token: string): DeviceState | undefined;
+  /** The token answers 410 Unregistered from now on (timestamp: `at`, default now). */
+  unregister(token: string, at?: number): DeviceState;
+  /** Offline devices keep pushes (one per collapse id) until they come back or the push expires. */
+  setOnline(token: string, online: boolean): DeviceState;
+  /** Scripts a fault for one token, or `*` for every token without one of its own. */
+  fault(token: string, fault: Fault): void;
+  /** Clears the scripted faults of one token, or all of them. */
+  clearFaults(token?: string): void;
+  /** Calls `listener` for every push delivered to the token; returns the unsubscribe function. */
+  subscribe(token: string, listener: DeliveryListener): () => void;
+  /** How many listeners (in-process or Server-Sent Events) the token has. */
+  subscriberCount(token: string): number;
+  /** The last pushes delivered to the token (at most 100). */
+  deliveries(token: string): Delivery[];
+  /** Recorded requests, oldest first. */
+  requests(filter?: { token?: string }): RecordedRequest[];
+  clearRequests(): void;
+  /** Open client connections (TCP), control API ones included. */
+  connections(): number;
+  close(): Promise<void>;
+}
