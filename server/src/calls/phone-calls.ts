@@ -46,15 +46,14 @@ export class PhoneCalls {
   ) {}
 
   report(deviceId: string, req: DeviceRequest<'call:report'>): Promise<Call> {
-    const id = `${req.seq}:${req.event}`;
     const { reports } = this.life;
     const apply = () =>
       this.life.apply(req.callId, REPORT_EVENTS[req.event](deviceId, req.reason), 'device', {
         authorize: (call) => this.authorizeReport(call, deviceId, req.event),
         replay: {
           // Marked seen only once its transition is committed: a refused report may be retried.
-          seen: () => reports.seen(req.callId, deviceId, id),
-          mark: () => reports.mark(req.callId, deviceId, id),
+          seen: () => reports.seen(req.callId, deviceId, req),
+          mark: () => reports.mark(req.callId, deviceId, req),
         },
       });
     // One answered call per phone: its answers run one at a time.
@@ -62,10 +61,15 @@ export class PhoneCalls {
   }
 
   /** A phone calls the console: every online agent is offered it; the first to accept takes it. */
-  start(device: DeviceRow, req: DeviceRequest<'call:start'>): Promise<Call> {
-    // One call per phone: its starts run one at a time, so a retried start finds the first one's
-    // call (same id) and a second start finds the phone busy.
-    return this.life.queue.run(deviceKey(device.id), () => this.startNow(device, req));
+  start(deviceId: string, req: DeviceRequest<'call:start'>): Promise<Call> {
+    // One call per phone: its starts (and answers) run one at a time, in the order the phone sent
+    // them, so a retried start finds the first one's call (same id), and a second start, or an
+    // answer sent after it, finds the phone busy.
+    return this.life.queue.run(deviceKey(deviceId), async () => {
+      const device = await this.o.storage.devices.get(deviceId);
+      if (!device) throw notFound('device');
+      return this.startNow(device, req);
+    });
   }
 
   /** Reports count only from a phone whose part of the call goes on. */

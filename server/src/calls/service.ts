@@ -171,8 +171,8 @@ export class CallService implements CallCore {
     return this.phones.report(deviceId, req);
   }
 
-  startFromDevice(device: DeviceRow, req: DeviceRequest<'call:start'>): Promise<Call> {
-    return this.phones.start(device, req);
+  startFromDevice(deviceId: string, req: DeviceRequest<'call:start'>): Promise<Call> {
+    return this.phones.start(deviceId, req);
   }
 
   relaySignal(from: Party, callId: string, signal: RtcSignal): void {

@@ -94,11 +94,7 @@ export function attachDeviceGateway(
           return { deviceId };
         },
         'call:report': (report) => calls.report(deviceId, report),
-        'call:start': async (req) => {
-          const device = await storage.devices.get(deviceId);
-          if (!device) throw notFound('device');
-          return calls.startFromDevice(device, req);
-        },
+        'call:start': (req) => calls.startFromDevice(deviceId, req),
         'call:sync': (req) => calls.sync(deviceId, req),
         'rtc:signal': async ({ callId, signal }) => {
           calls.relaySignal({ deviceId }, callId, signal);
