@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Call } from '#shared';
+import { type Call, createCall } from '#shared';
 import { inbox } from '../../test-support/apns-inbox';
 import { clusterPerTest, type TestCluster, until } from '../../test-support/cluster';
 import { TestClient } from '../../test-support/socket-client';
@@ -30,6 +31,41 @@ describe('across nodes: the other outcomes, push records, a console moving node'
     const second = await bob.ok<Call>('call:place', { staffId: ana.id });
     expect(second).toMatchObject({ state: 'ended', endReason: 'busy' });
     expect((await c.storage.calls.get(first.id))?.state).toBe('active');
+  });
+
+  it('an agent busy with a call another node stored (its word over Redis not in yet) can neither place nor accept another', async () => {
+    const alice = await c.agent(0, 'alice');
+    const ana = await c.staff(alice, 'Ana');
+    const ben = await c.staff(alice, 'Ben');
+    const phone = await c.phone(1, alice, ben.id);
+    await until('every node to see the phone', seesPhone(phone.deviceId));
+    // What a node stores under alice's lock before its broadcast reaches the others.
+    const now = c.clock.now();
+    const elsewhere = createCall({
+      id: randomUUID(),
+      direction: 'outbound',
+      agentId: alice.agentId,
+      staffId: ana.id,
+      deviceIds: [],
+      handle: 'Switchboard',
+      callerName: 'Support · alice',
+      video: false,
+      createdAt: now,
+      ringUntil: now + 45_000,
+      source: 'agent',
+    });
+    await c.storage.calls.save(elsewhere);
+
+    expect(await alice.request('call:place', { staffId: ben.id })).toMatchObject({
+      ok: false,
+      error: { code: 'BUSY' },
+    });
+    const inbound = await phone.ok<Call>('call:start', { video: false });
+    expect(await alice.request('call:accept', { callId: inbound.id })).toMatchObject({
+      ok: false,
+      error: { code: 'BUSY' },
+    });
+    expect((await c.storage.calls.get(inbound.id))?.agentId).toBeNull();
   });
 
   it('unreachable: a phone with no push token and no socket on any node', async () => {

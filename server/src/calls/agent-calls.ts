@@ -47,16 +47,15 @@ export class AgentCalls {
   act(agentId: string, callId: string, event: CallEvent): Promise<Call> {
     if (event.type === 'accepted') {
       // Any agent may try; the state machine tells the late ones it was answered elsewhere.
-      return this.life.queue.run(agentKey(agentId), () =>
-        this.life.apply(callId, event, 'agent', {
+      return this.life.queue.run(agentKey(agentId), async () => {
+        const busy = await this.o.live.agentBusyNow(agentId);
+        return this.life.apply(callId, event, 'agent', {
           authorize: (call) => {
-            if (call.direction === 'inbound' && call.agentId === null && this.o.live.isAgentBusy(agentId)) {
-              throw new AppError(ERROR_CODES.BUSY, 'you are already in a call; hang it up first');
-            }
+            if (call.direction === 'inbound' && call.agentId === null && busy) throw agentBusy();
             return undefined;
           },
-        }),
-      );
+        });
+      });
     }
     let step = event;
     return this.life.apply(callId, event, 'agent', {
@@ -81,9 +80,7 @@ export class AgentCalls {
   }
 
   private async placeNow(agentId: string, req: AgentRequest<'call:place'>): Promise<Call> {
-    if (this.o.live.isAgentBusy(agentId) && (await this.stillBusy(agentId))) {
-      throw new AppError(ERROR_CODES.BUSY, 'you are already in a call; hang it up first');
-    }
+    if (await this.o.live.agentBusyNow(agentId)) throw agentBusy();
     const target = await this.resolveTarget(req);
     const agent = await this.o.storage.agents.findById(agentId);
     const now = this.o.clock.now();
@@ -126,18 +123,6 @@ export class AgentCalls {
     return call;
   }
 
-  /**
-   * Checks a "busy" of the live view against the database: in a cluster that view learns other
-   * nodes' changes over Redis, and one that ended while Redis was away must not block the agent.
-   */
-  private async stillBusy(agentId: string): Promise<boolean> {
-    for (const cached of this.o.live.list().filter((c) => c.agentId === agentId)) {
-      const stored = await this.o.storage.calls.get(cached.id);
-      if (stored && !isLive(stored)) this.o.live.put(stored);
-    }
-    return this.o.live.isAgentBusy(agentId);
-  }
-
   private async resolveTarget(req: AgentRequest<'call:place'>) {
     if ('deviceId' in req) {
       const device = await this.o.storage.devices.get(req.deviceId);
@@ -159,3 +144,5 @@ export class AgentCalls {
     return 'APNs is not configured on this server and the phone is not connected';
   }
 }
+
+const agentBusy = () => new AppError(ERROR_CODES.BUSY, 'you are already in a call; hang it up first');

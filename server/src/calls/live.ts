@@ -1,5 +1,9 @@
 import { type Call, isLive } from '#shared';
 
+/** Whether the phone is the answering (or calling) party of this call. */
+export const answers = (call: Call, deviceId: string): boolean =>
+  call.devices.some((l) => l.deviceId === deviceId && l.state === 'answered');
+
 /**
  * The calls going on right now, by id: the one source of busy state. Built before anything that
  * asks "is this phone busy?" (the roster, the call service), so none of them needs the other.
@@ -30,16 +34,28 @@ export class LiveCalls {
   }
 
   /** A phone is busy while it is the answering (or calling) party of a live call. */
-  isDeviceBusy(deviceId: string): boolean {
-    for (const call of this.calls.values()) {
-      if (call.devices.some((l) => l.deviceId === deviceId && l.state === 'answered')) return true;
-    }
+  isDeviceBusy(deviceId: string, exceptCallId?: string): boolean {
+    for (const call of this.calls.values())
+      if (call.id !== exceptCallId && answers(call, deviceId)) return true;
     return false;
   }
 
   isAgentBusy(agentId: string): boolean {
     for (const call of this.calls.values()) if (call.agentId === agentId) return true;
     return false;
+  }
+
+  /**
+   * Whether the agent is in a live call, as the authority on calls has it: asked under the
+   * agent's lock, so that nothing can make it busy between the answer and what is done with it.
+   */
+  async agentBusyNow(agentId: string): Promise<boolean> {
+    return this.isAgentBusy(agentId);
+  }
+
+  /** Whether the phone is busy with a call other than `exceptCallId`, asked under the phone's lock. */
+  async deviceBusyNow(deviceId: string, exceptCallId?: string): Promise<boolean> {
+    return this.isDeviceBusy(deviceId, exceptCallId);
   }
 
   ofStaff(staffId: string): Call[] {

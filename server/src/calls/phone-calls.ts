@@ -47,17 +47,20 @@ export class PhoneCalls {
 
   report(deviceId: string, req: DeviceRequest<'call:report'>): Promise<Call> {
     const { reports } = this.life;
-    const apply = () =>
+    const apply = (busy = false) =>
       this.life.apply(req.callId, REPORT_EVENTS[req.event](deviceId, req.reason), 'device', {
-        authorize: (call) => this.authorizeReport(call, deviceId, req.event),
+        authorize: (call) => this.authorizeReport(call, deviceId, busy),
         replay: {
           // Marked seen only once its transition is committed: a refused report may be retried.
           seen: () => reports.seen(req.callId, deviceId, req),
           mark: () => reports.mark(req.callId, deviceId, req),
         },
       });
-    // One answered call per phone: its answers run one at a time.
-    return req.event === 'answered' ? this.life.queue.run(deviceKey(deviceId), apply) : apply();
+    if (req.event !== 'answered') return apply();
+    // One answered call per phone: its answers run one at a time, and see what it is in then.
+    return this.life.queue.run(deviceKey(deviceId), async () =>
+      apply(await this.o.live.deviceBusyNow(deviceId, req.callId)),
+    );
   }
 
   /** A phone calls the console: every online agent is offered it; the first to accept takes it. */
@@ -72,15 +75,13 @@ export class PhoneCalls {
     });
   }
 
-  /** Reports count only from a phone whose part of the call goes on. */
-  private authorizeReport(call: Call, deviceId: string, event: DeviceReportEvent): AppError | undefined {
+  /** Reports count only from a phone whose part of the call goes on; an answer, from one not `busy`. */
+  private authorizeReport(call: Call, deviceId: string, busy: boolean): AppError | undefined {
     const leg = call.devices.find((l) => l.deviceId === deviceId);
     if (!leg) throw forbidden('this phone was not rung for this call');
     // The phone that lost a ring-all race (or declined) has no say in how the call goes on.
     if (leg.state === 'ended' && isLive(call)) return legIsOver(leg);
-    if (event === 'answered' && call.answeredByDeviceId !== deviceId && this.o.live.isDeviceBusy(deviceId)) {
-      throw new AppError(ERROR_CODES.BUSY, 'this phone is already in another call');
-    }
+    if (busy) throw new AppError(ERROR_CODES.BUSY, 'this phone is already in another call');
     return undefined;
   }
 
@@ -90,7 +91,7 @@ export class PhoneCalls {
       if (existing?.direction === 'inbound' && existing.devices[0]?.deviceId === device.id) return existing;
       if (existing) throw new AppError(ERROR_CODES.CONFLICT, 'a different call already has this id');
     }
-    if (this.o.live.isDeviceBusy(device.id)) {
+    if (await this.o.live.deviceBusyNow(device.id)) {
       throw new AppError(ERROR_CODES.BUSY, 'this phone is already in a call');
     }
     const staff = await this.o.storage.staff.get(device.staffId);

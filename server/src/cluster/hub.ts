@@ -1,6 +1,6 @@
 import type { Call, DeviceServerEvents } from '#shared';
 import { isLive } from '#shared';
-import { LiveCalls } from '../calls/live';
+import { answers, LiveCalls } from '../calls/live';
 import { Hub } from '../gateways/hub';
 import type { Logger } from '../ops/logger';
 import type { CallStore } from '../storage/types';
@@ -85,6 +85,30 @@ export class ClusterLiveCalls extends LiveCalls {
   /** Never the authority: another node may have changed the call a moment ago. */
   override authority(): Call | undefined {
     return undefined;
+  }
+
+  /**
+   * From PostgreSQL: a call another node stored under the same lock may not have come over Redis
+   * yet, and one that ended while Redis was away may still be here. What is read catches up the view.
+   */
+  override async agentBusyNow(agentId: string): Promise<boolean> {
+    return (await this.catchUp((c) => c.agentId === agentId)).length > 0;
+  }
+
+  override async deviceBusyNow(deviceId: string, exceptCallId?: string): Promise<boolean> {
+    return (await this.catchUp((c) => answers(c, deviceId))).some((c) => c.id !== exceptCallId);
+  }
+
+  /** The live calls `of` picks, read from the database; this view's copies of them brought up to date. */
+  private async catchUp(of: (call: Call) => boolean): Promise<Call[]> {
+    const live = (await this.store.listLive()).filter(of);
+    for (const call of live) this.apply(call);
+    const liveIds = new Set(live.map((c) => c.id));
+    for (const known of this.list().filter((c) => of(c) && !liveIds.has(c.id))) {
+      const latest = await this.store.get(known.id);
+      if (latest) this.apply(latest);
+    }
+    return live;
   }
 
   async subscribe(sub: Redis): Promise<void> {

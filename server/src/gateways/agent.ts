@@ -126,8 +126,9 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
       (event) => authorize(event),
     );
 
-    // State resyncs on every (re)connect rather than trusting Socket.IO's recovery, by the same
-    // audience rule as the live broadcasts (calls/audience.ts).
+    // State is sent whole on every (re)connect (Socket.IO's connection-state recovery is not on:
+    // a console away longer than it keeps would miss changes), by the same audience rule as the
+    // live broadcasts (calls/audience.ts).
     const resync = async () => {
       const me = await storage.agents.findById(agentId);
       if (me) socket.emit('session:status', sessionStatusOf(me));

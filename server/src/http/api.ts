@@ -35,7 +35,7 @@ export interface ApiContext {
   auth: SessionAuth;
   /** Told when `PUT /api/directory` saved a new version, so phones fetch it (`directory:changed`). */
   directoryChanged: (version: number) => void;
-  /** The trail of who changed the directory (the route is admin-only: http-access.ts). */
+  /** The trail of who changed the directory (the route is admin-only: access.ts). */
   audit: AuditLog;
 }
 

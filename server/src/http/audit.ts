@@ -9,7 +9,7 @@ import { AUDIT_CSV_COLUMNS, auditCsvRow } from '../team/audit';
 const auditFilterSchema = z.object({ subject: z.enum(['agent', 'staff', 'phone', 'directory']).optional() });
 
 /**
- * `GET /api/audit.csv?subject=`: the audit trail for admins (the check is http-access.ts's),
+ * `GET /api/audit.csv?subject=`: the audit trail for admins (the check is access.ts's),
  * newest first, streamed a page at a time like the history export.
  */
 export function auditRoutes(o: { storage: Storage }): FastifyPluginAsync {

@@ -1,6 +1,6 @@
 /**
  * The tables as Kysely sees them. Column names are snake_case in the database and camelCase in the
- * rows the stores return; every mapping is written out in `stores.ts`. Times are epoch milliseconds
+ * rows the stores return; every mapping is written out in the store's own file (`agents.ts`, `calls.ts`…). Times are epoch milliseconds
  * in `bigint` columns (INTEGER affinity on SQLite), read back as JS numbers on both engines.
  * Booleans are stored as 0/1 integers so that both drivers bind and return them the same way.
  */
