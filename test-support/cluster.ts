@@ -23,6 +23,8 @@ export interface ClusterTestOptions {
   config?: Partial<ServerConfig>;
   /** A silent node is dead after this long (real time; default 600 ms). */
   nodeTtlMs?: number;
+  /** Each node's PostgreSQL connections for call locks (default the server's). */
+  lockPoolSize?: number;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function startCluster(o: ClusterTestOptions) {
         prefix,
         nodeId: name,
         nodeTtlMs: o.nodeTtlMs ?? 600,
+        lockPoolSize: o.lockPoolSize,
       },
     });
     const url = await server.listen(0);

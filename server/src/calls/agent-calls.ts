@@ -47,14 +47,13 @@ export class AgentCalls {
   act(agentId: string, callId: string, event: CallEvent): Promise<Call> {
     if (event.type === 'accepted') {
       // Any agent may try; the state machine tells the late ones it was answered elsewhere.
-      return this.life.queue.run(agentKey(agentId), async () => {
+      return this.life.queue.run(agentKey(agentId), async (inner) => {
         const busy = await this.o.live.agentBusyNow(agentId);
-        return this.life.apply(callId, event, 'agent', {
-          authorize: (call) => {
-            if (call.direction === 'inbound' && call.agentId === null && busy) throw agentBusy();
-            return undefined;
-          },
-        });
+        const authorize = (call: Call) => {
+          if (call.direction === 'inbound' && call.agentId === null && busy) throw agentBusy();
+          return undefined;
+        };
+        return this.life.apply(callId, event, 'agent', { authorize }, inner);
       });
     }
     let step = event;

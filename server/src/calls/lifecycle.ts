@@ -5,7 +5,7 @@ import type { Metrics } from '../ops/metrics';
 import type { DeviceRow, Storage } from '../storage/types';
 import { audience, type Delivery } from './audience';
 import type { LiveCalls } from './live';
-import type { CallPorts, Notifier, Presence } from './ports';
+import type { CallPorts, Locks, Notifier, Presence } from './ports';
 import { PushLedger } from './push-ledger';
 import type { PushSender } from './push-sender';
 import { KeyedQueue } from './queue';
@@ -48,7 +48,7 @@ export class CallLifecycle {
   private readonly followUps = new Set<Promise<unknown>>();
 
   constructor(private readonly o: LifecycleOptions) {
-    this.queue = new KeyedQueue((key, task) => o.ports.locks.hold(key, task));
+    this.queue = new KeyedQueue(o.ports.locks);
     this.pushes = new PushLedger({
       sender: o.sender,
       devices: o.storage.devices,
@@ -80,26 +80,38 @@ export class CallLifecycle {
    * Applies one event to a call in its queue: authorize → (replay?) → transition → commit. A
    * refusal changes nothing, and a replay is only recognised as one after its first commit.
    */
-  apply(callId: string, event: CallEvent, source: EventSource, opts: ApplyOptions = {}): Promise<Call> {
-    return this.queue.run(callId, async () => {
-      const stored = await this.current(callId);
-      if (!stored) throw notFound('call');
-      const { call, taken } = this.pushes.records.take(stored);
-      const refusal = opts.authorize?.(call);
-      if (opts.replay?.seen()) return call;
-      if (refusal) throw refusal;
-      const step = opts.event?.() ?? event;
-      const result = transition(call, step, this.o.clock.now(), source);
-      if (!result.ok) throw new AppError(result.code, result.message);
-      if (result.changed || taken > 0) {
-        const actor = 'deviceId' in step && step.deviceId !== undefined ? step.deviceId : null;
-        await this.commit(stored, result.call, actor);
-        // Those that came meanwhile are left to the record write queued for them.
-        this.pushes.records.stored(callId, taken);
-      }
-      opts.replay?.mark();
-      return result.call;
-    });
+  apply(
+    callId: string,
+    event: CallEvent,
+    source: EventSource,
+    opts: ApplyOptions = {},
+    /** The locks of a task this one runs inside (queue.ts). */
+    within?: Locks,
+  ): Promise<Call> {
+    return this.queue.run(
+      callId,
+      async () => {
+        const stored = await this.current(callId);
+        if (!stored) throw notFound('call');
+        const { call, taken } = this.pushes.records.take(stored);
+        const refusal = opts.authorize?.(call);
+        if (opts.replay?.seen()) return call;
+        if (refusal) throw refusal;
+        const step = opts.event?.() ?? event;
+        const result = transition(call, step, this.o.clock.now(), source);
+        if (!result.ok) throw new AppError(result.code, result.message);
+        if (result.changed || taken > 0) {
+          const actor = 'deviceId' in step && step.deviceId !== undefined ? step.deviceId : null;
+          await this.commit(stored, result.call, actor);
+          // Those that came meanwhile are left to the record write queued for them.
+          this.pushes.records.stored(callId, taken);
+        }
+        opts.replay?.mark();
+        return result.call;
+      },
+      'urgent',
+      within,
+    );
   }
 
   /** Applies a server event that may find the call moved on: then there is nothing left to do. */

@@ -14,7 +14,7 @@ import { AppError, forbidden, notFound } from '../errors';
 import type { DeviceRow, Storage } from '../storage/types';
 import type { CallLifecycle } from './lifecycle';
 import type { LiveCalls } from './live';
-import type { Presence } from './ports';
+import type { Locks, Presence } from './ports';
 
 export interface PhoneCallsOptions {
   storage: Storage;
@@ -47,19 +47,25 @@ export class PhoneCalls {
 
   report(deviceId: string, req: DeviceRequest<'call:report'>): Promise<Call> {
     const { reports } = this.life;
-    const apply = (busy = false) =>
-      this.life.apply(req.callId, REPORT_EVENTS[req.event](deviceId, req.reason), 'device', {
-        authorize: (call) => this.authorizeReport(call, deviceId, busy),
-        replay: {
-          // Marked seen only once its transition is committed: a refused report may be retried.
-          seen: () => reports.seen(req.callId, deviceId, req),
-          mark: () => reports.mark(req.callId, deviceId, req),
+    const apply = (busy = false, within?: Locks) =>
+      this.life.apply(
+        req.callId,
+        REPORT_EVENTS[req.event](deviceId, req.reason),
+        'device',
+        {
+          authorize: (call) => this.authorizeReport(call, deviceId, busy),
+          replay: {
+            // Marked seen only once its transition is committed: a refused report may be retried.
+            seen: () => reports.seen(req.callId, deviceId, req),
+            mark: () => reports.mark(req.callId, deviceId, req),
+          },
         },
-      });
+        within,
+      );
     if (req.event !== 'answered') return apply();
     // One answered call per phone: its answers run one at a time, and see what it is in then.
-    return this.life.queue.run(deviceKey(deviceId), async () =>
-      apply(await this.o.live.deviceBusyNow(deviceId, req.callId)),
+    return this.life.queue.run(deviceKey(deviceId), async (inner) =>
+      apply(await this.o.live.deviceBusyNow(deviceId, req.callId), inner),
     );
   }
 

@@ -39,10 +39,11 @@ export const partyKey = (party: Party) =>
 /**
  * Locking: holds a key (a call, an agent, a phone) against every other process that changes the
  * same calls, for as long as `task` runs. Within one process the core already runs a key's tasks
- * one at a time (queue.ts); this is what it cannot see.
+ * one at a time (queue.ts); this is what it cannot see. A task takes a further key through
+ * `inner`, on the hold it has (never waiting for a second one while holding the first).
  */
 export interface Locks {
-  hold<T>(key: string, task: () => Promise<T>): Promise<T>;
+  hold<T>(key: string, task: (inner: Locks) => Promise<T>): Promise<T>;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { Locks } from './ports';
+
 type Job = () => Promise<void>;
 
 interface Lane {
@@ -14,14 +16,23 @@ interface Lane {
 export class KeyedQueue {
   private readonly lanes = new Map<string, Lane>();
 
-  /** `outer` wraps every task, holding its key across processes too (cluster mode). */
-  constructor(private readonly outer?: <T>(key: string, task: () => Promise<T>) => Promise<T>) {}
+  /** `locks` holds each task's key against other processes too (cluster mode). */
+  constructor(private readonly locks: Locks = UNLOCKED) {}
 
-  run<T>(key: string, task: () => Promise<T>, priority: 'urgent' | 'lazy' = 'urgent'): Promise<T> {
+  /**
+   * Runs `task` in its turn for `key`. A task that runs inside another's (an accept: the agent's,
+   * then the call's) passes the `inner` locks it was given as `within`, so the second key is held
+   * on the first one's hold.
+   */
+  run<T>(
+    key: string,
+    task: (inner: Locks) => Promise<T>,
+    priority: 'urgent' | 'lazy' = 'urgent',
+    within: Locks = this.locks,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const lane = this.lane(key);
-      const job = this.outer ? () => this.outer!(key, task) : task;
-      lane[priority].push(() => job().then(resolve, reject));
+      lane[priority].push(() => within.hold(key, task).then(resolve, reject));
       void this.pump(key, lane);
     });
   }
@@ -50,3 +61,6 @@ export class KeyedQueue {
 }
 
 const next = (lane: Lane): Job | undefined => lane.urgent.shift() ?? lane.lazy.shift();
+
+/** Nothing outside this process changes the same calls (a single server, tests). */
+export const UNLOCKED: Locks = { hold: (_key, task) => task(UNLOCKED) };

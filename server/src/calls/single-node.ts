@@ -3,11 +3,12 @@ import type { Logger } from '../ops/logger';
 import type { CallStore } from '../storage/types';
 import { KeyedTimers } from './keyed-timers';
 import { type CallCore, type CallPorts, type CallTimers, type Party, partyKey } from './ports';
+import { UNLOCKED } from './queue';
 import { lostCancels } from './recovery';
 
 /**
  * A single server: no other process changes its calls, so its own queue is all the locking they
- * need, and its timers live in memory. Its cancel journal is the stored calls themselves: a
+ * need (UNLOCKED), and its timers live in memory. Its cancel journal is the stored calls themselves: a
  * restarted server ends the calls its previous run left live and sends again the cancels APNs never
  * confirmed (recovery.ts), which lived in the dead process's memory.
  */
@@ -15,7 +16,7 @@ export function singleNodePorts(o: { clock: Clock; calls: CallStore; logger: Log
   const local = new KeyedTimers(o.clock);
   let core: CallCore | null = null;
   return {
-    locks: { hold: (_key, task) => task() },
+    locks: UNLOCKED,
     timers: localTimers(local, o.clock, () => core),
     cancels: { pending: async () => undefined, done: async () => undefined },
     async start(c) {

@@ -32,11 +32,11 @@ export function clusterCallPorts(node: ClusterNode, o: { calls: CallStore; clock
     // Read after the query: the clock may have moved on meanwhile (and a manual one in one step).
     const now = clock.now();
     for (const call of live) {
-      if (!isLive(call) || call.answeredAt !== null || call.ringUntil > now) continue;
-      // Fired by one node at a time; a deadline another node fired first finds the call ended.
-      await node.tryLock(`deadline:${call.id}`, () => c.ringOver(call.id));
+      // Under the call's lock: a deadline another node (or this one's timer) fired first finds
+      // the call ended, and its cancels are not sent twice.
+      if (isLive(call) && call.answeredAt === null && call.ringUntil <= now) await c.ringOver(call.id);
     }
-    await node.timers.fireDue('grace', clock.now(), async (row) => {
+    await node.timers.fireDue('grace', clock.now(), node.leaseMs, async (row) => {
       await c.graceOver(JSON.parse(row.data) as Party);
       return 'done';
     });
@@ -67,7 +67,7 @@ export function clusterCallPorts(node: ClusterNode, o: { calls: CallStore; clock
     const leases = serialized(
       async () => {
         await node.timers.renew('cancel', Date.now() + node.leaseMs);
-        await node.timers.fireDue('cancel', Date.now(), (row) => takeOver(c, row));
+        await node.timers.fireDue('cancel', Date.now(), node.leaseMs, (row) => takeOver(c, row));
       },
       (err) => node.logger.error({ err }, 'renewing or taking over cancel leases failed'),
     );
@@ -84,7 +84,7 @@ export function clusterCallPorts(node: ClusterNode, o: { calls: CallStore; clock
   };
 
   return {
-    locks: { hold: node.lock },
+    locks: node.locks,
     timers: {
       ...localTimers(local, clock, () => core),
       graceStarted: (party, dueAt) => node.timers.set(graceKey(party), 'grace', dueAt, party),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import pg from 'pg';
 import type { Logger } from '../ops/logger';
 import { parseStorageUrl } from '../storage';
 import type { CallStore } from '../storage/types';
@@ -9,7 +10,6 @@ import { ClusterPresence, type PresenceEntry } from './presence';
 import { connectRedis } from './redis';
 import { ClusterTimers } from './timers';
 
-export type { KeyLock } from './lock';
 export type { PresenceEntry } from './presence';
 export type { Fired, TimerRow } from './timers';
 
@@ -29,6 +29,8 @@ export interface ClusterOptions {
   nodeTtlMs?: number;
   /** How often each node looks for ring deadlines that passed, on the server's clock (default 1 s). */
   sweepMs?: number;
+  /** PostgreSQL connections this node holds call locks on (default 40). */
+  lockPoolSize?: number;
 }
 
 export class ClusterConfigError extends Error {}
@@ -58,7 +60,11 @@ export async function joinCluster(o: ClusterOptions, logger: Logger, calls: Call
   const log = logger.child({ node: nodeId });
   const redis = await connectRedis(o.redisUrl, log, 'commands');
   const sub = await connectRedis(o.redisUrl, log, 'subscriber');
-  const locks = postgresKeyLock(o.databaseUrl);
+  const locks = postgresKeyLock(o.databaseUrl, o.lockPoolSize);
+  // Timer rows are written inside call locks (a cancel before the call's end): never from the
+  // locks' own pool, which a task would then wait on while holding one of its connections.
+  const timerPool = new pg.Pool({ connectionString: o.databaseUrl, max: 4 });
+  timerPool.on('error', () => undefined);
   const leaseMs = o.nodeTtlMs ?? 15_000;
   // Given by start(), before presence runs: no node can be found lost before someone acts on it.
   let nodeLost: (nodeId: string, entries: PresenceEntry[]) => void = () => undefined;
@@ -80,11 +86,9 @@ export async function joinCluster(o: ClusterOptions, logger: Logger, calls: Call
     logger: log,
     hub: new ClusterHub(presence),
     live,
-    lock: locks.lock,
-    /** One node at a time runs `task` for a key (deadlines of calls); null when another node is at it. */
-    tryLock: locks.tryLock,
+    locks: locks.locks,
     adapter: createAdapter(redis, { streamName: `${prefix}:sio`, channelPrefix: `${prefix}:sio` }),
-    timers: new ClusterTimers(locks.pool, nodeId, log),
+    timers: new ClusterTimers(timerPool, nodeId, log),
     leaseMs,
     sweepMs: o.sweepMs ?? 1000,
     /** Joins the presence of the nodes; `onNodeLost` is told of each node found dead. */
@@ -95,6 +99,7 @@ export async function joinCluster(o: ClusterOptions, logger: Logger, calls: Call
     async close() {
       await presence.stop();
       await locks.close();
+      await timerPool.end();
       await sub.quit().catch(() => undefined);
       await redis.quit().catch(() => undefined);
     },

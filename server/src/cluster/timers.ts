@@ -16,9 +16,11 @@ export type Fired = 'done' | { keepUntil: number };
 
 /**
  * Timers that outlive the node that set them, as rows of `cluster_timers` in the PostgreSQL every
- * node shares (migration 0004). Any node fires a due one, and only one node does: the rows are
- * taken `FOR UPDATE SKIP LOCKED` in a transaction held while they fire, so the other nodes skip
- * them, and a node that dies mid-fire rolls back and leaves them to the next sweep.
+ * node shares (migration 0004). Any node fires a due one, and only one node does: a node claims
+ * the due rows in one statement (`FOR UPDATE SKIP LOCKED`, then a lease of its own on them), fires
+ * them holding no connection (a firing takes call locks, from another pool: issue 22 item 11), and
+ * settles each. A node that dies mid-fire leaves its claims to run out; the next sweep after that
+ * fires them again.
  */
 export class ClusterTimers {
   constructor(
@@ -58,44 +60,49 @@ export class ClusterTimers {
     ]);
   }
 
-  /** Fires the timers of `kind` due at `now`, oldest first; resolves with how many fired. */
-  async fireDue(kind: TimerKind, now: number, fire: (row: TimerRow) => Promise<Fired>): Promise<number> {
-    const client = await this.pool.connect();
-    let committed = false;
-    try {
-      await client.query('begin');
-      const { rows } = await client.query<{
-        key: string;
-        due_at: string;
-        owner: string | null;
-        data: string;
-      }>(
-        `select key, due_at, owner, data from cluster_timers
-          where kind = $1 and due_at <= $2 order by due_at limit 100 for update skip locked`,
-        [kind, now],
-      );
-      for (const r of rows) {
-        const row: TimerRow = { key: r.key, kind, dueAt: Number(r.due_at), owner: r.owner, data: r.data };
-        const outcome = await fire(row).catch((err: unknown) => {
-          // Left as it is: the next sweep tries again.
-          this.logger.error({ err, timer: row.key }, 'a cluster timer failed to fire');
-          return null;
-        });
-        if (outcome === 'done') await client.query('delete from cluster_timers where key = $1', [row.key]);
-        else if (outcome) {
-          await client.query('update cluster_timers set due_at = $1, owner = $2 where key = $3', [
-            outcome.keepUntil,
-            this.nodeId,
-            row.key,
-          ]);
-        }
+  /**
+   * Fires the timers of `kind` due at `now`, oldest first, each claimed by this node for `claimMs`
+   * while it fires; resolves with how many fired.
+   */
+  async fireDue(
+    kind: TimerKind,
+    now: number,
+    claimMs: number,
+    fire: (row: TimerRow) => Promise<Fired>,
+  ): Promise<number> {
+    const claimedUntil = now + claimMs;
+    const { rows } = await this.pool.query<{ key: string; data: string }>(
+      `update cluster_timers set due_at = $3, owner = $4
+        where key in (select key from cluster_timers where kind = $1 and due_at <= $2
+                       order by due_at limit 100 for update skip locked)
+        returning key, data`,
+      [kind, now, claimedUntil, this.nodeId],
+    );
+    for (const r of rows) {
+      const row: TimerRow = { key: r.key, kind, dueAt: claimedUntil, owner: this.nodeId, data: r.data };
+      const outcome = await fire(row).catch((err: unknown) => {
+        // Left claimed: fired again once the claim runs out.
+        this.logger.error({ err, timer: row.key }, 'a cluster timer failed to fire');
+        return null;
+      });
+      if (outcome === null) continue;
+      // Only the row as claimed: one set again meanwhile (a new grace of the same party) stays.
+      const mine = 'key = $1 and owner = $2 and due_at = $3';
+      if (outcome === 'done') {
+        await this.pool.query(`delete from cluster_timers where ${mine}`, [
+          row.key,
+          this.nodeId,
+          claimedUntil,
+        ]);
+      } else {
+        await this.pool.query(`update cluster_timers set due_at = $4 where ${mine}`, [
+          row.key,
+          this.nodeId,
+          claimedUntil,
+          outcome.keepUntil,
+        ]);
       }
-      await client.query('commit');
-      committed = true;
-      return rows.length;
-    } finally {
-      if (!committed) await client.query('rollback').catch(() => undefined);
-      client.release();
     }
+    return rows.length;
   }
 }
