@@ -27,7 +27,8 @@ final class AppEnvironment {
         let callProvider = CallKitProvider()
         let pushRegistry = PushKitRegistry()
         let server = SocketServerConnection()
-        let model = AppModel(info: info, credentials: credentials)
+        let microphone = LiveMicrophone()
+        let model = AppModel(info: info, credentials: credentials, microphone: microphone.permission)
         self.keychain = keychain
         self.callProvider = callProvider
         self.pushRegistry = pushRegistry
@@ -37,6 +38,8 @@ final class AppEnvironment {
             files: CallDirectoryFiles(directory: info.appGroupDirectory),
             extensionIdentifier: info.callDirectoryExtensionId
         )
+        let outbox = FileOutboxStore(url: info.outboxFile)
+        outbox.log = { message in AppLog.calls.error("\(message, privacy: .public)") }
         coordinator = CallCoordinator(
             configuration: CompanionConfiguration(
                 deviceId: credentials?.deviceId,
@@ -48,14 +51,14 @@ final class AppEnvironment {
             controller: CallKitController(),
             pushRegistry: pushRegistry,
             audio: CallAudioSession(),
-            // ICE servers (and minted TURN credentials) come from the server per call (`rtc:ice`);
-            // the configured ones are the fallback when it does not answer.
-            media: WebRTCMediaEngine(
-                iceServers: info.iceServers,
-                fetchIce: { [server] callId in await RtcIceClient(connection: server).fetch(callId) }
-            ),
+            // ICE servers (and minted TURN credentials) come from the server per call, asked by
+            // the coordinator over a connected socket; the configured ones are the fallback.
+            media: WebRTCMediaEngine(iceServers: info.iceServers),
             server: server,
             clock: SystemClock(),
+            microphone: microphone,
+            backgroundTasks: LiveBackgroundTasks(),
+            outboxStore: outbox,
             recents: RecentsStore.load()
         )
         model.environment = self
@@ -68,6 +71,7 @@ final class AppEnvironment {
         coordinator.onStatusChange = { [weak self] status in self?.model.status = status }
         coordinator.onRecentsChange = { recents in RecentsStore.save(recents) }
         coordinator.onDirectoryChanged = { [weak self] _ in self?.refreshDirectory() }
+        coordinator.onUnpairedByServer = { [weak self] message in self?.forget(because: message) }
         model.status = coordinator.status
         coordinator.start()
         // Launched by a VoIP push: no screen, and the socket must not outlive the call.
@@ -98,18 +102,34 @@ final class AppEnvironment {
         refreshDirectory(credentials)
     }
 
-    func unpair() {
+    /// The app's Unpair: the server is told first (`device:unpair`), so it stops ringing this phone.
+    func unpair() async -> UnpairOutcome {
+        let outcome = await coordinator.unpair()
+        if outcome == .unpaired { forget(because: nil) }
+        return outcome
+    }
+
+    /// Unpair here although the server could not be told (the person chose to): an admin removes
+    /// the phone from the console.
+    func unpairLocally() {
+        coordinator.forgetPairing()
+        forget(because: nil)
+    }
+
+    /// Forgets the pairing here: the Keychain item, the socket, the screens' state.
+    private func forget(because message: String?) {
         keychain.delete()
-        coordinator.didUnpair()
         server.configure(nil)
+        model.didForgetPairing(message)
     }
 
     // MARK: - Calls from the Phone app's Recents and Siri
 
+    /// Audio only, whatever the intent asks (video is not a feature yet).
     @discardableResult
     func handleStartCall(_ activity: NSUserActivity) -> Bool {
-        guard let intent = activity.interaction?.intent as? INStartCallIntent, model.credentials != nil else { return false }
-        coordinator.startCall(video: intent.callCapability == .videoCall)
+        guard activity.interaction?.intent is INStartCallIntent, model.credentials != nil else { return false }
+        coordinator.startCall()
         return true
     }
 
@@ -117,6 +137,10 @@ final class AppEnvironment {
 
     func refreshDirectory(_ credentials: DeviceCredentials? = nil) {
         guard let credentials = credentials ?? model.credentials else { return }
-        Task { await directory.refresh(credentials: credentials) }
+        Task {
+            if await directory.refresh(credentials: credentials) == .unpaired {
+                forget(because: CallCoordinator.unpairedByServerMessage)
+            }
+        }
     }
 }

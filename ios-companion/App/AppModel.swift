@@ -3,7 +3,8 @@ import Foundation
 import Observation
 import UIKit
 
-/// What the screens show and the few things they can ask for.
+/// What the screens show and the few things they can ask for. The decisions (which step comes
+/// next, whether a scanned code starts a pairing, what a link's server may be) are CompanionCore's.
 @MainActor
 @Observable
 final class AppModel {
@@ -17,57 +18,118 @@ final class AppModel {
     private(set) var credentials: DeviceCredentials?
     var status: CompanionStatus
     var pairingState = PairingState.idle
+    /// The phone's name as the person typed it (prefilled with the model's name).
+    var deviceName: String
+    /// The person chose "Not now" on the microphone screen: the Status screen keeps warning.
+    var microphoneDeferred = false
+    /// Why the app is back on the pairing screen (unpaired from the console), until paired again.
+    var unpairedNotice: String?
     @ObservationIgnored weak var environment: AppEnvironment?
+    @ObservationIgnored private var scanGate = PairingScanGate()
 
-    init(info: AppInfo, credentials: DeviceCredentials?) {
+    init(info: AppInfo, credentials: DeviceCredentials?, microphone: MicrophonePermission) {
         self.info = info
         self.credentials = credentials
-        status = CompanionStatus(apnsEnvironment: info.apnsEnvironment)
+        deviceName = info.suggestedName
+        var status = CompanionStatus(apnsEnvironment: info.apnsEnvironment)
+        status.microphone = microphone
+        self.status = status
     }
 
     var isPaired: Bool { credentials != nil }
+
+    var step: OnboardingStep {
+        Onboarding.step(isPaired: isPaired, microphone: status.microphone, microphoneDeferred: microphoneDeferred)
+    }
 
     // MARK: - Pairing
 
     /// `switchboard://pair?…` opened from the Camera app or another app.
     func handle(url: URL) {
-        guard let link = PairingLink.parse(url.absoluteString) else { return }
-        pair(link)
+        scanned(url.absoluteString)
     }
 
-    /// From the QR scanner or the manual form.
+    /// A code the camera read: the gate ignores repeats while pairing, and a failed code until
+    /// the person asks to scan again.
+    func scanned(_ value: String) {
+        guard scanGate.shouldPair(value) else { return }
+        switch PairingLink.read(value) {
+        case let .success(link): pair(link)
+        case let .failure(problem):
+            pairingState = .failed(problem.message)
+            scanGate.finished()
+        }
+    }
+
+    /// "Scan again" after a failure.
+    func scanAgain() {
+        scanGate.retry()
+        pairingState = .idle
+    }
+
+    /// From the manual form (or a scanned link).
     func pair(_ link: PairingLink) {
         guard pairingState != .pairing else { return }
         guard PairRequest.isPlausible(code: link.code) else {
             pairingState = .failed(PairingProblem.implausibleCode.message)
             return
         }
+        if let problem = PairingLink.serverProblem(link.server) {
+            pairingState = .failed(problem.message)
+            scanGate.finished()
+            return
+        }
         pairingState = .pairing
         Task {
+            defer { scanGate.finished() }
             do {
-                let credentials = try await PairingClient().pair(link, info: info)
+                let credentials = try await PairingClient().pair(link, name: deviceName, info: info)
                 try environment?.didPair(credentials)
                 self.credentials = credentials
+                unpairedNotice = nil
                 pairingState = .idle
             } catch let problem as PairingProblem {
                 pairingState = .failed(problem.message)
             } catch {
-                // The network's own words ("The request timed out.", "A server with the specified
-                // hostname could not be found.").
+                // The network's own words ("The request timed out."), or the pinning refusal.
                 pairingState = .failed(error.localizedDescription)
             }
         }
     }
 
-    func unpair() {
-        environment?.unpair()
+    // MARK: - Microphone
+
+    func allowMicrophone() {
+        Task { _ = await environment?.coordinator.requestMicrophone() }
+    }
+
+    func openSettings() {
+        guard let url = URL(string: UIApplication.openSettingsURLString) else { return }
+        UIApplication.shared.open(url)
+    }
+
+    // MARK: - Unpairing
+
+    func unpair() async -> UnpairOutcome {
+        await environment?.unpair() ?? .serverUnreachable
+    }
+
+    func unpairLocally() {
+        environment?.unpairLocally()
+    }
+
+    /// The pairing is gone (here, or on the server): back to the pairing screen.
+    func didForgetPairing(_ notice: String?) {
         credentials = nil
+        unpairedNotice = notice
+        pairingState = .idle
+        scanGate = PairingScanGate()
     }
 
     // MARK: - Calls
 
-    func callConsole(video: Bool) {
-        environment?.coordinator.startCall(video: video)
+    func callConsole() {
+        environment?.coordinator.startCall()
     }
 
     func end(_ uuid: UUID) { environment?.coordinator.endCall(uuid) }

@@ -27,6 +27,7 @@ import {
   rtcSignalRequestSchema,
 } from './events';
 import { pairRequestSchema, pairResponseSchema } from './http';
+import { readPairingLink } from './pairing-link';
 import { isStale, PUSH_KEY, pushPayloadSchema, VOIP_PAYLOAD_LIMIT } from './push';
 import { APNS_ENVIRONMENTS, directoryEntrySchema } from './roster';
 import { rtcSequenceSchema } from './rtc-answerer';
@@ -130,6 +131,9 @@ export const FIXTURE_KINDS = {
   'device-auth': deviceAuthSchema,
   'directory-response': directorySchema,
   'pairing-code': pairRequestSchema.shape.code,
+  'pairing-link': z.string().refine((link) => !('problem' in readPairingLink(link)), {
+    message: 'not a pairing link the phone accepts',
+  }),
   'retry-policy': retryPolicySchema,
   staleness: stalenessSchema,
   'voip-token': deviceRequests['device:update'].shape.voipToken,

@@ -13,6 +13,7 @@ export * from './http';
 export * from './login';
 export * from './machine';
 export * from './names';
+export * from './pairing-link';
 export * from './push';
 export * from './request';
 export * from './roster';

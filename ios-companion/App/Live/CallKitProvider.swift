@@ -19,11 +19,16 @@ final class CallKitProvider: NSObject, CallProviderProtocol {
         let configuration = CXProviderConfiguration()
         // Since iOS 14 the name on the call screen is the app's CFBundleDisplayName
         // (`localizedName` became read-only), so Info.plist sets it to "Switchboard".
-        configuration.supportsVideo = true
-        configuration.includesCallsInRecents = true
-        configuration.supportedHandleTypes = [.phoneNumber, .generic]
-        configuration.maximumCallGroups = 1
-        configuration.maximumCallsPerCallGroup = 1
+        // The values are CompanionCore's (tested there): no video until it is a feature.
+        let wanted = CallKitConfiguration.app
+        configuration.supportsVideo = wanted.supportsVideo
+        configuration.includesCallsInRecents = wanted.includesCallsInRecents
+        var handles: Set<CXHandle.HandleType> = []
+        if wanted.supportsPhoneNumberHandles { handles.insert(.phoneNumber) }
+        if wanted.supportsGenericHandles { handles.insert(.generic) }
+        configuration.supportedHandleTypes = handles
+        configuration.maximumCallGroups = wanted.maximumCallGroups
+        configuration.maximumCallsPerCallGroup = wanted.maximumCallsPerCallGroup
         if let icon = CallKitIcon.pngData {
             configuration.iconTemplateImageData = icon
         }

@@ -6,7 +6,7 @@ import Foundation
 /// not survive in the background on iOS: the coordinator connects it when a push wakes the app,
 /// when the app comes to the foreground and when a call is answered or placed, closes it in the
 /// background once no call needs it, and nothing relies on it to ring the phone.
-/// All socket callbacks run on the main queue (`handleQueue`).
+/// All socket callbacks run on the main queue (`handleQueue(.main)`), hence `assumeIsolated`.
 @MainActor
 final class SocketServerConnection: ServerConnectionProtocol {
     private var manager: SocketManager?
@@ -29,6 +29,10 @@ final class SocketServerConnection: ServerConnectionProtocol {
         self.credentials = credentials
         guard let credentials else { return }
 
+        // The pinned certificate, when pairing gave one; the system's trust otherwise.
+        let trust = PinnedTrust(pin: credentials.pin) { [weak self] message in
+            Task { @MainActor in self?.delegate?.serverConnectionProblem(message) }
+        }
         let manager = SocketManager(socketURL: credentials.server, config: [
             .log(false),
             .compress,
@@ -37,6 +41,7 @@ final class SocketServerConnection: ServerConnectionProtocol {
             .reconnectWait(1),
             .reconnectWaitMax(10),
             .handleQueue(.main),
+            .security(trust),
         ])
         let socket = manager.socket(forNamespace: "/device")
         socket.on(clientEvent: .connect) { [weak self] _, _ in
@@ -45,15 +50,27 @@ final class SocketServerConnection: ServerConnectionProtocol {
         socket.on(clientEvent: .disconnect) { [weak self] _, _ in
             MainActor.assumeIsolated { self?.delegate?.serverConnectionDidDisconnect() }
         }
-        socket.on(clientEvent: .error) { data, _ in
-            // e.g. "UNAUTHORIZED: unknown device or wrong secret; pair the phone again", or
-            // "PROTOCOL_MISMATCH: … update the app".
-            AppLog.socket.error("socket error: \(String(describing: data.first), privacy: .public)")
+        socket.on(clientEvent: .error) { [weak self] data, _ in
+            // A refused handshake ("UNAUTHORIZED: …", "PROTOCOL_MISMATCH: …") or a network error.
+            let refusal = HandshakeRefusal(socketItems: data)
+            MainActor.assumeIsolated {
+                AppLog.socket.error("socket error: \(refusal?.message ?? "unreadable", privacy: .public)")
+                guard let refusal, refusal.code != nil else { return }
+                if refusal.code == .unauthorized {
+                    // No retry will change it: stop reconnecting before the coordinator forgets the pairing.
+                    self?.manager?.reconnects = false
+                }
+                self?.delegate?.serverConnectionRefused(code: refusal.code, message: refusal.message)
+            }
         }
         for event in DeviceBroadcastName.allCases {
-            socket.on(event.rawValue) { [weak self] data, _ in
+            socket.on(event.rawValue) { [weak self] data, ack in
                 let payload = SocketAck.json(data.first) ?? Data()
-                MainActor.assumeIsolated { self?.delegate?.serverConnection(received: event.rawValue, payload: payload) }
+                MainActor.assumeIsolated {
+                    let acknowledge = self?.delegate?.serverConnection(received: event.rawValue, payload: payload) ?? false
+                    // The server asks for an ack of `call:cancelled` only: with it, no cancel push follows.
+                    if acknowledge, ack.expected { ack.with([]) }
+                }
             }
         }
         self.manager = manager
@@ -62,6 +79,7 @@ final class SocketServerConnection: ServerConnectionProtocol {
 
     func connect() {
         guard let socket, let credentials, socket.status != .connected, socket.status != .connecting else { return }
+        manager?.reconnects = true
         // With the protocol version: the server refuses a handshake without it (PROTOCOL_MISMATCH).
         socket.connect(withPayload: DeviceAuth(deviceId: credentials.deviceId, secret: credentials.deviceSecret).socketPayload)
     }
@@ -81,6 +99,8 @@ final class SocketServerConnection: ServerConnectionProtocol {
         }
     }
 
+    /// The ack's deadline is the coordinator's (on its clock); Socket.IO's own timeout, a little
+    /// longer, only makes sure the callback is not kept for ever.
     func emit(_ event: DeviceRequestName, payload: Data, timeout: Duration) async throws -> Data {
         guard let socket, socket.status == .connected else { throw ServerConnectionError.notConnected }
         guard let object = try JSONSerialization.jsonObject(with: payload) as? NSDictionary else {

@@ -1,14 +1,19 @@
-import AVFoundation
 import CompanionCore
-import CoreMedia
 import Foundation
-@preconcurrency import WebRTC
+import WebRTC
 
 /// One WebRTC peer connection per call with the console's renderer, signaled over `rtc:signal`.
-/// The console makes every offer (once the call is answered, and to restart ICE); what the phone
-/// does about each signal is decided by CompanionCore's `AnswererState` (the shared answerer
+/// The console makes every offer (once the call is answered, and again to restart ICE); what the
+/// phone does about each signal is decided by CompanionCore's `AnswererState` (the shared answerer
 /// rules, pinned by `shared/fixtures/rtc-sequence`); this adapter only carries its effects out.
-/// Sound follows `CallAudioSession` (manual audio), not this engine.
+/// Audio only (issue 21 item 10). Sound follows `CallAudioSession` (manual audio), not this engine.
+///
+/// Threads: this engine lives on the main actor. WebRTC calls its delegate and its completion
+/// blocks on its signalling thread (webrtc `api/peer_connection_interface.h`: "the observer
+/// callbacks are invoked on the signaling thread"). Every one of them is a `@Sendable` closure or
+/// a nonisolated method that turns what WebRTC gave into Sendable values and hops to the main actor
+/// explicitly: a closure written here without `@Sendable` would be inferred main-actor isolated,
+/// and Swift 6 traps when WebRTC runs it on the signalling thread.
 @MainActor
 final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
     private static let factory: RTCPeerConnectionFactory = {
@@ -20,30 +25,24 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
     }()
 
     private let iceServers: [String]
-    /// `rtc:ice` for a call (RtcIceClient); nil falls back to the app's own `iceServers`.
-    private let fetchIce: @MainActor (CallID) async -> RtcIce?
     private weak var delegate: (any MediaEngineDelegate)?
     private var sessions: [CallID: MediaSession] = [:]
 
-    init(iceServers: [String], fetchIce: @escaping @MainActor (CallID) async -> RtcIce? = { _ in nil }) {
+    /// `iceServers`: the app's own, used when the server's (`rtc:ice`, asked by the coordinator)
+    /// cannot be had.
+    init(iceServers: [String]) {
         self.iceServers = iceServers
-        self.fetchIce = fetchIce
     }
 
     func setDelegate(_ delegate: any MediaEngineDelegate) {
         self.delegate = delegate
     }
 
-    /// The remote video track of a video call, for an in-call video view.
-    func remoteVideoTrack(for callId: CallID) -> RTCVideoTrack? {
-        sessions[callId]?.remoteVideoTrack
-    }
-
     // MARK: - MediaEngineProtocol
 
     func prepare(callId: CallID, video: Bool) {
         guard sessions[callId] == nil else { return }
-        sessions[callId] = MediaSession(video: video)
+        sessions[callId] = MediaSession()
         apply(.answered, to: callId)
     }
 
@@ -68,6 +67,10 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
         sessions.removeValue(forKey: callId)
     }
 
+    func provideIce(_ ice: RtcIce?, for callId: CallID) {
+        apply(.ice(ice ?? fallbackIce), to: callId)
+    }
+
     // MARK: - The answerer's effects (main actor)
 
     private func apply(_ input: AnswererInput, to callId: CallID) {
@@ -80,31 +83,26 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
     private func perform(_ effect: AnswererEffect, _ session: MediaSession, _ callId: CallID) {
         switch effect {
         case .fetchIce:
-            Task { @MainActor [weak self] in
-                guard let self else { return }
-                let ice = await self.fetchIce(callId) ?? self.fallbackIce
-                self.apply(.ice(ice), to: callId)
-            }
+            // The coordinator asks the server over a connected socket and answers with provideIce.
+            delegate?.mediaEngineNeedsIce(for: callId)
         case let .createPeer(ice):
             createPeer(session, callId, ice)
         case let .configure(ice):
             _ = session.peer?.setConfiguration(Self.configuration(ice))
         case let .setRemoteOffer(sdp):
-            session.peer?.setRemoteDescription(RTCSessionDescription(type: .offer, sdp: sdp)) { [weak self] error in
-                let failure = error?.localizedDescription
-                Task { @MainActor in
-                    self?.apply(failure.map { AnswererInput.negotiationFailed(reason: "remote offer refused: \($0)") } ?? .remoteSet, to: callId)
-                }
+            session.peer?.setRemoteDescription(RTCSessionDescription(type: .offer, sdp: sdp)) { @Sendable [weak self] error in
+                let input = error.map { AnswererInput.negotiationFailed(reason: "remote offer refused: \($0.localizedDescription)") }
+                    ?? .remoteSet
+                Task { @MainActor in self?.apply(input, to: callId) }
             }
         case let .addCandidate(candidate):
             let ice = RTCIceCandidate(sdp: candidate.candidate, sdpMLineIndex: Int32(candidate.sdpMLineIndex ?? 0), sdpMid: candidate.sdpMid)
-            session.peer?.add(ice) { _ in }
+            session.peer?.add(ice) { @Sendable _ in }
         case .createAnswer:
             createAnswer(session, callId)
         case let .send(signal):
             delegate?.mediaEngine(produced: signal, for: callId)
         case .closePeer:
-            session.capturer?.stopCapture()
             session.peer?.close()
             session.peer = nil
         case let .endCall(reason):
@@ -134,7 +132,9 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
             mandatoryConstraints: nil,
             optionalConstraints: ["DtlsSrtpKeyAgreement": kRTCMediaConstraintsValueTrue]
         )
-        let observer = PeerObserver(callId: callId, engine: self)
+        let observer = PeerObserver(callId: callId) { [weak self] event in
+            Task { @MainActor in self?.peer(callId, event) }
+        }
         guard let peer = Self.factory.peerConnection(with: Self.configuration(ice), constraints: constraints, delegate: observer) else {
             return apply(.negotiationFailed(reason: "could not create a peer connection"), to: callId)
         }
@@ -144,14 +144,6 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
         let audioTrack = Self.factory.audioTrack(with: audioSource, trackId: "audio-\(callId)")
         _ = peer.add(audioTrack, streamIds: ["switchboard"])
         session.audioTrack = audioTrack
-        if session.video {
-            let videoSource = Self.factory.videoSource()
-            let capturer = RTCCameraVideoCapturer(delegate: videoSource)
-            let videoTrack = Self.factory.videoTrack(with: videoSource, trackId: "video-\(callId)")
-            _ = peer.add(videoTrack, streamIds: ["switchboard"])
-            session.capturer = capturer
-            startFrontCamera(capturer)
-        }
         session.applyTrackState()
     }
 
@@ -160,11 +152,11 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
         let constraints = RTCMediaConstraints(
             mandatoryConstraints: [
                 kRTCMediaConstraintsOfferToReceiveAudio: kRTCMediaConstraintsValueTrue,
-                kRTCMediaConstraintsOfferToReceiveVideo: session.video ? kRTCMediaConstraintsValueTrue : kRTCMediaConstraintsValueFalse,
+                kRTCMediaConstraintsOfferToReceiveVideo: kRTCMediaConstraintsValueFalse,
             ],
             optionalConstraints: nil
         )
-        peer.answer(for: constraints) { [weak self] description, error in
+        peer.answer(for: constraints) { @Sendable [weak self] description, error in
             let sdp = description?.sdp
             let failure = error?.localizedDescription
             Task { @MainActor in self?.didCreateAnswer(callId, sdp: sdp, failure: failure) }
@@ -174,46 +166,27 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
     private func didCreateAnswer(_ callId: CallID, sdp: String?, failure: String?) {
         guard let peer = sessions[callId]?.peer else { return }
         guard let sdp else { return apply(.negotiationFailed(reason: "could not answer: \(failure ?? "no SDP")"), to: callId) }
-        peer.setLocalDescription(RTCSessionDescription(type: .answer, sdp: sdp)) { [weak self] error in
-            let failure = error?.localizedDescription
-            Task { @MainActor in
-                self?.apply(failure.map { AnswererInput.negotiationFailed(reason: "local answer refused: \($0)") } ?? .localAnswer(sdp: sdp), to: callId)
-            }
+        peer.setLocalDescription(RTCSessionDescription(type: .answer, sdp: sdp)) { @Sendable [weak self] error in
+            let input = error.map { AnswererInput.negotiationFailed(reason: "local answer refused: \($0.localizedDescription)") }
+                ?? .localAnswer(sdp: sdp)
+            Task { @MainActor in self?.apply(input, to: callId) }
         }
     }
 
-    // MARK: - Peer events (hopped to the main actor by PeerObserver)
+    // MARK: - Peer events (hopped to the main actor by PeerObserver's `forward`)
 
-    fileprivate func peer(_ callId: CallID, generated candidate: RtcCandidate) {
-        apply(.localCandidate(candidate), to: callId)
-    }
-
-    fileprivate func peer(_ callId: CallID, iceStateChanged state: RTCIceConnectionState) {
-        guard sessions[callId] != nil else { return }
-        switch state {
-        case .connected, .completed:
+    private func peer(_ callId: CallID, _ event: PeerEvent) {
+        switch event {
+        case let .candidate(candidate):
+            apply(.localCandidate(candidate), to: callId)
+        case .iceConnected:
+            guard sessions[callId] != nil else { return }
             delegate?.mediaEngineDidConnect(callId: callId)
-        case .failed:
+        case .iceFailed:
             // The console restarts ICE (it makes every offer); a console that is gone for good
             // ends the call on the server after its reconnect grace.
             AppLog.media.error("\(callId.wireValue, privacy: .public): ICE failed, waiting for the console's restart")
-        default:
-            break
         }
-    }
-
-    fileprivate func peer(_ callId: CallID, addedRemoteVideo track: RTCVideoTrack) {
-        sessions[callId]?.remoteVideoTrack = track
-    }
-
-    private func startFrontCamera(_ capturer: RTCCameraVideoCapturer) {
-        guard let camera = RTCCameraVideoCapturer.captureDevices().first(where: { $0.position == .front }) else { return }
-        // A modest format: the console shows a small tile, and the phone may be on cellular.
-        let formats = RTCCameraVideoCapturer.supportedFormats(for: camera)
-        let format = formats.first { CMVideoFormatDescriptionGetDimensions($0.formatDescription).width >= 640 } ?? formats.last
-        guard let format else { return }
-        let fps = min(30, Int(format.videoSupportedFrameRateRanges.map(\.maxFrameRate).max() ?? 30))
-        capturer.startCapture(with: camera, format: format, fps: fps)
     }
 }
 
@@ -221,20 +194,13 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
 
 @MainActor
 private final class MediaSession {
-    let video: Bool
     var answerer = AnswererState()
     var peer: RTCPeerConnection?
     /// Retained here: the peer connection holds its delegate weakly.
     var observer: PeerObserver?
     var audioTrack: RTCAudioTrack?
-    var capturer: RTCCameraVideoCapturer?
-    var remoteVideoTrack: RTCVideoTrack?
     var muted = false
     var held = false
-
-    init(video: Bool) {
-        self.video = video
-    }
 
     /// Mute silences the microphone; hold silences both directions.
     func applyTrackState() {
@@ -247,32 +213,36 @@ private final class MediaSession {
 
 // MARK: - RTCPeerConnectionDelegate
 
-/// WebRTC calls its delegate on its signaling thread: only Sendable values cross to the main actor.
-private final class PeerObserver: NSObject, RTCPeerConnectionDelegate, @unchecked Sendable {
-    private let callId: CallID
-    private weak var engine: WebRTCMediaEngine?
+/// What the engine needs from a peer connection's events, as Sendable values.
+private enum PeerEvent: Sendable {
+    case candidate(RtcCandidate)
+    case iceConnected
+    case iceFailed
+}
 
-    init(callId: CallID, engine: WebRTCMediaEngine) {
+/// WebRTC calls its delegate on its signalling thread. The observer holds only Sendable
+/// constants, reads what it needs from WebRTC's objects there, and forwards values; `forward`
+/// hops to the main actor. No escape hatch (`@unchecked`, `nonisolated(unsafe)`): the compiler
+/// checks that nothing main-actor isolated is touched from here.
+private final class PeerObserver: NSObject, RTCPeerConnectionDelegate, Sendable {
+    private let callId: CallID
+    private let forward: @Sendable (PeerEvent) -> Void
+
+    init(callId: CallID, forward: @escaping @Sendable (PeerEvent) -> Void) {
         self.callId = callId
-        self.engine = engine
+        self.forward = forward
     }
 
     func peerConnection(_ peerConnection: RTCPeerConnection, didGenerate candidate: RTCIceCandidate) {
-        let generated = RtcCandidate(candidate: candidate.sdp, sdpMid: candidate.sdpMid, sdpMLineIndex: Int(candidate.sdpMLineIndex))
-        let callId = callId
-        Task { @MainActor [weak engine] in engine?.peer(callId, generated: generated) }
+        forward(.candidate(RtcCandidate(candidate: candidate.sdp, sdpMid: candidate.sdpMid, sdpMLineIndex: Int(candidate.sdpMLineIndex))))
     }
 
     func peerConnection(_ peerConnection: RTCPeerConnection, didChange newState: RTCIceConnectionState) {
-        let callId = callId
-        Task { @MainActor [weak engine] in engine?.peer(callId, iceStateChanged: newState) }
-    }
-
-    func peerConnection(_ peerConnection: RTCPeerConnection, didAdd rtpReceiver: RTCRtpReceiver, streams mediaStreams: [RTCMediaStream]) {
-        guard let track = rtpReceiver.track as? RTCVideoTrack else { return }
-        let callId = callId
-        nonisolated(unsafe) let videoTrack = track
-        Task { @MainActor [weak engine] in engine?.peer(callId, addedRemoteVideo: videoTrack) }
+        switch newState {
+        case .connected, .completed: forward(.iceConnected)
+        case .failed: forward(.iceFailed)
+        default: break
+        }
     }
 
     func peerConnection(_ peerConnection: RTCPeerConnection, didChange stateChanged: RTCSignalingState) {}

@@ -8,7 +8,9 @@ struct AppInfo: Sendable {
     var appVersion: String
     var osVersion: String
     var model: String
-    var deviceName: String
+    /// What the pairing form suggests as the phone's name: since iOS 16 `UIDevice.name` is only
+    /// "iPhone" (without a special entitlement), so the person names it, from its model's name.
+    var suggestedName: String
     /// From the `aps-environment` entitlement the app was signed with: development-signed builds
     /// get sandbox tokens, and sending one to the production gateway fails with BadDeviceToken
     /// (DESIGN lesson 5).
@@ -16,6 +18,8 @@ struct AppInfo: Sendable {
     var appGroupDirectory: URL
     var callDirectoryExtensionId: String
     var iceServers: [String]
+    /// Reports not yet acknowledged by the server, kept across a suspended or killed app.
+    var outboxFile: URL
 
     @MainActor
     static var current: AppInfo {
@@ -35,13 +39,15 @@ struct AppInfo: Sendable {
             appVersion: "\(version) (\(build))",
             osVersion: UIDevice.current.systemVersion,
             model: hardwareModel(),
-            deviceName: UIDevice.current.name,
+            suggestedName: DeviceModelName.name(for: hardwareModel()),
             apnsEnvironment: environment,
             appGroupDirectory: container.appendingPathComponent("CallDirectory", isDirectory: true),
             callDirectoryExtensionId: bundle.object(forInfoDictionaryKey: "SwitchboardCallDirectoryExtension") as? String
                 ?? "\(bundleId).CallDirectory",
             iceServers: bundle.object(forInfoDictionaryKey: "SwitchboardICEServers") as? [String]
-                ?? ["stun:stun.l.google.com:19302"]
+                ?? ["stun:stun.l.google.com:19302"],
+            outboxFile: FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
+                .appendingPathComponent("outbox.json")
         )
     }
 

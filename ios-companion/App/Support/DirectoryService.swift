@@ -6,21 +6,27 @@ import Foundation
 /// at launch and back in the foreground it fetches the directory, writes the complete set and
 /// the changes since the previous version to the app group container, and asks CallKit to reload
 /// the extension until the extension has loaded that version (`DirectoryRefreshPlan`).
+/// How a directory refresh went: `unpaired` when the server no longer knows this phone.
+enum DirectoryRefreshOutcome: Equatable {
+    case done
+    case failed
+    case unpaired
+}
+
 @MainActor
 final class DirectoryService {
     private let files: CallDirectoryFiles
     private let extensionIdentifier: String
-    private let session: URLSession
     private var refreshing = false
 
-    init(files: CallDirectoryFiles, extensionIdentifier: String, session: URLSession = .shared) {
+    init(files: CallDirectoryFiles, extensionIdentifier: String) {
         self.files = files
         self.extensionIdentifier = extensionIdentifier
-        self.session = session
     }
 
-    func refresh(credentials: DeviceCredentials) async {
-        guard !refreshing else { return }
+    @discardableResult
+    func refresh(credentials: DeviceCredentials) async -> DirectoryRefreshOutcome {
+        guard !refreshing else { return .done }
         refreshing = true
         defer { refreshing = false }
         do {
@@ -32,8 +38,13 @@ final class DirectoryService {
             )
             if let store = plan.store { try files.writeStore(store) }
             if plan.reload { try await reload() }
+            return .done
+        } catch ServerReplyError.refused(let body) where body.code == .unauthorized {
+            // Unpaired or revoked from the console: the app goes back to pairing and says so.
+            return .unpaired
         } catch {
             AppLog.directory.error("directory refresh failed: \(String(describing: error), privacy: .public)")
+            return .failed
         }
     }
 
@@ -44,6 +55,13 @@ final class DirectoryService {
         var request = URLRequest(url: credentials.server.appending(path: "api/devices/\(credentials.deviceId)/directory"))
         request.setValue("Bearer \(credentials.deviceSecret)", forHTTPHeaderField: "Authorization")
         request.timeoutInterval = 15
+        // The pinned certificate, when pairing gave one (issue 20 item 1).
+        let session = URLSession(
+            configuration: .ephemeral,
+            delegate: PinnedTrust(pin: credentials.pin) { _ in },
+            delegateQueue: nil
+        )
+        defer { session.finishTasksAndInvalidate() }
         let (data, response) = try await session.data(for: request)
         return try ServerReply.decode(DirectorySnapshot.self, status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data)
     }

@@ -1,15 +1,6 @@
 import Foundation
 import Security
 
-/// What pairing gives the phone. The secret authenticates the `/device` socket; the server keeps
-/// only its hash, so losing it means pairing again.
-struct DeviceCredentials: Codable, Equatable, Sendable {
-    var server: URL
-    var deviceId: String
-    var deviceSecret: String
-    var staffId: String
-}
-
 /// The device secret lives in the Keychain, never in UserDefaults or a file.
 struct KeychainStore: Sendable {
     let service: String

@@ -1,14 +1,20 @@
 import CompanionCore
 import Foundation
+import os
 
-/// `POST /api/devices/pair`: redeems the one-time code shown on the console.
+/// `POST /api/devices/pair`: redeems the one-time code shown on the console. When the link
+/// carries the server's certificate fingerprint, that certificate is the only one accepted, from
+/// this first request on.
 struct PairingClient {
-    var session: URLSession = .shared
-
-    func pair(_ link: PairingLink, info: AppInfo) async throws -> DeviceCredentials {
+    func pair(_ link: PairingLink, name: String, info: AppInfo) async throws -> DeviceCredentials {
+        // Set on URLSession's delegate queue, read after the request.
+        let refusal = OSAllocatedUnfairLock<String?>(initialState: nil)
+        let trust = PinnedTrust(pin: link.pin) { message in refusal.withLock { $0 = message } }
+        let session = URLSession(configuration: .ephemeral, delegate: trust, delegateQueue: nil)
+        defer { session.finishTasksAndInvalidate() }
         let body = PairRequest(
             code: link.code,
-            name: info.deviceName,
+            name: name,
             model: info.model,
             osVersion: info.osVersion,
             appVersion: info.appVersion,
@@ -21,7 +27,15 @@ struct PairingClient {
         request.timeoutInterval = 15
         request.httpBody = try JSONEncoder().encode(body)
 
-        let (data, response) = try await session.data(for: request)
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await session.data(for: request)
+        } catch {
+            // A refused certificate surfaces as a cancelled request: say why instead.
+            if let message = refusal.withLock({ $0 }) { throw PairingClientError.untrustedServer(message) }
+            throw error
+        }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         let paired: PairResponse
         do {
@@ -33,7 +47,17 @@ struct PairingClient {
             server: link.server,
             deviceId: paired.deviceId,
             deviceSecret: paired.deviceSecret,
-            staffId: paired.staffId
+            staffId: paired.staffId,
+            pin: link.pin
         )
+    }
+}
+
+enum PairingClientError: LocalizedError {
+    case untrustedServer(String)
+    var errorDescription: String? {
+        switch self {
+        case let .untrustedServer(message): message
+        }
     }
 }

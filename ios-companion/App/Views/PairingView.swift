@@ -12,18 +12,27 @@ struct PairingView: View {
 
     var body: some View {
         Form {
+            if let notice = model.unpairedNotice {
+                Section { Label(notice, systemImage: "exclamationmark.triangle").foregroundStyle(.orange) }
+            }
             Section("Scan the console's code") {
                 if cameraAllowed {
-                    QRScannerView { value in
-                        if let link = PairingLink.parse(value) { model.pair(link) }
-                    }
-                    .frame(height: 280)
-                    .listRowInsets(EdgeInsets())
+                    QRScannerView { value in model.scanned(value) }
+                        .frame(height: 280)
+                        .listRowInsets(EdgeInsets())
                 } else {
                     Button("Allow the camera to scan") {
                         Task { cameraAllowed = await AVCaptureDevice.requestAccess(for: .video) }
                     }
                 }
+            }
+            Section {
+                TextField("Name", text: $model.deviceName)
+                    .textContentType(.name)
+            } header: {
+                Text("This phone's name")
+            } footer: {
+                Text("The console shows it in the roster.")
             }
             Section("Or enter it") {
                 TextField("Server, e.g. https://calls.example.com", text: $server)
@@ -46,7 +55,10 @@ struct PairingView: View {
             case .pairing:
                 Section { ProgressView("Pairing…") }
             case let .failed(message):
-                Section { Text(message).foregroundStyle(.red) }
+                Section {
+                    Text(message).foregroundStyle(.red)
+                    Button("Scan again") { model.scanAgain() }
+                }
             }
         }
         .navigationTitle("Pair with a console")

@@ -2,7 +2,7 @@ import AVFoundation
 import SwiftUI
 import UIKit
 
-/// A camera preview that reports the first QR code it reads (`AVCaptureMetadataOutput`).
+/// A camera preview that reports every QR code it reads (`AVCaptureMetadataOutput`).
 struct QRScannerView: UIViewControllerRepresentable {
     let onCode: (String) -> Void
 
@@ -60,9 +60,11 @@ final class ScannerViewController: UIViewController, AVCaptureMetadataOutputObje
     ) {
         let value = metadataObjects.compactMap { ($0 as? AVMetadataMachineReadableCodeObject)?.stringValue }.first
         MainActor.assumeIsolated {
-            guard let value, value != lastCode else { return }
+            guard let value else { return }
+            // Every read goes to the model, whose gate decides (a code that failed is read again
+            // after "Scan again"); the tap is felt once per code.
+            if value != lastCode { UINotificationFeedbackGenerator().notificationOccurred(.success) }
             lastCode = value
-            UINotificationFeedbackGenerator().notificationOccurred(.success)
             onCode?(value)
         }
     }

@@ -6,7 +6,7 @@ struct RecentsView: View {
 
     var body: some View {
         List(model.status.recents) { call in
-            Button { model.callConsole(video: call.video) } label: { RecentRow(call: call) }
+            Button { model.callConsole() } label: { RecentRow(call: call) }
                 .foregroundStyle(.primary)
         }
         .overlay {

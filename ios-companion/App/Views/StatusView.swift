@@ -5,9 +5,24 @@ import SwiftUI
 /// the server has it), the APNs environment, the last push, and the call in progress.
 struct StatusView: View {
     @Bindable var model: AppModel
+    @State private var unpairing = false
+    @State private var unpairProblem: UnpairOutcome?
 
     var body: some View {
         List {
+            if let notice = model.status.microphoneNotice {
+                Section {
+                    Label(notice, systemImage: "mic.slash.fill").foregroundStyle(.red)
+                    if model.status.microphone == .denied {
+                        Button("Open Settings") { model.openSettings() }
+                    } else {
+                        Button("Allow microphone") { model.allowMicrophone() }
+                    }
+                }
+            }
+            if let problem = model.status.connectionProblem {
+                Section { Label(problem, systemImage: "lock.trianglebadge.exclamationmark").foregroundStyle(.red) }
+            }
             Section("Server") {
                 LabeledContent("Console", value: model.credentials?.server.host() ?? "—")
                 LabeledContent("Connection") {
@@ -42,15 +57,39 @@ struct StatusView: View {
                     InCallControls(model: model, uuid: uuid)
                 }
                 if model.status.activeCallCount == 0 {
-                    Button { model.callConsole(video: false) } label: { Label("Call the console", systemImage: "phone") }
-                    Button { model.callConsole(video: true) } label: { Label("Video call", systemImage: "video") }
+                    Button { model.callConsole() } label: { Label("Call the console", systemImage: "phone") }
                 }
             }
             Section {
-                Button("Unpair this phone", role: .destructive) { model.unpair() }
+                Button("Unpair this phone", role: .destructive) {
+                    unpairing = true
+                    Task {
+                        let outcome = await model.unpair()
+                        unpairing = false
+                        if outcome != .unpaired { unpairProblem = outcome }
+                    }
+                }
+                .disabled(unpairing || model.status.activeCallCount > 0)
+            } footer: {
+                Text("The console stops ringing this phone.")
             }
         }
         .navigationTitle("Switchboard")
+        .alert(
+            unpairProblem == .inCall ? "End the call first" : "The console could not be reached",
+            isPresented: Binding(get: { unpairProblem != nil }, set: { if !$0 { unpairProblem = nil } })
+        ) {
+            if unpairProblem == .serverUnreachable {
+                Button("Unpair anyway", role: .destructive) { model.unpairLocally() }
+            }
+            Button("Cancel", role: .cancel) {}
+        } message: {
+            Text(
+                unpairProblem == .inCall
+                    ? "The phone stays paired while a call is in progress."
+                    : "If you unpair anyway, the console keeps this phone until an admin unpairs it there."
+            )
+        }
     }
 }
 

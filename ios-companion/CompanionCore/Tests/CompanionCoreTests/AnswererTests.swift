@@ -110,28 +110,3 @@ struct AnswererTests {
         #expect(AnswererState.sdpSession("v=0\no=- 5\no=x 6 1 IN IP4 0.0.0.0\n") == "6", "an origin line without its fields is skipped")
     }
 }
-
-@MainActor
-@Suite("rtc:ice over the device socket")
-struct RtcIceClientTests {
-    @Test("asks for the call's ICE servers and reads the minted TURN credentials")
-    func fetches() async throws {
-        let server = TestServerConnection()
-        let id = try #require(CallID("6f1c2a9e-3b7d-4c1e-9a52-0d8e7f3b2c41"))
-        server.script[.rtcIce] = [.ack(#"{"ok":true,"data":{"iceServers":[{"urls":["turn:t.example.com:3478"],"username":"1795983600:dev_01","credential":"c2VjcmV0"}],"iceTransportPolicy":"relay","expiresAt":1795983600000}}"#)]
-        let ice = await RtcIceClient(connection: server).fetch(id)
-        #expect(ice?.iceTransportPolicy == .relay)
-        #expect(ice?.iceServers.first?.username == "1795983600:dev_01")
-        #expect(ice?.expiresAt == 1_795_983_600_000)
-        #expect(try server.emits.last?.decode(RtcIceRequest.self) == RtcIceRequest(callId: id))
-    }
-
-    @Test("a refusal or no answer gives nil: the answerer goes on with host candidates")
-    func refused() async throws {
-        let server = TestServerConnection()
-        let id = try #require(CallID("6f1c2a9e-3b7d-4c1e-9a52-0d8e7f3b2c41"))
-        server.script[.rtcIce] = [.ack(#"{"ok":false,"error":{"code":"FORBIDDEN","message":"not yours"}}"#), .timeout]
-        #expect(await RtcIceClient(connection: server).fetch(id) == nil)
-        #expect(await RtcIceClient(connection: server).fetch(id) == nil)
-    }
-}

@@ -31,13 +31,13 @@ struct OutgoingCallTests {
     @Test("startCall asks CXCallController for a start transaction to the console")
     func startTransaction() {
         let harness = Harness()
-        harness.coordinator.startCall(video: true)
+        harness.coordinator.startCall()
         guard case let .start(_, handle, video)? = harness.controller.transactions.first else {
             Issue.record("no start transaction")
             return
         }
         #expect(handle == CallHandle(kind: .generic, value: "Switchboard"))
-        #expect(video)
+        #expect(!video, "video is not offered (issue 21 item 10)")
     }
 
     @Test("CXStartCallAction: fulfilled at once, call:start, startedConnecting once the server took it")
@@ -46,12 +46,13 @@ struct OutgoingCallTests {
         harness.server.startedCall = try Self.inboundCall(harness)
         let uuid = UUID()
         let action = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: true), on: uuid)
+        // Asked for video (Recents, Siri): an audio call all the same (issue 21 item 10).
         #expect(harness.audio.events == [.configure(.voiceCall)])
         #expect(action.outcome == .fulfilled)
         await harness.settle()
         #expect(harness.provider.events.last == .startedConnecting(uuid))
-        #expect(harness.server.starts == [CallStart(video: true, callId: CallID(uuid))])
-        #expect(harness.media.events == [.prepare(CallID(uuid), video: true)])
+        #expect(harness.server.starts == [CallStart(video: false, callId: CallID(uuid))])
+        #expect(harness.media.events == [.prepare(CallID(uuid), video: false)])
         #expect(!harness.audio.events.contains(.start))
     }
 
@@ -115,10 +116,16 @@ struct OutgoingCallTests {
         let uuid = UUID()
         let action = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
         await harness.settle()
-        #expect(harness.server.starts.count == 1)
-        #expect(!harness.provider.events.contains(.startedConnecting(uuid)))
-        harness.clock.advance(by: RequestOutbox.backoff(attempt: 1))
-        await harness.settle()
+        if case .timeout = first {
+            // No ack in time: the socket was replaced, and the start goes out on the new one at
+            // once (issue 21 item 7), not after a backoff.
+            #expect(harness.server.reconnectRequests == 1)
+        } else {
+            #expect(harness.server.starts.count == 1)
+            #expect(!harness.provider.events.contains(.startedConnecting(uuid)))
+            harness.clock.advance(by: RequestOutbox.backoff(attempt: 1))
+            await harness.settle()
+        }
         #expect(harness.server.starts == [CallStart(video: false, callId: CallID(uuid)), CallStart(video: false, callId: CallID(uuid))])
         #expect(action.outcome == .fulfilled)
         #expect(harness.coordinator.activeCallUUIDs == [uuid])
@@ -178,7 +185,8 @@ struct OutgoingCallTests {
     func hangUpWhileUnanswered() async throws {
         let harness = Harness()
         harness.server.startedCall = try Self.inboundCall(harness)
-        harness.server.script[.callStart] = [.timeout]
+        // Lost with a dropping socket: sent again after a backoff (a timeout resends at once).
+        harness.server.script[.callStart] = [.disconnected]
         let uuid = UUID()
         let start = harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
         await harness.settle()

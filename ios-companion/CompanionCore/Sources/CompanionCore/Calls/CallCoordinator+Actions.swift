@@ -14,10 +14,13 @@ extension CallCoordinator: CallProviderDelegate {
             call.deadline = nil
             // Prepare only: the audio starts when CallKit activates the session (didActivate).
             configureAudio()
-            media.prepare(callId: call.id, video: call.video)
+            media.prepare(callId: call.id, video: false)
+            // CallKit showed the call (the user answered it) before the report's completion ran:
+            // the server hears that it rang, then the answer, in that order.
+            reportRinging(call)
             call.phase = .answered
             call.answeredAt = clock.now
-            report(call, .answered)
+            report(call, .answered, urgent: true)
             action.action.fulfill()
             // Answered from the lock screen, the socket may have dropped since the push woke it.
             if !server.isConnected { wake() }
@@ -33,9 +36,10 @@ extension CallCoordinator: CallProviderDelegate {
             }
             action.action.fulfill()
 
-        case let .start(_, video):
+        case .start:
             guard call == nil else { return action.action.fail() }
-            startOutgoing(uuid: action.callUUID, video: video, action: action.action)
+            // Audio only: a Recents entry or Siri may ask for video, which is not a feature yet.
+            startOutgoing(uuid: action.callUUID, video: false, action: action.action)
 
         case let .setHeld(onHold):
             guard let call, call.isAnswered else { return action.action.fail() }
@@ -97,6 +101,13 @@ extension CallCoordinator: CallProviderDelegate {
         updateStatus { $0.audioActive = false }
     }
 
+    /// Queues `reported` for a ringing call, once.
+    func reportRinging(_ call: CompanionCall) {
+        guard !call.reportedRinging else { return }
+        call.reportedRinging = true
+        report(call, .reported)
+    }
+
     func configureAudio() {
         do {
             try audio.configure(.voiceCall)
@@ -134,7 +145,7 @@ extension CallCoordinator: CallProviderDelegate {
             self.log?("call:start: no answer from the server in time")
             self.abandonStart(call, reason: .failed, endOnCallScreen: true)
         }
-        outbox.enqueue(.callStart, payload: payload, callId: call.id)
+        outbox.enqueue(.callStart, payload: payload, callId: call.id, urgent: true)
         // A call placed from the Phone app's Recents launches the app with no socket yet.
         if !server.isConnected { wake() }
     }

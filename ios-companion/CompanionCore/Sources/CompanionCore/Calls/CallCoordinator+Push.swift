@@ -87,10 +87,12 @@ extension CallCoordinator: PushRegistryDelegate {
 
     // MARK: - Reporting
 
+    /// Audio only, whatever the push says: video is not a feature yet (issue 21 item 10), and a
+    /// call screen offering a camera that sends nothing would pretend.
     func update(for push: CallPush) -> CallUpdate {
         let handle = push.handle.isEmpty ? configuration.consoleHandle : push.handle
         let name = push.callerName.isEmpty ? handle : push.callerName
-        return CallUpdate(uuid: push.callId.uuid, handle: CallHandle(handle), callerName: name, hasVideo: push.video)
+        return CallUpdate(uuid: push.callId.uuid, handle: CallHandle(handle), callerName: name, hasVideo: false)
     }
 
     /// Rings a new call. `completion` runs once CallKit has answered the report.
@@ -101,7 +103,7 @@ extension CallCoordinator: PushRegistryDelegate {
             direction: .outbound,
             handle: update.handle,
             callerName: update.callerName,
-            video: push.video,
+            video: false,
             phase: .reporting,
             startedAt: clock.now
         )
@@ -118,6 +120,10 @@ extension CallCoordinator: PushRegistryDelegate {
 
     private func didReport(_ call: CompanionCall, error: IncomingCallError?, ringDeadline: Date) {
         guard calls[call.uuid] === call else { return }
+        // Answered while CallKit was still completing the report (the user was quicker than its
+        // completion): `reported` went out with the answer, and the answer stands. Going back to
+        // ringing here would end the answered call at the ring deadline.
+        guard call.phase == .reporting else { return }
         if let error, error != .callUUIDAlreadyExists {
             // Do Not Disturb, the block list or a refusal: the phone did not ring. The server
             // hears it as a decline of this phone's leg, so ring-all goes on with the others.
@@ -132,7 +138,7 @@ extension CallCoordinator: PushRegistryDelegate {
             return
         }
         call.phase = .ringing
-        report(call, .reported)
+        reportRinging(call)
         // If no cancel ever arrives (both push and socket lost), the call screen must not stay up.
         let remaining = max(ringDeadline.timeIntervalSince(clock.now), 0)
         call.deadline = clock.schedule(after: .milliseconds(Int64((remaining * 1000).rounded()))) { [weak self, weak call] in

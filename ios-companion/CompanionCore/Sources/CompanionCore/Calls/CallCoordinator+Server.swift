@@ -4,18 +4,31 @@ import Foundation
 
 extension CallCoordinator: ServerConnectionDelegate {
     public func serverConnectionDidConnect() {
-        updateStatus { $0.serverConnected = true }
+        updateStatus {
+            $0.serverConnected = true
+            $0.connectionProblem = nil
+        }
         // State resyncs on every reconnect rather than trusting Socket.IO's recovery (lesson 9).
         sync()
         sendTokenIfNeeded()
+        sendPermissionsIfNeeded()
         outbox.kick()
+        fetchWantedIce()
+        let waiting = connectWaiters
+        connectWaiters = []
+        waiting.forEach { $0() }
     }
 
     public func serverConnectionDidDisconnect() {
         updateStatus { $0.serverConnected = false }
     }
 
-    public func serverConnection(received event: String, payload: Data) {
+    /// Returns whether to acknowledge the event (Socket.IO's ack): only a `call:cancelled` this
+    /// phone has applied, so that the server sends no cancel push after it. Every VoIP push must be
+    /// reported to CallKit, so a cancel push that follows a socket cancel would show a second,
+    /// ended call in Recents (issue 21 item 6).
+    @discardableResult
+    public func serverConnection(received event: String, payload: Data) -> Bool {
         let decoder = JSONDecoder()
         do {
             switch DeviceBroadcastName(rawValue: event) {
@@ -23,16 +36,20 @@ extension CallCoordinator: ServerConnectionDelegate {
                 // A reason this app does not know (from a newer server) still ends the call.
                 let callId = try decoder.decode(CancelledCallID.self, from: payload).callId
                 endFromServer(callId, reason: (try? decoder.decode(CallCancelled.self, from: payload))?.reason)
+                return true
             case .callChanged:
                 apply(try decoder.decode(CallChanged.self, from: payload).call)
+                return false
             case .directoryChanged:
                 onDirectoryChanged?(try decoder.decode(DirectoryChanged.self, from: payload).version)
+                return false
             case .rtcSignal:
                 let message = try decoder.decode(RtcSignalBroadcast.self, from: payload)
-                guard let call = call(message.callId) else { return }
+                guard let call = call(message.callId) else { return false }
                 if case .bye = message.signal, call.isAnswered {
                     // The console hung up: closing the media alone would leave a silent call screen.
-                    return endAfterBye(call)
+                    endAfterBye(call)
+                    return false
                 }
                 media.handle(message.signal, for: message.callId)
             case nil:
@@ -42,6 +59,29 @@ extension CallCoordinator: ServerConnectionDelegate {
             // A payload the protocol does not allow changes nothing (the server does the same).
             log?("ignored invalid \(event): \(error)")
         }
+        return false
+    }
+
+    /// The server refused the handshake. `UNAUTHORIZED`: it no longer knows this device (unpaired
+    /// or revoked from the console), and no retry will change that: the phone forgets its pairing
+    /// and says why, instead of reconnecting for ever.
+    public func serverConnectionRefused(code: ErrorCode?, message: String) {
+        log?("server refused the connection: \(code?.rawValue ?? "?") \(message)")
+        guard code == .unauthorized, configuration.deviceId != nil else {
+            if code == .protocolMismatch { updateStatus { $0.connectionProblem = message } }
+            return
+        }
+        forgetPairing()
+        onUnpairedByServer?(Self.unpairedByServerMessage)
+    }
+
+    /// What the pairing screen says after the server refused this phone's credentials.
+    public static let unpairedByServerMessage = "This phone was unpaired from the console. Pair it again to take calls."
+
+    /// A certificate that is not the paired one (`ServerTrust`), or any refusal waiting cannot
+    /// fix: shown on the Status screen until the next successful connect.
+    public func serverConnectionProblem(_ message: String) {
+        updateStatus { $0.connectionProblem = message }
     }
 
     /// Ends an answered call the console said `bye` to, on the call screen and on the server (which
@@ -73,7 +113,9 @@ extension CallCoordinator: ServerConnectionDelegate {
                 self.closeIfIdle()
             }
             do {
-                let data = try await self.server.emit(.callSync, payload: payload, timeout: timeout)
+                let data = try await ClockedRequest.emit(
+                    .callSync, payload: payload, timeout: timeout, server: self.server, clock: self.clock, tracker: self.tracker
+                )
                 switch try JSONDecoder().decode(Ack<CallSyncResult>.self, from: data) {
                 case let .ok(result): self.apply(result)
                 case let .failure(error): self.log?("call:sync refused: \(error.code.rawValue)")
@@ -155,6 +197,12 @@ extension CallCoordinator: ServerConnectionDelegate {
         case (.callStart, _):
             guard let id = item.callId, let call = calls[id.uuid], call.phase == .starting else { return }
             didStart(call, ack, data)
+        case (.permissionsReport, .ok):
+            guard let sent = try? JSONDecoder().decode(PermissionsReport.self, from: item.payload),
+                  let deviceId = item.deviceId, deviceId == configuration.deviceId
+            else { return }
+            permissionsAcknowledged = (deviceId, sent.microphone)
+            if sent.microphone == status.microphone { updateStatus { $0.microphoneReported = true } }
         case (.deviceUpdate, .ok):
             // Only an ack for the current token from the current device record counts: one from
             // before a re-pairing or a newer token says nothing about what the server has now.
@@ -191,10 +239,13 @@ extension CallCoordinator: MediaEngineDelegate {
         tracker.spawn { [weak self] in
             // Not queued behind reports: a late ICE candidate is useless, a failed one is retried
             // by WebRTC's own ICE restarts.
+            guard let self else { return }
             do {
-                _ = try await self?.server.emit(.rtcSignal, payload: payload, timeout: timeout)
+                _ = try await ClockedRequest.emit(
+                    .rtcSignal, payload: payload, timeout: timeout, server: self.server, clock: self.clock, tracker: self.tracker
+                )
             } catch {
-                self?.log?("rtc:signal failed: \(error)")
+                self.log?("rtc:signal failed: \(error)")
             }
         }
     }

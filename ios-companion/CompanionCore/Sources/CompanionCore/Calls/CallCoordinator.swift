@@ -26,6 +26,9 @@ public final class CallCoordinator {
     let media: any MediaEngineProtocol
     let server: any ServerConnectionProtocol
     let clock: any ClockProtocol
+    let microphone: any MicrophoneProtocol
+    let backgroundTasks: any BackgroundTaskProtocol
+    let outboxStore: any OutboxStoreProtocol
     public var configuration: CompanionConfiguration {
         didSet {
             guard configuration.deviceId != oldValue.deviceId else { return }
@@ -33,7 +36,12 @@ public final class CallCoordinator {
             // sends it, and requests queued for the previous record mean nothing to it.
             outbox.removeAll()
             tokenAcknowledgedFor = nil
-            updateStatus { $0.tokenAcknowledged = false }
+            permissionsAcknowledged = nil
+            updateStatus {
+                $0.tokenAcknowledged = false
+                $0.microphoneReported = false
+                $0.connectionProblem = nil
+            }
         }
     }
 
@@ -49,6 +57,9 @@ public final class CallCoordinator {
             clock: clock,
             tracker: tracker,
             timeout: configuration.requestTimeout,
+            urgentTimeout: configuration.urgentTimeout,
+            store: outboxStore,
+            backgroundTasks: backgroundTasks,
             onDelivered: { [weak self] item, ack, data in self?.delivered(item, ack, data) }
         )
         outbox.onIdle = { [weak self] in self?.closeIfIdle() }
@@ -60,6 +71,14 @@ public final class CallCoordinator {
     /// The device record that acknowledged the current VoIP token (`status.voipToken`); until it
     /// is this phone's current record, the token goes out on every connect.
     var tokenAcknowledgedFor: String?
+    /// The device record and permission the server acknowledged (`permissions:report`).
+    var permissionsAcknowledged: (deviceId: String, microphone: MicrophonePermission)?
+    /// Calls whose media engine waits for ICE servers (`rtc:ice`), with the deadline after which
+    /// it goes on with its configured ones.
+    var iceWanted: [CallID: any ScheduledWork] = [:]
+    var iceFetching: Set<CallID> = []
+    /// Resumed at the next connect: requests that need the socket (unpair) wait here.
+    var connectWaiters: [@MainActor () -> Void] = []
     private(set) var started = false
 
     public private(set) var status: CompanionStatus {
@@ -73,6 +92,9 @@ public final class CallCoordinator {
     public var onRecentsChange: (@MainActor ([RecentCall]) -> Void)?
     /// `directory:changed`: the app fetches the directory and reloads the Call Directory extension.
     public var onDirectoryChanged: (@MainActor (Int) -> Void)?
+    /// The server no longer knows this phone (unpaired or revoked from the console): the app
+    /// forgets its credentials and shows pairing with this message.
+    public var onUnpairedByServer: (@MainActor (String) -> Void)?
     /// Diagnostics for the app's log.
     public var log: (@MainActor (String) -> Void)?
 
@@ -85,6 +107,9 @@ public final class CallCoordinator {
         media: any MediaEngineProtocol,
         server: any ServerConnectionProtocol,
         clock: any ClockProtocol,
+        microphone: any MicrophoneProtocol,
+        backgroundTasks: any BackgroundTaskProtocol = NoBackgroundTasks(),
+        outboxStore: any OutboxStoreProtocol = MemoryOutboxStore(),
         recents: [RecentCall] = []
     ) {
         self.configuration = configuration
@@ -95,8 +120,12 @@ public final class CallCoordinator {
         self.media = media
         self.server = server
         self.clock = clock
+        self.microphone = microphone
+        self.backgroundTasks = backgroundTasks
+        self.outboxStore = outboxStore
         var status = CompanionStatus(apnsEnvironment: configuration.apnsEnvironment)
         status.recents = recents
+        status.microphone = microphone.permission
         self.status = status
     }
 
@@ -114,11 +143,12 @@ public final class CallCoordinator {
     // MARK: - User requests (in-app buttons, Siri / Recents intents)
 
     /// Calls the console. The system answers with a `CXStartCallAction` (see `provider(perform:)`).
-    public func startCall(video: Bool = false, completion: (@MainActor @Sendable ((any Error)?) -> Void)? = nil) {
+    /// Audio only: video is not a feature yet (issue 21 item 10), so no call asks for it.
+    public func startCall(completion: (@MainActor @Sendable ((any Error)?) -> Void)? = nil) {
         let transaction = CallTransaction.start(
             uuid: UUID(),
             handle: CallHandle(configuration.consoleHandle),
-            video: video
+            video: false
         )
         controller.request(transaction) { error in completion?(error) }
     }
@@ -141,9 +171,11 @@ public final class CallCoordinator {
         }
     }
 
-    /// The app came to the foreground: connect, and sync once connected.
+    /// The app came to the foreground: connect, and sync once connected. The microphone
+    /// permission is read again: the user may have changed it in Settings meanwhile.
     public func appDidBecomeActive() {
         inBackground = false
+        microphoneMayHaveChanged()
         wake()
     }
 
@@ -159,6 +191,7 @@ public final class CallCoordinator {
     /// soon as the socket, which the app has pointed at it, connects.
     public func didPair(deviceId: String) {
         configuration.deviceId = deviceId
+        microphoneMayHaveChanged()
         wake()
     }
 
@@ -183,7 +216,8 @@ public final class CallCoordinator {
 
     /// In the background, closes the socket once no call, request or sync needs it.
     func closeIfIdle() {
-        guard inBackground, calls.isEmpty, outbox.isIdle, syncsInFlight == 0, server.isConnected else { return }
+        guard inBackground, calls.isEmpty, outbox.isIdle, syncsInFlight == 0, connectWaiters.isEmpty, server.isConnected
+        else { return }
         server.disconnect()
     }
 
@@ -197,10 +231,10 @@ public final class CallCoordinator {
 
     /// Queues a `call:report`. Behind a `call:start` still queued for the same call, it goes out
     /// after it (the outbox keeps order).
-    func report(_ call: CompanionCall, _ event: DeviceReportEvent, reason: EndReason? = nil) {
+    func report(_ call: CompanionCall, _ event: DeviceReportEvent, reason: EndReason? = nil, urgent: Bool = false) {
         let report = CallReport(callId: call.id, event: event, reason: reason, at: clock.nowMs, seq: call.takeSeq())
         guard let payload = try? JSONEncoder().encode(report) else { return }
-        outbox.enqueue(.callReport, payload: payload, callId: call.id)
+        outbox.enqueue(.callReport, payload: payload, callId: call.id, urgent: urgent)
     }
 
     /// Forgets a call that is over on this phone (CallKit has been told already).
@@ -209,6 +243,7 @@ public final class CallCoordinator {
         call.deadline = nil
         calls[call.uuid] = nil
         ended.remember(call.id, reason: reason)
+        iceWanted.removeValue(forKey: call.id)?.cancel()
         media.close(callId: call.id)
         let recent = RecentCall(
             id: call.uuid,

@@ -43,6 +43,8 @@ final class CompanionCall {
     /// Outgoing: gives up on a `call:start` the server has not acknowledged in time.
     var deadline: (any ScheduledWork)?
     var reportedOutgoingConnected = false
+    /// `reported` has been queued: once, whether CallKit's completion or the answer came first.
+    var reportedRinging = false
 
     init(
         id: CallID,

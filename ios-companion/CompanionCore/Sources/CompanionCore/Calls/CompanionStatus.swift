@@ -56,9 +56,26 @@ public struct CompanionStatus: Equatable, Sendable {
     public var audioActive = false
     public var activeCallCount = 0
     public var recents: [RecentCall] = []
+    /// As iOS says now (read at launch, on every return to the foreground, after asking).
+    public var microphone: MicrophonePermission = .undetermined
+    /// The server acknowledged the current permission (`permissions:report` ack).
+    public var microphoneReported = false
+    /// Why the server cannot be reached in a way waiting will not fix (a certificate that is not
+    /// the paired one), in words for the Status screen; nil when there is none.
+    public var connectionProblem: String?
 
     public init(apnsEnvironment: ApnsEnvironment) {
         self.apnsEnvironment = apnsEnvironment
+    }
+
+    /// The Status screen's warning while calls cannot carry this phone's voice: the person would
+    /// answer into silence. Nil while the microphone is allowed.
+    public var microphoneNotice: String? {
+        switch microphone {
+        case .granted: nil
+        case .denied: "Microphone off: calls will be silent"
+        case .undetermined: "Microphone not allowed yet: calls will be silent until you allow it"
+        }
     }
 
     /// The token's first 8 and last 4 digits, enough to compare with the console's.
@@ -83,6 +100,13 @@ public struct CompanionConfiguration: Sendable {
     /// How long a call to the console may wait for the server to take it (connecting included,
     /// `call:start` retried meanwhile) before it fails.
     public var startTimeout: Duration
+    /// How long the first send of an answer or a start waits for its ack before the socket is
+    /// taken for half-dead and replaced (issue 21 item 7: the answer must reach the server within
+    /// two seconds of the tap).
+    public var urgentTimeout: Duration
+    /// How long an answered call waits for the server's ICE servers (its socket may still be
+    /// connecting) before it goes on with the configured ones.
+    public var iceWait: Duration
     public var recentsLimit: Int
 
     public init(
@@ -93,6 +117,8 @@ public struct CompanionConfiguration: Sendable {
         consoleHandle: String = "Switchboard",
         requestTimeout: Duration = .seconds(8),
         startTimeout: Duration = .seconds(20),
+        urgentTimeout: Duration = .seconds(1),
+        iceWait: Duration = .seconds(10),
         recentsLimit: Int = 50
     ) {
         self.deviceId = deviceId
@@ -102,6 +128,8 @@ public struct CompanionConfiguration: Sendable {
         self.consoleHandle = consoleHandle
         self.requestTimeout = requestTimeout
         self.startTimeout = startTimeout
+        self.urgentTimeout = urgentTimeout
+        self.iceWait = iceWait
         self.recentsLimit = recentsLimit
     }
 }

@@ -11,6 +11,9 @@ public protocol MediaEngineProtocol: AnyObject {
     func setMuted(_ muted: Bool, for callId: CallID)
     func setHeld(_ held: Bool, for callId: CallID)
     func close(callId: CallID)
+    /// The answer to `mediaEngineNeedsIce(for:)`: the server's STUN/TURN servers, or nil when it
+    /// refused or did not answer in time (the engine goes on with its configured ones).
+    func provideIce(_ ice: RtcIce?, for callId: CallID)
 }
 
 @MainActor
@@ -18,4 +21,7 @@ public protocol MediaEngineDelegate: AnyObject {
     func mediaEngine(produced signal: RtcSignal, for callId: CallID)
     func mediaEngineDidConnect(callId: CallID)
     func mediaEngineDidFail(callId: CallID, reason: String)
+    /// The engine needs the call's ICE servers (before its peer connection, and again before an
+    /// ICE restart: TURN credentials expire). Answered with `provideIce(_:for:)`.
+    func mediaEngineNeedsIce(for callId: CallID)
 }

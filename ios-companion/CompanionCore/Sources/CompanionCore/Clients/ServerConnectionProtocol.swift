@@ -39,6 +39,13 @@ public protocol ServerConnectionProtocol: AnyObject {
 public protocol ServerConnectionDelegate: AnyObject {
     func serverConnectionDidConnect()
     func serverConnectionDidDisconnect()
-    /// A broadcast, payload as JSON bytes (`call:cancelled`, `call:changed`, `directory:changed`, `rtc:signal`).
-    func serverConnection(received event: String, payload: Data)
+    /// A broadcast, payload as JSON bytes (`call:cancelled`, `call:changed`, `directory:changed`,
+    /// `rtc:signal`). Returns whether to acknowledge it, when the server asked for an ack.
+    @discardableResult
+    func serverConnection(received event: String, payload: Data) -> Bool
+    /// The server refused the handshake (`connect_error`), with its code when it gave one.
+    func serverConnectionRefused(code: ErrorCode?, message: String)
+    /// The connection cannot be made for a reason waiting will not fix (the server's certificate
+    /// is not the pinned one), in words for the Status screen.
+    func serverConnectionProblem(_ message: String)
 }

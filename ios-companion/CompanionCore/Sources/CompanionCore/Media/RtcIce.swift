@@ -82,25 +82,3 @@ public struct RtcIce: Codable, Equatable, Sendable {
         try c.encode(expiresAt, forKey: .expiresAt)
     }
 }
-
-/// Asks the server for a call's ICE servers over the device socket; nil when it refuses or does
-/// not answer (the answerer then goes on with host candidates, which work on one network).
-@MainActor
-public struct RtcIceClient {
-    let connection: any ServerConnectionProtocol
-    let timeout: Duration
-
-    public init(connection: any ServerConnectionProtocol, timeout: Duration = .seconds(5)) {
-        self.connection = connection
-        self.timeout = timeout
-    }
-
-    public func fetch(_ callId: CallID) async -> RtcIce? {
-        guard let payload = try? JSONEncoder().encode(RtcIceRequest(callId: callId)),
-              let reply = try? await connection.emit(.rtcIce, payload: payload, timeout: timeout),
-              let ack = try? JSONDecoder().decode(Ack<RtcIce>.self, from: reply)
-        else { return nil }
-        if case let .ok(ice) = ack { return ice }
-        return nil
-    }
-}

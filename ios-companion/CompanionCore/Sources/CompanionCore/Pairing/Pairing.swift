@@ -1,47 +1,5 @@
 import Foundation
 
-// MARK: - QR link
-
-/// `switchboard://pair?server=<url>&code=<code>`: what the QR code on the console encodes.
-public struct PairingLink: Equatable, Sendable {
-    public var server: URL
-    public var code: String
-
-    public init(server: URL, code: String) {
-        self.server = server
-        self.code = code
-    }
-
-    /// Mirrors `parsePairingUrl` in `shared/src/http.ts`, and also insists on an http(s) server,
-    /// since the phone is about to send it a pairing code.
-    public static func parse(_ string: String) -> PairingLink? {
-        guard let components = URLComponents(string: string.trimmingCharacters(in: .whitespacesAndNewlines)),
-              components.scheme?.lowercased() == "switchboard",
-              components.host?.lowercased() == "pair"
-        else { return nil }
-        let items = components.queryItems ?? []
-        guard let server = items.first(where: { $0.name == "server" })?.value, !server.isEmpty,
-              let code = items.first(where: { $0.name == "code" })?.value, !code.isEmpty,
-              let url = URL(string: server),
-              let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil
-        else { return nil }
-        return PairingLink(server: url, code: code)
-    }
-}
-
-extension PairingLink {
-    /// The pairing form's two fields: an http(s) server address with a host, and a code that can be
-    /// a pairing code; `nil` until both are.
-    public static func typed(server: String, code: String) -> PairingLink? {
-        guard let url = URL(string: server.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = url.host, !host.isEmpty,
-              PairRequest.isPlausible(code: code)
-        else { return nil }
-        return PairingLink(server: url, code: code)
-    }
-}
-
 // MARK: - POST /api/devices/pair
 
 /// The pairing request body (`pairRequestSchema`).

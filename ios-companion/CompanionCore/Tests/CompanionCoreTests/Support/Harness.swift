@@ -14,11 +14,21 @@ final class Harness {
     let audio = TestAudioSession()
     let media = TestMediaEngine()
     let server = TestServerConnection()
+    let microphone: TestMicrophone
+    let backgroundTasks = TestBackgroundTasks()
+    let outboxStore: MemoryOutboxStore
     let coordinator: CallCoordinator
     /// The provider's events at the moment the push registry was registered.
     private(set) var providerEventsAtRegistration: [TestCallProvider.Event]?
 
-    init(deviceId: String? = Harness.deviceId, connected: Bool = true) {
+    init(
+        deviceId: String? = Harness.deviceId,
+        connected: Bool = true,
+        microphone: MicrophonePermission = .granted,
+        stored: [StoredRequest] = []
+    ) {
+        self.microphone = TestMicrophone(microphone)
+        outboxStore = MemoryOutboxStore(stored)
         coordinator = CallCoordinator(
             configuration: CompanionConfiguration(
                 deviceId: deviceId,
@@ -32,8 +42,12 @@ final class Harness {
             audio: audio,
             media: media,
             server: server,
-            clock: clock
+            clock: clock,
+            microphone: self.microphone,
+            backgroundTasks: backgroundTasks,
+            outboxStore: outboxStore
         )
+        server.clock = clock
         registry.onRegister = { [unowned self] in providerEventsAtRegistration = provider.events }
         coordinator.start()
         if connected { server.simulateConnect() }
@@ -68,6 +82,17 @@ final class Harness {
 
     func settle() async {
         await coordinator.settle()
+    }
+
+    /// Lets the main actor run until `condition` holds: for work that cannot settle (a request
+    /// hanging on a half-dead socket) and must be under way before the clock moves.
+    func yieldUntil(_ condition: () -> Bool, limit: Int = 10_000) async {
+        var turns = 0
+        while !condition(), turns < limit {
+            await Task.yield()
+            turns += 1
+        }
+        if !condition() { Issue.record("still not there after \(limit) turns") }
     }
 
     /// A call push due to ring for another 45 s.

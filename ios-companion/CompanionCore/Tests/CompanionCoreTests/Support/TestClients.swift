@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import CompanionCore
 
 @MainActor
@@ -45,6 +46,7 @@ final class TestMediaEngine: MediaEngineProtocol {
         case muted(Bool, CallID)
         case held(Bool, CallID)
         case close(CallID)
+        case ice(RtcIce?, CallID)
     }
 
     private(set) weak var delegate: (any MediaEngineDelegate)?
@@ -56,4 +58,56 @@ final class TestMediaEngine: MediaEngineProtocol {
     func setMuted(_ muted: Bool, for callId: CallID) { events.append(.muted(muted, callId)) }
     func setHeld(_ held: Bool, for callId: CallID) { events.append(.held(held, callId)) }
     func close(callId: CallID) { events.append(.close(callId)) }
+    func provideIce(_ ice: RtcIce?, for callId: CallID) { events.append(.ice(ice, callId)) }
+
+    /// What the engine was given for `callId`'s ICE servers (nil: nothing yet; .some(nil): told to
+    /// use its configured ones).
+    func ice(for callId: CallID) -> RtcIce?? {
+        for case let .ice(ice, id) in events.reversed() where id == callId { return .some(ice) }
+        return nil
+    }
+}
+
+@MainActor
+final class TestMicrophone: MicrophoneProtocol {
+    var permission: MicrophonePermission
+    /// What iOS answers when asked (the person's choice).
+    var answer: MicrophonePermission = .granted
+    private(set) var requests = 0
+
+    init(_ permission: MicrophonePermission = .granted) {
+        self.permission = permission
+    }
+
+    func requestPermission() async -> MicrophonePermission {
+        requests += 1
+        if permission == .undetermined { permission = answer }
+        return permission
+    }
+}
+
+/// `beginBackgroundTask`: which tasks are open, and a way to make iOS expire them.
+@MainActor
+final class TestBackgroundTasks: BackgroundTaskProtocol {
+    private var next = 0
+    private(set) var open: [Int: @MainActor @Sendable () -> Void] = [:]
+    private(set) var begun = 0
+    private(set) var ended: [Int] = []
+
+    func begin(name: String, expired: @escaping @MainActor @Sendable () -> Void) -> Int {
+        next += 1
+        begun += 1
+        open[next] = expired
+        return next
+    }
+
+    func end(_ id: Int) {
+        if open.removeValue(forKey: id) == nil { Issue.record("background task \(id) ended twice or never begun") }
+        ended.append(id)
+    }
+
+    /// iOS is about to suspend the app.
+    func expireAll() {
+        for handler in open.values { handler() }
+    }
 }

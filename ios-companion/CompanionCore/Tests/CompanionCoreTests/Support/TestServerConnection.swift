@@ -9,11 +9,16 @@ final class TestServerConnection: ServerConnectionProtocol {
         case ack(String)
         case timeout
         case disconnected
+        /// A half-dead socket: the event goes nowhere and no ack ever comes; the emit returns
+        /// (`notConnected`) only when the socket is dropped.
+        case hang
     }
 
     struct Emit {
         let event: DeviceRequestName
         let payload: Data
+        /// On the test clock, when one is set.
+        var at: Date?
 
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
             try JSONDecoder().decode(T.self, from: payload)
@@ -21,6 +26,9 @@ final class TestServerConnection: ServerConnectionProtocol {
     }
 
     var isConnected = false
+    /// Stamps each emit with the time (`Emit.at`).
+    var clock: TestClock?
+    private var hanging: [CheckedContinuation<Data, any Error>] = []
     private(set) weak var delegate: (any ServerConnectionDelegate)?
     private(set) var connectRequests = 0
     private(set) var disconnectRequests = 0
@@ -51,12 +59,14 @@ final class TestServerConnection: ServerConnectionProtocol {
     }
 
     func emit(_ event: DeviceRequestName, payload: Data, timeout: Duration) async throws -> Data {
-        emits.append(Emit(event: event, payload: payload))
+        guard isConnected else { throw ServerConnectionError.notConnected }
+        emits.append(Emit(event: event, payload: payload, at: clock?.now))
         let reply = script[event]?.isEmpty == false ? script[event]!.removeFirst() : defaultReply(event, payload)
         switch reply {
         case let .ack(json): return Data(json.utf8)
         case .timeout: throw ServerConnectionError.timedOut
         case .disconnected: throw ServerConnectionError.notConnected
+        case .hang: return try await withCheckedThrowingContinuation { hanging.append($0) }
         }
     }
 
@@ -93,15 +103,28 @@ final class TestServerConnection: ServerConnectionProtocol {
 
     func simulateDisconnect() {
         isConnected = false
+        // What was sent on the dead socket is never answered: its emits fail now.
+        let dead = hanging
+        hanging = []
+        dead.forEach { $0.resume(throwing: ServerConnectionError.notConnected) }
         delegate?.serverConnectionDidDisconnect()
     }
 
-    func broadcast(_ event: DeviceBroadcastName, _ value: some Encodable) {
-        delegate?.serverConnection(received: event.rawValue, payload: try! JSONEncoder().encode(value))
+    /// Returns whether the phone acknowledged it (Socket.IO's ack).
+    @discardableResult
+    func broadcast(_ event: DeviceBroadcastName, _ value: some Encodable) -> Bool {
+        delegate?.serverConnection(received: event.rawValue, payload: try! JSONEncoder().encode(value)) ?? false
     }
 
-    func broadcast(_ event: String, json: String) {
-        delegate?.serverConnection(received: event, payload: Data(json.utf8))
+    @discardableResult
+    func broadcast(_ event: String, json: String) -> Bool {
+        delegate?.serverConnection(received: event, payload: Data(json.utf8)) ?? false
+    }
+
+    /// The server refuses the handshake (`connect_error`).
+    func simulateRefusal(_ code: ErrorCode?, _ message: String) {
+        isConnected = false
+        delegate?.serverConnectionRefused(code: code, message: message)
     }
 
     // MARK: - Queries
