@@ -22,6 +22,13 @@ const OPEN_TO_AGENTS: AgentRequestName[] = [
   'call:sync',
   'history:query',
   'password:change',
+  'transfer:targets',
+  'transfer:start',
+  'transfer:accept',
+  'transfer:decline',
+  'transfer:complete',
+  'transfer:cancel',
+  'consult:signal',
 ];
 
 const REQUESTS = Object.keys(agentRequests) as AgentRequestName[];

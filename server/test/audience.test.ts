@@ -7,6 +7,8 @@ import {
   declinedBy,
   type EventSource,
   isLive,
+  liveTransfer,
+  type TransferAction,
   transition,
 } from '#shared';
 import { audience, consoleResync, type Delivery } from '../src/calls/audience';
@@ -52,8 +54,20 @@ function step(call: Call, event: CallEvent, source: EventSource, at = T0 + 1000)
   return r.call;
 }
 
-const agentsOf = (d: Delivery) =>
-  d.agents === null ? [] : d.agents.to === 'everyone' ? AGENTS : [d.agents.agentId];
+const agentsOf = (d: Delivery) => [
+  ...(d.agents === null ? [] : d.agents.to === 'everyone' ? AGENTS : [d.agents.agentId]),
+  ...d.transferAgents,
+];
+const transfer = (action: TransferAction): CallEvent => ({ type: 'transfer', action });
+const toBob = (kind: 'blind' | 'warm'): CallEvent =>
+  transfer({
+    type: 'start',
+    kind,
+    toAgentId: 'bob',
+    fromName: 'Alice',
+    toName: 'Bob',
+    ringUntil: T0 + 9_000,
+  });
 
 describe('the audience rule', () => {
   it('tells each phone of a new outbound call once, and only its owner among consoles', () => {
@@ -119,6 +133,34 @@ describe('the audience rule', () => {
     expect(agentsOf(audience({ prev: taken, next: connected, actorDeviceId: 'iphone' }))).toEqual(['bob']);
   });
 
+  it('tells the agent a transfer rings until it ends, and the first agent the change that takes the call', () => {
+    const active = step(
+      step(outbound(['iphone']), { type: 'answered', deviceId: 'iphone' }, 'device'),
+      { type: 'connected' },
+      'device',
+    );
+    const ringing = step(active, toBob('blind'), 'agent');
+    expect(agentsOf(audience({ prev: active, next: ringing, actorDeviceId: null }))).toEqual([
+      'alice',
+      'bob',
+    ]);
+    const muted = step(ringing, { type: 'mute', on: true }, 'agent');
+    expect(agentsOf(audience({ prev: ringing, next: muted, actorDeviceId: null }))).toEqual(['alice', 'bob']);
+    const taken = step(muted, transfer({ type: 'accept' }), 'agent');
+    expect(agentsOf(audience({ prev: muted, next: taken, actorDeviceId: null }))).toEqual(['bob', 'alice']);
+    const later = step(taken, { type: 'hold', on: true }, 'agent');
+    expect(agentsOf(audience({ prev: taken, next: later, actorDeviceId: null }))).toEqual(['bob']);
+    // Declined, the transfer's last change still reaches the agent it rang.
+    const declined = step(step(active, toBob('warm'), 'agent'), transfer({ type: 'decline' }), 'agent');
+    const before = step(active, toBob('warm'), 'agent');
+    expect(agentsOf(audience({ prev: before, next: declined, actorDeviceId: null }))).toEqual([
+      'alice',
+      'bob',
+    ]);
+    expect(consoleResync('bob', [before]).map((r) => r.event)).toEqual(['call:changed']);
+    expect(consoleResync('bob', [declined])).toEqual([]);
+  });
+
   it('offers no console an inbound call that never rang', () => {
     const call = step(inbound(), { type: 'unreachable', detail: 'no agent is online' }, 'server');
     expect(audience({ prev: null, next: call, actorDeviceId: 'iphone' }).agents).toBeNull();
@@ -141,6 +183,26 @@ describe('the audience rule', () => {
       fc
         .constantFrom(...AGENTS)
         .map((agentId): [CallEvent, EventSource] => [{ type: 'accepted', agentId }, 'agent']),
+      fc.constantFrom<[CallEvent, EventSource]>(
+        [toBob('blind'), 'agent'],
+        [toBob('warm'), 'agent'],
+        [
+          transfer({
+            type: 'start',
+            kind: 'warm',
+            toAgentId: 'cleo',
+            fromName: 'A',
+            toName: 'C',
+            ringUntil: T0,
+          }),
+          'agent',
+        ],
+        [transfer({ type: 'accept' }), 'agent'],
+        [transfer({ type: 'decline' }), 'agent'],
+        [transfer({ type: 'complete' }), 'agent'],
+        [transfer({ type: 'cancel' }), 'agent'],
+        [transfer({ type: 'timeout' }), 'server'],
+      ),
     ];
     const script = fc.array(fc.record({ which: fc.nat(2), event: fc.oneof(...events) }), { maxLength: 30 });
     fc.assert(
@@ -158,7 +220,8 @@ describe('the audience rule', () => {
             // What a console keeps: its own and unclaimed calls while live, unless it declined
             // them; others' calls it lets go.
             const open = next.agentId === null && !declinedBy(next).has(agentId);
-            const keep = isLive(next) && (next.agentId === agentId || open);
+            const asked = liveTransfer(next)?.toAgentId === agentId;
+            const keep = isLive(next) && (next.agentId === agentId || open || asked);
             if (keep) view.set(next.id, next);
             else view.delete(next.id);
           }

@@ -37,6 +37,14 @@ export const AGENT_REQUEST_ACCESS: Readonly<Record<AgentRequestName, RequestAcce
   'agent:remove': admin('remove agents'),
   'password:change': 'everyone',
   'audit:query': admin('see the audit trail'),
+  // Any agent hands their own calls on and takes those handed to them (the server checks whose).
+  'transfer:targets': 'everyone',
+  'transfer:start': 'everyone',
+  'transfer:accept': 'everyone',
+  'transfer:decline': 'everyone',
+  'transfer:complete': 'everyone',
+  'transfer:cancel': 'everyone',
+  'consult:signal': 'everyone',
 };
 
 /** Whether an agent with `role` may send `event`. */

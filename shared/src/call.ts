@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TRANSFERS, transferSchema } from './transfer';
 
 /** Epoch milliseconds. Every time on the wire is one of these; never a formatted string. */
 export const epochMs = z.number().int().nonnegative();
@@ -66,6 +67,13 @@ export const TIMELINE_EVENTS = [
   'busy',
   'failed',
   'ended',
+  /** A transfer to another agent (transfer.ts): asked, accepted (a warm one consults), and how it ended. */
+  'transfer:requested',
+  'transfer:accepted',
+  'transfer:declined',
+  'transfer:missed',
+  'transfer:cancelled',
+  'transfer:completed',
   /** Written with the call before its VoIP pushes go out: after a crash, which phones may ring. */
   'push:sending',
   'push:accepted',
@@ -125,6 +133,11 @@ export const callSchema = z.object({
   muted: z.boolean(),
   timeline: z.array(timelineEntrySchema),
   pushes: z.array(pushRecordSchema),
+  /**
+   * Every hand-over to another agent, the live one last (transfer.ts). Absent on calls stored
+   * before transfers existed, and read through `transfersOf`.
+   */
+  transfers: z.array(transferSchema).max(MAX_TRANSFERS).optional(),
 });
 export type Call = z.infer<typeof callSchema>;
 

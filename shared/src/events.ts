@@ -12,6 +12,7 @@ import {
   staffEntrySchema,
 } from './roster';
 import { sessionEndedSchema, sessionStatusSchema, teamAcks, teamChangedSchema, teamRequests } from './team';
+import { transferAcks, transferRequests } from './transfer-events';
 import { PROTOCOL_VERSION } from './version';
 
 // MARK: - Handshakes
@@ -132,6 +133,12 @@ export const agentRequests = {
    */
   'push:test': z.object({ deviceId: entityId }),
   ...teamRequests,
+  ...transferRequests,
+  /**
+   * A warm transfer's consultation: WebRTC signaling between the two agents' consoles (the first
+   * offers, the chosen one answers), relayed only between them and only while they consult.
+   */
+  'consult:signal': rtcSignalRequestSchema,
 } as const;
 
 // MARK: - device → server requests
@@ -234,6 +241,7 @@ export const agentBroadcasts = {
   'session:status': sessionStatusSchema,
   'session:ended': sessionEndedSchema,
   'team:changed': teamChangedSchema,
+  'consult:signal': rtcSignalBroadcastSchema,
 } as const;
 
 export const deviceBroadcasts = {
@@ -302,6 +310,8 @@ export const agentAcks = {
   'history:query': historyPageSchema,
   'push:test': pushTestResultSchema,
   ...teamAcks,
+  ...transferAcks,
+  'consult:signal': z.null(),
 } as const satisfies { [K in keyof typeof agentRequests]: z.ZodType };
 
 export const deviceAcks = {

@@ -18,5 +18,7 @@ export * from './push';
 export * from './request';
 export * from './roster';
 export * from './team';
+export * from './transfer';
+export * from './transfer-events';
 export * from './validation';
 export * from './version';

@@ -1,5 +1,6 @@
 import type { Call, Direction, EndReason, EventSource, Leg, PushRecord, TimelineEvent } from './call';
 import { ERROR_CODES } from './errors';
+import { endLiveTransfer, type TransferAction, transferStep } from './transfer';
 
 /**
  * The call state machine: the one place that decides whether something may happen to a call.
@@ -32,7 +33,9 @@ export type CallEvent =
   | { type: 'timeout' }
   | { type: 'busy'; detail?: string }
   | { type: 'unreachable'; detail: string }
-  | { type: 'fail'; detail: string };
+  | { type: 'fail'; detail: string }
+  /** A step of a hand-over to another agent (transfer.ts). */
+  | { type: 'transfer'; action: TransferAction };
 
 export type TransitionRefusal =
   | typeof ERROR_CODES.INVALID_TRANSITION
@@ -211,6 +214,7 @@ const STEPS: { [T in CallEvent['type']]: Handler<T> } = {
   unreachable: (call, event, step) =>
     isRinging(call) ? step.end('unreachable', 'unreachable', null, event.detail) : invalid(call, event),
   fail: (_call, event, step) => step.end('failed', 'failed', null, event.detail),
+  transfer: (call, event, _step, at, source) => transferStep(call, event.action, at, source),
 };
 
 /** Hold and mute: a flag on an answered call, named in the timeline by its new value. */
@@ -266,6 +270,7 @@ class Step {
       if (leg.state !== 'ended') this.leg(leg.deviceId, { state: 'ended', endReason: reason });
     }
     this.set({ state: 'ended', endReason: reason, endedAt: this.at });
+    this.next = endLiveTransfer(this.next, this.at);
     const result = this.done(event, actorId, detail ?? null);
     if (result.ok && event !== 'ended') {
       result.call.timeline.push({

@@ -1,4 +1,4 @@
-import { type Call, declinedBy, type EndReason, isLive } from '#shared';
+import { type Call, declinedBy, type EndReason, isLive, liveTransfer, transfersOf } from '#shared';
 
 /**
  * Who hears a change to a call, and what: the one rule behind every live broadcast and every
@@ -14,7 +14,9 @@ import { type Call, declinedBy, type EndReason, isLive } from '#shared';
  * - other agents' calls are not sent: what the roster needs of them (a phone is busy) travels in
  *   `roster:changed`;
  * - a console that declined an inbound call still hears of it but lets it go (`declinedBy`), so a
- *   resync does not offer it again.
+ *   resync does not offer it again;
+ * - the agent a transfer rings or consults hears the call while it does, and the change that ends
+ *   the transfer; the agent a transfer took the call from hears that change, then no more.
  *
  * Phones: each phone with a leg in the call hears of it until its leg is over. A leg that ends
  * because of someone else (another phone answered, the caller hung up) is also cancelled, by socket
@@ -42,6 +44,8 @@ export interface DeviceDelivery {
 
 export interface Delivery {
   agents: AgentDelivery | null;
+  /** Other agents told `call:changed`: those a transfer concerns besides the call's agent. */
+  transferAgents: string[];
   devices: DeviceDelivery[];
 }
 
@@ -50,8 +54,10 @@ export const isOpenToAllAgents = (call: Pick<Call, 'direction' | 'agentId'>): bo
   call.direction === 'inbound' && call.agentId === null;
 
 export function audience({ prev, next, actorDeviceId, pushRecord = false }: CallChange): Delivery {
+  const agents = agentDelivery(prev, next);
   return {
-    agents: agentDelivery(prev, next),
+    agents,
+    transferAgents: pushRecord ? [] : transferAudience(prev, next, agents),
     devices: pushRecord ? [] : next.devices.flatMap((leg) => deviceDelivery(prev, next, leg, actorDeviceId)),
   };
 }
@@ -63,6 +69,15 @@ function agentDelivery(prev: Call | null, next: Call): AgentDelivery | null {
   }
   if (isOpenToAllAgents(prev ?? next)) return { to: 'everyone', event: 'call:changed' };
   return next.agentId === null ? null : { to: 'agent', agentId: next.agentId, event: 'call:changed' };
+}
+
+function transferAudience(prev: Call | null, next: Call, agents: AgentDelivery | null): string[] {
+  if (agents?.to === 'everyone') return [];
+  const ids = new Set<string>();
+  for (const t of [prev && liveTransfer(prev), liveTransfer(next)]) if (t) ids.add(t.toAgentId);
+  if (prev?.agentId) ids.add(prev.agentId);
+  if (agents) ids.delete(agents.agentId);
+  return [...ids];
 }
 
 function deviceDelivery(
@@ -93,13 +108,17 @@ export function consoleResync(
     if (isOpenToAllAgents(call)) {
       // A console that declined it lets it go; the others still ring.
       if (!declinedBy(call).has(agentId)) out.push({ event: 'call:incoming', call });
-    } else if (call.agentId === agentId) out.push({ event: 'call:changed', call });
+    } else if (call.agentId === agentId || liveTransfer(call)?.toAgentId === agentId) {
+      out.push({ event: 'call:changed', call });
+    }
   }
   return out;
 }
 
 /** Whether a console may learn how a call it asks about (`call:sync`) went. */
 export function agentMaySee(agentId: string, call: Call): boolean {
-  // Every console was offered every inbound call, so each may learn who took it and how it ended.
-  return call.agentId === agentId || call.direction === 'inbound';
+  // Every console was offered every inbound call, so each may learn who took it and how it ended;
+  // the agents of a transfer learn how the call they were asked to take, or handed on, went.
+  if (call.agentId === agentId || call.direction === 'inbound') return true;
+  return transfersOf(call).some((t) => t.toAgentId === agentId || t.fromAgentId === agentId);
 }

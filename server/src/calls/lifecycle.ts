@@ -1,4 +1,12 @@
-import { type Call, type CallEvent, type Clock, type EventSource, isLive, transition } from '#shared';
+import {
+  type Call,
+  type CallEvent,
+  type Clock,
+  type EventSource,
+  isLive,
+  liveTransfer,
+  transition,
+} from '#shared';
 import { AppError, notFound } from '../errors';
 import type { Logger } from '../ops/logger';
 import type { Metrics } from '../ops/metrics';
@@ -143,6 +151,10 @@ export class CallLifecycle {
     if (!isLive(next) || next.state === 'connecting' || next.state === 'active') {
       this.o.ports.timers.ringEnded(next.id);
     }
+    const ringing = (c: Call | null) => (c && liveTransfer(c)?.state === 'ringing' ? liveTransfer(c) : null);
+    if (ringing(prev)?.startedAt !== ringing(next)?.startedAt || !isLive(next)) {
+      this.o.ports.timers.transferRinging(next.id, isLive(next) ? (ringing(next)?.ringUntil ?? null) : null);
+    }
     if (!isLive(next)) {
       this.reports.forget(next);
       this.o.metrics.calls.inc({ outcome: next.endReason ?? 'failed', direction: next.direction });
@@ -150,14 +162,18 @@ export class CallLifecycle {
     this.deliver(next, delivery);
     if (!isLive(next)) this.pushes.forget(next);
     const busyChanged =
-      prev === null || prev.state !== next.state || prev.answeredByDeviceId !== next.answeredByDeviceId;
+      prev === null ||
+      prev.state !== next.state ||
+      prev.answeredByDeviceId !== next.answeredByDeviceId ||
+      prev.agentId !== next.agentId;
     if (busyChanged) this.o.onStaffChanged(next.staffId);
   }
 
-  private deliver(call: Call, { agents, devices }: Delivery): void {
+  private deliver(call: Call, { agents, transferAgents, devices }: Delivery): void {
     const { notifier } = this.o;
     if (agents?.to === 'everyone') notifier.toAgents(agents.event, { call });
     else if (agents) notifier.toAgent(agents.agentId, agents.event, { call });
+    for (const agentId of transferAgents) notifier.toAgent(agentId, 'call:changed', { call });
     for (const { deviceId, cancel } of devices) {
       // Cancelled by socket and by push: a phone in the background has no socket (DESIGN lesson 3).
       if (cancel) notifier.toDevice(deviceId, 'call:cancelled', { callId: call.id, reason: cancel });

@@ -1,8 +1,15 @@
-import { type Call, isLive } from '#shared';
+import { type Call, isLive, liveTransfer } from '#shared';
 
 /** Whether the phone is the answering (or calling) party of this call. */
 export const answers = (call: Call, deviceId: string): boolean =>
   call.devices.some((l) => l.deviceId === deviceId && l.state === 'answered');
+
+/** Whether the agent is taken by this call: it is theirs, or they consult about it (a warm transfer). */
+export function occupies(call: Call, agentId: string): boolean {
+  if (call.agentId === agentId) return true;
+  const transfer = liveTransfer(call);
+  return transfer?.state === 'consulting' && transfer.toAgentId === agentId;
+}
 
 /**
  * The calls going on right now, by id: the one source of busy state. Built before anything that
@@ -40,8 +47,9 @@ export class LiveCalls {
     return false;
   }
 
+  /** An agent is busy with their own call, and while they consult about someone else's. */
   isAgentBusy(agentId: string): boolean {
-    for (const call of this.calls.values()) if (call.agentId === agentId) return true;
+    for (const call of this.calls.values()) if (occupies(call, agentId)) return true;
     return false;
   }
 

@@ -47,8 +47,9 @@ export interface Locks {
 }
 
 /**
- * Timers: ring deadlines and reconnect graces, on the server's clock. When one is due the port
- * calls the core (`CallCore.ringOver`, `graceOver`); either may fire after the call moved on, and
+ * Timers: ring deadlines, transfers' ring times and reconnect graces, on the server's clock. When
+ * one is due the port calls the core (`CallCore.ringOver`, `transferOver`, `graceOver`); any may
+ * fire after the call moved on, and
  * the core then finds nothing left to do.
  */
 export interface CallTimers {
@@ -60,6 +61,8 @@ export interface CallTimers {
   graceStarted(party: Party, dueAt: number): Promise<void>;
   /** The party is back: its grace is over. */
   graceEnded(party: Party): Promise<void>;
+  /** A transfer rings another agent's console until `dueAt`; null: no transfer rings any more. */
+  transferRinging(callId: string, dueAt: number | null): void;
 }
 
 /**
@@ -77,6 +80,8 @@ export interface CancelJournal {
 export interface CallCore {
   /** A ring deadline passed: a call nobody answered ends `missed`. */
   ringOver(callId: string): Promise<void>;
+  /** A transfer's ring time passed: it ends unanswered, the call stays with its agent. */
+  transferOver(callId: string): Promise<void>;
   /** A party's reconnect grace ran out without it: its calls fail. */
   graceOver(party: Party): Promise<void>;
   /** A party went away without its sockets closing here (its node died): it gets the grace. */

@@ -5,6 +5,7 @@ import {
   type Clock,
   type DeviceRequest,
   type EndReason,
+  liveTransfer,
   partyPhone,
   type RtcSignal,
   transition,
@@ -12,6 +13,8 @@ import {
 import type { Logger } from '../ops/logger';
 import type { Metrics } from '../ops/metrics';
 import type { DeviceRow, Storage } from '../storage/types';
+import { TransferCalls } from '../transfer/calls';
+import { consultPeer, relayConsult } from '../transfer/consult';
 import { AgentCalls } from './agent-calls';
 import { consoleResync } from './audience';
 import { CallLifecycle } from './lifecycle';
@@ -39,11 +42,17 @@ export interface CallServiceOptions {
   reconnectGraceMs: number;
   /** What the phone's call screen shows for calls from the console. */
   caller: { handle: string; organisation: string };
+  /** Whether an agent's availability lets them be offered a call (all of them, without one). */
+  available?: (agentId: string) => boolean;
 }
 
-/** Whether the call cannot go on without this party: its agent, or the phone on the other end. */
+/**
+ * Whether the call cannot go on without this party: its agent, the phone on the other end, or
+ * the agent a transfer rings or consults (the transfer ends without them).
+ */
 function involves(call: Call, party: Party): boolean {
-  return 'agentId' in party ? call.agentId === party.agentId : partyPhone(call) === party.deviceId;
+  if ('deviceId' in party) return partyPhone(call) === party.deviceId;
+  return call.agentId === party.agentId || liveTransfer(call)?.toAgentId === party.agentId;
 }
 
 /**
@@ -55,6 +64,8 @@ export class CallService implements CallCore {
   private readonly life: CallLifecycle;
   private readonly agents: AgentCalls;
   private readonly phones: PhoneCalls;
+  /** Handing calls between agents (server/src/transfer). */
+  readonly transfers: TransferCalls;
   /** Closed: sockets closing now are the server's own shutdown, not parties leaving. */
   private closed = false;
 
@@ -63,6 +74,7 @@ export class CallService implements CallCore {
     const pushable = (d: DeviceRow) => o.sender.enabled && d.voipToken !== null && d.tokenInvalidAt === null;
     this.agents = new AgentCalls(this.life, { ...o, pushable });
     this.phones = new PhoneCalls(this.life, o);
+    this.transfers = new TransferCalls(this.life, { ...o, onReturned: (call) => this.returned(call) });
   }
 
   // MARK: - Start and stop
@@ -104,6 +116,10 @@ export class CallService implements CallCore {
 
   ringOver(callId: string): Promise<void> {
     return this.life.ringOver(callId);
+  }
+
+  transferOver(callId: string): Promise<void> {
+    return this.transfers.timeout(callId);
   }
 
   async graceOver(party: Party): Promise<void> {
@@ -150,10 +166,23 @@ export class CallService implements CallCore {
         : this.o.presence.isDeviceOnline(party.deviceId);
     if (online) return;
     const who = 'agentId' in party ? 'console' : 'phone';
-    const seconds = Math.round(this.o.reconnectGraceMs / 1000);
-    const detail = `the ${who} lost its connection and did not come back within ${seconds} s`;
-    for (const call of this.o.live.list().filter((c) => involves(c, party))) {
-      await this.life.settle(call.id, { type: 'fail', detail });
+    const lost = `lost its connection and did not come back within ${Math.round(this.o.reconnectGraceMs / 1000)} s`;
+    const detail = `the ${who} ${lost}`;
+    let calls = this.o.live.list().filter((c) => involves(c, party));
+    if ('agentId' in party) {
+      // Transfers first: one ringing this agent ends, a consultation they started completes, and
+      // a call still ringing someone else waits for them (returned() gives the grace again).
+      await this.transfers.targetGone(party.agentId, `their console ${lost}`);
+      calls = await this.transfers.transferrerGone(party.agentId, `the first agent's console ${lost}`);
+      calls = calls.filter((c) => liveTransfer(c) === null);
+    }
+    for (const call of calls) await this.life.settle(call.id, { type: 'fail', detail });
+  }
+
+  /** After a transfer step: the call's agent (the first one, or the new) must be there, or come back. */
+  private returned(call: Call): void {
+    if (call.agentId !== null && !this.o.presence.onlineAgentIds().includes(call.agentId)) {
+      this.partyLeft({ agentId: call.agentId });
     }
   }
 
@@ -181,6 +210,24 @@ export class CallService implements CallCore {
 
   rtcPeer(from: Party, callId: string): { peer: Party; answeredAt: number } {
     return rtcPeer(this.o.live, from, callId);
+  }
+
+  /**
+   * When the media an agent asks ICE servers for began: their call's, or else the consultation's
+   * they are part of (a warm transfer's two consoles). Throws for anyone else.
+   */
+  iceStart(agentId: string, callId: string): number {
+    try {
+      return rtcPeer(this.o.live, { agentId }, callId).answeredAt;
+    } catch (e) {
+      const transfer = this.o.live.get(callId) && liveTransfer(this.o.live.get(callId)!);
+      if (transfer?.state !== 'consulting') throw e;
+      return consultPeer(this.o.live, agentId, callId).startedAt;
+    }
+  }
+
+  relayConsult(agentId: string, callId: string, signal: RtcSignal): void {
+    relayConsult(this.o.live, this.o.notifier, agentId, callId, signal);
   }
 
   // MARK: - Queries

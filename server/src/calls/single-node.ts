@@ -33,16 +33,21 @@ export function singleNodePorts(o: { clock: Clock; calls: CallStore; logger: Log
 }
 
 /**
- * Ring deadlines and reconnect graces as timers of this process. A grace already running keeps its
+ * Ring deadlines, transfers' ring times and reconnect graces as timers of this process. A grace already running keeps its
  * due time: the party left once, however many of its sockets close.
  */
 export function localTimers(local: KeyedTimers, clock: Clock, core: () => CallCore | null): CallTimers {
   const ringKey = (callId: string) => `ring:${callId}`;
+  const transferKey = (callId: string) => `transfer:${callId}`;
   return {
     ringStarted(call) {
       local.set(ringKey(call.id), call.ringUntil - clock.now(), () => void core()?.ringOver(call.id));
     },
     ringEnded: (callId) => local.clear(ringKey(callId)),
+    transferRinging(callId, dueAt) {
+      if (dueAt === null) local.clear(transferKey(callId));
+      else local.set(transferKey(callId), dueAt - clock.now(), () => void core()?.transferOver(callId));
+    },
     async graceStarted(party: Party, dueAt: number) {
       const key = partyKey(party);
       if (!local.has(key)) local.set(key, dueAt - clock.now(), () => void core()?.graceOver(party));

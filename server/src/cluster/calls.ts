@@ -1,4 +1,4 @@
-import { type Clock, type EndReason, isLive, type TimerHandle } from '#shared';
+import { type Clock, type EndReason, isLive, liveTransfer, type TimerHandle } from '#shared';
 import { KeyedTimers } from '../calls/keyed-timers';
 import type { CallCore, CallPorts, CancelJournal, Party } from '../calls/ports';
 import { localTimers } from '../calls/single-node';
@@ -26,12 +26,15 @@ export function clusterCallPorts(node: ClusterNode, o: { calls: CallStore; clock
   let sweeper: TimerHandle | null = null;
   let leaser: ReturnType<typeof setInterval> | null = null;
 
-  /** Ring deadlines that passed, of calls nobody answered, whichever node set them. */
+  /** Ring deadlines (and transfers' ring times) that passed, whichever node set them. */
   const deadlines = async (c: CallCore) => {
     const live = await o.calls.listLive();
     // Read after the query: the clock may have moved on meanwhile (and a manual one in one step).
     const now = clock.now();
     for (const call of live) {
+      // A transfer whose node died still stops ringing at its time (a later one has its own).
+      const transfer = liveTransfer(call);
+      if (transfer?.state === 'ringing' && transfer.ringUntil <= now) await c.transferOver(call.id);
       // Under the call's lock: a deadline another node (or this one's timer) fired first finds
       // the call ended, and its cancels are not sent twice.
       if (isLive(call) && call.answeredAt === null && call.ringUntil <= now) await c.ringOver(call.id);

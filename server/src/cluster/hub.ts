@@ -1,6 +1,6 @@
 import type { Call, DeviceServerEvents } from '#shared';
 import { isLive } from '#shared';
-import { answers, LiveCalls } from '../calls/live';
+import { answers, LiveCalls, occupies } from '../calls/live';
 import { Hub } from '../gateways/hub';
 import type { Logger } from '../ops/logger';
 import type { CallStore } from '../storage/types';
@@ -92,7 +92,7 @@ export class ClusterLiveCalls extends LiveCalls {
    * yet, and one that ended while Redis was away may still be here. What is read catches up the view.
    */
   override async agentBusyNow(agentId: string): Promise<boolean> {
-    return (await this.catchUp((c) => c.agentId === agentId)).length > 0;
+    return (await this.catchUp((c) => occupies(c, agentId))).length > 0;
   }
 
   override async deviceBusyNow(deviceId: string, exceptCallId?: string): Promise<boolean> {

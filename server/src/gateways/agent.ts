@@ -22,6 +22,7 @@ import { AppError, badRequest, forbidden, notFound } from '../errors';
 import type { Roster } from '../roster/roster';
 import { InvalidCursorError, type StaffRow } from '../storage/types';
 import type { AuditLog, AuditTarget } from '../team/audit';
+import { transferHandlers } from '../transfer/handlers';
 import type { GatewayContext } from './context';
 import { handshakeError, protocolMismatch } from './handshake';
 import type { AgentNamespace } from './hub';
@@ -120,6 +121,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
       {
         ...rosterHandlers(handlers, agentId),
         ...callHandlers(handlers, agentId),
+        ...transferHandlers(calls, agentId),
         ...teamHandlers({ ...ctx, passwordGuesses }, agentId, tokenHash),
       },
       ctx.requestOptions,
@@ -247,10 +249,9 @@ function callHandlers(ctx: HandlerContext, agentId: string) {
       calls.relaySignal({ agentId }, callId, signal);
       return null;
     },
-    'rtc:ice': async ({ callId }) => {
-      const { answeredAt } = calls.rtcPeer({ agentId }, callId);
-      return iceServersFor(ctx.ice, agentId, clock.now(), answeredAt);
-    },
+    // The call's media, or a warm transfer's consultation between two consoles.
+    'rtc:ice': async ({ callId }) =>
+      iceServersFor(ctx.ice, agentId, clock.now(), calls.iceStart(agentId, callId)),
     'call:sync': (req) => calls.syncAgent(agentId, req),
   } satisfies Partial<AgentHandlers<AgentRequestName>>;
 }

@@ -14,6 +14,8 @@ import {
   loginRequestSchema,
   MAX_DIRECTORY_BODY_BYTES,
   pairRequestSchema,
+  transferLine,
+  transfersOf,
 } from '#shared';
 import { LoginService } from '../auth/login';
 import type { PairingService } from '../auth/pairing';
@@ -158,6 +160,7 @@ const CSV_COLUMNS = [
   'duration_s',
   'answered_by_device',
   'devices',
+  'transfers',
 ];
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
@@ -182,6 +185,7 @@ function csvRow(call: Call): string {
     duration,
     call.answeredByDeviceId ?? '',
     call.devices.map((l) => l.deviceId).join(' '),
+    transfersOf(call).map(transferLine).join('; '),
   ]
     .map(csvField)
     .join(',');
