@@ -10,7 +10,7 @@ import {
 import { agentKey } from '../calls/agent-calls';
 import type { CallLifecycle } from '../calls/lifecycle';
 import type { LiveCalls } from '../calls/live';
-import type { Presence } from '../calls/ports';
+import type { Locks, Presence } from '../calls/ports';
 import { AppError, forbidden } from '../errors';
 import type { Storage } from '../storage/types';
 import { mayBeOffered, offerable, type TargetView } from './targets';
@@ -93,12 +93,13 @@ export class TransferCalls {
    * placements run one at a time, as an inbound call's accept does, so they never end up in two.
    */
   accept(agentId: string, callId: string): Promise<Call> {
-    return this.life.queue.run(agentKey(agentId), async () => {
+    return this.life.queue.run(agentKey(agentId), async (inner) => {
       // Asked under the agent's lock, from the authority on calls (in a cluster, the database).
       const busy = await this.o.live.agentBusyNow(agentId);
-      return this.apply(agentId, callId, 'to', { type: 'accept' }, () => {
+      const check = () => {
         if (busy) throw new AppError(ERROR_CODES.BUSY, 'you are already in a call; hang it up first');
-      });
+      };
+      return this.apply(agentId, callId, 'to', { type: 'accept' }, check, inner);
     });
   }
 
@@ -161,24 +162,25 @@ export class TransferCalls {
     who: Who,
     action: TransferAction,
     check?: () => void,
+    /** The locks of the agent's task this one runs inside (queue.ts). */
+    within?: Locks,
   ): Promise<Call> {
-    const call = await this.life.apply(callId, { type: 'transfer', action }, 'agent', {
-      authorize: (call) => {
-        const live = liveTransfer(call);
-        if (call.state === 'ended')
-          throw new AppError(ERROR_CODES.CALL_ENDED, `call ended (${call.endReason})`);
-        if (who === 'to' && live?.toAgentId !== agentId) {
-          // The chosen agent's accept that came after it ended (cancelled, timed out) says so.
-          if (call.transfers?.some((t) => t.toAgentId === agentId)) {
-            throw new AppError(ERROR_CODES.INVALID_TRANSITION, 'this transfer is over');
-          }
-          throw forbidden('this call is not being transferred to you');
+    const authorize = (call: Call) => {
+      const live = liveTransfer(call);
+      if (call.state === 'ended')
+        throw new AppError(ERROR_CODES.CALL_ENDED, `call ended (${call.endReason})`);
+      if (who === 'to' && live?.toAgentId !== agentId) {
+        // The chosen agent's accept that came after it ended (cancelled, timed out) says so.
+        if (call.transfers?.some((t) => t.toAgentId === agentId)) {
+          throw new AppError(ERROR_CODES.INVALID_TRANSITION, 'this transfer is over');
         }
-        if (who === 'from' && call.agentId !== agentId) throw forbidden('this call belongs to another agent');
-        check?.();
-        return undefined;
-      },
-    });
+        throw forbidden('this call is not being transferred to you');
+      }
+      if (who === 'from' && call.agentId !== agentId) throw forbidden('this call belongs to another agent');
+      check?.();
+      return undefined;
+    };
+    const call = await this.life.apply(callId, { type: 'transfer', action }, 'agent', { authorize }, within);
     if (call.state !== 'ended') this.o.onReturned(call);
     return call;
   }
