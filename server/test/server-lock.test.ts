@@ -52,5 +52,7 @@ describe.each(ENGINES)('a second server on the same %s database', (engine) => {
     await third.until(STARTED, 30_000);
     third.child.kill('SIGTERM');
     expect(await third.exit).toBe(0);
-  });
+    // Three real server processes one after the other (each a tsx start, ~13 s on a loaded 2-core
+    // machine): the 20 s default is too short there.
+  }, 120_000);
 });
