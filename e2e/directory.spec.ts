@@ -142,15 +142,16 @@ test('directory: a save based on a version another console replaced is refused, 
   const screen = await openDirectory(page);
   await expect(screen.getByText(/Never saved|Version \d+/)).toBeVisible();
 
-  // Another console saves after this one loaded the list.
+  // Another console loads the list too, and saves after this one loaded it.
   const theirs = [{ number: '+15550001111', label: 'Saved elsewhere', blocked: false }];
+  const { version } = (await serverDirectory(server)) as { version: number };
   const put = await fetch(`${server.url}/api/directory`, {
     method: 'PUT',
     headers: {
       'content-type': 'application/json',
       authorization: `Bearer ${await secondConsoleToken(server)}`,
     },
-    body: JSON.stringify({ entries: theirs }),
+    body: JSON.stringify({ entries: theirs, baseVersion: version }),
   });
   expect(put.status).toBe(200);
 

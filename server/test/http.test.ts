@@ -111,7 +111,12 @@ describe('HTTP API', () => {
     const ana = await h.staff(agent);
     const phone = await h.phone(agent, ana.id);
     const entries = [{ number: '+15551234567', label: 'Support', blocked: false }];
-    expect(await agent.ok('directory:set', { entries })).toEqual({ version: 1 });
+    const saved = await fetch(`${h.url}/api/directory`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
+      body: JSON.stringify({ entries, baseVersion: 0 }),
+    });
+    expect(await saved.json()).toEqual({ version: 1 });
     await expect(phone.waitFor('directory:changed')).resolves.toEqual({ version: 1 });
     const path = `${h.url}/api/devices/${phone.deviceId}/directory`;
     const res = await fetch(path, { headers: { authorization: `Bearer ${phone.deviceSecret}` } });

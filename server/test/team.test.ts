@@ -242,13 +242,14 @@ describe.each(ENGINES)('the team, managed over the console socket, on %s', (engi
       secret: phone.deviceSecret,
     });
     expect(refused).toMatch(/^UNAUTHORIZED/);
-    await boss.ok('directory:set', { entries: [{ number: '+15550002', label: 'Desk', blocked: false }] });
-    const put = await fetch(`${h.url}/api/directory`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${boss.token}` },
-      body: JSON.stringify({ entries: [{ number: '+15550003', label: '=cmd()', blocked: true }] }),
-    });
-    expect(put.status).toBe(200);
+    const put = (baseVersion: number, entries: unknown[]) =>
+      fetch(`${h.url}/api/directory`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${boss.token}` },
+        body: JSON.stringify({ entries, baseVersion }),
+      });
+    expect((await put(0, [{ number: '+15550002', label: 'Desk', blocked: false }])).status).toBe(200);
+    expect((await put(1, [{ number: '+15550003', label: '=cmd()', blocked: true }])).status).toBe(200);
     await boss.ok('staff:remove', { staffId: ana.id });
     await h.idle();
     const entries = (await boss.ok<Page>('audit:query', { limit: 200 })).entries.reverse();

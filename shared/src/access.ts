@@ -25,7 +25,6 @@ export const AGENT_REQUEST_ACCESS: Readonly<Record<AgentRequestName, RequestAcce
   'call:mute': 'everyone',
   'rtc:signal': 'everyone',
   'rtc:ice': 'everyone',
-  'directory:set': admin('change the caller-ID directory'),
   'directory:get': admin('see the caller-ID directory'),
   'call:sync': 'everyone',
   'history:query': 'everyone',

@@ -5,14 +5,14 @@ import { directoryEntrySchema } from './roster';
 export const MAX_DIRECTORY_ENTRIES = 10_000;
 
 /**
- * `PUT /api/directory` (Bearer session): the whole list at once, over HTTP because a socket
- * message is capped at 64 KB, about 1,000 entries. With `baseVersion` (the version the console
- * loaded) the save is refused with 409 CONFLICT when someone saved in between, instead of
- * silently overwriting their work.
+ * `PUT /api/directory` (Bearer session), the one way to save the directory: the whole list at
+ * once, over HTTP because a socket message is capped at 64 KB, about 1,000 entries. `baseVersion`
+ * is the version the console loaded (0 for none yet): the save is refused with 409 CONFLICT when
+ * someone saved in between, instead of silently overwriting their work.
  */
 export const directoryPutRequestSchema = z.object({
   entries: z.array(directoryEntrySchema).max(MAX_DIRECTORY_ENTRIES),
-  baseVersion: z.number().int().nonnegative().optional(),
+  baseVersion: z.number().int().nonnegative(),
 });
 export const directoryPutResponseSchema = z.object({ version: z.number().int().nonnegative() });
 

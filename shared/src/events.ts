@@ -43,14 +43,32 @@ export const deviceAuth = (deviceId: string, secret: string): DeviceAuth => ({
   protocol: PROTOCOL_VERSION,
 });
 
+/**
+ * The largest Socket.IO message a server accepts, in bytes. A larger one closes the connection
+ * before anything reads it, unanswered: every request schema fits within it at its largest
+ * (shared/test/message-size.test.ts), and bulk (the caller-ID directory) goes over HTTP.
+ */
+export const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024;
+
 // MARK: - WebRTC signaling (relayed only between a call's own parties)
 
+/**
+ * SDP and ICE candidates are lines of printable ASCII (WebRTC's own, in browsers and libwebrtc):
+ * held to it, the largest offer stays within the socket's message cap, as JSON escapes none of
+ * their characters into more than two bytes.
+ */
+const sdpText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[\x20-\x7e\r\n\t]*$/, 'expected SDP text: printable ASCII lines');
+
 export const rtcSignalSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('offer'), sdp: z.string().max(20_000) }),
-  z.object({ type: z.literal('answer'), sdp: z.string().max(20_000) }),
+  z.object({ type: z.literal('offer'), sdp: sdpText(20_000) }),
+  z.object({ type: z.literal('answer'), sdp: sdpText(20_000) }),
   z.object({
     type: z.literal('candidate'),
-    candidate: z.string().max(2_000),
+    candidate: sdpText(2_000),
     sdpMid: z.string().max(64).nullable(),
     sdpMLineIndex: z.number().int().nonnegative().nullable(),
   }),
@@ -110,7 +128,7 @@ export const agentRequests = {
   'call:mute': toggle,
   'rtc:signal': rtcSignalRequestSchema,
   'rtc:ice': rtcIceRequestSchema,
-  'directory:set': z.object({ entries: z.array(directoryEntrySchema).max(10_000) }),
+  /** The directory to edit; it is saved whole over HTTP (`PUT /api/directory`, shared/directory.ts). */
   'directory:get': z.object({}),
   /**
    * On every reconnect, with the ids of the calls the console still shows: it learns how the ones
@@ -157,7 +175,10 @@ export type DeviceReportEvent = (typeof DEVICE_REPORT_EVENTS)[number];
 
 export const deviceRequests = {
   'device:update': z.object({
-    voipToken: z.string().regex(/^[0-9a-f]{64,200}$/, 'expected the PushKit token as lowercase hex'),
+    voipToken: z
+      .string()
+      .max(200, 'expected the PushKit token as lowercase hex')
+      .regex(/^[0-9a-f]{64,200}$/, 'expected the PushKit token as lowercase hex'),
     apnsEnvironment: z.enum(APNS_ENVIRONMENTS),
     appVersion: z.string().min(1).max(40),
     osVersion: z.string().min(1).max(40),
@@ -304,7 +325,6 @@ export const agentAcks = {
   'call:mute': callSchema,
   'rtc:signal': z.null(),
   'rtc:ice': rtcIceSchema,
-  'directory:set': z.object({ version: z.number().int().nonnegative() }),
   'directory:get': directorySchema,
   'call:sync': agentCallSyncResultSchema,
   'history:query': historyPageSchema,

@@ -19,7 +19,11 @@ export const PRESENCES = ['online', 'reachable', 'unreachable', 'busy'] as const
 export type Presence = (typeof PRESENCES)[number];
 
 /** E.164: a plus, a country code and up to 15 digits in all. */
-export const e164 = z.string().regex(/^\+[1-9]\d{1,14}$/, 'expected an E.164 number such as +15551234567');
+const E164_MESSAGE = 'expected an E.164 number such as +15551234567';
+export const e164 = z
+  .string()
+  .max(16, E164_MESSAGE)
+  .regex(/^\+[1-9]\d{1,14}$/, E164_MESSAGE);
 
 export const pushTokenStatusSchema = z.object({
   present: z.boolean(),

@@ -1,3 +1,4 @@
+import { MAX_SOCKET_MESSAGE_BYTES } from '#shared';
 import { type IceConfig, NO_ICE } from '../calls/ice';
 import type { TlsConfig } from '../http/tls';
 
@@ -37,7 +38,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   reconnectGraceMs: 30_000,
   sessionTtlMs: 12 * 3600_000,
   caller: { handle: 'Switchboard', organisation: 'Support' },
-  maxMessageBytes: 64 * 1024,
+  maxMessageBytes: MAX_SOCKET_MESSAGE_BYTES,
   socketRate: { burst: 60, perSecond: 20 },
   ice: NO_ICE,
   consoleOrigins: [],

@@ -211,17 +211,6 @@ function rosterHandlers(ctx: HandlerContext, agentId: string) {
       );
       return { deviceId, staffId: device.staffId };
     },
-    'directory:set': async ({ entries }) => {
-      const version = await storage.directory.set(entries, clock.now());
-      hub.toAllDevices('directory:changed', { version });
-      const blocked = entries.filter((e) => e.blocked).length;
-      await audit(
-        'directory.replaced',
-        null,
-        `${entries.length} numbers (${blocked} blocked), version ${version}`,
-      );
-      return { version };
-    },
     'directory:get': () => storage.directory.get(),
     'history:query': async ({ limit, cursor, ...filter }) => {
       try {

@@ -24,7 +24,9 @@ type Reply = (ack: Ack<unknown>) => void;
  * the same way whatever it carries. A bad payload gets
  * an error ack and changes nothing; an unexpected failure is logged and acked INTERNAL without a
  * stack trace. Whatever carries an ack callback is answered: an unknown event, or a request sent
- * without a payload, gets BAD_REQUEST rather than the silence a client would wait out.
+ * without a payload, gets BAD_REQUEST rather than the silence a client would wait out. Only a
+ * message over the socket's size cap is not: Socket.IO closes the connection before it is read,
+ * which is why every request schema fits within the cap.
  */
 export function bindRequests<S extends Record<string, z.ZodType>, A extends { [K in keyof S]: unknown }>(
   socket: Socket,

@@ -66,7 +66,7 @@ export function findProblems(rows: readonly DraftRow[]): Map<string, RowProblems
   return problems;
 }
 
-/** What `directory:set` receives; only called once findProblems is empty. */
+/** What `PUT /api/directory` saves; only called once findProblems is empty. */
 export function toEntries(rows: readonly DraftRow[]): DirectoryEntry[] {
   return rows
     .filter((r) => !isBlank(r))

@@ -101,8 +101,13 @@ export function useDirectory(api: ConsoleApi, agentId: string) {
       });
       return null;
     }
+    if (base.current === null) {
+      // Typed before the saved list loaded: saving would replace numbers this console never showed.
+      setSave({ kind: 'conflict', message: 'your list was started before the saved directory loaded' });
+      return null;
+    }
     setSave({ kind: 'saving' });
-    const result = await putDirectory(api, entries, base.current ?? undefined);
+    const result = await putDirectory(api, entries, base.current);
     if (!result.ok) {
       setSave({ kind: result.conflict ? 'conflict' : 'failed', message: result.message });
       return null;
@@ -132,7 +137,7 @@ type PutResult = { ok: true; version: number } | { ok: false; conflict: boolean;
 async function putDirectory(
   api: ConsoleApi,
   entries: DirectoryEntry[],
-  baseVersion?: number,
+  baseVersion: number,
 ): Promise<PutResult> {
   let res: Response;
   try {

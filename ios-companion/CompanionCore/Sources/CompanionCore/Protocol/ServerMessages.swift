@@ -117,7 +117,7 @@ public struct DirectoryEntry: Codable, Equatable, Sendable {
     }
 }
 
-/// The whole directory: `directory:set`'s payload and what a phone loads.
+/// The whole directory: what a console saves (`PUT /api/directory`) and a phone loads.
 public struct DirectorySet: Codable, Equatable, Sendable {
     public var entries: [DirectoryEntry]
 
