@@ -125,6 +125,122 @@ describe('kill -9 of the node retrying a cancel', () => {
   }, 90_000);
 });
 
+/**
+ * A transfer under way when a node dies: the first agent's console, where the transfer started
+ * (and its ring timer ran), or the chosen agent's. The dead node's consoles get the reconnect grace
+ * on a live node; what then happens to the transfer is the transfer's rule (transfer/calls.ts).
+ */
+describe('kill -9 of a node in the middle of a transfer', () => {
+  const rig = processCluster(
+    'switchboard-cluster-transfer-',
+    [['--ring-timeout', '4s', '--reconnect-grace', '2s', '--node-ttl', '1s']].flat(),
+  );
+  type Console = TestClient & { agentId: string };
+
+  async function signedIn(url: string, name: string): Promise<Console> {
+    await ensureAgent(rig.storage!, name, Date.now());
+    const { token, agentId } = await login(url, name, AGENT_PASSWORD);
+    const client = await TestClient.connect(`${url}/agent`, { token });
+    rig.clients.push(client);
+    await client.waitFor('roster:snapshot');
+    return Object.assign(client, { agentId });
+  }
+
+  /** `first` on a call with a phone on `phoneUrl`, `chosen` offered it (its node sees them online). */
+  async function transferUnderWay(first: Console, chosen: Console, phoneUrl: string, kind: 'blind' | 'warm') {
+    const staff = await first.ok<{ id: string }>('staff:create', { name: `Staff of ${first.agentId}` });
+    const creds = await pairDevice(phoneUrl, first, staff.id, {});
+    const h = { url: phoneUrl, clock: manualClock(Date.now()), emulator: rig.emulator, clients: rig.clients };
+    const phone = await connectPhone(h, creds, {});
+    const call = await first.ok<Call>('call:place', { staffId: staff.id });
+    for (const event of ['reported', 'answered', 'connected'])
+      expect((await phone.report(call.id, event)).ok).toBe(true);
+    await waitFor('the chosen agent to be offered', async () => {
+      const ack = await first.request<{ agents: { agentId: string }[] }>('transfer:targets', {
+        callId: call.id,
+      });
+      return ack.ok && ack.data.agents.some((a) => a.agentId === chosen.agentId) ? true : null;
+    });
+    await first.ok('transfer:start', { callId: call.id, toAgentId: chosen.agentId, kind });
+    return { phone, call };
+  }
+
+  const last = (call: Call) => call.transfers?.at(-1);
+  const stored = (id: string) => rig.storage!.calls.get(id);
+
+  it('the first agent’s node dies: a consultation completes to the second, an unanswered ring ends and the call fails', async () => {
+    const a = await rig.node(); // migrates the schema alone
+    const [b, c] = await Promise.all([rig.node(), rig.node()]);
+    rig.storage = await openStorage(rig.db.url);
+    const alice = await signedIn(a.url, 'alice');
+    const bob = await signedIn(b.url, 'bob');
+
+    // A consultation, then Alice's node dies: after her grace the call is Bob's, off hold.
+    const warm = await transferUnderWay(alice, bob, c.url, 'warm');
+    await bob.ok('transfer:accept', { callId: warm.call.id });
+    a.run.child.kill('SIGKILL');
+    await a.run.exit;
+    const handed = await bob.waitFor<{ call: Call }>(
+      'call:changed',
+      (p) => p.call.id === warm.call.id && p.call.agentId === bob.agentId,
+      { timeoutMs: 20_000 },
+    );
+    expect(handed.call).toMatchObject({ state: 'active', held: false });
+    expect(last(handed.call)).toMatchObject({
+      state: 'completed',
+      detail: expect.stringMatching(/first agent's console/),
+    });
+    await warm.phone.waitFor<{ call: Call }>(
+      'call:changed',
+      (p) => p.call.id === warm.call.id && p.call.agentId === bob.agentId && !p.call.held,
+    );
+    await bob.ok('call:hangup', { callId: warm.call.id });
+
+    // A blind transfer nobody answers, and the node of the agent who started it dies: a live node
+    // ends it at its ring time; the call, back with an agent who is gone, fails after the grace.
+    const d = await rig.node();
+    const dora = await signedIn(d.url, 'dora');
+    const blind = await transferUnderWay(dora, bob, c.url, 'blind');
+    d.run.child.kill('SIGKILL');
+    await d.run.exit;
+    const missed = await waitFor('the ring time to end the transfer', async () => {
+      const call = await stored(blind.call.id);
+      return call && last(call)?.state === 'missed' ? call : null;
+    });
+    expect(missed.state).toBe('active');
+    const failed = await waitFor('the call to fail', async () => {
+      const call = await stored(blind.call.id);
+      return call?.state === 'ended' ? call : null;
+    });
+    expect(failed.endReason).toBe('failed');
+    expect(failed.timeline.filter((e) => e.event === 'transfer:missed')).toHaveLength(1);
+    await blind.phone.waitFor('call:cancelled', (p: { callId: string }) => p.callId === blind.call.id);
+  }, 120_000);
+
+  it('the chosen agent’s node dies during a consultation: the call is back with the first agent, off hold', async () => {
+    const e = await rig.node(); // alone, in case this test runs first: it migrates the schema
+    const f = await rig.node();
+    rig.storage ??= await openStorage(rig.db.url);
+    const erin = await signedIn(e.url, 'erin');
+    const finn = await signedIn(f.url, 'finn');
+    const { phone, call } = await transferUnderWay(erin, finn, e.url, 'warm');
+    await finn.ok('transfer:accept', { callId: call.id });
+    f.run.child.kill('SIGKILL');
+    await f.run.exit;
+    const back = await erin.waitFor<{ call: Call }>(
+      'call:changed',
+      (p) => p.call.id === call.id && last(p.call)?.state === 'cancelled',
+      { timeoutMs: 20_000 },
+    );
+    expect(back.call).toMatchObject({ agentId: erin.agentId, held: false, state: 'active' });
+    expect(last(back.call)?.detail).toMatch(/their console lost its connection/);
+    await phone.waitFor<{ call: Call }>(
+      'call:changed',
+      (p) => p.call.id === call.id && !p.call.held && last(p.call)?.state === 'cancelled',
+    );
+  }, 120_000);
+});
+
 /** Polls PostgreSQL, which the dead and the live nodes share, until `check` gives a value. */
 async function waitFor<T>(what: string, check: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
   const start = Date.now();
