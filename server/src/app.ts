@@ -2,7 +2,8 @@ import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer } from 'socket.io';
 import { type Clock, PROTOCOL_VERSION, type ServerStatus, systemClock } from '#shared';
 import { PairingService } from './auth/pairing';
-import { RateLimiter } from './auth/rate-limit';
+import { SocketLimiter } from './auth/rate-limit';
+import { serverLimits } from './auth/server-limits';
 import { SessionAuth } from './auth/session-auth';
 import { SessionWatch } from './auth/sessions';
 import { LiveCalls } from './calls/live';
@@ -200,7 +201,9 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
   const pin = tls ? pinnedFingerprint(tls.cert) : null;
   const publicUrl = () => config.publicUrl ?? baseUrl(http, tls);
   const audit = new AuditLog({ storage, clock, logger });
+  const limits = await serverLimits(base.cluster?.limits ?? storage.limitStore, config);
   const pairing = new PairingService({
+    limits: limits.pairing,
     storage,
     clock,
     roster,
@@ -226,7 +229,7 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
   // One Socket.IO server, two protocols: each namespace carries its own typed event maps.
   hub.agentNsp = io.of('/agent') as unknown as AgentNamespace;
   hub.deviceNsp = io.of('/device') as unknown as DeviceNamespace;
-  const limiter = new RateLimiter(clock, config.socketRate.burst, config.socketRate.perSecond);
+  const limiter = new SocketLimiter(config.socketRate);
   const ctx = { storage, clock, logger, metrics, hub, addresses, requestOptions: { limiter, logger, track } };
   const auth = new SessionAuth({ storage, clock, logger });
   await auth.start();
@@ -242,6 +245,8 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
     serverStatus,
     sessions,
     auth,
+    signInLimits: limits.signIn,
+    passwordGuesses: limits.passwordGuesses,
     testPush,
     ice,
     audit,
@@ -268,6 +273,7 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
       pairing,
       sessionTtlMs: config.sessionTtlMs,
       auth,
+      signInLimits: limits.signIn,
       directoryChanged: (version) => hub.toAllDevices('directory:changed', { version }),
       audit,
     }),

@@ -89,6 +89,7 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
       ringTimeoutMs: config.ringTimeoutMs,
       reconnectGraceMs: config.reconnectGraceMs,
       socketRate: config.socketRate,
+      signInAddressLimit: config.signInAddressLimit,
       sessionTtlMs: config.sessionTtlMs,
       publicUrl: config.publicUrl,
       webRoot: config.webRoot,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clusterPerTest, type TestCluster } from '../../test-support/cluster';
+import { loopback, postJsonFrom } from '../../test-support/from-address';
 import type { TestClient } from '../../test-support/socket-client';
 
 /** Why the socket closes, or 'still open' after `ms` of real time. */
@@ -44,5 +45,27 @@ describe('access changes across a cluster', () => {
     expect((await other.request('team:get', {})).ok).toBe(true);
     await admin.ok('agent:update', { agentId: other.agentId, role: 'agent' });
     expect(await other.request('team:get', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+});
+
+/** Issue 20 item 2: in cluster mode the limits are counted in Redis, shared by every node. */
+describe('sign-in limits across a cluster', () => {
+  let c: TestCluster;
+  clusterPerTest({ nodes: 2 }, (cluster) => {
+    c = cluster;
+  });
+
+  it('counts the wrong passwords sent to any node against the same limit', async () => {
+    await c.login(0, 'alice');
+    const guess = (node: number) =>
+      postJsonFrom(
+        `${c.nodes[node]!.url}/api/login`,
+        { name: 'alice', password: 'guess' },
+        { localAddress: loopback(7) },
+      );
+    const statuses = [];
+    for (const node of [0, 1, 0, 1, 0]) statuses.push((await guess(node)).status);
+    // Three free tries in all, whichever node took them; then both nodes hold the address back.
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
   });
 });

@@ -6,7 +6,7 @@ import { AppError, notFound } from '../errors';
 import type { Roster } from '../roster/roster';
 import type { PairingRow, Storage } from '../storage/types';
 import type { AuditLog } from '../team/audit';
-import { RateLimiter } from './rate-limit';
+import { type Limiter, take } from './limits';
 import { hashSecret, newPairingCode, newSecret } from './secrets';
 
 export const PAIRING_TTL_MS = 10 * 60_000;
@@ -22,9 +22,6 @@ export const PAIRING_TTL_MS = 10 * 60_000;
  * Guessers cannot lock real phones out, and a phone's retries never use up its own code.
  */
 export class PairingService {
-  private readonly perIp: RateLimiter;
-  private readonly overall: RateLimiter;
-
   constructor(
     private readonly o: {
       storage: Storage;
@@ -35,11 +32,10 @@ export class PairingService {
       fingerprint?: () => string | null;
       /** A paired phone is put on the trail in the name of the agent who made its code. */
       audit?: AuditLog;
+      /** Wrong codes per address and from everyone, in the store every node shares. */
+      limits: { perAddress: Limiter; overall: Limiter };
     },
-  ) {
-    this.perIp = new RateLimiter(o.clock, 10, 10 / 60);
-    this.overall = new RateLimiter(o.clock, 100, 1);
-  }
+  ) {}
 
   async create(agentId: string, staffId: string) {
     if (!(await this.o.storage.staff.get(staffId))) throw notFound('staff member');
@@ -61,7 +57,8 @@ export class PairingService {
     const row = await this.o.storage.pairing.consume(hashSecret(req.code), now);
     if (!row) {
       // An address already over its limit does not also drain the global bucket.
-      if (!this.perIp.take(ip) || !this.overall.take('all')) {
+      const { perAddress, overall } = this.o.limits;
+      if ((await take(perAddress, ip)) !== null || (await take(overall, 'all')) !== null) {
         throw new AppError(
           ERROR_CODES.RATE_LIMITED,
           'too many wrong pairing codes; wait a minute and try again',

@@ -1,38 +1,30 @@
-import type { Clock } from '#shared';
+import { BurstyRateLimiter, RateLimiterMemory } from 'rate-limiter-flexible';
 
 /**
- * Token buckets keyed by caller (socket, IP, pairing code). `capacity` requests at once, refilled
- * at `perSecond`. Idle buckets are forgotten so memory follows active callers, not history.
+ * Requests per socket: `perSecond` sustained, with room for a burst of `burst` in all. Kept in
+ * this process's memory even in a cluster, deliberately: a socket lives on one node, so no other
+ * node ever counts its key, and a shared store would put a network round trip in front of every
+ * request for nothing.
  */
-export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+export class SocketLimiter {
+  private readonly limiter: BurstyRateLimiter;
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly capacity: number,
-    private readonly perSecond: number,
-  ) {}
-
-  take(key: string, cost = 1): boolean {
-    const now = this.clock.now();
-    const bucket = this.buckets.get(key) ?? { tokens: this.capacity, at: now };
-    bucket.tokens = Math.min(this.capacity, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);
-    bucket.at = now;
-    const allowed = bucket.tokens >= cost;
-    if (allowed) bucket.tokens -= cost;
-    this.buckets.set(key, bucket);
-    if (this.buckets.size > 10_000) this.prune(now);
-    return allowed;
+  constructor(o: { perSecond: number; burst: number }) {
+    const steady = new RateLimiterMemory({ keyPrefix: 'socket', points: o.perSecond, duration: 1 });
+    // What a burst may take beyond the steady rate, refilled over a few seconds.
+    const extra = Math.max(0, o.burst - o.perSecond);
+    const burst = new RateLimiterMemory({ keyPrefix: 'socket_burst', points: extra, duration: 5 });
+    this.limiter = new BurstyRateLimiter(steady, burst);
   }
 
-  /** Gives back a token taken for work that turned out not to count (a correct password). */
-  refund(key: string, amount = 1): void {
-    const bucket = this.buckets.get(key);
-    if (bucket) bucket.tokens = Math.min(this.capacity, bucket.tokens + amount);
-  }
-
-  private prune(now: number): void {
-    const full = (this.capacity / this.perSecond) * 1000;
-    for (const [key, b] of this.buckets) if (now - b.at > full) this.buckets.delete(key);
+  /** True when this socket may make one more request now. */
+  async take(socketId: string): Promise<boolean> {
+    try {
+      await this.limiter.consume(socketId);
+      return true;
+    } catch (rejected) {
+      if (rejected instanceof Error) throw rejected;
+      return false;
+    }
   }
 }

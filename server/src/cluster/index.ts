@@ -88,6 +88,8 @@ export async function joinCluster(o: ClusterOptions, logger: Logger, calls: Call
     live,
     locks: locks.locks,
     adapter: createAdapter(redis, { streamName: `${prefix}:sio`, channelPrefix: `${prefix}:sio` }),
+    /** Where the limits every node shares are counted (sign-in, pairing: auth/limits.ts). */
+    limits: { kind: 'redis', client: redis, prefix } as const,
     timers: new ClusterTimers(timerPool, nodeId, log),
     leaseMs,
     sweepMs: o.sweepMs ?? 1000,

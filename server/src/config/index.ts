@@ -18,6 +18,8 @@ export interface CliConfig {
   redis: string | null;
   /** Requests a second per socket, and the burst allowed above it. */
   socketRate: { perSecond: number; burst: number };
+  /** Wrong passwords one address may send in 15 minutes (auth/sign-in-limits.ts). */
+  signInAddressLimit: number;
   /** Cluster mode: how long a silent node counts as alive, and how long a cancel it had under way waits. */
   nodeTtlMs: number;
   publicUrl: string | undefined;
@@ -124,6 +126,7 @@ export function parseConfig(
       redis: c.redis ?? null,
       nodeTtlMs: c['node-ttl'],
       socketRate: { perSecond: c['socket-rate'], burst: 3 * c['socket-rate'] },
+      signInAddressLimit: c['sign-in-address-limit'],
       sessionTtlMs: c['session-ttl'],
       ice: {
         stun: c.stun ?? [],

@@ -99,6 +99,11 @@ export const OPTIONS = {
     default: '20',
     help: 'requests a second each console or phone socket may make, in bursts of up to three times as many; more are refused RATE_LIMITED',
   },
+  'sign-in-address-limit': {
+    env: 'SWITCHBOARD_SIGN_IN_ADDRESS_LIMIT',
+    default: '100',
+    help: 'wrong passwords one address may send in 15 minutes before its sign-ins are refused until the window ends (size it for the most people behind one NAT or proxy)',
+  },
   'node-ttl': {
     env: 'SWITCHBOARD_NODE_TTL',
     default: '15s',

@@ -99,6 +99,10 @@ export const configSchema = z
       .number()
       .int('socket rate must be a whole number')
       .min(1, 'socket rate must be at least 1'),
+    'sign-in-address-limit': z.coerce
+      .number()
+      .int('the sign-in address limit must be a whole number')
+      .min(10, 'the sign-in address limit must be at least 10'),
     'node-ttl': duration.pipe(z.number().min(1000, 'node TTL must be at least 1s')),
     stun: iceUrls(/^stuns?:[^\s,]+$/, 'stun:stun.example.com:3478').optional(),
     turn: iceUrls(/^turns?:[^\s,]+$/, 'turn:turn.example.com:3478').optional(),

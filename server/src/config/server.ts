@@ -1,4 +1,5 @@
 import { MAX_SOCKET_MESSAGE_BYTES } from '#shared';
+import { DEFAULT_ADDRESS_FAILURES } from '../auth/sign-in-limits';
 import { type IceConfig, NO_ICE } from '../calls/ice';
 import type { TlsConfig } from '../http/tls';
 
@@ -16,6 +17,8 @@ export interface ServerConfig {
   maxMessageBytes: number;
   /** Requests per socket: burst size and sustained rate per second. */
   socketRate: { burst: number; perSecond: number };
+  /** Wrong passwords one address may send in 15 minutes before its sign-ins wait (auth/sign-in-limits.ts). */
+  signInAddressLimit: number;
   /** Folder of the built web console, served at `/`; default `dist/web` in the repository. */
   webRoot?: string;
   /** STUN/TURN for calls' media, handed to each party by `rtc:ice` (TURN credentials minted then). */
@@ -40,6 +43,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   caller: { handle: 'Switchboard', organisation: 'Support' },
   maxMessageBytes: MAX_SOCKET_MESSAGE_BYTES,
   socketRate: { burst: 60, perSecond: 20 },
+  signInAddressLimit: DEFAULT_ADDRESS_FAILURES,
   ice: NO_ICE,
   consoleOrigins: [],
   trustProxy: [],

@@ -12,10 +12,10 @@ import {
   requestRefusal,
   type ServerStatus,
 } from '#shared';
-import { AccountBackoff } from '../auth/login';
 import type { PairingService } from '../auth/pairing';
 import type { SessionAuth } from '../auth/session-auth';
 import type { SessionWatch } from '../auth/sessions';
+import type { Backoff, SignInLimits } from '../auth/sign-in-limits';
 import { type IceConfig, iceServersFor } from '../calls/ice';
 import type { CallService } from '../calls/service';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
@@ -37,6 +37,12 @@ type AgentContext = GatewayContext & {
   sessions: SessionWatch;
   /** The session check every request goes through. */
   auth: SessionAuth;
+  signInLimits: SignInLimits;
+  /**
+   * Wrong current passwords on `password:change`, per agent: a stolen session must not become a
+   * way round the sign-in backoff to guess the password itself.
+   */
+  passwordGuesses: Backoff;
   /** `push:test`: one test VoIP push to a phone, answered with APNs' verdict in words. */
   testPush: (deviceId: string) => Promise<PushTestResult>;
   audit: AuditLog;
@@ -48,7 +54,7 @@ type AgentContext = GatewayContext & {
 type HandlerContext = AgentContext & {
   /** Puts what this console's agent did on the audit trail. */
   note: (action: AuditAction, target: AuditTarget | null, detail?: string | null) => Promise<void>;
-  passwordGuesses: AccountBackoff;
+  passwordGuesses: Backoff;
 };
 
 type AgentHandlers<K extends AgentRequestName> = {
@@ -57,8 +63,8 @@ type AgentHandlers<K extends AgentRequestName> = {
 
 /** The `/agent` namespace: consoles, authenticated by a session token from `POST /api/login`. */
 export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void {
-  const { storage, clock, hub, calls, roster } = ctx;
-  const passwordGuesses = new AccountBackoff(clock);
+  const { storage, hub, calls, roster } = ctx;
+  const { passwordGuesses } = ctx;
 
   // The one session check (SessionAuth), as HTTP's: the handshake, then every request from memory.
   nsp.use(async (socket, next) => {

@@ -1,5 +1,5 @@
 import type { Clock } from '#shared';
-import type { RateLimiter } from '../auth/rate-limit';
+import type { SocketLimiter } from '../auth/rate-limit';
 import type { ClientAddresses } from '../http/client-address';
 import type { Logger } from '../ops/logger';
 import type { Metrics } from '../ops/metrics';
@@ -15,7 +15,7 @@ export interface GatewayContext {
   /** Who a handshake comes from (the same rule as HTTP's `trustProxy`). */
   addresses: ClientAddresses;
   requestOptions: {
-    limiter: RateLimiter;
+    limiter: SocketLimiter;
     logger: Logger;
     track: <T>(p: Promise<T>) => Promise<T>;
   };

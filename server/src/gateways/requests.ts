@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { type Ack, describeZodError, ERROR_CODES, fail, ok } from '#shared';
-import type { RateLimiter } from '../auth/rate-limit';
+import type { SocketLimiter } from '../auth/rate-limit';
 import { AppError } from '../errors';
 import type { Logger } from '../ops/logger';
 
@@ -11,7 +11,7 @@ export type Handlers<S extends Record<string, z.ZodType>, A extends { [K in keyo
 };
 
 export interface RequestOptions {
-  limiter: RateLimiter;
+  limiter: SocketLimiter;
   logger: Logger;
   track: <T>(p: Promise<T>) => Promise<T>;
 }
@@ -54,11 +54,10 @@ export function bindRequests<S extends Record<string, z.ZodType>, A extends { [K
         // A request without an ack callback cannot be answered: there is nobody to tell.
         if (typeof ack !== 'function') return;
         const reply = ack as Reply;
-        if (!opts.limiter.take(socket.id)) {
-          reply(fail(ERROR_CODES.RATE_LIMITED, 'too many requests; slow down'));
-          return;
-        }
         const handle = async () => {
+          if (!(await opts.limiter.take(socket.id))) {
+            throw new AppError(ERROR_CODES.RATE_LIMITED, 'too many requests; slow down');
+          }
           await authorize?.(event);
           const parsed = schemas[event]!.safeParse(payload);
           if (!parsed.success)

@@ -7,11 +7,11 @@ import {
   type SessionStatus,
   type teamRequests,
 } from '#shared';
-import type { AccountBackoff } from '../auth/login';
 import { newOneTimePassword } from '../auth/passwords/one-time';
 import { passwordProblem } from '../auth/passwords/rules';
 import { hashPassword, verifyPassword } from '../auth/secrets';
 import type { SessionAuth } from '../auth/session-auth';
+import type { Backoff, SignInLimits } from '../auth/sign-in-limits';
 import { AppError, badRequest, notFound } from '../errors';
 import {
   type AgentRow,
@@ -35,7 +35,9 @@ export interface TeamContext {
    * Wrong current passwords on `password:change`, per agent: a stolen session must not become a
    * way round the sign-in backoff to guess the password itself.
    */
-  passwordGuesses: AccountBackoff;
+  passwordGuesses: Backoff;
+  /** An admin's password reset also ends the agent's sign-in backoff across addresses. */
+  signInLimits: SignInLimits;
 }
 
 const byName = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
@@ -160,6 +162,7 @@ function manageAgents(ctx: TeamContext, agentId: string, { me, entry, target, si
       const password = newOneTimePassword();
       await storage.agents.setPassword(id, { hash: await hashPassword(password), temporary: true }, null);
       await audit.record(actor, 'agent.password_reset', { id, name: row.name });
+      await ctx.signInLimits.clearAccount(row.name.toLowerCase());
       await signOut(id, `${actor.name} reset your password; sign in with the one they give you.`);
       teamChanged();
       return { agent: entry(await target(id)), password };
@@ -185,18 +188,12 @@ function ownPassword(ctx: TeamContext, agentId: string, tokenHash: string, { me 
   return {
     'password:change': async ({ current, next }) => {
       const actor = await me();
-      const wait = ctx.passwordGuesses.admit(agentId, 'password:change');
-      if (wait > 0) {
-        throw new AppError(
-          ERROR_CODES.RATE_LIMITED,
-          `too many wrong current passwords; try again in ${Math.ceil(wait / 1000)} s`,
-        );
-      }
+      await ctx.passwordGuesses.admit(agentId, 'too many wrong current passwords');
       if (!(await verifyPassword(current, actor.row.passwordHash))) {
-        ctx.passwordGuesses.failed(agentId, 'password:change');
+        await ctx.passwordGuesses.failed(agentId);
         throw new AppError(ERROR_CODES.UNAUTHORIZED, 'your current password is not right');
       }
-      ctx.passwordGuesses.succeeded(agentId);
+      await ctx.passwordGuesses.clear(agentId);
       const problem = passwordProblem(next, actor.name);
       if (problem) throw badRequest(problem);
       if (await verifyPassword(next, actor.row.passwordHash)) {

@@ -21,6 +21,7 @@ import { LoginService } from '../auth/login';
 import type { PairingService } from '../auth/pairing';
 import { secretMatches } from '../auth/secrets';
 import type { SessionAuth } from '../auth/session-auth';
+import type { SignInLimits } from '../auth/sign-in-limits';
 import { AppError } from '../errors';
 import { DirectoryConflictError } from '../storage/directory';
 import type { Storage } from '../storage/types';
@@ -35,6 +36,8 @@ export interface ApiContext {
   sessionTtlMs: number;
   /** The session check; told of a sign-out, so the session's open consoles close everywhere. */
   auth: SessionAuth;
+  /** How wrong passwords slow sign-in (auth/sign-in-limits.ts), in the store every node shares. */
+  signInLimits: SignInLimits;
   /** Told when `PUT /api/directory` saved a new version, so phones fetch it (`directory:changed`). */
   directoryChanged: (version: number) => void;
   /** The trail of who changed the directory (the route is admin-only: access.ts). */
@@ -64,13 +67,20 @@ type App = Parameters<FastifyPluginAsync>[0];
 
 /** Sign-in and sign-out of consoles. */
 function sessionRoutes(app: App, ctx: ApiContext): void {
-  const logins = new LoginService({ storage: ctx.storage, clock: ctx.clock, sessionTtlMs: ctx.sessionTtlMs });
+  const logins = new LoginService({
+    storage: ctx.storage,
+    clock: ctx.clock,
+    sessionTtlMs: ctx.sessionTtlMs,
+    limits: ctx.signInLimits,
+  });
 
-  // Limits count wrong passwords only (per address and per account: login.ts), so people
-  // sharing an address all sign in.
+  // Limits count wrong passwords only (auth/sign-in-limits.ts), so people sharing an address all
+  // sign in.
   app.post('/api/login', async (req, reply) => {
     const body = jsonBody(req, loginRequestSchema);
-    return sendJson(reply, 200, await logins.signIn(body.name, body.password, clientIp(req)));
+    // A console that still holds one of this agent's sessions is trusted past the backoffs.
+    const holder = await ctx.auth.verify(bearerToken(req)).catch(() => null);
+    return sendJson(reply, 200, await logins.signIn(body.name, body.password, clientIp(req), holder));
   });
 
   /** Signs out this session only; the agent's other consoles stay signed in. */

@@ -69,7 +69,10 @@ export class StorageHealth {
     const watched: Record<string, unknown> = {};
     const methods = store as Record<string, (...a: unknown[]) => unknown>;
     for (const [name, value] of Object.entries(store)) {
-      if (typeof value !== 'function') continue;
+      if (typeof value !== 'function') {
+        watched[name] = value;
+        continue;
+      }
       // Looked up at each call, not kept: whoever holds the store itself sees what the server does.
       watched[name] = (...args: unknown[]) => {
         try {

@@ -168,6 +168,7 @@ function openSqlite(file: string, opts: OpenStorageOptions): Storage {
   const storage = createKyselyStorage(db, 'sqlite', {
     sqliteBusyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS,
     access: sqliteAccessFeed(file === ':memory:' ? null : database),
+    limitStore: { kind: 'memory' },
   });
   if (file === ':memory:') return storage;
   const checkpoints = checkpointInBackground(file, database, {
@@ -214,7 +215,10 @@ async function openPostgres(
     });
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return createKyselyStorage(db, 'postgres', { access: postgresAccessFeed(db, target.url, opts.logger) });
+  return createKyselyStorage(db, 'postgres', {
+    access: postgresAccessFeed(db, target.url, opts.logger),
+    limitStore: { kind: 'postgres', pool },
+  });
 }
 
 function parseInt8(value: string): number {

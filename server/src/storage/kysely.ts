@@ -23,7 +23,7 @@ export type Engine = Storage['engine'];
 export function createKyselyStorage(
   db: Kysely<Database>,
   engine: Engine,
-  o: { sqliteBusyTimeoutMs?: number; access: AccessFeed },
+  o: { sqliteBusyTimeoutMs?: number; access: AccessFeed; limitStore: Storage['limitStore'] },
 ): Storage {
   let closing: Promise<void> | null = null;
 
@@ -60,6 +60,7 @@ export function createKyselyStorage(
     health: healthStore(db, engine, o.sqliteBusyTimeoutMs ?? 0),
     audit: auditStore(db),
     access: o.access,
+    limitStore: o.limitStore,
   };
 }
 

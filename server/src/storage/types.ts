@@ -31,6 +31,11 @@ export interface Storage {
   audit: AuditStore;
   /** Notices that someone's access changed, heard by every server on the database. */
   access: AccessFeed;
+  /**
+   * Where a single server counts its rate limits (auth/limits.ts): PostgreSQL's own pool, so the
+   * counts outlive a restart; memory for SQLite's one process. A cluster counts in Redis instead.
+   */
+  limitStore: { kind: 'memory' } | { kind: 'postgres'; pool: import('pg').Pool };
 }
 
 export interface AgentRow {
