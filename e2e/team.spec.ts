@@ -217,6 +217,10 @@ for (const scheme of ['light', 'dark'] as const) {
     await auditRows(page);
     await check('12-audit');
     await page.getByRole('button', { name: /^Signed in as demo/ }).click();
+    await page
+      .getByRole('dialog', { name: 'Your account' })
+      .getByRole('button', { name: 'Change password…' })
+      .click();
     await expect(page.getByRole('dialog', { name: 'Change your password' })).toBeVisible();
     await check('13-change-password');
     await page.getByRole('button', { name: 'Cancel' }).click();

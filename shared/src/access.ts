@@ -35,6 +35,8 @@ export const AGENT_REQUEST_ACCESS: Readonly<Record<AgentRequestName, RequestAcce
   'password:reset': admin("reset another agent's password"),
   'agent:remove': admin('remove agents'),
   'password:change': 'everyone',
+  'session:list': 'everyone',
+  'session:end-others': 'everyone',
   'audit:query': admin('see the audit trail'),
   // Any agent hands their own calls on and takes those handed to them (the server checks whose).
   'transfer:targets': 'everyone',

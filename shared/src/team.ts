@@ -95,6 +95,17 @@ export const newPasswordSchema = z
   .min(PASSWORD_MIN_LENGTH, `a password needs at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(PASSWORD_MAX_LENGTH, `a password has at most ${PASSWORD_MAX_LENGTH} characters`);
 
+/** One of an agent's own sessions, as their account dialog lists it. */
+export const sessionEntrySchema = z.object({
+  /** Names the session in the list; not its token, nor enough of its hash to find one. */
+  id: z.string().max(32),
+  createdAt: epochMs,
+  expiresAt: epochMs,
+  /** The session this console uses. */
+  current: z.boolean(),
+});
+export type SessionEntry = z.infer<typeof sessionEntrySchema>;
+
 export const teamRequests = {
   'team:get': z.object({}),
   /** The server makes the first password and answers with it once; the agent changes it later. */
@@ -112,6 +123,10 @@ export const teamRequests = {
     current: z.string().min(1).max(PASSWORD_MAX_LENGTH),
     next: newPasswordSchema,
   }),
+  /** Any agent, their own sessions: where they are signed in now. */
+  'session:list': z.object({}),
+  /** Any agent: every session of theirs but this console's ends (a lost laptop, a shared browser). */
+  'session:end-others': z.object({}),
   'audit:query': z.object({
     /** Only actions on this kind of thing: `agent`, `staff`, `phone` or `directory`. */
     subject: z.enum(['agent', 'staff', 'phone', 'directory']).optional(),
@@ -130,6 +145,8 @@ export const teamAcks = {
   'password:reset': oneTimePassword,
   'agent:remove': z.object({ agentId: entityId }),
   'password:change': z.null(),
+  'session:list': z.object({ sessions: z.array(sessionEntrySchema) }),
+  'session:end-others': z.object({ ended: z.number().int().nonnegative() }),
   'audit:query': z.object({ entries: z.array(auditEntrySchema), nextCursor: z.string().nullable() }),
 } as const satisfies { [K in keyof typeof teamRequests]: z.ZodType };
 

@@ -118,6 +118,21 @@ describe('the embedded server, in its own process', () => {
     }
   });
 
+  // Issue 20 item 6: every console load made a new week-long session that outlived the app.
+  it('gives every window of a run the same owner session, and ends it when the app quits', async () => {
+    const server = embedded();
+    await server.start(config({ apns: null }));
+    const first = await server.ownerSession();
+    expect((await server.ownerSession()).token).toBe(first.token);
+    await server.stop();
+    const storage = await openStorage(`sqlite:${path.join(dataDir, 'switchboard.db')}`);
+    try {
+      expect(await storage.sessions.listByAgent(first.agentId)).toEqual([]);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('keeps the same owner and data on the next run, with no password anyone could use', async () => {
     const first = embedded();
     await first.start(config());

@@ -1,12 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { systemClock } from '#shared';
+import { type LoginSession, systemClock } from '#shared';
 import {
   ApnsConfigError,
   createApnsPushGateway,
   createLogger,
   createServer,
   DatabaseInUseError,
+  hashSecret,
   type Logger,
   openStorage,
   type PushGateway,
@@ -18,8 +19,8 @@ import { issueOwnerSession, type Owner, provisionOwner } from './owner';
 import type { EmbeddedApns, EmbeddedConfig, ToServer } from './protocol';
 
 /**
- * A week: no working day asks the owner to sign in again (the app issues a new session at every
- * launch). Kept under 24.8 days, the longest delay a Node timer takes: the server's session watch
+ * A week: no working day asks the owner to sign in again (one session per run of the app, reused
+ * by every window and reload, ended when the app quits). Kept under 24.8 days, the longest delay a Node timer takes: the server's session watch
  * times each console's expiry with one, and a longer one fires at once.
  */
 const OWNER_SESSION_TTL_MS = 7 * 24 * 3600_000;
@@ -29,6 +30,8 @@ interface Running {
   storage: Storage;
   owner: Owner;
   config: EmbeddedConfig;
+  /** The session this run gave its consoles: reused while it lasts, ended when the server stops. */
+  ownerSession: LoginSession | null;
 }
 
 /**
@@ -80,8 +83,7 @@ export function runEmbeddedServer(channel: ParentChannel, exit: (code: number) =
       case 'session':
         serial(async () => {
           if (!running) throw new Error('session asked before the server started');
-          const ttl = running.config.sessionTtlMs ?? OWNER_SESSION_TTL_MS;
-          const session = await issueOwnerSession(running.storage, running.owner, Date.now(), ttl);
+          const session = await ownerSession(running);
           await channel.send({ type: 'session', requestId: msg.requestId, session });
         });
         return;
@@ -129,7 +131,7 @@ async function start(config: EmbeddedConfig, logger: Logger): Promise<Running> {
       await server.close();
       throw err;
     }
-    return { server, storage, owner, config };
+    return { server, storage, owner, config, ownerSession: null };
   } catch (err) {
     // createServer closes the storage itself once it exists; before that, it is ours to close.
     await storage.close().catch(() => undefined);
@@ -151,9 +153,32 @@ function pushGateway(apns: EmbeddedApns, logger: Logger): PushGateway {
 }
 
 /** Calls are ended (parties told, cancels pushed) before the server and the database close. */
+/**
+ * The run's owner session (issue 20 item 6: every console load made a new week-long one): the one
+ * already given while it has more than half its life left and still exists (the owner may have
+ * signed it out), else a new one.
+ */
+async function ownerSession(running: Running): Promise<LoginSession> {
+  const ttl = running.config.sessionTtlMs ?? OWNER_SESSION_TTL_MS;
+  const now = Date.now();
+  const kept = running.ownerSession;
+  if (
+    kept &&
+    kept.expiresAt - now > ttl / 2 &&
+    (await running.storage.sessions.find(hashSecret(kept.token)))
+  ) {
+    return kept;
+  }
+  running.ownerSession = await issueOwnerSession(running.storage, running.owner, now, ttl);
+  return running.ownerSession;
+}
+
 async function stop(running: Running, reason: string, logger: Logger): Promise<number> {
   const ended = await running.server.endLiveCalls(reason);
   if (ended > 0) logger.info({ ended }, 'embedded server: ended the live calls before stopping');
+  // The app's windows go with it: their session must not outlive them in the database.
+  const session = running.ownerSession;
+  if (session) await running.storage.sessions.remove(hashSecret(session.token)).catch(() => undefined);
   await running.server.close();
   return ended;
 }

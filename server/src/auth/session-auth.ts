@@ -22,6 +22,8 @@ export interface Revoked {
   reason: string | null;
 }
 
+/** How often expired sessions are deleted (issue 20 item 6: they were kept for ever). */
+export const SESSION_PURGE_MS = 3600_000;
 /** How often a SQLite server looks whether another process (the `agents` CLI) wrote. */
 export const FOREIGN_WRITE_POLL_MS = 1_000;
 /** Sessions kept in memory at most; the least recently used go first (they are read again if used). */
@@ -42,6 +44,7 @@ export class SessionAuth {
   private readonly known = new Map<string, Actor>();
   private readonly listeners = new Set<(revoked: Revoked) => void>();
   private poller: TimerHandle | null = null;
+  private purger: TimerHandle | null = null;
   private unlisten: (() => Promise<void>) | null = null;
   private stopped = false;
 
@@ -53,12 +56,15 @@ export class SessionAuth {
     // The first look only notes where the database stands: writes before it are not news.
     this.o.storage.access.othersWrote();
     this.poll();
+    this.purge();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.poller) this.o.clock.clearTimeout(this.poller);
+    if (this.purger) this.o.clock.clearTimeout(this.purger);
     this.poller = null;
+    this.purger = null;
     await this.unlisten?.();
   }
 
@@ -143,6 +149,18 @@ export class SessionAuth {
       for (const listener of this.listeners)
         listener({ tokenHash: before.tokenHash, agentId: before.agentId, reason });
     }
+  }
+
+  /** Deletes the sessions that ran out, every hour on the server's clock (each node: the delete is idempotent). */
+  private purge(): void {
+    if (this.stopped) return;
+    this.purger = this.o.clock.setTimeout(() => {
+      const done = this.o.storage.sessions.removeExpired(this.o.clock.now()).then(
+        (removed) => removed > 0 && this.o.logger.info({ removed }, 'deleted expired sessions'),
+        (err: unknown) => this.o.logger.warn({ err }, 'could not delete expired sessions'),
+      );
+      void done.finally(() => this.purge());
+    }, SESSION_PURGE_MS);
   }
 
   /** SQLite: another process's write may have been the CLI removing an agent; look again. */

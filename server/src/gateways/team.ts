@@ -62,6 +62,7 @@ export function teamHandlers(ctx: TeamContext, agentId: string, tokenHash: strin
   return {
     ...manageAgents(ctx, agentId, h),
     ...ownPassword(ctx, agentId, tokenHash, h),
+    ...ownSessions(ctx, agentId, tokenHash),
     ...auditTrail(ctx),
   };
 }
@@ -214,6 +215,31 @@ function ownPassword(ctx: TeamContext, agentId: string, tokenHash: string, { me 
       ctx.hub.toAgent(agentId, 'session:status', sessionStatusOf({ ...actor.row, temporaryPassword: false }));
       ctx.hub.toAgents('team:changed', {});
       return null;
+    },
+  } satisfies Partial<TeamHandlers>;
+}
+
+/** Anyone's own sessions: where they are signed in, and signing out everywhere else. */
+function ownSessions(ctx: TeamContext, agentId: string, tokenHash: string) {
+  const { storage } = ctx;
+  return {
+    'session:list': async () => {
+      const now = ctx.clock.now();
+      const sessions = (await storage.sessions.listByAgent(agentId))
+        .filter((s) => s.expiresAt > now)
+        .map((s) => ({
+          // A prefix of the hash names the row: it cannot be turned back into the token, nor used as one.
+          id: s.tokenHash.slice(0, 12),
+          createdAt: s.createdAt,
+          expiresAt: s.expiresAt,
+          current: s.tokenHash === tokenHash,
+        }));
+      return { sessions };
+    },
+    'session:end-others': async () => {
+      const ended = await storage.sessions.removeOthers(agentId, tokenHash);
+      await ctx.auth.changed({ agentId }, 'You signed out of this console from another one of yours.');
+      return { ended };
     },
   } satisfies Partial<TeamHandlers>;
 }

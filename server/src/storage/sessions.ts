@@ -32,6 +32,23 @@ export function sessionStore(db: Kysely<Database>): SessionStore {
     async remove(tokenHash) {
       await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
     },
+    async listByAgent(agentId) {
+      const rows = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('agent_id', '=', agentId)
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map(toSession);
+    },
+    async removeOthers(agentId, keep) {
+      const result = await db
+        .deleteFrom('sessions')
+        .where('agent_id', '=', agentId)
+        .where('token_hash', '!=', keep)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
     async removeExpired(now) {
       const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
       return Number(result.numDeletedRows);

@@ -108,6 +108,10 @@ export interface SessionStore {
   find(tokenHash: string): Promise<SessionRow | null>;
   remove(tokenHash: string): Promise<void>;
   removeExpired(now: number): Promise<number>;
+  /** An agent's sessions, newest first. */
+  listByAgent(agentId: string): Promise<SessionRow[]>;
+  /** Removes every session of the agent but `keep`; how many went. */
+  removeOthers(agentId: string, keep: string): Promise<number>;
 }
 
 export interface StaffRow {
