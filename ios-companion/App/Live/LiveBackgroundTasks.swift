@@ -13,9 +13,8 @@ final class LiveBackgroundTasks: BackgroundTaskProtocol {
     func begin(name: String, expired: @escaping @MainActor @Sendable () -> Void) -> Int {
         next += 1
         let id = next
-        tasks[id] = UIApplication.shared.beginBackgroundTask(withName: name) {
-            MainActor.assumeIsolated { expired() }
-        }
+        // The handler is `@MainActor @Sendable`: iOS runs it synchronously on the main thread.
+        tasks[id] = UIApplication.shared.beginBackgroundTask(withName: name, expirationHandler: expired)
         return id
     }
 

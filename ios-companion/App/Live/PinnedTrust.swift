@@ -5,9 +5,9 @@ import Security
 
 /// The TLS half of pinning (issue 20 item 1): hands the server's certificate chain to
 /// `ServerTrust.decide` (CompanionCore, tested) and does what it says, for the socket (Starscream's
-/// `CertificatePinning`) and for HTTP (`URLSessionDelegate`). A refusal's words go to `refused`,
-/// which the Status screen shows.
-final class PinnedTrust: NSObject, CertificatePinning, URLSessionDelegate, Sendable {
+/// `CertificatePinning`, here) and for HTTP (`URLSessionDelegate`, in App/Support). A refusal's
+/// words go to `refused`, which the Status screen shows.
+final class PinnedTrust: NSObject, CertificatePinning, Sendable {
     let pin: ServerPin?
     /// Called on whatever thread the evaluation ran on; the receiver hops to its own.
     let refused: @Sendable (String) -> Void
@@ -19,7 +19,7 @@ final class PinnedTrust: NSObject, CertificatePinning, URLSessionDelegate, Senda
 
     /// `SecTrustCopyCertificateChain` (iOS 15+), leaf first.
     /// https://developer.apple.com/documentation/security/sectrustcopycertificatechain(_:)
-    private func decide(_ trust: SecTrust) -> TrustDecision {
+    func decide(_ trust: SecTrust) -> TrustDecision {
         let chain = (SecTrustCopyCertificateChain(trust) as? [SecCertificate]) ?? []
         return ServerTrust.decide(pin: pin, certificateChain: chain.map { SecCertificateCopyData($0) as Data })
     }
@@ -37,24 +37,6 @@ final class PinnedTrust: NSObject, CertificatePinning, URLSessionDelegate, Senda
         case let .refuse(message):
             refused(message)
             completion(.failed(nil))
-        }
-    }
-
-    // MARK: - URLSession (pairing, the directory)
-
-    func urlSession(
-        _ session: URLSession,
-        didReceive challenge: URLAuthenticationChallenge
-    ) async -> (URLSession.AuthChallengeDisposition, URLCredential?) {
-        guard challenge.protectionSpace.authenticationMethod == NSURLAuthenticationMethodServerTrust,
-              let trust = challenge.protectionSpace.serverTrust
-        else { return (.performDefaultHandling, nil) }
-        switch decide(trust) {
-        case .systemTrust: return (.performDefaultHandling, nil)
-        case .accept: return (.useCredential, URLCredential(trust: trust))
-        case let .refuse(message):
-            refused(message)
-            return (.cancelAuthenticationChallenge, nil)
         }
     }
 }

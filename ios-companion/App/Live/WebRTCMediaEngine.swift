@@ -222,7 +222,7 @@ private enum PeerEvent: Sendable {
 
 /// WebRTC calls its delegate on its signalling thread. The observer holds only Sendable
 /// constants, reads what it needs from WebRTC's objects there, and forwards values; `forward`
-/// hops to the main actor. No escape hatch (`@unchecked`, `nonisolated(unsafe)`): the compiler
+/// hops to the main actor. No escape hatch from the isolation checks either: the compiler
 /// checks that nothing main-actor isolated is touched from here.
 private final class PeerObserver: NSObject, RTCPeerConnectionDelegate, Sendable {
     private let callId: CallID
