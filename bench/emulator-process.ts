@@ -3,7 +3,8 @@
  * share a CPU core (or an event loop) with the server they measure against.
  *
  * Takes the provider key (public half) in BENCH_PROVIDER_KEY (JSON {keyId, teamId, publicKeyPem}),
- * reports {port, ca} over IPC once listening, and closes when told 'close' or when the parent goes.
+ * reports {port, ca} over IPC once listening, answers 'cpu' with {cpuUs} (its CPU time so far), and
+ * closes when told 'close' or when the parent goes.
  */
 import { startApnsEmulator } from '../tools/apns-emulator/src';
 
@@ -33,6 +34,11 @@ const stop = async () => {
 };
 process.on('message', (message) => {
   if (message === 'close') void stop();
+  // The bench reads our CPU time around each client's rounds (µs, user + system).
+  if (message === 'cpu') {
+    const u = process.cpuUsage();
+    process.send?.({ cpuUs: u.user + u.system });
+  }
 });
 process.on('disconnect', () => void emulator.close());
 process.send({ port: emulator.port, ca: emulator.ca });
