@@ -10,9 +10,9 @@ import { type ApnsCredentialsInput, validateApnsConfig } from './validate';
 export interface ApnsGatewayOptions extends ApnsCredentialsInput {
   /** Send every push to this environment, whatever the device reported. */
   forceEnvironment?: ApnsEnvironment;
-  /** node-apn's per-request timeout. Default 5000 ms. */
+  /** How long one request may wait for APNs' answer. Default 5000 ms. */
   requestTimeoutMs?: number;
-  /** HTTP/2 connections per environment (node-apn MultiProvider when > 1). Default 1. */
+  /** HTTP/2 connections per environment, used in turn. Default 1. */
   connections?: number;
   clock: Clock;
   logger: Logger;
@@ -26,9 +26,10 @@ export interface ApnsPushGateway extends PushGateway {
 }
 
 /**
- * VoIP pushes through @parse/node-apn with token (.p8) auth. Three pieces: a provider pool
- * (`providers.ts`, one connection set per APNs environment), a retry loop on the injected clock
- * (`retry.ts`), and one attempt (`attempt.ts`, which classifies every answer). This file keeps
+ * VoIP pushes to APNs over HTTP/2 with token (.p8) auth. Three pieces: a provider pool
+ * (`providers.ts`: per APNs environment, its connections in `connection.ts` and the provider token
+ * of `token.ts`), a retry loop on the injected clock (`retry.ts`), and one attempt (`attempt.ts`,
+ * which classifies every answer). This file keeps
  * what they add up to: the last configuration error, and close() that waits for requests in flight.
  * Throws ApnsConfigError at construction when the credentials cannot work.
  */
@@ -43,7 +44,6 @@ export function createApnsPushGateway(opts: ApnsGatewayOptions): ApnsPushGateway
     connections: opts.connections ?? 1,
     logger,
   });
-  const inflight = new Set<Promise<unknown>>();
   const closing = new AbortController();
   let closed: Promise<void> | null = null;
   let lastConfigError: PushConfigProblem | null = null;
@@ -57,7 +57,10 @@ export function createApnsPushGateway(opts: ApnsGatewayOptions): ApnsPushGateway
       hint = configErrorMessage(result.status, reason, creds.topic);
       lastConfigError = { status: result.status, reason, message: hint, environment, at: result.at };
     }
-    logAttempt(logger, { deviceId: req.deviceId, kind: req.kind, environment, ...result }, hint);
+    // The context object is built only for a line that is written: most pushes log nothing.
+    if (result.outcome !== 'accepted' || logger.isLevelEnabled('debug')) {
+      logAttempt(logger, { deviceId: req.deviceId, kind: req.kind, environment, ...result }, hint);
+    }
     try {
       req.onAttempt?.(result);
     } catch (err) {
@@ -65,20 +68,32 @@ export function createApnsPushGateway(opts: ApnsGatewayOptions): ApnsPushGateway
     }
   };
 
-  const run = (req: PushRequest, body: object): Promise<PushResult> => {
+  /**
+   * The first attempt takes no closure, options object or combined abort signal: most pushes are
+   * accepted at once, and with hundreds in flight whatever each one holds while it waits is garbage
+   * collection work (bench/README.md). Only a push APNs refused goes on to the retry loop.
+   */
+  const run = (req: PushRequest): Promise<PushResult> => {
     const environment = opts.forceEnvironment ?? req.environment;
     const provider = providers.get(environment);
-    return retryUntilDeadline(
-      (attempt) => sendOnce(provider, req, body, { topic: creds.topic, attempt, clock }),
-      {
+    return sendOnce(provider, req, creds.topic, 1, clock).then((result) => {
+      noteAttempt(req, environment, result);
+      if (result.outcome !== 'retryable' || closing.signal.aborted || req.signal?.aborted) return result;
+      return retryUntilDeadline(result, (attempt) => sendOnce(provider, req, creds.topic, attempt, clock), {
         policy,
         clock,
         deadline: req.deadline,
         stop: req.signal ? AbortSignal.any([closing.signal, req.signal]) : closing.signal,
-        onAttempt: (result) => noteAttempt(req, environment, result),
-        onDeadline: (result) => logGiveUp(logger, req, result),
-      },
-    );
+        onAttempt: (r) => noteAttempt(req, environment, r),
+        onDeadline: (r) => logGiveUp(logger, req, r),
+      });
+    });
+  };
+
+  let inflight = 0;
+  let drained: (() => void) | null = null;
+  const settled = () => {
+    if (--inflight === 0) drained?.();
   };
 
   return {
@@ -86,20 +101,29 @@ export function createApnsPushGateway(opts: ApnsGatewayOptions): ApnsPushGateway
     get lastConfigError() {
       return lastConfigError;
     },
-    async send(req) {
-      if (closed) throw new Error('the push gateway is closed');
-      const task = run(req, checkPayload(req.payload));
-      inflight.add(task);
+    send(req) {
+      if (closed) return Promise.reject(new Error('the push gateway is closed'));
       try {
-        return await task;
-      } finally {
-        inflight.delete(task);
+        checkPayload(req.payload);
+      } catch (err) {
+        return Promise.reject(err);
       }
+      inflight++;
+      return run(req).then(
+        (result) => {
+          settled();
+          return result;
+        },
+        (err: unknown) => {
+          settled();
+          throw err;
+        },
+      );
     },
     close() {
       closed ??= (async () => {
         closing.abort(new Error('push gateway closed'));
-        await Promise.allSettled([...inflight]);
+        if (inflight > 0) await new Promise<void>((resolve) => (drained = resolve));
         await providers.close();
       })();
       return closed;
@@ -135,8 +159,8 @@ function logGiveUp(logger: Logger, req: PushRequest, result: PushResult): void {
   );
 }
 
-/** Refuses what APNs would refuse, before anything is sent. */
-function checkPayload(payload: string): object {
+/** Refuses what APNs would refuse, before anything is sent; what passes is sent byte for byte. */
+function checkPayload(payload: string): void {
   const bytes = Buffer.byteLength(payload, 'utf8');
   if (bytes > VOIP_PAYLOAD_LIMIT) throw new PushPayloadTooLargeError(bytes);
   let body: unknown;
@@ -148,7 +172,4 @@ function checkPayload(payload: string): object {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new Error('VoIP push payload must be a JSON object');
   }
-  // node-apn serialises `rawPayload` with JSON.stringify: the body goes out byte for byte only when
-  // it already is JSON.stringify's output (as #shared's encodePushBody makes it). sendOnce checks.
-  return body;
 }

@@ -1,80 +1,69 @@
-import * as apn from '@parse/node-apn';
+import { isIPv6 } from 'node:net';
 import type { ApnsEnvironment } from '#shared';
 import type { Logger } from '../ops/logger';
+import { ApnsConnections } from './connection';
+import { ProviderToken } from './token';
 import type { ApnsCredentials } from './validate';
 
-export type AnyProvider = apn.Provider | apn.MultiProvider;
+const APPLE = { production: 'api.push.apple.com', sandbox: 'api.sandbox.push.apple.com' } as const;
+
+/** What sends to one APNs environment: its connections and the provider token they all use. */
+export interface Provider {
+  connections: ApnsConnections;
+  token: ProviderToken;
+}
 
 /**
- * One long-lived node-apn provider per APNs environment, created on first use. node-apn's own
- * retries are off (connectionRetryLimit 0): the gateway classifies every answer and retries itself.
+ * One long-lived provider per APNs environment, created on first use, every one signing with the
+ * same provider token. Nothing here retries: the gateway classifies every answer and retries itself.
  */
 export class ProviderPool {
-  private readonly providers = new Map<ApnsEnvironment, AnyProvider>();
+  private readonly providers = new Map<ApnsEnvironment, Provider>();
+  private readonly token: ProviderToken;
 
   constructor(
     private readonly o: {
       creds: ApnsCredentials;
       requestTimeoutMs: number;
-      /** HTTP/2 connections per environment (node-apn MultiProvider when > 1). */
+      /** HTTP/2 connections per environment, used in turn. */
       connections: number;
       logger: Logger;
     },
-  ) {}
+  ) {
+    this.token = new ProviderToken(o.creds);
+  }
 
-  get(environment: ApnsEnvironment): AnyProvider {
+  get(environment: ApnsEnvironment): Provider {
     const existing = this.providers.get(environment);
     if (existing) return existing;
-    const { creds } = this.o;
-    const options: apn.MultiProviderOptions = {
-      token: { key: creds.keyPem, keyId: creds.keyId, teamId: creds.teamId },
-      production: environment === 'production',
-      requestTimeout: this.o.requestTimeoutMs,
-      connectionRetryLimit: 0,
-      ...(creds.endpoint
-        ? {
-            address: creds.endpoint.address,
-            port: creds.endpoint.port,
-            ...(creds.endpoint.ca ? { ca: [creds.endpoint.ca] } : {}),
-          }
-        : {}),
+    const { endpoint } = this.o.creds;
+    const host = endpoint
+      ? isIPv6(endpoint.address)
+        ? `[${endpoint.address}]`
+        : endpoint.address
+      : APPLE[environment];
+    const origin = `https://${host}:${endpoint?.port ?? 443}`;
+    const provider: Provider = {
+      token: this.token,
+      connections: new ApnsConnections({
+        origin,
+        ca: endpoint?.ca,
+        connections: this.o.connections,
+        requestTimeoutMs: this.o.requestTimeoutMs,
+        onConnectionError: (err) =>
+          this.o.logger.warn({ environment, err: err.message }, 'APNs connection error'),
+      }),
     };
-    const provider =
-      this.o.connections > 1
-        ? new apn.MultiProvider({ ...options, clientCount: this.o.connections })
-        : new apn.Provider(options);
     this.providers.set(environment, provider);
     this.o.logger.info(
-      {
-        environment,
-        endpoint: creds.endpoint ? `${creds.endpoint.address}:${creds.endpoint.port}` : 'apple',
-      },
+      { environment, endpoint: endpoint ? `${endpoint.address}:${endpoint.port}` : 'apple' },
       'APNs provider created',
     );
     return provider;
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.providers.values()].map(shutdownProvider));
+    await Promise.all([...this.providers.values()].map((p) => p.connections.close()));
     this.providers.clear();
   }
-}
-
-interface NodeApnClient {
-  session?: { destroyed: boolean } | null;
-  manageChannelsSession?: { destroyed: boolean } | null;
-}
-
-/**
- * node-apn 8.1's shutdown() waits for `session.close()`'s callback, which Node never calls for a
- * session that is already destroyed (after a refused connection, a TLS failure or a dropped
- * socket): shutdown would hang forever. Such sessions hold nothing, so forget them first.
- */
-function shutdownProvider(provider: AnyProvider): Promise<void> {
-  const client = (provider as unknown as { client?: NodeApnClient & { clients?: NodeApnClient[] } }).client;
-  for (const c of client?.clients ?? (client ? [client] : [])) {
-    if (c.session?.destroyed) c.session = null;
-    if (c.manageChannelsSession?.destroyed) c.manageChannelsSession = null;
-  }
-  return new Promise<void>((resolve) => provider.shutdown(() => resolve()));
 }

@@ -26,27 +26,28 @@ export function backoffDelay(policy: RetryPolicy, retry: number): number {
 }
 
 /**
- * Runs `attempt` (numbered from 1) until its result is not `retryable`, `stop` is aborted, or the
- * next backoff would end past `deadline`; resolves with the last result. The waits are on `clock`.
+ * Goes on after `first`, a retryable result: waits the backoff on `clock`, runs `attempt` (numbered
+ * from 2) and so on until a result is not `retryable`, `stop` is aborted, or the next backoff would
+ * end past `deadline`; resolves with the last result.
  */
 export async function retryUntilDeadline(
+  first: PushResult,
   attempt: (n: number) => Promise<PushResult>,
   o: {
     policy: RetryPolicy;
     clock: Clock;
     deadline: number;
     stop: AbortSignal;
-    /** After every attempt, retried ones included. */
+    /** After every retried attempt. */
     onAttempt: (result: PushResult) => void;
     /** When the deadline, not the answer, ends the retries. */
     onDeadline: (result: PushResult) => void;
   },
 ): Promise<PushResult> {
-  for (let n = 1; ; n++) {
-    const result = await attempt(n);
-    o.onAttempt(result);
+  let result = first;
+  for (let n = 2; ; n++) {
     if (result.outcome !== 'retryable' || o.stop.aborted) return result;
-    const delay = backoffDelay(o.policy, n);
+    const delay = backoffDelay(o.policy, n - 1);
     if (o.clock.now() + delay >= o.deadline) {
       o.onDeadline(result);
       return result;
@@ -56,5 +57,7 @@ export async function retryUntilDeadline(
     } catch {
       return result;
     }
+    result = await attempt(n);
+    o.onAttempt(result);
   }
 }

@@ -1,4 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Socket, connect as tcpConnect } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +29,7 @@ const BUNDLE = 'com.example.switchboard';
 const RETRY = { baseMs: 1000, factor: 2, maxMs: 4000, jitter: () => 1 };
 
 let key: GeneratedProviderKey;
-/** The emulator's clock: at the real time (node-apn signs tokens with Date.now()), moved only by tests. */
+/** The emulator's clock: at the real time (provider tokens are signed at Date.now()), moved only by tests. */
 let emuClock: ManualClock;
 let emu: ApnsEmulator;
 /** The gateway's clock: drives retries. */
@@ -70,6 +72,9 @@ function gateway(over: Partial<ApnsGatewayOptions> = {}): ApnsPushGateway {
   gateways.push(g);
   return g;
 }
+
+/** TCP and TLS handles open in this process, the emulator's included. */
+const netHandles = () => process.getActiveResourcesInfo().filter((r) => /^(TCP|TLS)/.test(r)).length;
 
 const device = (bundleId = BUNDLE, environment: 'sandbox' | 'production' = 'sandbox') => {
   const token = randomBytes(32).toString('hex');
@@ -205,16 +210,24 @@ describe('what the gateway sends', () => {
     expect(logLines.find((l) => l.msg === 'APNs provider created')?.environment).toBe('sandbox');
   });
 
-  it('never sends a payload over 5120 bytes, nor one it would not send byte for byte', async () => {
+  it('never sends a payload over 5120 bytes, nor one that is not a JSON object', async () => {
     const g = gateway();
     const token = device();
     const c = call(token);
     const big = JSON.stringify({ switchboard: { x: 'y'.repeat(5100) } });
     await expect(g.send({ ...c.req, payload: big })).rejects.toBeInstanceOf(PushPayloadTooLargeError);
-    await expect(g.send({ ...c.req, payload: '{ "switchboard": {} }' })).rejects.toThrow(/compact JSON/);
     await expect(g.send({ ...c.req, payload: 'nope' })).rejects.toThrow(/not JSON/);
+    await expect(g.send({ ...c.req, payload: '["switchboard"]' })).rejects.toThrow(/JSON object/);
     expect(emu.requests({ token })).toEqual([]);
     expect(c.attempts).toEqual([]);
+  });
+
+  it('sends the payload byte for byte, spacing and key order as given', async () => {
+    const g = gateway();
+    const token = device();
+    const payload = '{ "switchboard": {"v":1, "kind":"cancel", "callId":"x", "reason":"cancelled"} }';
+    expect((await g.send({ ...call(token).req, payload })).outcome).toBe('accepted');
+    expect(emu.requests({ token }).at(-1)!.body).toBe(payload);
   });
 });
 
@@ -379,11 +392,54 @@ describe('retries', () => {
     expect(await sending).toMatchObject({ outcome: 'retryable', status: 429, attempt: 1 });
     expect(clock.pending()).toBe(0);
   });
+
+  it('drops a connection that stops answering (its ping unanswered), and retries on a new one', async () => {
+    // A TCP relay to the emulator whose first connection freezes on demand: no byte either way.
+    let frozen = false;
+    const relayed: Socket[] = [];
+    const relay = createServer((client) => {
+      const upstream = tcpConnect(emu.port, '127.0.0.1');
+      const first = relayed.length === 0;
+      relayed.push(client);
+      client.on('data', (d) => !(first && frozen) && upstream.write(d));
+      upstream.on('data', (d) => !(first && frozen) && client.write(d));
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+      client.on('error', () => {});
+      upstream.on('error', () => {});
+    });
+    await expect.poll(() => emu.connections(), { interval: 5, timeout: 5000 }).toBe(0);
+    const before = netHandles();
+    relay.listen(0, '127.0.0.1');
+    await once(relay, 'listening');
+    try {
+      const port = (relay.address() as { port: number }).port;
+      const g = gateway({ requestTimeoutMs: 300, endpoint: { address: '127.0.0.1', port, ca: emu.ca } });
+      const token = device();
+      expect((await g.send(call(token).req)).outcome).toBe('accepted');
+      frozen = true;
+      const firstClosed = once(relayed[0]!, 'close');
+      const c = call(token);
+      const sending = g.send(c.req);
+      await c.attempted(1);
+      expect(c.attempts[0]).toMatchObject({ outcome: 'retryable', status: null, reason: 'Timeout' });
+      await firstClosed;
+      await clock.whenPending();
+      clock.advance(1000);
+      expect(await sending).toMatchObject({ outcome: 'accepted', attempt: 2 });
+      expect(relayed).toHaveLength(2);
+      await g.close();
+    } finally {
+      for (const s of relayed) s.destroy();
+      await new Promise((resolve) => relay.close(resolve));
+    }
+    // The next test counts connections: leave none behind.
+    await expect.poll(netHandles, { interval: 5, timeout: 5000 }).toBe(before);
+  });
 });
 
 describe('closing', () => {
   it('stops retries, resolves close(), refuses new pushes and leaves no connection open', async () => {
-    const netHandles = () => process.getActiveResourcesInfo().filter((r) => /^(TCP|TLS)/.test(r)).length;
     // Earlier tests' connections close asynchronously on the emulator's side: start from none.
     await expect.poll(() => emu.connections(), { interval: 5, timeout: 5000 }).toBe(0);
     const before = netHandles();
@@ -408,5 +464,23 @@ describe('closing', () => {
     const c = call(device(), { deadline: clock.now() + 500 });
     expect(await g.send(c.req)).toMatchObject({ outcome: 'retryable', status: null });
     await g.close();
+  });
+
+  it('times a push out, and closes, when the connection never opens (a peer that never answers TLS)', async () => {
+    // The request waits for a connection that never comes: it must still end at its timeout.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const port = (silent.address() as { port: number }).port;
+      const g = gateway({ requestTimeoutMs: 200, endpoint: { address: '127.0.0.1', port, ca: emu.ca } });
+      const c = call(device(), { deadline: clock.now() + 500 });
+      expect(await g.send(c.req)).toMatchObject({ outcome: 'retryable', status: null, reason: 'Timeout' });
+      await g.close();
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
   });
 });
