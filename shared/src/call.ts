@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_TRANSFERS, transferSchema } from './transfer';
+import { MAX_TRANSFERS, transferSchema } from './transfer-schema';
 
 /** Epoch milliseconds. Every time on the wire is one of these; never a formatted string. */
 export const epochMs = z.number().int().nonnegative();
