@@ -1,8 +1,9 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { DEFAULT_SERVER_PORT } from '#shared';
 import { windowStateSchema } from './window-state';
 
-export const DEFAULT_EMBEDDED_PORT = 4780;
+export const DEFAULT_EMBEDDED_PORT = DEFAULT_SERVER_PORT;
 
 export const serverUrlSchema = z
   .string()

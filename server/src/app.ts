@@ -162,7 +162,7 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     presence: hub,
     notifier: hub,
     isDeviceBusy: (id) => live.isDeviceBusy(id),
-    pushesEnabled: pushes.enabled,
+    canPush: (device) => pushes.canPush(device),
   });
   const calls = new CallService({
     storage,

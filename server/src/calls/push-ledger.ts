@@ -204,7 +204,7 @@ export class PushLedger {
   private async sendCancel(call: Call, deviceId: string, reason: EndReason): Promise<PushResult | null> {
     try {
       const device = await this.o.devices.get(deviceId);
-      if (!device?.voipToken || device.tokenInvalidAt !== null) return null;
+      if (!device || !this.o.sender.canPush(device)) return null;
       return await this.o.sender.send({
         callId: call.id,
         device,

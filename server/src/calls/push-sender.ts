@@ -48,6 +48,15 @@ export class PushSender {
     return this.o.gateway !== null;
   }
 
+  /**
+   * Whether a VoIP push can ring this phone now: APNs is configured, the phone sent a token and
+   * APNs has not refused it since. The one rule for ringing, cancelling and the roster's
+   * "reachable".
+   */
+  canPush(device: Pick<DeviceRow, 'voipToken' | 'tokenInvalidAt'>): boolean {
+    return this.enabled && device.voipToken !== null && device.tokenInvalidAt === null;
+  }
+
   /** What consoles are told of APNs: configured or not, and the last configuration error. */
   status(): ServerStatus['apns'] {
     const problem = this.o.gateway?.lastConfigError ?? null;

@@ -12,7 +12,7 @@ import {
 } from '#shared';
 import type { Logger } from '../ops/logger';
 import type { Metrics } from '../ops/metrics';
-import type { DeviceRow, Storage } from '../storage/types';
+import type { Storage } from '../storage/types';
 import { TransferCalls } from '../transfer/calls';
 import { consultPeer, relayConsult } from '../transfer/consult';
 import { AgentCalls } from './agent-calls';
@@ -71,8 +71,7 @@ export class CallService implements CallCore {
 
   constructor(private readonly o: CallServiceOptions) {
     this.life = new CallLifecycle(o);
-    const pushable = (d: DeviceRow) => o.sender.enabled && d.voipToken !== null && d.tokenInvalidAt === null;
-    this.agents = new AgentCalls(this.life, { ...o, pushable });
+    this.agents = new AgentCalls(this.life, { ...o, pushable: (d) => o.sender.canPush(d) });
     this.phones = new PhoneCalls(this.life, o);
     this.transfers = new TransferCalls(this.life, { ...o, onReturned: (call) => this.returned(call) });
   }

@@ -33,6 +33,9 @@ export interface ClusterOptions {
   lockPoolSize?: number;
 }
 
+/** A node silent this long is dead, and the cancels it had under way go to another (--node-ttl). */
+export const DEFAULT_NODE_TTL_MS = 15_000;
+
 export class ClusterConfigError extends Error {}
 
 /** Refuses a cluster on anything but PostgreSQL, before anything is opened. */
@@ -65,7 +68,7 @@ export async function joinCluster(o: ClusterOptions, logger: Logger, calls: Call
   // locks' own pool, which a task would then wait on while holding one of its connections.
   const timerPool = new pg.Pool({ connectionString: o.databaseUrl, max: 4 });
   timerPool.on('error', () => undefined);
-  const leaseMs = o.nodeTtlMs ?? 15_000;
+  const leaseMs = o.nodeTtlMs ?? DEFAULT_NODE_TTL_MS;
   // Given by start(), before presence runs: no node can be found lost before someone acts on it.
   let nodeLost: (nodeId: string, entries: PresenceEntry[]) => void = () => undefined;
   const presence = new ClusterPresence({

@@ -5,6 +5,7 @@ import type { IceConfig } from '../calls/ice';
 import { checkTls, type TlsConfig } from '../http/tls';
 import { OPTIONS, REPEATABLE, SECRET_OPTIONS } from './options';
 import { configSchema } from './schema';
+import { socketRate } from './server';
 
 export { OPTIONS, type OptionName } from './options';
 export { duration } from './schema';
@@ -125,7 +126,7 @@ export function parseConfig(
       reconnectGraceMs: c['reconnect-grace'],
       redis: c.redis ?? null,
       nodeTtlMs: c['node-ttl'],
-      socketRate: { perSecond: c['socket-rate'], burst: 3 * c['socket-rate'] },
+      socketRate: socketRate(c['socket-rate']),
       signInAddressLimit: c['sign-in-address-limit'],
       sessionTtlMs: c['session-ttl'],
       ice: {

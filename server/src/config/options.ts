@@ -1,7 +1,29 @@
+import { DEFAULT_SERVER_PORT } from '#shared';
+import { DEFAULT_NODE_TTL_MS } from '../cluster';
+import { DEFAULT_SERVER_CONFIG } from './server';
+
+/** A duration as the options take it, in its largest whole unit (45s, 10m, 12h). */
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+const defaults = DEFAULT_SERVER_CONFIG;
+
 /** Every option is a flag and an environment variable; the flag wins. Order here is `--help`'s. */
 export const OPTIONS = {
   host: { env: 'SWITCHBOARD_HOST', default: '127.0.0.1', help: 'address to listen on' },
-  port: { env: 'SWITCHBOARD_PORT', default: '4780', help: 'port to listen on (0 = any free port)' },
+  port: {
+    env: 'SWITCHBOARD_PORT',
+    default: String(DEFAULT_SERVER_PORT),
+    help: 'port to listen on (0 = any free port)',
+  },
   'data-dir': {
     env: 'SWITCHBOARD_DATA_DIR',
     default: './data',
@@ -81,12 +103,12 @@ export const OPTIONS = {
   },
   'ring-timeout': {
     env: 'SWITCHBOARD_RING_TIMEOUT',
-    default: '45s',
+    default: formatDuration(defaults.ringTimeoutMs),
     help: 'how long a call rings before it is missed',
   },
   'reconnect-grace': {
     env: 'SWITCHBOARD_RECONNECT_GRACE',
-    default: '30s',
+    default: formatDuration(defaults.reconnectGraceMs),
     help: 'how long a call waits for a phone or console that dropped mid-call before it ends failed',
   },
   redis: {
@@ -96,17 +118,17 @@ export const OPTIONS = {
   },
   'socket-rate': {
     env: 'SWITCHBOARD_SOCKET_RATE',
-    default: '20',
+    default: String(defaults.socketRate.perSecond),
     help: 'requests a second each console or phone socket may make, in bursts of up to three times as many; more are refused RATE_LIMITED',
   },
   'sign-in-address-limit': {
     env: 'SWITCHBOARD_SIGN_IN_ADDRESS_LIMIT',
-    default: '100',
+    default: String(defaults.signInAddressLimit),
     help: 'wrong passwords one address may send in 15 minutes before its sign-ins are refused until the window ends (size it for the most people behind one NAT or proxy)',
   },
   'node-ttl': {
     env: 'SWITCHBOARD_NODE_TTL',
-    default: '15s',
+    default: formatDuration(DEFAULT_NODE_TTL_MS),
     help: 'cluster mode: a node silent this long is dead; its phones and consoles go offline and its cancels are sent by another node',
   },
 
@@ -132,7 +154,7 @@ export const OPTIONS = {
   },
   'turn-ttl': {
     env: 'SWITCHBOARD_TURN_TTL',
-    default: '10m',
+    default: formatDuration(defaults.ice.turnTtlMs),
     help: 'the longest minted TURN credentials work, 2m to 10m (the console renews them during longer calls)',
   },
   'ice-policy': {
@@ -142,7 +164,7 @@ export const OPTIONS = {
   },
   'session-ttl': {
     env: 'SWITCHBOARD_SESSION_TTL',
-    default: '12h',
+    default: formatDuration(defaults.sessionTtlMs),
     help: 'how long an agent stays signed in',
   },
   'log-level': {

@@ -42,10 +42,15 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   sessionTtlMs: 12 * 3600_000,
   caller: { handle: 'Switchboard', organisation: 'Support' },
   maxMessageBytes: MAX_SOCKET_MESSAGE_BYTES,
-  socketRate: { burst: 60, perSecond: 20 },
+  socketRate: socketRate(20),
   signInAddressLimit: DEFAULT_ADDRESS_FAILURES,
   ice: NO_ICE,
   consoleOrigins: [],
   trustProxy: [],
   metricsToken: null,
 };
+
+/** Requests a second per socket, in bursts of up to three times as many. */
+export function socketRate(perSecond: number): ServerConfig['socketRate'] {
+  return { perSecond, burst: 3 * perSecond };
+}

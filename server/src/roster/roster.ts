@@ -18,8 +18,8 @@ export class Roster {
       presence: Presence;
       isDeviceBusy: (deviceId: string) => boolean;
       notifier: Notifier;
-      /** Without APNs a phone in the background cannot be rung: only a connected one is reachable. */
-      pushesEnabled: boolean;
+      /** Whether a push can ring the phone (PushSender.canPush): else only a connected one is reachable. */
+      canPush: (device: DeviceRow) => boolean;
     },
   ) {}
 
@@ -57,8 +57,7 @@ export class Roster {
   presenceOf(device: DeviceRow): PresenceState {
     if (this.o.isDeviceBusy(device.id)) return 'busy';
     if (this.o.presence.isDeviceOnline(device.id)) return 'online';
-    const pushable = this.o.pushesEnabled && device.voipToken !== null && device.tokenInvalidAt === null;
-    if (pushable) return 'reachable';
+    if (this.o.canPush(device)) return 'reachable';
     return 'unreachable';
   }
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
-import type { Call } from '#shared';
+import { type Call, partyPhone } from '#shared';
 import { useApi } from '../../../api/context';
 import { useConsole } from '../../../store/hooks';
 import { consoleStore } from '../../../store/store';
@@ -17,7 +17,8 @@ export function useVoice<T>(select: (s: VoiceUiState) => T): T {
 export function voiceCall(calls: Record<string, Call>, agentId: string | null): Call | null {
   for (const call of Object.values(calls)) {
     if (call.state === 'ended' || agentId === null || call.agentId !== agentId) continue;
-    if (call.direction === 'inbound' || call.answeredByDeviceId !== null) return call;
+    // Answered: the call has a phone at the other end (shared's one rule for which phone that is).
+    if (partyPhone(call) !== null) return call;
   }
   return null;
 }
