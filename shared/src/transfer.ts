@@ -71,6 +71,14 @@ export function handledBy(call: Pick<Call, 'agentId' | 'transfers'>): string[] {
   return ids;
 }
 
+/** `handledBy` by name, as the agents were called when it happened. */
+export function handledByNames(call: Pick<Call, 'transfers'>): string[] {
+  const transfers = transfersOf(call);
+  const names = transfers.length > 0 ? [transfers[0]!.fromName] : [];
+  for (const t of transfers) if (t.state === 'completed') names.push(t.toName);
+  return names;
+}
+
 /** One transfer in a line of history: "blind Alice → Bob: completed". */
 export const transferLine = (t: Transfer): string =>
   `${t.kind} ${t.fromName} → ${t.toName}: ${t.state}${t.detail ? ` (${t.detail})` : ''}`;

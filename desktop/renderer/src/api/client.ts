@@ -100,6 +100,13 @@ export class ConsoleClient implements ConsoleApi {
     };
   }
 
+  onConsultSignal(listener: AgentServerEvents['consult:signal']): () => void {
+    this.socket.on('consult:signal', listener);
+    return () => {
+      this.socket.off('consult:signal', listener);
+    };
+  }
+
   onTeamChanged(listener: () => void): () => void {
     const hint = () => listener();
     this.socket.on('team:changed', hint);
@@ -133,6 +140,7 @@ export class ConsoleClient implements ConsoleApi {
     socket.on('connect', () => {
       this.everConnected = true;
       store.reconnected();
+      store.transfersReconnected();
       store.connectionChanged('connected');
       void this.syncCalls();
     });
@@ -167,7 +175,10 @@ export class ConsoleClient implements ConsoleApi {
     });
     socket.on('roster:snapshot', ({ staff }) => store.rosterSnapshot(staff));
     socket.on('roster:changed', ({ staff, removedStaffIds }) => store.rosterChanged(staff, removedStaffIds));
-    socket.on('call:changed', ({ call }) => store.callChanged(call));
+    socket.on('call:changed', ({ call }) => {
+      store.callChanged(call);
+      store.transferSeen(call);
+    });
     socket.on('call:incoming', ({ call }) => store.callIncoming(call));
   }
 }

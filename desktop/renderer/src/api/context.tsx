@@ -16,6 +16,8 @@ export interface ConsoleApi {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** WebRTC signals from the phone of the agent's call (voice); returns the unsubscribe. */
   onSignal(listener: AgentServerEvents['rtc:signal']): () => void;
+  /** A warm transfer's consultation: signals from the other agent's console; returns the unsubscribe. */
+  onConsultSignal(listener: AgentServerEvents['consult:signal']): () => void;
   /**
    * The team changed (an agent added, changed or removed, or their console came or went): a hint
    * without data, to refetch with `team:get`. Returns the unsubscribe.

@@ -8,6 +8,7 @@ import { RosterScreen } from '../features/roster';
 import { useRole } from '../features/signin';
 import { Banners, ConnectionIndicator } from '../features/status';
 import { AccountButton, PasswordBanner, TeamScreen } from '../features/team';
+import { ConsultSession, TransferOffers, TransferStatus } from '../features/transfer';
 import { useConsole } from '../store/hooks';
 import './shell.css';
 
@@ -81,7 +82,9 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
         </main>
         <aside className="dock" aria-label="Calls">
           <IncomingCalls />
-          <CallPanel />
+          <TransferOffers />
+          <ConsultSession />
+          <CallPanel extra={(call) => <TransferStatus call={call} />} />
         </aside>
       </div>
     </div>

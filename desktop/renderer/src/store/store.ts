@@ -4,13 +4,14 @@ import { type CallsSlice, callsData, createCallsSlice } from '../features/call/s
 import { createRosterSlice, type RosterSlice, rosterData } from '../features/roster/slice';
 import { createSessionSlice, type SessionSlice, sessionData } from '../features/signin/slice';
 import { createStatusSlice, type StatusSlice, statusData } from '../features/status/slice';
+import { createTransfersSlice, type TransfersSlice, transfersData } from '../features/transfer/slice';
 
 /**
  * The console's one store, made of the features' slices (zustand's slices pattern): each feature
  * owns its part of the state and the actions that change it, and only a slice calls `set`.
  * Components select state and call actions; the store they get cannot `setState`.
  */
-export type ConsoleState = SessionSlice & StatusSlice & RosterSlice & CallsSlice & Lifecycle;
+export type ConsoleState = SessionSlice & StatusSlice & RosterSlice & CallsSlice & TransfersSlice & Lifecycle;
 
 /** A feature's slice: its state and actions, with the whole state in view for rules that need it. */
 export type ConsoleSlice<T> = StateCreator<ConsoleState, [], [], T>;
@@ -32,6 +33,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
     ...statusData(now()),
     ...rosterData(),
     ...callsData(),
+    ...transfersData(),
   });
   return createStore<ConsoleState>()((...a) => {
     const [set] = a;
@@ -40,6 +42,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
       ...createStatusSlice(now)(...a),
       ...createRosterSlice(now)(...a),
       ...createCallsSlice(...a),
+      ...createTransfersSlice(...a),
       signedIn: (session) => set(fresh(session)),
       signedOut: (reason) => set({ ...fresh(null), signOutReason: reason }),
     };

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { type Call, CLOCK_CAPTIONS, callClock } from '#shared';
 import { formatClock } from '../../lib/time';
 import { useNow } from '../../lib/useNow';
@@ -12,8 +13,11 @@ import { useVoice, VoiceSession } from './voice/VoiceSession';
 import { endSentence, legLabel, partyName, stateLabel } from './words';
 import './call.css';
 
-/** The agent's current (or just ended) call: state, clock, phones, controls and the timeline. */
-export function CallPanel() {
+/**
+ * The agent's current (or just ended) call: state, clock, phones, controls and the timeline.
+ * `extra`: what other features add to an answered call's card (the transfer controls).
+ */
+export function CallPanel({ extra }: { extra?: (call: Call) => ReactNode } = {}) {
   const call = useConsole((s) => (s.focusedCallId ? (s.calls[s.focusedCallId] ?? null) : null));
   const notice = useConsole((s) => s.callNotice);
   const dismissNotice = useConsole((s) => s.dismissCallNotice);
@@ -34,7 +38,7 @@ export function CallPanel() {
         </div>
       )}
       {call ? (
-        <CallCard call={call} names={names} />
+        <CallCard call={call} names={names} extra={extra} />
       ) : (
         <EmptyState>
           No call. Choose <strong>Call</strong> next to a staff member or one of their phones, or select a row
@@ -51,7 +55,7 @@ function directionText(call: Call): string {
   return live ? 'Calling' : 'Call to';
 }
 
-function CallCard({ call, names }: { call: Call; names: Names }) {
+function CallCard({ call, names, extra }: { call: Call; names: Names; extra?: (call: Call) => ReactNode }) {
   const agentId = useConsole((s) => s.session?.agentId ?? null);
   const { act, toggle, place } = useCallActions();
   const dismissCall = useConsole((s) => s.dismissCall);
@@ -152,6 +156,8 @@ function CallCard({ call, names }: { call: Call; names: Names }) {
           </button>
         )}
       </div>
+
+      {live && answered && extra?.(call)}
 
       {live && answered && <VoiceControls call={call} person={person} />}
 

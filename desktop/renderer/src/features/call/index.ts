@@ -2,5 +2,10 @@
 export { CallPanel } from './CallPanel';
 export type { Offer } from './slice';
 export { Timeline } from './Timeline';
-export { useCallActions } from './useCallActions';
+export { refusalText, useCallActions } from './useCallActions';
+// What a warm transfer's consultation (features/transfer) reuses of the call's voice.
+export { VoiceController } from './voice/controller';
+export type { CandidateLike, PeerConfig, PeerLike, TrackLike } from './voice/peer';
+export { openChosenMicrophone } from './voice/session';
+export type { VoicePhase } from './voice/types';
 export { endSentence, stateLabel } from './words';

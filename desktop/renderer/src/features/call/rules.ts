@@ -6,10 +6,15 @@ import type { CallsData } from './slice';
  * this agent is: what an ended call does to the panel, when an offer turns into "taken".
  */
 
-/** A call this agent owns, or an offered inbound call that someone took or that ended. */
+/**
+ * A call this agent owns, an offered inbound call that someone took or that ended, or a call of
+ * this agent's that a transfer gave to another.
+ */
 export function callChanged(s: CallsData, agentId: string | null, call: Call): Partial<CallsData> {
   const mine = call.agentId !== null && call.agentId === agentId;
   if (!mine) {
+    // Handed to another agent (a transfer): it leaves the panel, and the transfer feature says where.
+    if (s.calls[call.id] && call.agentId !== null) return dismissCall(s, call.id);
     if (!s.offers[call.id]) return {};
     // Declined here, it rings on for the other agents: this console lets it go.
     if (declinedHere(agentId, call)) return dismissOffer(s, call.id);

@@ -145,9 +145,9 @@ function entryText(
     case 'connected':
       return { text: 'Connected', tone: 'ok' };
     case 'held':
-      return { text: 'Put on hold', tone: 'neutral' };
+      return { text: e.detail ? `Put on hold ${e.detail}` : 'Put on hold', tone: 'neutral' };
     case 'resumed':
-      return { text: 'Resumed', tone: 'neutral' };
+      return { text: e.detail ? `Resumed ${e.detail}` : 'Resumed', tone: 'neutral' };
     case 'muted':
       return { text: 'Muted', tone: 'neutral' };
     case 'unmuted':
@@ -177,6 +177,29 @@ function entryText(
       if (call.endReason === 'completed') return { text: 'Call ended', tone: 'neutral' };
       return { text: `Call ended: ${lowerFirst(endSentence(call, names))}`, tone: endTone(call.endReason) };
     default:
-      return { text: e.event, tone: 'neutral' };
+      return e.event.startsWith('transfer:') ? transferText(e) : { text: e.event, tone: 'neutral' };
+  }
+}
+
+/** A transfer step; its detail is `kind · the chosen agent's name[ · why]` (shared/src/transfer.ts). */
+function transferText(e: TimelineEntry): { text: string; tone: TimelineItem['tone'] } {
+  const [kind, to = 'another agent', why] = (e.detail ?? '').split(' · ');
+  const how = kind === 'warm' ? 'talk first' : 'blind';
+  switch (e.event) {
+    case 'transfer:requested':
+      return { text: `Transfer to ${to} (${how}): ringing their console`, tone: 'info' };
+    case 'transfer:accepted':
+      return { text: `${to} accepted: consulting`, tone: 'info' };
+    case 'transfer:declined':
+      return {
+        text: why ? `${why[0]!.toUpperCase()}${why.slice(1)}` : `${to} declined the transfer`,
+        tone: 'warn',
+      };
+    case 'transfer:missed':
+      return { text: `${to} did not answer the transfer`, tone: 'warn' };
+    case 'transfer:cancelled':
+      return { text: `Transfer to ${to} cancelled${why ? `: ${why}` : ''}`, tone: 'neutral' };
+    default:
+      return { text: `Call transferred to ${to}${why ? ` (${why})` : ''}`, tone: 'ok' };
   }
 }

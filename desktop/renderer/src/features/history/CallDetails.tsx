@@ -1,4 +1,4 @@
-import { type Call, callDurationInWords } from '#shared';
+import { type Call, callDurationInWords, handledByNames, transferLine, transfersOf } from '#shared';
 import { formatFullDate } from '../../lib/time';
 import type { Names } from '../../store/names';
 import { Timeline } from '../call';
@@ -49,6 +49,20 @@ export function CallDetails({ id, call, staffName, names, agentId, onClose }: Pr
         )}
         <dt>{call.direction === 'outbound' ? 'Phones rung' : 'Called from'}</dt>
         <dd>{call.devices.map((l) => deviceName(l.deviceId)).join(', ') || 'none'}</dd>
+        {transfersOf(call).length > 0 && (
+          <>
+            <dt>Agents</dt>
+            <dd data-testid="call-agents">{handledByNames(call).join(' → ')}</dd>
+            <dt>Transfers</dt>
+            <dd>
+              <ul className="hist-transfers">
+                {transfersOf(call).map((t) => (
+                  <li key={t.startedAt}>{transferLine(t)}</li>
+                ))}
+              </ul>
+            </dd>
+          </>
+        )}
       </dl>
       <Timeline call={call} names={names} agentId={agentId} />
     </section>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect } from 'react';
+import { liveTransfer } from '#shared';
 import { formatClock } from '../../lib/time';
 import { useNow } from '../../lib/useNow';
 import { useConsole } from '../../store/hooks';
@@ -16,7 +17,13 @@ export function IncomingCalls() {
   const names = useNames();
   const list = Object.values(offers).sort((a, b) => a.call.createdAt - b.call.createdAt);
   const ringing = list.find((o) => !o.taken && o.call.state !== 'ended');
-  useRinging(ringing ? callerOf(ringing, names) : null);
+  // A transfer another agent hands to this one rings the same way.
+  const transfer = useConsole((s) =>
+    Object.values(s.transferOffers).find((c) => liveTransfer(c)?.state === 'ringing'),
+  );
+  const transferCaller =
+    transfer && `${names.staff(transfer.staffId)?.name ?? transfer.callerName} (transfer)`;
+  useRinging(ringing ? callerOf(ringing, names) : (transferCaller ?? null));
   if (list.length === 0) return null;
   return (
     <section className="incoming" aria-label="Incoming calls">

@@ -164,7 +164,8 @@ export function resumePlayback(): void {
   void current.audio.play().then(() => store.setState({ playbackBlocked: false }));
 }
 
-async function openChosenMicrophone(): Promise<TrackLike> {
+/** The agent's chosen microphone (or the default, saying so): the call's, and a consultation's. */
+export async function openChosenMicrophone(): Promise<TrackLike> {
   const { track, fellBack } = await openMicrophone(voiceStore.getState().microphoneId);
   if (fellBack) {
     store.setState({ note: 'Your chosen microphone is not connected: using the system default.' });
