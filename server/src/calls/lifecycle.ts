@@ -12,6 +12,7 @@ import type { Logger } from '../ops/logger';
 import type { Metrics } from '../ops/metrics';
 import type { DeviceRow, Storage } from '../storage/types';
 import { audience, type Delivery } from './audience';
+import { InFlight } from './in-flight';
 import type { LiveCalls } from './live';
 import type { CallPorts, Locks, Notifier, Presence } from './ports';
 import { PushLedger } from './push-ledger';
@@ -53,9 +54,10 @@ export class CallLifecycle {
   /** Report sequence numbers already applied (replays are no-ops), forgotten when the call ends. */
   readonly reports = new SeenReports();
   /** What push results set off (marking a token dead, dropping a leg), for `drain()`. */
-  private readonly followUps = new Set<Promise<unknown>>();
+  private readonly followUps: InFlight;
 
   constructor(private readonly o: LifecycleOptions) {
+    this.followUps = new InFlight((err) => o.logger.error({ err }, 'acting on a push result failed'));
     this.queue = new KeyedQueue(o.ports.locks);
     this.pushes = new PushLedger({
       sender: o.sender,
@@ -205,14 +207,8 @@ export class CallLifecycle {
   }
 
   /** Tracks `task` for `drain()`; a failure is logged, never thrown at whoever set it off. */
-  followUp<T>(task: Promise<T>): Promise<T | undefined> {
-    const settled = task.catch((err) => {
-      this.o.logger.error({ err }, 'acting on a push result failed');
-      return undefined;
-    });
-    this.followUps.add(settled);
-    void settled.finally(() => this.followUps.delete(settled));
-    return settled;
+  followUp<T>(task: Promise<T>): Promise<T | null> {
+    return this.followUps.track(task);
   }
 
   get pending(): number {
@@ -220,7 +216,7 @@ export class CallLifecycle {
   }
 
   /** Resolves once every push result so far has been acted on (shutdown, tests). */
-  async drain(): Promise<void> {
-    while (this.followUps.size > 0) await Promise.allSettled([...this.followUps]);
+  drain(): Promise<void> {
+    return this.followUps.drain();
   }
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../ops/logger';
 import type { Metrics } from '../ops/metrics';
 import type { PushGateway, PushResult } from '../push';
 import type { DeviceRow } from '../storage/types';
+import { InFlight } from './in-flight';
 
 /**
  * A test push is retried (throttling, a dropped connection) for this long at most, so its answer
@@ -30,7 +31,7 @@ export interface PushSend {
  * record for the call. It only sends: what a push means for its call is the push ledger's to say.
  */
 export class PushSender {
-  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly inflight: InFlight;
   private lastProblemAt: number | null = null;
 
   constructor(
@@ -42,7 +43,9 @@ export class PushSender {
       /** Told when APNs starts or stops refusing the server's credentials. */
       onStatusChanged?: () => void;
     },
-  ) {}
+  ) {
+    this.inflight = new InFlight((err) => o.logger.error({ err }, 'push failed'));
+  }
 
   get enabled(): boolean {
     return this.o.gateway !== null;
@@ -128,8 +131,8 @@ export class PushSender {
   }
 
   /** Waits for every push in flight (shutdown, tests). */
-  async drain(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  drain(): Promise<void> {
+    return this.inflight.drain();
   }
 
   private noticeStatusChange(): void {
@@ -140,12 +143,6 @@ export class PushSender {
   }
 
   private track<T>(p: Promise<T>): Promise<T | null> {
-    const settled = p.catch((err) => {
-      this.o.logger.error({ err }, 'push failed');
-      return null;
-    });
-    this.inflight.add(settled);
-    void settled.finally(() => this.inflight.delete(settled));
-    return settled;
+    return this.inflight.track(p);
   }
 }

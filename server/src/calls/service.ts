@@ -2,7 +2,6 @@ import {
   type AgentRequest,
   type Call,
   type CallEvent,
-  type Clock,
   type DeviceRequest,
   type EndReason,
   liveTransfer,
@@ -10,34 +9,18 @@ import {
   type RtcSignal,
   transition,
 } from '#shared';
-import type { Logger } from '../ops/logger';
-import type { Metrics } from '../ops/metrics';
-import type { Storage } from '../storage/types';
 import { TransferCalls } from '../transfer/calls';
 import { consultPeer, relayConsult } from '../transfer/consult';
 import { AgentCalls } from './agent-calls';
 import { consoleResync } from './audience';
-import { CallLifecycle } from './lifecycle';
-import type { LiveCalls } from './live';
+import { CallLifecycle, type LifecycleOptions } from './lifecycle';
 import { PhoneCalls } from './phone-calls';
-import type { CallCore, CallPorts, Notifier, Party, Presence } from './ports';
-import type { PushSender } from './push-sender';
+import type { CallCore, Party } from './ports';
 import { relaySignal, rtcPeer } from './rtc';
 import { syncConsole, syncPhone } from './sync';
 
-export interface CallServiceOptions {
-  storage: Storage;
-  clock: Clock;
-  logger: Logger;
-  metrics: Metrics;
-  notifier: Notifier;
-  presence: Presence;
-  live: LiveCalls;
-  /** Locks, timers and the cancel journal of this topology (a single server, a cluster node). */
-  ports: CallPorts;
-  sender: PushSender;
-  /** Told which staff members' roster entries may have changed (busy, token state). */
-  onStaffChanged: (staffId: string) => void;
+/** The lifecycle's parts (its `ports`: this topology's locks, timers and cancel journal), and the rules' settings. */
+export interface CallServiceOptions extends LifecycleOptions {
   ringTimeoutMs: number;
   reconnectGraceMs: number;
   /** What the phone's call screen shows for calls from the console. */
