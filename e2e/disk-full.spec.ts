@@ -25,7 +25,8 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await plain?.stop();
-  if (mounted) execFileSync('umount', [plain.dataDir]);
+  // Lazily: the server's last file handles may still be closing; the mount goes once they are.
+  if (mounted) execFileSync('umount', ['--lazy', plain.dataDir]);
   await plain?.dispose();
 });
 

@@ -22,6 +22,8 @@ const OPEN_TO_AGENTS: AgentRequestName[] = [
   'call:sync',
   'history:query',
   'password:change',
+  'session:list',
+  'session:end-others',
   'transfer:targets',
   'transfer:start',
   'transfer:accept',

@@ -7,5 +7,8 @@ describe('a refused request in words', () => {
       "boss is the team's last admin",
     );
     expect(refusalText({ code: 'UNAVAILABLE', message: 'x' })).toMatch(/did not answer/);
+    // The server's own UNAVAILABLE, when it cannot save, says why (issue 20 item 12).
+    const full = 'the server cannot save right now: disk full';
+    expect(refusalText({ code: 'UNAVAILABLE', message: full })).toBe(full);
   });
 });
