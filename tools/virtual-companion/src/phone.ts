@@ -90,6 +90,8 @@ export interface LocalCall {
   endReason: EndReason | null;
   /** How the phone first learned of it. */
   via: 'push' | 'socket' | 'placed';
+  /** On hold, as CallKit would show it: the phone's own hold, or the server's (a warm transfer). */
+  held: boolean;
   handle: string;
   history: string[];
 }
@@ -278,6 +280,7 @@ export class VirtualPhone extends EventEmitter {
       endReason: null,
       via: 'placed',
       handle: 'console',
+      held: false,
       history: ['started'],
     });
     const ack = await this.request('call:start', { video, callId: id });
@@ -444,7 +447,7 @@ export class VirtualPhone extends EventEmitter {
       this.endLocal(call.id, mine?.endReason ?? call.endReason ?? 'failed', 'server says ended');
       return;
     }
-    this.media.get(call.id)?.setHeld(call.held);
+    this.followHold(call);
     // This phone's own call, accepted by an agent: the console's offer follows.
     if (call.direction === 'inbound' && call.agentId !== null && this.calls.has(call.id)) {
       this.mediaFor(call.id)?.input({ type: 'answered' });
@@ -453,6 +456,20 @@ export class VirtualPhone extends EventEmitter {
       this.ring(call.id, 'socket', call.handle);
       void this.answerRinging(call.id);
     }
+  }
+
+  /**
+   * The server put the call on hold or took it off (the agent, or a warm transfer while the two
+   * agents consult): the media follows, and the call shows it, as CallKit would on the iPhone.
+   */
+  private followHold(call: Call): void {
+    this.media.get(call.id)?.setHeld(call.held);
+    const local = this.calls.get(call.id);
+    const answered = call.state === 'connecting' || call.state === 'active';
+    if (!local || local.state === 'ended' || !answered || local.held === call.held) return;
+    local.held = call.held;
+    local.history.push(call.held ? 'held' : 'resumed');
+    this.emit(call.held ? 'held' : 'resumed', call.id);
   }
 
   // MARK: - Internals
@@ -465,6 +482,7 @@ export class VirtualPhone extends EventEmitter {
       endReason: null,
       via,
       handle,
+      held: false,
       history: ['reported'],
     });
     this.emit('ringing', id);

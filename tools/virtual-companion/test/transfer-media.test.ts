@@ -104,6 +104,7 @@ describe('voice: a transferred call moves the phone’s media to the new console
     // The phone follows the hold: it stops sending, and the console silences its own side.
     voice.controller.setHeld(true);
     await eventually(async () => (await phoneStats(call.id)).sending === false, 'the phone to hold');
+    expect(phone.calls.get(call.id)?.held).toBe(true);
     await bob.ok('transfer:accept', { callId: call.id });
     const offerer = consultFor(alice, call.id, 'offerer', 1000);
     const answerer = consultFor(bob, call.id, 'answerer', 330);
@@ -127,6 +128,14 @@ describe('voice: a transferred call moves the phone’s media to the new console
     await bobs.until((s) => s.phase === 'connected');
     expect(await energyOver(heard(bobs))).toBeGreaterThan(AUDIBLE);
     expect(await phoneEnergyOver(call.id)).toBeGreaterThan(AUDIBLE);
-    expect(phone.calls.get(call.id)?.state).toBe('connected');
+    // One call all along, shown on hold for the consultation, as CallKit shows it.
+    expect(phone.calls.get(call.id)).toMatchObject({ state: 'connected', held: false });
+    expect(phone.calls.get(call.id)?.history).toEqual([
+      'reported',
+      'answered',
+      'connected',
+      'held',
+      'resumed',
+    ]);
   });
 });

@@ -180,6 +180,7 @@ extension CallCoordinator: ServerConnectionDelegate {
         if !serverCall.isLive {
             return endFromServer(serverCall.id, reason: serverCall.endReason)
         }
+        followHold(call, serverCall)
         if call.direction == .inbound, serverCall.state == .connecting || serverCall.state == .active,
            !call.reportedOutgoingConnected {
             // An agent accepted this phone's call: CallKit starts the call timer.
@@ -188,6 +189,18 @@ extension CallCoordinator: ServerConnectionDelegate {
             call.answeredAt = serverCall.answeredAt.map(Date.init(epochMs:)) ?? clock.now
             provider.reportOutgoingCall(call.uuid, connectedAt: call.answeredAt)
         }
+    }
+
+    /// The agent (or a warm transfer, while the two agents consult) put the call on hold or took
+    /// it off: the media follows at once, and CallKit is asked to show it, so the person sees
+    /// "on hold" on the one call screen they keep. The record changes first: the `CXSetHeldCallAction`
+    /// that comes back is then not reported to the server, which said it.
+    private func followHold(_ call: CompanionCall, _ serverCall: Call) {
+        guard call.isAnswered, serverCall.state == .connecting || serverCall.state == .active,
+              serverCall.held != call.held else { return }
+        call.held = serverCall.held
+        media.setHeld(serverCall.held, for: call.id)
+        setHeld(call.uuid, serverCall.held)
     }
 
     // MARK: - Acks

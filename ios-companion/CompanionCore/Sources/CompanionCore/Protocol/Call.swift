@@ -117,6 +117,62 @@ public struct PushRecord: Codable, Equatable, Sendable {
     }
 }
 
+// MARK: - Transfer
+
+/// One hand-over of the call to another agent (`transferSchema`). The phone keeps its one
+/// CallKit call throughout; it only reflects the hold of a warm transfer and answers the new
+/// console's offer (a new SDP session, see `AnswererState`).
+public struct Transfer: Codable, Equatable, Sendable {
+    public var kind: TransferKind
+    public var fromAgentId: String
+    public var toAgentId: String
+    public var fromName: String
+    public var toName: String
+    public var state: TransferState
+    public var startedAt: Int64
+    public var ringUntil: Int64
+    public var acceptedAt: Int64?
+    public var endedAt: Int64?
+    public var detail: String?
+
+    /// Whether it is under way: ringing the other agent, or the two agents consulting.
+    public var isLive: Bool { state == .ringing || state == .consulting }
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, fromAgentId, toAgentId, fromName, toName, state, startedAt, ringUntil, acceptedAt, endedAt, detail
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(TransferKind.self, forKey: .kind)
+        fromAgentId = try c.decodeEntityID(.fromAgentId)
+        toAgentId = try c.decodeEntityID(.toAgentId)
+        fromName = try c.decodeString(.fromName, max: 80)
+        toName = try c.decodeString(.toName, max: 80)
+        state = try c.decode(TransferState.self, forKey: .state)
+        startedAt = try c.decodeEpochMs(.startedAt)
+        ringUntil = try c.decodeEpochMs(.ringUntil)
+        acceptedAt = try c.decodeNullableEpochMs(.acceptedAt)
+        endedAt = try c.decodeNullableEpochMs(.endedAt)
+        detail = try c.decodeNullableString(.detail, max: 200)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(fromAgentId, forKey: .fromAgentId)
+        try c.encode(toAgentId, forKey: .toAgentId)
+        try c.encode(fromName, forKey: .fromName)
+        try c.encode(toName, forKey: .toName)
+        try c.encode(state, forKey: .state)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(ringUntil, forKey: .ringUntil)
+        try c.encode(acceptedAt, forKey: .acceptedAt)
+        try c.encode(endedAt, forKey: .endedAt)
+        try c.encode(detail, forKey: .detail)
+    }
+}
+
 // MARK: - Call
 
 /// The server's whole view of one call (`callSchema`), as `call:changed` and `call:sync` carry it.
@@ -140,6 +196,8 @@ public struct Call: Codable, Equatable, Sendable, Identifiable {
     public var muted: Bool
     public var timeline: [TimelineEntry]
     public var pushes: [PushRecord]
+    /// Every hand-over to another agent, the live one last; absent on calls from before transfers.
+    public var transfers: [Transfer]?
 
     public var isLive: Bool { state != .ended }
 
@@ -150,7 +208,7 @@ public struct Call: Codable, Equatable, Sendable, Identifiable {
 
     private enum CodingKeys: String, CodingKey {
         case id, direction, agentId, staffId, devices, handle, callerName, video, state, endReason
-        case createdAt, ringUntil, answeredAt, endedAt, answeredByDeviceId, held, muted, timeline, pushes
+        case createdAt, ringUntil, answeredAt, endedAt, answeredByDeviceId, held, muted, timeline, pushes, transfers
     }
 
     public init(from decoder: any Decoder) throws {
@@ -174,6 +232,10 @@ public struct Call: Codable, Equatable, Sendable, Identifiable {
         muted = try c.decode(Bool.self, forKey: .muted)
         timeline = try c.decode([TimelineEntry].self, forKey: .timeline)
         pushes = try c.decode([PushRecord].self, forKey: .pushes)
+        transfers = try c.decodeOptional([Transfer].self, forKey: .transfers)
+        if let transfers, transfers.count > WireProtocol.maxTransfers {
+            throw c.fail(.transfers, "at most \(WireProtocol.maxTransfers) transfers")
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -197,5 +259,6 @@ public struct Call: Codable, Equatable, Sendable, Identifiable {
         try c.encode(muted, forKey: .muted)
         try c.encode(timeline, forKey: .timeline)
         try c.encode(pushes, forKey: .pushes)
+        try c.encodeIfPresent(transfers, forKey: .transfers)
     }
 }

@@ -36,6 +36,18 @@ public enum PushKind: String, Codable, Sendable, CaseIterable {
     case call, cancel
 }
 
+// MARK: - transfer-schema.ts
+
+/// `blind`: the call rings another agent and is theirs once they accept; `warm`: the phone is
+/// held while the two agents talk first.
+public enum TransferKind: String, Codable, Sendable, CaseIterable {
+    case blind, warm
+}
+
+public enum TransferState: String, Codable, Sendable, CaseIterable {
+    case ringing, consulting, completed, declined, missed, cancelled
+}
+
 // MARK: - roster.ts
 
 /// Which APNs gateway the device's token belongs to: debug builds get sandbox tokens.

@@ -13,6 +13,9 @@ public enum WireProtocol {
 
     /// `deviceRequests['call:sync']` accepts at most 50 ids.
     public static let maxSyncCallIDs = 50
+
+    /// `MAX_TRANSFERS` (`shared/src/transfer-schema.ts`): a call carries at most this many.
+    public static let maxTransfers = 20
 }
 
 /// The device → server requests (`deviceRequests` in `shared/src/events.ts`).
