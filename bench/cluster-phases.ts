@@ -21,7 +21,10 @@ export interface RingResult {
 }
 
 export interface SetupResult {
+  /** Setups completed inside the counting windows: the rate. */
   setups: number;
+  /** Setups completed at any time of the rounds (warm-up of each round and its drain too): CPU per setup. */
+  completed: number;
   seconds: number;
   /** call:place sent → the phone's `connected` acknowledged and the console has seen `active`. */
   latencies: number[];
@@ -40,7 +43,14 @@ export async function withProgress<T>(label: string, count: () => string, work: 
 }
 
 export const emptyRing = (): RingResult => ({ ring: [], heard: [], lost: 0 });
-export const emptySetup = (): SetupResult => ({ setups: 0, seconds: 0, latencies: [], lost: 0, errors: [] });
+export const emptySetup = (): SetupResult => ({
+  setups: 0,
+  completed: 0,
+  seconds: 0,
+  latencies: [],
+  lost: 0,
+  errors: [],
+});
 
 /** One call at a time: place, wait for `ringing` at the console, hang up. Adds to `out`. */
 export async function ringCalls(
@@ -108,7 +118,8 @@ export async function setupCalls(
       const done = performance.now();
       // Lost counts always: a broadcast or report that never came is a fault, whenever it happens.
       if (!(connected && active)) out.lost++;
-      else if (done >= opens && done < closes) {
+      else out.completed++;
+      if (connected && active && done >= opens && done < closes) {
         out.setups++;
         out.latencies.push(done - placed);
       }

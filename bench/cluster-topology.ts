@@ -124,6 +124,11 @@ export class CpuMeter {
     return result;
   }
 
+  /** The nodes' CPU per unit of work, ms (Redis and the clients apart). */
+  nodesMsPer(count: number): number {
+    return (this.used.nodes * 1000) / count;
+  }
+
   per(count: number): string {
     const each = (seconds: number) => ms((seconds * 1000) / count);
     const redis = this.redisPort === null ? '' : `, Redis ${each(this.used.redis)}`;

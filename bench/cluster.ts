@@ -15,7 +15,9 @@
  *
  * Knobs (flags, or env CLUSTER_BENCH_RING_CALLS, _SETUP_SECONDS, _AGENTS): 1000 calls, 20 s, 20 agents.
  * CLUSTER_BENCH_CPU_PROF=DIR: every node writes a V8 CPU profile (.cpuprofile) there as it stops.
- * Last line: `RESULT p99_ratio_3_vs_1=<x> setups_per_s_3=<y> setups_per_s_1=<z>`.
+ * Last line: `RESULT p99_ratio_3_vs_1=<x> setups_per_s_3=<y> setups_per_s_1=<z> cpu_ms_per_setup_1=<a>
+ * cpu_ms_per_setup_3=<b>`: the nodes' CPU time (user + system, all nodes of the topology together)
+ * per call setup, over every setup of the setup rounds.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -111,7 +113,8 @@ async function measureSetups(tops: Topology[]) {
       `${t.name}: ${r.setups} setups in ${r.seconds.toFixed(1)} s = ${rate(r).toFixed(2)}/s; ` +
         `setup ${summary(r.latencies)}; lost ${r.lost}; errors ${r.errors.length}`,
     );
-    say(`${t.name}:   CPU per setup: ${t.setupCpu.per(r.setups)}`);
+    // Over every setup the meter saw: it runs through each round's ramp-up and drain too.
+    say(`${t.name}:   CPU per setup: ${t.setupCpu.per(r.completed)}`);
     for (const e of new Set(r.errors)) say(`${t.name}:   error: ${e}`);
   }
   return results;
@@ -151,9 +154,14 @@ async function main(cleanup: Cleanup, onCrash: (error: Error) => void): Promise<
   const perSecond = (t: Topology) => rate(setups.get(t)!);
   say(`time to ring p99: 3 nodes ${ms(p99(three))}, 1 node ${ms(p99(one))}`);
   say(`setups/s: 3 nodes ${perSecond(three).toFixed(2)}, 1 node ${perSecond(one).toFixed(2)}`);
+  const cpuPerSetup = (t: Topology) => t.setupCpu.nodesMsPer(setups.get(t)!.completed);
+  say(
+    `nodes' CPU per setup: 3 nodes ${ms(cpuPerSetup(three))} (all three together), 1 node ${ms(cpuPerSetup(one))}`,
+  );
   process.stdout.write(
     `RESULT p99_ratio_3_vs_1=${(p99(three) / p99(one)).toFixed(3)} ` +
-      `setups_per_s_3=${perSecond(three).toFixed(2)} setups_per_s_1=${perSecond(one).toFixed(2)}\n`,
+      `setups_per_s_3=${perSecond(three).toFixed(2)} setups_per_s_1=${perSecond(one).toFixed(2)} ` +
+      `cpu_ms_per_setup_1=${cpuPerSetup(one).toFixed(2)} cpu_ms_per_setup_3=${cpuPerSetup(three).toFixed(2)}\n`,
   );
 }
 

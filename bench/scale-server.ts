@@ -2,11 +2,13 @@
  * The server half of bench:scale, in its own process so its memory can be measured alone.
  * `bare`: a plain Socket.IO server with a /device namespace (the baseline).
  * `switchboard`: the call server with N seeded phones and 10 agents.
- * Talks to the parent over IPC: sends {ready, port, devices, agents}; answers {rss} requests.
+ * Talks to the parent over IPC: sends {ready, port, devices, agents}; answers {rss} requests with
+ * {rss, heap} (heap: V8's used heap plus external memory), after two full collections.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { writeHeapSnapshot } from 'node:v8';
 import { pino } from 'pino';
 import { Server as IoServer } from 'socket.io';
 import { systemClock } from '#shared';
@@ -56,11 +58,16 @@ async function main() {
     }
     for (let a = 0; a < 10; a++) agents.push(await seedAgent(storage, `agent${a}`, 'x', clock.now()));
   }
-  process.on('message', (msg: { type: string }) => {
+  process.on('message', (msg: { type: string; file?: string }) => {
+    if (msg.type === 'snapshot' && msg.file) {
+      gc?.();
+      process.send?.({ type: 'snapshot', file: writeHeapSnapshot(msg.file) });
+    }
     if (msg.type === 'rss') {
       gc?.();
       gc?.();
-      process.send?.({ type: 'rss', rss: process.memoryUsage().rss });
+      const m = process.memoryUsage();
+      process.send?.({ type: 'rss', rss: m.rss, heap: m.heapUsed + m.external });
     }
   });
   gc?.();

@@ -7,8 +7,8 @@ import type { Roster } from '../roster/roster';
 import type { AuditLog } from '../team/audit';
 import type { GatewayContext } from './context';
 import { handshakeError, protocolMismatch } from './handshake';
-import type { DeviceNamespace } from './hub';
-import { bindRequests } from './requests';
+import type { DeviceNamespace, DeviceSocket, DeviceSocketData } from './hub';
+import { type Handlers, requestListener } from './requests';
 
 /** The `/device` namespace: phones, authenticated by the device id and secret from pairing. */
 export function attachDeviceGateway(
@@ -35,77 +35,82 @@ export function attachDeviceGateway(
     next();
   });
 
+  const touch = (deviceId: string) =>
+    void ctx.requestOptions
+      .track(storage.devices.touch(deviceId, clock.now()))
+      .catch((err) => ctx.logger.warn({ err, deviceId }, 'could not record when a phone was last seen'));
+
+  // What a phone asks, made once for every phone: a socket holds no closure of its own (one per
+  // request name was most of what a connected phone cost beyond Socket.IO's own; bench:scale).
+  const handlers: Handlers<typeof deviceRequests, DeviceAckData, DeviceSocketData> = {
+    'device:update': async (update, { deviceId, staffId }) => {
+      const updated = await storage.devices.updateToken(deviceId, { ...update, at: clock.now() });
+      if (!updated) throw notFound('device');
+      roster.changed(staffId);
+      for (const old of updated.moved) roster.changed(old.staffId);
+      return null;
+    },
+    'permissions:report': async ({ microphone }, { deviceId, staffId }) => {
+      if (!(await storage.devices.setMicrophone(deviceId, microphone))) throw notFound('device');
+      roster.changed(staffId);
+      return null;
+    },
+    'device:unpair': async (_, { deviceId, staffId }) => {
+      const device = await storage.devices.get(deviceId);
+      if (!device) throw notFound('device');
+      if (calls.liveCalls().some((c) => c.devices.some((d) => d.deviceId === deviceId))) {
+        throw new AppError(ERROR_CODES.CONFLICT, 'this phone is in a call; end it, then unpair');
+      }
+      if (!(await storage.devices.remove(deviceId))) throw notFound('device');
+      roster.changed(staffId);
+      const staff = await storage.staff.get(staffId);
+      await ctx.audit.record(
+        { id: deviceId, name: `${device.name} (the phone itself)`.slice(0, 80) },
+        'phone.unpaired',
+        { id: deviceId, name: device.name },
+        `of ${staff?.name ?? 'a removed staff member'}, from the phone`,
+      );
+      // After the ack has gone out (it is sent once this handler's promise settles, before
+      // any immediate): the phone learns that the server forgot it before its socket closes.
+      setImmediate(() => hub.disconnectDevice(deviceId));
+      return { deviceId };
+    },
+    'call:report': (report, { deviceId }) => calls.report(deviceId, report),
+    'call:start': (req, { deviceId }) => calls.startFromDevice(deviceId, req),
+    'call:sync': (req, { deviceId }) => calls.sync(deviceId, req),
+    'rtc:signal': async ({ callId, signal }, { deviceId }) => {
+      calls.relaySignal({ deviceId }, callId, signal);
+      return null;
+    },
+    'rtc:ice': async ({ callId }, { deviceId }) => {
+      const { answeredAt } = calls.rtcPeer({ deviceId }, callId);
+      return iceServersFor(ctx.ice, deviceId, clock.now(), answeredAt);
+    },
+  };
+  const onRequest = requestListener(
+    deviceRequests,
+    handlers,
+    ctx.requestOptions,
+    (socket) => (socket as DeviceSocket).data,
+  );
+  function onDisconnect(this: DeviceSocket) {
+    const { deviceId, staffId } = this.data;
+    ctx.metrics.phones.dec();
+    if (hub.leave('device', deviceId)) {
+      roster.changed(staffId);
+      calls.partyLeft({ deviceId });
+    }
+    touch(deviceId);
+  }
+
   nsp.on('connection', (socket) => {
-    const deviceId: string = socket.data.deviceId;
-    const staffId: string = socket.data.staffId;
+    const { deviceId, staffId } = socket.data;
     socket.join(`device:${deviceId}`);
     ctx.metrics.phones.inc();
     if (hub.join('device', deviceId)) roster.changed(staffId);
     calls.partyBack({ deviceId });
-    const touch = () =>
-      void ctx.requestOptions
-        .track(storage.devices.touch(deviceId, clock.now()))
-        .catch((err) => ctx.logger.warn({ err, deviceId }, 'could not record when a phone was last seen'));
-    touch();
-
-    socket.on('disconnect', () => {
-      ctx.metrics.phones.dec();
-      if (hub.leave('device', deviceId)) {
-        roster.changed(staffId);
-        calls.partyLeft({ deviceId });
-      }
-      touch();
-    });
-
-    bindRequests<typeof deviceRequests, DeviceAckData>(
-      socket,
-      deviceRequests,
-      {
-        'device:update': async (update) => {
-          const updated = await storage.devices.updateToken(deviceId, { ...update, at: clock.now() });
-          if (!updated) throw notFound('device');
-          roster.changed(staffId);
-          for (const old of updated.moved) roster.changed(old.staffId);
-          return null;
-        },
-        'permissions:report': async ({ microphone }) => {
-          if (!(await storage.devices.setMicrophone(deviceId, microphone))) throw notFound('device');
-          roster.changed(staffId);
-          return null;
-        },
-        'device:unpair': async () => {
-          const device = await storage.devices.get(deviceId);
-          if (!device) throw notFound('device');
-          if (calls.liveCalls().some((c) => c.devices.some((d) => d.deviceId === deviceId))) {
-            throw new AppError(ERROR_CODES.CONFLICT, 'this phone is in a call; end it, then unpair');
-          }
-          if (!(await storage.devices.remove(deviceId))) throw notFound('device');
-          roster.changed(staffId);
-          const staff = await storage.staff.get(staffId);
-          await ctx.audit.record(
-            { id: deviceId, name: `${device.name} (the phone itself)`.slice(0, 80) },
-            'phone.unpaired',
-            { id: deviceId, name: device.name },
-            `of ${staff?.name ?? 'a removed staff member'}, from the phone`,
-          );
-          // After the ack has gone out (it is sent once this handler's promise settles, before
-          // any immediate): the phone learns that the server forgot it before its socket closes.
-          setImmediate(() => hub.disconnectDevice(deviceId));
-          return { deviceId };
-        },
-        'call:report': (report) => calls.report(deviceId, report),
-        'call:start': (req) => calls.startFromDevice(deviceId, req),
-        'call:sync': (req) => calls.sync(deviceId, req),
-        'rtc:signal': async ({ callId, signal }) => {
-          calls.relaySignal({ deviceId }, callId, signal);
-          return null;
-        },
-        'rtc:ice': async ({ callId }) => {
-          const { answeredAt } = calls.rtcPeer({ deviceId }, callId);
-          return iceServersFor(ctx.ice, deviceId, clock.now(), answeredAt);
-        },
-      },
-      ctx.requestOptions,
-    );
+    touch(deviceId);
+    socket.on('disconnect', onDisconnect);
+    socket.onAny(onRequest);
   });
 }
