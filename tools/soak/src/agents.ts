@@ -12,6 +12,7 @@ import {
 } from '#shared';
 import type { AgentSocket } from '../../virtual-companion/src/agent-socket';
 import type { Random } from './random';
+import { SoakTransfers } from './transfers';
 
 /** How many calls may still be started, shared by every agent and every calling phone. */
 export interface Budget {
@@ -39,6 +40,7 @@ export class ScriptedAgent {
   readonly acked = new Set<string>();
   readonly refusals = new Map<string, number>();
   gaveUp = 0;
+  readonly transfers: SoakTransfers;
   private readonly known = new Map<string, Call>();
   private readonly ending = new Set<string>();
   private readonly socket: AgentSocket;
@@ -61,7 +63,28 @@ export class ScriptedAgent {
       reconnectionDelay: 100,
       reconnectionDelayMax: 1_000,
     }) as AgentSocket;
-    this.socket.on('call:changed', ({ call }) => this.learn(call));
+    this.transfers = new SoakTransfers({
+      agentId,
+      random,
+      req: (event, payload) => this.req(event, payload),
+      call: (id) => this.known.get(id),
+      learn: (call) => this.learn(call),
+      until: (ready, ms) => this.until(ready, ms),
+      refused: (code) => this.refused(code),
+      claim: (id) => {
+        if (this.current !== null) return false;
+        this.current = id;
+        return true;
+      },
+      release: (id) => {
+        if (this.current === id) this.current = null;
+      },
+      talk: (id) => this.converse(id, 0, false),
+    });
+    this.socket.on('call:changed', ({ call }) => {
+      this.learn(call);
+      this.transfers.offered(call);
+    });
     this.socket.on('call:incoming', ({ call }) => {
       this.learn(call);
       void this.maybeTake(call);
@@ -111,10 +134,14 @@ export class ScriptedAgent {
     }
   }
 
-  /** Waits (patience) for an answer, talks a moment, then hangs up; the call may end sooner. */
-  private async converse(callId: string, patience: number): Promise<void> {
+  /**
+   * Waits (patience) for an answer, talks a moment (or hands the call to another agent), then
+   * hangs up; the call may end sooner.
+   */
+  private async converse(callId: string, patience: number, mayTransfer = true): Promise<void> {
     const call = () => this.known.get(callId);
     const answered = await this.until(() => answeredOrEnded(call()), patience);
+    if (answered && mayTransfer && !ended(call()) && (await this.transfers.maybeHandOn(callId))) return;
     if (answered && !ended(call())) await this.until(() => ended(call()), this.random.int(20, 400));
     await this.endCall(callId);
   }

@@ -1,4 +1,4 @@
-import type { Call } from '#shared';
+import { type Call, liveTransfer } from '#shared';
 import type { Storage } from '../../../server/src';
 import type { VirtualPhone } from '../../virtual-companion/src';
 import type { PushLog } from './fleet';
@@ -49,8 +49,9 @@ export function callsInMetrics(text: string): Map<string, number> {
 
 /**
  * The soak's invariants, from the database and from the phones:
- * - every call is over, with every phone's part of it over too (no leg left pending or ringing),
- *   and no phone still shows a call as ringing or connected;
+ * - every call is over, with every phone's part of it over too (no leg left pending or ringing)
+ *   and no transfer left ringing or consulting, and no phone still shows a call as ringing or
+ *   connected;
  * - every call the server acknowledged (to an agent or a calling phone) is in the database;
  * - every phone that was pushed a call either answered it, declined it itself, or was pushed its
  *   cancel (a phone in the background has no socket: only the push ends its call screen);
@@ -80,6 +81,15 @@ export function checkInvariants(o: {
         callId: call.id,
         deviceId: leg.deviceId,
         detail: `ended call, leg ${leg.state}`,
+      });
+    }
+    // A transfer ends with its call: none may be left ringing or consulting on an ended one.
+    const transfer = call.state === 'ended' ? liveTransfer(call) : null;
+    if (transfer) {
+      findings.push({
+        invariant: 'stuck',
+        callId: call.id,
+        detail: `ended call, its ${transfer.kind} transfer to ${transfer.toName} still ${transfer.state}`,
       });
     }
     const key = call.endReason ?? call.state;

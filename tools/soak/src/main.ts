@@ -30,6 +30,7 @@ import { BUNDLE_ID, type PushLog, seedStaff, startPhones } from './fleet';
 import { PhoneChaos } from './phone-chaos';
 import { createRandom } from './random';
 import { freePort, ServerProcess } from './server-process';
+import { transferOutcomes } from './transfers';
 
 const positive = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -153,9 +154,10 @@ async function main(): Promise<number> {
       since: server.startedAt,
     }),
   );
+  const transfers = transferOutcomes(await allCalls(storage));
   await storage.close();
 
-  report({ verdict, traffic, restarts, apnsFaults, chaos, phones, agents, races });
+  report({ verdict, traffic, restarts, apnsFaults, chaos, phones, agents, races, transfers });
   const clean = verdict.stuck + verdict.lost + verdict.cancelsMissing === 0 && verdict.metricsEqual;
   for (const a of agents) a.close();
   await Promise.all(phones.map((p) => p.close()));
@@ -221,6 +223,8 @@ function report(o: {
   phones: VirtualPhone[];
   agents: ScriptedAgent[];
   races: { lost: number };
+  /** Transfers by kind and how they ended, from the database. */
+  transfers: Map<string, number>;
 }): void {
   const { verdict } = o;
   const sum = (pick: (p: (typeof o.phones)[number]) => number) => o.phones.reduce((n, p) => n + pick(p), 0);
@@ -231,6 +235,7 @@ function report(o: {
     `soak: ${verdict.calls} calls in ${(o.traffic / 1000).toFixed(1)} s (${((verdict.calls * 1000) / o.traffic).toFixed(1)}/s)`,
   );
   say(`soak: outcomes: ${list(verdict.outcomes)}`);
+  say(`soak: transfers: ${list(o.transfers)}`);
   say(`soak: kill -9 and restart: ${o.restarts.length ? o.restarts.join('; ') : 'none'}`);
   say(`soak: APNs faults injected (${o.apnsFaults.total()}): ${list(o.apnsFaults.injected)}`);
   say(
