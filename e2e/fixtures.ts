@@ -39,8 +39,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   server: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixture's dependencies from this pattern.
     async ({}, use) => {
-      // 5 s: Ana answers after 1.5 s, Ben declines after 1.5 s, and a "missed" call ends soon.
-      const server = await DemoServer.start({ ringTimeout: '5s' });
+      // 5 s: Ana answers after 1.5 s, Ben declines after 1.5 s, and a "missed" call ends soon. No
+      // after-call work: one test's call must not keep the demo agent from being rung in the next
+      // (availability.spec has its own server with it).
+      const server = await DemoServer.start({ ringTimeout: '5s', extraArgs: ['--after-call-work', '0s'] });
       await use(server);
       await server.dispose();
     },

@@ -6,6 +6,8 @@ import { SocketLimiter } from './auth/rate-limit';
 import { serverLimits } from './auth/server-limits';
 import { SessionAuth } from './auth/session-auth';
 import { SessionWatch } from './auth/sessions';
+import { withAvailability } from './availability/core';
+import { Availability } from './availability/service';
 import { LiveCalls } from './calls/live';
 import type { CallPorts } from './calls/ports';
 import { PushSender } from './calls/push-sender';
@@ -96,7 +98,8 @@ export async function createServer(deps: ServerDeps) {
   const core = buildCalls(base, deps.push ?? null);
   storageChanged = () => base.hub.toAgents('server:status', core.serverStatus());
   const transports = await attachTransports(base, core);
-  await core.ports.start(core.calls);
+  await core.availability.start();
+  await core.ports.start(withAvailability(core.calls, core.availability));
 
   // A push result can lead to a cancel push, whose answer is recorded on the call: settle until quiet.
   const idle = async (): Promise<void> => {
@@ -105,10 +108,12 @@ export async function createServer(deps: ServerDeps) {
       await core.pushes.drain();
       await core.calls.drain();
       await core.roster.settled();
-    } while (inflight.size > 0 || core.pushes.pending > 0 || core.calls.pending > 0);
+      await core.availability.settled();
+    } while (inflight.size + core.pushes.pending + core.calls.pending + core.availability.pending > 0);
   };
   const close = async () => {
     core.calls.close();
+    core.availability.close();
     core.ports.stop();
     transports.sessions.stop();
     await transports.auth.stop();
@@ -128,6 +133,7 @@ export async function createServer(deps: ServerDeps) {
     tls: base.config.tls,
     presence: base.hub,
     pairing: transports.pairing,
+    availability: core.availability,
     logger: base.logger,
     endAll: (detail) => core.calls.endAll(detail),
     idle,
@@ -157,6 +163,16 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     apns: pushes.status(),
     storage: base.storageHealth.state(),
   });
+  const availability = new Availability({
+    storage,
+    clock,
+    logger,
+    notifier: hub,
+    presence: hub,
+    live,
+    afterCallWorkMs: config.afterCallWorkMs,
+    awayGraceMs: config.awayGraceMs,
+  });
   const roster = new Roster({
     storage,
     presence: hub,
@@ -178,14 +194,16 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     ringTimeoutMs: config.ringTimeoutMs,
     reconnectGraceMs: config.reconnectGraceMs,
     caller: config.caller,
+    observers: [availability],
+    availableAgentIds: () => availability.availableAgentIds(),
   });
-  return { live, pushes, roster, calls, ports, serverStatus };
+  return { live, pushes, roster, calls, ports, serverStatus, availability };
 }
 
 /** HTTP (Fastify: the API and the web console) and Socket.IO on the same Node server. */
 async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>) {
   const { storage, clock, logger, metrics, hub, config, track } = base;
-  const { calls, roster, pushes, serverStatus } = core;
+  const { calls, roster, pushes, serverStatus, availability } = core;
   const origins = originPolicy(config.consoleOrigins);
   const addresses = clientAddresses(config.trustProxy);
   const { tls } = config;
@@ -250,6 +268,7 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
     testPush,
     ice,
     audit,
+    availability,
   });
   attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster, ice, audit });
   // Before any route: every /api/ route must say who may call it, and admin ones get checked.

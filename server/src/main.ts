@@ -88,6 +88,8 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
     config: {
       ringTimeoutMs: config.ringTimeoutMs,
       reconnectGraceMs: config.reconnectGraceMs,
+      afterCallWorkMs: config.afterCallWorkMs,
+      awayGraceMs: config.awayGraceMs,
       socketRate: config.socketRate,
       signInAddressLimit: config.signInAddressLimit,
       sessionTtlMs: config.sessionTtlMs,

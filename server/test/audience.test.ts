@@ -11,7 +11,7 @@ import {
   type TransferAction,
   transition,
 } from '#shared';
-import { audience, consoleResync, type Delivery } from '../src/calls/audience';
+import { audience, consoleResync, type Delivery, wasOfferedTo } from '../src/calls/audience';
 
 const T0 = 1_795_587_574_543;
 const AGENTS = ['alice', 'bob', 'cleo'];
@@ -54,10 +54,17 @@ function step(call: Call, event: CallEvent, source: EventSource, at = T0 + 1000)
   return r.call;
 }
 
-const agentsOf = (d: Delivery) => [
-  ...(d.agents === null ? [] : d.agents.to === 'everyone' ? AGENTS : [d.agents.agentId]),
-  ...d.transferAgents,
-];
+const agentsOf = (d: Delivery) => {
+  const base =
+    d.agents === null
+      ? []
+      : d.agents.to === 'everyone'
+        ? AGENTS
+        : d.agents.to === 'agents'
+          ? d.agents.agentIds
+          : [d.agents.agentId];
+  return [...base, ...d.transferAgents];
+};
 const transfer = (action: TransferAction): CallEvent => ({ type: 'transfer', action });
 const toBob = (kind: 'blind' | 'warm'): CallEvent =>
   transfer({
@@ -164,6 +171,28 @@ describe('the audience rule', () => {
   it('offers no console an inbound call that never rang', () => {
     const call = step(inbound(), { type: 'unreachable', detail: 'no agent is online' }, 'server');
     expect(audience({ prev: null, next: call, actorDeviceId: 'iphone' }).agents).toBeNull();
+    const nobody = step(
+      { ...inbound(), offeredTo: [] },
+      { type: 'noAgentAvailable', detail: 'no agent is available' },
+      'server',
+    );
+    expect(audience({ prev: null, next: nobody, actorDeviceId: 'iphone' }).agents).toBeNull();
+  });
+
+  it('rings only the agents an inbound call was offered to, and tells only them who took it', () => {
+    const call: Call = { ...inbound(), offeredTo: ['alice', 'cleo'] };
+    expect(agentsOf(audience({ prev: null, next: call, actorDeviceId: 'iphone' }))).toEqual([
+      'alice',
+      'cleo',
+    ]);
+    const taken = step(call, { type: 'accepted', agentId: 'cleo' }, 'agent');
+    expect(audience({ prev: call, next: taken, actorDeviceId: null }).agents).toEqual({
+      to: 'agents',
+      agentIds: ['alice', 'cleo'],
+      event: 'call:changed',
+    });
+    expect(consoleResync('bob', [call])).toEqual([]);
+    expect(consoleResync('alice', [call])).toEqual([{ event: 'call:incoming', call }]);
   });
 
   it('resyncs a console with exactly the live calls it would hold from the live broadcasts', () => {
@@ -204,14 +233,16 @@ describe('the audience rule', () => {
         [transfer({ type: 'timeout' }), 'server'],
       ),
     ];
-    const script = fc.array(fc.record({ which: fc.nat(2), event: fc.oneof(...events) }), { maxLength: 30 });
+    const script = fc.array(fc.record({ which: fc.nat(3), event: fc.oneof(...events) }), { maxLength: 30 });
     fc.assert(
       fc.property(script, (steps) => {
-        // Three calls in flight at once: two outbound (alice's, bob's) and one inbound.
+        // Four calls in flight at once: two outbound (alice's, bob's), one inbound that rings
+        // everyone (from before availability) and one offered to bob and cleo only.
         let calls: Call[] = [
           outbound(),
           { ...outbound(), id: 'b1c2d3e4-0000-4000-8000-000000000002', agentId: 'bob' },
           inbound(),
+          { ...inbound(), id: 'b1c2d3e4-0000-4000-8000-000000000004', offeredTo: ['bob', 'cleo'] },
         ];
         const held = new Map(AGENTS.map((a) => [a, new Map<string, Call>()]));
         const deliver = (prev: Call | null, next: Call) => {
@@ -229,6 +260,8 @@ describe('the audience rule', () => {
         for (const call of calls) deliver(null, call);
         for (const { which, event } of steps) {
           const prev = calls[which]!;
+          // The server refuses an accept from an agent the call was not offered to.
+          if (event[0].type === 'accepted' && !wasOfferedTo(prev, event[0].agentId)) continue;
           const r = transition(prev, event[0], T0 + 1, event[1]);
           if (!r.ok || !r.changed) continue;
           calls = calls.map((c, i) => (i === which ? r.call : c));

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Ack, Call, StaffEntry } from '#shared';
+import { type Ack, type Call, PROTOCOL_VERSION, type StaffEntry } from '#shared';
 import { inbox } from '../../test-support/apns-inbox';
 import { ENGINES } from '../../test-support/databases';
 import { type Harness, isState, startHarness } from '../../test-support/harness';
@@ -36,7 +36,12 @@ describe.each(ENGINES)('calls on %s', (engine) => {
 
     // Both phones get the call by VoIP push and, being connected, by socket too.
     const push = await iphoneInbox.next((p) => p.kind === 'call');
-    expect(push).toMatchObject({ callId: call.id, kind: 'call', ringUntil: call.ringUntil, v: 1 });
+    expect(push).toMatchObject({
+      callId: call.id,
+      kind: 'call',
+      ringUntil: call.ringUntil,
+      v: PROTOCOL_VERSION,
+    });
     await ipadInbox.next((p) => p.kind === 'call');
     await iphone.waitFor<Changed>('call:changed', byId(call.id));
 
@@ -259,7 +264,7 @@ describe.each(ENGINES)('calls on %s', (engine) => {
     expect(agent.eventsNamed<Changed>('call:incoming').filter((p) => p.call.id === call.id)).toHaveLength(1);
   });
 
-  it('misses an inbound call nobody accepts, and refuses one when no agent is online', async () => {
+  it('misses an inbound call nobody accepts, and ends one at once when no agent is online', async () => {
     const { agent, iphone } = await team();
     const call = await iphone.ok<Call>('call:start', {});
     h.clock.advance(45_000);
@@ -270,7 +275,8 @@ describe.each(ENGINES)('calls on %s', (engine) => {
     await h.idle();
     await waitUntil(() => h.server.presence.onlineAgentIds().length === 0);
     const lonely = await iphone.ok<Call>('call:start', {});
-    expect(lonely).toMatchObject({ state: 'ended', endReason: 'unreachable' });
+    expect(lonely).toMatchObject({ state: 'ended', endReason: 'noAgentAvailable', offeredTo: [] });
+    expect(lonely.timeline.map((e) => e.detail)).toContain('no agent is online');
   });
 
   it('answers call:sync with live calls and how the asked-about ones ended', async () => {

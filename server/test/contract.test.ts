@@ -109,12 +109,15 @@ describe('the wire contract', () => {
     const alice = await h.agent('alice');
     const ana = await h.staff(alice);
     const phone = await h.phone(alice, ana.id, { token: false });
-    const mine = await alice.ok<Call>('call:place', { staffId: ana.id });
+    const ben = await h.staff(alice, 'Ben');
+    const bens = await h.phone(alice, ben.id, { token: false });
+    // Ana calls in while alice is Available; then alice calls Ben.
     const theirs = await phone.ok<Call>('call:start', {});
+    const mine = await alice.ok<Call>('call:place', { staffId: ben.id });
     alice.close();
 
     // While alice is away her call ends, and a second console of hers comes back.
-    await phone.report(mine.id, 'ended', 'declined');
+    await bens.report(mine.id, 'ended', 'declined');
     await h.idle();
     const again = await TestClient.connect(`${h.url}/agent`, { token: alice.token });
     const incoming = await again.waitFor<Changed>('call:incoming');

@@ -46,6 +46,8 @@ export const AGENT_REQUEST_ACCESS: Readonly<Record<AgentRequestName, RequestAcce
   'transfer:complete': 'everyone',
   'transfer:cancel': 'everyone',
   'consult:signal': 'everyone',
+  // Each agent sets only their own availability.
+  'availability:set': 'everyone',
 };
 
 /** Whether an agent with `role` may send `event`. */

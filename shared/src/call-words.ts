@@ -19,6 +19,7 @@ export const END_REASON_LABELS: Record<EndReason, string> = {
   failed: 'Failed',
   answeredElsewhere: 'Answered elsewhere',
   busy: 'Busy',
+  noAgentAvailable: 'No agent available',
 };
 
 /** A talk is neutral, a phone that could not be rung is bad, anything else the agent may act on. */
@@ -123,6 +124,8 @@ export function endReasonText(call: Call, phoneName: (deviceId: string | null) =
       return 'Answered by another agent';
     case 'busy':
       return `Busy: ${lastDetail(call, 'busy') ?? 'already in a call'}`;
+    case 'noAgentAvailable':
+      return `No agent available: ${lastDetail(call, 'noAgentAvailable') ?? 'nobody could take it'}`;
     default:
       return 'Call ended';
   }

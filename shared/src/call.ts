@@ -22,6 +22,8 @@ export const END_REASONS = [
   'failed',
   'answeredElsewhere',
   'busy',
+  /** A phone called in and no agent was Available to ring (issue 24): the phone says so. */
+  'noAgentAvailable',
 ] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
@@ -66,6 +68,8 @@ export const TIMELINE_EVENTS = [
   'timeout',
   'busy',
   'failed',
+  /** A phone called in and no agent was Available: nobody rang; its detail says whether anyone was online. */
+  'noAgentAvailable',
   'ended',
   /** A transfer to another agent (transfer.ts): asked, accepted (a warm one consults), and how it ended. */
   'transfer:requested',
@@ -115,6 +119,11 @@ export const callSchema = z.object({
   direction: z.enum(DIRECTIONS),
   /** The agent who placed the call, or who accepted an inbound one (null until then). */
   agentId: entityId.nullable(),
+  /**
+   * An inbound call rings only the agents who were Available when it came in: these. Absent on
+   * calls from before availability (they rang every console).
+   */
+  offeredTo: z.array(entityId).max(1000).optional(),
   staffId: entityId,
   devices: z.array(legSchema),
   /** What the phone's call screen shows as the remote party's handle. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Ack, type AckCallback, ackSchema } from './ack';
+import { availabilityAcks, availabilityBroadcasts, availabilityRequests } from './availability';
 import { callId, callSchema, DIRECTIONS, END_REASONS, entityId, epochMs, PUSH_OUTCOMES } from './call';
 import { displayName } from './names';
 import {
@@ -157,6 +158,7 @@ export const agentRequests = {
    * offers, the chosen one answers), relayed only between them and only while they consult.
    */
   'consult:signal': rtcSignalRequestSchema,
+  ...availabilityRequests,
 } as const;
 
 // MARK: - device → server requests
@@ -263,6 +265,7 @@ export const agentBroadcasts = {
   'session:ended': sessionEndedSchema,
   'team:changed': teamChangedSchema,
   'consult:signal': rtcSignalBroadcastSchema,
+  ...availabilityBroadcasts,
 } as const;
 
 export const deviceBroadcasts = {
@@ -332,6 +335,7 @@ export const agentAcks = {
   ...teamAcks,
   ...transferAcks,
   'consult:signal': z.null(),
+  ...availabilityAcks,
 } as const satisfies { [K in keyof typeof agentRequests]: z.ZodType };
 
 export const deviceAcks = {

@@ -1,5 +1,6 @@
 export * from './access';
 export * from './ack';
+export * from './availability';
 export * from './call';
 export * from './call-words';
 export * from './clock';

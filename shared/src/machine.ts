@@ -33,6 +33,8 @@ export type CallEvent =
   | { type: 'timeout' }
   | { type: 'busy'; detail?: string }
   | { type: 'unreachable'; detail: string }
+  /** A phone called in and no agent was Available to ring. */
+  | { type: 'noAgentAvailable'; detail: string }
   | { type: 'fail'; detail: string }
   /** A step of a hand-over to another agent (transfer.ts). */
   | { type: 'transfer'; action: TransferAction };
@@ -213,6 +215,10 @@ const STEPS: { [T in CallEvent['type']]: Handler<T> } = {
     isRinging(call) ? step.end('busy', 'busy', null, event.detail) : invalid(call, event),
   unreachable: (call, event, step) =>
     isRinging(call) ? step.end('unreachable', 'unreachable', null, event.detail) : invalid(call, event),
+  noAgentAvailable: (call, event, step) =>
+    isRinging(call) && call.direction === 'inbound'
+      ? step.end('noAgentAvailable', 'noAgentAvailable', null, event.detail)
+      : invalid(call, event),
   fail: (_call, event, step) => step.end('failed', 'failed', null, event.detail),
   transfer: (call, event, _step, at, source) => transferStep(call, event.action, at, source),
 };

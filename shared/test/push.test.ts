@@ -22,22 +22,22 @@ const base = {
 
 describe('protocol version', () => {
   it('is pinned: bumping it must come with new fixtures and a Swift update', () => {
-    expect(PROTOCOL_VERSION).toBe(1);
+    expect(PROTOCOL_VERSION).toBe(2);
   });
 });
 
 describe('VoIP push payloads', () => {
   it('builds a call push under the switchboard key with no aps alert', () => {
     const body = buildCallPush(base);
-    expect(JSON.parse(body)).toEqual({ switchboard: { v: 1, kind: 'call', ...base } });
+    expect(JSON.parse(body)).toEqual({ switchboard: { v: 2, kind: 'call', ...base } });
     expect(body).not.toContain('"aps"');
   });
 
   it('round-trips call and cancel pushes through the parser', () => {
     const call = parsePushPayload(buildCallPush(base));
-    expect(call).toEqual({ ok: true, push: { v: 1, kind: 'call', ...base } });
+    expect(call).toEqual({ ok: true, push: { v: 2, kind: 'call', ...base } });
     const cancel = parsePushPayload(buildCancelPush({ callId, reason: 'cancelled' }));
-    expect(cancel).toEqual({ ok: true, push: { v: 1, kind: 'cancel', callId, reason: 'cancelled' } });
+    expect(cancel).toEqual({ ok: true, push: { v: 2, kind: 'cancel', callId, reason: 'cancelled' } });
   });
 
   it('refuses a body over 5120 bytes with a message that says what to do', () => {
@@ -68,13 +68,13 @@ describe('VoIP push payloads', () => {
       const r = parsePushPayload(raw);
       expect(r.ok).toBe(false);
     }
-    const r = parsePushPayload({ switchboard: { v: 2, kind: 'call', callId } });
+    const r = parsePushPayload({ switchboard: { v: 1, kind: 'call', callId } });
     expect(r).toMatchObject({ ok: false, callId });
     if (!r.ok) expect(r.error).toMatch(/^switchboard\.v:/);
   });
 
   it('calls a push stale once its ring window has passed since it arrived, whatever the phone clock says', () => {
-    const push = { v: 1 as const, kind: 'call' as const, ...base };
+    const push = { v: 2 as const, kind: 'call' as const, ...base };
     const window = base.ringUntil - base.sentAt;
     // A phone whose clock runs an hour ahead still rings.
     const arrived = base.sentAt + 3_600_000;

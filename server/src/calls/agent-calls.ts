@@ -14,6 +14,7 @@ import {
 } from '#shared';
 import { AppError, forbidden, notFound } from '../errors';
 import type { DeviceRow, Storage } from '../storage/types';
+import { wasOfferedTo } from './audience';
 import type { CallLifecycle } from './lifecycle';
 import type { LiveCalls } from './live';
 import type { Presence } from './ports';
@@ -50,7 +51,11 @@ export class AgentCalls {
       return this.life.queue.run(agentKey(agentId), async (inner) => {
         const busy = await this.o.live.agentBusyNow(agentId);
         const authorize = (call: Call) => {
-          if (call.direction === 'inbound' && call.agentId === null && busy) throw agentBusy();
+          if (call.direction !== 'inbound' || call.agentId !== null) return undefined;
+          if (!wasOfferedTo(call, agentId)) {
+            throw forbidden('this call was not offered to you: it rings the agents who were Available');
+          }
+          if (busy) throw agentBusy();
           return undefined;
         };
         return this.life.apply(callId, event, 'agent', { authorize }, inner);
@@ -63,12 +68,14 @@ export class AgentCalls {
           if (call.agentId !== agentId) throw forbidden('this call belongs to another agent');
           return undefined;
         }
-        // An unclaimed inbound call rings every agent: one agent's decline takes only that agent
-        // off it; it ends declined once every signed-in agent has declined.
+        // An unclaimed inbound call rings the agents it was offered to: one agent's decline takes
+        // only that agent off it; it ends declined once every one of them still signed in has.
         if (event.type === 'declined' || event.type === 'hangup') {
+          if (!wasOfferedTo(call, agentId)) throw forbidden('this call was not offered to you');
           const declined = declinedBy(call);
           const everyoneDeclined = this.o.presence
             .onlineAgentIds()
+            .filter((id) => wasOfferedTo(call, id))
             .every((id) => id === agentId || declined.has(id));
           step = { type: 'declined', agentId, everyoneDeclined };
         }

@@ -8,9 +8,10 @@ import { type Call, declinedBy, type EndReason, isLive, liveTransfer, transfersO
  * Consoles:
  * - a call that belongs to an agent (placed by them, or an inbound call they took) is theirs alone,
  *   in full, with every push attempt;
- * - an inbound call nobody has taken rings every console (`call:incoming` when it starts, then
- *   `call:changed`), and the change that takes or ends it still goes to every console, so the
- *   others can say "taken by another agent" and let it go;
+ * - an inbound call nobody has taken rings the consoles of the agents it was offered to, those
+ *   Available when it came in (`call:incoming` when it starts, then `call:changed`), and the change
+ *   that takes or ends it still goes to each of them, so the others can say "taken by another
+ *   agent" and let it go (a call from before availability has no `offeredTo`: every console);
  * - other agents' calls are not sent: what the roster needs of them (a phone is busy) travels in
  *   `roster:changed`;
  * - a console that declined an inbound call still hears of it but lets it go (`declinedBy`), so a
@@ -34,6 +35,7 @@ export interface CallChange {
 
 export type AgentDelivery =
   | { to: 'everyone'; event: 'call:incoming' | 'call:changed' }
+  | { to: 'agents'; agentIds: string[]; event: 'call:incoming' | 'call:changed' }
   | { to: 'agent'; agentId: string; event: 'call:changed' };
 
 export interface DeviceDelivery {
@@ -49,9 +51,19 @@ export interface Delivery {
   devices: DeviceDelivery[];
 }
 
-/** True while a call is offered to every console: inbound and not yet taken by an agent. */
+/** True while a call is offered to the agents' consoles: inbound and not yet taken by an agent. */
 export const isOpenToAllAgents = (call: Pick<Call, 'direction' | 'agentId'>): boolean =>
   call.direction === 'inbound' && call.agentId === null;
+
+/** Whether an inbound call rang this agent's consoles (every agent's, for a call without `offeredTo`). */
+export const wasOfferedTo = (call: Pick<Call, 'offeredTo'>, agentId: string): boolean =>
+  call.offeredTo === undefined || call.offeredTo.includes(agentId);
+
+function offeredAudience(call: Call, event: 'call:incoming' | 'call:changed'): AgentDelivery {
+  return call.offeredTo === undefined
+    ? { to: 'everyone', event }
+    : { to: 'agents', agentIds: call.offeredTo, event };
+}
 
 export function audience({ prev, next, actorDeviceId, pushRecord = false }: CallChange): Delivery {
   const agents = agentDelivery(prev, next);
@@ -64,15 +76,16 @@ export function audience({ prev, next, actorDeviceId, pushRecord = false }: Call
 
 function agentDelivery(prev: Call | null, next: Call): AgentDelivery | null {
   if (prev === null && isOpenToAllAgents(next)) {
-    // A call that never rang (no agent online) is only history; nobody is offered it.
-    return isLive(next) ? { to: 'everyone', event: 'call:incoming' } : null;
+    // A call that never rang (no agent Available) is only history; nobody is offered it.
+    return isLive(next) ? offeredAudience(next, 'call:incoming') : null;
   }
-  if (isOpenToAllAgents(prev ?? next)) return { to: 'everyone', event: 'call:changed' };
+  if (isOpenToAllAgents(prev ?? next)) return offeredAudience(prev ?? next, 'call:changed');
   return next.agentId === null ? null : { to: 'agent', agentId: next.agentId, event: 'call:changed' };
 }
 
 function transferAudience(prev: Call | null, next: Call, agents: AgentDelivery | null): string[] {
-  if (agents?.to === 'everyone') return [];
+  // An inbound call nobody took yet has no transfer: its audience is the agents it rings.
+  if (agents && agents.to !== 'agent') return [];
   const ids = new Set<string>();
   for (const t of [prev && liveTransfer(prev), liveTransfer(next)]) if (t) ids.add(t.toAgentId);
   if (prev?.agentId) ids.add(prev.agentId);
@@ -107,7 +120,9 @@ export function consoleResync(
     if (!isLive(call)) continue;
     if (isOpenToAllAgents(call)) {
       // A console that declined it lets it go; the others still ring.
-      if (!declinedBy(call).has(agentId)) out.push({ event: 'call:incoming', call });
+      if (wasOfferedTo(call, agentId) && !declinedBy(call).has(agentId)) {
+        out.push({ event: 'call:incoming', call });
+      }
     } else if (call.agentId === agentId || liveTransfer(call)?.toAgentId === agentId) {
       out.push({ event: 'call:changed', call });
     }
@@ -117,8 +132,8 @@ export function consoleResync(
 
 /** Whether a console may learn how a call it asks about (`call:sync`) went. */
 export function agentMaySee(agentId: string, call: Call): boolean {
-  // Every console was offered every inbound call, so each may learn who took it and how it ended;
-  // the agents of a transfer learn how the call they were asked to take, or handed on, went.
-  if (call.agentId === agentId || call.direction === 'inbound') return true;
+  // Each console an inbound call was offered to may learn who took it and how it ended; the
+  // agents of a transfer learn how the call they were asked to take, or handed on, went.
+  if (call.agentId === agentId || (call.direction === 'inbound' && wasOfferedTo(call, agentId))) return true;
   return transfersOf(call).some((t) => t.toAgentId === agentId || t.fromAgentId === agentId);
 }

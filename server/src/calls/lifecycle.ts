@@ -32,6 +32,19 @@ export interface LifecycleOptions {
   sender: PushSender;
   /** Told which staff members' roster entries may have changed (busy, token state). */
   onStaffChanged: (staffId: string) => void;
+  /** Features that follow calls (availability, callbacks): told of every change, in order. */
+  observers?: CallObserver[];
+}
+
+/**
+ * What a feature that follows calls is told of each change. `beforeStored` runs in the call's
+ * queue before the change is stored, so what it writes is there by the time anyone can see the
+ * change (and written again, idempotently, if a crash comes between); `committed` runs once it is
+ * stored and delivered.
+ */
+export interface CallObserver {
+  beforeStored?(prev: Call | null, next: Call): Promise<void>;
+  committed?(prev: Call | null, next: Call): void;
 }
 
 export interface ApplyOptions {
@@ -148,6 +161,7 @@ export class CallLifecycle {
   async commit(prev: Call | null, next: Call, actorDeviceId: string | null): Promise<void> {
     const delivery = audience({ prev, next, actorDeviceId });
     await this.pushes.beforeStored(next, delivery.devices);
+    for (const observer of this.o.observers ?? []) await observer.beforeStored?.(prev, next);
     await this.o.storage.calls.save(next);
     this.o.live.put(next);
     if (!isLive(next) || next.state === 'connecting' || next.state === 'active') {
@@ -162,6 +176,7 @@ export class CallLifecycle {
       this.o.metrics.calls.inc({ outcome: next.endReason ?? 'failed', direction: next.direction });
     }
     this.deliver(next, delivery);
+    for (const observer of this.o.observers ?? []) observer.committed?.(prev, next);
     if (!isLive(next)) this.pushes.forget(next);
     const busyChanged =
       prev === null ||
@@ -174,6 +189,8 @@ export class CallLifecycle {
   private deliver(call: Call, { agents, transferAgents, devices }: Delivery): void {
     const { notifier } = this.o;
     if (agents?.to === 'everyone') notifier.toAgents(agents.event, { call });
+    else if (agents?.to === 'agents')
+      for (const id of agents.agentIds) notifier.toAgent(id, agents.event, { call });
     else if (agents) notifier.toAgent(agents.agentId, agents.event, { call });
     for (const agentId of transferAgents) notifier.toAgent(agentId, 'call:changed', { call });
     for (const { deviceId, cancel } of devices) {

@@ -22,6 +22,8 @@ export interface PhoneCallsOptions {
   presence: Presence;
   live: LiveCalls;
   ringTimeoutMs: number;
+  /** The agents an inbound call rings: those online and Available (availability/). */
+  availableAgentIds?: () => Promise<string[]>;
 }
 
 const REPORT_EVENTS: Record<DeviceReportEvent, (deviceId: string, reason?: string) => CallEvent> = {
@@ -116,8 +118,15 @@ export class PhoneCalls {
       ringUntil: now + this.o.ringTimeoutMs,
       source: 'device',
     });
-    if (this.o.presence.onlineAgentIds().length === 0) {
-      const r = transition(call, { type: 'unreachable', detail: 'no agent is online' }, now, 'server');
+    const online = this.o.presence.onlineAgentIds();
+    const offeredTo = this.o.availableAgentIds ? await this.o.availableAgentIds() : online;
+    call = { ...call, offeredTo };
+    if (offeredTo.length === 0) {
+      const detail =
+        online.length === 0
+          ? 'no agent is online'
+          : `no agent is available (${online.length} online: in a call, in after-call work or away)`;
+      const r = transition(call, { type: 'noAgentAvailable', detail }, now, 'server');
       if (r.ok) call = r.call;
     }
     await this.life.create(call, device.id);

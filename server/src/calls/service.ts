@@ -25,8 +25,11 @@ export interface CallServiceOptions extends LifecycleOptions {
   reconnectGraceMs: number;
   /** What the phone's call screen shows for calls from the console. */
   caller: { handle: string; organisation: string };
-  /** Whether an agent's availability lets them be offered a call (all of them, without one). */
-  available?: (agentId: string) => boolean;
+  /**
+   * The agents online and Available now: the ones an inbound call rings and a transfer may be
+   * offered to (without it, every agent online).
+   */
+  availableAgentIds?: () => Promise<string[]>;
 }
 
 /**

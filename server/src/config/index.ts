@@ -44,6 +44,8 @@ export interface CliConfig {
   metricsToken: string | null;
   ringTimeoutMs: number;
   reconnectGraceMs: number;
+  afterCallWorkMs: number;
+  awayGraceMs: number;
   sessionTtlMs: number;
   /** STUN and TURN for calls' media (see server/src/calls/ice.ts). */
   ice: IceConfig;
@@ -124,6 +126,8 @@ export function parseConfig(
         (c['metrics-token-file'] ? readSecretFile(c['metrics-token-file'], '--metrics-token-file') : null),
       ringTimeoutMs: c['ring-timeout'],
       reconnectGraceMs: c['reconnect-grace'],
+      afterCallWorkMs: c['after-call-work'],
+      awayGraceMs: c['away-grace'],
       redis: c.redis ?? null,
       nodeTtlMs: c['node-ttl'],
       socketRate: socketRate(c['socket-rate']),

@@ -111,6 +111,16 @@ export const OPTIONS = {
     default: formatDuration(defaults.reconnectGraceMs),
     help: 'how long a call waits for a phone or console that dropped mid-call before it ends failed',
   },
+  'after-call-work': {
+    env: 'SWITCHBOARD_AFTER_CALL_WORK',
+    default: '30s',
+    help: 'after an answered call the agent is in after-call work this long (inbound calls do not ring them), then Available; 0 turns it off',
+  },
+  'away-grace': {
+    env: 'SWITCHBOARD_AWAY_GRACE',
+    default: '10s',
+    help: 'an agent whose last console closed becomes Away after this long (a page reload is back sooner)',
+  },
   redis: {
     env: 'SWITCHBOARD_REDIS',
     default: undefined,

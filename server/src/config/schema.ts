@@ -91,6 +91,8 @@ export const configSchema = z
     'metrics-token-file': z.string().min(1).optional(),
     'ring-timeout': duration.pipe(z.number().min(1000, 'ring timeout must be at least 1s')),
     'reconnect-grace': duration.pipe(z.number().min(1000, 'reconnect grace must be at least 1s')),
+    'after-call-work': duration.pipe(z.number().max(3_600_000, 'after-call work may last at most 1h')),
+    'away-grace': duration.pipe(z.number().min(1000, 'the away grace must be at least 1s')),
     redis: z
       .string()
       .regex(/^rediss?:\/\/\S+$/, 'use a URL like redis://127.0.0.1:6379')

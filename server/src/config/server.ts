@@ -9,6 +9,10 @@ export interface ServerConfig {
   ringTimeoutMs: number;
   /** How long a call waits for a party whose connection dropped mid-call before it ends `failed`. */
   reconnectGraceMs: number;
+  /** After-call work after an answered call, before the agent is Available again; 0 turns it off. */
+  afterCallWorkMs: number;
+  /** How long after an agent's last console closed they become Away (a reload is back sooner). */
+  awayGraceMs: number;
   sessionTtlMs: number;
   /** The URL phones reach this server at (put in pairing QR codes); defaults to the listen address. */
   publicUrl?: string;
@@ -39,6 +43,8 @@ export interface ServerConfig {
 export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   ringTimeoutMs: 45_000,
   reconnectGraceMs: 30_000,
+  afterCallWorkMs: 30_000,
+  awayGraceMs: 10_000,
   sessionTtlMs: 12 * 3600_000,
   caller: { handle: 'Switchboard', organisation: 'Support' },
   maxMessageBytes: MAX_SOCKET_MESSAGE_BYTES,

@@ -16,6 +16,7 @@ import type { PairingService } from '../auth/pairing';
 import type { SessionAuth } from '../auth/session-auth';
 import type { SessionWatch } from '../auth/sessions';
 import type { Backoff, SignInLimits } from '../auth/sign-in-limits';
+import type { Availability } from '../availability/service';
 import { type IceConfig, iceServersFor } from '../calls/ice';
 import type { CallService } from '../calls/service';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
@@ -48,6 +49,8 @@ type AgentContext = GatewayContext & {
   audit: AuditLog;
   /** STUN/TURN handed to a call's parties by `rtc:ice`. */
   ice: IceConfig;
+  /** Agents' availability: their own choice, and what consoles coming and going do to it. */
+  availability: Availability;
 };
 
 /** What the request handlers of one console share: the server's parts and the audit trail. */
@@ -86,7 +89,10 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
   nsp.on('connection', (socket) => {
     const { agentId, tokenHash } = socket.data.actor;
     // An admin's open Team screen shows who is online: it refetches on the hint.
-    if (hub.join('agent', agentId)) hub.toAgents('team:changed', {});
+    if (hub.join('agent', agentId)) {
+      hub.toAgents('team:changed', {});
+      ctx.availability.consoleBack(agentId);
+    }
     calls.partyBack({ agentId });
     ctx.metrics.consoles.inc();
     socket.join(`agent:${agentId}`);
@@ -95,6 +101,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
       if (hub.leave('agent', agentId)) {
         calls.partyLeft({ agentId });
         hub.toAgents('team:changed', {});
+        ctx.availability.consoleLeft(agentId);
       }
       ctx.metrics.consoles.dec();
     });
@@ -128,7 +135,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
         ...rosterHandlers(handlers, agentId),
         ...callHandlers(handlers, agentId),
         ...transferHandlers(calls, agentId),
-        ...teamHandlers({ ...ctx, passwordGuesses }, agentId, tokenHash),
+        ...teamAndAvailability(handlers, agentId, tokenHash),
       },
       ctx.requestOptions,
       (event) => authorize(event),
@@ -142,6 +149,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
       if (me) socket.emit('session:status', sessionStatusOf(me));
       socket.emit('server:status', ctx.serverStatus());
       socket.emit('roster:snapshot', { staff: await roster.snapshot() });
+      socket.emit('availability:snapshot', { agents: await ctx.availability.list() });
       for (const { event, call } of calls.resyncFor(agentId)) socket.emit(event, { call });
     };
     void ctx.requestOptions.track(resync()).catch((err) => {
@@ -149,6 +157,28 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
       socket.disconnect(true);
     });
   });
+}
+
+/**
+ * The Team screen's requests, whose changes to the team reach every presence strip, and each
+ * agent's own availability.
+ */
+function teamAndAvailability(ctx: HandlerContext, agentId: string, tokenHash: string) {
+  const team = teamHandlers(ctx, agentId, tokenHash);
+  const changing =
+    <A extends unknown[], R>(handler: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const result = await handler(...args);
+      ctx.availability.teamChanged();
+      return result;
+    };
+  return {
+    ...team,
+    'agent:create': changing(team['agent:create']),
+    'agent:update': changing(team['agent:update']),
+    'agent:remove': changing(team['agent:remove']),
+    'availability:set': ({ state }) => ctx.availability.choose(agentId, state),
+  } satisfies Partial<AgentHandlers<AgentRequestName>>;
 }
 
 /** What a `staff:update` changed, in words, for the audit trail. */

@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PairingService } from '../auth/pairing';
+import type { Availability } from '../availability/service';
 import type { Presence } from '../calls/ports';
 import type { Logger } from '../ops/logger';
 import type { TlsConfig } from './tls';
@@ -11,6 +12,7 @@ export function serverHandle(o: {
   tls: TlsConfig | undefined;
   presence: Presence;
   pairing: PairingService;
+  availability: Pick<Availability, 'entry' | 'list'>;
   logger: Logger;
   endAll: (detail: string) => Promise<number>;
   idle: () => Promise<void>;
@@ -23,6 +25,11 @@ export function serverHandle(o: {
     presence: o.presence,
     /** Pairing codes for a staff member, as `pairing:create` makes them (the demo pairs its phones). */
     pairing: { create: (agentId: string, staffId: string) => pairing.create(agentId, staffId) },
+    /** Agents' availability as consoles see it (tests, the soak's checks). */
+    availability: {
+      entry: (agentId: string) => o.availability.entry(agentId),
+      list: () => o.availability.list(),
+    },
     get url(): string {
       return baseUrl(http, tls);
     },

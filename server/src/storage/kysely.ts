@@ -2,6 +2,7 @@ import { type Kysely, Migrator, sql } from 'kysely';
 import type { AccessFeed } from './access-feed';
 import { agentStore } from './agents';
 import { auditStore } from './audit';
+import { availabilityStore } from './availability';
 import { callStore } from './calls';
 import { deviceStore } from './devices';
 import { directoryStore } from './directory';
@@ -61,6 +62,7 @@ export function createKyselyStorage(
     audit: auditStore(db),
     access: o.access,
     limitStore: o.limitStore,
+    availability: availabilityStore(db),
   };
 }
 

@@ -87,6 +87,23 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0006_agent_availability': {
+    async up(db: AnyDb) {
+      // No foreign key, like calls: a row left by a removed agent is never read (list joins agents).
+      await db.schema
+        .createTable('agent_availability')
+        .addColumn('agent_id', 'text', (c) => c.primaryKey())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('since', 'bigint', (c) => c.notNull())
+        .addColumn('until', 'bigint')
+        .addColumn('call_id', 'text')
+        .addColumn('auto', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('agent_availability').ifExists().execute();
+    },
+  },
 };
 
 /**

@@ -16,6 +16,7 @@ export interface Database {
   health_probe: HealthProbeTable;
   audit_log: AuditLogTable;
   cluster_timers: ClusterTimersTable;
+  agent_availability: AgentAvailabilityTable;
 }
 
 export interface AgentsTable {
@@ -139,4 +140,22 @@ export interface AuditLogTable {
   target_id: string | null;
   target_name: string | null;
   detail: string | null;
+}
+
+/**
+ * Each agent's stored availability (migration 0006): what they chose, or the after-call work a
+ * call left them in. Busy is not stored: it is being in a live call. An agent without a row is
+ * Available since they were added.
+ */
+export interface AgentAvailabilityTable {
+  agent_id: string;
+  /** `available`, `afterCall` or `away`. */
+  state: string;
+  since: number;
+  /** When after-call work ends by itself. */
+  until: number | null;
+  /** The call whose after-call work this is: saving its disposition ends it early. */
+  call_id: string | null;
+  /** 1 when the server set Away because the agent's last console closed; their next console undoes it. */
+  auto: number;
 }

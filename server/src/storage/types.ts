@@ -36,6 +36,7 @@ export interface Storage {
    * counts outlive a restart; memory for SQLite's one process. A cluster counts in Redis instead.
    */
   limitStore: { kind: 'memory' } | { kind: 'postgres'; pool: import('pg').Pool };
+  availability: AvailabilityStore;
 }
 
 export interface AgentRow {
@@ -262,6 +263,44 @@ export interface AuditStore {
     filter: { subject?: AuditSubject },
     page: { cursor?: string; limit: number },
   ): Promise<{ entries: AuditRow[]; nextCursor: string | null }>;
+}
+
+/** What is stored of an agent's availability; `busy` is not stored (it is being in a live call). */
+export type StoredAgentState = 'available' | 'afterCall' | 'away';
+
+export interface AvailabilityRow {
+  agentId: string;
+  state: StoredAgentState;
+  since: number;
+  until: number | null;
+  callId: string | null;
+  /** Away set by the server because the last console closed; undone by the agent's next console. */
+  auto: boolean;
+}
+
+/** Only rows that match every given field are changed. */
+export interface AvailabilityCondition {
+  state?: StoredAgentState[];
+  callId?: string;
+  auto?: boolean;
+  /** `until` at or before this time (after-call work that is over). */
+  untilAtMost?: number;
+}
+
+export interface AvailabilityStore {
+  /** Every enabled agent with their stored availability (the default for one without a row). */
+  list(): Promise<(AvailabilityRow & { name: string })[]>;
+  /** One enabled agent's, as `list` has it; null for an unknown or disabled agent. */
+  find(agentId: string): Promise<(AvailabilityRow & { name: string }) | null>;
+  get(agentId: string): Promise<AvailabilityRow | null>;
+  /** Sets the row, whatever it held. */
+  put(row: AvailabilityRow): Promise<void>;
+  /**
+   * Sets the row only if it matches `when` (a missing row counts as Available since the agent was
+   * added); resolves whether it changed. What a second node or a late timer finds already done is
+   * left alone.
+   */
+  update(row: AvailabilityRow, when: AvailabilityCondition): Promise<boolean>;
 }
 
 export class StorageConflictError extends Error {

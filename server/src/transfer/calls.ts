@@ -22,8 +22,8 @@ export interface TransferCallsOptions {
   live: LiveCalls;
   /** How long the chosen agent's console rings: the calls' own ring time. */
   ringTimeoutMs: number;
-  /** Whether an agent's availability lets them be offered a call (all of them, without one). */
-  available?: (agentId: string) => boolean;
+  /** The agents online and Available now (all of them online, without availability). */
+  availableAgentIds?: () => Promise<string[]>;
   /** After every transfer step of a call that goes on: whoever has it now must be there. */
   onReturned(call: Call): void;
 }
@@ -37,6 +37,8 @@ type Who = 'from' | 'to';
  */
 export class TransferCalls {
   private readonly view: TargetView;
+  /** Who was Available when last asked: read (from the database) just before each decision. */
+  private available: Set<string> | null = null;
 
   constructor(
     private readonly life: CallLifecycle,
@@ -45,14 +47,20 @@ export class TransferCalls {
     this.view = {
       onlineAgentIds: () => o.presence.onlineAgentIds(),
       liveCalls: () => o.live.list(),
-      available: (agentId) => o.available?.(agentId) ?? true,
+      available: (agentId) => this.available?.has(agentId) ?? true,
     };
+  }
+
+  /** Availability is stored (every node reads the same); the rule that uses it is synchronous. */
+  private async readAvailability(): Promise<void> {
+    if (this.o.availableAgentIds) this.available = new Set(await this.o.availableAgentIds());
   }
 
   async targets(agentId: string, callId: string): Promise<TransferTarget[]> {
     const call = this.o.live.get(callId);
     if (!call) throw new AppError(ERROR_CODES.CALL_ENDED, 'no live call with this id');
     if (call.agentId !== agentId) throw forbidden('this call belongs to another agent');
+    await this.readAvailability();
     const out: TransferTarget[] = [];
     for (const id of offerable(agentId, this.view)) {
       const agent = await this.o.storage.agents.findById(id);
@@ -67,6 +75,7 @@ export class TransferCalls {
       this.o.storage.agents.findById(req.toAgentId),
     ]);
     if (!to || to.disabledAt !== null) throw new AppError(ERROR_CODES.NOT_FOUND, 'no such agent');
+    await this.readAvailability();
     const action: TransferAction = {
       type: 'start',
       kind: req.kind,

@@ -53,6 +53,8 @@ export async function startDemo(o: {
   port: number;
   dataDir: string;
   ringTimeoutMs: number;
+  /** After-call work and the Away grace (issue 24); the server's defaults when absent. */
+  availability?: Pick<ServerConfig, 'afterCallWorkMs' | 'awayGraceMs'>;
   /** STUN/TURN from the command line (--stun, --turn…), for a demo reached from other machines. */
   ice?: ServerConfig['ice'];
   clock: Clock;
@@ -77,7 +79,7 @@ export async function startDemo(o: {
     push,
     clock: o.clock,
     logger: o.logger,
-    config: { ringTimeoutMs: o.ringTimeoutMs, ...(o.ice ? { ice: o.ice } : {}) },
+    config: { ringTimeoutMs: o.ringTimeoutMs, ...o.availability, ...(o.ice ? { ice: o.ice } : {}) },
   });
   const url = await server.listen(o.port, o.host);
 

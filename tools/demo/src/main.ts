@@ -9,7 +9,7 @@ export const DEMO_HELP = [
 
 /**
  * `npm run server -- --demo`: takes the server's own options (host, port, data dir, ring timeout,
- * log level), runs the demo until SIGINT or SIGTERM, and resolves with the exit code.
+ * after-call work, away grace, log level), runs the demo until SIGINT or SIGTERM, and resolves with the exit code.
  */
 export async function demoMain(args: string[]): Promise<number> {
   let parsed: ReturnType<typeof parseConfig>;
@@ -38,6 +38,7 @@ export async function demoMain(args: string[]): Promise<number> {
     port: config.port,
     dataDir: config.dataDir,
     ringTimeoutMs: config.ringTimeoutMs,
+    availability: { afterCallWorkMs: config.afterCallWorkMs, awayGraceMs: config.awayGraceMs },
     ice: config.ice,
     clock: systemClock(),
     logger,

@@ -124,11 +124,27 @@ describe('end-to-end call flows: server + APNs emulator + virtual phones', () =>
     await iphone.report(call.id, 'connected');
     await iphone.hangup(call.id);
     expect(await outcome(call)).toBe('completed');
+    // The agent's after-call work (30 s) is over before the phone calls again.
+    await h.idle();
+    h.clock.advance(30_000);
+    await h.idle();
 
     const unanswered = await iphone.placeCall();
     h.clock.advance(45_000);
     expect(await outcome(unanswered)).toBe('missed');
     expect(await phoneEnded(iphone, unanswered.id)).toBe('missed');
+  });
+
+  it('the phone calls in when no agent is Available: its call ends at once, saying so', async () => {
+    const iphone = await phone();
+    await agent.ok('availability:set', { state: 'away' });
+    const ended = new Promise<string>((resolve) =>
+      iphone.once('ended', (_id: string, r: string) => resolve(r)),
+    );
+    const call = await iphone.placeCall();
+    expect(call.endReason).toBe('noAgentAvailable');
+    expect(await ended).toBe('noAgentAvailable');
+    expect(iphone.calls.get(call.id)?.history.at(-1)).toBe('ended:noAgentAvailable (server ended it)');
   });
 
   it('token rotation: the next call is pushed to the new token', async () => {

@@ -180,5 +180,7 @@ export class ConsoleClient implements ConsoleApi {
       store.transferSeen(call);
     });
     socket.on('call:incoming', ({ call }) => store.callIncoming(call));
+    socket.on('availability:snapshot', ({ agents }) => store.availabilitySnapshot(agents));
+    socket.on('availability:changed', ({ agents }) => store.availabilityChanged(agents));
   }
 }

@@ -1,4 +1,5 @@
 import { type ReactNode, useState } from 'react';
+import { AvailabilityControl, PresenceStrip } from '../features/availability';
 import { CallPanel } from '../features/call';
 import { DesktopCommands, isDesktop, SettingsScreen } from '../features/desktop';
 import { DirectoryScreen } from '../features/directory';
@@ -63,6 +64,7 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
           ))}
         </nav>
         <div className="topbar-end">
+          <AvailabilityControl />
           <ConnectionIndicator />
           <AccountButton name={agent} role={role} />
           <button type="button" className="btn btn-quiet btn-sm" onClick={onSignOut}>
@@ -70,6 +72,7 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
           </button>
         </div>
       </header>
+      <PresenceStrip />
       <Banners />
       <PasswordBanner />
       <div className="workspace">

@@ -1,5 +1,10 @@
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { Session } from '../api/session';
+import {
+  type AvailabilitySlice,
+  availabilityData,
+  createAvailabilitySlice,
+} from '../features/availability/slice';
 import { type CallsSlice, callsData, createCallsSlice } from '../features/call/slice';
 import { createRosterSlice, type RosterSlice, rosterData } from '../features/roster/slice';
 import { createSessionSlice, type SessionSlice, sessionData } from '../features/signin/slice';
@@ -11,7 +16,13 @@ import { createTransfersSlice, type TransfersSlice, transfersData } from '../fea
  * owns its part of the state and the actions that change it, and only a slice calls `set`.
  * Components select state and call actions; the store they get cannot `setState`.
  */
-export type ConsoleState = SessionSlice & StatusSlice & RosterSlice & CallsSlice & TransfersSlice & Lifecycle;
+export type ConsoleState = SessionSlice &
+  StatusSlice &
+  RosterSlice &
+  CallsSlice &
+  TransfersSlice &
+  AvailabilitySlice &
+  Lifecycle;
 
 /** A feature's slice: its state and actions, with the whole state in view for rules that need it. */
 export type ConsoleSlice<T> = StateCreator<ConsoleState, [], [], T>;
@@ -34,6 +45,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
     ...rosterData(),
     ...callsData(),
     ...transfersData(),
+    ...availabilityData(),
   });
   return createStore<ConsoleState>()((...a) => {
     const [set] = a;
@@ -43,6 +55,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
       ...createRosterSlice(now)(...a),
       ...createCallsSlice(...a),
       ...createTransfersSlice(...a),
+      ...createAvailabilitySlice(...a),
       signedIn: (session) => set(fresh(session)),
       signedOut: (reason) => set({ ...fresh(null), signOutReason: reason }),
     };

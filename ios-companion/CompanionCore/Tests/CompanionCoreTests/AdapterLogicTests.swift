@@ -90,6 +90,7 @@ struct AdapterLogicTests {
         #expect(recent(.outbound, answered: false, ended: .declined).outcome == "Declined")
         #expect(recent(.outbound, answered: false, ended: .answeredElsewhere).outcome == "Answered on another device")
         #expect(recent(.inbound, answered: false, ended: .unreachable).outcome == "No agent online")
+        #expect(recent(.inbound, answered: false, ended: .noAgentAvailable).outcome == "No agent available")
         #expect(recent(.inbound, answered: false, ended: .cancelled).outcome == "Not answered")
         #expect(!recent(.inbound, answered: false, ended: .cancelled).isMissed, "a call this phone placed is never missed")
     }

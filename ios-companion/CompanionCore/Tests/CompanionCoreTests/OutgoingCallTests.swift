@@ -165,6 +165,17 @@ struct OutgoingCallTests {
         #expect(harness.coordinator.status.recents.first?.endReason == .unreachable)
     }
 
+    @Test("a call no agent was Available for ends at once, unanswered, and Recents says why")
+    func noAgentAvailable() async throws {
+        let harness = Harness()
+        harness.server.startedCall = try Self.inboundCall(harness, state: .ended, endReason: .noAgentAvailable)
+        let uuid = UUID()
+        harness.provider.perform(.start(handle: CallHandle("Switchboard"), video: false), on: uuid)
+        await harness.settle()
+        #expect(harness.provider.endReason(of: uuid) == .unanswered)
+        #expect(harness.coordinator.status.recents.first?.outcome == "No agent available")
+    }
+
     @Test("hanging up before call:start was ever sent withdraws it: the server hears nothing")
     func hangUpBeforeSent() async throws {
         let harness = Harness(connected: false)

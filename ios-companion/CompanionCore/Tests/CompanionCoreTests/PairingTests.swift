@@ -83,5 +83,6 @@ struct EndReasonMappingTests {
         #expect(CallEndedReason(serverReason: .answeredElsewhere, direction: .inbound) == .remoteEnded)
         #expect(CallEndedReason(serverReason: .missed, direction: .inbound) == .unanswered)
         #expect(CallEndedReason(serverReason: .unreachable, direction: .inbound) == .failed)
+        #expect(CallEndedReason(serverReason: .noAgentAvailable, direction: .inbound) == .unanswered)
     }
 }

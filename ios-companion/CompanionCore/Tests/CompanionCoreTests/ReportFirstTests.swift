@@ -8,7 +8,7 @@ import Testing
 @Suite("Report first: nothing runs before reportNewIncomingCall")
 struct ReportFirstTests {
     nonisolated static func payloads() -> [Data] {
-        let call = #"{"switchboard":{"v":1,"kind":"call","callId":"6f1c2a9e-3b7d-4c1e-9a52-0d8e7f3b2c41","#
+        let call = #"{"switchboard":{"v":2,"kind":"call","callId":"6f1c2a9e-3b7d-4c1e-9a52-0d8e7f3b2c41","#
             + #""handle":"+15551234567","callerName":"Support","video":false,"sentAt":1795587574543,"ringUntil":1795587619543}}"#
         return [Data(call.utf8), Data("garbage".utf8)] + Fixtures.payloads(kind: "push-payload")
     }
@@ -40,7 +40,7 @@ struct ReportFirstTests {
     @Test("PushKit's dictionary becomes JSON only when JSONSerialization can take it, never by an exception")
     func pushDictionary() throws {
         let call: [AnyHashable: Any] = ["switchboard": [
-            "v": 1, "kind": "cancel", "callId": "6f1c2a9e-3b7d-4c1e-9a52-0d8e7f3b2c41", "reason": "cancelled",
+            "v": WireProtocol.version, "kind": "cancel", "callId": "6f1c2a9e-3b7d-4c1e-9a52-0d8e7f3b2c41", "reason": "cancelled",
         ]]
         let id = try #require(CallID("6f1c2a9e-3b7d-4c1e-9a52-0d8e7f3b2c41"))
         let data = PushPayload.data(fromDictionary: call)

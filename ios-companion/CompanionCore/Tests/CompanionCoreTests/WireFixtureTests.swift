@@ -120,7 +120,7 @@ struct WireFixtureTests {
 struct ProtocolTests {
     @Test("the protocol version is pinned: bumping it is deliberate and comes with fixtures")
     func versionIsPinned() {
-        #expect(WireProtocol.version == 1)
+        #expect(WireProtocol.version == 2)
     }
 
     @Test("call ids go on the wire in lowercase, as the server generates and keys them")

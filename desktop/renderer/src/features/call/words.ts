@@ -171,6 +171,7 @@ function entryText(
     case 'timeout':
     case 'busy':
     case 'failed':
+    case 'noAgentAvailable':
       return { text: '', tone: 'neutral' };
     case 'ended':
       // A completed call's hang-up entry already says who ended it.

@@ -32,6 +32,7 @@ extension RecentCall {
         case .declined?: return "Declined"
         case .answeredElsewhere?: return "Answered on another device"
         case .unreachable?: return "No agent online"
+        case .noAgentAvailable?: return "No agent available"
         case .failed?: return "Failed"
         default: return isIncoming ? "Missed" : "Not answered"
         }

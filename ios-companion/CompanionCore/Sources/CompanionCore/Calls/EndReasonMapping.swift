@@ -9,6 +9,8 @@ extension CallEndedReason {
         case (.answeredElsewhere?, .outbound): self = .answeredElsewhere
         case (.declined?, .outbound): self = .declinedElsewhere
         case (.missed?, _): self = .unanswered
+        // Nobody could take this phone's call: to CallKit, a call the other side did not answer.
+        case (.noAgentAvailable?, _): self = .unanswered
         case (.busy?, .outbound): self = .unanswered
         case (.unreachable?, _), (.failed?, _): self = .failed
         default: self = .remoteEnded

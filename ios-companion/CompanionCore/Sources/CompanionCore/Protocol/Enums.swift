@@ -11,6 +11,8 @@ public enum CallState: String, Codable, Sendable, CaseIterable {
 
 public enum EndReason: String, Codable, Sendable, CaseIterable {
     case completed, declined, missed, cancelled, unreachable, failed, answeredElsewhere, busy
+    /// This phone called in and no agent was Available to take it (protocol 2).
+    case noAgentAvailable
 }
 
 public enum CallDirection: String, Codable, Sendable, CaseIterable {

@@ -3,7 +3,7 @@ import Foundation
 /// Constants of the wire protocol, mirrored from `shared/src/version.ts` and `shared/src/push.ts`.
 public enum WireProtocol {
     /// `PROTOCOL_VERSION`: travels in every VoIP push as `v`. A test pins it, so a bump is deliberate.
-    public static let version = 1
+    public static let version = 2
 
     /// APNs refuses VoIP payloads over 5120 bytes (UTF-8, the whole JSON body).
     public static let voipPayloadLimit = 5120

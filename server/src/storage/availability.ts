@@ -1,0 +1,115 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { AgentAvailabilityTable, Database } from './schema';
+import type { AvailabilityRow, AvailabilityStore, StoredAgentState } from './types';
+
+const STATES: readonly StoredAgentState[] = ['available', 'afterCall', 'away'];
+
+/**
+ * Agents' stored availability (issue 24 item 1). Conditional updates carry the whole rule in one
+ * statement, so two nodes, or a timer that fires late, cannot undo each other's change.
+ */
+export function availabilityStore(db: Kysely<Database>): AvailabilityStore {
+  const columns = (row: AvailabilityRow) => ({
+    state: row.state,
+    since: row.since,
+    until: row.until,
+    call_id: row.callId,
+    auto: row.auto ? 1 : 0,
+  });
+  const withNames = async (agentId?: string) => {
+    let q = db
+      .selectFrom('agents')
+      .leftJoin('agent_availability', 'agent_availability.agent_id', 'agents.id')
+      .select([
+        'agents.id',
+        'agents.name',
+        'agents.created_at',
+        'agent_availability.state',
+        'agent_availability.since',
+        'agent_availability.until',
+        'agent_availability.call_id',
+        'agent_availability.auto',
+      ])
+      .where('agents.disabled_at', 'is', null);
+    if (agentId !== undefined) q = q.where('agents.id', '=', agentId);
+    const rows = await q.orderBy('agents.created_at').orderBy('agents.id').execute();
+    return rows.map((r) => ({
+      name: r.name,
+      ...(r.state === null
+        ? defaultRow(r.id, Number(r.created_at))
+        : toRow({
+            agent_id: r.id,
+            state: r.state,
+            since: r.since!,
+            until: r.until,
+            call_id: r.call_id,
+            auto: r.auto!,
+          })),
+    }));
+  };
+  return {
+    list: () => withNames(),
+    async find(agentId) {
+      return (await withNames(agentId))[0] ?? null;
+    },
+    async get(agentId) {
+      const row = await db
+        .selectFrom('agent_availability')
+        .selectAll()
+        .where('agent_id', '=', agentId)
+        .executeTakeFirst();
+      return row ? toRow(row) : null;
+    },
+    async put(row) {
+      await db
+        .insertInto('agent_availability')
+        .values({ agent_id: row.agentId, ...columns(row) })
+        .onConflict((oc) => oc.column('agent_id').doUpdateSet(columns(row)))
+        .execute();
+    },
+    async update(row, when) {
+      // A missing row is the default one: Available since the agent was added.
+      const agent = await db
+        .selectFrom('agents')
+        .select('created_at')
+        .where('id', '=', row.agentId)
+        .executeTakeFirst();
+      if (!agent) return false;
+      const fallback = defaultRow(row.agentId, Number(agent.created_at));
+      await db
+        .insertInto('agent_availability')
+        .values({ agent_id: row.agentId, ...columns(fallback) })
+        .onConflict((oc) => oc.column('agent_id').doNothing())
+        .execute();
+      let q = db.updateTable('agent_availability').set(columns(row)).where('agent_id', '=', row.agentId);
+      if (when.state) q = q.where('state', 'in', when.state);
+      if (when.callId !== undefined) q = q.where('call_id', '=', when.callId);
+      if (when.auto !== undefined) q = q.where('auto', '=', when.auto ? 1 : 0);
+      if (when.untilAtMost !== undefined) q = q.where('until', '<=', when.untilAtMost);
+      const result = await q.executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+  };
+}
+
+const defaultRow = (agentId: string, createdAt: number): AvailabilityRow => ({
+  agentId,
+  state: 'available',
+  since: createdAt,
+  until: null,
+  callId: null,
+  auto: false,
+});
+
+function toRow(r: Selectable<AgentAvailabilityTable>): AvailabilityRow {
+  const state = STATES.find((s) => s === r.state);
+  if (!state) throw new Error(`agent_availability ${r.agent_id} holds an unknown state "${r.state}"`);
+  return {
+    agentId: r.agent_id,
+    state,
+    since: Number(r.since),
+    until: r.until === null ? null : Number(r.until),
+    callId: r.call_id,
+    auto: Number(r.auto) === 1,
+  };
+}
