@@ -31,6 +31,8 @@ const OPEN_TO_AGENTS: AgentRequestName[] = [
   'transfer:complete',
   'transfer:cancel',
   'consult:signal',
+  // Issue 24: each agent's own availability.
+  'availability:set',
 ];
 
 const REQUESTS = Object.keys(agentRequests) as AgentRequestName[];

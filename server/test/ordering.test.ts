@@ -39,6 +39,8 @@ describe('calls whose requests arrive out of order', () => {
 
   it('does not let a phone that placed its own call answer one from the console', async () => {
     const agent = await h.agent('alice');
+    // Bob is Available: the phone's own call rings him (alice is busy with hers).
+    const bob = await h.agent('bob');
     const ana = await h.staff(agent, 'Ana');
     const iphone = await h.phone(agent, ana.id);
     const outbound = await agent.ok<Call>('call:place', { staffId: ana.id });
@@ -56,7 +58,6 @@ describe('calls whose requests arrive out of order', () => {
     expect((await h.storage.calls.get(outbound.id))?.answeredByDeviceId).toBeNull();
 
     // And a call placed to it meanwhile finds it busy.
-    const bob = await h.agent('bob');
     expect(await bob.ok<Call>('call:place', { staffId: ana.id })).toMatchObject({
       state: 'ended',
       endReason: 'busy',
