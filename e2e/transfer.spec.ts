@@ -20,7 +20,9 @@ const test = base.extend<object, { server: DemoServer }>({
   server: [
     // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixture's dependencies from this pattern.
     async ({}, use) => {
-      const server = await Demo.start({ ringTimeout: '30s' });
+      // No after-call work, as the shared server: the agent who took the last test's call must be
+      // Available (a transfer target) for the next.
+      const server = await Demo.start({ ringTimeout: '30s', extraArgs: ['--after-call-work', '0s'] });
       await use(server);
       await server.dispose();
     },
