@@ -27,7 +27,7 @@ import { transferHandlers } from '../transfer/handlers';
 import type { GatewayContext } from './context';
 import { handshakeError, protocolMismatch } from './handshake';
 import type { AgentNamespace } from './hub';
-import { bindRequests } from './requests';
+import { bindRequests, type Handlers } from './requests';
 import { sessionStatusOf, teamHandlers } from './team';
 
 type AgentContext = GatewayContext & {
@@ -166,9 +166,9 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
 function teamAndAvailability(ctx: HandlerContext, agentId: string, tokenHash: string) {
   const team = teamHandlers(ctx, agentId, tokenHash);
   const changing =
-    <A extends unknown[], R>(handler: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      const result = await handler(...args);
+    <Q, R>(handler: (req: Q, from: undefined) => Promise<R>) =>
+    async (req: Q): Promise<R> => {
+      const result = await handler(req, undefined);
       ctx.availability.teamChanged();
       return result;
     };
@@ -178,7 +178,7 @@ function teamAndAvailability(ctx: HandlerContext, agentId: string, tokenHash: st
     'agent:update': changing(team['agent:update']),
     'agent:remove': changing(team['agent:remove']),
     'availability:set': ({ state }) => ctx.availability.choose(agentId, state),
-  } satisfies Partial<AgentHandlers<AgentRequestName>>;
+  } satisfies Partial<Handlers<typeof agentRequests, AgentAckData>>;
 }
 
 /** What a `staff:update` changed, in words, for the audit trail. */
