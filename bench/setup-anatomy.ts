@@ -1,0 +1,159 @@
+/**
+ * `npx tsx bench/setup-anatomy.ts [sqlite|postgres] [SETUPS]`: what one call setup costs a single
+ * server, counted rather than timed. One server in this process (its database SQLite in a temp
+ * folder, or a fresh schema on scripts/postgres.sh's PostgreSQL), the APNs emulator, and consoles
+ * and phones as bench:cluster has them (cluster-clients.ts), running SETUPS setups (default 400:
+ * place → reported, answered, connected → active → hang up). Prints per setup: database statements
+ * by kind and transactions, Socket.IO packets the server wrote and the bytes of JSON they carried,
+ * APNs requests, log lines, and this process's CPU (server and clients together: compare runs).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { pino } from 'pino';
+import { systemClock } from '#shared';
+import { createServer, hashPassword, openStorage } from '../server/src';
+import {
+  createEmulatorPushGateway,
+  generateProviderKey,
+  startApnsEmulator,
+} from '../tools/apns-emulator/src';
+import { BenchAgent, BenchPhone } from './cluster-clients';
+import { Cleanup, freshSchema, leasePostgres } from './cluster-infra';
+import { emptySetup, setupCalls } from './cluster-phases';
+import { seedAgent, seedDevice } from './seed';
+import { positiveEnv } from './stats';
+
+const engine = process.argv[2] === 'postgres' ? 'postgres' : 'sqlite';
+if (process.argv[3]) process.env.ANATOMY_SETUPS = process.argv[3];
+const SETUPS = positiveEnv('ANATOMY_SETUPS', 400);
+const PAIRS = 4;
+
+const counts = new Map<string, number>();
+const count = (key: string, n = 1) => counts.set(key, (counts.get(key) ?? 0) + n);
+const statementKind = (sql: string) => {
+  const word = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase() ?? '?';
+  if (['begin', 'commit', 'rollback', 'savepoint', 'release'].includes(word)) return `tx ${word}`;
+  const table = /\b(?:from|into|update)\s+"?(\w+)"?/i.exec(sql)?.[1] ?? '?';
+  return `sql ${word} ${table}`;
+};
+
+// Counted where every statement passes, whatever issued it.
+const pgQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const q = args[0] as string | { text?: string };
+  count(statementKind(typeof q === 'string' ? q : (q?.text ?? '')));
+  return pgQuery.apply(this, args);
+} as typeof pg.Client.prototype.query;
+const sqlitePrepare = BetterSqlite3.prototype.prepare;
+BetterSqlite3.prototype.prepare = function (this: BetterSqlite3.Database, sql: string) {
+  const statement = sqlitePrepare.call(this, sql);
+  for (const method of ['run', 'get', 'all', 'iterate'] as const) {
+    const original = statement[method].bind(statement) as (...a: unknown[]) => unknown;
+    (statement as unknown as Record<string, unknown>)[method] = (...a: unknown[]) => {
+      count(statementKind(sql));
+      return original(...a);
+    };
+  }
+  return statement;
+} as typeof BetterSqlite3.prototype.prepare;
+// socket.io loads the parser's CommonJS build: count there, not in the ES module's copy.
+const parser = createRequire(import.meta.url)('socket.io-parser') as {
+  Encoder: { prototype: { encode(packet: unknown): unknown[] } };
+};
+const encode = parser.Encoder.prototype.encode;
+parser.Encoder.prototype.encode = function (this: unknown, packet: unknown) {
+  const out = encode.call(this, packet);
+  count('socket.io packets encoded');
+  count(
+    'socket.io JSON bytes encoded',
+    out.reduce((n: number, p: unknown) => n + String(p).length, 0),
+  );
+  return out;
+};
+
+async function main(cleanup: Cleanup) {
+  const clock = systemClock();
+  let url: string;
+  if (engine === 'postgres') {
+    url = (await freshSchema(await leasePostgres(cleanup), 'anatomy', cleanup)).url;
+  } else {
+    const dir = mkdtempSync(path.join(tmpdir(), 'switchboard-anatomy-'));
+    cleanup.add('temp dir', async () => rmSync(dir, { recursive: true, force: true }));
+    url = `sqlite:${path.join(dir, 'switchboard.db')}`;
+  }
+  const storage = await openStorage(url);
+  await storage.migrate();
+  const key = generateProviderKey();
+  const emulator = await startApnsEmulator({ keys: [key], acceptUnknownTokens: true, recordRequests: 0 });
+  cleanup.add('emulator', () => emulator.close());
+  const lines = new Writable({
+    write: (_c, _e, done) => {
+      count('log lines');
+      done();
+    },
+  });
+  const logger = pino({ level: 'info' }, lines);
+  const push = createEmulatorPushGateway(emulator, key, {
+    bundleId: 'com.example.switchboard',
+    clock,
+    logger,
+  });
+  const pushSend = push.send.bind(push);
+  push.send = (req) => {
+    count('APNs requests');
+    return pushSend(req);
+  };
+  const server = await createServer({
+    storage,
+    clock,
+    logger,
+    push,
+    config: { socketRate: { burst: 1e6, perSecond: 1e6 } },
+  });
+  const base = await server.listen(0, '127.0.0.1');
+  cleanup.add('server', () => server.close());
+  const hash = await hashPassword('x');
+  const pairs = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const staffId = `staff-${i}`;
+    await storage.staff.create({ id: staffId, name: `Staff ${i}`, handle: null, createdAt: clock.now() });
+    const device = await seedDevice(storage, staffId, 'com.example.switchboard', clock.now());
+    const token = await seedAgent(storage, `agent${i}`, hash, clock.now());
+    const agent = await BenchAgent.connect(base, token);
+    const phone = await BenchPhone.connect(base, device.deviceId, device.deviceSecret);
+    cleanup.add('clients', async () => {
+      agent.close();
+      phone.close();
+    });
+    pairs.push({ agent, phone, staffId });
+  }
+  await setupCalls(pairs, 2, 'warm-up');
+  await server.idle();
+  counts.clear();
+  const cpu = process.cpuUsage();
+  const out = emptySetup();
+  while (out.completed < SETUPS) await setupCalls(pairs, 1, 'setups', out);
+  await server.idle();
+  const used = process.cpuUsage(cpu);
+  const n = out.completed;
+  process.stdout.write(`setup-anatomy (${engine}): ${n} setups by ${PAIRS} consoles, each one:\n`);
+  for (const [what, total] of [...counts].sort())
+    process.stdout.write(`  ${(total / n).toFixed(2).padStart(9)}  ${what}\n`);
+  process.stdout.write(
+    `  ${((used.user + used.system) / 1000 / n).toFixed(2).padStart(9)}  ms CPU (server and clients)\n`,
+  );
+}
+
+const cleanup = new Cleanup();
+main(cleanup).then(
+  () => cleanup.runAll().then(() => process.exit(0)),
+  (error: Error) => {
+    process.stderr.write(`setup-anatomy: ${error.stack}\n`);
+    void cleanup.runAll().then(() => process.exit(1));
+  },
+);
