@@ -14,7 +14,10 @@ export type Handlers<
   A extends { [K in keyof S]: unknown },
   F = undefined,
 > = {
-  [K in keyof S]: (data: z.infer<S[K]>, from: F) => Promise<A[K]>;
+  // Without a `from`, a handler takes the request alone (handlers made for one socket).
+  [K in keyof S]: [F] extends [undefined]
+    ? (data: z.infer<S[K]>) => Promise<A[K]>
+    : (data: z.infer<S[K]>, from: F) => Promise<A[K]>;
 };
 
 export interface RequestOptions {
