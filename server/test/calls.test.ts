@@ -3,6 +3,7 @@ import { type Ack, type Call, PROTOCOL_VERSION, type StaffEntry } from '#shared'
 import { inbox } from '../../test-support/apns-inbox';
 import { ENGINES } from '../../test-support/databases';
 import { type Harness, isState, startHarness } from '../../test-support/harness';
+import { CANCEL_ACK_GRACE_MS } from '../src/calls/cancel-acks';
 
 type Changed = { call: Call };
 const byId = (id: string) => (p: Changed) => p.call.id === id;
@@ -52,11 +53,13 @@ describe.each(ENGINES)('calls on %s', (engine) => {
     const answered = await iphone.report(call.id, 'answered');
     expect(answered.ok && answered.data.state).toBe('connecting');
 
-    // The iPad loses: told by socket and by a cancel push with the same collapse id.
+    // The iPad loses: told by socket and, since this test phone does not acknowledge the socket's
+    // cancel (an app from before the acknowledgement), by a cancel push once the grace is over.
     await expect(ipad.waitFor('call:cancelled')).resolves.toEqual({
       callId: call.id,
       reason: 'answeredElsewhere',
     });
+    h.clock.advance(CANCEL_ACK_GRACE_MS);
     await expect(ipadInbox.next((p) => p.kind === 'cancel')).resolves.toMatchObject({
       callId: call.id,
       reason: 'answeredElsewhere',
@@ -135,6 +138,8 @@ describe.each(ENGINES)('calls on %s', (engine) => {
     const missed = await agent.waitFor<Changed>('call:changed', ended(call.id));
     expect(missed.call.endReason).toBe('missed');
     await expect(iphone.waitFor('call:cancelled')).resolves.toEqual({ callId: call.id, reason: 'missed' });
+    // Not acknowledged by this test phone: the push follows the grace.
+    h.clock.advance(CANCEL_ACK_GRACE_MS);
     await expect(pushes.next((p) => p.kind === 'cancel')).resolves.toMatchObject({ reason: 'missed' });
   });
 

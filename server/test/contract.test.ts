@@ -4,6 +4,7 @@ import { type Call, PROTOCOL_VERSION, type ServerStatus } from '#shared';
 import { type Harness, startHarness } from '../../test-support/harness';
 import { TestClient } from '../../test-support/socket-client';
 import { generateProviderKey, startApnsEmulator } from '../../tools/apns-emulator/src';
+import { CANCEL_ACK_GRACE_MS } from '../src/calls/cancel-acks';
 
 type Changed = { call: Call };
 const ended = (id: string) => (p: Changed) => p.call.id === id && p.call.state === 'ended';
@@ -75,6 +76,8 @@ describe('the wire contract', () => {
     await alice.ok('call:hangup', { callId: call.id });
     await alice.waitFor<Changed>('call:changed', ended(call.id));
     await phone.waitFor<Changed>('call:changed', ended(call.id));
+    // This test phone does not acknowledge the socket's cancel: its cancel push follows the grace.
+    h.clock.advance(CANCEL_ACK_GRACE_MS);
     await h.idle();
 
     const phoneSaw = phone.eventsNamed<Changed>('call:changed').filter((p) => p.call.id === call.id);

@@ -366,7 +366,16 @@ export type DeviceAckData = { [K in keyof typeof deviceAcks]: z.infer<(typeof de
 export type AgentClientEvents = Req<typeof agentRequests, AgentAckData>;
 export type AgentServerEvents = Bcast<typeof agentBroadcasts>;
 export type DeviceClientEvents = Req<typeof deviceRequests, DeviceAckData>;
-export type DeviceServerEvents = Bcast<typeof deviceBroadcasts>;
+export type DeviceServerEvents = Omit<Bcast<typeof deviceBroadcasts>, 'call:cancelled'> & {
+  /**
+   * The phone acknowledges a cancel it has applied (calling `ack`): the server then sends it no
+   * cancel push, which iOS would make the app report to CallKit as a second, ended call. A phone
+   * that does not acknowledge within the grace (or is offline) gets the push, as before.
+   */
+  'call:cancelled': (payload: z.infer<typeof callCancelledSchema>, ack?: () => void) => void;
+};
+/** The cancel over the socket a phone acknowledges, and what it carries. */
+export type CallCancelledPayload = z.infer<typeof callCancelledSchema>;
 
 export type AgentRequestName = keyof typeof agentRequests;
 export type DeviceRequestName = keyof typeof deviceRequests;

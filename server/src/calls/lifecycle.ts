@@ -12,6 +12,7 @@ import type { Logger } from '../ops/logger';
 import type { Metrics } from '../ops/metrics';
 import type { DeviceRow, Storage } from '../storage/types';
 import { audience, type Delivery } from './audience';
+import { CANCEL_ACK_GRACE_MS } from './cancel-acks';
 import { InFlight } from './in-flight';
 import type { LiveCalls } from './live';
 import type { CallPorts, Locks, Notifier, Presence } from './ports';
@@ -194,10 +195,12 @@ export class CallLifecycle {
     else if (agents) notifier.toAgent(agents.agentId, agents.event, { call });
     for (const agentId of transferAgents) notifier.toAgent(agentId, 'call:changed', { call });
     for (const { deviceId, cancel } of devices) {
-      // Cancelled by socket and by push: a phone in the background has no socket (DESIGN lesson 3).
-      if (cancel) notifier.toDevice(deviceId, 'call:cancelled', { callId: call.id, reason: cancel });
+      // Cancelled by socket and by push (a phone in the background has no socket, DESIGN lesson 3);
+      // the push only when the phone does not acknowledge the socket's cancel in time.
+      const acknowledged =
+        cancel && notifier.cancelDevice(deviceId, { callId: call.id, reason: cancel }, CANCEL_ACK_GRACE_MS);
       notifier.toDevice(deviceId, 'call:changed', { call });
-      if (cancel) this.pushes.cancel(call, deviceId, cancel);
+      if (cancel) this.pushes.cancel(call, deviceId, cancel, acknowledged || null);
     }
   }
 

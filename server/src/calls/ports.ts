@@ -1,4 +1,4 @@
-import type { AgentServerEvents, Call, DeviceServerEvents, EndReason } from '#shared';
+import type { AgentServerEvents, Call, CallCancelledPayload, DeviceServerEvents, EndReason } from '#shared';
 
 /**
  * What the call core needs from the world around it. A single server and a cluster node each
@@ -17,11 +17,18 @@ export interface Notifier {
     event: E,
     ...args: Parameters<AgentServerEvents[E]>
   ): void;
-  toDevice<E extends keyof DeviceServerEvents>(
+  toDevice<E extends Exclude<keyof DeviceServerEvents, 'call:cancelled'>>(
     deviceId: string,
     event: E,
     ...args: Parameters<DeviceServerEvents[E]>
   ): void;
+  /**
+   * `call:cancelled` to every socket of the phone, asking for an ack: resolves true when one of them
+   * acknowledged it; null when the phone has no socket (nothing was sent). It may never resolve (a
+   * socket that died quietly): whoever waits puts a deadline on it. `backstopMs` bounds what a
+   * cluster's broadcast keeps waiting for answers.
+   */
+  cancelDevice(deviceId: string, cancel: CallCancelledPayload, backstopMs: number): Promise<boolean> | null;
 }
 
 /** Who is connected right now (in a cluster, to any live node). */

@@ -14,6 +14,8 @@ import type { Logger } from '../ops/logger';
 import type { PushResult } from '../push';
 import type { DeviceRow, DeviceStore } from '../storage/types';
 import type { DeviceDelivery } from './audience';
+import { AckGraces } from './cancel-acks';
+import { markTokenDead } from './dead-tokens';
 import type { CancelJournal } from './ports';
 import { PendingRecords } from './push-records';
 import type { PushSender } from './push-sender';
@@ -67,9 +69,13 @@ export class PushLedger {
   readonly records = new PendingRecords();
   /** Cancels to send once more (see UNANSWERED_CANCEL_AGAIN_MS); cleared by `stop()`. */
   private readonly again = new Set<TimerHandle>();
+  /** Phones' acknowledgement graces running (see CANCEL_ACK_GRACE_MS). */
+  private readonly graces: AckGraces;
   private stopped = false;
 
-  constructor(private readonly o: PushLedgerOptions) {}
+  constructor(private readonly o: PushLedgerOptions) {
+    this.graces = new AckGraces(o.clock);
+  }
 
   /** Sends each phone the call push that rings it when its app is in the background. */
   ring(call: Call, devices: DeviceRow[]): void {
@@ -87,8 +93,18 @@ export class PushLedger {
     if (cancels.length > 0) await this.o.journal.pending(next.id, cancels);
   }
 
-  /** Cancels the call on a phone that was pushed it (the same collapse id replaces the call push). */
-  cancel(call: Call, deviceId: string, reason: EndReason): void {
+  /**
+   * Cancels the call on a phone that was pushed it (the same collapse id replaces the call push).
+   * `acknowledged` is the phone's ack of the same cancel over its socket: acknowledged within
+   * CANCEL_ACK_GRACE_MS, no cancel push goes to it; otherwise it does (at once for a phone with no
+   * socket, `null`).
+   */
+  cancel(
+    call: Call,
+    deviceId: string,
+    reason: EndReason,
+    acknowledged: Promise<boolean> | null = null,
+  ): void {
     if (!this.o.sender.enabled) return;
     const key = legKey(call.id, deviceId);
     const leg = this.legs.get(key);
@@ -100,15 +116,26 @@ export class PushLedger {
       this.tidy(key);
       return;
     }
-    const send = () => this.sendCancel(call, deviceId, reason);
-    const again = () => this.o.followUp(send());
+    const push = () => this.sendCancel(call, deviceId, reason);
+    // A call push that may land after this cancel is followed by the cancel again, whatever the
+    // phone said: APNs' last word for it must be the cancel (an offline phone keeps only that).
+    const again = () => this.o.followUp(push());
     if (leg?.ringing) leg.cancelAgain = again;
     else if (leg?.unanswered) {
       leg.unanswered = false;
       this.later(again);
     }
     this.tidy(key);
-    this.o.followUp(send().then((result) => this.cancelSettled(call.id, deviceId, result)));
+    const settled = (result: PushResult | null) => this.cancelSettled(call.id, deviceId, result);
+    if (!acknowledged) {
+      this.o.followUp(push().then(settled));
+      return;
+    }
+    // This cancel itself waits for the phone's word. The wait is a timer, like a ring deadline,
+    // not work in flight: what follows it is tracked.
+    void this.graces
+      .wait(acknowledged)
+      .then((acked) => this.o.followUp((acked ? Promise.resolve(null) : push()).then(settled)));
   }
 
   /**
@@ -138,11 +165,15 @@ export class PushLedger {
     }
   }
 
-  /** The server stops: no cancel is sent again later, and one APNs is still refusing stays journaled. */
+  /**
+   * The server stops: no cancel is sent again later, and one APNs is still refusing stays journaled.
+   * A grace still running ends now: its cancel goes out as if the phone had not answered.
+   */
   stop(): void {
     this.stopped = true;
     for (const handle of this.again) this.o.clock.clearTimeout(handle);
     this.again.clear();
+    this.graces.endAll();
   }
 
   private ringOne(call: Call, device: DeviceRow): void {
@@ -254,20 +285,3 @@ const legKey = (callId: string, deviceId: string) => `${callId}/${deviceId}`;
 /** Whether a call push may be stored at APNs: it was accepted, or no answer came back to say no. */
 const mayHaveLanded = (result: PushResult): boolean =>
   result.outcome === 'accepted' || result.status === null;
-
-/**
- * APNs refused the phone's token: it is marked invalid (unless the phone sent a new one meanwhile)
- * and its roster entry changes. Resolves with APNs' reason in words, or null without a token.
- */
-export async function markTokenDead(
-  devices: DeviceStore,
-  device: DeviceRow,
-  result: PushResult,
-  onStaffChanged: (staffId: string) => void,
-): Promise<string | null> {
-  if (device.voipToken === null) return null;
-  const reason = `${result.status ?? ''} ${result.reason ?? 'token rejected'}`.trim();
-  const changed = await devices.markTokenInvalid(device.id, device.voipToken, reason, result.at);
-  if (changed) onStaffChanged(changed.staffId);
-  return reason;
-}

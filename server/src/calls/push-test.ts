@@ -2,7 +2,7 @@ import { ERROR_CODES, type PushTestResult } from '#shared';
 import { AppError, notFound } from '../errors';
 import type { PushResult } from '../push';
 import type { Storage } from '../storage/types';
-import { markTokenDead } from './push-ledger';
+import { markTokenDead } from './dead-tokens';
 import type { PushSender } from './push-sender';
 
 export interface PushTestDeps {

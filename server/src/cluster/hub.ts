@@ -1,6 +1,7 @@
-import type { Call, DeviceServerEvents } from '#shared';
+import type { Call, CallCancelledPayload, DeviceServerEvents } from '#shared';
 import { isLive } from '#shared';
 import { answers, LiveCalls, occupies } from '../calls/live';
+import { askCancelAckAcross } from '../gateways/acks';
 import { Hub } from '../gateways/hub';
 import type { Logger } from '../ops/logger';
 import type { CallStore } from '../storage/types';
@@ -16,7 +17,7 @@ export class ClusterHub extends Hub {
     super();
   }
 
-  override toDevice<E extends keyof DeviceServerEvents>(
+  override toDevice<E extends Exclude<keyof DeviceServerEvents, 'call:cancelled'>>(
     deviceId: string,
     event: E,
     ...args: Parameters<DeviceServerEvents[E]>
@@ -26,6 +27,19 @@ export class ClusterHub extends Hub {
     (
       this.deviceNsp?.to(`device:${deviceId}`) as { emit(e: string, ...a: unknown[]): void } | undefined
     )?.emit(event, ...args);
+  }
+
+  /**
+   * The room spans the nodes: a broadcast with an ack, whose answers come back through Redis. It
+   * needs a timeout of its own; the answers that came by then count.
+   */
+  override cancelDevice(
+    deviceId: string,
+    cancel: CallCancelledPayload,
+    backstopMs: number,
+  ): Promise<boolean> | null {
+    if (!this.isDeviceOnline(deviceId) || !this.deviceNsp) return null;
+    return askCancelAckAcross(this.deviceNsp.to(`device:${deviceId}`).timeout(backstopMs) as never, cancel);
   }
 
   override isDeviceOnline(deviceId: string): boolean {

@@ -1,7 +1,14 @@
 import type { DefaultEventsMap, Namespace, Socket } from 'socket.io';
-import type { AgentClientEvents, AgentServerEvents, DeviceClientEvents, DeviceServerEvents } from '#shared';
+import type {
+  AgentClientEvents,
+  AgentServerEvents,
+  CallCancelledPayload,
+  DeviceClientEvents,
+  DeviceServerEvents,
+} from '#shared';
 import type { Actor } from '../auth/session-auth';
 import type { Notifier, Presence } from '../calls/ports';
+import { askCancelAck } from './acks';
 
 /** What the handshake learned of a console: its agent and session (SessionAuth), and its address. */
 export interface AgentSocketData {
@@ -64,13 +71,26 @@ export class Hub implements Notifier, Presence {
     emit(this.agentNsp?.to(`agent:${agentId}`), event, args);
   }
 
-  toDevice<E extends keyof DeviceServerEvents>(
+  toDevice<E extends Exclude<keyof DeviceServerEvents, 'call:cancelled'>>(
     deviceId: string,
     event: E,
     ...args: Parameters<DeviceServerEvents[E]>
   ): void {
     if (!this.devices.has(deviceId)) return;
     emit(this.deviceNsp?.to(`device:${deviceId}`), event, args);
+  }
+
+  /** One ack from any of the phone's sockets settles it (a reconnect may race the old socket). */
+  cancelDevice(deviceId: string, cancel: CallCancelledPayload, _backstopMs: number): Promise<boolean> | null {
+    const nsp = this.deviceNsp;
+    const ids = nsp?.adapter.rooms.get(`device:${deviceId}`);
+    if (!nsp || !this.devices.has(deviceId) || !ids || ids.size === 0) return null;
+    return new Promise((resolve) => {
+      for (const id of ids) {
+        const socket = nsp.sockets.get(id);
+        if (socket) askCancelAck(socket as never, cancel, () => resolve(true));
+      }
+    });
   }
 
   toAllDevices<E extends keyof DeviceServerEvents>(

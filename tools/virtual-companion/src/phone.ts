@@ -118,6 +118,8 @@ const MAX_REPORT_ATTEMPTS = 5;
  */
 export class VirtualPhone extends EventEmitter {
   readonly calls = new Map<string, LocalCall>();
+  /** Cancels this phone acknowledged over its socket: the server sends it no cancel push for them. */
+  readonly acknowledgedCancels = new Set<string>();
   credentials: Credentials | null;
   voipToken = randomBytes(32).toString('hex');
   behaviour: Behaviour;
@@ -209,9 +211,16 @@ export class VirtualPhone extends EventEmitter {
       });
       this.socket.on('connect', () => void this.onConnected());
       this.socket.on('call:changed', ({ call }: { call: Call }) => this.onCallChanged(call));
-      this.socket.on('call:cancelled', ({ callId, reason }: { callId: string; reason: EndReason }) =>
-        this.endLocal(callId, reason, 'socket cancel'),
-      );
+      // Acknowledged once applied, as the iOS app does: the server then sends no cancel push,
+      // which would make the app report a second, ended call.
+      this.socket.on('call:cancelled', ({ callId, reason }, ack) => {
+        if (this.calls.has(callId)) this.endLocal(callId, reason, 'socket cancel');
+        else this.cancelled.set(callId, reason);
+        if (ack) {
+          this.acknowledgedCancels.add(callId);
+          ack();
+        }
+      });
       this.socket.on('connect_error', (err) => this.emit('error', err));
       this.socket.on('rtc:signal', ({ callId, signal }) =>
         this.mediaFor(callId)?.input({ type: 'signal', signal }),
