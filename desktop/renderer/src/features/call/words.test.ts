@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StaffEntry } from '#shared';
+import type { CallEvent, StaffEntry, TransferAction } from '#shared';
 import { formatOffset } from '../../lib/time';
 import { buildNames } from '../../store/names';
 import { accepted, newCall, play } from '../../test/calls';
@@ -111,5 +111,44 @@ describe('the call timeline in words', () => {
     expect(endSentence(gaveUp, names)).toBe('The caller hung up before it was answered');
     const taken = play(call, [[1000, { type: 'accepted', agentId: 'agent-2' }, 'agent']]);
     expect(line(taken)).toContain('Accepted by another agent +1.0 s');
+  });
+});
+
+const step = (action: TransferAction): CallEvent => ({ type: 'transfer', action });
+
+describe('a transfer on the timeline', () => {
+  it('says each step with the chosen agent’s name, how it was asked, and why it ended', () => {
+    const start = (kind: 'blind' | 'warm') =>
+      step({ type: 'start', kind, toAgentId: 'agent-2', fromName: 'Alice', toName: 'Bob', ringUntil: 0 });
+    const call = play(newCall('outbound', ['dev-ana'], 'agent-1'), [
+      [400, { type: 'answered', deviceId: 'dev-ana' }, 'device'],
+      [500, start('blind'), 'agent'],
+      [900, step({ type: 'decline' }), 'agent'],
+      [1000, start('warm'), 'agent'],
+      [1200, step({ type: 'accept' }), 'agent'],
+      [1500, step({ type: 'decline' }), 'agent'],
+      [2000, start('blind'), 'agent'],
+      [2100, step({ type: 'cancel', detail: 'Bob went away' }), 'server'],
+      [3000, start('warm'), 'agent'],
+      [3100, step({ type: 'accept' }), 'agent'],
+      [3500, step({ type: 'complete' }), 'agent'],
+    ]);
+    const texts = timelineItems(call, names, 'agent-1').map((i) => i.text);
+    expect(texts.slice(2)).toEqual([
+      'Transfer to Bob (blind): ringing their console',
+      'Bob declined the transfer',
+      'Transfer to Bob (talk first): ringing their console',
+      'Put on hold for a transfer',
+      'Bob accepted: consulting',
+      'Bob left the consultation',
+      'Resumed after a transfer',
+      'Transfer to Bob (blind): ringing their console',
+      'Transfer to Bob cancelled: Bob went away',
+      'Transfer to Bob (talk first): ringing their console',
+      'Put on hold for a transfer',
+      'Bob accepted: consulting',
+      'Resumed after a transfer',
+      'Call transferred to Bob',
+    ]);
   });
 });
