@@ -172,6 +172,8 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     live,
     afterCallWorkMs: config.afterCallWorkMs,
     awayGraceMs: config.awayGraceMs,
+    // Built below; only called once the calls exist.
+    onAway: (agentId) => calls.agentAway(agentId),
   });
   const roster = new Roster({
     storage,

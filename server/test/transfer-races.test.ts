@@ -7,6 +7,7 @@ import type { TestClient } from '../../test-support/socket-client';
 type Changed = { call: Call };
 const RING_MS = 20_000;
 const GRACE_MS = 5_000;
+const AWAY_MS = 2_000;
 
 /**
  * What happens to a transfer when the world moves under it, over real sockets: the phone hangs
@@ -18,7 +19,12 @@ describe.each(ENGINES)('transfer races on %s', (engine) => {
     h = await startHarness({
       engine,
       apns: false,
-      config: { ringTimeoutMs: RING_MS, reconnectGraceMs: GRACE_MS },
+      config: {
+        ringTimeoutMs: RING_MS,
+        reconnectGraceMs: GRACE_MS,
+        awayGraceMs: AWAY_MS,
+        afterCallWorkMs: 0,
+      },
     });
   });
   afterEach(async () => {
@@ -137,21 +143,49 @@ describe.each(ENGINES)('transfer races on %s', (engine) => {
     expect(failed.endReason).toBe('failed');
   });
 
-  it('the chosen agent closes their console while it rings: after the grace the call stays with the first', async () => {
+  it('the chosen agent goes Away while it rings: the transfer ends, the call stays with the first', async () => {
+    for (const kind of ['blind', 'warm'] as const) {
+      const { alice, bob, phone, call } = await liveCall();
+      await transfer(alice, bob, call.id, kind);
+      await changed(bob, call.id, (c) => liveTransfer(c)?.state === 'ringing');
+      await bob.ok('availability:set', { state: 'away' });
+      const back = await changed(alice, call.id, (c) => transfersOf(c).at(-1)?.state === 'cancelled');
+      expect(back).toMatchObject({ agentId: alice.agentId, held: false, state: 'active' });
+      expect(transfersOf(back).at(-1)?.detail).toBe('they went away');
+      await changed(bob, call.id, (c) => transfersOf(c).at(-1)?.state === 'cancelled');
+      expect(await bob.request('transfer:accept', { callId: call.id })).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_TRANSITION' },
+      });
+      // Away, Bob is not offered again; Available, he is.
+      const offered = async () =>
+        (
+          await alice.ok<{ agents: { agentId: string }[] }>('transfer:targets', { callId: call.id })
+        ).agents.map((a) => a.agentId);
+      expect(await offered()).not.toContain(bob.agentId);
+      await bob.ok('availability:set', { state: 'available' });
+      expect(await offered()).toContain(bob.agentId);
+      await phone.report(call.id, 'ended');
+      alice.close();
+      bob.close();
+      await offline(alice.agentId);
+      await offline(bob.agentId);
+    }
+  });
+
+  it('the chosen agent’s console closes while it rings: once they are Away the transfer ends', async () => {
     const { alice, bob, call } = await liveCall();
-    await transfer(alice, bob, call.id, 'warm');
+    await transfer(alice, bob, call.id, 'blind');
     bob.close();
     await offline(bob.agentId);
-    h.clock.advance(GRACE_MS - 1);
+    h.clock.advance(AWAY_MS - 1);
     await h.idle();
     expect(liveTransfer(await stored(call.id))?.state).toBe('ringing');
+    // Away (its grace is shorter than the reconnect grace here, as by default): the transfer ends.
     h.clock.advance(1);
     const back = await changed(alice, call.id, (c) => transfersOf(c).at(-1)?.state === 'cancelled');
-    expect(back).toMatchObject({ agentId: alice.agentId, held: false, state: 'active' });
-    expect(transfersOf(back).at(-1)).toMatchObject({
-      state: 'cancelled',
-      detail: `their console lost its connection and did not come back within ${GRACE_MS / 1000} s`,
-    });
+    expect(transfersOf(back).at(-1)?.detail).toBe('they went away');
+    expect(back.agentId).toBe(alice.agentId);
   });
 
   it('a reload of the chosen console keeps the transfer ringing, and resyncs it', async () => {

@@ -19,6 +19,8 @@ export interface AvailabilityOptions {
   afterCallWorkMs: number;
   /** How long after an agent's last console closed they become Away (a reload comes back sooner). */
   awayGraceMs: number;
+  /** The agent is Away now (chosen, or their consoles gone): a transfer ringing them ends. */
+  onAway?: (agentId: string) => void;
 }
 
 const acwKey = (agentId: string) => `acw:${agentId}`;
@@ -82,6 +84,7 @@ export class Availability implements CallObserver {
       await this.o.storage.availability.update(row, { state: others });
       if (state === 'away') await this.o.storage.availability.update(row, { state: ['away'], auto: true });
       this.timers.clear(acwKey(agentId));
+      if (state === 'away') this.o.onAway?.(agentId);
       const entry = await this.entry(agentId);
       if (!entry) throw new Error(`agent ${agentId} has no availability`);
       this.o.notifier.toAgents('availability:changed', { agents: [entry] });
@@ -109,9 +112,11 @@ export class Availability implements CallObserver {
   private goneAway(agentId: string): void {
     if (this.o.presence.onlineAgentIds().includes(agentId)) return;
     const away = { ...this.row(agentId, 'away', this.o.clock.now()), auto: true };
-    this.change(agentId, () =>
-      this.o.storage.availability.update(away, { state: ['available', 'afterCall'] }),
-    );
+    this.change(agentId, async () => {
+      const changed = await this.o.storage.availability.update(away, { state: ['available', 'afterCall'] });
+      if (changed) this.o.onAway?.(agentId);
+      return changed;
+    });
   }
 
   /** The disposition of a call was saved: the after-call work that call left ends now. */

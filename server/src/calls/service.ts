@@ -164,6 +164,11 @@ export class CallService implements CallCore {
     for (const call of calls) await this.life.settle(call.id, { type: 'fail', detail });
   }
 
+  /** The agent went Away: a transfer ringing them (or consulting with them) ends, the call stays. */
+  agentAway(agentId: string): void {
+    void this.life.followUp(this.transfers.targetGone(agentId, 'they went away'));
+  }
+
   /** After a transfer step: the call's agent (the first one, or the new) must be there, or come back. */
   private returned(call: Call): void {
     if (call.agentId !== null && !this.o.presence.onlineAgentIds().includes(call.agentId)) {
