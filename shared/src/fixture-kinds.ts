@@ -31,6 +31,7 @@ import { readPairingLink } from './pairing-link';
 import { isStale, PUSH_KEY, pushPayloadSchema, VOIP_PAYLOAD_LIMIT } from './push';
 import { APNS_ENVIRONMENTS, directoryEntrySchema } from './roster';
 import { rtcSequenceSchema } from './rtc-answerer';
+import { TRANSFER_KINDS, TRANSFER_STATES } from './transfer-schema';
 import { PROTOCOL_VERSION } from './version';
 
 // Rules the Swift app copies that are not message schemas get one here, so that both suites
@@ -64,6 +65,9 @@ const wireConstantsSchema = z.strictObject({
   pushOutcomes: exactly(PUSH_OUTCOMES),
   pushKinds: exactly(pushRecordSchema.shape.kind.options),
   apnsEnvironments: exactly(APNS_ENVIRONMENTS),
+  /** A call's transfers are decoded strictly by the app: a kind or state it does not know refuses the call. */
+  transferKinds: exactly(TRANSFER_KINDS),
+  transferStates: exactly(TRANSFER_STATES),
 });
 
 /** A client's retries: which error codes are worth sending again, and the backoff between tries. */

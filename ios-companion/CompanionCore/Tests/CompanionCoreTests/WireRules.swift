@@ -45,6 +45,7 @@ struct WireConstants: Decodable {
     let pushKey: String
     let deviceRequests, deviceBroadcasts, reportEvents, errorCodes, endReasons, callStates, legStates: [String]
     let directions, eventSources, pushOutcomes, pushKinds, apnsEnvironments: [String]
+    let transferKinds, transferStates: [String]
 
     func check() throws {
         try WireRules.require(protocolVersion == WireProtocol.version, "protocol version \(protocolVersion)")
@@ -62,6 +63,8 @@ struct WireConstants: Decodable {
         try same(pushOutcomes, PushOutcome.self)
         try same(pushKinds, PushKind.self)
         try same(apnsEnvironments, ApnsEnvironment.self)
+        try same(transferKinds, TransferKind.self)
+        try same(transferStates, TransferState.self)
     }
 
     private func same<T: CaseIterable & RawRepresentable>(_ names: [String], _: T.Type) throws where T.RawValue == String {
