@@ -56,3 +56,42 @@ for (const scheme of ['light', 'dark'] as const) {
     }
   });
 }
+
+/**
+ * A long staff name (or a long handle) must not run under the row's buttons: it is cut with an
+ * ellipsis, the whole name in its tooltip, and the Call button stays clear and clickable.
+ */
+test('a long staff name is cut short of the row’s buttons, whole in its tooltip', async ({
+  page,
+  server,
+  signIn,
+}) => {
+  const tag = `long ${test.info().workerIndex}-${Date.now() % 100_000}`;
+  const name = `Maximiliana Alexandrova-Papadopoulou de la Fuente y Montenegro ${tag}`;
+  const phone = await inProcessPhone(server, name);
+  try {
+    await page.setViewportSize({ width: 1000, height: 700 });
+    await signIn(page);
+    await page.getByRole('searchbox').fill(tag);
+    const row = page.locator('.row-staff', { hasText: tag });
+    const call = row.getByRole('button', { name: `Call ${name}` });
+    await expect(call).toBeVisible();
+    const nameBox = await row.locator('.staff-name').boundingBox();
+    const handleBox = await row.locator('.staff-handle').boundingBox();
+    const actionsBox = await row.locator('.row-actions').boundingBox();
+    const rowBox = await row.boundingBox();
+    if (!nameBox || !handleBox || !actionsBox || !rowBox) throw new Error('the staff row is not laid out');
+    expect(nameBox.x + nameBox.width).toBeLessThanOrEqual(actionsBox.x);
+    expect(handleBox.x + handleBox.width).toBeLessThanOrEqual(actionsBox.x);
+    // One line: the name does not wrap out of the row's fixed height.
+    expect(nameBox.y).toBeGreaterThanOrEqual(rowBox.y);
+    expect(nameBox.y + nameBox.height).toBeLessThanOrEqual(rowBox.y + rowBox.height);
+    await expect(row.locator('.staff-name')).toHaveAttribute('title', name);
+    await call.click({ trial: true });
+    await page
+      .getByRole('region', { name: 'Roster' })
+      .screenshot({ path: 'test-results/screens/roster-long-name.png' });
+  } finally {
+    await phone.close();
+  }
+});

@@ -41,7 +41,9 @@ export const RosterRow = memo(function RosterRow(props: Props) {
     return (
       <li {...common} className="row row-staff">
         <div className="row-main">
-          <span className="staff-name">{staff.name}</span>
+          <span className="staff-name" title={staff.name}>
+            {staff.name}
+          </span>
           <span className="muted mono staff-handle">{staff.handle ?? 'no number'}</span>
         </div>
         <div className="row-actions">
@@ -148,7 +150,9 @@ function DeviceRow({
       data-device-id={device.id}
     >
       <div className="row-main">
-        <span className="device-name">{device.name}</span>
+        <span className="device-name" title={device.name}>
+          {device.name}
+        </span>
         <span className="muted device-meta">{deviceDetails(device)}</span>
       </div>
       <div className="device-status">
