@@ -46,7 +46,8 @@ export class SessionWatch {
   }
 
   private close(socket: AgentSocket, why: string): void {
-    this.o.logger.info({ agentId: socket.data.actor?.agentId, why }, 'closing a console socket');
+    const { actor, address } = socket.data;
+    this.o.logger.info({ agentId: actor?.agentId, address, why }, 'closing a console socket');
     socket.disconnect(true);
   }
 }
