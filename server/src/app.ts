@@ -35,6 +35,7 @@ import { createMetrics } from './ops/metrics';
 import { StorageHealth } from './ops/storage-health';
 import type { PushGateway } from './push';
 import { Roster } from './roster/roster';
+import { Softphones } from './softphone/softphones';
 import type { Storage } from './storage/types';
 import { AuditLog } from './team/audit';
 
@@ -257,7 +258,14 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
   const testPush = (deviceId: string) =>
     sendTestPush({ storage, pushes, onStaffChanged: (id) => roster.changed(id) }, deviceId);
   const { ice } = config;
+  const softphones = new Softphones({
+    nsp: hub.agentNsp,
+    storage,
+    locks: core.ports.locks,
+    now: () => clock.now(),
+  });
   attachAgentGateway(hub.agentNsp, {
+    softphones,
     ...ctx,
     calls,
     roster,

@@ -33,6 +33,8 @@ const OPEN_TO_AGENTS: AgentRequestName[] = [
   'consult:signal',
   // Issue 24: each agent's own availability.
   'availability:set',
+  'softphone:take',
+  'softphone:configure',
 ];
 
 const REQUESTS = Object.keys(agentRequests) as AgentRequestName[];

@@ -48,6 +48,9 @@ export const AGENT_REQUEST_ACCESS: Readonly<Record<AgentRequestName, RequestAcce
   'consult:signal': 'everyone',
   // Each agent sets only their own availability.
   'availability:set': 'everyone',
+  // An agent's own consoles and settings.
+  'softphone:take': 'everyone',
+  'softphone:configure': 'everyone',
 };
 
 /** Whether an agent with `role` may send `event`. */

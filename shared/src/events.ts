@@ -12,6 +12,7 @@ import {
   rosterSnapshotSchema,
   staffEntrySchema,
 } from './roster';
+import { consoleHelloSchema, softphoneAcks, softphoneBroadcasts, softphoneRequests } from './softphone';
 import { sessionEndedSchema, sessionStatusSchema, teamAcks, teamChangedSchema, teamRequests } from './team';
 import { transferAcks, transferRequests } from './transfer-events';
 import { PROTOCOL_VERSION } from './version';
@@ -27,6 +28,8 @@ export const protocolField = z.number().int().positive();
 export const agentAuthSchema = z.object({
   token: z.string().min(16).max(200),
   protocol: protocolField,
+  /** Which page this is, for the one softphone per agent (softphone.ts); absent from older consoles. */
+  console: consoleHelloSchema.optional(),
 });
 export const deviceAuthSchema = z.object({
   deviceId: entityId,
@@ -153,6 +156,7 @@ export const agentRequests = {
   'push:test': z.object({ deviceId: entityId }),
   ...teamRequests,
   ...transferRequests,
+  ...softphoneRequests,
   /**
    * A warm transfer's consultation: WebRTC signaling between the two agents' consoles (the first
    * offers, the chosen one answers), relayed only between them and only while they consult.
@@ -266,6 +270,7 @@ export const agentBroadcasts = {
   'team:changed': teamChangedSchema,
   'consult:signal': rtcSignalBroadcastSchema,
   ...availabilityBroadcasts,
+  ...softphoneBroadcasts,
 } as const;
 
 export const deviceBroadcasts = {
@@ -334,6 +339,7 @@ export const agentAcks = {
   'push:test': pushTestResultSchema,
   ...teamAcks,
   ...transferAcks,
+  ...softphoneAcks,
   'consult:signal': z.null(),
   ...availabilityAcks,
 } as const satisfies { [K in keyof typeof agentRequests]: z.ZodType };

@@ -18,6 +18,7 @@ export * from './pairing-link';
 export * from './push';
 export * from './request';
 export * from './roster';
+export * from './softphone';
 export * from './team';
 export * from './transfer';
 export * from './transfer-events';

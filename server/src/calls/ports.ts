@@ -29,6 +29,12 @@ export interface Notifier {
    * cluster's broadcast keeps waiting for answers.
    */
   cancelDevice(deviceId: string, cancel: CallCancelledPayload, backstopMs: number): Promise<boolean> | null;
+  /** The one console of the agent that carries call audio (their softphone), for media signals. */
+  toSoftphone<E extends keyof AgentServerEvents>(
+    agentId: string,
+    event: E,
+    ...args: Parameters<AgentServerEvents[E]>
+  ): void;
 }
 
 /** Who is connected right now (in a cluster, to any live node). */

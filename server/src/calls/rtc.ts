@@ -38,5 +38,5 @@ export function relaySignal(
   const { peer } = rtcPeer(live, from, callId);
   const sender = 'agentId' in from ? from.agentId : from.deviceId;
   if ('deviceId' in peer) notifier.toDevice(peer.deviceId, 'rtc:signal', { callId, from: sender, signal });
-  else notifier.toAgent(peer.agentId, 'rtc:signal', { callId, from: sender, signal });
+  else notifier.toSoftphone(peer.agentId, 'rtc:signal', { callId, from: sender, signal });
 }

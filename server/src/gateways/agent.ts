@@ -21,6 +21,8 @@ import { type IceConfig, iceServersFor } from '../calls/ice';
 import type { CallService } from '../calls/service';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
 import type { Roster } from '../roster/roster';
+import { MEDIA_REQUESTS, softphoneHandlers } from '../softphone/handlers';
+import { consoleOf, type Softphones } from '../softphone/softphones';
 import { InvalidCursorError, type StaffRow } from '../storage/types';
 import type { AuditLog, AuditTarget } from '../team/audit';
 import { transferHandlers } from '../transfer/handlers';
@@ -51,6 +53,8 @@ type AgentContext = GatewayContext & {
   ice: IceConfig;
   /** Agents' availability: their own choice, and what consoles coming and going do to it. */
   availability: Availability;
+  /** Which of each agent's consoles rings and carries audio. */
+  softphones: Softphones;
 };
 
 /** What the request handlers of one console share: the server's parts and the audit trail. */
@@ -83,6 +87,8 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
       );
     }
     socket.data.address = ctx.addresses.of(socket.request);
+    socket.data.console = consoleOf(auth.data.console);
+    socket.data.connectedAt = ctx.clock.now();
     next();
   });
 
@@ -97,7 +103,18 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
     ctx.metrics.consoles.inc();
     socket.join(`agent:${agentId}`);
     ctx.sessions.watch(socket);
+    const softphoneKnown = ctx.requestOptions.track(ctx.softphones.connected(socket)).catch((err) => {
+      ctx.logger.error({ err, agentId }, 'could not choose the softphone');
+    });
+    // Its rooms are gone by `disconnect`: whether it was the softphone is read while it leaves.
+    let heldSoftphone = false;
+    socket.on('disconnecting', () => {
+      heldSoftphone = ctx.softphones.holds(socket);
+    });
     socket.on('disconnect', () => {
+      void ctx.requestOptions.track(ctx.softphones.left(agentId, heldSoftphone)).catch((err) => {
+        ctx.logger.error({ err, agentId }, 'could not hand the softphone on');
+      });
       if (hub.leave('agent', agentId)) {
         calls.partyLeft({ agentId });
         hub.toAgents('team:changed', {});
@@ -117,6 +134,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
         throw new AppError(ERROR_CODES.UNAUTHORIZED, 'your session ended; sign in again');
       }
       socket.data.actor = me;
+      if (MEDIA_REQUESTS.has(event)) ctx.softphones.require(socket);
       if (AGENT_REQUEST_ACCESS[event] === 'everyone') return;
       const refusal = requestRefusal(me.role, event);
       if (refusal) throw forbidden(refusal);
@@ -136,6 +154,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
         ...callHandlers(handlers, agentId),
         ...transferHandlers(calls, agentId),
         ...teamAndAvailability(handlers, agentId, tokenHash),
+        ...softphoneHandlers(ctx.softphones, socket),
       },
       ctx.requestOptions,
       (event) => authorize(event),
@@ -150,6 +169,8 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
       socket.emit('server:status', ctx.serverStatus());
       socket.emit('roster:snapshot', { staff: await roster.snapshot() });
       socket.emit('availability:snapshot', { agents: await ctx.availability.list() });
+      // Which console rings is known before any call that would ring.
+      await softphoneKnown;
       for (const { event, call } of calls.resyncFor(agentId)) socket.emit(event, { call });
     };
     void ctx.requestOptions.track(resync()).catch((err) => {

@@ -3,16 +3,21 @@ import type {
   AgentClientEvents,
   AgentServerEvents,
   CallCancelledPayload,
+  ConsoleHello,
   DeviceClientEvents,
   DeviceServerEvents,
 } from '#shared';
 import type { Actor } from '../auth/session-auth';
 import type { Notifier, Presence } from '../calls/ports';
+import { softphoneRoom } from '../softphone/room';
 import { askCancelAck } from './acks';
 
 /** What the handshake learned of a console: its agent and session (SessionAuth), and its address. */
 export interface AgentSocketData {
   actor: Actor;
+  /** Which console page this is (softphone.ts in shared), and when it connected. */
+  console: ConsoleHello;
+  connectedAt: number;
   /** The client's address, behind a trusted proxy the one it forwards (http/client-address.ts). */
   address: string;
 }
@@ -69,6 +74,14 @@ export class Hub implements Notifier, Presence {
     ...args: Parameters<AgentServerEvents[E]>
   ): void {
     emit(this.agentNsp?.to(`agent:${agentId}`), event, args);
+  }
+
+  toSoftphone<E extends keyof AgentServerEvents>(
+    agentId: string,
+    event: E,
+    ...args: Parameters<AgentServerEvents[E]>
+  ): void {
+    emit(this.agentNsp?.to(softphoneRoom(agentId)), event, args);
   }
 
   toDevice<E extends Exclude<keyof DeviceServerEvents, 'call:cancelled'>>(

@@ -11,6 +11,7 @@ import { migrationProvider } from './migrations';
 import { pairingStore } from './pairing';
 import type { Database } from './schema';
 import { sessionStore } from './sessions';
+import { softphoneStore } from './softphone';
 import { staffStore } from './staff';
 import type { Storage } from './types';
 
@@ -60,6 +61,7 @@ export function createKyselyStorage(
     directory: directoryStore(db, engine),
     health: healthStore(db, engine, o.sqliteBusyTimeoutMs ?? 0),
     audit: auditStore(db),
+    softphone: softphoneStore(db),
     access: o.access,
     limitStore: o.limitStore,
     availability: availabilityStore(db),

@@ -104,6 +104,19 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('agent_availability').ifExists().execute();
     },
   },
+  '0007_agent_softphone': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('agent_softphone')
+        .addColumn('agent_id', 'text', (c) => c.primaryKey())
+        .addColumn('auto_answer', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('agent_softphone').ifExists().execute();
+    },
+  },
 };
 
 /**

@@ -17,6 +17,7 @@ export interface Database {
   audit_log: AuditLogTable;
   cluster_timers: ClusterTimersTable;
   agent_availability: AgentAvailabilityTable;
+  agent_softphone: AgentSoftphoneTable;
 }
 
 export interface AgentsTable {
@@ -158,4 +159,12 @@ export interface AgentAvailabilityTable {
   call_id: string | null;
   /** 1 when the server set Away because the agent's last console closed; their next console undoes it. */
   auto: number;
+}
+
+/** An agent's softphone settings (migration 0007); no row: the defaults. */
+export interface AgentSoftphoneTable {
+  agent_id: string;
+  /** 1: inbound calls offered to the agent answer by themselves after a short tone. */
+  auto_answer: number;
+  updated_at: number;
 }

@@ -29,6 +29,7 @@ export interface Storage {
   directory: DirectoryStore;
   health: HealthStore;
   audit: AuditStore;
+  softphone: SoftphoneStore;
   /** Notices that someone's access changed, heard by every server on the database. */
   access: AccessFeed;
   /**
@@ -37,6 +38,12 @@ export interface Storage {
    */
   limitStore: { kind: 'memory' } | { kind: 'postgres'; pool: import('pg').Pool };
   availability: AvailabilityStore;
+}
+
+/** Each agent's softphone settings (issue 26 item 4); defaults for an agent never configured. */
+export interface SoftphoneStore {
+  autoAnswer(agentId: string): Promise<boolean>;
+  setAutoAnswer(agentId: string, on: boolean, at: number): Promise<void>;
 }
 
 export interface AgentRow {

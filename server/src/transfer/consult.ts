@@ -34,5 +34,5 @@ export function relayConsult(
   signal: RtcSignal,
 ): void {
   const { peer } = consultPeer(live, agentId, callId);
-  notifier.toAgent(peer, 'consult:signal', { callId, from: agentId, signal });
+  notifier.toSoftphone(peer, 'consult:signal', { callId, from: agentId, signal });
 }

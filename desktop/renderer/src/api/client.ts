@@ -4,6 +4,7 @@ import {
   type AgentAckData,
   type AgentRequestName,
   type AgentServerEvents,
+  type ConsoleHello,
   PROTOCOL_VERSION,
 } from '#shared';
 import type { ConsoleStore } from '../store/store';
@@ -28,11 +29,13 @@ export class ConsoleClient implements ConsoleApi {
     private session: Session,
     private readonly store: ConsoleStore,
     private readonly onUnauthorized: (message: string) => void,
+    /** This page, for the server's choice of the agent's one softphone. */
+    private readonly page: ConsoleHello,
     /** The server ended this agent's sessions for good (removed, disabled, password reset). */
     private readonly onEnded: (reason: string) => void = onUnauthorized,
   ) {
     this.socket = io(new URL('/agent', baseUrl).toString(), {
-      auth: { token: session.token, protocol: PROTOCOL_VERSION },
+      auth: { token: session.token, protocol: PROTOCOL_VERSION, console: page },
       autoConnect: false,
       // Every reconnect gets a full resync, so there is no buffered state worth replaying.
       reconnectionDelayMax: 3_000,
@@ -51,7 +54,7 @@ export class ConsoleClient implements ConsoleApi {
    */
   resume(session: Session): void {
     this.session = session;
-    this.socket.auth = { token: session.token, protocol: PROTOCOL_VERSION };
+    this.socket.auth = { token: session.token, protocol: PROTOCOL_VERSION, console: this.page };
     if (this.retry) clearTimeout(this.retry);
     this.socket.connect();
   }
@@ -182,5 +185,6 @@ export class ConsoleClient implements ConsoleApi {
     socket.on('call:incoming', ({ call }) => store.callIncoming(call));
     socket.on('availability:snapshot', ({ agents }) => store.availabilitySnapshot(agents));
     socket.on('availability:changed', ({ agents }) => store.availabilityChanged(agents));
+    socket.on('softphone:changed', store.softphoneChanged);
   }
 }

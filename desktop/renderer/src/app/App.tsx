@@ -5,6 +5,7 @@ import { logout } from '../api/http';
 import { clearSession, type Session, saveSession } from '../api/session';
 import { desktopServerUrl } from '../features/desktop';
 import { ReauthDialog, SignInScreen } from '../features/signin';
+import { thisPage } from '../features/softphone';
 import { useConsole } from '../store/hooks';
 import { consoleStore } from '../store/store';
 import { Shell } from './Shell';
@@ -31,6 +32,7 @@ export function App() {
       current,
       consoleStore,
       (reason) => consoleStore.getState().sessionRefused(reason),
+      thisPage,
       // Removed, disabled or reset by an admin: signing in again as before would not help.
       (reason) => signOut(reason),
     );

@@ -7,6 +7,7 @@ import { HistoryScreen } from '../features/history';
 import { IncomingCalls } from '../features/incoming';
 import { RosterScreen } from '../features/roster';
 import { useRole } from '../features/signin';
+import { SoftphoneBanner, useIsSoftphone } from '../features/softphone';
 import { Banners, ConnectionIndicator } from '../features/status';
 import { AccountButton, PasswordBanner, TeamScreen } from '../features/team';
 import { ConsultSession, TransferOffers, TransferStatus } from '../features/transfer';
@@ -42,6 +43,8 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
   const [chosen, setCurrent] = useState(SCREENS[0]!.id);
   // A screen taken away (an admin made this agent an agent) falls back to the first one.
   const current = screens.some((s) => s.id === chosen) ? chosen : screens[0]!.id;
+  // Only the agent's softphone page rings and carries audio; the others show the calls.
+  const softphone = useIsSoftphone();
   return (
     <div className="shell">
       {isDesktop() && <DesktopCommands onOpenSettings={() => setCurrent('settings')} />}
@@ -84,10 +87,11 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
           ))}
         </main>
         <aside className="dock" aria-label="Calls">
-          <IncomingCalls />
+          <SoftphoneBanner />
+          <IncomingCalls rings={softphone} />
           <TransferOffers />
-          <ConsultSession />
-          <CallPanel extra={(call) => <TransferStatus call={call} />} />
+          {softphone && <ConsultSession />}
+          <CallPanel voice={softphone} extra={(call) => <TransferStatus call={call} />} />
         </aside>
       </div>
     </div>

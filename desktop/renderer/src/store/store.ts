@@ -8,6 +8,7 @@ import {
 import { type CallsSlice, callsData, createCallsSlice } from '../features/call/slice';
 import { createRosterSlice, type RosterSlice, rosterData } from '../features/roster/slice';
 import { createSessionSlice, type SessionSlice, sessionData } from '../features/signin/slice';
+import { createSoftphoneSlice, type SoftphoneSlice, softphoneData } from '../features/softphone/slice';
 import { createStatusSlice, type StatusSlice, statusData } from '../features/status/slice';
 import { createTransfersSlice, type TransfersSlice, transfersData } from '../features/transfer/slice';
 
@@ -22,6 +23,7 @@ export type ConsoleState = SessionSlice &
   CallsSlice &
   TransfersSlice &
   AvailabilitySlice &
+  SoftphoneSlice &
   Lifecycle;
 
 /** A feature's slice: its state and actions, with the whole state in view for rules that need it. */
@@ -46,6 +48,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
     ...callsData(),
     ...transfersData(),
     ...availabilityData(),
+    ...softphoneData(),
   });
   return createStore<ConsoleState>()((...a) => {
     const [set] = a;
@@ -56,6 +59,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
       ...createCallsSlice(...a),
       ...createTransfersSlice(...a),
       ...createAvailabilitySlice(...a),
+      ...createSoftphoneSlice(...a),
       signedIn: (session) => set(fresh(session)),
       signedOut: (reason) => set({ ...fresh(null), signOutReason: reason }),
     };

@@ -16,8 +16,15 @@ import './call.css';
 /**
  * The agent's current (or just ended) call: state, clock, phones, controls and the timeline.
  * `extra`: what other features add to an answered call's card (the transfer controls).
+ * `voice`: this page carries the call's audio (it is the agent's softphone).
  */
-export function CallPanel({ extra }: { extra?: (call: Call) => ReactNode } = {}) {
+export function CallPanel({
+  extra,
+  voice = true,
+}: {
+  extra?: (call: Call) => ReactNode;
+  voice?: boolean;
+} = {}) {
   const call = useConsole((s) => (s.focusedCallId ? (s.calls[s.focusedCallId] ?? null) : null));
   const notice = useConsole((s) => s.callNotice);
   const dismissNotice = useConsole((s) => s.dismissCallNotice);
@@ -28,7 +35,7 @@ export function CallPanel({ extra }: { extra?: (call: Call) => ReactNode } = {})
       <h2 id="call-panel-title" className="dock-title">
         Call
       </h2>
-      <VoiceSession />
+      {voice && <VoiceSession />}
       {notice && (
         <div className="call-notice" role="alert">
           <span>{notice}</span>

@@ -11,8 +11,11 @@ import './incoming.css';
 /** How long a "taken by another agent" or "caller hung up" card stays before it clears itself. */
 const SETTLED_VISIBLE_MS = 8_000;
 
-/** Calls from phones offered to every agent: accept or decline, or see that someone else took it. */
-export function IncomingCalls() {
+/**
+ * Calls from phones offered to every agent: accept or decline, or see that someone else took it.
+ * `rings`: this page is the agent's softphone (the others show the calls silently).
+ */
+export function IncomingCalls({ rings = true }: { rings?: boolean } = {}) {
   const offers = useConsole((s) => s.offers);
   const names = useNames();
   const list = Object.values(offers).sort((a, b) => a.call.createdAt - b.call.createdAt);
@@ -23,12 +26,13 @@ export function IncomingCalls() {
   );
   const transferCaller =
     transfer && `${names.staff(transfer.staffId)?.name ?? transfer.callerName} (transfer)`;
-  useRinging(ringing ? callerOf(ringing, names) : (transferCaller ?? null));
+  const caller = ringing ? callerOf(ringing, names) : (transferCaller ?? null);
+  useRinging(rings ? caller : null);
   if (list.length === 0) return null;
   return (
     <section className="incoming" aria-label="Incoming calls">
       {list.map((offer) => (
-        <OfferCard key={offer.call.id} offer={offer} names={names} />
+        <OfferCard key={offer.call.id} offer={offer} names={names} rings={rings} />
       ))}
     </section>
   );
@@ -38,7 +42,7 @@ function callerOf(offer: Offer, names: Names): string {
   return names.staff(offer.call.staffId)?.name ?? offer.call.callerName;
 }
 
-function OfferCard({ offer, names }: { offer: Offer; names: Names }) {
+function OfferCard({ offer, names, rings }: { offer: Offer; names: Names; rings: boolean }) {
   const { call, taken } = offer;
   const { act } = useCallActions();
   const settled = taken || call.state === 'ended';
@@ -101,7 +105,7 @@ function OfferCard({ offer, names }: { offer: Offer; names: Names }) {
               Decline
             </button>
           </div>
-          {!armed && (
+          {rings && !armed && (
             <p className="offer-silent">Ringtone is silent until you click or press a key in this window.</p>
           )}
         </>

@@ -4,7 +4,16 @@ import { type Call, partyPhone } from '#shared';
 import { useApi } from '../../../api/context';
 import { useConsole } from '../../../store/hooks';
 import { consoleStore } from '../../../store/store';
-import { setVoiceHeld, startVoice, stopVoice, type VoiceUiState, voiceCallId, voiceStore } from './session';
+import {
+  setVoiceHeld,
+  setVoiceMuted,
+  signalingBack,
+  startVoice,
+  stopVoice,
+  type VoiceUiState,
+  voiceCallId,
+  voiceStore,
+} from './session';
 
 export function useVoice<T>(select: (s: VoiceUiState) => T): T {
   return useStore(voiceStore, select);
@@ -40,6 +49,8 @@ export function VoiceSession() {
   const audio = useRef<HTMLAudioElement>(null);
   const callId = call?.id ?? null;
   const held = call?.held ?? false;
+  // Another page of the agent's may mute the call: the audio here follows the call.
+  const muted = call ? mutedByAgent(call) : false;
 
   useEffect(() => {
     const element = audio.current;
@@ -54,6 +65,16 @@ export function VoiceSession() {
   useEffect(() => {
     if (callId) setVoiceHeld(held);
   }, [callId, held]);
+
+  useEffect(() => {
+    if (callId) setVoiceMuted(muted);
+  }, [callId, muted]);
+
+  // The socket is back (a network drop): an offer sent while it was away never reached the phone.
+  const connected = useConsole((s) => s.connection.status === 'connected');
+  useEffect(() => {
+    if (connected) signalingBack();
+  }, [connected]);
 
   // biome-ignore lint/a11y/useMediaCaption: a live call's audio has no captions to offer.
   return <audio ref={audio} className="voice-audio" data-testid="call-audio" />;

@@ -24,7 +24,11 @@ export class VoiceController {
   private mic: TrackLike | null = null;
   private pending: CandidateLike[] = [];
   private offered = false;
+  /** Whether the server took our latest offer for the phone (false while the socket was away). */
+  private offerDelivered = true;
   private restarting = false;
+  /** The signaling came back during a restart: one more, once it is done. */
+  private restartAgain = false;
   private failuresInARow = 0;
   private graceTimer: unknown = null;
   private renewTimer: unknown = null;
@@ -133,11 +137,24 @@ export class VoiceController {
     void this.restartIce();
   }
 
+  /**
+   * The agent's socket is connected again after a drop. An offer made meanwhile (the browser went
+   * online, ICE failed) never reached the phone, and a path that broke could not be mended without
+   * the signaling: restart ICE now rather than wait for ICE to fail again.
+   */
+  signalingBack(): void {
+    if (!this.peer || this.closed) return;
+    if (this.offerDelivered && this.state.phase === 'connected') return;
+    if (this.restarting) this.restartAgain = true;
+    else void this.restartIce();
+  }
+
   /** Fresh ICE servers (and TURN credentials), then an offer with new ICE credentials. */
   async restartIce(): Promise<void> {
     const peer = this.peer;
     if (!peer || this.closed || this.restarting) return;
     this.restarting = true;
+    this.restartAgain = false;
     try {
       const ice = await this.deps.fetchIce();
       if (this.closed) return;
@@ -150,6 +167,7 @@ export class VoiceController {
     } finally {
       this.restarting = false;
     }
+    if (this.restartAgain && !this.offerDelivered) await this.restartIce();
   }
 
   /**
@@ -176,7 +194,7 @@ export class VoiceController {
     if (this.closed || !offer.sdp) return;
     await peer.setLocalDescription({ type: 'offer', sdp: offer.sdp });
     this.offered = true;
-    await this.deps.send({ type: 'offer', sdp: offer.sdp });
+    this.offerDelivered = (await this.deps.send({ type: 'offer', sdp: offer.sdp })).ok;
   }
 
   private async addCandidate(candidate: CandidateLike): Promise<void> {

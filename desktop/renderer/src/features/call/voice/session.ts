@@ -120,6 +120,11 @@ export function voiceCallId(): string | null {
   return current?.callId ?? null;
 }
 
+/** The agent's socket connected again: the voice re-offers what the phone may never have had. */
+export function signalingBack(): void {
+  current?.controller.signalingBack();
+}
+
 export function setVoiceMuted(on: boolean): void {
   current?.controller.setMuted(on);
 }
