@@ -37,8 +37,16 @@ describe.each(ENGINES)('one softphone per agent, on %s', (engine) => {
     return ack.ok || ack.error.code !== 'FORBIDDEN';
   };
 
-  /** The status this page was last told (the server tells every page on each change). */
-  const lastStatus = (p: TestClient) => p.eventsNamed<SoftphoneStatus>('softphone:changed').at(-1);
+  /**
+   * The status this page was last told (the server tells every page on each change). A request's
+   * ack comes back on the same connection after anything the server emitted to the page before it,
+   * so after the round trip every broadcast made so far has arrived; without it, another page's
+   * ack could overtake this page's last broadcast.
+   */
+  const lastStatus = async (p: TestClient) => {
+    await p.request('rtc:ice', { callId: randomUUID() });
+    return p.eventsNamed<SoftphoneStatus>('softphone:changed').at(-1);
+  };
   const toldSoftphone = (p: TestClient, id: string | null) =>
     p.waitFor<SoftphoneStatus>('softphone:changed', (s) => s.consoleId === id);
 
@@ -59,9 +67,9 @@ describe.each(ENGINES)('one softphone per agent, on %s', (engine) => {
     });
     const second = await page('Desktop app');
     // The status reaches the new page before any call it would otherwise ring for.
-    expect(lastStatus(second)?.consoleId).toBe(first.pageId);
+    expect((await second.waitFor<SoftphoneStatus>('softphone:changed')).consoleId).toBe(first.pageId);
     await h.idle();
-    expect(lastStatus(first)?.consoleId).toBe(first.pageId);
+    expect((await lastStatus(first))?.consoleId).toBe(first.pageId);
   });
 
   it('relays the phone’s signals to the softphone only, and refuses media from another page', async () => {
@@ -123,7 +131,7 @@ describe.each(ENGINES)('one softphone per agent, on %s', (engine) => {
     // holds the old socket (it learns of its death only at the ping timeout).
     const again = await page('tab 1', { id: first.pageId });
     await h.idle();
-    expect(lastStatus(other)?.consoleId).toBe(first.pageId);
+    expect((await lastStatus(other))?.consoleId).toBe(first.pageId);
     expect(await mayCarryMedia(again)).toBe(true);
     expect(await mayCarryMedia(first)).toBe(false);
     // The old socket's close, when it comes, changes nothing.
@@ -143,7 +151,7 @@ describe.each(ENGINES)('one softphone per agent, on %s', (engine) => {
     // Another new page naming no predecessor, or a stale one, does not take it.
     const stranger = await page('tab 3', { previousId: pageId() });
     await h.idle();
-    expect(lastStatus(stranger)?.consoleId).toBe(reloaded.pageId);
+    expect((await lastStatus(stranger))?.consoleId).toBe(reloaded.pageId);
     again.close();
   });
 
@@ -153,17 +161,17 @@ describe.each(ENGINES)('one softphone per agent, on %s', (engine) => {
     expect(status.consoleId).toMatch(/^[0-9a-f-]{36}$/);
     const newer = await page('tab');
     await h.idle();
-    expect(lastStatus(newer)?.consoleId).toBe(status.consoleId);
+    expect((await lastStatus(newer))?.consoleId).toBe(status.consoleId);
   });
 
   it('keeps exactly one softphone when pages connect and take it at the same time', async () => {
     const pages = await Promise.all(Array.from({ length: 5 }, (_, i) => page(`tab ${i}`)));
     const takes = await Promise.all(pages.map((p) => p.ok<SoftphoneStatus>('softphone:take', {})));
     await h.idle();
-    const final = lastStatus(pages[0]!)!.consoleId;
+    const final = (await lastStatus(pages[0]!))!.consoleId;
     // The last take to run won, and every page was told the same.
     expect(takes.map((t) => t.consoleId)).toContain(final);
-    for (const p of pages) expect(lastStatus(p)?.consoleId).toBe(final);
+    for (const p of pages) expect((await lastStatus(p))?.consoleId).toBe(final);
     const holders = await Promise.all(pages.map(mayCarryMedia));
     expect(holders.filter(Boolean)).toHaveLength(1);
     expect(pages[holders.indexOf(true)]!.pageId).toBe(final);
@@ -172,7 +180,7 @@ describe.each(ENGINES)('one softphone per agent, on %s', (engine) => {
   it('stores auto-answer per agent (off by default), tells every page, and keeps it', async () => {
     const first = await page('tab 1');
     const second = await page('tab 2');
-    expect(lastStatus(first)?.autoAnswer).toBe(false);
+    expect((await lastStatus(first))?.autoAnswer).toBe(false);
     const on = await second.ok<SoftphoneStatus>('softphone:configure', { autoAnswer: true });
     expect(on).toMatchObject({ autoAnswer: true, consoleId: first.pageId });
     await first.waitFor<SoftphoneStatus>('softphone:changed', (s) => s.autoAnswer);
