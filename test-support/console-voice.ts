@@ -1,4 +1,4 @@
-import type { Ack, RtcIce, RtcSignal } from '#shared';
+import type { Ack, QualitySummary, RtcIce, RtcSignal } from '#shared';
 import { VoiceController } from '../desktop/renderer/src/features/call/voice/controller';
 import type { PeerLike, TrackLike } from '../desktop/renderer/src/features/call/voice/peer';
 import type { VoiceSnapshot } from '../desktop/renderer/src/features/call/voice/types';
@@ -19,6 +19,9 @@ export interface ConsoleVoiceOptions {
   /** `blocked`: the microphone is refused as a browser refuses it (NotAllowedError); asked each time. */
   microphone?: () => 'tone' | 'blocked';
   disconnectGraceMs?: number;
+  /** `quality:report` over the agent's socket (issue 25 item 8); none when left out. */
+  reportQuality?(summary: QualitySummary): Promise<unknown>;
+  statsEveryMs?: number;
 }
 
 /**
@@ -65,6 +68,8 @@ export function consoleVoice(o: ConsoleVoiceOptions) {
       }
     },
     disconnectGraceMs: o.disconnectGraceMs,
+    reportQuality: o.reportQuality,
+    statsEveryMs: o.statsEveryMs,
   });
   const unsubscribe = o.onSignal(({ callId, signal }) => {
     if (callId === o.callId) void controller.handle(signal);
@@ -137,6 +142,7 @@ export function voiceFor(
     callId,
     fetchIce: () => agent.request<RtcIce>('rtc:ice', { callId }),
     send: (signal: RtcSignal) => agent.request('rtc:signal', { callId, signal }) as Promise<Ack<null>>,
+    reportQuality: (summary: QualitySummary) => agent.request('quality:report', { callId, summary }),
     onSignal: (listener) => {
       agent.socket.on('rtc:signal', listener);
       return () => agent.socket.off('rtc:signal', listener);

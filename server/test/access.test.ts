@@ -35,6 +35,8 @@ const OPEN_TO_AGENTS: AgentRequestName[] = [
   'availability:set',
   'softphone:take',
   'softphone:configure',
+  'quality:report',
+  'quality:phone',
 ];
 
 const REQUESTS = Object.keys(agentRequests) as AgentRequestName[];

@@ -51,6 +51,10 @@ export const AGENT_REQUEST_ACCESS: Readonly<Record<AgentRequestName, RequestAcce
   // An agent's own consoles and settings.
   'softphone:take': 'everyone',
   'softphone:configure': 'everyone',
+  // Each end of a call reports what it heard (the server checks it is the call's); any agent
+  // sees a phone's call quality, as they see its ring health.
+  'quality:report': 'everyone',
+  'quality:phone': 'everyone',
 };
 
 /** Whether an agent with `role` may send `event`. */

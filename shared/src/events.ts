@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { type Ack, type AckCallback, ackSchema } from './ack';
 import { availabilityAcks, availabilityBroadcasts, availabilityRequests } from './availability';
 import { callId, callSchema, DIRECTIONS, END_REASONS, entityId, epochMs, PUSH_OUTCOMES } from './call';
+import { QUALITY_MARKS } from './call-quality';
 import { displayName } from './names';
+import {
+  callQualitySchema,
+  qualityAgentAcks,
+  qualityAgentRequests,
+  qualityDeviceAcks,
+  qualityDeviceRequests,
+} from './quality-events';
 import {
   APNS_ENVIRONMENTS,
   directoryEntrySchema,
@@ -145,6 +153,8 @@ export const agentRequests = {
     outcome: z.enum(END_REASONS).optional(),
     from: epochMs.optional(),
     to: epochMs.optional(),
+    /** Calls whose worse end was marked so (call-quality.ts): "calls with poor audio this week". */
+    quality: z.enum(QUALITY_MARKS).optional(),
     cursor: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(200).default(50),
   }),
@@ -157,6 +167,7 @@ export const agentRequests = {
   ...teamRequests,
   ...transferRequests,
   ...softphoneRequests,
+  ...qualityAgentRequests,
   /**
    * A warm transfer's consultation: WebRTC signaling between the two agents' consoles (the first
    * offers, the chosen one answers), relayed only between them and only while they consult.
@@ -223,6 +234,7 @@ export const deviceRequests = {
    * sockets and stops pushing to it, as an admin's `device:remove` does.
    */
   'device:unpair': z.object({}),
+  ...qualityDeviceRequests,
 } as const;
 
 // MARK: - server → client broadcasts
@@ -299,6 +311,8 @@ export const agentCallSyncResultSchema = z.object({
 export const historyPageSchema = z.object({
   calls: z.array(callSchema),
   nextCursor: z.string().nullable(),
+  /** How the page's calls sounded, by call id (only those an end reported on). */
+  quality: z.record(z.string(), callQualitySchema).default({}),
 });
 export const directorySchema = z.object({
   version: z.number().int().nonnegative(),
@@ -340,6 +354,7 @@ export const agentAcks = {
   ...teamAcks,
   ...transferAcks,
   ...softphoneAcks,
+  ...qualityAgentAcks,
   'consult:signal': z.null(),
   ...availabilityAcks,
 } as const satisfies { [K in keyof typeof agentRequests]: z.ZodType };
@@ -353,6 +368,7 @@ export const deviceAcks = {
   'rtc:ice': rtcIceSchema,
   'permissions:report': z.null(),
   'device:unpair': z.object({ deviceId: entityId }),
+  ...qualityDeviceAcks,
 } as const satisfies { [K in keyof typeof deviceRequests]: z.ZodType };
 
 export const callAckSchema = ackSchema(callSchema);

@@ -12,6 +12,7 @@ import {
   PUSH_OUTCOMES,
   pushRecordSchema,
 } from './call';
+import { markOf, PATH_KINDS, PATH_TRANSPORTS, QUALITY_MARKS, QualitySummarizer } from './call-quality';
 import { ERROR_CODE_LIST } from './errors';
 import {
   callCancelledSchema,
@@ -29,6 +30,7 @@ import {
 import { pairRequestSchema, pairResponseSchema } from './http';
 import { readPairingLink } from './pairing-link';
 import { isStale, PUSH_KEY, pushPayloadSchema, VOIP_PAYLOAD_LIMIT } from './push';
+import { qualitySummarySchema } from './quality-events';
 import { APNS_ENVIRONMENTS, directoryEntrySchema } from './roster';
 import { rtcSequenceSchema } from './rtc-answerer';
 import { TRANSFER_KINDS, TRANSFER_STATES } from './transfer-schema';
@@ -105,6 +107,48 @@ const stalenessSchema = z
     path: ['stale'],
   });
 
+/** One getStats reading as call-quality.ts' StatsSample holds it. */
+const statsSampleSchema = z.strictObject({
+  rttMs: z.number().int().nonnegative().nullable(),
+  jitterMs: z.number().int().nonnegative().nullable(),
+  packetsReceived: z.number().int().nonnegative(),
+  packetsLost: z.number().int().nonnegative(),
+  bytesReceived: z.number().int().nonnegative(),
+  totalSamplesReceived: z.number().int().nonnegative(),
+  concealedSamples: z.number().int().nonnegative(),
+  remoteLossPct: z.number().min(0).max(100).nullable(),
+  candidateType: z.string().nullable(),
+  path: z.strictObject({ kind: z.enum(PATH_KINDS), transport: z.enum(PATH_TRANSPORTS) }).nullable(),
+});
+
+/** Keys sorted at every level, so two summaries compare by value whatever order JSON gave them. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_key, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
+      : value,
+  );
+
+/**
+ * A call's readings, one a second, give exactly this summary and mark (call-quality.ts): the
+ * console, the virtual phone and the iOS app send the same numbers for the same call.
+ */
+const qualitySummaryCaseSchema = z
+  .strictObject({
+    readings: z.array(z.strictObject({ at: epochMs, sample: statsSampleSchema })).min(1),
+    summary: qualitySummarySchema.strict(),
+    mark: z.enum(QUALITY_MARKS).nullable(),
+  })
+  .refine(
+    (c) => {
+      const summarizer = new QualitySummarizer();
+      for (const r of c.readings) summarizer.push(r.sample, r.at);
+      return canonical(summarizer.summary()) === canonical(c.summary);
+    },
+    { message: 'summary must be what QualitySummarizer makes of the readings', path: ['summary'] },
+  )
+  .refine((c) => markOf(c.summary) === c.mark, { message: 'mark must be markOf(summary)', path: ['mark'] });
+
 /**
  * Which schema each folder of `shared/fixtures/` is checked against. The Swift tests decode the
  * same folders; a folder missing here fails the TypeScript tests, so no fixture goes unchecked.
@@ -126,6 +170,8 @@ export const FIXTURE_KINDS = {
   'pair-response': pairResponseSchema,
   'permissions-report': deviceRequests['permissions:report'],
   'push-payload': pushPayloadSchema,
+  'quality-report': deviceRequests['quality:report'],
+  'quality-summary': qualitySummaryCaseSchema,
   'rtc-signal': rtcSignalRequestSchema,
   'rtc-ice': deviceRequests['rtc:ice'],
   'rtc-ice-servers': rtcIceSchema,

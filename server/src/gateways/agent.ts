@@ -20,6 +20,8 @@ import type { Availability } from '../availability/service';
 import { type IceConfig, iceServersFor } from '../calls/ice';
 import type { CallService } from '../calls/service';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
+import { qualityAgentHandlers } from '../quality/handlers';
+import { QualityService } from '../quality/service';
 import type { Roster } from '../roster/roster';
 import { MEDIA_REQUESTS, softphoneHandlers } from '../softphone/handlers';
 import { consoleOf, type Softphones } from '../softphone/softphones';
@@ -62,6 +64,7 @@ type HandlerContext = AgentContext & {
   /** Puts what this console's agent did on the audit trail. */
   note: (action: AuditAction, target: AuditTarget | null, detail?: string | null) => Promise<void>;
   passwordGuesses: Backoff;
+  quality: QualityService;
 };
 
 type AgentHandlers<K extends AgentRequestName> = {
@@ -72,6 +75,7 @@ type AgentHandlers<K extends AgentRequestName> = {
 export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void {
   const { storage, hub, calls, roster } = ctx;
   const { passwordGuesses } = ctx;
+  const quality = new QualityService(ctx);
 
   // The one session check (SessionAuth), as HTTP's: the handshake, then every request from memory.
   nsp.use(async (socket, next) => {
@@ -145,7 +149,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
       await ctx.audit.record({ id: agentId, name }, action, target, detail);
     };
 
-    const handlers = { ...ctx, note: audit, passwordGuesses };
+    const handlers = { ...ctx, note: audit, passwordGuesses, quality };
     bindRequests<typeof agentRequests, AgentAckData>(
       socket,
       agentRequests,
@@ -155,6 +159,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
         ...transferHandlers(calls, agentId),
         ...teamAndAvailability(handlers, agentId, tokenHash),
         ...softphoneHandlers(ctx.softphones, socket),
+        ...qualityAgentHandlers(quality, agentId),
       },
       ctx.requestOptions,
       (event) => authorize(event),
@@ -271,7 +276,8 @@ function rosterHandlers(ctx: HandlerContext, agentId: string) {
     'directory:get': () => storage.directory.get(),
     'history:query': async ({ limit, cursor, ...filter }) => {
       try {
-        return await storage.calls.query(filter, { limit, cursor });
+        const page = await storage.calls.query(filter, { limit, cursor });
+        return { ...page, quality: await ctx.quality.forCalls(page.calls) };
       } catch (e) {
         if (e instanceof InvalidCursorError) throw badRequest(e.message);
         throw e;

@@ -3,6 +3,7 @@ import { secretMatches } from '../auth/secrets';
 import { type IceConfig, iceServersFor } from '../calls/ice';
 import type { CallService } from '../calls/service';
 import { AppError, notFound } from '../errors';
+import { QualityService } from '../quality/service';
 import type { Roster } from '../roster/roster';
 import type { AuditLog } from '../team/audit';
 import type { GatewayContext } from './context';
@@ -16,6 +17,7 @@ export function attachDeviceGateway(
   ctx: GatewayContext & { calls: CallService; roster: Roster; ice: IceConfig; audit: AuditLog },
 ): void {
   const { storage, clock, hub, calls, roster } = ctx;
+  const quality = new QualityService(ctx);
 
   nsp.use(async (socket, next) => {
     const mismatch = protocolMismatch(socket.handshake.auth, 'app');
@@ -86,6 +88,7 @@ export function attachDeviceGateway(
       const { answeredAt } = calls.rtcPeer({ deviceId }, callId);
       return iceServersFor(ctx.ice, deviceId, clock.now(), answeredAt);
     },
+    'quality:report': (report, { deviceId }) => quality.report({ deviceId }, report),
   };
   const onRequest = requestListener(
     deviceRequests,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Clock } from '#shared';
 import {
   type Call,
+  type CallQuality,
   DIRECTIONS,
   describeZodError,
   directoryPutRequestSchema,
@@ -14,6 +15,7 @@ import {
   loginRequestSchema,
   MAX_DIRECTORY_BODY_BYTES,
   pairRequestSchema,
+  QUALITY_MARKS,
   transferLine,
   transfersOf,
 } from '#shared';
@@ -23,6 +25,7 @@ import { secretMatches } from '../auth/secrets';
 import type { SessionAuth } from '../auth/session-auth';
 import type { SignInLimits } from '../auth/sign-in-limits';
 import { AppError } from '../errors';
+import { QualityService } from '../quality/service';
 import { DirectoryConflictError } from '../storage/directory';
 import type { Storage } from '../storage/types';
 import type { AuditLog } from '../team/audit';
@@ -50,6 +53,7 @@ const historyFilterSchema = z.object({
   outcome: z.enum(END_REASONS).optional(),
   from: z.coerce.number().pipe(epochMs).optional(),
   to: z.coerce.number().pipe(epochMs).optional(),
+  quality: z.enum(QUALITY_MARKS).optional(),
 });
 
 type HistoryFilter = z.infer<typeof historyFilterSchema>;
@@ -143,17 +147,20 @@ function consoleRoutes(app: App, ctx: ApiContext): void {
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="switchboard-history.csv"')
-      .send(Readable.from(csvPages(ctx.storage, parsed.data)));
+      .send(Readable.from(csvPages(ctx, parsed.data)));
   });
 }
 
 /** Streamed a page at a time, so an export of years of calls never sits whole in memory. */
-async function* csvPages(storage: Storage, filter: HistoryFilter): AsyncGenerator<string> {
+async function* csvPages(ctx: ApiContext, filter: HistoryFilter): AsyncGenerator<string> {
+  const quality = new QualityService(ctx);
   yield `${CSV_COLUMNS.join(',')}\r\n`;
   let cursor: string | undefined;
   do {
-    const page = await storage.calls.query(filter, { cursor, limit: 200 });
-    if (page.calls.length > 0) yield page.calls.map((call) => `${csvRow(call)}\r\n`).join('');
+    const page = await ctx.storage.calls.query(filter, { cursor, limit: 200 });
+    const sounded = await quality.forCalls(page.calls);
+    if (page.calls.length > 0)
+      yield page.calls.map((call) => `${csvRow(call, sounded[call.id])}\r\n`).join('');
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
 }
@@ -171,6 +178,8 @@ const CSV_COLUMNS = [
   'answered_by_device',
   'devices',
   'transfers',
+  'quality',
+  'mos',
 ];
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
@@ -178,7 +187,7 @@ const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString(
 /** RFC 4180: quote a field that holds a comma, quote or line break, doubling inner quotes. */
 const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
-function csvRow(call: Call): string {
+function csvRow(call: Call, quality: CallQuality | undefined): string {
   const duration =
     call.answeredAt !== null && call.endedAt !== null
       ? ((call.endedAt - call.answeredAt) / 1000).toFixed(1)
@@ -196,6 +205,8 @@ function csvRow(call: Call): string {
     call.answeredByDeviceId ?? '',
     call.devices.map((l) => l.deviceId).join(' '),
     transfersOf(call).map(transferLine).join('; '),
+    quality?.mark ?? '',
+    quality?.mos?.toFixed(2) ?? '',
   ]
     .map(csvField)
     .join(',');

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Call } from '#shared';
+import { type Call, QUALITY_MARKS, type QualityMark } from '#shared';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { Database } from './schema';
 import type { CallStore } from './types';
@@ -52,6 +52,21 @@ export function callStore(db: Kysely<Database>): CallStore {
       if (filter.outcome != null) q = q.where('end_reason', '=', filter.outcome);
       if (filter.from != null) q = q.where('created_at', '>=', filter.from);
       if (filter.to != null) q = q.where('created_at', '<', filter.to);
+      if (filter.quality != null) {
+        // The call's mark is its worse end's: one report so marked, and none worse.
+        const worse = QUALITY_MARKS.slice(QUALITY_MARKS.indexOf(filter.quality) + 1);
+        const mark = filter.quality;
+        q = q.where((eb) => {
+          const reports = (marks: QualityMark[]) =>
+            eb
+              .selectFrom('call_quality')
+              .select('call_quality.call_id')
+              .whereRef('call_quality.call_id', '=', 'calls.id')
+              .where('call_quality.mark', 'in', marks);
+          const marked = eb.exists(reports([mark]));
+          return worse.length > 0 ? eb.and([marked, eb.not(eb.exists(reports(worse)))]) : marked;
+        });
+      }
       if (position) {
         q = q.where((eb) =>
           eb.or([

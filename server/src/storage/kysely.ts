@@ -9,6 +9,7 @@ import { directoryStore } from './directory';
 import { healthStore } from './health';
 import { migrationProvider } from './migrations';
 import { pairingStore } from './pairing';
+import { qualityStore } from './quality';
 import type { Database } from './schema';
 import { sessionStore } from './sessions';
 import { softphoneStore } from './softphone';
@@ -62,6 +63,7 @@ export function createKyselyStorage(
     health: healthStore(db, engine, o.sqliteBusyTimeoutMs ?? 0),
     audit: auditStore(db),
     softphone: softphoneStore(db),
+    quality: qualityStore(db),
     access: o.access,
     limitStore: o.limitStore,
     availability: availabilityStore(db),

@@ -117,6 +117,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('agent_softphone').ifExists().execute();
     },
   },
+  '0008_call_quality': {
+    up: createCallQuality,
+    async down(db: AnyDb) {
+      await db.schema.dropTable('call_quality').ifExists().execute();
+    },
+  },
 };
 
 /**
@@ -263,6 +269,31 @@ async function createCallTables(db: AnyDb): Promise<void> {
     .addColumn('updated_at', 'bigint')
     .execute();
   await db.insertInto('directory_meta').values({ id: 1, version: 0, updated_at: null }).execute();
+}
+
+/**
+ * 0008 (issue 25 item 8): each end's latest quality report on a call, beside the call. History
+ * filters on `mark` through the call id; a phone's quality reads by its device and the call's time.
+ */
+async function createCallQuality(db: AnyDb): Promise<void> {
+  await db.schema
+    .createTable('call_quality')
+    .addColumn('call_id', 'text', (c) => c.notNull())
+    .addColumn('party_id', 'text', (c) => c.notNull())
+    .addColumn('side', 'text', (c) => c.notNull())
+    .addColumn('device_id', 'text')
+    .addColumn('call_created_at', 'bigint', (c) => c.notNull())
+    .addColumn('at', 'bigint', (c) => c.notNull())
+    .addColumn('mark', 'text')
+    .addColumn('mos', 'double precision')
+    .addColumn('doc', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('call_quality_pk', ['call_id', 'party_id'])
+    .execute();
+  await db.schema
+    .createIndex('call_quality_device_id_call_created_at')
+    .on('call_quality')
+    .columns(['device_id', 'call_created_at'])
+    .execute();
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -18,6 +18,7 @@ export interface Database {
   cluster_timers: ClusterTimersTable;
   agent_availability: AgentAvailabilityTable;
   agent_softphone: AgentSoftphoneTable;
+  call_quality: CallQualityTable;
 }
 
 export interface AgentsTable {
@@ -167,4 +168,18 @@ export interface AgentSoftphoneTable {
   /** 1: inbound calls offered to the agent answer by themselves after a short tone. */
   auto_answer: number;
   updated_at: number;
+}
+
+/** Each end's latest quality report on a call (migration 0008, storage/quality.ts). */
+export interface CallQualityTable {
+  call_id: string;
+  party_id: string;
+  side: 'agent' | 'phone';
+  device_id: string | null;
+  call_created_at: number;
+  at: number;
+  mark: 'good' | 'fair' | 'poor' | null;
+  mos: number | null;
+  /** The summary as reported (shared/src/quality-events.ts' qualitySummarySchema). */
+  doc: string;
 }

@@ -7,9 +7,11 @@ import type {
   DirectoryEntry,
   EndReason,
   MicrophonePermission,
+  QualityMark,
   Role,
 } from '#shared';
 import type { AccessFeed } from './access-feed';
+import type { QualityStore } from './quality-types';
 
 /**
  * What the call server keeps. One interface, two engines (SQLite embedded, PostgreSQL for a team),
@@ -30,6 +32,8 @@ export interface Storage {
   health: HealthStore;
   audit: AuditStore;
   softphone: SoftphoneStore;
+  /** How each call sounded, as its ends reported (issue 25 item 8). */
+  quality: QualityStore;
   /** Notices that someone's access changed, heard by every server on the database. */
   access: AccessFeed;
   /**
@@ -220,6 +224,8 @@ export interface HistoryFilter {
   from?: number;
   /** createdAt < to */
   to?: number;
+  /** The call's worse end was marked so (storage/quality.ts). */
+  quality?: QualityMark;
 }
 
 export interface CallStore {

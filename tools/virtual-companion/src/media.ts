@@ -1,4 +1,11 @@
-import type { RtcIce, RtcSignal } from '#shared';
+import {
+  QUALITY_REPORT_EVERY_MS,
+  QualitySummarizer,
+  type QualitySummary,
+  type RtcIce,
+  type RtcSignal,
+  readSample,
+} from '#shared';
 import { type AnswererEffect, type AnswererInput, answererStep, initialAnswerer } from '#shared/rtc-answerer';
 import { Listener, Tone } from './audio';
 import { type PeerConnection, wrtc } from './wrtc';
@@ -33,9 +40,12 @@ export interface PhoneMediaOptions {
   fetchIce(): Promise<RtcIce | null>;
   /** The console said bye, or the media could not be negotiated: end the call on the phone. */
   endCall(reason: string): void;
+  /** `quality:report`: what the phone heard so far (every 30 s, and when the call's media ends). */
+  reportQuality?(summary: QualitySummary): Promise<unknown>;
   toneHz?: number;
   now?: () => number;
   log?: (line: string) => void;
+  statsEveryMs?: number;
 }
 
 /**
@@ -52,6 +62,10 @@ export class PhoneMedia {
   private chain: Promise<void> = Promise.resolve();
   private muted = false;
   private held = false;
+  /** Issue 25 item 8: readings once a second over the call, whichever peer carries it. */
+  private readonly summarizer = new QualitySummarizer();
+  private statsTimer: NodeJS.Timeout | null = null;
+  private reportedAt: number | null = null;
 
   constructor(private readonly o: PhoneMediaOptions) {}
 
@@ -126,6 +140,7 @@ export class PhoneMedia {
         return;
       case 'closePeer':
         this.closePeer();
+        if (this.state.closed) this.finishQuality();
         return;
       case 'endCall':
         this.o.endCall(effect.reason);
@@ -190,6 +205,31 @@ export class PhoneMedia {
     this.tone = new Tone(this.o.toneHz ?? 440, this.now);
     this.tone.silent = this.muted || this.held;
     peer.addTrack(this.tone.track);
+    this.statsTimer ??= setInterval(() => void this.sampleQuality(), this.o.statsEveryMs ?? 1000);
+  }
+
+  private async sampleQuality(): Promise<void> {
+    const peer = this.peer;
+    if (!peer || peer.connectionState === 'closed' || this.state.closed) return;
+    const report = await peer.getStats();
+    if (this.state.closed) return;
+    const now = this.now();
+    this.summarizer.push(readSample(report.values()), now);
+    if (this.reportedAt === null || now - this.reportedAt >= QUALITY_REPORT_EVERY_MS) this.reportQuality();
+  }
+
+  private reportQuality(): void {
+    const summary = this.summarizer.summary();
+    if (!summary || !this.o.reportQuality) return;
+    this.reportedAt = this.now();
+    void this.o.reportQuality(summary).catch(() => undefined);
+  }
+
+  /** The call's media is over: no more readings, and the last word on how it sounded. */
+  private finishQuality(): void {
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.statsTimer = null;
+    this.reportQuality();
   }
 
   private closePeer(): void {

@@ -532,6 +532,7 @@ export class VirtualPhone extends EventEmitter {
         this.endLocal(callId, 'completed', reason);
         void this.report(callId, 'ended');
       },
+      reportQuality: (summary) => this.request('quality:report', { callId, summary }),
       toneHz: typeof this.o.media === 'object' ? this.o.media.toneHz : undefined,
       log: this.o.log && ((line) => this.o.log?.(`${this.name} ${callId.slice(0, 8)}: ${line}`)),
     });

@@ -1,4 +1,4 @@
-import type { Ack, RtcIce, RtcSignal } from '#shared';
+import { type Ack, QUALITY_REPORT_EVERY_MS, QualitySummarizer, type RtcIce, type RtcSignal } from '#shared';
 import type { CandidateLike, PeerConfig, PeerLike, SenderLike, Timers, TrackLike } from './peer';
 import { realTimers } from './peer';
 import { QualityMonitor, readSample } from './quality';
@@ -19,6 +19,9 @@ const RENEW_BEFORE_MS = 60_000;
 export class VoiceController {
   private readonly timers: Timers;
   private readonly monitor = new QualityMonitor();
+  /** What this end heard over the whole call, for its history (issue 25 item 8). */
+  private readonly summarizer = new QualitySummarizer();
+  private reportedAt: number | null = null;
   private peer: PeerLike | null = null;
   private sender: SenderLike | null = null;
   private mic: TrackLike | null = null;
@@ -180,6 +183,7 @@ export class VoiceController {
     if (opts.bye && this.offered) void this.deps.send({ type: 'bye' });
     for (const t of [this.graceTimer, this.renewTimer]) if (t) this.timers.clearTimeout(t);
     if (this.statsTimer) this.timers.clearInterval(this.statsTimer);
+    this.reportQuality();
     this.mic?.stop();
     this.peer?.close();
     this.set({ phase: 'ended' });
@@ -268,7 +272,19 @@ export class VoiceController {
       stats.push(s);
     });
     if (this.closed) return;
-    this.set({ quality: this.monitor.push(readSample(stats as never)) });
+    const sample = readSample(stats as never);
+    const now = this.timers.now();
+    this.summarizer.push(sample, now);
+    this.set({ quality: this.monitor.push(sample) });
+    if (this.reportedAt === null || now - this.reportedAt >= QUALITY_REPORT_EVERY_MS) this.reportQuality();
+  }
+
+  /** Sends what this end heard so far; the server keeps the latest (the last one at close). */
+  private reportQuality(): void {
+    const summary = this.summarizer.summary();
+    if (!summary || !this.deps.reportQuality) return;
+    this.reportedAt = this.timers.now();
+    void this.deps.reportQuality(summary).catch(() => undefined);
   }
 
   private set(patch: Partial<VoiceSnapshot>): void {

@@ -7,8 +7,11 @@ const sample = (over: Partial<StatsSample> & { n: number }): StatsSample => ({
   packetsReceived: over.n * 50,
   packetsLost: 0,
   bytesReceived: over.n * 4_000,
+  totalSamplesReceived: over.n * 48_000,
+  concealedSamples: 0,
   remoteLossPct: 0,
   candidateType: 'host',
+  path: { kind: 'direct', transport: 'udp' },
   ...over,
 });
 
@@ -41,8 +44,11 @@ describe('call quality, judged like established voice SDKs', () => {
       packetsReceived: 900,
       packetsLost: 12,
       bytesReceived: 70_000,
+      totalSamplesReceived: 0,
+      concealedSamples: 0,
       remoteLossPct: 2,
       candidateType: 'relay',
+      path: { kind: 'turn', transport: 'udp' },
     });
   });
 

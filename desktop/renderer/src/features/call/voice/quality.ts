@@ -2,26 +2,14 @@
  * Call quality from WebRTC's getStats, judged the way established voice SDKs do (Twilio's Voice
  * SDK warnings): round-trip time over 400 ms or jitter over 30 ms in 3 of the last 5 samples,
  * packet loss averaging over 3 % across 7 samples, an estimated MOS under 3.5 in 3 of 5, and
- * nothing received for 3 samples in a row. Pure: samples in, a verdict with words out.
+ * nothing received for 3 samples in a row. Pure: samples in, a verdict with words out. What a
+ * sample holds, and the MOS estimate, are shared with the phones (shared/src/call-quality.ts).
  */
+import { estimateMos, readSample, type StatsSample } from '#shared';
+
+export { estimateMos, readSample, type StatsSample };
 
 export const THRESHOLDS = { rttMs: 400, jitterMs: 30, lossPct: 3, mos: 3.5 } as const;
-
-/** One reading of the peer connection's stats. */
-export interface StatsSample {
-  /** Selected candidate pair's current round trip (else the remote report's), ms. */
-  rttMs: number | null;
-  /** Jitter of what arrives from the phone, ms. */
-  jitterMs: number | null;
-  /** Cumulative, from inbound-rtp. */
-  packetsReceived: number;
-  packetsLost: number;
-  bytesReceived: number;
-  /** The phone's report of what it loses of ours (remote-inbound-rtp fractionLost), %. */
-  remoteLossPct: number | null;
-  /** Local type of the selected candidate pair: host, srflx, prflx, relay. */
-  candidateType: string | null;
-}
 
 export type QualityWarning =
   | 'high-rtt'
@@ -42,48 +30,6 @@ export interface Quality {
   level: 'good' | 'fair' | 'poor';
   /** What it means, for the agent, in a sentence or two. */
   hint: string;
-}
-
-type Stat = Record<string, unknown> & { type: string };
-
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
-/** Reads what the quality indicator needs from one getStats() report (browser or Node). */
-export function readSample(report: Iterable<Stat>): StatsSample {
-  const stats = [...report];
-  const byId = new Map(stats.map((s) => [String(s.id), s]));
-  const inbound = stats.find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
-  const remote = stats.find((s) => s.type === 'remote-inbound-rtp' && s.kind === 'audio');
-  const transport = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
-  const pair =
-    (transport && byId.get(String(transport.selectedCandidatePairId))) ??
-    stats.find((s) => s.type === 'candidate-pair' && s.state === 'succeeded' && s.nominated);
-  const pairRtt = num(pair?.currentRoundTripTime);
-  const remoteRtt = num(remote?.roundTripTime);
-  const rtt = pairRtt ?? remoteRtt;
-  const jitter = num(inbound?.jitter);
-  const fraction = num(remote?.fractionLost);
-  const local = pair && byId.get(String(pair.localCandidateId));
-  return {
-    rttMs: rtt === null ? null : Math.round(rtt * 1000),
-    jitterMs: jitter === null ? null : Math.round(jitter * 1000),
-    packetsReceived: num(inbound?.packetsReceived) ?? 0,
-    packetsLost: Math.max(0, num(inbound?.packetsLost) ?? 0),
-    bytesReceived: num(inbound?.bytesReceived) ?? 0,
-    remoteLossPct: fraction === null ? null : fraction * 100,
-    candidateType: local ? String(local.candidateType ?? '') || null : null,
-  };
-}
-
-/**
- * ITU-T G.107's E-model, reduced as voice SDKs do: delay and loss lower the R factor from 93.2,
- * which maps onto a 1–5 mean opinion score (4.4 is as good as narrowband gets).
- */
-export function estimateMos(rttMs: number, jitterMs: number, lossPct: number): number {
-  const latency = rttMs / 2 + jitterMs * 2 + 10;
-  const delay = latency < 160 ? latency / 40 : (latency - 120) / 10;
-  const r = Math.max(0, Math.min(100, 93.2 - delay - lossPct * 2.5));
-  return Math.round((1 + 0.035 * r + 0.000007 * r * (r - 60) * (100 - r)) * 100) / 100;
 }
 
 interface Judged {

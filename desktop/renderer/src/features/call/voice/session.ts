@@ -73,6 +73,7 @@ export async function startVoice(
   const controller = new VoiceController({
     fetchIce: () => api.request('rtc:ice', { callId }),
     send: (signal) => api.request('rtc:signal', { callId, signal }),
+    reportQuality: (summary) => api.request('quality:report', { callId, summary }),
     // The DOM's RTCPeerConnection is the structural peer the controller expects.
     createPeer: (config) => new RTCPeerConnection(config) as unknown as PeerLike,
     openMicrophone: () => openChosenMicrophone(),

@@ -1,4 +1,4 @@
-import type { Ack, RtcIce, RtcSignal } from '#shared';
+import type { Ack, QualitySummary, RtcIce, RtcSignal } from '#shared';
 import type { PeerConfig, PeerLike, Timers, TrackLike } from './peer';
 import type { Quality } from './quality';
 
@@ -32,6 +32,11 @@ export interface VoiceControllerDeps {
   /** The microphone to send; rejects with the browser's error (NotAllowedError…) when it cannot. */
   openMicrophone(): Promise<TrackLike>;
   onChange(snapshot: VoiceSnapshot): void;
+  /**
+   * `quality:report`: what this end heard so far, sent every QUALITY_REPORT_EVERY_MS and when the
+   * voice closes (the call's history keeps the latest).
+   */
+  reportQuality?(summary: QualitySummary): Promise<unknown>;
   /** The phone's audio, to play. */
   onRemoteTrack?(track: TrackLike): void;
   timers?: Timers;
