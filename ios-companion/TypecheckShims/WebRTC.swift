@@ -128,6 +128,20 @@ open class RTCPeerConnection: NSObject {
     open func answer(for constraints: RTCMediaConstraints, completionHandler: @escaping RTCCreateSessionDescriptionCompletionHandler) {}
     open func setLocalDescription(_ sdp: RTCSessionDescription, completionHandler: @escaping RTCSetSessionDescriptionCompletionHandler) {}
     open func setRemoteDescription(_ sdp: RTCSessionDescription, completionHandler: @escaping RTCSetSessionDescriptionCompletionHandler) {}
+    /// RTCPeerConnection+Stats.h: `- statisticsWithCompletionHandler:(RTCStatisticsCompletionHandler)`
+    open func statistics(completionHandler: @escaping (RTCStatisticsReport) -> Void) {}
+}
+
+/// RTCStatisticsReport.h
+open class RTCStatistics: NSObject {
+    open var id: String { "" }
+    open var type: String { "" }
+    /// `NSDictionary<NSString *, NSObject *> *values`: NSNumber, NSString or arrays of them.
+    open var values: [String: NSObject] { [:] }
+}
+
+open class RTCStatisticsReport: NSObject {
+    open var statistics: [String: RTCStatistics] { [:] }
 }
 
 /// RTCPeerConnectionFactory.h

@@ -7,6 +7,8 @@ import WebRTC
 /// phone does about each signal is decided by CompanionCore's `AnswererState` (the shared answerer
 /// rules, pinned by `shared/fixtures/rtc-sequence`); this adapter only carries its effects out.
 /// Audio only (issue 21 item 10). Sound follows `CallAudioSession` (manual audio), not this engine.
+/// Once a second it reads the peer's statistics for the call's quality (issue 25 item 8): what
+/// they mean, and when to report, is CompanionCore's (`StatsReading`, `QualityMeter`).
 ///
 /// Threads: this engine lives on the main actor. WebRTC calls its delegate and its completion
 /// blocks on its signalling thread (webrtc `api/peer_connection_interface.h`: "the observer
@@ -64,7 +66,9 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
 
     func close(callId: CallID) {
         apply(.ended, to: callId)
-        sessions.removeValue(forKey: callId)
+        guard let session = sessions.removeValue(forKey: callId) else { return }
+        session.statsTimer?.invalidate()
+        if let last = session.meter.finish() { delegate?.mediaEngine(measured: last, for: callId) }
     }
 
     func provideIce(_ ice: RtcIce?, for callId: CallID) {
@@ -145,6 +149,38 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
         _ = peer.add(audioTrack, streamIds: ["switchboard"])
         session.audioTrack = audioTrack
         session.applyTrackState()
+        // One timer per call, whichever peer carries it (a new session replaces the peer).
+        if session.statsTimer == nil {
+            session.statsTimer = Timer.scheduledTimer(withTimeInterval: 1, repeats: true) { @Sendable [weak self] _ in
+                Task { @MainActor in self?.readStatistics(callId) }
+            }
+        }
+    }
+
+    // MARK: - Quality (issue 25 item 8)
+
+    private func readStatistics(_ callId: CallID) {
+        sessions[callId]?.peer?.statistics { @Sendable [weak self] report in
+            // On WebRTC's thread: copied into Sendable values before the hop.
+            let entries = report.statistics.values.map { stat in
+                StatsEntry(id: stat.id, type: stat.type, values: stat.values.mapValues(Self.value))
+            }
+            Task { @MainActor in self?.measured(callId, entries) }
+        }
+    }
+
+    private func measured(_ callId: CallID, _ entries: [StatsEntry]) {
+        guard let session = sessions[callId] else { return }
+        let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        if let summary = session.meter.read(StatsReading.sample(from: entries), at: now) {
+            delegate?.mediaEngine(measured: summary, for: callId)
+        }
+    }
+
+    private nonisolated static func value(_ object: NSObject) -> StatsEntry.Value {
+        if let string = object as? NSString { return .string(string as String) }
+        if let number = object as? NSNumber { return .number(number.doubleValue) }
+        return .other
     }
 
     private func createAnswer(_ session: MediaSession, _ callId: CallID) {
@@ -199,6 +235,8 @@ private final class MediaSession {
     /// Retained here: the peer connection holds its delegate weakly.
     var observer: PeerObserver?
     var audioTrack: RTCAudioTrack?
+    var meter = QualityMeter()
+    var statsTimer: Timer?
     var muted = false
     var held = false
 

@@ -41,6 +41,7 @@ enum WireKinds {
         "push-payload": model(PushPayload.self),
         "rtc-signal": model(RtcSignalRequest.self),
     ].merging(WireRules.models) { message, _ in message }.merging(MediaFixtureKinds.models) { message, _ in message }
+        .merging(QualityFixtureKinds.models) { message, _ in message }
 
     /// Kinds the phone never reads or writes, each with the reason.
     static let notModelled: [String: String] = [
@@ -50,6 +51,7 @@ enum WireKinds {
     /// Kinds the phone sends: its encoding must reproduce the fixture exactly.
     static let sentByPhone: Set<String> = [
         "call-report", "call-start", "call-sync", "device-update", "device-unpair", "permissions-report", "rtc-signal",
+        "quality-report",
     ]
 
     static func sentByPhoneValidFixtures() -> [Fixtures.File] {
@@ -108,6 +110,7 @@ struct WireFixtureTests {
         case "device-update": try JSONEncoder().encode(JSONDecoder().decode(DeviceUpdate.self, from: data))
         case "device-unpair": try JSONEncoder().encode(JSONDecoder().decode(DeviceUnpair.self, from: data))
         case "permissions-report": try JSONEncoder().encode(JSONDecoder().decode(PermissionsReport.self, from: data))
+        case "quality-report": try JSONEncoder().encode(JSONDecoder().decode(QualityReport.self, from: data))
         default: try JSONEncoder().encode(JSONDecoder().decode(RtcSignalRequest.self, from: data))
         }
         let expected = try JSONDecoder().decode(JSONValue.self, from: data)

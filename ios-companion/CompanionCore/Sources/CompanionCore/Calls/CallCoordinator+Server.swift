@@ -263,6 +263,23 @@ extension CallCoordinator: MediaEngineDelegate {
         }
     }
 
+    public func mediaEngine(measured summary: QualitySummary, for callId: CallID) {
+        guard let payload = try? JSONEncoder().encode(QualityReport(callId: callId, summary: summary)) else { return }
+        let timeout = configuration.requestTimeout
+        tracker.spawn { [weak self] in
+            // Not queued behind reports, and not retried: the next one (or the server's window
+            // closing) supersedes it, and the call's history simply lacks this end's numbers.
+            guard let self else { return }
+            do {
+                _ = try await ClockedRequest.emit(
+                    .qualityReport, payload: payload, timeout: timeout, server: self.server, clock: self.clock, tracker: self.tracker
+                )
+            } catch {
+                self.log?("quality:report failed: \(error)")
+            }
+        }
+    }
+
     public func mediaEngineDidConnect(callId: CallID) {
         guard let call = call(callId), call.phase != .connected, call.isAnswered else { return }
         call.phase = .connected

@@ -24,4 +24,7 @@ public protocol MediaEngineDelegate: AnyObject {
     /// The engine needs the call's ICE servers (before its peer connection, and again before an
     /// ICE restart: TURN credentials expire). Answered with `provideIce(_:for:)`.
     func mediaEngineNeedsIce(for callId: CallID)
+    /// How the call sounded so far (its `QualityMeter` said it is time), or its last word when the
+    /// media closed: sent to the server as `quality:report`.
+    func mediaEngine(measured summary: QualitySummary, for callId: CallID)
 }

@@ -28,6 +28,8 @@ public enum DeviceRequestName: String, Sendable, CaseIterable {
     case rtcIce = "rtc:ice"
     case permissionsReport = "permissions:report"
     case deviceUnpair = "device:unpair"
+    /// What this end of a call heard (issue 25 item 8), during the call and when its media closes.
+    case qualityReport = "quality:report"
 }
 
 /// The server → device broadcasts (`deviceBroadcasts` in `shared/src/events.ts`).
