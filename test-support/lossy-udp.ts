@@ -5,6 +5,8 @@ export interface LossyUdp {
   port: number;
   /** Datagrams passed on and dropped so far, both directions together. */
   readonly counts: { passed: number; dropped: number };
+  /** From now on, drop with this probability (0: a clean path again). */
+  setLoss(loss: number): void;
   close(): Promise<void>;
 }
 
@@ -22,17 +24,26 @@ export async function startLossyUdp(o: {
   seed?: number;
 }): Promise<LossyUdp> {
   const random = mulberry32(o.seed ?? 0x5eed);
+  let loss = o.loss;
   const counts = { passed: 0, dropped: 0 };
   const front = createSocket('udp4');
   const upstreams = new Map<string, Socket>();
+  // Delayed datagrams still in flight when the test closes the path are dropped with it.
+  const inFlight = new Set<NodeJS.Timeout>();
+  let closed = false;
   const pass = (send: () => void) => {
-    if (random() < o.loss) {
+    if (closed) return;
+    if (random() < loss) {
       counts.dropped += 1;
       return;
     }
     counts.passed += 1;
-    if (o.delayMs) setTimeout(send, o.delayMs);
-    else send();
+    if (!o.delayMs) return send();
+    const timer = setTimeout(() => {
+      inFlight.delete(timer);
+      if (!closed) send();
+    }, o.delayMs);
+    inFlight.add(timer);
   };
   const upstreamFor = (client: RemoteInfo): Socket => {
     const key = `${client.address}:${client.port}`;
@@ -57,7 +68,13 @@ export async function startLossyUdp(o: {
   return {
     port: front.address().port,
     counts,
+    setLoss(p) {
+      loss = p;
+    },
     async close() {
+      closed = true;
+      for (const timer of inFlight) clearTimeout(timer);
+      inFlight.clear();
       const all = [front, ...upstreams.values()];
       await Promise.all(all.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     },

@@ -18,6 +18,8 @@ export interface DemoServerOptions {
   /** Passed as --ring-timeout: short enough for a "missed" flow, long enough for Ana to answer. */
   ringTimeout?: string;
   extraArgs?: string[];
+  /** Added to the server's environment (a secret that must not be an argument, e.g. the TURN secret). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -73,6 +75,7 @@ export class DemoServer {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: process.cwd(),
+      env: { ...process.env, ...this.options.env },
     });
     this.child = child;
     let seen = '';

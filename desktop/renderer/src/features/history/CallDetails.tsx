@@ -1,7 +1,15 @@
-import { type Call, callDurationInWords, handledByNames, transferLine, transfersOf } from '#shared';
+import {
+  type Call,
+  type CallQuality,
+  callDurationInWords,
+  handledByNames,
+  transferLine,
+  transfersOf,
+} from '#shared';
 import { formatFullDate } from '../../lib/time';
 import type { Names } from '../../store/names';
 import { Timeline } from '../call';
+import { CallQualityDetails } from '../quality';
 import { outcomeText } from './format';
 
 interface Props {
@@ -10,6 +18,8 @@ interface Props {
   staffName: string;
   names: Names;
   agentId: string | null;
+  /** How the call sounded, when an end reported on it. */
+  quality: CallQuality | undefined;
   onClose(): void;
 }
 
@@ -17,7 +27,7 @@ interface Props {
  * One call from history. The timeline is the call panel's own, so a call reads the same live and
  * afterwards.
  */
-export function CallDetails({ id, call, staffName, names, agentId, onClose }: Props) {
+export function CallDetails({ id, call, staffName, names, agentId, quality, onClose }: Props) {
   const deviceName = (deviceId: string) => names.device(deviceId)?.device ?? `device ${deviceId.slice(0, 8)}`;
   return (
     <section id={id} className="hist-details" aria-labelledby={`${id}-title`}>
@@ -64,6 +74,13 @@ export function CallDetails({ id, call, staffName, names, agentId, onClose }: Pr
           </>
         )}
       </dl>
+      {call.answeredAt !== null && (
+        <CallQualityDetails
+          quality={quality}
+          agentId={agentId}
+          deviceName={(deviceId) => names.device(deviceId)?.device ?? null}
+        />
+      )}
       <Timeline call={call} names={names} agentId={agentId} />
     </section>
   );

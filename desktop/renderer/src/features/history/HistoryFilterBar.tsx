@@ -1,5 +1,6 @@
-import type { Direction, EndReason, StaffEntry } from '#shared';
-import { type HistoryFilters, NO_FILTERS, OUTCOME_OPTIONS } from './filters';
+import { type Direction, type EndReason, QUALITY_MARKS, type QualityMark, type StaffEntry } from '#shared';
+import { MARK_LABELS } from '../quality';
+import { type HistoryFilters, NO_FILTERS, OUTCOME_OPTIONS, poorAudioThisWeek } from './filters';
 
 interface Props {
   filters: HistoryFilters;
@@ -54,6 +55,21 @@ export function HistoryFilterBar({ filters, staff, onChange, error }: Props) {
         </select>
       </label>
       <label className="hist-field">
+        <span>Audio</span>
+        <select
+          className="hist-narrow"
+          value={filters.quality}
+          onChange={(e) => set('quality', e.target.value as '' | QualityMark)}
+        >
+          <option value="">Any</option>
+          {QUALITY_MARKS.map((m) => (
+            <option key={m} value={m}>
+              {MARK_LABELS[m]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="hist-field">
         <span>From</span>
         <input
           type="date"
@@ -75,6 +91,9 @@ export function HistoryFilterBar({ filters, staff, onChange, error }: Props) {
           onChange={(e) => set('toDate', e.target.value)}
         />
       </label>
+      <button type="button" className="btn" onClick={() => onChange(poorAudioThisWeek(Date.now()))}>
+        Poor audio this week
+      </button>
       <button
         type="button"
         className="btn btn-quiet"

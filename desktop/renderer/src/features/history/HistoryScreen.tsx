@@ -7,6 +7,7 @@ import { useConsole, useStaff } from '../../store/hooks';
 import { type Names, useNames } from '../../store/names';
 import { ExportCsv } from '../../ui/ExportCsv';
 import { type Column, Table } from '../../ui/Table';
+import { QualityBadge } from '../quality';
 import { CallDetails } from './CallDetails';
 import { csvFileName, csvPath, type HistoryFilters, NO_FILTERS, toQuery } from './filters';
 import { outcomeText } from './format';
@@ -70,6 +71,7 @@ export function HistoryScreen() {
             staffName={staffLabel(names, open.staffId)}
             names={names}
             agentId={agentId}
+            quality={history.quality[open.id]}
             onClose={() => setOpenId(null)}
           />
         )}
@@ -130,6 +132,12 @@ function CallTable({ calls, names, openId, history, filtered, valid, onOpen }: T
       ),
     },
     { key: 'duration', header: 'Duration', className: 'num nowrap', cell: callDurationInWords },
+    {
+      key: 'audio',
+      header: 'Audio',
+      className: 'nowrap',
+      cell: (call) => <QualityBadge quality={history.quality[call.id]} />,
+    },
   ];
   const empty = filtered
     ? 'No calls match these filters. Widen the date range or clear the filters.'

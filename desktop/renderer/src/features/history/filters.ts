@@ -5,6 +5,8 @@ import {
   END_REASON_LABELS,
   END_REASONS,
   type EndReason,
+  QUALITY_MARKS,
+  type QualityMark,
 } from '#shared';
 
 /** The filter form as typed: '' means "any"; dates are the `yyyy-mm-dd` of `<input type="date">`. */
@@ -14,6 +16,8 @@ export interface HistoryFilters {
   outcome: '' | EndReason;
   fromDate: string;
   toDate: string;
+  /** The call's audio mark (its worse end's). */
+  quality: '' | QualityMark;
 }
 
 export const NO_FILTERS: HistoryFilters = {
@@ -22,7 +26,18 @@ export const NO_FILTERS: HistoryFilters = {
   outcome: '',
   fromDate: '',
   toDate: '',
+  quality: '',
 };
+
+const localDate = (d: Date) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+/** "Calls with poor audio this week": the last 7 local days, today included. */
+export function poorAudioThisWeek(now: number): HistoryFilters {
+  const today = new Date(now);
+  const weekAgo = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 6);
+  return { ...NO_FILTERS, quality: 'poor', fromDate: localDate(weekAgo) };
+}
 
 /** The outcome filter's choices, named as the call card names each end. */
 export const OUTCOME_OPTIONS = END_REASONS.map((value) => ({ value, label: END_REASON_LABELS[value] }));
@@ -54,6 +69,7 @@ export function toQuery(f: HistoryFilters): FilterResult {
   if (f.staffId) query.staffId = f.staffId;
   if (f.direction && (DIRECTIONS as readonly string[]).includes(f.direction)) query.direction = f.direction;
   if (f.outcome && (END_REASONS as readonly string[]).includes(f.outcome)) query.outcome = f.outcome;
+  if (f.quality && (QUALITY_MARKS as readonly string[]).includes(f.quality)) query.quality = f.quality;
   if (f.fromDate) {
     const from = localDayStart(f.fromDate);
     if (from === null) return { ok: false, error: 'the start date is not a date' };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Call, createCall, END_REASONS, transition } from '#shared';
 import { buildNames } from '../../store/names';
 import { stateLabel } from '../call';
-import { csvFileName, csvPath, NO_FILTERS, OUTCOME_OPTIONS, toQuery } from './filters';
+import { csvFileName, csvPath, NO_FILTERS, OUTCOME_OPTIONS, poorAudioThisWeek, toQuery } from './filters';
 import { outcomeText } from './format';
 
 const T0 = 1_764_000_000_000;
@@ -99,5 +99,17 @@ describe('filters', () => {
     expect(csvFileName({ ...NO_FILTERS, fromDate: '2025-11-03' })).toBe(
       'switchboard-history-2025-11-03-to-now.csv',
     );
+  });
+
+  it('ask for calls by their audio mark, and "poor audio this week" is the last 7 local days', () => {
+    const week = poorAudioThisWeek(new Date(2025, 10, 5, 15, 30).getTime());
+    expect(week).toEqual({ ...NO_FILTERS, quality: 'poor', fromDate: '2025-10-30' });
+    expect(toQuery(week)).toEqual({
+      ok: true,
+      query: { quality: 'poor', from: new Date(2025, 9, 30).getTime() },
+    });
+    // Across a month's start, and a filter that is not a mark is left out.
+    expect(poorAudioThisWeek(new Date(2025, 2, 3).getTime()).fromDate).toBe('2025-02-25');
+    expect(toQuery({ ...NO_FILTERS, quality: 'awful' as never })).toEqual({ ok: true, query: {} });
   });
 });

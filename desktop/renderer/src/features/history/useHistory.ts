@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Call } from '#shared';
+import type { Call, CallQuality } from '#shared';
 import type { ConsoleApi } from '../../api/context';
 import type { HistoryQuery } from './filters';
 
@@ -7,6 +7,8 @@ export const PAGE_SIZE = 50;
 
 export interface HistoryState {
   calls: Call[];
+  /** How the listed calls sounded, by call id (those an end reported on). */
+  quality: Record<string, CallQuality>;
   nextCursor: string | null;
   /** `loading` is the first page of a query; `more` a further page appended below. */
   status: 'loading' | 'more' | 'idle' | 'error';
@@ -17,6 +19,7 @@ export interface HistoryState {
 
 const INITIAL: HistoryState = {
   calls: [],
+  quality: {},
   nextCursor: null,
   status: 'loading',
   error: null,
@@ -51,6 +54,7 @@ export function useHistory(api: ConsoleApi, query: HistoryQuery | null) {
         update((s) => ({
           ...s,
           calls: cursor === null ? [] : s.calls,
+          quality: cursor === null ? {} : s.quality,
           nextCursor: cursor === null ? null : s.nextCursor,
           status: 'error',
           error: ack.error.message,
@@ -60,6 +64,7 @@ export function useHistory(api: ConsoleApi, query: HistoryQuery | null) {
       }
       update((s) => ({
         calls: cursor === null ? ack.data.calls : [...s.calls, ...ack.data.calls],
+        quality: cursor === null ? ack.data.quality : { ...s.quality, ...ack.data.quality },
         nextCursor: ack.data.nextCursor,
         status: 'idle',
         error: null,
