@@ -116,6 +116,8 @@ export function startNode(
   args: string[],
   cleanup: Cleanup,
   onCrash: (error: Error) => void,
+  /** The source tree whose server runs (bench/revisions.ts runs another revision's beside this one). */
+  root = ROOT,
 ): Promise<NodeProcess> {
   // CLUSTER_BENCH_CPU_PROF=DIR: each node writes a V8 CPU profile there when it stops.
   const profile = process.env.CLUSTER_BENCH_CPU_PROF;
@@ -126,7 +128,7 @@ export function startNode(
       ...profiling,
       '--import',
       'tsx',
-      path.join(ROOT, 'scripts/server.ts'),
+      path.join(root, 'scripts/server.ts'),
       '--port',
       String(port),
       // One console places calls back to back on one socket: the bench measures the cluster, not the limiter.
@@ -134,7 +136,7 @@ export function startNode(
       '1000000',
       ...args,
     ],
-    { cwd: ROOT, env: { ...process.env, SWITCHBOARD_REDIS: undefined }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: root, env: { ...process.env, SWITCHBOARD_REDIS: undefined }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stopping = false;
   const stop = cleanup.add(tag, () => {

@@ -32,9 +32,17 @@ export interface Shared {
 
 export type Topology = Awaited<ReturnType<typeof startTopology>>;
 
-export async function startTopology(nodeCount: number, agents: number, shared: Shared) {
-  const name = nodeCount === 1 ? '1 node' : `${nodeCount} nodes`;
-  const db = await freshSchema(shared.postgres, `${nodeCount}n`, shared.cleanup);
+export async function startTopology(
+  nodeCount: number,
+  agents: number,
+  shared: Shared,
+  /** Another source tree's server (bench/revisions.ts), named so in the output. */
+  revision?: { root: string; label: string },
+) {
+  const topology = nodeCount === 1 ? '1 node' : `${nodeCount} nodes`;
+  const name = revision ? `${revision.label} ${topology}` : topology;
+  const schema = `${revision?.label.replace(/\W/g, '') ?? ''}${nodeCount}n`;
+  const db = await freshSchema(shared.postgres, schema, shared.cleanup);
   const people = await seed(db.url, agents);
   const clustered = nodeCount > 1 ? ['--redis', shared.redis.url] : [];
   const nodes = await Promise.all(
@@ -45,6 +53,7 @@ export async function startTopology(nodeCount: number, agents: number, shared: S
         ['--db', db.url, ...clustered, ...shared.nodeArgs],
         shared.cleanup,
         shared.onCrash,
+        revision?.root,
       ),
     ),
   );

@@ -1,8 +1,10 @@
 /**
- * `npx tsx bench/profile.ts FILE.cpuprofile [--top N] [--focus NAME]`: where a V8 CPU profile
- * (node --cpu-prof) spent its time, without a browser: self time by function and by module
- * (a package under node_modules, node's internals, or our own folder), and with --focus the
- * inclusive time under every frame whose function name contains NAME, split by callee module.
+ * `npx tsx bench/profile.ts FILE.cpuprofile [--top N] [--focus NAME] [--callers NAME] [--skip S]`:
+ * where a V8 CPU profile (node --cpu-prof) spent its time, without a browser: self time by
+ * function and by module (a package under node_modules, node's internals, or our own folder); with
+ * --focus the inclusive time under every frame whose function name contains NAME, split by callee
+ * module; with --callers the same time split by the chain of (up to five) frames that called the
+ * first such frame; --skip leaves out the first S seconds (start-up: module loading, warm-up).
  * The benches' notes in bench/README.md were taken with it.
  */
 import { readFileSync } from 'node:fs';
@@ -46,7 +48,9 @@ function main() {
   const args = process.argv.slice(2);
   const file = args.find((a) => !a.startsWith('--'));
   if (!file) {
-    process.stderr.write('usage: tsx bench/profile.ts FILE.cpuprofile [--top N] [--focus NAME]\n');
+    process.stderr.write(
+      'usage: tsx bench/profile.ts FILE.cpuprofile [--top N] [--focus NAME] [--callers NAME] [--skip S]\n',
+    );
     process.exit(2);
   }
   const flag = (name: string) => {
@@ -55,12 +59,17 @@ function main() {
   };
   const top = Number(flag('--top') ?? 25);
   const focus = flag('--focus');
+  const callers = flag('--callers');
+  const skipUs = Number(flag('--skip') ?? 0) * 1e6;
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfUs = new Map<number, number>();
+  let elapsed = 0;
   for (const [i, id] of profile.samples.entries()) {
+    elapsed += profile.timeDeltas[i] ?? 0;
+    if (elapsed < skipUs) continue;
     selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   }
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
@@ -108,6 +117,30 @@ function main() {
       `under frames named *${focus}*: ${(inside / 1000).toFixed(0)} ms (${pct(inside)}), by module`,
       under,
     );
+  }
+  if (callers) {
+    const chains = new Map<string, number>();
+    let inside = 0;
+    const name = (at: number) => {
+      const f = byId.get(at)!.callFrame;
+      return `${f.functionName || '(anonymous)'} ${moduleOf(f.url, f.functionName)}:${f.lineNumber + 1}`;
+    };
+    for (const [id, us] of selfUs) {
+      // The outermost matching frame: its callers are where the time was asked for.
+      let match: number | undefined;
+      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+        if (byId.get(at)!.callFrame.functionName.includes(callers)) match = at;
+      }
+      if (match === undefined) continue;
+      inside += us;
+      const chain: string[] = [];
+      for (let at = parent.get(match); at !== undefined && chain.length < 5; at = parent.get(at)) {
+        chain.push(name(at));
+      }
+      const key = chain.join(' < ') || '(root)';
+      chains.set(key, (chains.get(key) ?? 0) + us);
+    }
+    print(`frames named *${callers}*: ${(inside / 1000).toFixed(0)} ms (${pct(inside)}), by callers`, chains);
   }
 }
 

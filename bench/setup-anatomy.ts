@@ -1,14 +1,17 @@
 /**
- * `npx tsx bench/setup-anatomy.ts [sqlite|postgres] [SETUPS]`: what one call setup costs a single
+ * `npx tsx bench/setup-anatomy.ts [sqlite|postgres] [SETUPS] [CONSOLES]`: what one call setup costs a single
  * server, counted rather than timed. One server in this process (its database SQLite in a temp
  * folder, or a fresh schema on scripts/postgres.sh's PostgreSQL), the APNs emulator, and consoles
  * and phones as bench:cluster has them (cluster-clients.ts), running SETUPS setups (default 400:
- * place → reported, answered, connected → active → hang up). Prints per setup: database statements
- * by kind and transactions, Socket.IO packets the server wrote and the bytes of JSON they carried,
- * APNs requests, log lines, and this process's CPU (server and clients together: compare runs).
+ * place → reported, answered, connected → active → hang up), by CONSOLES consoles each calling its
+ * own phone (default 4; bench:cluster has 20). Prints per setup: database statements by kind and
+ * transactions, Socket.IO packets encoded and the bytes of JSON they carried, the server's socket
+ * writes (system calls) by peer, APNs requests, log lines, and this process's CPU (server and
+ * clients together: compare runs).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -31,7 +34,8 @@ import { positiveEnv } from './stats';
 const engine = process.argv[2] === 'postgres' ? 'postgres' : 'sqlite';
 if (process.argv[3]) process.env.ANATOMY_SETUPS = process.argv[3];
 const SETUPS = positiveEnv('ANATOMY_SETUPS', 400);
-const PAIRS = 4;
+if (process.argv[4]) process.env.ANATOMY_CONSOLES = process.argv[4];
+const PAIRS = positiveEnv('ANATOMY_CONSOLES', 4);
 
 const counts = new Map<string, number>();
 const count = (key: string, n = 1) => counts.set(key, (counts.get(key) ?? 0) + n);
@@ -69,11 +73,36 @@ const encode = parser.Encoder.prototype.encode;
 parser.Encoder.prototype.encode = function (this: unknown, packet: unknown) {
   const out = encode.call(this, packet);
   count('socket.io packets encoded');
+  const { data } = packet as { data?: unknown[] };
+  // Events by name (an ack has none): which broadcasts a setup sends.
+  count(`  of which ${typeof data?.[0] === 'string' ? data[0] : 'acks'}`);
   count(
     'socket.io JSON bytes encoded',
     out.reduce((n: number, p: unknown) => n + String(p).length, 0),
   );
   return out;
+};
+
+/**
+ * Every write to a socket is a system call (writev), the largest share of a setup's CPU in the
+ * profiles: counted by who is on the other end, for the server's sockets only (`serverPort` is
+ * known once it listens; the clients' own writes go to it).
+ */
+let serverPort = 0;
+const peers = new Map<number, string>();
+const socketWrite = (socket: net.Socket) => {
+  if (serverPort === 0) return;
+  if (socket.remotePort === serverPort) return; // a client of this process writing to the server
+  const peer =
+    socket.localPort === serverPort ? 'Socket.IO clients' : (peers.get(socket.remotePort ?? 0) ?? 'other');
+  count(`socket writes: ${peer}`);
+};
+// Both write paths of a net.Socket (_write and _writev) end in _writeGeneric.
+const sockets = net.Socket.prototype as unknown as { _writeGeneric: (...a: unknown[]) => unknown };
+const writeGeneric = sockets._writeGeneric;
+sockets._writeGeneric = function (this: net.Socket, ...a: unknown[]) {
+  socketWrite(this);
+  return writeGeneric.apply(this, a);
 };
 
 async function main(cleanup: Cleanup) {
@@ -116,6 +145,9 @@ async function main(cleanup: Cleanup) {
     config: { socketRate: { burst: 1e6, perSecond: 1e6 } },
   });
   const base = await server.listen(0, '127.0.0.1');
+  serverPort = Number(new URL(base).port);
+  peers.set(emulator.port, 'APNs');
+  if (engine === 'postgres') peers.set(Number(new URL(url).port), 'PostgreSQL');
   cleanup.add('server', () => server.close());
   const hash = await hashPassword('x');
   const pairs = [];
