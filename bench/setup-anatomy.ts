@@ -46,6 +46,20 @@ const statementKind = (sql: string) => {
   return `sql ${word} ${table}`;
 };
 
+/** Which of the server's own frames (outside storage/) asked for a statement: async stacks reach it. */
+const who = () => {
+  Error.stackTraceLimit = 50;
+  const frames = (new Error().stack ?? '')
+    .split('\n')
+    .filter((l) => l.includes('/server/src/') && !l.includes('/storage/'));
+  return (
+    frames
+      .slice(0, 2)
+      .map((l) => /at (?:async )?(\S+)/.exec(l)?.[1] ?? '?')
+      .join(' < ') || '?'
+  );
+};
+
 // Counted where every statement passes, whatever issued it.
 const pgQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
@@ -60,6 +74,7 @@ BetterSqlite3.prototype.prepare = function (this: BetterSqlite3.Database, sql: s
     const original = statement[method].bind(statement) as (...a: unknown[]) => unknown;
     (statement as unknown as Record<string, unknown>)[method] = (...a: unknown[]) => {
       count(statementKind(sql));
+      if (process.env.ANATOMY_WHO) count(`${statementKind(sql)} ← ${who()}`);
       return original(...a);
     };
   }
