@@ -110,7 +110,7 @@ export class PushLedger {
     const leg = this.legs.get(key);
     const retries = leg?.retries ?? null;
     // A call push still being retried (APNs throttling, say) must not land after its cancel.
-    retries?.abort();
+    retries?.abort(RETRIES_STOPPED);
     if (leg) leg.retries = null;
     if (retries === null && !wasPushed(call, deviceId)) {
       this.tidy(key);
@@ -157,7 +157,7 @@ export class PushLedger {
       const key = legKey(call.id, deviceId);
       const leg = this.legs.get(key);
       if (!leg) continue;
-      leg.retries?.abort();
+      leg.retries?.abort(RETRIES_STOPPED);
       leg.retries = null;
       // A call push still in flight drops its own note when its answer comes.
       if (!leg.ringing) leg.unanswered = false;
@@ -279,6 +279,13 @@ export class PushLedger {
     if (leg && leg.retries === null && !leg.ringing && !leg.unanswered) this.legs.delete(key);
   }
 }
+
+/**
+ * Why a call push's retries stop. Aborting without a reason makes Node build a DOMException, with
+ * its stack, for every call that ends (0.6 % of a node's CPU in bench:cluster's profile); nobody
+ * reads the reason.
+ */
+const RETRIES_STOPPED = 'the call push is cancelled or its call is over';
 
 const legKey = (callId: string, deviceId: string) => `${callId}/${deviceId}`;
 
