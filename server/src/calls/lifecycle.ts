@@ -56,6 +56,15 @@ export interface ApplyOptions {
   replay?: { seen(): boolean; mark(): void };
 }
 
+/** The phones a call makes busy (live.ts `answers`), as one comparable string. */
+const busyPhones = (call: Call | null): string =>
+  call && isLive(call)
+    ? call.devices
+        .filter((l) => l.state === 'answered')
+        .map((l) => l.deviceId)
+        .join(' ')
+    : '';
+
 /**
  * A call's life: each event applied by the state machine in the call's queue (under its lock), the
  * result stored, then its effects: who hears of it (audience.ts), its ring deadline, and the pushes
@@ -179,12 +188,9 @@ export class CallLifecycle {
     this.deliver(next, delivery);
     for (const observer of this.o.observers ?? []) observer.committed?.(prev, next);
     if (!isLive(next)) this.pushes.forget(next);
-    const busyChanged =
-      prev === null ||
-      prev.state !== next.state ||
-      prev.answeredByDeviceId !== next.answeredByDeviceId ||
-      prev.agentId !== next.agentId;
-    if (busyChanged) this.o.onStaffChanged(next.staffId);
+    // Of a call, the roster shows only which phones are busy; each broadcast of it reads the staff
+    // member and their phones from the database, so the call's other changes send none.
+    if (busyPhones(prev) !== busyPhones(next)) this.o.onStaffChanged(next.staffId);
   }
 
   private deliver(call: Call, { agents, transferAgents, devices }: Delivery): void {
