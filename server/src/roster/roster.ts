@@ -38,6 +38,25 @@ export class Roster {
     return this.entry(staff, await this.o.storage.devices.listByStaff(staffId));
   }
 
+  /**
+   * The entries of those of `staffIds` that still exist, in that order: two statements for the
+   * whole batch (a flush), not two per staff member.
+   */
+  private async entriesFor(staffIds: string[]): Promise<StaffEntry[]> {
+    if (staffIds.length === 0) return [];
+    const [staff, devices] = await Promise.all([
+      this.o.storage.staff.getMany(staffIds),
+      this.o.storage.devices.listByStaffIds(staffIds),
+    ]);
+    const byId = new Map(staff.map((s) => [s.id, s]));
+    const byStaff = new Map<string, DeviceRow[]>();
+    for (const d of devices) byStaff.set(d.staffId, [...(byStaff.get(d.staffId) ?? []), d]);
+    return staffIds.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [this.entry(row, byStaff.get(id) ?? [])] : [];
+    });
+  }
+
   changed(staffId: string): void {
     this.pending.add(staffId);
     this.schedule();
@@ -76,9 +95,7 @@ export class Roster {
     const removedStaffIds = [...this.removed];
     this.pending.clear();
     this.removed.clear();
-    const entries = (await Promise.all(ids.map((id) => this.entryFor(id)))).filter(
-      (e): e is StaffEntry => e !== null,
-    );
+    const entries = await this.entriesFor(ids);
     if (entries.length > 0 || removedStaffIds.length > 0) {
       this.o.notifier.toAgents('roster:changed', { staff: entries, removedStaffIds });
     }

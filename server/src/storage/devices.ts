@@ -31,6 +31,17 @@ export function deviceStore(db: Kysely<Database>): DeviceStore {
         .execute();
       return rows.map(toDevice);
     },
+    async listByStaffIds(staffIds) {
+      if (staffIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('devices')
+        .selectAll()
+        .where('staff_id', 'in', staffIds)
+        .orderBy('paired_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toDevice);
+    },
     async updateToken(id, update) {
       return db.transaction().execute(async (tx) => {
         const row = await tx

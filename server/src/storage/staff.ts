@@ -42,6 +42,11 @@ export function staffStore(db: Kysely<Database>): StaffStore {
       const row = await db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toStaff(row) : null;
     },
+    async getMany(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('staff').selectAll().where('id', 'in', ids).execute();
+      return rows.map(toStaff);
+    },
     async list() {
       const rows = await db.selectFrom('staff').selectAll().orderBy('created_at').orderBy('id').execute();
       return rows.map(toStaff);

@@ -140,6 +140,8 @@ export interface StaffStore {
   /** Also removes the staff member's devices and unused pairing codes. */
   remove(id: string): Promise<boolean>;
   get(id: string): Promise<StaffRow | null>;
+  /** Those of `ids` that exist, in one statement (the roster's batched broadcasts), in no set order. */
+  getMany(ids: readonly string[]): Promise<StaffRow[]>;
   list(): Promise<StaffRow[]>;
 }
 
@@ -173,6 +175,8 @@ export interface DeviceStore {
   get(id: string): Promise<DeviceRow | null>;
   list(): Promise<DeviceRow[]>;
   listByStaff(staffId: string): Promise<DeviceRow[]>;
+  /** The phones of every staff member of `staffIds`, in one statement, in pairing order. */
+  listByStaffIds(staffIds: readonly string[]): Promise<DeviceRow[]>;
   /**
    * A new token (or the same one again) clears any earlier invalid mark. A token belongs to one
    * record: any other record holding it loses it, in the same transaction, and notes which record

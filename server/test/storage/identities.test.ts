@@ -123,6 +123,9 @@ describe.each(ENGINES)('identities on %s', (engine) => {
       expect(await s.staff.get('stf_ana')).toEqual(ana);
       expect(await s.staff.get('stf_nobody')).toBeNull();
       expect(await s.staff.list()).toEqual([ana, ben]);
+      const many = await s.staff.getMany(['stf_ben', 'stf_nobody', 'stf_ana']);
+      expect(many.sort((a, b) => a.id.localeCompare(b.id))).toEqual([ana, ben]);
+      expect(await s.staff.getMany([])).toEqual([]);
       await expect(s.staff.create(ana)).rejects.toBeInstanceOf(StorageConflictError);
 
       expect(await s.staff.update('stf_ana', { name: 'Ana María' })).toEqual({ ...ana, name: 'Ana María' });
@@ -201,6 +204,13 @@ describe.each(ENGINES)('identities on %s', (engine) => {
       expect(await s.devices.list()).toEqual([pad, phone, bens]);
       expect(await s.devices.listByStaff('stf_ana')).toEqual([pad, phone]);
       expect(await s.devices.listByStaff('stf_nobody')).toEqual([]);
+      expect(await s.devices.listByStaffIds(['stf_ben', 'stf_ana', 'stf_nobody'])).toEqual([
+        pad,
+        phone,
+        bens,
+      ]);
+      expect(await s.devices.listByStaffIds(['stf_ben'])).toEqual([bens]);
+      expect(await s.devices.listByStaffIds([])).toEqual([]);
       const keys = ['tokenUpdatedAt', 'tokenInvalidAt', 'pairedAt', 'lastSeenAt'] as const;
       expect(typesOf((await s.devices.get('dev_pad'))!, [...keys])).toEqual({
         tokenUpdatedAt: 'number',
