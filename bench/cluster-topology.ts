@@ -43,7 +43,8 @@ export async function startTopology(
   const name = revision ? `${revision.label} ${topology}` : topology;
   const schema = `${revision?.label.replace(/\W/g, '') ?? ''}${nodeCount}n`;
   const db = await freshSchema(shared.postgres, schema, shared.cleanup);
-  const people = await seed(db.url, agents);
+  // Another revision's server migrates its schema itself, to its own migrations: seeded after.
+  const people = revision ? null : await seed(db.url, agents, true);
   const clustered = nodeCount > 1 ? ['--redis', shared.redis.url] : [];
   const nodes = await Promise.all(
     Array.from({ length: nodeCount }, async (_, i) =>
@@ -57,9 +58,10 @@ export async function startTopology(
       ),
     ),
   );
+  const seeded = people ?? (await seed(db.url, agents, false));
   shared.say(`${name}: ${nodes.map((n) => n.url).join(' ')} up; ${agents} consoles and phones connecting`);
   const pairs: Pair[] = [];
-  for (const [i, p] of people.entries()) {
+  for (const [i, p] of seeded.entries()) {
     const agent = await BenchAgent.connect(nodes[i % nodeCount]!.url, p.token);
     const phone = await BenchPhone.connect(nodes[(i + 1) % nodeCount]!.url, p.deviceId, p.deviceSecret);
     pairs.push({ agent, phone, staffId: p.staffId });
@@ -82,10 +84,10 @@ export async function startTopology(
 }
 
 /** Agents with sessions, and one staff member with one paired phone per agent, straight into the database. */
-async function seed(url: string, agents: number) {
+async function seed(url: string, agents: number, migrate: boolean) {
   const storage = await openStorage(url);
   try {
-    await storage.migrate();
+    if (migrate) await storage.migrate();
     const now = Date.now();
     const passwordHash = await hashPassword('bench');
     const people: { token: string; staffId: string; deviceId: string; deviceSecret: string }[] = [];
