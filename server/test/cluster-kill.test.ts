@@ -195,6 +195,8 @@ describe('kill -9 of a node in the middle of a transfer', () => {
       (p) => p.call.id === warm.call.id && p.call.agentId === bob.agentId && !p.call.held,
     );
     await bob.ok('call:hangup', { callId: warm.call.id });
+    // Done with it, Bob chooses Available: after-call work (30 s) would keep him from being offered.
+    await bob.ok('availability:set', { state: 'available' });
 
     // A blind transfer nobody answers, and the node of the agent who started it dies: a live node
     // ends it at its ring time; the call, back with an agent who is gone, fails after the grace.
