@@ -259,5 +259,11 @@ test('the same console in a browser has no desktop parts', async ({ page, signIn
     'History',
     'Directory',
     'Team',
+    'Settings',
   ]);
+  // Its Settings are what a browser can check from where it runs: the Network test, no server.
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('region', { name: 'Settings' });
+  await expect(settings.getByRole('region', { name: 'Network test' })).toBeVisible();
+  await expect(settings.getByRole('region')).toHaveCount(1);
 });

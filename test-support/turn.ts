@@ -1,9 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
+import { generate } from 'selfsigned';
 
 export const TURNSERVER = process.env.TURNSERVER_PATH ?? 'turnserver';
 
@@ -14,6 +17,12 @@ export interface TurnServer {
   secret: string;
   /** The UDP ports this instance relays through (its relayed candidates' ports). */
   relayPorts: { from: number; to: number };
+  /**
+   * With `tls: true`: the TLS listener (TURN over TLS, what `turns:` URLs reach; port 443 in
+   * production), its self-signed certificate (PEM), and the SHA-256 of its public key, base64,
+   * which Chromium's --ignore-certificate-errors-spki-list takes to trust that key alone.
+   */
+  tls: { url: string; port: number; certificate: string; spki: string } | null;
   /** Everything coturn logged so far (its refusals name the user). */
   readonly log: string;
   /** Resolves once a log line matches (coturn writes errors at once, other lines when it flushes). */
@@ -27,10 +36,13 @@ export interface TurnServer {
  * them by default, a protection that matters on a real network, not in a test). `port` reuses an
  * address (a restart); the relay ports come from a window of their own per instance.
  */
-export async function startTurnServer(opts: { secret?: string; port?: number } = {}): Promise<TurnServer> {
+export async function startTurnServer(
+  opts: { secret?: string; port?: number; tls?: boolean } = {},
+): Promise<TurnServer> {
   const secret = opts.secret ?? randomBytes(16).toString('hex');
   const port = opts.port ?? (await freeUdpPort());
   const dir = mkdtempSync(path.join(tmpdir(), 'switchboard-turn-'));
+  const tls = opts.tls ? await tlsListener(dir) : null;
   const relayFrom = 50_000 + Math.floor(Math.random() * 150) * 100;
   const args = [
     '-n',
@@ -42,7 +54,9 @@ export async function startTurnServer(opts: { secret?: string; port?: number } =
     '--use-auth-secret',
     `--static-auth-secret=${secret}`,
     '--realm=switchboard.test',
-    '--no-tls',
+    ...(tls
+      ? [`--tls-listening-port=${tls.port}`, `--cert=${tls.certFile}`, `--pkey=${tls.keyFile}`]
+      : ['--no-tls']),
     '--no-dtls',
     '--no-cli',
     '--allow-loopback-peers',
@@ -82,19 +96,26 @@ export async function startTurnServer(opts: { secret?: string; port?: number } =
   };
   // Ready when it answers a STUN binding request, the first thing any TURN client sends.
   const deadline = Date.now() + 10_000;
-  while (!(await answersStun(port))) {
+  while (!(await answersStun(port)) || (tls && !(await answersTls(tls.port, tls.certificate)))) {
     if (!running || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(
         `turnserver did not start (is coturn installed? npm run setup) ${failure}\n${readLog()}`,
       );
     }
+    await new Promise((r) => setTimeout(r, 50));
   }
   return {
     url: `turn:127.0.0.1:${port}?transport=udp`,
     port,
     secret,
     relayPorts: { from: relayFrom, to: relayFrom + 99 },
+    tls: tls && {
+      url: `turns:127.0.0.1:${tls.port}?transport=tcp`,
+      port: tls.port,
+      certificate: tls.certificate,
+      spki: tls.spki,
+    },
     get log() {
       return readLog();
     },
@@ -107,6 +128,61 @@ export async function startTurnServer(opts: { secret?: string; port?: number } =
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A self-signed P-256 certificate for 127.0.0.1 and localhost, in files coturn reads. */
+async function tlsListener(dir: string) {
+  const pems = await generate([{ name: 'commonName', value: 'coturn for the Switchboard tests' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          { type: 2, value: 'localhost' },
+        ],
+      },
+    ],
+  });
+  const certFile = path.join(dir, 'turn-cert.pem');
+  const keyFile = path.join(dir, 'turn-key.pem');
+  writeFileSync(certFile, pems.cert);
+  writeFileSync(keyFile, pems.private, { mode: 0o600 });
+  const der = new X509Certificate(pems.cert).publicKey.export({ type: 'spki', format: 'der' });
+  const spki = createHash('sha256').update(der).digest('base64');
+  return { port: await freeTcpPort(), certFile, keyFile, certificate: pems.cert, spki };
+}
+
+/** A TCP port free now on loopback (the TLS listener's). */
+function freeTcpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Whether a TLS handshake with the listener completes, trusting its own certificate. */
+function answersTls(port: number, ca: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ host: '127.0.0.1', port, ca, servername: 'localhost' });
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 500);
+    socket.once('secureConnect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
 
 /** A UDP port free now on loopback (coturn listens on UDP and TCP; a clash fails its start). */

@@ -37,6 +37,7 @@ const OPEN_TO_AGENTS: AgentRequestName[] = [
   'softphone:configure',
   'quality:report',
   'quality:phone',
+  'network:ice',
 ];
 
 const REQUESTS = Object.keys(agentRequests) as AgentRequestName[];

@@ -55,6 +55,8 @@ export const AGENT_REQUEST_ACCESS: Readonly<Record<AgentRequestName, RequestAcce
   // sees a phone's call quality, as they see its ring health.
   'quality:report': 'everyone',
   'quality:phone': 'everyone',
+  // Any agent tests their own network against the team's STUN and TURN servers.
+  'network:ice': 'everyone',
 };
 
 /** Whether an agent with `role` may send `event`. */

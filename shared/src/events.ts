@@ -169,6 +169,12 @@ export const agentRequests = {
   ...softphoneRequests,
   ...qualityAgentRequests,
   /**
+   * The console's Network test (issue 25 item 9): ICE servers outside any call, minted for this
+   * agent as `rtc:ice` mints a call's, so the console can try each STUN and TURN server (UDP, TCP,
+   * TLS) with the browser's own ICE gathering and say what will not work from where it sits.
+   */
+  'network:ice': z.object({}),
+  /**
    * A warm transfer's consultation: WebRTC signaling between the two agents' consoles (the first
    * offers, the chosen one answers), relayed only between them and only while they consult.
    */
@@ -355,6 +361,7 @@ export const agentAcks = {
   ...transferAcks,
   ...softphoneAcks,
   ...qualityAgentAcks,
+  'network:ice': rtcIceSchema,
   'consult:signal': z.null(),
   ...availabilityAcks,
 } as const satisfies { [K in keyof typeof agentRequests]: z.ZodType };

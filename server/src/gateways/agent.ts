@@ -305,5 +305,7 @@ function callHandlers(ctx: HandlerContext, agentId: string) {
     'rtc:ice': async ({ callId }) =>
       iceServersFor(ctx.ice, agentId, clock.now(), calls.iceStart(agentId, callId)),
     'call:sync': (req) => calls.syncAgent(agentId, req),
+    // The Network test's: minted as a call answered now would be, and as short-lived.
+    'network:ice': async () => iceServersFor(ctx.ice, agentId, clock.now(), clock.now()),
   } satisfies Partial<AgentHandlers<AgentRequestName>>;
 }

@@ -5,6 +5,7 @@ import { DesktopCommands, isDesktop, SettingsScreen } from '../features/desktop'
 import { DirectoryScreen } from '../features/directory';
 import { HistoryScreen } from '../features/history';
 import { IncomingCalls } from '../features/incoming';
+import { NetworkSettings } from '../features/network';
 import { RosterScreen } from '../features/roster';
 import { useRole } from '../features/signin';
 import { SoftphoneBanner, useIsSoftphone } from '../features/softphone';
@@ -27,8 +28,13 @@ const SCREENS: Screen[] = [
   { id: 'history', label: 'History', render: () => <HistoryScreen /> },
   { id: 'directory', label: 'Directory', render: () => <DirectoryScreen />, adminOnly: true },
   { id: 'team', label: 'Team', render: () => <TeamScreen />, adminOnly: true },
-  // The desktop app's own settings: server mode, APNs credentials, About this server.
-  ...(isDesktop() ? [{ id: 'settings', label: 'Settings', render: () => <SettingsScreen /> }] : []),
+  // The desktop app's own settings (server mode, APNs credentials, About this server) and, in
+  // both, the Network test.
+  {
+    id: 'settings',
+    label: 'Settings',
+    render: () => (isDesktop() ? <SettingsScreen /> : <NetworkSettings />),
+  },
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SettingsView } from '../../../../preload/contract';
+import { NetworkTest } from '../network';
 import { AboutServerPanel } from './AboutServer';
 import { ApnsSettings } from './ApnsSettings';
 import { desktopApi } from './bridge';
@@ -8,7 +9,7 @@ import { TestPush } from './TestPush';
 
 /**
  * The desktop app's settings (shown only in the desktop app): which server the console uses,
- * the APNs credentials of this computer's server, and what that server is doing.
+ * the APNs credentials of this computer's server, what that server is doing, and the Network test.
  */
 export function SettingsScreen() {
   const api = desktopApi();
@@ -40,6 +41,7 @@ export function SettingsScreen() {
             </section>
           )}
           <TestPush />
+          <NetworkTest />
           <AboutServerPanel />
         </>
       )}
