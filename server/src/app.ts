@@ -26,6 +26,7 @@ import { createHttpApp } from './http/app';
 import { auditRoutes } from './http/audit';
 import { clientAddresses } from './http/client-address';
 import { baseUrl, serverHandle } from './http/handle';
+import { healthRoutes } from './http/health';
 import { operationRoutes } from './http/operations';
 import { originPolicy } from './http/origins';
 import { checkTls, pinnedFingerprint } from './http/tls';
@@ -34,6 +35,7 @@ import { createLogger, type Logger } from './ops/logger';
 import { createMetrics } from './ops/metrics';
 import { StorageHealth } from './ops/storage-health';
 import type { PushGateway } from './push';
+import { createRingHealth } from './ring-health';
 import { Roster } from './roster/roster';
 import { Softphones } from './softphone/softphones';
 import type { Storage } from './storage/types';
@@ -115,6 +117,7 @@ export async function createServer(deps: ServerDeps) {
   const close = async () => {
     core.calls.close();
     core.availability.close();
+    core.ring.stop();
     core.ports.stop();
     transports.sessions.stop();
     await transports.auth.stop();
@@ -163,6 +166,7 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     protocol: PROTOCOL_VERSION,
     apns: pushes.status(),
     storage: base.storageHealth.state(),
+    notRungAfterMs: config.notRungAfterMs,
   });
   const availability = new Availability({
     storage,
@@ -183,6 +187,7 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     isDeviceBusy: (id) => live.isDeviceBusy(id),
     canPush: (device) => pushes.canPush(device),
   });
+  const ring = createRingHealth(base, { live, roster, pushesEnabled: pushes.enabled });
   const calls = new CallService({
     storage,
     clock,
@@ -197,16 +202,17 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     ringTimeoutMs: config.ringTimeoutMs,
     reconnectGraceMs: config.reconnectGraceMs,
     caller: config.caller,
-    observers: [availability],
+    observers: [availability, ...ring.observers],
     availableAgentIds: () => availability.availableAgentIds(),
   });
-  return { live, pushes, roster, calls, ports, serverStatus, availability };
+  ring.bind(calls);
+  return { live, pushes, roster, calls, ports, serverStatus, availability, ring };
 }
 
 /** HTTP (Fastify: the API and the web console) and Socket.IO on the same Node server. */
 async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>) {
   const { storage, clock, logger, metrics, hub, config, track } = base;
-  const { calls, roster, pushes, serverStatus, availability } = core;
+  const { calls, roster, pushes, serverStatus, availability, ring } = core;
   const origins = originPolicy(config.consoleOrigins);
   const addresses = clientAddresses(config.trustProxy);
   const { tls } = config;
@@ -255,8 +261,9 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
   const auth = new SessionAuth({ storage, clock, logger });
   await auth.start();
   const sessions = new SessionWatch({ nsp: hub.agentNsp, auth, clock, logger });
+  const onTokenDead = (id: string) => ring.health.changed([id]);
   const testPush = (deviceId: string) =>
-    sendTestPush({ storage, pushes, onStaffChanged: (id) => roster.changed(id) }, deviceId);
+    sendTestPush({ storage, pushes, onStaffChanged: (id) => roster.changed(id), onTokenDead }, deviceId);
   const { ice } = config;
   const softphones = new Softphones({
     nsp: hub.agentNsp,
@@ -279,11 +286,13 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
     ice,
     audit,
     availability,
+    health: ring.health,
   });
   attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster, ice, audit });
   // Before any route: every /api/ route must say who may call it, and admin ones get checked.
   enforceRouteAccess(web, { auth });
   await web.register(auditRoutes({ storage }));
+  await web.register(healthRoutes({ storage, health: ring.health }));
   await web.register(
     operationRoutes({
       storage,

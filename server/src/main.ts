@@ -90,6 +90,8 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
       reconnectGraceMs: config.reconnectGraceMs,
       afterCallWorkMs: config.afterCallWorkMs,
       awayGraceMs: config.awayGraceMs,
+      notRungAfterMs: config.notRungAfterMs,
+      healthRetentionMs: config.healthRetentionMs,
       socketRate: config.socketRate,
       signInAddressLimit: config.signInAddressLimit,
       sessionTtlMs: config.sessionTtlMs,

@@ -38,6 +38,10 @@ const OPEN_TO_AGENTS: AgentRequestName[] = [
   'quality:report',
   'quality:phone',
   'network:ice',
+  // Phone health (issue 25): the roster's marks and the Health screen are everyone's to read.
+  'health:records',
+  'health:phone',
+  'health:team',
 ];
 
 const REQUESTS = Object.keys(agentRequests) as AgentRequestName[];

@@ -144,6 +144,8 @@ describe('the wire contract', () => {
       protocol: PROTOCOL_VERSION,
       apns: { configured: false, lastError: null },
       storage: { ok: true, problem: null, since: null },
+      // When the call panel says a phone has not rung yet (issue 25 item 7).
+      notRungAfterMs: 5000,
     });
     await h.close();
 

@@ -56,7 +56,7 @@ describe('push failures through the real APNs emulator', () => {
     const call = await agent.ok<Call>('call:place', { staffId: ana.id });
     await agent.waitFor<Changed>('call:changed', (p) => p.call.id === call.id && p.call.pushes.length === 1);
     expect(h.emulator!.requests({ token: phone.voipToken })).toHaveLength(1);
-    await h.clock.whenPending(2); // the ring timer and the retry's backoff
+    await h.clock.whenPending(3); // the ring timer, the ring check (issue 25 item 7) and the retry's backoff
     h.clock.runNext();
     await agent.waitFor<Changed>('call:changed', (p) => p.call.id === call.id && p.call.pushes.length === 2);
     const [first, second] = (await h.storage.calls.get(call.id))!.pushes;

@@ -57,6 +57,10 @@ export const AGENT_REQUEST_ACCESS: Readonly<Record<AgentRequestName, RequestAcce
   'quality:phone': 'everyone',
   // Any agent tests their own network against the team's STUN and TURN servers.
   'network:ice': 'everyone',
+  'health:records': 'everyone',
+  'health:phone': 'everyone',
+  'health:team': 'everyone',
+  'ring:test': admin('send ring tests to phones'),
 };
 
 /** Whether an agent with `role` may send `event`. */

@@ -84,6 +84,13 @@ export const TIMELINE_EVENTS = [
   'push:tokenInvalid',
   'push:retryable',
   'push:configError',
+  /**
+   * A while after its push went out (`--not-rung-after`, 5 s), the phone has not reported ringing
+   * (issue 25 item 7): `detail` says whether APNs had accepted the push by then.
+   */
+  'notRungYet',
+  /** No phone rang in time, so the call also rings the staff member's fallback (`actorId`). */
+  'fallback',
 ] as const;
 export type TimelineEvent = (typeof TIMELINE_EVENTS)[number];
 

@@ -3,6 +3,7 @@ import { type Ack, type AckCallback, ackSchema } from './ack';
 import { availabilityAcks, availabilityBroadcasts, availabilityRequests } from './availability';
 import { callId, callSchema, DIRECTIONS, END_REASONS, entityId, epochMs, PUSH_OUTCOMES } from './call';
 import { QUALITY_MARKS } from './call-quality';
+import { healthAcks, healthBroadcasts, healthRequests } from './health-events';
 import { displayName } from './names';
 import {
   callQualitySchema,
@@ -124,6 +125,8 @@ export const agentRequests = {
     staffId: entityId,
     name: displayName(80).optional(),
     handle: e164.nullable().optional(),
+    /** Also rung when none of their phones rings in time (`--not-rung-after`); null: nobody. */
+    fallbackStaffId: entityId.nullable().optional(),
   }),
   'staff:remove': z.object({ staffId: entityId }),
   'pairing:create': z.object({ staffId: entityId }),
@@ -180,6 +183,7 @@ export const agentRequests = {
    */
   'consult:signal': rtcSignalRequestSchema,
   ...availabilityRequests,
+  ...healthRequests,
 } as const;
 
 // MARK: - device → server requests
@@ -273,6 +277,8 @@ export const serverStatusSchema = z.object({
   storage: z
     .object({ ok: z.boolean(), problem: z.string().max(200).nullable(), since: epochMs.nullable() })
     .optional(),
+  /** How long a silent phone's call waits before the staff member's fallback rings (`--not-rung-after`). */
+  notRungAfterMs: z.number().int().positive().optional(),
 });
 export type ServerStatus = z.infer<typeof serverStatusSchema>;
 
@@ -289,6 +295,7 @@ export const agentBroadcasts = {
   'consult:signal': rtcSignalBroadcastSchema,
   ...availabilityBroadcasts,
   ...softphoneBroadcasts,
+  ...healthBroadcasts,
 } as const;
 
 export const deviceBroadcasts = {
@@ -364,6 +371,7 @@ export const agentAcks = {
   'network:ice': rtcIceSchema,
   'consult:signal': z.null(),
   ...availabilityAcks,
+  ...healthAcks,
 } as const satisfies { [K in keyof typeof agentRequests]: z.ZodType };
 
 export const deviceAcks = {

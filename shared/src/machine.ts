@@ -37,7 +37,19 @@ export type CallEvent =
   | { type: 'noAgentAvailable'; detail: string }
   | { type: 'fail'; detail: string }
   /** A step of a hand-over to another agent (transfer.ts). */
-  | { type: 'transfer'; action: TransferAction };
+  | { type: 'transfer'; action: TransferAction }
+  /**
+   * The ring check (issue 25 item 7): phones still silent a while after their push are noted, and
+   * the fallback's phones (`fallback`) join the ring-all, those in `push` about to be pushed.
+   */
+  | { type: 'ringCheck'; silent: { deviceId: string; detail: string }[]; fallback: RingFallback | null };
+
+export interface RingFallback {
+  staffId: string;
+  deviceIds: string[];
+  push: string[];
+  detail: string;
+}
 
 export type TransitionRefusal =
   | typeof ERROR_CODES.INVALID_TRANSITION
@@ -221,7 +233,29 @@ const STEPS: { [T in CallEvent['type']]: Handler<T> } = {
       : invalid(call, event),
   fail: (_call, event, step) => step.end('failed', 'failed', null, event.detail),
   transfer: (call, event, _step, at, source) => transferStep(call, event.action, at, source),
+  ringCheck(call, event, step, at) {
+    if (!isRingingOut(call)) return same(call);
+    const pending = new Set(call.devices.filter((l) => l.state === 'pending').map((l) => l.deviceId));
+    const entries: Note[] = event.silent
+      .filter((s) => pending.has(s.deviceId))
+      .map((s) => ({ at, event: 'notRungYet', actorId: s.deviceId, detail: s.detail }));
+    const fallback = event.fallback;
+    if (fallback) {
+      const known = new Set(call.devices.map((l) => l.deviceId));
+      const added = fallback.deviceIds.filter((id) => !known.has(id));
+      for (const deviceId of added) step.addLeg(deviceId);
+      entries.push({ at, event: 'fallback', actorId: fallback.staffId, detail: fallback.detail });
+      // As a new call notes them: after a crash, which of these phones may be ringing.
+      for (const deviceId of fallback.push.filter((id) => added.includes(id))) {
+        entries.push({ at, event: 'push:sending', actorId: deviceId, detail: null });
+      }
+    }
+    return entries.length === 0 ? same(call) : step.note(entries);
+  },
 };
+
+/** An outbound call that no phone has answered yet. */
+const isRingingOut = (call: Call) => call.direction === 'outbound' && isRinging(call);
 
 /** Hold and mute: a flag on an answered call, named in the timeline by its new value. */
 function toggle(
@@ -243,6 +277,8 @@ function legOver(leg: Leg): TransitionResult {
     : refuse(ERROR_CODES.CALL_ENDED, `this device's part of the call ended (${leg.endReason})`);
 }
 
+type Note = { at: number; event: TimelineEvent; actorId: string | null; detail: string | null };
+
 /** Builds the next call value immutably, one transition at a time. */
 class Step {
   private next: Call;
@@ -261,6 +297,18 @@ class Step {
 
   leg(deviceId: string, patch: Partial<Leg>): void {
     this.next.devices = this.next.devices.map((l) => (l.deviceId === deviceId ? { ...l, ...patch } : l));
+  }
+
+  /** A new leg of a ring-all call (a fallback's phone), pending until it rings. */
+  addLeg(deviceId: string): void {
+    this.next.devices = [...this.next.devices, { deviceId, state: 'pending', endReason: null }];
+  }
+
+  /** Entries that change no state but say what happened (the ring check's). */
+  note(entries: Note[]): TransitionResult {
+    const added = entries.map((e) => ({ ...e, source: this.source }));
+    this.next.timeline = [...this.call.timeline, ...added];
+    return { ok: true, call: this.next, changed: true };
   }
 
   done(event: TimelineEvent, actorId: string | null, detail: string | null = null): TransitionResult {

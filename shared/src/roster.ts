@@ -60,6 +60,8 @@ export const staffEntrySchema = z.object({
   name: z.string().min(1).max(80),
   handle: e164.nullable(),
   devices: z.array(deviceEntrySchema),
+  /** Also rung when none of their phones rings in time (issue 25 item 7); absent from older servers. */
+  fallbackStaffId: entityId.nullable().optional(),
 });
 export type StaffEntry = z.infer<typeof staffEntrySchema>;
 

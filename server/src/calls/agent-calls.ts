@@ -10,6 +10,8 @@ import {
   type EventSource,
   isLive,
   markPushesSending,
+  RING_TEST_MS,
+  RING_TEST_NOTE,
   transition,
 } from '#shared';
 import { AppError, forbidden, notFound } from '../errors';
@@ -40,9 +42,12 @@ export class AgentCalls {
     private readonly o: AgentCallsOptions,
   ) {}
 
-  /** One live call per agent: placements and accepts of one agent run one at a time. */
-  place(agentId: string, req: AgentRequest<'call:place'>): Promise<Call> {
-    return this.life.queue.run(agentKey(agentId), () => this.placeNow(agentId, req));
+  /**
+   * One live call per agent: placements and accepts of one agent run one at a time. A ring test
+   * (issue 25 item 3) is a call like any other but for its name, its short ring and its note.
+   */
+  place(agentId: string, req: AgentRequest<'call:place'>, o: { ringTest?: boolean } = {}): Promise<Call> {
+    return this.life.queue.run(agentKey(agentId), () => this.placeNow(agentId, req, o.ringTest === true));
   }
 
   act(agentId: string, callId: string, event: CallEvent): Promise<Call> {
@@ -85,7 +90,7 @@ export class AgentCalls {
     });
   }
 
-  private async placeNow(agentId: string, req: AgentRequest<'call:place'>): Promise<Call> {
+  private async placeNow(agentId: string, req: AgentRequest<'call:place'>, ringTest: boolean): Promise<Call> {
     if (await this.o.live.agentBusyNow(agentId)) throw agentBusy();
     const target = await this.resolveTarget(req);
     const agent = await this.o.storage.agents.findById(agentId);
@@ -97,12 +102,15 @@ export class AgentCalls {
       staffId: target.staffId,
       deviceIds: target.devices.map((d) => d.id),
       handle: this.o.caller.handle,
-      callerName: `${this.o.caller.organisation} · ${agent?.name ?? 'Agent'}`,
+      callerName: ringTest
+        ? `Ring test from ${agent?.name ?? 'an agent'}`
+        : `${this.o.caller.organisation} · ${agent?.name ?? 'Agent'}`,
       video: req.video,
       createdAt: now,
-      ringUntil: now + this.o.ringTimeoutMs,
+      ringUntil: now + (ringTest ? RING_TEST_MS : this.o.ringTimeoutMs),
       source: 'agent',
     });
+    if (ringTest) call = { ...call, timeline: [{ ...call.timeline[0]!, detail: RING_TEST_NOTE }] };
     const step = (event: CallEvent, source: EventSource) => {
       const r = transition(call, event, now, source);
       if (r.ok) call = r.call;

@@ -10,6 +10,8 @@ export interface PushTestDeps {
   pushes: PushSender;
   /** Told when APNs' answer marked the phone's token dead (its roster entry changed). */
   onStaffChanged: (staffId: string) => void;
+  /** The same, by phone: it turned Token invalid, which admins are alerted of (issue 25 item 4). */
+  onTokenDead?: (deviceId: string) => void;
 }
 
 /**
@@ -34,8 +36,10 @@ export async function sendTestPush(d: PushTestDeps, deviceId: string): Promise<P
   const result = await d.pushes.test(device);
   if (!result)
     throw new AppError(ERROR_CODES.INTERNAL, 'the test push could not be sent; see the server log');
-  if (result.outcome === 'tokenInvalid')
+  if (result.outcome === 'tokenInvalid') {
     await markTokenDead(d.storage.devices, device, result, d.onStaffChanged);
+    d.onTokenDead?.(device.id);
+  }
   return {
     outcome: result.outcome,
     status: result.status,

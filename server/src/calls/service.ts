@@ -9,6 +9,8 @@ import {
   type RtcSignal,
   transition,
 } from '#shared';
+import { AppError } from '../errors';
+import type { DeviceRow } from '../storage/types';
 import { TransferCalls } from '../transfer/calls';
 import { consultPeer, relayConsult } from '../transfer/consult';
 import { AgentCalls } from './agent-calls';
@@ -218,6 +220,49 @@ export class CallService implements CallCore {
 
   relayConsult(agentId: string, callId: string, signal: RtcSignal): void {
     relayConsult(this.o.live, this.o.notifier, agentId, callId, signal);
+  }
+
+  /**
+   * A ring test (issue 25 item 3): a real call to one phone or every phone of a staff member,
+   * "Ring test from <agent>", ringing RING_TEST_MS at most.
+   */
+  ringTest(agentId: string, target: { staffId: string } | { deviceId: string }): Promise<Call> {
+    return this.agents.place(agentId, { ...target, video: false }, { ringTest: true });
+  }
+
+  /** Ends a call on the server's word (a ring test that was answered); nothing if it moved on. */
+  hangUpByServer(callId: string): Promise<void> {
+    return this.life.settle(callId, { type: 'hangup' }, 'server');
+  }
+
+  /**
+   * The ring check of a call still ringing (issue 25 item 7): notes its silent phones and rings
+   * the fallback's (`ringCheck`); those of `toPush` that joined get their call push. Null when the
+   * call had moved on.
+   */
+  async ringCheck(callId: string, event: Extract<CallEvent, { type: 'ringCheck' }>, toPush: DeviceRow[]) {
+    let before: string[] = [];
+    // The legs as the call stood under its lock, not as this node's view last heard of them.
+    const authorize = (stored: Call) => {
+      before = stored.devices.map((l) => l.deviceId);
+      return undefined;
+    };
+    const call = await this.life.apply(callId, event, 'server', { authorize }).catch((e) => {
+      if (e instanceof AppError) return null;
+      throw e;
+    });
+    if (!call) return null;
+    const joined = new Set(call.devices.map((l) => l.deviceId).filter((id) => !before.includes(id)));
+    this.life.pushes.ring(
+      call,
+      toPush.filter((d) => joined.has(d.id)),
+    );
+    return call;
+  }
+
+  /** Whether this phone can be rung by VoIP push now. */
+  pushable(d: DeviceRow): boolean {
+    return this.o.sender.canPush(d);
   }
 
   // MARK: - Queries

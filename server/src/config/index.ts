@@ -46,6 +46,10 @@ export interface CliConfig {
   reconnectGraceMs: number;
   afterCallWorkMs: number;
   awayGraceMs: number;
+  /** A phone still silent this long after its push is noted, and its staff's fallback rung. */
+  notRungAfterMs: number;
+  /** How long daily ring records are kept. */
+  healthRetentionMs: number;
   sessionTtlMs: number;
   /** STUN and TURN for calls' media (see server/src/calls/ice.ts). */
   ice: IceConfig;
@@ -128,6 +132,8 @@ export function parseConfig(
       reconnectGraceMs: c['reconnect-grace'],
       afterCallWorkMs: c['after-call-work'],
       awayGraceMs: c['away-grace'],
+      notRungAfterMs: c['not-rung-after'],
+      healthRetentionMs: c['health-retention'],
       redis: c.redis ?? null,
       nodeTtlMs: c['node-ttl'],
       socketRate: socketRate(c['socket-rate']),

@@ -106,6 +106,16 @@ export const OPTIONS = {
     default: formatDuration(defaults.ringTimeoutMs),
     help: 'how long a call rings before it is missed',
   },
+  'not-rung-after': {
+    env: 'SWITCHBOARD_NOT_RUNG_AFTER',
+    default: '5s',
+    help: 'a phone whose push went out this long ago and that has not rung shows as "has not rung yet", and the staff member\'s fallback is rung',
+  },
+  'health-retention': {
+    env: 'SWITCHBOARD_HEALTH_RETENTION',
+    default: '90d',
+    help: "how long phones' daily ring records are kept (hourly ones: 8 days)",
+  },
   'reconnect-grace': {
     env: 'SWITCHBOARD_RECONNECT_GRACE',
     default: formatDuration(defaults.reconnectGraceMs),

@@ -50,8 +50,8 @@ const proxies = z.string().transform((value, ctx) => {
   return list;
 });
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 export const duration = z.string().transform((value, ctx) => {
   const match = DURATION.exec(value.trim());
@@ -93,6 +93,8 @@ export const configSchema = z
     'reconnect-grace': duration.pipe(z.number().min(1000, 'reconnect grace must be at least 1s')),
     'after-call-work': duration.pipe(z.number().max(3_600_000, 'after-call work may last at most 1h')),
     'away-grace': duration.pipe(z.number().min(1000, 'the away grace must be at least 1s')),
+    'not-rung-after': duration.pipe(z.number().min(1000, 'not-rung-after must be at least 1s')),
+    'health-retention': duration.pipe(z.number().min(86_400_000 * 8, 'health retention must be at least 8d')),
     redis: z
       .string()
       .regex(/^rediss?:\/\/\S+$/, 'use a URL like redis://127.0.0.1:6379')

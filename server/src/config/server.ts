@@ -1,4 +1,4 @@
-import { MAX_SOCKET_MESSAGE_BYTES } from '#shared';
+import { DEFAULT_NOT_RUNG_AFTER_MS, MAX_SOCKET_MESSAGE_BYTES } from '#shared';
 import { DEFAULT_ADDRESS_FAILURES } from '../auth/sign-in-limits';
 import { type IceConfig, NO_ICE } from '../calls/ice';
 import type { TlsConfig } from '../http/tls';
@@ -13,6 +13,10 @@ export interface ServerConfig {
   afterCallWorkMs: number;
   /** How long after an agent's last console closed they become Away (a reload is back sooner). */
   awayGraceMs: number;
+  /** A phone still silent this long after its push is noted on the call, and its staff's fallback rung. */
+  notRungAfterMs: number;
+  /** How long phones' daily ring records are kept (hourly ones: 8 days). */
+  healthRetentionMs: number;
   sessionTtlMs: number;
   /** The URL phones reach this server at (put in pairing QR codes); defaults to the listen address. */
   publicUrl?: string;
@@ -45,6 +49,8 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   reconnectGraceMs: 30_000,
   afterCallWorkMs: 30_000,
   awayGraceMs: 10_000,
+  notRungAfterMs: DEFAULT_NOT_RUNG_AFTER_MS,
+  healthRetentionMs: 90 * 86_400_000,
   sessionTtlMs: 12 * 3600_000,
   caller: { handle: 'Switchboard', organisation: 'Support' },
   maxMessageBytes: MAX_SOCKET_MESSAGE_BYTES,

@@ -22,10 +22,11 @@ import type { CallService } from '../calls/service';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
 import { qualityAgentHandlers } from '../quality/handlers';
 import { QualityService } from '../quality/service';
+import { healthHandlers, type PhoneHealthService } from '../ring-health';
 import type { Roster } from '../roster/roster';
 import { MEDIA_REQUESTS, softphoneHandlers } from '../softphone/handlers';
 import { consoleOf, type Softphones } from '../softphone/softphones';
-import { InvalidCursorError, type StaffRow } from '../storage/types';
+import { InvalidCursorError, type StaffRow, type Storage, StorageConflictError } from '../storage/types';
 import type { AuditLog, AuditTarget } from '../team/audit';
 import { transferHandlers } from '../transfer/handlers';
 import type { GatewayContext } from './context';
@@ -57,6 +58,8 @@ type AgentContext = GatewayContext & {
   availability: Availability;
   /** Which of each agent's consoles rings and carries audio. */
   softphones: Softphones;
+  /** Phones' ring records and marks (issue 25). */
+  health: PhoneHealthService;
 };
 
 /** What the request handlers of one console share: the server's parts and the audit trail. */
@@ -160,6 +163,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
         ...teamAndAvailability(handlers, agentId, tokenHash),
         ...softphoneHandlers(ctx.softphones, socket),
         ...qualityAgentHandlers(quality, agentId),
+        ...healthHandlers(ctx, agentId),
       },
       ctx.requestOptions,
       (event) => authorize(event),
@@ -213,7 +217,19 @@ function staffChanges(before: StaffRow, after: StaffRow): string | null {
   if (before.name !== after.name) changes.push(`name ${before.name} → ${after.name}`);
   if (before.handle !== after.handle)
     changes.push(`number ${before.handle ?? 'none'} → ${after.handle ?? 'none'}`);
-  return changes.length > 0 ? changes.join('; ') : 'nothing changed';
+  return changes.length > 0 ? changes.join('; ') : null;
+}
+
+/**
+ * A new fallback (issue 25 item 7), checked: another staff member who exists. Its words for the
+ * audit trail; null when the request does not set one.
+ */
+async function fallbackOf(storage: Storage, staffId: string, fallbackId: string | null | undefined) {
+  if (fallbackId === undefined) return null;
+  if (fallbackId === staffId) throw badRequest('a staff member cannot be their own fallback');
+  const fallback = fallbackId === null ? null : await storage.staff.get(fallbackId);
+  if (fallbackId !== null && !fallback) throw notFound('fallback staff member');
+  return { words: `fallback ${fallback ? fallback.name : 'none'}` };
 }
 
 const phonesUnpaired = (n: number) => (n === 0 ? null : `${n} phone${n === 1 ? '' : 's'} unpaired`);
@@ -231,10 +247,15 @@ function rosterHandlers(ctx: HandlerContext, agentId: string) {
     },
     'staff:update': async ({ staffId, ...patch }) => {
       const before = await storage.staff.get(staffId);
-      const row = await storage.staff.update(staffId, patch);
+      const fallback = await fallbackOf(storage, staffId, patch.fallbackStaffId);
+      const row = await storage.staff.update(staffId, patch).catch((e) => {
+        if (e instanceof StorageConflictError) throw new AppError(ERROR_CODES.CONFLICT, e.message);
+        throw e;
+      });
       if (!before || !row) throw notFound('staff member');
       roster.changed(staffId);
-      await audit('staff.changed', { id: staffId, name: row.name }, staffChanges(before, row));
+      const changes = [staffChanges(before, row), fallback?.words].filter(Boolean).join('; ');
+      await audit('staff.changed', { id: staffId, name: row.name }, changes || 'nothing changed');
       return (await roster.entryFor(staffId))!;
     },
     'staff:remove': async ({ staffId }) => {

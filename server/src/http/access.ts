@@ -21,6 +21,7 @@ export const HTTP_ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'GET /api/history.csv': 'session',
   'PUT /api/directory': { admin: 'change the caller-ID directory' },
   'GET /api/audit.csv': { admin: 'export the audit trail' },
+  'GET /api/health.csv': 'session',
 };
 
 declare module 'fastify' {

@@ -80,6 +80,11 @@ export class Roster {
     return 'unreachable';
   }
 
+  /** A phone as consoles see it (presence, token health), for the rules that read one. */
+  deviceEntry(d: DeviceRow): DeviceEntry {
+    return this.device(d);
+  }
+
   private schedule(): void {
     if (this.flushing) return;
     this.flushing = new Promise<void>((resolve) => setImmediate(resolve))
@@ -107,6 +112,7 @@ export class Roster {
       name: staff.name,
       handle: staff.handle,
       devices: devices.map((d) => this.device(d)),
+      fallbackStaffId: staff.fallbackStaffId,
     };
   }
 

@@ -10,6 +10,7 @@ import { healthStore } from './health';
 import { migrationProvider } from './migrations';
 import { pairingStore } from './pairing';
 import { qualityStore } from './quality';
+import { ringHealthStore } from './ring-health';
 import type { Database } from './schema';
 import { sessionStore } from './sessions';
 import { softphoneStore } from './softphone';
@@ -64,6 +65,7 @@ export function createKyselyStorage(
     audit: auditStore(db),
     softphone: softphoneStore(db),
     quality: qualityStore(db),
+    ringHealth: ringHealthStore(db),
     access: o.access,
     limitStore: o.limitStore,
     availability: availabilityStore(db),

@@ -1,3 +1,5 @@
+import type { ColumnType, Generated } from 'kysely';
+
 /**
  * The tables as Kysely sees them. Column names are snake_case in the database and camelCase in the
  * rows the stores return; every mapping is written out in the store's own file (`agents.ts`, `calls.ts`…). Times are epoch milliseconds
@@ -19,6 +21,8 @@ export interface Database {
   agent_availability: AgentAvailabilityTable;
   agent_softphone: AgentSoftphoneTable;
   call_quality: CallQualityTable;
+  ring_rollups: RingRollupsTable;
+  ring_phones: RingPhonesTable;
 }
 
 export interface AgentsTable {
@@ -47,6 +51,8 @@ export interface StaffTable {
   name: string;
   handle: string | null;
   created_at: number;
+  /** Also rung when none of this staff member's phones rings in time (migration 0009). */
+  fallback_staff_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DevicesTable {
@@ -127,6 +133,52 @@ export interface ClusterTimersTable {
   owner: string | null;
   /** JSON: what firing it needs (the party; the call, phone and reason). */
   data: string;
+}
+
+/**
+ * A phone's ring record over one hour (`period` 'h') or one UTC day ('d'), from `start` (migration
+ * 0009, storage/ring-health.ts). Every count is added to by upsert, never read and written back.
+ */
+export interface RingRollupsTable {
+  device_id: string;
+  period: 'h' | 'd';
+  start: number;
+  pushes: number;
+  accepted: number;
+  rej_unregistered: number;
+  rej_bad_token: number;
+  rej_wrong_topic: number;
+  rej_credentials: number;
+  rej_throttled: number;
+  rej_apns_error: number;
+  rej_no_answer: number;
+  rang: number;
+  not_rung: number;
+  answered: number;
+  /** The push→ring latency histogram: `lat_i` counts rings in bucket i (LATENCY_BUCKETS_MS). */
+  lat_0: number;
+  lat_1: number;
+  lat_2: number;
+  lat_3: number;
+  lat_4: number;
+  lat_5: number;
+  lat_6: number;
+  lat_7: number;
+  lat_8: number;
+  lat_9: number;
+  lat_10: number;
+  lat_11: number;
+}
+
+/** What a phone's rollups cannot say, and the alert last announced for it (migration 0009). */
+export interface RingPhonesTable {
+  device_id: string;
+  not_rung_streak: Generated<number>;
+  last_rang_at: number | null;
+  last_push_at: number | null;
+  /** The alert state last announced (`ok`, `notRinging`, `tokenInvalid:<when>`): one alert per change. */
+  alert_key: string | null;
+  alert_at: number | null;
 }
 
 /** Who changed the team, staff, phones or directory, and when (migration 0003). Never updated. */

@@ -17,16 +17,18 @@ export function staffStore(db: Kysely<Database>): StaffStore {
       );
     },
     async update(id, patch) {
-      const set: { name?: string; handle?: string | null } = {};
+      const set: { name?: string; handle?: string | null; fallback_staff_id?: string | null } = {};
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.handle !== undefined) set.handle = patch.handle;
+      if (patch.fallbackStaffId !== undefined) set.fallback_staff_id = patch.fallbackStaffId;
       if (Object.keys(set).length === 0) return store.get(id);
-      const row = await db
-        .updateTable('staff')
-        .set(set)
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
+      let row: Selectable<StaffTable> | undefined;
+      await guarded(
+        async () => {
+          row = await db.updateTable('staff').set(set).where('id', '=', id).returningAll().executeTakeFirst();
+        },
+        { unique: 'conflict', foreignKey: 'the fallback is not a staff member (removed meanwhile?)' },
+      );
       return row ? toStaff(row) : null;
     },
     async remove(id) {
@@ -60,4 +62,5 @@ const toStaff = (r: Selectable<StaffTable>): StaffRow => ({
   name: r.name,
   handle: r.handle,
   createdAt: r.created_at,
+  fallbackStaffId: r.fallback_staff_id ?? null,
 });

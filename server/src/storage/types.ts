@@ -12,6 +12,9 @@ import type {
 } from '#shared';
 import type { AccessFeed } from './access-feed';
 import type { QualityStore } from './quality-types';
+import type { RingHealthStore } from './ring-health-types';
+
+export type { RingHealthStore, RingLeg } from './ring-health-types';
 
 /**
  * What the call server keeps. One interface, two engines (SQLite embedded, PostgreSQL for a team),
@@ -34,6 +37,8 @@ export interface Storage {
   softphone: SoftphoneStore;
   /** How each call sounded, as its ends reported (issue 25 item 8). */
   quality: QualityStore;
+  /** Phones' ring records (issue 25): rollups and what they cannot say. */
+  ringHealth: RingHealthStore;
   /** Notices that someone's access changed, heard by every server on the database. */
   access: AccessFeed;
   /**
@@ -131,12 +136,20 @@ export interface StaffRow {
   name: string;
   handle: string | null;
   createdAt: number;
+  /** Also rung when none of this staff member's phones rings in time; null: nobody. */
+  fallbackStaffId: string | null;
 }
 
 export interface StaffStore {
-  create(row: StaffRow): Promise<void>;
-  /** Returns the updated row, or null when there is no such staff member. */
-  update(id: string, patch: { name?: string; handle?: string | null }): Promise<StaffRow | null>;
+  create(row: Omit<StaffRow, 'fallbackStaffId'>): Promise<void>;
+  /**
+   * Returns the updated row, or null when there is no such staff member. A fallback that is not a
+   * staff member (removed meanwhile) is a StorageConflictError.
+   */
+  update(
+    id: string,
+    patch: { name?: string; handle?: string | null; fallbackStaffId?: string | null },
+  ): Promise<StaffRow | null>;
   /** Also removes the staff member's devices and unused pairing codes. */
   remove(id: string): Promise<boolean>;
   get(id: string): Promise<StaffRow | null>;

@@ -116,8 +116,14 @@ describe.each(ENGINES)('identities on %s', (engine) => {
 
   describe('staff', () => {
     it('creates, gets, lists and updates', async () => {
-      const ana = { id: 'stf_ana', name: 'Ana', handle: '+15551234567', createdAt: T0 };
-      const ben = { id: 'stf_ben', name: 'Ben', handle: null, createdAt: T0 + 5 };
+      const ana = {
+        id: 'stf_ana',
+        name: 'Ana',
+        handle: '+15551234567',
+        createdAt: T0,
+        fallbackStaffId: null,
+      };
+      const ben = { id: 'stf_ben', name: 'Ben', handle: null, createdAt: T0 + 5, fallbackStaffId: null };
       await s.staff.create(ana);
       await s.staff.create(ben);
       expect(await s.staff.get('stf_ana')).toEqual(ana);
@@ -147,6 +153,15 @@ describe.each(ENGINES)('identities on %s', (engine) => {
       expect(await s.staff.update('stf_nobody', { name: 'X' })).toBeNull();
       expect(await s.staff.update('stf_nobody', {})).toBeNull();
       expect(typesOf((await s.staff.get('stf_ben'))!, ['createdAt'])).toEqual({ createdAt: 'number' });
+      // A fallback (issue 25 item 7) must be a staff member; removing that one leaves nobody.
+      expect(await s.staff.update('stf_ana', { fallbackStaffId: 'stf_ben' })).toMatchObject({
+        fallbackStaffId: 'stf_ben',
+      });
+      await expect(s.staff.update('stf_ana', { fallbackStaffId: 'stf_gone' })).rejects.toBeInstanceOf(
+        StorageConflictError,
+      );
+      await s.staff.remove('stf_ben');
+      expect((await s.staff.get('stf_ana'))?.fallbackStaffId).toBeNull();
     });
 
     it('removes a staff member with their devices and pairing codes, and nobody else', async () => {

@@ -136,7 +136,7 @@ describe.each(ENGINES)('lifecycle on %s', (engine) => {
     open.push(second);
     await second.migrate();
     expect(await second.staff.list()).toEqual([
-      { id: 's1', name: 'Ana', handle: '+15551234567', createdAt: T0 },
+      { id: 's1', name: 'Ana', handle: '+15551234567', createdAt: T0, fallbackStaffId: null },
     ]);
     expect(await second.directory.get()).toEqual({ version: 0, entries: [] });
   });
