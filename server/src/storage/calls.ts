@@ -1,17 +1,49 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { type Call, QUALITY_MARKS, type QualityMark } from '#shared';
 import { decodeCursor, encodeCursor } from './cursor';
-import type { Database } from './schema';
+import { precompiled } from './precompiled';
+import type { CallsTable, Database } from './schema';
 import type { CallStore } from './types';
+
+const COLUMNS = [
+  'id',
+  'staff_id',
+  'agent_id',
+  'direction',
+  'state',
+  'end_reason',
+  'created_at',
+  'doc',
+] as const;
 
 /**
  * Calls, each kept whole as a JSON document next to the columns history filters on. History pages
  * newest first, by (created_at, id), through an opaque cursor.
  */
 export function callStore(db: Kysely<Database>): CallStore {
+  // Every change of a call writes it, and the call path reads it: compiled once (precompiled.ts).
+  // The update takes the inserted row's values (`excluded`), so the document is sent once, not twice.
+  const upsert = precompiled(db, COLUMNS, (p) =>
+    db
+      .insertInto('calls')
+      .values(p as unknown as Insertable<CallsTable>)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          staff_id: eb.ref('excluded.staff_id'),
+          agent_id: eb.ref('excluded.agent_id'),
+          direction: eb.ref('excluded.direction'),
+          state: eb.ref('excluded.state'),
+          end_reason: eb.ref('excluded.end_reason'),
+          created_at: eb.ref('excluded.created_at'),
+          doc: eb.ref('excluded.doc'),
+        })),
+      ),
+  );
+  const byId = precompiled(db, ['id'], (p) => db.selectFrom('calls').select('doc').where('id', '=', p.id));
   return {
     async save(call) {
-      const columns = {
+      await upsert({
+        id: call.id,
         staff_id: call.staffId,
         agent_id: call.agentId,
         direction: call.direction,
@@ -19,15 +51,10 @@ export function callStore(db: Kysely<Database>): CallStore {
         end_reason: call.endReason,
         created_at: call.createdAt,
         doc: JSON.stringify(call),
-      };
-      await db
-        .insertInto('calls')
-        .values({ id: call.id, ...columns })
-        .onConflict((oc) => oc.column('id').doUpdateSet(columns))
-        .execute();
+      });
     },
     async get(id) {
-      const row = await db.selectFrom('calls').select('doc').where('id', '=', id).executeTakeFirst();
+      const row = (await byId({ id })).rows[0];
       return row ? toCall(row.doc) : null;
     },
     async listLive() {
