@@ -11,12 +11,22 @@ export function occupies(call: Call, agentId: string): boolean {
   return transfer?.state === 'consulting' && transfer.toAgentId === agentId;
 }
 
+/** How many ended calls the authority keeps (bounded: older ones are read from the database). */
+const RECENTLY_ENDED = 256;
+
 /**
  * The calls going on right now, by id: the one source of busy state. Built before anything that
  * asks "is this phone busy?" (the roster, the call service), so none of them needs the other.
  */
 export class LiveCalls {
   private readonly calls = new Map<string, Call>();
+  /**
+   * The last calls that ended here, newest last: APNs' answers to their cancels still go on them
+   * (a write per answer, lifecycle.ts), and the authority need not read them back for that.
+   */
+  private readonly recentlyEnded = new Map<string, Call>();
+  /** False where this view is never the authority (a cluster node's): nothing reads them there. */
+  protected readonly keepsEnded: boolean = true;
 
   get(callId: string): Call | undefined {
     return this.calls.get(callId);
@@ -27,13 +37,21 @@ export class LiveCalls {
    * or undefined: then the caller reads the database, under the call's lock.
    */
   authority(callId: string): Call | undefined {
-    return this.calls.get(callId);
+    return this.calls.get(callId) ?? this.recentlyEnded.get(callId);
   }
 
-  /** Keeps the newest version of a live call; forgets one that ended. */
+  /** Keeps the newest version of a live call; one that ended leaves the live ones. */
   put(call: Call): void {
-    if (isLive(call)) this.calls.set(call.id, call);
-    else this.calls.delete(call.id);
+    if (isLive(call)) {
+      this.calls.set(call.id, call);
+      return;
+    }
+    this.calls.delete(call.id);
+    if (!this.keepsEnded) return;
+    this.recentlyEnded.delete(call.id);
+    this.recentlyEnded.set(call.id, call);
+    if (this.recentlyEnded.size > RECENTLY_ENDED)
+      this.recentlyEnded.delete(this.recentlyEnded.keys().next().value as string);
   }
 
   list(): Call[] {

@@ -95,6 +95,7 @@ export class ClusterLiveCalls extends LiveCalls {
   }
 
   private marker = 0;
+  protected override readonly keepsEnded = false;
 
   /** Never the authority: another node may have changed the call a moment ago. */
   override authority(): Call | undefined {
