@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { io } from 'socket.io-client';
 import {
   type Ack,
+  type AgentAvailability,
   type AgentClientEvents,
   agentAuth,
   type Call,
@@ -12,7 +13,7 @@ import {
 } from '#shared';
 import type { AgentSocket } from '../../virtual-companion/src/agent-socket';
 import type { Random } from './random';
-import { SoakTransfers } from './transfers';
+import { SoakTransfers, type TransferGoals } from './transfers';
 
 /** How many calls may still be started, shared by every agent and every calling phone. */
 export interface Budget {
@@ -29,6 +30,10 @@ const answeredOrEnded = (call: Call | undefined) =>
 const ACK_TIMEOUT_MS = 3_000;
 /** An agent stops trying to end a call after this many rounds of hang-up and sync (about a minute). */
 const MAX_END_ROUNDS = 30;
+/** Share of answered calls after which the agent ends after-call work early. */
+const WRAP_UP_SHARE = 0.95;
+/** Share of idle moments that are a longer rest, Available. */
+const REST_SHARE = 0.3;
 
 /**
  * A console driven by a script: places calls to random staff members, hangs up while they ring or
@@ -42,11 +47,15 @@ export class ScriptedAgent {
   gaveUp = 0;
   readonly transfers: SoakTransfers;
   private readonly known = new Map<string, Call>();
+  /** Who is Available, as the server's availability broadcasts say. */
+  private readonly availableAgents = new Set<string>();
   private readonly ending = new Set<string>();
   private readonly socket: AgentSocket;
   private current: string | null = null;
   private wakers: (() => void)[] = [];
   private everConnected = false;
+  /** An answered call ended (or was handed on): after-call work to wrap up before the next. */
+  private wrapUpDue = false;
 
   constructor(
     readonly agentId: string,
@@ -55,6 +64,7 @@ export class ScriptedAgent {
     private readonly random: Random,
     private readonly budget: Budget,
     private readonly staffIds: string[],
+    goals: TransferGoals,
   ) {
     this.socket = io(`${url}/agent`, {
       auth: agentAuth(token),
@@ -80,7 +90,21 @@ export class ScriptedAgent {
         if (this.current === id) this.current = null;
       },
       talk: (id) => this.converse(id, 0, false),
+      goals,
+      othersAvailable: () => [...this.availableAgents].some((id) => id !== agentId),
     });
+    const available = ({ agents }: { agents: AgentAvailability[] }) => {
+      for (const a of agents) {
+        if (a.state === 'available' && a.online) this.availableAgents.add(a.agentId);
+        else this.availableAgents.delete(a.agentId);
+      }
+      this.wake();
+    };
+    this.socket.on('availability:snapshot', (snapshot) => {
+      this.availableAgents.clear();
+      available(snapshot);
+    });
+    this.socket.on('availability:changed', available);
     this.socket.on('call:changed', ({ call }) => {
       this.learn(call);
       this.transfers.offered(call);
@@ -100,9 +124,11 @@ export class ScriptedAgent {
 
   async run(): Promise<void> {
     while (this.budget.remaining() > 0) {
-      // Idle for a moment: calls from phones may be taken meanwhile.
-      await sleep(this.random.int(0, 150));
+      // Idle for a moment (a longer rest now and then): calls from phones may be taken meanwhile,
+      // and the agent may be offered a transfer.
+      await sleep(this.random.next() < REST_SHARE ? this.random.int(300, 1_500) : this.random.int(0, 150));
       if (this.current !== null) await this.until(() => this.current === null, 60_000);
+      else if (this.wrapUpDue) await this.wrapUp();
       else if (!this.socket.connected) await this.until(() => this.socket.connected, 1_000);
       else await this.placeOne();
     }
@@ -141,9 +167,27 @@ export class ScriptedAgent {
   private async converse(callId: string, patience: number, mayTransfer = true): Promise<void> {
     const call = () => this.known.get(callId);
     const answered = await this.until(() => answeredOrEnded(call()), patience);
-    if (answered && mayTransfer && !ended(call()) && (await this.transfers.maybeHandOn(callId))) return;
-    if (answered && !ended(call())) await this.until(() => ended(call()), this.random.int(20, 400));
-    await this.endCall(callId);
+    const handedOn = answered && mayTransfer && !ended(call()) && (await this.transfers.maybeHandOn(callId));
+    if (!handedOn) {
+      if (answered && !ended(call())) await this.until(() => ended(call()), this.random.int(20, 400));
+      await this.endCall(callId);
+    }
+    if (answered) this.wrapUpDue = true;
+  }
+
+  /**
+   * After an answered call the server keeps the agent in after-call work (30 s): most agents wrap
+   * up quickly and choose Available, as a console's one click does; the rest wait for the server
+   * to end it. Done once the call is off the agent's hands (current is null), so that once
+   * Available they can take what they are offered. Without this, agents of a busy soak are hardly ever Available, so phones find no
+   * one to ring and transfers find no one to offer.
+   */
+  private async wrapUp(): Promise<void> {
+    this.wrapUpDue = false;
+    if (this.random.next() >= WRAP_UP_SHARE) return;
+    await sleep(this.random.int(0, 300));
+    const ack = await this.req('availability:set', { state: 'available' });
+    if (!ack.ok) this.refused(`availability:set:${ack.error.code}`);
   }
 
   /** An inbound call rings every console: take it (racing the others), decline it, or let it ring. */

@@ -90,13 +90,16 @@ function recordingNetwork(
   };
 }
 
+/** Half the callers who answer hang up within this long. */
+export const LONGEST_HANGUP_MS = 300;
+
 /**
  * What the person holding the phone does when it rings, drawn afresh for every call: answer (at
  * once, which races the staff member's other phones, or after a moment), decline, or let it ring.
  */
 export function drawBehaviour(random: Random): Behaviour {
   const roll = random.next();
-  const hangup = random.chance(0.5) ? random.int(30, 300) : null;
+  const hangup = random.chance(0.5) ? random.int(30, LONGEST_HANGUP_MS) : null;
   if (roll < 0.25) return { answerAfterMs: 0, declineAfterMs: null, hangupAfterMs: hangup };
   if (roll < 0.5) return { answerAfterMs: random.int(0, 120), declineAfterMs: null, hangupAfterMs: hangup };
   if (roll < 0.65) return { answerAfterMs: null, declineAfterMs: random.int(0, 200), hangupAfterMs: null };

@@ -30,7 +30,7 @@ import { BUNDLE_ID, type PushLog, seedStaff, startPhones } from './fleet';
 import { PhoneChaos } from './phone-chaos';
 import { createRandom } from './random';
 import { freePort, ServerProcess } from './server-process';
-import { transferOutcomes } from './transfers';
+import { TransferGoals, transferOutcomes } from './transfers';
 
 const positive = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -112,8 +112,9 @@ async function main(): Promise<number> {
   );
   const phones = staff.flatMap((s) => s.phones);
   const staffIds = staff.map((s) => s.staffId);
+  const goals = new TransferGoals();
   const agents = seeded.agents.map(
-    (a) => new ScriptedAgent(a.id, a.token, server.url, random.fork(), budget, staffIds),
+    (a) => new ScriptedAgent(a.id, a.token, server.url, random.fork(), budget, staffIds, goals),
   );
   const apnsFaults = new ApnsFaults(emulator, random.fork(), APNS_FAULT_MS, APNS_FAULT_KINDS);
   const chaos = new PhoneChaos(phones, random.fork(), budget);

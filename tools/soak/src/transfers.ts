@@ -7,6 +7,7 @@ import {
   type RequestPayload,
   transfersOf,
 } from '#shared';
+import { LONGEST_HANGUP_MS } from './fleet';
 import type { Random } from './random';
 
 /** What a scripted agent lends its transfers: its requests, its view of calls, its waits. */
@@ -27,10 +28,49 @@ export interface TransferDeps {
   release(callId: string): void;
   /** Talks a moment on a call that is the agent's now, then hangs up. */
   talk(callId: string): Promise<void>;
+  /** Another agent is Available, as the availability broadcasts last said. */
+  othersAvailable(): boolean;
+  goals: TransferGoals;
 }
 
-/** Share of answered calls an agent hands to another before talking to the end. */
-const TRANSFER_SHARE = 0.25;
+type Kind = 'blind' | 'warm';
+
+/**
+ * Shared by every scripted agent: the kinds of transfer none of which has handed a call over yet
+ * in this run. Until one has, first agents hand on every answered call they can with that kind
+ * and see it through, and chosen agents take it: so each run has its completed blind and warm
+ * transfer (soak.test), however few calls load lets through, and then goes on at random.
+ */
+export class TransferGoals {
+  private readonly missing = new Set<Kind>(['blind', 'warm']);
+
+  /** The kind still to complete, if any. */
+  wanted(): Kind | null {
+    return this.missing.values().next().value ?? null;
+  }
+
+  unmet(kind: Kind): boolean {
+    return this.missing.has(kind);
+  }
+
+  completed(kind: Kind): void {
+    this.missing.delete(kind);
+  }
+}
+
+/**
+ * Share of answered calls an agent hands to another before talking to the end, once each kind
+ * has handed a call over (TransferGoals): a 200-call soak then makes a dozen or more.
+ */
+const TRANSFER_SHARE = 0.4;
+/**
+ * Share of transfers the first agent starts at once, before the caller had their say: half the
+ * callers hang up within LONGEST_HANGUP_MS, which then ends those mid-transfer. The others talk
+ * past that first, so most transfers can run their course (a blind one handing the call over).
+ */
+const AT_ONCE_SHARE = 0.2;
+/** How long the first agent looks for someone Available when no one is ("bear with me"). */
+const LOOK_FOR_TARGET_MS = 2_000;
 /** Longer than the soak's ring time: a transfer nobody answers ends by then. */
 const TRANSFER_WAIT_MS = 10_000;
 
@@ -43,7 +83,7 @@ const ended = (call: Call | undefined) => call?.state === 'ended';
  * server's kill -9 like everything else; the invariants then find no transfer left open.
  */
 export class SoakTransfers {
-  readonly started = new Map<'blind' | 'warm', number>([
+  readonly started = new Map<Kind, number>([
     ['blind', 0],
     ['warm', 0],
   ]);
@@ -56,11 +96,18 @@ export class SoakTransfers {
    * now (the caller talks to them), false when it stays (or never left).
    */
   async maybeHandOn(callId: string): Promise<boolean> {
-    const { random, req } = this.o;
-    if (random.next() >= TRANSFER_SHARE) return false;
+    const { random, req, goals } = this.o;
+    const wanted = goals.wanted();
+    if (wanted === null && random.next() >= TRANSFER_SHARE) return false;
+    if (random.next() >= AT_ONCE_SHARE) {
+      await this.o.until(() => ended(this.o.call(callId)), LONGEST_HANGUP_MS + random.int(50, 300));
+    }
+    // Busy agents are hardly ever free at the very moment: wait for someone to become Available.
+    await this.o.until(() => this.o.othersAvailable() || ended(this.o.call(callId)), LOOK_FOR_TARGET_MS);
+    if (ended(this.o.call(callId))) return false;
     const targets = await req('transfer:targets', { callId });
     if (!targets.ok || targets.data.agents.length === 0) return false;
-    const kind = random.next() < 0.5 ? 'blind' : 'warm';
+    const kind = wanted ?? (random.next() < 0.5 ? 'blind' : 'warm');
     const to = random.pick(targets.data.agents).agentId;
     const ack = await req('transfer:start', { callId, toAgentId: to, kind });
     if (!ack.ok) {
@@ -74,7 +121,7 @@ export class SoakTransfers {
       return call && !ended(call) ? liveTransfer(call) : null;
     };
     // While it rings the first agent may change their mind.
-    if (random.next() < 0.1) {
+    if (wanted === null && random.next() < 0.1) {
       await sleep(random.int(0, 300));
       await this.act('transfer:cancel', callId);
     }
@@ -82,10 +129,12 @@ export class SoakTransfers {
     if (transfer()?.state === 'consulting') {
       await this.o.until(() => transfer()?.state !== 'consulting', random.int(20, 300));
       if (transfer()?.state === 'consulting') {
-        await this.act(random.next() < 0.75 ? 'transfer:complete' : 'transfer:cancel', callId);
+        const complete = wanted !== null || random.next() < 0.75;
+        await this.act(complete ? 'transfer:complete' : 'transfer:cancel', callId);
       }
     }
     const now = this.o.call(callId);
+    if (now && transfersOf(now).at(-1)?.state === 'completed') goals.completed(kind);
     return now !== undefined && !ended(now) && now.agentId !== this.o.agentId;
   }
 
@@ -102,18 +151,19 @@ export class SoakTransfers {
   }
 
   /** The chosen agent's part: it returns once the call was theirs and is over, or the transfer is. */
-  private async take(callId: string, kind: 'blind' | 'warm'): Promise<void> {
+  private async take(callId: string, kind: Kind): Promise<void> {
     const { random } = this.o;
-    const roll = random.next();
+    const eager = this.o.goals.unmet(kind);
+    const roll = eager ? 0 : random.next();
     await sleep(random.int(0, 120));
-    if (roll >= 0.85) return; // let it ring out
-    if (roll >= 0.6) return void (await this.act('transfer:decline', callId));
+    if (roll >= 0.88) return; // let it ring out
+    if (roll >= 0.7) return void (await this.act('transfer:decline', callId));
     if (!(await this.act('transfer:accept', callId))) return;
     const mine = () => this.o.call(callId)?.agentId === this.o.agentId;
     if (kind === 'warm') {
       const over = () => mine() || ended(this.o.call(callId)) || liveTransfer(this.o.call(callId)!) === null;
       // Some consultations the chosen agent leaves before the first agent decides.
-      if (random.next() < 0.15) await this.act('transfer:decline', callId);
+      if (!eager && random.next() < 0.15) await this.act('transfer:decline', callId);
       else await this.o.until(over, TRANSFER_WAIT_MS);
     }
     if (mine()) await this.o.talk(callId);

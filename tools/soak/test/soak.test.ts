@@ -21,8 +21,10 @@ it('200 calls through a kill -9, APNs faults and phone faults leave nothing stuc
   expect(Number(/calls=(\d+)/.exec(result)?.[1])).toBeGreaterThanOrEqual(200);
   expect(out).toMatch(/^soak: kill -9 and restart after \d+ calls/m);
   expect(out).toContain('soak: metrics equal to the database since the last start: yes');
-  // Transfers are in the mix (issue 24 item 2): blind and warm ones, some handing the call over.
+  // Transfers are in the mix (issue 24 item 2): blind and warm ones, each handing a call over.
   expect(out).toMatch(/^soak: transfers: .*blind completed \d+/m);
-  expect(out).toMatch(/^soak: transfers: .*warm \w+ \d+/m);
+  expect(out).toMatch(/^soak: transfers: .*warm completed \d+/m);
   expect(code).toBe(0);
-}, 120_000);
+  // The run's length is its work (200 calls, then settling): this only catches a hang. On 2 cores
+  // shared with other test runs it has taken 130 s, twice what it takes alone.
+}, 300_000);
