@@ -11,15 +11,29 @@ describe('notifications and the badge', () => {
     const mac = new Attention({ actionsSupported: true });
     expect(mac.update({ ...base, ringing: [ring('c1')] }, false)).toEqual([
       { type: 'notify-incoming', callId: 'c1', caller: 'Ana', withActions: true },
+      { type: 'flash', on: true },
     ]);
     // Still ringing: not again.
     expect(mac.update({ ...base, ringing: [ring('c1')] }, false)).toEqual([]);
-    expect(mac.update(base, false)).toEqual([{ type: 'close-incoming', callId: 'c1' }]);
+    expect(mac.update(base, false)).toEqual([
+      { type: 'close-incoming', callId: 'c1' },
+      { type: 'flash', on: false },
+    ]);
 
     const linux = new Attention({ actionsSupported: false });
     expect(linux.update({ ...base, ringing: [ring('c2', 'Ben')] }, false)).toEqual([
       { type: 'notify-incoming', callId: 'c2', caller: 'Ben', withActions: false },
+      { type: 'flash', on: true },
     ]);
+  });
+
+  it('flashes the taskbar while a call rings in a window not focused, until it is focused', () => {
+    const a = new Attention({ actionsSupported: false });
+    expect(a.update({ ...base, ringing: [ring('c1')] }, true)).toEqual([]);
+    // Minimized mid-ring: the next state the console reports starts the flash.
+    expect(a.update({ ...base, ringing: [ring('c1')] }, false)).toEqual([{ type: 'flash', on: true }]);
+    expect(a.focused()).toEqual([{ type: 'flash', on: false }]);
+    expect(a.focused()).toEqual([]);
   });
 
   it('shows no notification for a call the focused window shows already', () => {
@@ -39,6 +53,7 @@ describe('notifications and the badge', () => {
       { type: 'close-incoming', callId: 'c1' },
       { type: 'notify-missed', callId: 'c1', caller: 'Ana' },
       { type: 'badge', count: 1 },
+      { type: 'flash', on: false },
     ]);
     expect(a.update({ ...base, missed: [missed] }, false)).toEqual([]);
     expect(

@@ -6,7 +6,9 @@ export type AttentionEffect =
   | { type: 'notify-incoming'; callId: string; caller: string; withActions: boolean }
   | { type: 'close-incoming'; callId: string }
   | { type: 'notify-missed'; callId: string; caller: string }
-  | { type: 'badge'; count: number };
+  | { type: 'badge'; count: number }
+  /** The taskbar button (the dock on macOS) asks for attention while a call rings unseen. */
+  | { type: 'flash'; on: boolean };
 
 /**
  * Turns the console's state into notifications and the dock/taskbar badge. A ringing call is
@@ -18,6 +20,7 @@ export class Attention {
   private readonly ringing = new Set<string>();
   private readonly missedKnown = new Set<string>();
   private readonly unseen = new Set<string>();
+  private flashing = false;
 
   constructor(private readonly o: { actionsSupported: boolean }) {}
 
@@ -48,13 +51,24 @@ export class Attention {
       effects.push({ type: 'notify-missed', callId, caller });
     }
     if (this.unseen.size !== before) effects.push({ type: 'badge', count: this.unseen.size });
+    // A minimized or hidden window still rings; the flash says where, until it is seen or stops.
+    const flash = !focused && this.ringing.size > 0;
+    if (flash !== this.flashing) {
+      this.flashing = flash;
+      effects.push({ type: 'flash', on: flash });
+    }
     return effects;
   }
 
   /** The window got focus: the agent sees the console, so nothing is unseen any more. */
   focused(): AttentionEffect[] {
-    if (this.unseen.size === 0) return [];
+    const effects: AttentionEffect[] = [];
+    if (this.flashing) {
+      this.flashing = false;
+      effects.push({ type: 'flash', on: false });
+    }
+    if (this.unseen.size === 0) return effects;
     this.unseen.clear();
-    return [{ type: 'badge', count: 0 }];
+    return [...effects, { type: 'badge', count: 0 }];
   }
 }

@@ -99,6 +99,8 @@ export class ConsoleShell {
       saveState: (state) => void this.o.settings.update((s) => ({ ...s, window: state })),
       isQuitting: () => this.quitting,
       onFocus: () => this.attention.focused().forEach(this.attend),
+      // Minimized or left mid-ring: the ring is unseen from now, so the taskbar starts flashing.
+      onBlur: () => this.attention.update(this.snapshot, false).forEach(this.attend),
     });
   }
 }

@@ -30,6 +30,7 @@ export function openConsoleWindow(o: {
   saveState: (state: WindowState) => void;
   isQuitting: () => boolean;
   onFocus: () => void;
+  onBlur: () => void;
 }): BrowserWindow {
   const primary = screen.getPrimaryDisplay();
   const areas = [primary, ...screen.getAllDisplays().filter((d) => d.id !== primary.id)].map(
@@ -51,6 +52,7 @@ export function openConsoleWindow(o: {
     win.hide();
   });
   win.on('focus', o.onFocus);
+  win.on('blur', o.onBlur);
   win.once('ready-to-show', () => win.show());
   void win.loadURL(APP_ENTRY);
   return win;
@@ -143,6 +145,9 @@ export function attentionShell(o: {
         note.show();
         return;
       }
+      case 'flash':
+        o.window()?.flashFrame(effect.on);
+        return;
       case 'badge': {
         const win = o.window();
         if (process.platform === 'win32') {

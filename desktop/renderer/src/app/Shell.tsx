@@ -8,7 +8,14 @@ import { IncomingCalls } from '../features/incoming';
 import { NetworkSettings } from '../features/network';
 import { RosterScreen } from '../features/roster';
 import { useRole } from '../features/signin';
-import { SoftphoneBanner, useIsSoftphone } from '../features/softphone';
+import {
+  AudioSettings,
+  AutoAnswer,
+  CallShortcuts,
+  SoftphoneBanner,
+  useAutoAnswerOffer,
+  useIsSoftphone,
+} from '../features/softphone';
 import { Banners, ConnectionIndicator } from '../features/status';
 import { AccountButton, PasswordBanner, TeamScreen } from '../features/team';
 import { ConsultSession, TransferOffers, TransferStatus } from '../features/transfer';
@@ -51,6 +58,8 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
   const current = screens.some((s) => s.id === chosen) ? chosen : screens[0]!.id;
   // Only the agent's softphone page rings and carries audio; the others show the calls.
   const softphone = useIsSoftphone();
+  // A call about to be answered automatically plays its one short tone instead of ringing.
+  const autoAnswering = useAutoAnswerOffer() !== null;
   return (
     <div className="shell">
       {isDesktop() && <DesktopCommands onOpenSettings={() => setCurrent('settings')} />}
@@ -81,6 +90,7 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
           </button>
         </div>
       </header>
+      <CallShortcuts />
       <PresenceStrip />
       <Banners />
       <PasswordBanner />
@@ -94,10 +104,12 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
         </main>
         <aside className="dock" aria-label="Calls">
           <SoftphoneBanner />
-          <IncomingCalls rings={softphone} />
+          <AutoAnswer />
+          <IncomingCalls rings={softphone && !autoAnswering} />
           <TransferOffers />
           {softphone && <ConsultSession />}
           <CallPanel voice={softphone} extra={(call) => <TransferStatus call={call} />} />
+          <AudioSettings />
         </aside>
       </div>
     </div>

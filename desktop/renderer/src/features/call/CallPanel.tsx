@@ -7,9 +7,9 @@ import { type Names, useNames } from '../../store/names';
 import { EmptyState } from '../../ui/EmptyState';
 import { Timeline } from './Timeline';
 import { useCallActions } from './useCallActions';
-import { setVoiceHeld, setVoiceMuted, stopVoice } from './voice/session';
+import { useCallControls } from './useCallControls';
 import { VoiceControls } from './voice/VoiceControls';
-import { useVoice, VoiceSession } from './voice/VoiceSession';
+import { VoiceSession } from './voice/VoiceSession';
 import { endSentence, legLabel, partyName, stateLabel } from './words';
 import './call.css';
 
@@ -64,7 +64,7 @@ function directionText(call: Call): string {
 
 function CallCard({ call, names, extra }: { call: Call; names: Names; extra?: (call: Call) => ReactNode }) {
   const agentId = useConsole((s) => s.session?.agentId ?? null);
-  const { act, toggle, place } = useCallActions();
+  const { place } = useCallActions();
   const dismissCall = useConsole((s) => s.dismissCall);
   const live = call.state !== 'ended';
   const now = useNow(500, live);
@@ -73,23 +73,7 @@ function CallCard({ call, names, extra }: { call: Call; names: Names; extra?: (c
   const clock = callClock(call, now);
   const ringing = live && !answered;
   const person = partyName(call, names);
-  // With a voice, Mute is the agent's own microphone (a phone's mute shows as a note instead).
-  const voiceMuted = useVoice((s) => (s.callId === call.id ? (s.snapshot?.muted ?? null) : null));
-  const muted = voiceMuted ?? call.muted;
-  const hangUp = () => {
-    // The phone learns of the hang-up as the call's end; a bye racing it could end the call as
-    // "hung up on the phone" instead.
-    stopVoice({ bye: false });
-    void act('call:hangup', call.id, ringing ? 'cancel the call' : 'hang up');
-  };
-  const mute = async (on: boolean) => {
-    setVoiceMuted(on);
-    if (!(await toggle('call:mute', call.id, on))) setVoiceMuted(!on);
-  };
-  const hold = async (on: boolean) => {
-    setVoiceHeld(on);
-    if (!(await toggle('call:hold', call.id, on))) setVoiceHeld(!on);
-  };
+  const { muted, hangUp, mute, hold } = useCallControls(call);
 
   return (
     <article className={`call-card call-${call.state}`} aria-label={`Call with ${person}`}>

@@ -3,9 +3,17 @@ export { CallPanel } from './CallPanel';
 export type { Offer } from './slice';
 export { Timeline } from './Timeline';
 export { refusalText, useCallActions } from './useCallActions';
+export { useCallControls } from './useCallControls';
 // What a warm transfer's consultation (features/transfer) reuses of the call's voice.
 export { VoiceController } from './voice/controller';
 export type { CandidateLike, PeerConfig, PeerLike, TrackLike } from './voice/peer';
-export { openChosenMicrophone } from './voice/session';
+export {
+  chooseMicrophone,
+  chooseRingtone,
+  chooseSpeaker,
+  openChosenMicrophone,
+  refreshDevices,
+} from './voice/session';
 export type { VoicePhase } from './voice/types';
+export { useVoice } from './voice/VoiceSession';
 export { endSentence, stateLabel } from './words';

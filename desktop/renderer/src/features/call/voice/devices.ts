@@ -9,7 +9,11 @@ export interface DeviceOption {
   label: string;
 }
 
-const KEYS = { microphone: 'switchboard.voice.microphone', speaker: 'switchboard.voice.speaker' } as const;
+const KEYS = {
+  microphone: 'switchboard.voice.microphone',
+  speaker: 'switchboard.voice.speaker',
+  ringtone: 'switchboard.voice.ringtone',
+} as const;
 export type DeviceKind = keyof typeof KEYS;
 
 export function rememberedDevice(kind: DeviceKind): string {
@@ -38,6 +42,22 @@ export async function listDevices(): Promise<{ inputs: DeviceOption[]; outputs: 
       .filter((d) => d.kind === kind && d.deviceId !== 'default' && d.deviceId !== 'communications')
       .map((d, i) => ({ id: d.deviceId, label: d.label || `${noun} ${i + 1}` }));
   return { inputs: pick('audioinput', 'Microphone'), outputs: pick('audiooutput', 'Speaker') };
+}
+
+/**
+ * Which chosen devices were there before a device change and are gone now (unplugged): each falls
+ * back to the default. A choice that was already missing is not news.
+ */
+export function unplugged(
+  before: { inputs: DeviceOption[]; outputs: DeviceOption[] },
+  after: { inputs: DeviceOption[]; outputs: DeviceOption[] },
+  chosen: Record<DeviceKind, string>,
+): DeviceKind[] {
+  const gone = (list: 'inputs' | 'outputs', id: string) =>
+    id !== '' && before[list].some((d) => d.id === id) && !after[list].some((d) => d.id === id);
+  return (['microphone', 'speaker', 'ringtone'] as const).filter((kind) =>
+    gone(kind === 'microphone' ? 'inputs' : 'outputs', chosen[kind]),
+  );
 }
 
 /** Chromium and Electron can route an audio element to a chosen output; others play on the default. */

@@ -1,15 +1,18 @@
 import { createStore } from 'zustand/vanilla';
 import type { ConsoleApi } from '../../../api/context';
 import type { ReadonlyStore } from '../../../store/store';
+import { ringtone } from '../../incoming/ringtone';
 import { VoiceController } from './controller';
 import {
   canChooseSpeaker,
+  type DeviceKind,
   type DeviceOption,
   listDevices,
   microphonePermission,
   openMicrophone,
   rememberDevice,
   rememberedDevice,
+  unplugged,
 } from './devices';
 import type { PeerLike, TrackLike } from './peer';
 import type { VoiceSnapshot } from './types';
@@ -25,6 +28,8 @@ export interface VoiceUiState {
   microphoneId: string;
   speakerId: string;
   speakerChoice: boolean;
+  /** The ringtone's own output device ('' is the default), apart from the call's speaker. */
+  ringtoneId: string;
   /** Something the agent should know about the devices (a remembered one is gone). */
   note: string | null;
   /** The browser refused to play before a click (autoplay policy): the panel offers a button. */
@@ -40,6 +45,7 @@ const store = createStore<VoiceUiState>(() => ({
   microphoneId: rememberedDevice('microphone'),
   speakerId: rememberedDevice('speaker'),
   speakerChoice: canChooseSpeaker(),
+  ringtoneId: rememberedDevice('ringtone'),
   note: null,
   playbackBlocked: false,
 }));
@@ -156,12 +162,53 @@ export async function chooseSpeaker(id: string): Promise<void> {
   if (current) await routeTo(current.audio, id);
 }
 
+export async function chooseRingtone(id: string): Promise<void> {
+  rememberDevice('ringtone', id);
+  store.setState({ ringtoneId: id, note: null });
+  await ringtone.setDevice(id);
+}
+
+// The ringtone's device is the remembered one from the start; if it cannot be used, it says so.
+void ringtone.setDevice(store.getState().ringtoneId);
+ringtone.onSinkFailed = () =>
+  store.setState({ note: 'Your ringtone device is not connected: ringing on the system default.' });
+
+const UNPLUGGED = {
+  microphone: 'Your microphone was unplugged: using the system default.',
+  speaker: 'Your call speaker was unplugged: playing on the system default.',
+  ringtone: 'Your ringtone device was unplugged: ringing on the system default.',
+} as const;
+
+/**
+ * The device list again (at start, and on every device change). A chosen device that was there
+ * and is gone now falls back to the default at once, with a notice: a call goes on, not silent.
+ * The choice itself is kept, and the device is used again once it is plugged back in.
+ */
 export async function refreshDevices(): Promise<void> {
+  let now: Awaited<ReturnType<typeof listDevices>>;
   try {
-    store.setState(await listDevices());
+    now = await listDevices();
   } catch {
-    // No device list (an insecure origin, no mediaDevices): the pickers offer the default only.
+    return; // No device list (an insecure origin, no mediaDevices): the pickers offer the default only.
   }
+  const s = store.getState();
+  const chosen = { microphone: s.microphoneId, speaker: s.speakerId, ringtone: s.ringtoneId };
+  const gone = unplugged(s, now, chosen);
+  // The same test the other way round: chosen devices that were missing and are here again.
+  const back = unplugged(now, s, chosen);
+  store.setState(now);
+  if (gone.length > 0) store.setState({ note: UNPLUGGED[gone[0]!] });
+  else if (back.length > 0) store.setState({ note: null });
+  for (const kind of [...gone, ...back]) await putToUse(kind, gone.includes(kind) ? '' : chosen[kind]);
+  if (gone.includes('microphone') && current) store.setState({ note: UNPLUGGED.microphone });
+}
+
+/** Puts a device (or the default, '') to use now: the ringtone's, or the live call's. */
+async function putToUse(kind: DeviceKind, id: string): Promise<void> {
+  if (kind === 'ringtone') await ringtone.setDevice(id);
+  else if (kind === 'speaker' && current) await routeTo(current.audio, id);
+  // openChosenMicrophone opens the chosen one, or the default (saying so) while it is missing.
+  else if (kind === 'microphone' && current) await current.controller.retryMicrophone();
 }
 
 /** The agent clicked "Play call audio" after the browser refused to start it by itself. */
