@@ -74,6 +74,29 @@ struct IceSupplyTests {
         #expect(offline.server.emits(.rtcIce).isEmpty)
     }
 
+    /// Found by the companion scenarios (issue 28, "answer while the socket is down"): on connect,
+    /// the queued `answered` report and `rtc:ice` go out together, and the server may read the
+    /// request first. Its "not answered yet" is no final refusal: the call's change that shows
+    /// this phone's answer asks again, and the engine gets TURN.
+    @Test("asked before the server applied the answer: asked again once it shows the call answered")
+    func askedBeforeTheAnswerLanded() async throws {
+        let harness = Harness()
+        let id = await harness.answered()
+        harness.server.script[.rtcIce] = [TestServerConnection.error(.invalidTransition), .ack(Self.turn)]
+        harness.coordinator.mediaEngineNeedsIce(for: id)
+        await harness.settle()
+        #expect(harness.media.ice(for: id) == nil, "not answered yet is not the configured servers' turn")
+
+        let answered = try serverCall(
+            id, state: .connecting, legs: [Leg(deviceId: Harness.deviceId, state: .answered)],
+            ringUntil: harness.clock.nowMs + 30_000
+        )
+        harness.server.broadcast(.callChanged, CallChanged(call: answered))
+        await harness.settle()
+        #expect(try #require(harness.media.ice(for: id).flatMap { $0 }).iceServers.first?.urls == ["turn:t.example.com:3478"])
+        #expect(harness.server.emits(.rtcIce).count == 2)
+    }
+
     @Test("a call that ends while waiting is not given ICE servers afterwards")
     func endedWhileWaiting() async {
         let harness = Harness(connected: false)

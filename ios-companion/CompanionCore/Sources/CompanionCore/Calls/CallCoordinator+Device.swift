@@ -141,6 +141,13 @@ extension CallCoordinator {
         for callId in iceWanted.keys { fetchIce(callId) }
     }
 
+    /// The server says an answered call is answered: ICE servers still wanted are asked for now.
+    func askIceOnceAnswered(_ serverCall: Call) {
+        guard iceWanted[serverCall.id] != nil, server.isConnected,
+              serverCall.state == .connecting || serverCall.state == .active else { return }
+        fetchIce(serverCall.id)
+    }
+
     private func fetchIce(_ callId: CallID) {
         guard !iceFetching.contains(callId), let payload = try? JSONEncoder().encode(RtcIceRequest(callId: callId)) else {
             return
@@ -155,8 +162,13 @@ extension CallCoordinator {
                 let data = try await ClockedRequest.emit(
                     .rtcIce, payload: payload, timeout: timeout, server: self.server, clock: self.clock, tracker: self.tracker
                 )
-                // A refusal will not change on asking again: the configured servers it is.
-                ice = (try? JSONDecoder().decode(Ack<RtcIce>.self, from: data))?.value
+                let ack = try? JSONDecoder().decode(Ack<RtcIce>.self, from: data)
+                // Asked before the server applied this phone's answer (queued with it while the
+                // socket was down, and read first): the change that shows the call answered asks
+                // again (`askIceOnceAnswered`), within `iceWait`. Any other refusal will not change
+                // on asking again: the configured servers it is.
+                if ack?.error?.code == .invalidTransition { return }
+                ice = ack?.value
             } catch {
                 // The socket dropped or stalled: the next connect asks again, until `iceWait`.
                 if case ServerConnectionError.timedOut = error { self.server.reconnect() }

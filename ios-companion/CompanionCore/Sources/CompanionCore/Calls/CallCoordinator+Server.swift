@@ -181,6 +181,7 @@ extension CallCoordinator: ServerConnectionDelegate {
             return endFromServer(serverCall.id, reason: serverCall.endReason)
         }
         followHold(call, serverCall)
+        askIceOnceAnswered(serverCall)
         if call.direction == .inbound, serverCall.state == .connecting || serverCall.state == .active,
            !call.reportedOutgoingConnected {
             // An agent accepted this phone's call: CallKit starts the call timer.
