@@ -221,6 +221,7 @@ export class VirtualPhone extends EventEmitter {
           ack();
         }
       });
+      this.socket.on('directory:changed', ({ version }) => void this.fetchDirectory(version));
       this.socket.on('connect_error', (err) => this.emit('error', err));
       this.socket.on('rtc:signal', ({ callId, signal }) =>
         this.mediaFor(callId)?.input({ type: 'signal', signal }),
@@ -274,6 +275,20 @@ export class VirtualPhone extends EventEmitter {
       await this.close();
     }
     return ack;
+  }
+
+  /**
+   * The caller-ID directory changed: fetched as the iOS app does (its secret as a bearer token),
+   * then `directory` (announced version, fetched version or null).
+   */
+  private async fetchDirectory(announced: number): Promise<void> {
+    if (!this.credentials) return;
+    const { deviceId, deviceSecret } = this.credentials;
+    const res = await fetch(new URL(`/api/devices/${deviceId}/directory`, this.o.server), {
+      headers: { authorization: `Bearer ${deviceSecret}` },
+    }).catch(() => null);
+    const body = res?.ok ? ((await res.json()) as { version?: unknown }) : null;
+    this.emit('directory', announced, typeof body?.version === 'number' ? body.version : null);
   }
 
   // MARK: - Calls the person makes
@@ -418,8 +433,12 @@ export class VirtualPhone extends EventEmitter {
 
   /** Reports the call as ringing, then does what the person would. Wakes the app if needed. */
   private async answerRinging(callId: string): Promise<void> {
+    // Queued at once, as the iOS app reports to CallKit before anything else: an answer given
+    // while the socket is still down then follows it, instead of overtaking it (the server
+    // would drop the ring that came second).
+    const reported = this.report(callId, 'reported');
     await this.connect();
-    const ack = await this.report(callId, 'reported');
+    const ack = await reported;
     if (!ack.ok || this.calls.get(callId)?.state !== 'ringing') return;
     const { declineAfterMs, answerAfterMs } = this.behaviour;
     if (declineAfterMs !== null) {
@@ -459,7 +478,9 @@ export class VirtualPhone extends EventEmitter {
     this.followHold(call);
     // This phone's own call, accepted by an agent: the console's offer follows.
     if (call.direction === 'inbound' && call.agentId !== null && this.calls.has(call.id)) {
-      this.mediaFor(call.id)?.input({ type: 'answered' });
+      const media = this.mediaFor(call.id);
+      if (media) media.input({ type: 'answered' });
+      else void this.connectPlaced(call.id);
     }
     if (call.direction === 'outbound' && !this.calls.has(call.id) && mine?.state === 'pending') {
       this.ring(call.id, 'socket', call.handle);
@@ -479,6 +500,18 @@ export class VirtualPhone extends EventEmitter {
     local.held = call.held;
     local.history.push(call.held ? 'held' : 'resumed');
     this.emit(call.held ? 'held' : 'resumed', call.id);
+  }
+
+  /**
+   * Without media, an agent accepting this phone's call counts as its media connecting, as an
+   * answer does in `answer`: the phone reports `connected`, as the iOS app does once ICE connects.
+   */
+  private async connectPlaced(callId: string): Promise<void> {
+    const local = this.calls.get(callId);
+    if (local?.direction !== 'outgoing' || local.state !== 'ringing') return;
+    this.setState(callId, 'answered');
+    const ack = await this.report(callId, 'connected');
+    if (ack.ok) this.setState(callId, 'connected');
   }
 
   // MARK: - Internals

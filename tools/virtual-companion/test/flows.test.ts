@@ -120,8 +120,11 @@ describe('end-to-end call flows: server + APNs emulator + virtual phones', () =>
     const call = await iphone.placeCall();
     expect(call.id).toBe([...iphone.calls.keys()][0]);
     await agent.waitFor<Changed>('call:incoming', (p) => p.call.id === call.id);
+    const connected = new Promise((resolve) => iphone.once('connected', resolve));
     await agent.ok('call:accept', { callId: call.id });
-    await iphone.report(call.id, 'connected');
+    // Accepted, the phone reports its media connected by itself (as the iOS app does once ICE is).
+    await connected;
+    await agent.waitFor<Changed>('call:changed', (p) => p.call.id === call.id && p.call.state === 'active');
     await iphone.hangup(call.id);
     expect(await outcome(call)).toBe('completed');
     // The agent's after-call work (30 s) is over before the phone calls again.
