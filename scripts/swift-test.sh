@@ -19,7 +19,18 @@
 #   SWITCHBOARD_SWIFT_CHROOT=1  use the chroot even when `swift` is on PATH
 #
 # Arguments are passed on to `swift test`, e.g. `npm run test:swift -- --filter TokenTests`.
+#
+# `swift-test.sh --companion COMMAND...` (npm run test:companion) builds the CompanionHarness
+# executable instead and runs COMMAND on this machine while the toolchain is ready, with
+# SWITCHBOARD_COMPANION_HARNESS naming the binary and SWITCHBOARD_COMPANION_ROOT the chroot it
+# runs in (empty when swift is on PATH).
 set -euo pipefail
+
+MODE=test
+if [ "${1:-}" = "--companion" ]; then
+  MODE=companion
+  shift
+fi
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROOT="${SWITCHBOARD_SWIFT_ROOT:-/var/cache/switchboard/swift-trixie}"
@@ -50,6 +61,12 @@ swift_files() {
 # ---------------------------------------------------------------------------------------------
 if command -v swift >/dev/null 2>&1 && [ "${SWITCHBOARD_SWIFT_CHROOT:-0}" != "1" ]; then
   say "using $(command -v swift) ($(swift --version 2>&1 | head -n 1))"
+  if [ "$MODE" = companion ]; then
+    swift build --package-path "$REPO/$PACKAGE_REL" --product CompanionHarness 2>&1 | tail -n 3
+    SWITCHBOARD_COMPANION_ROOT="" \
+      SWITCHBOARD_COMPANION_HARNESS="$(swift build --package-path "$REPO/$PACKAGE_REL" --show-bin-path)/CompanionHarness" \
+      exec "$@"
+  fi
   say "swift test ($PACKAGE_REL)"
   swift test --package-path "$REPO/$PACKAGE_REL" "$@" 2>&1
   say "swiftc -parse (${PARSE_DIRS[*]})"
@@ -244,6 +261,23 @@ share() {
 }
 share ios-companion
 share shared/fixtures
+
+if [ "$MODE" = companion ]; then
+  say "swift build CompanionHarness ($PACKAGE_REL)"
+  build_log="$(mktemp)"
+  if ! in_chroot bash -c "cd '$MOUNT_BASE/$PACKAGE_REL' && swift build --scratch-path '$BUILD_DIR' --product CompanionHarness" >"$build_log" 2>&1; then
+    grep -E -A4 'error:' "$build_log" | head -n 80 >&2
+    rm -f "$build_log"
+    die "the CompanionHarness build failed"
+  fi
+  tail -n 1 "$build_log"
+  rm -f "$build_log"
+  # The scenarios spawn the harness in the chroot (its Swift runtime lives there) while this
+  # script holds the lock and the mounts; the trap unmounts when they are done.
+  status=0
+  SWITCHBOARD_COMPANION_ROOT="$ROOT" SWITCHBOARD_COMPANION_HARNESS="$BUILD_DIR/debug/CompanionHarness" "$@" || status=$?
+  exit "$status"
+fi
 
 say "swift test ($PACKAGE_REL, $(in_chroot swift --version 2>&1 | head -n 1))"
 status=0

@@ -9,10 +9,19 @@ let package = Package(
     platforms: [.iOS(.v17), .macOS(.v14)],
     products: [
         .library(name: "CompanionCore", targets: ["CompanionCore"]),
+        .executable(name: "CompanionHarness", targets: ["CompanionHarness"]),
     ],
     targets: [
         .target(
             name: "CompanionCore",
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+        ),
+        /// The real CallCoordinator on Linux, driven over JSON lines on stdio by the companion
+        /// scenarios (`npm run test:companion`, tools/swift-companion): a Node bridge carries its
+        /// socket, HTTP and pushes; CallKit and the media engine are scripted.
+        .executableTarget(
+            name: "CompanionHarness",
+            dependencies: ["CompanionCore"],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
         .testTarget(
