@@ -19,7 +19,7 @@ import { inProcessPhone } from './support/phones';
  */
 
 const CSV_HEADER =
-  'id,direction,staff_id,agent_id,outcome,created_at,answered_at,ended_at,duration_s,answered_by_device,devices';
+  'id,direction,staff_id,agent_id,outcome,created_at,answered_at,ended_at,duration_s,answered_by_device,devices,transfers,quality,mos,disposition,note';
 
 /** A second console, as a script: places calls and waits for each to end. */
 async function agentSession(server: DemoServer) {

@@ -31,7 +31,7 @@ const OPEN_TO_AGENTS: AgentRequestName[] = [
   'transfer:complete',
   'transfer:cancel',
   'consult:signal',
-  // Issue 24: each agent's own availability.
+  // Issue 24: each agent's own availability, the list of dispositions, their own calls' notes.
   'availability:set',
   'softphone:take',
   'softphone:configure',
@@ -42,6 +42,8 @@ const OPEN_TO_AGENTS: AgentRequestName[] = [
   'health:records',
   'health:phone',
   'health:team',
+  'dispositions:get',
+  'call:wrapup',
 ];
 
 const REQUESTS = Object.keys(agentRequests) as AgentRequestName[];
@@ -171,6 +173,7 @@ function plausiblePayload(event: AgentRequestName, ids: { staffId: string; agent
     { agentId: ids.agentId },
     { deviceId: 'dev-1' },
     { entries: [] },
+    { dispositions: [{ name: 'Resolved' }] },
     {},
   ];
   return candidates.find((c) => agentRequests[event].safeParse(c).success) ?? {};

@@ -51,8 +51,14 @@ describe.each(ENGINES)('agent availability on %s', (engine) => {
 
   it("shows every agent's availability to every console; each agent sets only their own", async () => {
     await start();
+    // Dana has never opened a console: Away (the server's, which her first console ends).
+    const dana = await h.login('dana', 'agent');
     const { alice, bob } = await desk();
     const snapshot = await bob.waitFor<Agents>('availability:snapshot');
+    expect(snapshot.agents.find((a) => a.agentId === dana.agentId)).toMatchObject({
+      state: 'away',
+      online: false,
+    });
     expect(snapshot.agents.find((a) => a.agentId === alice.agentId)).toMatchObject({
       name: 'alice',
       state: 'available',

@@ -74,7 +74,7 @@ describe('HTTP API', () => {
     expect(res.headers.get('content-type')).toContain('text/csv');
     const lines = (await res.text()).trim().split('\r\n');
     expect(lines[0]).toBe(
-      'id,direction,staff_id,agent_id,outcome,created_at,answered_at,ended_at,duration_s,answered_by_device,devices,transfers',
+      'id,direction,staff_id,agent_id,outcome,created_at,answered_at,ended_at,duration_s,answered_by_device,devices,transfers,quality,mos,disposition,note',
     );
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual([...ids].reverse());
     const none = await fetch(`${h.url}/api/history.csv?outcome=missed`, { headers: auth });

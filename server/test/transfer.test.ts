@@ -133,7 +133,7 @@ describe.each(ENGINES)('transferring a live call on %s', (engine) => {
     const csv = await (
       await fetch(`${h.url}/api/history.csv`, { headers: { authorization: `Bearer ${alice.token}` } })
     ).text();
-    expect(csv.split('\r\n')[0]).toMatch(/,transfers$/);
+    expect(csv.split('\r\n')[0]).toMatch(/,transfers,quality,mos,disposition,note$/);
     expect(csv).toContain('blind alice → bob: completed');
   });
 

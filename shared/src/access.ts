@@ -61,6 +61,10 @@ export const AGENT_REQUEST_ACCESS: Readonly<Record<AgentRequestName, RequestAcce
   'health:phone': 'everyone',
   'health:team': 'everyone',
   'ring:test': admin('send ring tests to phones'),
+  'dispositions:get': 'everyone',
+  'dispositions:set': admin('change the list of dispositions'),
+  // Only the call's own agent: the handler checks whose call it is.
+  'call:wrapup': 'everyone',
 };
 
 /** Whether an agent with `role` may send `event`. */

@@ -121,6 +121,23 @@ export const pushRecordSchema = z.object({
 });
 export type PushRecord = z.infer<typeof pushRecordSchema>;
 
+export const NOTE_MAX_LENGTH = 2000;
+
+/**
+ * What a call's agent wrote down about it (issue 24 item 3, wrapup.ts): on calls as history
+ * returns them; never sent to phones.
+ */
+export const wrapUpSchema = z.object({
+  note: z.string().max(NOTE_MAX_LENGTH),
+  dispositionId: entityId.nullable(),
+  /** As the disposition was named when chosen: history outlives a rename or a removal. */
+  dispositionName: z.string().max(60).nullable(),
+  /** Who wrote it (the call's agent) and when it was last saved. */
+  agentId: entityId,
+  updatedAt: epochMs,
+});
+export type WrapUp = z.infer<typeof wrapUpSchema>;
+
 export const callSchema = z.object({
   id: callId,
   direction: z.enum(DIRECTIONS),
@@ -154,6 +171,8 @@ export const callSchema = z.object({
    * before transfers existed, and read through `transfersOf`.
    */
   transfers: z.array(transferSchema).max(MAX_TRANSFERS).optional(),
+  /** The agent's note and disposition: filled in by history, absent elsewhere. */
+  wrapUp: wrapUpSchema.nullable().optional(),
 });
 export type Call = z.infer<typeof callSchema>;
 

@@ -25,6 +25,7 @@ import { consoleHelloSchema, softphoneAcks, softphoneBroadcasts, softphoneReques
 import { sessionEndedSchema, sessionStatusSchema, teamAcks, teamChangedSchema, teamRequests } from './team';
 import { transferAcks, transferRequests } from './transfer-events';
 import { PROTOCOL_VERSION } from './version';
+import { wrapUpAcks, wrapUpBroadcasts, wrapUpRequests } from './wrapup';
 
 // MARK: - Handshakes
 
@@ -152,6 +153,8 @@ export const agentRequests = {
   'call:sync': z.object({ callIds: z.array(callId).max(50).default([]) }),
   'history:query': z.object({
     staffId: entityId.optional(),
+    /** Calls with this disposition (issue 24 item 3). */
+    dispositionId: entityId.optional(),
     direction: z.enum(DIRECTIONS).optional(),
     outcome: z.enum(END_REASONS).optional(),
     from: epochMs.optional(),
@@ -184,6 +187,7 @@ export const agentRequests = {
   'consult:signal': rtcSignalRequestSchema,
   ...availabilityRequests,
   ...healthRequests,
+  ...wrapUpRequests,
 } as const;
 
 // MARK: - device → server requests
@@ -296,6 +300,7 @@ export const agentBroadcasts = {
   ...availabilityBroadcasts,
   ...softphoneBroadcasts,
   ...healthBroadcasts,
+  ...wrapUpBroadcasts,
 } as const;
 
 export const deviceBroadcasts = {
@@ -372,6 +377,7 @@ export const agentAcks = {
   'consult:signal': z.null(),
   ...availabilityAcks,
   ...healthAcks,
+  ...wrapUpAcks,
 } as const satisfies { [K in keyof typeof agentRequests]: z.ZodType };
 
 export const deviceAcks = {

@@ -30,3 +30,4 @@ export * from './transfer';
 export * from './transfer-events';
 export * from './validation';
 export * from './version';
+export * from './wrapup';

@@ -71,7 +71,15 @@ export const AUDIT_ACTIONS = [
   'phone.paired',
   'phone.unpaired',
   'directory.replaced',
+  /** Issue 24: the admins' list of dispositions, and the callbacks queue. */
+  'disposition.changed',
+  'callback.claimed',
+  'callback.released',
+  'callback.closed',
 ] as const;
+
+/** What the audit trail's filter can ask for: each action's prefix. */
+export const AUDIT_SUBJECTS = ['agent', 'staff', 'phone', 'directory', 'disposition', 'callback'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const auditEntrySchema = z.object({
@@ -128,8 +136,8 @@ export const teamRequests = {
   /** Any agent: every session of theirs but this console's ends (a lost laptop, a shared browser). */
   'session:end-others': z.object({}),
   'audit:query': z.object({
-    /** Only actions on this kind of thing: `agent`, `staff`, `phone` or `directory`. */
-    subject: z.enum(['agent', 'staff', 'phone', 'directory']).optional(),
+    /** Only actions on this kind of thing (`agent`, `staff`, `phone`, `directory`…). */
+    subject: z.enum(AUDIT_SUBJECTS).optional(),
     cursor: z.string().max(200).optional(),
     limit: z.number().int().min(1).max(200).default(50),
   }),

@@ -93,10 +93,10 @@ export class Availability implements CallObserver {
   }
 
   /** A console of the agent connected: the grace ends, and an Away the server set is undone. */
-  consoleBack(agentId: string): void {
+  consoleBack(agentId: string): Promise<void> {
     this.timers.clear(awayKey(agentId));
     const back = this.row(agentId, 'available', this.o.clock.now());
-    this.change(
+    return this.change(
       agentId,
       () => this.o.storage.availability.update(back, { state: ['away'], auto: true }),
       true,
@@ -135,7 +135,8 @@ export class Availability implements CallObserver {
    * An agent who was in an answered call and is no longer (it ended, or went to someone else)
    * goes into after-call work; with none configured, straight back to Available. Written before
    * the call's change is stored, so no inbound call can find them Available in between. One whose
-   * consoles are all gone is Away instead, and so is one who chose Away during the call.
+   * consoles are all gone is Away instead, and so is one who chose Away during the call; one who
+   * saved the call's disposition during it has no after-call work left.
    */
   async beforeStored(prev: Call | null, next: Call): Promise<void> {
     if (!prev || !isLive(prev) || prev.agentId === null || prev.answeredAt === null) return;
@@ -146,9 +147,10 @@ export class Availability implements CallObserver {
     const now = this.o.clock.now();
     const online = this.o.presence.onlineAgentIds().includes(agentId);
     const ms = this.o.afterCallWorkMs;
+    const done = ms > 0 && (await this.o.storage.wrapUps.get(next.id))?.dispositionId != null;
     const row: AvailabilityRow = !online
       ? { ...this.row(agentId, 'away', now), auto: true }
-      : ms > 0
+      : ms > 0 && !done
         ? { agentId, state: 'afterCall', since: now, until: now + ms, callId: next.id, auto: false }
         : this.row(agentId, 'available', now);
     await this.o.storage.availability.put(row);

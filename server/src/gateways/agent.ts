@@ -29,6 +29,7 @@ import { consoleOf, type Softphones } from '../softphone/softphones';
 import { InvalidCursorError, type StaffRow, type Storage, StorageConflictError } from '../storage/types';
 import type { AuditLog, AuditTarget } from '../team/audit';
 import { transferHandlers } from '../transfer/handlers';
+import { wrapUpHandlers } from '../wrapups/handlers';
 import type { GatewayContext } from './context';
 import { handshakeError, protocolMismatch } from './handshake';
 import type { AgentNamespace } from './hub';
@@ -102,9 +103,12 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
   nsp.on('connection', (socket) => {
     const { agentId, tokenHash } = socket.data.actor;
     // An admin's open Team screen shows who is online: it refetches on the hint.
+    // The first console of the agent makes them Available again (unless they chose Away): done
+    // before the resync below, so whoever has the roster can already be rung.
+    let back: Promise<void> = Promise.resolve();
     if (hub.join('agent', agentId)) {
       hub.toAgents('team:changed', {});
-      ctx.availability.consoleBack(agentId);
+      back = ctx.availability.consoleBack(agentId);
     }
     calls.partyBack({ agentId });
     ctx.metrics.consoles.inc();
@@ -173,6 +177,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
     // a console away longer than it keeps would miss changes), by the same audience rule as the
     // live broadcasts (calls/audience.ts).
     const resync = async () => {
+      await back.catch(() => undefined);
       const me = await storage.agents.findById(agentId);
       if (me) socket.emit('session:status', sessionStatusOf(me));
       socket.emit('server:status', ctx.serverStatus());
@@ -190,8 +195,8 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
 }
 
 /**
- * The Team screen's requests, whose changes to the team reach every presence strip, and each
- * agent's own availability.
+ * The Team screen's requests, whose changes to the team reach every presence strip; each agent's
+ * own availability; dispositions and calls' notes.
  */
 function teamAndAvailability(ctx: HandlerContext, agentId: string, tokenHash: string) {
   const team = teamHandlers(ctx, agentId, tokenHash);
@@ -208,6 +213,7 @@ function teamAndAvailability(ctx: HandlerContext, agentId: string, tokenHash: st
     'agent:update': changing(team['agent:update']),
     'agent:remove': changing(team['agent:remove']),
     'availability:set': ({ state }) => ctx.availability.choose(agentId, state),
+    ...wrapUpHandlers({ ...ctx, notifier: ctx.hub }, agentId),
   } satisfies Partial<Handlers<typeof agentRequests, AgentAckData>>;
 }
 

@@ -54,6 +54,7 @@ const historyFilterSchema = z.object({
   from: z.coerce.number().pipe(epochMs).optional(),
   to: z.coerce.number().pipe(epochMs).optional(),
   quality: z.enum(QUALITY_MARKS).optional(),
+  dispositionId: entityId.optional(),
 });
 
 type HistoryFilter = z.infer<typeof historyFilterSchema>;
@@ -180,12 +181,21 @@ const CSV_COLUMNS = [
   'transfers',
   'quality',
   'mos',
+  'disposition',
+  'note',
 ];
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
 
 /** RFC 4180: quote a field that holds a comma, quote or line break, doubling inner quotes. */
 const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
+/**
+ * Text an agent typed, which a spreadsheet must not run: one starting with = + - @ (or a tab or
+ * carriage return) is a formula to Excel and LibreOffice, so it gets a leading apostrophe (OWASP's
+ * CSV injection advice).
+ */
+const typedText = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
 function csvRow(call: Call, quality: CallQuality | undefined): string {
   const duration =
@@ -207,6 +217,8 @@ function csvRow(call: Call, quality: CallQuality | undefined): string {
     transfersOf(call).map(transferLine).join('; '),
     quality?.mark ?? '',
     quality?.mos?.toFixed(2) ?? '',
+    typedText(call.wrapUp?.dispositionName ?? ''),
+    typedText(call.wrapUp?.note ?? ''),
   ]
     .map(csvField)
     .join(',');

@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { describeZodError, ERROR_CODES } from '#shared';
+import { AUDIT_SUBJECTS, describeZodError, ERROR_CODES } from '#shared';
 import { AppError } from '../errors';
 import type { Storage } from '../storage/types';
 import { AUDIT_CSV_COLUMNS, auditCsvRow } from '../team/audit';
 
-const auditFilterSchema = z.object({ subject: z.enum(['agent', 'staff', 'phone', 'directory']).optional() });
+const auditFilterSchema = z.object({ subject: z.enum(AUDIT_SUBJECTS).optional() });
 
 /**
  * `GET /api/audit.csv?subject=`: the audit trail for admins (the check is access.ts's),

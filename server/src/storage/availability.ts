@@ -68,7 +68,7 @@ export function availabilityStore(db: Kysely<Database>): AvailabilityStore {
         .execute();
     },
     async update(row, when) {
-      // A missing row is the default one: Available since the agent was added.
+      // A missing row is the default one: Away (the server's) since the agent was added.
       const agent = await db
         .selectFrom('agents')
         .select('created_at')
@@ -92,13 +92,17 @@ export function availabilityStore(db: Kysely<Database>): AvailabilityStore {
   };
 }
 
+/**
+ * An agent who never had a console open is Away, as one whose consoles all closed: the server's
+ * Away (`auto`), which their first console turns into Available.
+ */
 const defaultRow = (agentId: string, createdAt: number): AvailabilityRow => ({
   agentId,
-  state: 'available',
+  state: 'away',
   since: createdAt,
   until: null,
   callId: null,
-  auto: false,
+  auto: true,
 });
 
 function toRow(r: Selectable<AgentAvailabilityTable>): AvailabilityRow {

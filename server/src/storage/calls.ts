@@ -4,6 +4,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { precompiled } from './precompiled';
 import type { CallsTable, Database } from './schema';
 import type { CallStore } from './types';
+import { toWrapUp } from './wrapups';
 
 const COLUMNS = [
   'id',
@@ -73,12 +74,26 @@ export function callStore(db: Kysely<Database>): CallStore {
       if (!Number.isSafeInteger(limit) || limit < 1) {
         throw new RangeError(`the history page limit must be a positive integer, not ${limit}`);
       }
-      let q = db.selectFrom('calls').select(['id', 'created_at', 'doc']);
-      if (filter.staffId != null) q = q.where('staff_id', '=', filter.staffId);
-      if (filter.direction != null) q = q.where('direction', '=', filter.direction);
-      if (filter.outcome != null) q = q.where('end_reason', '=', filter.outcome);
-      if (filter.from != null) q = q.where('created_at', '>=', filter.from);
-      if (filter.to != null) q = q.where('created_at', '<', filter.to);
+      // A call's note and disposition live apart from its document (wrapups.ts); history joins them.
+      let q = db
+        .selectFrom('calls')
+        .leftJoin('call_wrapups as w', 'w.call_id', 'calls.id')
+        .select([
+          'calls.id',
+          'calls.created_at',
+          'calls.doc',
+          'w.agent_id as w_agent_id',
+          'w.note as w_note',
+          'w.disposition_id as w_disposition_id',
+          'w.disposition_name as w_disposition_name',
+          'w.updated_at as w_updated_at',
+        ]);
+      if (filter.staffId != null) q = q.where('calls.staff_id', '=', filter.staffId);
+      if (filter.direction != null) q = q.where('calls.direction', '=', filter.direction);
+      if (filter.outcome != null) q = q.where('calls.end_reason', '=', filter.outcome);
+      if (filter.from != null) q = q.where('calls.created_at', '>=', filter.from);
+      if (filter.to != null) q = q.where('calls.created_at', '<', filter.to);
+      if (filter.dispositionId != null) q = q.where('w.disposition_id', '=', filter.dispositionId);
       if (filter.quality != null) {
         // The call's mark is its worse end's: one report so marked, and none worse.
         const worse = QUALITY_MARKS.slice(QUALITY_MARKS.indexOf(filter.quality) + 1);
@@ -97,21 +112,33 @@ export function callStore(db: Kysely<Database>): CallStore {
       if (position) {
         q = q.where((eb) =>
           eb.or([
-            eb('created_at', '<', position.createdAt),
-            eb.and([eb('created_at', '=', position.createdAt), eb('id', '<', position.id)]),
+            eb('calls.created_at', '<', position.createdAt),
+            eb.and([eb('calls.created_at', '=', position.createdAt), eb('calls.id', '<', position.id)]),
           ]),
         );
       }
       const rows = await q
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
+        .orderBy('calls.created_at', 'desc')
+        .orderBy('calls.id', 'desc')
         .limit(limit + 1)
         .execute();
       const more = rows.length > limit;
       const pageRows = more ? rows.slice(0, limit) : rows;
       const last = pageRows.at(-1);
       return {
-        calls: pageRows.map((r) => toCall(r.doc)),
+        calls: pageRows.map((r) => ({
+          ...toCall(r.doc),
+          wrapUp:
+            r.w_agent_id === null
+              ? null
+              : toWrapUp({
+                  agent_id: r.w_agent_id,
+                  note: r.w_note ?? '',
+                  disposition_id: r.w_disposition_id,
+                  disposition_name: r.w_disposition_name,
+                  updated_at: r.w_updated_at ?? 0,
+                }),
+        })),
         nextCursor: more && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
       };
     },

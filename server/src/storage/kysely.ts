@@ -16,6 +16,7 @@ import { sessionStore } from './sessions';
 import { softphoneStore } from './softphone';
 import { staffStore } from './staff';
 import type { Storage } from './types';
+import { wrapUpStore } from './wrapups';
 
 export type Engine = Storage['engine'];
 
@@ -69,6 +70,7 @@ export function createKyselyStorage(
     access: o.access,
     limitStore: o.limitStore,
     availability: availabilityStore(db),
+    wrapUps: wrapUpStore(db),
   };
 }
 

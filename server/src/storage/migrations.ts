@@ -131,7 +131,47 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('ring_rollups').ifExists().execute();
     },
   },
+  '0010_dispositions_wrapups': {
+    up: createWrapUps,
+    async down(db: AnyDb) {
+      await db.schema.dropTable('call_wrapups').ifExists().execute();
+      await db.schema.dropTable('dispositions').ifExists().execute();
+    },
+  },
 };
+
+/**
+ * 0010: the admins' dispositions (seeded with three to start from) and each call's note and
+ * disposition, kept apart from the call's document, which the call lifecycle rewrites whole.
+ */
+async function createWrapUps(db: AnyDb): Promise<void> {
+  await db.schema
+    .createTable('dispositions')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('position', 'integer', (c) => c.notNull())
+    .addColumn('archived_at', 'bigint')
+    .execute();
+  const seed = ['Resolved', 'Follow-up', 'Wrong number'];
+  await db
+    .insertInto('dispositions')
+    .values(seed.map((name, position) => ({ id: `disp_${position + 1}`, name, position, archived_at: null })))
+    .execute();
+  await db.schema
+    .createTable('call_wrapups')
+    .addColumn('call_id', 'text', (c) => c.primaryKey())
+    .addColumn('agent_id', 'text', (c) => c.notNull())
+    .addColumn('note', 'text', (c) => c.notNull())
+    .addColumn('disposition_id', 'text')
+    .addColumn('disposition_name', 'text')
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('call_wrapups_disposition_id')
+    .on('call_wrapups')
+    .column('disposition_id')
+    .execute();
+}
 
 /**
  * 0003: roles. The oldest agent becomes the admin, as the first agent created is from now on;

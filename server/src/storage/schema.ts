@@ -23,6 +23,8 @@ export interface Database {
   call_quality: CallQualityTable;
   ring_rollups: RingRollupsTable;
   ring_phones: RingPhonesTable;
+  dispositions: DispositionsTable;
+  call_wrapups: CallWrapUpsTable;
 }
 
 export interface AgentsTable {
@@ -199,7 +201,7 @@ export interface AuditLogTable {
 /**
  * Each agent's stored availability (migration 0006): what they chose, or the after-call work a
  * call left them in. Busy is not stored: it is being in a live call. An agent without a row is
- * Available since they were added.
+ * Away since they were added (the server's Away, which their first console ends).
  */
 export interface AgentAvailabilityTable {
   agent_id: string;
@@ -234,4 +236,23 @@ export interface CallQualityTable {
   mos: number | null;
   /** The summary as reported (shared/src/quality-events.ts' qualitySummarySchema). */
   doc: string;
+}
+
+/** The admins' dispositions, in their order (migration 0010). Never deleted: archived instead. */
+export interface DispositionsTable {
+  id: string;
+  name: string;
+  position: number;
+  archived_at: number | null;
+}
+
+/** A call's note and disposition (0010), written by its agent apart from the call's document. */
+export interface CallWrapUpsTable {
+  call_id: string;
+  agent_id: string;
+  note: string;
+  disposition_id: string | null;
+  /** The disposition's name when chosen. */
+  disposition_name: string | null;
+  updated_at: number;
 }

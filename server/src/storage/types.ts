@@ -5,10 +5,12 @@ import type {
   Call,
   Direction,
   DirectoryEntry,
+  Disposition,
   EndReason,
   MicrophonePermission,
   QualityMark,
   Role,
+  WrapUp,
 } from '#shared';
 import type { AccessFeed } from './access-feed';
 import type { QualityStore } from './quality-types';
@@ -47,6 +49,7 @@ export interface Storage {
    */
   limitStore: { kind: 'memory' } | { kind: 'postgres'; pool: import('pg').Pool };
   availability: AvailabilityStore;
+  wrapUps: WrapUpStore;
 }
 
 /** Each agent's softphone settings (issue 26 item 4); defaults for an agent never configured. */
@@ -243,6 +246,8 @@ export interface HistoryFilter {
   to?: number;
   /** The call's worse end was marked so (storage/quality.ts). */
   quality?: QualityMark;
+  /** Calls whose agent chose this disposition. */
+  dispositionId?: string;
 }
 
 export interface CallStore {
@@ -326,11 +331,29 @@ export interface AvailabilityStore {
   /** Sets the row, whatever it held. */
   put(row: AvailabilityRow): Promise<void>;
   /**
-   * Sets the row only if it matches `when` (a missing row counts as Available since the agent was
-   * added); resolves whether it changed. What a second node or a late timer finds already done is
+   * Sets the row only if it matches `when` (a missing row counts as the server's Away since the
+   * agent was added); resolves whether it changed. What a second node or a late timer finds already done is
    * left alone.
    */
   update(row: AvailabilityRow, when: AvailabilityCondition): Promise<boolean>;
+}
+
+export interface WrapUpStore {
+  /** The active dispositions in the admins' order, then the archived ones. */
+  dispositions(): Promise<Disposition[]>;
+  /**
+   * Replaces the active list (one transaction): entries with an id keep it, new ones get `newId()`,
+   * active ones left out are archived. Resolves with the list as it is now and what changed, in
+   * words, for the audit trail (empty when nothing did).
+   */
+  setDispositions(
+    list: { id?: string; name: string }[],
+    at: number,
+    newId: () => string,
+  ): Promise<{ dispositions: Disposition[]; changes: string[] }>;
+  /** Writes (or rewrites) a call's note and disposition. */
+  save(callId: string, wrapUp: WrapUp): Promise<void>;
+  get(callId: string): Promise<WrapUp | null>;
 }
 
 export class StorageConflictError extends Error {

@@ -135,6 +135,12 @@ export class ConsoleClient implements ConsoleApi {
     if (ack.ok) this.store.getState().callsSynced(callIds, [...ack.data.live, ...ack.data.ended]);
   }
 
+  /** The admins' dispositions, for the call panel's picker and history's filter. */
+  private async loadDispositions(): Promise<void> {
+    const ack = await this.request('dispositions:get', {});
+    if (ack.ok) this.store.getState().dispositionsLoaded(ack.data.dispositions);
+  }
+
   private bind(): void {
     const { socket } = this;
     // The store's actions, taken once: each server event below is one of them.
@@ -146,6 +152,7 @@ export class ConsoleClient implements ConsoleApi {
       store.transfersReconnected();
       store.connectionChanged('connected');
       void this.syncCalls();
+      void this.loadDispositions();
     });
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
@@ -186,5 +193,6 @@ export class ConsoleClient implements ConsoleApi {
     socket.on('availability:snapshot', ({ agents }) => store.availabilitySnapshot(agents));
     socket.on('availability:changed', ({ agents }) => store.availabilityChanged(agents));
     socket.on('softphone:changed', store.softphoneChanged);
+    socket.on('dispositions:changed', ({ dispositions }) => store.dispositionsLoaded(dispositions));
   }
 }

@@ -19,6 +19,7 @@ import {
 import { Banners, ConnectionIndicator } from '../features/status';
 import { AccountButton, PasswordBanner, TeamScreen } from '../features/team';
 import { ConsultSession, TransferOffers, TransferStatus } from '../features/transfer';
+import { WrapUpForm } from '../features/wrapup';
 import { useConsole } from '../store/hooks';
 import './shell.css';
 
@@ -108,7 +109,11 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
           <IncomingCalls rings={softphone && !autoAnswering} />
           <TransferOffers />
           {softphone && <ConsultSession />}
-          <CallPanel voice={softphone} extra={(call) => <TransferStatus call={call} />} />
+          <CallPanel
+            voice={softphone}
+            extra={(call) => <TransferStatus call={call} />}
+            notes={(call) => <WrapUpForm key={call.id} call={call} />}
+          />
           <AudioSettings />
         </aside>
       </div>

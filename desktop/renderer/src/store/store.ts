@@ -11,6 +11,7 @@ import { createSessionSlice, type SessionSlice, sessionData } from '../features/
 import { createSoftphoneSlice, type SoftphoneSlice, softphoneData } from '../features/softphone/slice';
 import { createStatusSlice, type StatusSlice, statusData } from '../features/status/slice';
 import { createTransfersSlice, type TransfersSlice, transfersData } from '../features/transfer/slice';
+import { createWrapUpSlice, type WrapUpSlice, wrapUpData } from '../features/wrapup/slice';
 
 /**
  * The console's one store, made of the features' slices (zustand's slices pattern): each feature
@@ -24,6 +25,7 @@ export type ConsoleState = SessionSlice &
   TransfersSlice &
   AvailabilitySlice &
   SoftphoneSlice &
+  WrapUpSlice &
   Lifecycle;
 
 /** A feature's slice: its state and actions, with the whole state in view for rules that need it. */
@@ -49,6 +51,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
     ...transfersData(),
     ...availabilityData(),
     ...softphoneData(),
+    ...wrapUpData(),
   });
   return createStore<ConsoleState>()((...a) => {
     const [set] = a;
@@ -60,6 +63,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
       ...createTransfersSlice(...a),
       ...createAvailabilitySlice(...a),
       ...createSoftphoneSlice(...a),
+      ...createWrapUpSlice(...a),
       signedIn: (session) => set(fresh(session)),
       signedOut: (reason) => set({ ...fresh(null), signOutReason: reason }),
     };

@@ -15,16 +15,11 @@ import './call.css';
 
 /**
  * The agent's current (or just ended) call: state, clock, phones, controls and the timeline.
- * `extra`: what other features add to an answered call's card (the transfer controls).
+ * `extra`: what other features add to an answered call's card (the transfer controls); `notes`:
+ * to the card of a call that is this agent's, live or over (its note and disposition).
  * `voice`: this page carries the call's audio (it is the agent's softphone).
  */
-export function CallPanel({
-  extra,
-  voice = true,
-}: {
-  extra?: (call: Call) => ReactNode;
-  voice?: boolean;
-} = {}) {
+export function CallPanel({ extra, notes, voice = true }: CardSlots & { voice?: boolean } = {}) {
   const call = useConsole((s) => (s.focusedCallId ? (s.calls[s.focusedCallId] ?? null) : null));
   const notice = useConsole((s) => s.callNotice);
   const dismissNotice = useConsole((s) => s.dismissCallNotice);
@@ -45,7 +40,7 @@ export function CallPanel({
         </div>
       )}
       {call ? (
-        <CallCard call={call} names={names} extra={extra} />
+        <CallCard call={call} names={names} extra={extra} notes={notes} />
       ) : (
         <EmptyState>
           No call. Choose <strong>Call</strong> next to a staff member or one of their phones, or select a row
@@ -62,7 +57,12 @@ function directionText(call: Call): string {
   return live ? 'Calling' : 'Call to';
 }
 
-function CallCard({ call, names, extra }: { call: Call; names: Names; extra?: (call: Call) => ReactNode }) {
+interface CardSlots {
+  extra?: (call: Call) => ReactNode;
+  notes?: (call: Call) => ReactNode;
+}
+
+function CallCard({ call, names, extra, notes }: { call: Call; names: Names } & CardSlots) {
   const agentId = useConsole((s) => s.session?.agentId ?? null);
   const { place } = useCallActions();
   const dismissCall = useConsole((s) => s.dismissCall);
@@ -151,6 +151,8 @@ function CallCard({ call, names, extra }: { call: Call; names: Names; extra?: (c
       {live && answered && extra?.(call)}
 
       {live && answered && <VoiceControls call={call} person={person} />}
+
+      {call.agentId !== null && call.agentId === agentId && notes?.(call)}
 
       <section aria-label="Phones" className="call-legs">
         <h3>{call.direction === 'inbound' ? 'Phone' : 'Phones rung'}</h3>

@@ -59,6 +59,14 @@ export function CallDetails({ id, call, staffName, names, agentId, quality, onCl
         )}
         <dt>{call.direction === 'outbound' ? 'Phones rung' : 'Called from'}</dt>
         <dd>{call.devices.map((l) => deviceName(l.deviceId)).join(', ') || 'none'}</dd>
+        <dt>Disposition</dt>
+        <dd>{call.wrapUp?.dispositionName ?? 'none chosen'}</dd>
+        {call.wrapUp?.note && (
+          <>
+            <dt>Note</dt>
+            <dd className="hist-note">{call.wrapUp.note}</dd>
+          </>
+        )}
         {transfersOf(call).length > 0 && (
           <>
             <dt>Agents</dt>

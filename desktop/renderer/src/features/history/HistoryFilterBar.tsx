@@ -1,16 +1,25 @@
-import { type Direction, type EndReason, QUALITY_MARKS, type QualityMark, type StaffEntry } from '#shared';
+import {
+  type Direction,
+  type Disposition,
+  type EndReason,
+  QUALITY_MARKS,
+  type QualityMark,
+  type StaffEntry,
+} from '#shared';
 import { MARK_LABELS } from '../quality';
+import { dispositionLabel } from '../wrapup';
 import { type HistoryFilters, NO_FILTERS, OUTCOME_OPTIONS, poorAudioThisWeek } from './filters';
 
 interface Props {
   filters: HistoryFilters;
   staff: readonly StaffEntry[];
+  dispositions: readonly Disposition[];
   onChange(next: HistoryFilters): void;
   error: string | null;
 }
 
 /** Every change applies at once: the list below is the answer to exactly what these fields say. */
-export function HistoryFilterBar({ filters, staff, onChange, error }: Props) {
+export function HistoryFilterBar({ filters, staff, dispositions, onChange, error }: Props) {
   const set = <K extends keyof HistoryFilters>(key: K, value: HistoryFilters[K]) =>
     onChange({ ...filters, [key]: value });
   // A removed staff member's calls stay in history; the filter must still be able to name them.
@@ -65,6 +74,17 @@ export function HistoryFilterBar({ filters, staff, onChange, error }: Props) {
           {QUALITY_MARKS.map((m) => (
             <option key={m} value={m}>
               {MARK_LABELS[m]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="hist-field">
+        <span>Disposition</span>
+        <select value={filters.dispositionId} onChange={(e) => set('dispositionId', e.target.value)}>
+          <option value="">Any</option>
+          {dispositions.map((d) => (
+            <option key={d.id} value={d.id}>
+              {dispositionLabel(d)}
             </option>
           ))}
         </select>

@@ -24,6 +24,7 @@ export function HistoryScreen() {
   const staff = useStaff();
   const names = useNames();
   const agentId = useConsole((s) => s.session?.agentId ?? null);
+  const dispositions = useConsole((s) => s.dispositions);
   const [filters, setFilters] = useState<HistoryFilters>(NO_FILTERS);
   const [openId, setOpenId] = useState<string | null>(null);
   const parsed = toQuery(filters);
@@ -47,6 +48,7 @@ export function HistoryScreen() {
       <HistoryFilterBar
         filters={filters}
         staff={staff}
+        dispositions={dispositions}
         error={parsed.ok ? null : parsed.error}
         onChange={(next) => {
           setFilters(next);
@@ -130,6 +132,11 @@ function CallTable({ calls, names, openId, history, filtered, valid, onOpen }: T
           {outcomeText(call, names)}
         </span>
       ),
+    },
+    {
+      key: 'disposition',
+      header: 'Disposition',
+      cell: (call) => call.wrapUp?.dispositionName ?? <span className="muted">—</span>,
     },
     { key: 'duration', header: 'Duration', className: 'num nowrap', cell: callDurationInWords },
     {

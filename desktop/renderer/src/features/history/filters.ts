@@ -18,6 +18,8 @@ export interface HistoryFilters {
   toDate: string;
   /** The call's audio mark (its worse end's). */
   quality: '' | QualityMark;
+  /** A disposition's id, or '' for any (issue 24 item 3). */
+  dispositionId: string;
 }
 
 export const NO_FILTERS: HistoryFilters = {
@@ -27,6 +29,7 @@ export const NO_FILTERS: HistoryFilters = {
   fromDate: '',
   toDate: '',
   quality: '',
+  dispositionId: '',
 };
 
 const localDate = (d: Date) =>
@@ -70,6 +73,7 @@ export function toQuery(f: HistoryFilters): FilterResult {
   if (f.direction && (DIRECTIONS as readonly string[]).includes(f.direction)) query.direction = f.direction;
   if (f.outcome && (END_REASONS as readonly string[]).includes(f.outcome)) query.outcome = f.outcome;
   if (f.quality && (QUALITY_MARKS as readonly string[]).includes(f.quality)) query.quality = f.quality;
+  if (f.dispositionId) query.dispositionId = f.dispositionId;
   if (f.fromDate) {
     const from = localDayStart(f.fromDate);
     if (from === null) return { ok: false, error: 'the start date is not a date' };

@@ -4,6 +4,7 @@ import { useApi } from '../../api/context';
 import { useOnShown } from '../../lib/useOnShown';
 import { useConsole } from '../../store/hooks';
 import { FormError } from '../../ui/Field';
+import { DispositionsEditor } from '../wrapup';
 import { AddAgentDialog } from './AddAgentDialog';
 import { AgentDialog } from './AgentDialog';
 import { type AgentAction, AgentsTable } from './AgentsTable';
@@ -11,9 +12,14 @@ import { AuditView } from './AuditView';
 import { useTeam } from './useTeam';
 import './team.css';
 
-type Tab = 'agents' | 'audit';
+const TABS = [
+  { id: 'agents', label: 'Agents' },
+  { id: 'dispositions', label: 'Dispositions' },
+  { id: 'audit', label: 'Audit trail' },
+] as const;
+type Tab = (typeof TABS)[number]['id'];
 
-/** Admins only (the shell hides it from agents): the team's agents, and the audit trail. */
+/** Admins only (the shell hides it from agents): the agents, the dispositions, the audit trail. */
 export function TeamScreen() {
   const api = useApi();
   const selfId = useConsole((s) => s.session?.agentId ?? null);
@@ -34,7 +40,7 @@ export function TeamScreen() {
       <header className="team-head">
         <h1 id="team-title">Team</h1>
         <div className="team-tabs" role="tablist" aria-label="Team">
-          {(['agents', 'audit'] as const).map((t) => (
+          {TABS.map(({ id: t, label }, i) => (
             <button
               key={t}
               type="button"
@@ -47,13 +53,14 @@ export function TeamScreen() {
               onClick={() => setTab(t)}
               onKeyDown={(e) => {
                 if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-                  const other = t === 'agents' ? 'audit' : 'agents';
+                  const step = e.key === 'ArrowRight' ? 1 : TABS.length - 1;
+                  const other = TABS[(i + step) % TABS.length]!.id;
                   setTab(other);
                   document.getElementById(`team-tab-${other}`)?.focus();
                 }
               }}
             >
-              {t === 'agents' ? 'Agents' : 'Audit trail'}
+              {label}
             </button>
           ))}
         </div>
@@ -71,6 +78,14 @@ export function TeamScreen() {
           selfId={selfId}
           onAction={(action, agent) => setActing({ action, agent })}
         />
+      </div>
+      <div
+        id="team-panel-dispositions"
+        role="tabpanel"
+        aria-labelledby="team-tab-dispositions"
+        hidden={tab !== 'dispositions'}
+      >
+        <DispositionsEditor />
       </div>
       <div id="team-panel-audit" role="tabpanel" aria-labelledby="team-tab-audit" hidden={tab !== 'audit'}>
         <AuditView />

@@ -16,6 +16,10 @@ const DID: Record<AuditAction, (target: string) => string> = {
   'phone.paired': (t) => `paired the phone ${t}`,
   'phone.unpaired': (t) => `unpaired the phone ${t}`,
   'directory.replaced': () => 'saved the caller-ID directory',
+  'disposition.changed': () => 'changed the dispositions',
+  'callback.claimed': (t) => `claimed the callback for ${t}`,
+  'callback.released': (t) => `released the callback for ${t}`,
+  'callback.closed': (t) => `closed the callback for ${t}`,
 };
 
 /** "added agent Dana", "saved the caller-ID directory": the audit row's main words. */
@@ -29,6 +33,8 @@ export const AUDIT_SUBJECTS: { value: AuditSubject | ''; label: string }[] = [
   { value: 'staff', label: 'Staff' },
   { value: 'phone', label: 'Phones' },
   { value: 'directory', label: 'Directory' },
+  { value: 'disposition', label: 'Dispositions' },
+  { value: 'callback', label: 'Callbacks' },
 ];
 
 export const roleName = (role: AgentEntry['role']) => (role === 'admin' ? 'Admin' : 'Agent');
