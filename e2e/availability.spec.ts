@@ -3,11 +3,15 @@ import { DemoServer } from './support/demo-server';
 import { inProcessPhone } from './support/phones';
 import { photograph } from './support/photograph';
 
-// A server of its own: after-call work as shipped (30 s), and a short grace before a closed
-// console's agent is Away, so the flow can watch it happen.
+// A server of its own: after-call work of 10 min (as shipped, 30 s ran out under load while the
+// flow took its screenshots, and the call meant to find nobody rang the agent), and a short grace
+// before a closed console's agent is Away, so the flow can watch it happen.
 let desk: DemoServer;
 test.beforeAll(async () => {
-  desk = await DemoServer.start({ ringTimeout: '20s', extraArgs: ['--away-grace', '2s'] });
+  desk = await DemoServer.start({
+    ringTimeout: '20s',
+    extraArgs: ['--away-grace', '2s', '--after-call-work', '10m'],
+  });
 });
 test.afterAll(async () => {
   await desk?.dispose();
@@ -17,7 +21,8 @@ test('availability: the top bar and the Team presence strip; calls ring only Ava
   browser,
   page,
 }) => {
-  test.setTimeout(120_000);
+  // Two consoles and a phone on a machine shared with other suites took 2.1 min once.
+  test.setTimeout(240_000);
   const other = await browser.newContext();
   const second = await other.newPage();
   const caller = await inProcessPhone(desk, 'Iris');
@@ -51,7 +56,7 @@ test('availability: the top bar and the Team presence strip; calls ring only Ava
     );
     await caller.phone.hangup(call.id);
     await ended;
-    await expect(mine.getByTestId('my-availability')).toHaveText(/^After-call work · 0:[0-3]\d left$/);
+    await expect(mine.getByTestId('my-availability')).toHaveText(/^After-call work · \d+:\d\d left$/);
     await expect(theirStrip.getByRole('listitem', { name: 'demo: After-call work' })).toBeVisible();
     await photograph(page, 'desk-02-after-call-work');
     const nobody = await caller.phone.placeCall();
