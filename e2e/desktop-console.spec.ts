@@ -228,6 +228,8 @@ test('reports a ringing call to the desktop app, and answers and hangs up from i
     await expect
       .poll(async () => (await lastReport(page))?.ringing)
       .toEqual([{ callId: call.id, caller: name }]);
+    // The agent's only console is their softphone: the app announces the ring (issue 26).
+    expect((await lastReport(page))?.rings).toBe(true);
     await emit(page, { type: 'answer' });
     const panel = page.getByRole('article', { name: `Call with ${name}` });
     await expect(panel.getByTestId('timeline')).toContainText('Accepted by you');

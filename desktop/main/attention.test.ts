@@ -3,7 +3,14 @@ import type { ConsoleSnapshot } from '../preload/contract';
 import { Attention } from './attention';
 import { trayMenu } from './tray-menu';
 
-const base: ConsoleSnapshot = { agent: 'Dana', connection: 'connected', call: null, ringing: [], missed: [] };
+const base: ConsoleSnapshot = {
+  agent: 'Dana',
+  connection: 'connected',
+  call: null,
+  ringing: [],
+  rings: true,
+  missed: [],
+};
 const ring = (callId: string, caller = 'Ana') => ({ callId, caller });
 
 describe('notifications and the badge', () => {
@@ -24,6 +31,20 @@ describe('notifications and the badge', () => {
     expect(linux.update({ ...base, ringing: [ring('c2', 'Ben')] }, false)).toEqual([
       { type: 'notify-incoming', callId: 'c2', caller: 'Ben', withActions: false },
       { type: 'flash', on: true },
+    ]);
+  });
+
+  it('stays quiet in a window that is not the softphone, and closes what it showed when it stops being one', () => {
+    const a = new Attention({ actionsSupported: false });
+    expect(a.update({ ...base, ringing: [ring('c1')], rings: false }, false)).toEqual([]);
+    expect(a.update({ ...base, ringing: [ring('c2')] }, false)).toEqual([
+      { type: 'notify-incoming', callId: 'c2', caller: 'Ana', withActions: false },
+      { type: 'flash', on: true },
+    ]);
+    // "Use this window for calls" in another one, mid-ring.
+    expect(a.update({ ...base, ringing: [ring('c2')], rings: false }, false)).toEqual([
+      { type: 'close-incoming', callId: 'c2' },
+      { type: 'flash', on: false },
     ]);
   });
 

@@ -30,8 +30,10 @@ export class Attention {
 
   update(snapshot: ConsoleSnapshot, focused: boolean): AttentionEffect[] {
     const effects: AttentionEffect[] = [];
-    const now = new Set(snapshot.ringing.map((r) => r.callId));
-    for (const { callId, caller } of snapshot.ringing) {
+    // Another window (or a browser tab) is the softphone: it rings, this one stays quiet.
+    const ringingHere = snapshot.rings ? snapshot.ringing : [];
+    const now = new Set(ringingHere.map((r) => r.callId));
+    for (const { callId, caller } of ringingHere) {
       if (this.ringing.has(callId)) continue;
       this.ringing.add(callId);
       if (!focused)

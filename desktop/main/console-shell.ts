@@ -17,6 +17,7 @@ const SIGNED_OUT: ConsoleSnapshot = {
   connection: 'signed-out',
   call: null,
   ringing: [],
+  rings: false,
   missed: [],
 };
 

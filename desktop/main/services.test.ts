@@ -22,6 +22,7 @@ const inCall: ConsoleSnapshot = {
   connection: 'connected',
   call: { callId: 'c1', peer: 'Ana', state: 'active', muted: false },
   ringing: [],
+  rings: true,
   missed: [],
 };
 

@@ -64,7 +64,14 @@ describe('the preload API (window.api)', () => {
       environment: null,
     });
     expect(await api.aboutServer()).toBe('answer to server:about');
-    api.reportConsole({ agent: null, connection: 'signed-out', call: null, ringing: [], missed: [] });
+    api.reportConsole({
+      agent: null,
+      connection: 'signed-out',
+      call: null,
+      ringing: [],
+      rings: false,
+      missed: [],
+    });
     expect(calls.map((c) => [c.kind, c.channel, ...c.args])).toEqual([
       ['invoke', 'session:owner'],
       ['invoke', 'server:use-remote', 'https://calls.example.com'],
@@ -78,7 +85,7 @@ describe('the preload API (window.api)', () => {
       [
         'send',
         'console:state',
-        { agent: null, connection: 'signed-out', call: null, ringing: [], missed: [] },
+        { agent: null, connection: 'signed-out', call: null, ringing: [], rings: false, missed: [] },
       ],
     ]);
   });

@@ -105,6 +105,11 @@ export interface ConsoleSnapshot {
   call: { callId: string; peer: string; state: CallState; muted: boolean } | null;
   /** Inbound calls ringing this agent now, oldest first. */
   ringing: { callId: string; caller: string }[];
+  /**
+   * This window is the agent's softphone (issue 26): only it announces a ringing call
+   * (notification, taskbar flash); another window, or a browser tab, rings instead.
+   */
+  rings: boolean;
   /** Inbound calls offered to this agent that ended unanswered, as long as the console shows them. */
   missed: { callId: string; caller: string; at: number }[];
 }

@@ -43,6 +43,7 @@ const snapshot: ConsoleSnapshot = {
   connection: 'connected',
   call: null,
   ringing: [],
+  rings: true,
   missed: [],
 };
 

@@ -49,6 +49,7 @@ export const messagePayloads = {
         .strict()
         .nullable(),
       ringing: z.array(z.object({ callId: id, caller: name }).strict()).max(50),
+      rings: z.boolean(),
       missed: z.array(z.object({ callId: id, caller: name, at: z.number() }).strict()).max(200),
     })
     .strict(),

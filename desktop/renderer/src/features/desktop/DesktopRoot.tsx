@@ -4,6 +4,7 @@ import { clearSession } from '../../api/session';
 import { useConsole } from '../../store/hooks';
 import { buildNames } from '../../store/names';
 import { consoleStore } from '../../store/store';
+import { thisPage } from '../softphone/page';
 import { desktopApi, desktopSession } from './bridge';
 import { consoleSnapshot } from './snapshot';
 import './desktop.css';
@@ -31,7 +32,7 @@ function useConsoleReports(): void {
     let last = '';
     const report = () => {
       const state = consoleStore.getState();
-      const snapshot = consoleSnapshot(state, buildNames(state.staff));
+      const snapshot = consoleSnapshot(state, buildNames(state.staff), thisPage.id);
       const json = JSON.stringify(snapshot);
       if (json === last) return;
       last = json;

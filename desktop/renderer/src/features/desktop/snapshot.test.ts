@@ -11,7 +11,7 @@ const names = buildNames([{ id: 'staff-ana', name: 'Ana', handle: null, devices:
 function agentConsole(signedIn = true) {
   const store = createConsoleStore(() => 0);
   if (signedIn) store.getState().signedIn(session);
-  return { ...store.getState(), snapshot: () => consoleSnapshot(store.getState(), names) };
+  return { ...store.getState(), snapshot: () => consoleSnapshot(store.getState(), names, 'page-1') };
 }
 
 describe('what the console tells the desktop app', () => {
@@ -21,8 +21,18 @@ describe('what the console tells the desktop app', () => {
       connection: 'signed-out',
       call: null,
       ringing: [],
+      rings: true,
       missed: [],
     });
+  });
+
+  it('says whether this page is the softphone (until the server says, every page is)', () => {
+    const s = agentConsole();
+    expect(s.snapshot().rings).toBe(true);
+    s.softphoneChanged({ consoleId: 'page-2', label: 'Chrome on Linux', autoAnswer: false });
+    expect(s.snapshot().rings).toBe(false);
+    s.softphoneChanged({ consoleId: 'page-1', label: 'Desktop app', autoAnswer: false });
+    expect(s.snapshot().rings).toBe(true);
   });
 
   it('lists an inbound call ringing here by the caller’s name, then as missed when the caller gives up', () => {

@@ -2,15 +2,17 @@ import type { EndReason } from '#shared';
 import type { ConsoleSnapshot } from '../../../../preload/contract';
 import type { Names } from '../../store/names';
 import type { ConsoleState } from '../../store/store';
+import { isSoftphone } from '../softphone/slice';
 
 /** How an offered call ends that makes it "missed" for this agent. */
 const MISSED: readonly EndReason[] = ['missed', 'cancelled'];
 
 /**
  * What the main process needs of the console for the tray, notifications and the badge: who is
- * signed in and connected, the agent's live call, the calls ringing here, the ones missed here.
+ * signed in and connected, the agent's live call, the calls ringing here, the ones missed here,
+ * and whether this page (`pageId`) is the agent's softphone.
  */
-export function consoleSnapshot(s: ConsoleState, names: Names): ConsoleSnapshot {
+export function consoleSnapshot(s: ConsoleState, names: Names, pageId: string): ConsoleSnapshot {
   const staffName = (staffId: string, fallback: string) => names.staff(staffId)?.name ?? fallback;
   const live = Object.values(s.calls).filter((c) => c.state !== 'ended');
   const call = (s.focusedCallId ? live.find((c) => c.id === s.focusedCallId) : undefined) ?? live[0] ?? null;
@@ -27,6 +29,7 @@ export function consoleSnapshot(s: ConsoleState, names: Names): ConsoleSnapshot 
     ringing: offers
       .filter((o) => !o.taken && o.call.state !== 'ended')
       .map((o) => ({ callId: o.call.id, caller: staffName(o.call.staffId, o.call.callerName) })),
+    rings: isSoftphone(s, pageId),
     missed: offers
       .filter((o) => !o.taken && o.call.state === 'ended' && MISSED.includes(o.call.endReason!))
       .map((o) => ({

@@ -1,5 +1,6 @@
 import type { ConsoleHello } from '#shared';
-import { isDesktop } from '../desktop';
+// The bridge itself, not features/desktop: the desktop feature reads this page's id (a cycle).
+import { isDesktop } from '../desktop/bridge';
 import { browserLabel } from './label';
 
 /**
