@@ -133,7 +133,8 @@ describe.each(ENGINES)('transferring a live call on %s', (engine) => {
     const csv = await (
       await fetch(`${h.url}/api/history.csv`, { headers: { authorization: `Bearer ${alice.token}` } })
     ).text();
-    expect(csv.split('\r\n')[0]).toMatch(/,transfers,quality,mos,disposition,note$/);
+    // A column of its own, wherever later columns (quality, notes) put it.
+    expect((csv.split('\r\n')[0] ?? '').split(',')).toContain('transfers');
     expect(csv).toContain('blind alice → bob: completed');
   });
 
