@@ -179,8 +179,8 @@ export class ScriptedAgent {
    * After an answered call the server keeps the agent in after-call work (30 s): most agents wrap
    * up quickly and choose Available, as a console's one click does; the rest wait for the server
    * to end it. Done once the call is off the agent's hands (current is null), so that once
-   * Available they can take what they are offered. Without this, agents of a busy soak are hardly ever Available, so phones find no
-   * one to ring and transfers find no one to offer.
+   * Available they can take what they are offered. Without this, agents of a busy soak are hardly
+   * ever Available, so phones find no one to ring and transfers find no one to offer.
    */
   private async wrapUp(): Promise<void> {
     this.wrapUpDue = false;
