@@ -21,11 +21,13 @@ export function singleNodePorts(o: { clock: Clock; calls: CallStore; logger: Log
     cancels: { pending: async () => undefined, done: async () => undefined },
     async start(c) {
       core = c;
+      // The lost cancels are those of calls the previous run ended, read before this run ends the
+      // calls it left live: those send their own cancels, and found again here (ended just now,
+      // their cancel not yet confirmed) they would be cancelled twice, a phantom call on an iPhone.
+      const lost = await lostCancels(o.calls, o.clock.now());
       const recovered = await c.recover();
       if (recovered > 0) o.logger.warn({ recovered }, 'ended calls left unfinished by the previous run');
-      for (const { call, deviceId, reason } of await lostCancels(o.calls, o.clock.now())) {
-        c.resendCancel(call, deviceId, reason);
-      }
+      for (const { call, deviceId, reason } of lost) c.resendCancel(call, deviceId, reason);
     },
     stop: () => local.close(),
     close: async () => undefined,
