@@ -16,7 +16,8 @@ import type { DeviceEntry } from './roster';
  * - offline: the app has not connected for OFFLINE_AFTER_MS or more ("Offline for N days").
  * - slow: over the last 7 days, 95 % of its rings came within SLOW_P95_MS or more (at least
  *   SLOW_MIN_RINGS rings, so one late ring does not brand a phone slow).
- * - untested: nothing rang it, or tried to, in the last 7 days: there is nothing to judge by.
+ * - untested: nothing rang it in the last 7 days (nothing tried, or fewer than NOT_RINGING_STREAK
+ *   calls did and it rang for none): nothing says it rings.
  * - good: it rings.
  */
 export const HEALTH_STATES = [
@@ -131,6 +132,16 @@ export function phoneHealth(
       'No rings yet',
       'Nothing has rung it in the last 7 days: send a ring test to check it rings',
       'neutral',
+    );
+  }
+  // Tried but never rang, fewer times than make it Not ringing: nothing says it rings.
+  if (week.rang === 0) {
+    const calls = `${week.notRung} call${week.notRung === 1 ? '' : 's'}`;
+    return mark(
+      'untested',
+      'No rings yet',
+      `It has not rung for its ${calls} this week: send a ring test to check it rings`,
+      'warn',
     );
   }
   const p95 = week.p95Ms !== null ? `, 95 % within ${seconds(week.p95Ms)}` : '';

@@ -109,10 +109,14 @@ describe('phone health rules, at each boundary', () => {
     expect(stateOf(facts({ token: { ...facts().token, present: false } }), null)).toBe('noToken');
   });
 
-  it('untested: nothing rang it or tried to this week', () => {
+  it('untested: nothing rang it this week, whether or not anything tried', () => {
     expect(phoneHealth(facts(), null, NOW)).toMatchObject({ state: 'untested', label: 'No rings yet' });
     expect(stateOf(facts(), record({ rang: 0, notRung: 0, p95Ms: null }))).toBe('untested');
-    expect(stateOf(facts(), record({ rang: 0, notRung: 1, p95Ms: null, streak: 1 }))).not.toBe('untested');
+    // Tried, never rang, not yet Not ringing: no rings yet, with what it missed (it is not Good).
+    const missed = phoneHealth(facts(), record({ rang: 0, notRung: 1, p95Ms: null, streak: 1 }), NOW);
+    expect(missed).toMatchObject({ state: 'untested', label: 'No rings yet', tone: 'warn' });
+    expect(missed.fix).toBe('It has not rung for its 1 call this week: send a ring test to check it rings');
+    expect(stateOf(facts(), record({ rang: 1, notRung: 2, p95Ms: 900, streak: 2 }))).toBe('good');
   });
 
   it('pushes off: without APNs only a connected phone can ring, and token rules do not apply', () => {
