@@ -14,6 +14,18 @@ const base: ConsoleSnapshot = {
 const ring = (callId: string, caller = 'Ana') => ({ callId, caller });
 
 describe('notifications and the badge', () => {
+  it('notifies a phone that turned Not ringing once per change, when the window is not in front', () => {
+    const a = new Attention({ actionsSupported: false });
+    const alert = { deviceId: 'd1', at: 5, title: 'Ana’s iPhone: Not ringing', body: 'Pushes are accepted…' };
+    expect(a.update({ ...base, healthAlerts: [alert] }, false)).toEqual([
+      { type: 'notify-health', deviceId: 'd1', title: alert.title, body: alert.body },
+    ]);
+    expect(a.update({ ...base, healthAlerts: [alert] }, false)).toEqual([]);
+    // A later change of the same phone is a new alert; one the focused window shows is a banner only.
+    expect(a.update({ ...base, healthAlerts: [{ ...alert, at: 9 }] }, false)).toHaveLength(1);
+    expect(a.update({ ...base, healthAlerts: [{ ...alert, deviceId: 'd2' }] }, true)).toEqual([]);
+  });
+
   it('notifies a ringing call when unfocused (with buttons on macOS), and closes it when it stops', () => {
     const mac = new Attention({ actionsSupported: true });
     expect(mac.update({ ...base, ringing: [ring('c1')] }, false)).toEqual([

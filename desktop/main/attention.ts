@@ -6,6 +6,8 @@ export type AttentionEffect =
   | { type: 'notify-incoming'; callId: string; caller: string; withActions: boolean }
   | { type: 'close-incoming'; callId: string }
   | { type: 'notify-missed'; callId: string; caller: string }
+  /** A phone turned Not ringing or Token invalid: an admin should know before its calls are missed. */
+  | { type: 'notify-health'; deviceId: string; title: string; body: string }
   | { type: 'badge'; count: number }
   /** The taskbar button (the dock on macOS) asks for attention while a call rings unseen. */
   | { type: 'flash'; on: boolean };
@@ -21,6 +23,8 @@ export class Attention {
   private readonly missedKnown = new Set<string>();
   private readonly unseen = new Set<string>();
   private flashing = false;
+  /** Health alerts notified, by phone and time: the server sends one per change, and so does this. */
+  private readonly alerted = new Set<string>();
 
   constructor(private readonly o: { actionsSupported: boolean }) {}
 
@@ -58,6 +62,19 @@ export class Attention {
     if (flash !== this.flashing) {
       this.flashing = flash;
       effects.push({ type: 'flash', on: flash });
+    }
+    for (const alert of snapshot.healthAlerts ?? []) {
+      const key = `${alert.deviceId}@${alert.at}`;
+      if (this.alerted.has(key)) continue;
+      this.alerted.add(key);
+      // A focused window shows it as a banner already.
+      if (!focused)
+        effects.push({
+          type: 'notify-health',
+          deviceId: alert.deviceId,
+          title: alert.title,
+          body: alert.body,
+        });
     }
     return effects;
   }

@@ -148,6 +148,13 @@ export function attentionShell(o: {
       case 'flash':
         o.window()?.flashFrame(effect.on);
         return;
+      case 'notify-health': {
+        if (!Notification.isSupported()) return;
+        const note = new Notification({ title: effect.title, body: effect.body });
+        note.on('click', () => showWindow(o.window()));
+        note.show();
+        return;
+      }
       case 'badge': {
         const win = o.window();
         if (process.platform === 'win32') {

@@ -112,6 +112,11 @@ export interface ConsoleSnapshot {
   rings: boolean;
   /** Inbound calls offered to this agent that ended unanswered, as long as the console shows them. */
   missed: { callId: string; caller: string; at: number }[];
+  /**
+   * Phones that turned Not ringing or Token invalid (issue 25 item 4), as the console's banners
+   * show them: an admin's console only, and absent when there is none.
+   */
+  healthAlerts?: { deviceId: string; at: number; title: string; body: string }[];
 }
 
 /** What main asks the console to do: from a notification, the tray, the menu or a shortcut. */

@@ -51,6 +51,10 @@ export const messagePayloads = {
       ringing: z.array(z.object({ callId: id, caller: name }).strict()).max(50),
       rings: z.boolean(),
       missed: z.array(z.object({ callId: id, caller: name, at: z.number() }).strict()).max(200),
+      healthAlerts: z
+        .array(z.object({ deviceId: id, at: z.number(), title: name, body: text(600) }).strict())
+        .max(200)
+        .optional(),
     })
     .strict(),
 } as const satisfies { [C in MessageChannel]: z.ZodType<Parameters<RendererMessages[C]>[0]> };

@@ -124,6 +124,12 @@ export class ConsoleClient implements ConsoleApi {
     return fetch(new URL(path, this.baseUrl), { ...init, headers });
   }
 
+  /** Every phone's ring record, on each connect: changes come as `health:changed` after that. */
+  private async loadHealth(): Promise<void> {
+    const ack = await this.request('health:records', {});
+    if (ack.ok) this.store.getState().healthRecords(ack.data.phones);
+  }
+
   /**
    * After a reconnect: how did the calls still on screen end while we were away (a server restart,
    * a dropped network), and which are still live? The server answers with whole calls.
@@ -153,6 +159,7 @@ export class ConsoleClient implements ConsoleApi {
       store.connectionChanged('connected');
       void this.syncCalls();
       void this.loadDispositions();
+      void this.loadHealth();
     });
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
@@ -194,5 +201,7 @@ export class ConsoleClient implements ConsoleApi {
     socket.on('availability:changed', ({ agents }) => store.availabilityChanged(agents));
     socket.on('softphone:changed', store.softphoneChanged);
     socket.on('dispositions:changed', ({ dispositions }) => store.dispositionsLoaded(dispositions));
+    socket.on('health:changed', ({ phones }) => store.healthChanged(phones));
+    socket.on('health:alert', store.healthAlerted);
   }
 }

@@ -3,6 +3,7 @@ import { AvailabilityControl, PresenceStrip } from '../features/availability';
 import { CallPanel } from '../features/call';
 import { DesktopCommands, isDesktop, SettingsScreen } from '../features/desktop';
 import { DirectoryScreen } from '../features/directory';
+import { HealthAlerts, HealthScreen } from '../features/health';
 import { HistoryScreen } from '../features/history';
 import { IncomingCalls } from '../features/incoming';
 import { NetworkSettings } from '../features/network';
@@ -34,6 +35,7 @@ interface Screen {
 const SCREENS: Screen[] = [
   { id: 'roster', label: 'Roster', render: () => <RosterScreen /> },
   { id: 'history', label: 'History', render: () => <HistoryScreen /> },
+  { id: 'health', label: 'Health', render: () => <HealthScreen /> },
   { id: 'directory', label: 'Directory', render: () => <DirectoryScreen />, adminOnly: true },
   { id: 'team', label: 'Team', render: () => <TeamScreen />, adminOnly: true },
   // The desktop app's own settings (server mode, APNs credentials, About this server) and, in
@@ -94,6 +96,7 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
       <CallShortcuts />
       <PresenceStrip />
       <Banners />
+      <HealthAlerts />
       <PasswordBanner />
       <div className="workspace">
         <main className="screen">

@@ -6,6 +6,7 @@ import {
   createAvailabilitySlice,
 } from '../features/availability/slice';
 import { type CallsSlice, callsData, createCallsSlice } from '../features/call/slice';
+import { createHealthSlice, type HealthSlice, healthData } from '../features/health/slice';
 import { createRosterSlice, type RosterSlice, rosterData } from '../features/roster/slice';
 import { createSessionSlice, type SessionSlice, sessionData } from '../features/signin/slice';
 import { createSoftphoneSlice, type SoftphoneSlice, softphoneData } from '../features/softphone/slice';
@@ -26,6 +27,7 @@ export type ConsoleState = SessionSlice &
   AvailabilitySlice &
   SoftphoneSlice &
   WrapUpSlice &
+  HealthSlice &
   Lifecycle;
 
 /** A feature's slice: its state and actions, with the whole state in view for rules that need it. */
@@ -52,6 +54,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
     ...availabilityData(),
     ...softphoneData(),
     ...wrapUpData(),
+    ...healthData(),
   });
   return createStore<ConsoleState>()((...a) => {
     const [set] = a;
@@ -64,6 +67,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
       ...createAvailabilitySlice(...a),
       ...createSoftphoneSlice(...a),
       ...createWrapUpSlice(...a),
+      ...createHealthSlice(...a),
       signedIn: (session) => set(fresh(session)),
       signedOut: (reason) => set({ ...fresh(null), signOutReason: reason }),
     };

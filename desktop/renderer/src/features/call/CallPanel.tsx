@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { type Call, CLOCK_CAPTIONS, callClock } from '#shared';
+import { type Call, CLOCK_CAPTIONS, callClock, isRingTest } from '#shared';
 import { formatClock } from '../../lib/time';
 import { useNow } from '../../lib/useNow';
 import { useConsole } from '../../store/hooks';
@@ -10,7 +10,7 @@ import { useCallActions } from './useCallActions';
 import { useCallControls } from './useCallControls';
 import { VoiceControls } from './voice/VoiceControls';
 import { VoiceSession } from './voice/VoiceSession';
-import { endSentence, legLabel, partyName, stateLabel } from './words';
+import { endSentence, legLabel, partyName, silentNotes, stateLabel } from './words';
 import './call.css';
 
 /**
@@ -53,6 +53,7 @@ export function CallPanel({ extra, notes, voice = true }: CardSlots & { voice?: 
 
 function directionText(call: Call): string {
   const live = call.state !== 'ended';
+  if (isRingTest(call)) return live ? 'Ring test' : 'Ring test to';
   if (call.direction === 'inbound') return 'Call from';
   return live ? 'Calling' : 'Call to';
 }
@@ -97,6 +98,13 @@ function CallCard({ call, names, extra, notes }: { call: Call; names: Names } & 
           </span>
         </div>
       </header>
+
+      {live &&
+        silentNotes(call, names).map((note) => (
+          <p key={note} className="call-silent" role="status">
+            {note}
+          </p>
+        ))}
 
       {!live && (
         <p className="call-end" data-testid="call-end-reason">

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { CallEvent, StaffEntry, TransferAction } from '#shared';
+import {
+  type CallEvent,
+  RING_TEST_NOTE,
+  SILENT_DETAILS,
+  type StaffEntry,
+  type TransferAction,
+} from '#shared';
 import { formatOffset } from '../../lib/time';
 import { buildNames } from '../../store/names';
 import { accepted, newCall, play } from '../../test/calls';
-import { endSentence, legLabel, stateLabel, timelineItems } from './words';
+import { endSentence, legLabel, silentNotes, stateLabel, timelineItems } from './words';
 
 const device = (id: string, name: string) => ({
   id,
@@ -150,5 +156,48 @@ describe('a transfer on the timeline', () => {
       'Resumed after a transfer',
       'Call transferred to Bob',
     ]);
+  });
+});
+
+describe('ring tests and silent phones in words (issue 25 items 3 and 7)', () => {
+  const ringTest = (c: ReturnType<typeof newCall>) => ({
+    ...c,
+    timeline: [{ ...c.timeline[0]!, detail: RING_TEST_NOTE }, ...c.timeline.slice(1)],
+  });
+
+  it('says whether a ring test rang, not that nobody answered', () => {
+    const call = ringTest(newCall('outbound', ['dev-ana'], 'agent-1'));
+    const rang = play(call, [
+      ['push', accepted('dev-ana', 100, 80)],
+      [700, { type: 'reported', deviceId: 'dev-ana' }, 'device'],
+      [5000, { type: 'timeout' }, 'server'],
+    ]);
+    expect(stateLabel(rang)).toEqual({ text: 'Rang', tone: 'ok' });
+    expect(legLabel(rang.devices[0]!, rang)).toEqual({ text: 'Rang', tone: 'ok' });
+    expect(endSentence(rang, names)).toBe("Ring test over: rang on Ana's iPhone after 0.7 s");
+    const silent = play(call, [[5000, { type: 'timeout' }, 'server']]);
+    expect(stateLabel(silent)).toEqual({ text: 'Did not ring', tone: 'bad' });
+    expect(legLabel(silent.devices[0]!, silent)).toEqual({ text: 'Did not ring', tone: 'bad' });
+    expect(endSentence(silent, names)).toBe("Ring test over: Ana's iPhone did not ring");
+  });
+
+  it('notes a phone silent after its push on the panel and the timeline, and the fallback', () => {
+    const call = play(newCall('outbound', ['dev-ana'], 'agent-1'), [
+      ['push', accepted('dev-ana', 100, 80)],
+      [
+        5000,
+        {
+          type: 'ringCheck',
+          silent: [{ deviceId: 'dev-ana', detail: SILENT_DETAILS.accepted }],
+          fallback: null,
+        },
+        'server',
+      ],
+    ]);
+    expect(silentNotes(call, names)).toEqual(["Push accepted, Ana's iPhone has not rung yet"]);
+    expect(legLabel(call.devices[0]!, call)).toEqual({ text: 'Has not rung yet', tone: 'warn' });
+    expect(line(call)).toContain("Push accepted, Ana's iPhone has not rung yet +5.0 s");
+    const rang = play(call, [[6000, { type: 'reported', deviceId: 'dev-ana' }, 'device']]);
+    expect(silentNotes(rang, names)).toEqual([]);
   });
 });

@@ -4,7 +4,10 @@ import {
   endReasonText,
   endTone,
   humanizeUnreachable,
+  isRingTest,
   type Leg,
+  notRungYetText,
+  ringTestOutcome,
   type TimelineEntry,
   type Tone,
 } from '#shared';
@@ -33,6 +36,12 @@ export function stateLabel(call: Call): { text: string; tone: Tone } {
       if (call.held) return { text: 'On hold', tone: 'warn' };
       return { text: 'Connected', tone: 'ok' };
     case 'ended':
+      // A ring test's "No answer" is its normal end: whether it rang is the news.
+      if (isRingTest(call) && (call.endReason === 'missed' || call.endReason === 'declined')) {
+        return call.devices.some((l) => rangOn(call, l.deviceId))
+          ? { text: 'Rang', tone: 'ok' }
+          : { text: 'Did not ring', tone: 'bad' };
+      }
       return {
         text: call.endReason ? END_REASON_LABELS[call.endReason] : 'Ended',
         tone: endTone(call.endReason),
@@ -40,11 +49,18 @@ export function stateLabel(call: Call): { text: string; tone: Tone } {
   }
 }
 
-const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+/** The phone rang for this call: it said so, or it declined (it rang to be declined). */
+const rangOn = (call: Call, deviceId: string) =>
+  call.timeline.some((e) => (e.event === 'reported' || e.event === 'declined') && e.actorId === deviceId);
 
-/** How the end of a call reads with this console's names for the phones. */
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** How the end of a call reads with this console's names for the phones (a ring test: how it rang). */
 export const endSentence = (call: Call, names: Names): string =>
-  endReasonText(call, (id) => deviceLabel(names, id));
+  isRingTest(call)
+    ? ringTestOutcome(call, (id) => deviceLabel(names, id))
+    : endReasonText(call, (id) => deviceLabel(names, id));
 
 export function legLabel(leg: Leg, call: Call): { text: string; tone: Tone } {
   if (call.answeredByDeviceId === leg.deviceId) {
@@ -52,9 +68,16 @@ export function legLabel(leg: Leg, call: Call): { text: string; tone: Tone } {
       ? { text: 'Answered, call over', tone: 'neutral' }
       : { text: 'Answered', tone: 'ok' };
   }
+  if (isRingTest(call) && call.state === 'ended') {
+    return rangOn(call, leg.deviceId) ? { text: 'Rang', tone: 'ok' } : { text: 'Did not ring', tone: 'bad' };
+  }
   switch (leg.state) {
-    case 'pending':
+    case 'pending': {
+      // The ring check noted it silent a while after its push (issue 25 item 7).
+      const silent = call.timeline.findLast((e) => e.event === 'notRungYet' && e.actorId === leg.deviceId);
+      if (silent && call.state !== 'ended') return { text: 'Has not rung yet', tone: 'warn' };
       return { text: 'Push sent, waiting for the phone', tone: 'neutral' };
+    }
     case 'ringing':
       return { text: 'Ringing', tone: 'info' };
     case 'answered':
@@ -73,6 +96,19 @@ export function legLabel(leg: Leg, call: Call): { text: string; tone: Tone } {
           return { text: 'Stopped ringing', tone: 'neutral' };
       }
   }
+}
+
+/**
+ * "Push accepted, Ana's iPhone has not rung yet": the phones of a live call that the server's ring
+ * check found silent (issue 25 item 7) and that still have not rung.
+ */
+export function silentNotes(call: Call, names: Names): string[] {
+  return call.devices
+    .filter((leg) => leg.state === 'pending')
+    .flatMap((leg) => {
+      const e = call.timeline.findLast((t) => t.event === 'notRungYet' && t.actorId === leg.deviceId);
+      return e ? [notRungYetText(deviceLabel(names, leg.deviceId), e.detail)] : [];
+    });
 }
 
 export interface TimelineItem {
@@ -116,9 +152,17 @@ function entryText(
   const byAgent = e.actorId !== null && e.actorId === agentId ? 'you' : 'another agent';
   switch (e.event) {
     case 'placed':
+      if (isRingTest(call)) return { text: 'Ring test sent', tone: 'neutral' };
       return call.direction === 'inbound'
         ? { text: `${dev()} called in`, tone: 'info' }
         : { text: 'Call placed', tone: 'neutral' };
+    case 'notRungYet':
+      return { text: notRungYetText(dev(), e.detail), tone: 'warn' };
+    case 'fallback':
+      return {
+        text: upperFirst(e.detail ?? 'No phone rang in time: also ringing the fallback'),
+        tone: 'info',
+      };
     case 'push:sending':
       // Bookkeeping for a restart; APNs' answer that follows is what the agent reads.
       return { text: '', tone: 'neutral' };
@@ -164,6 +208,7 @@ function entryText(
         tone: 'bad',
       };
     case 'hangup':
+      if (e.source === 'server') return { text: 'Ring test over: it was answered', tone: 'neutral' };
       return e.source === 'agent'
         ? { text: 'You hung up', tone: 'neutral' }
         : { text: `Hung up on ${dev()}`, tone: 'neutral' };
@@ -175,6 +220,7 @@ function entryText(
       return { text: '', tone: 'neutral' };
     case 'ended':
       // A completed call's hang-up entry already says who ended it.
+      if (isRingTest(call)) return { text: endSentence(call, names), tone: 'neutral' };
       if (call.endReason === 'completed') return { text: 'Call ended', tone: 'neutral' };
       return { text: `Call ended: ${lowerFirst(endSentence(call, names))}`, tone: endTone(call.endReason) };
     default:

@@ -79,4 +79,23 @@ describe('what the console tells the desktop app', () => {
       muted: true,
     });
   });
+  it("gives an admin's health alerts as notifications say them, and an agent's none", () => {
+    const s = agentConsole();
+    const alert = {
+      deviceId: 'dev-ana',
+      staffId: 'staff-ana',
+      phone: 'iPhone',
+      staff: 'Ana',
+      state: 'notRinging' as const,
+      label: 'Not ringing',
+      fix: 'Pushes are accepted but the phone has not rung for its last 3 calls',
+      at: 7,
+    };
+    s.healthAlerted(alert);
+    expect(s.snapshot().healthAlerts).toEqual([
+      { deviceId: 'dev-ana', at: 7, title: 'Ana’s iPhone: Not ringing', body: alert.fix },
+    ]);
+    s.meChanged({ agentId: 'agent-1', name: 'Dana', role: 'agent', temporaryPassword: false });
+    expect(s.snapshot().healthAlerts).toBeUndefined();
+  });
 });

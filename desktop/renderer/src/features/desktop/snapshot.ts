@@ -37,5 +37,20 @@ export function consoleSnapshot(s: ConsoleState, names: Names, pageId: string): 
         caller: staffName(o.call.staffId, o.call.callerName),
         at: o.call.endedAt ?? o.call.createdAt,
       })),
+    ...healthNotices(s),
+  };
+}
+
+/** An admin's health alerts as desktop notifications say them (the banners say the same). */
+function healthNotices(s: ConsoleState): Pick<ConsoleSnapshot, 'healthAlerts'> {
+  const admin = (s.me?.role ?? s.session?.role) === 'admin';
+  if (!admin || s.healthAlerts.length === 0) return {};
+  return {
+    healthAlerts: s.healthAlerts.map((a) => ({
+      deviceId: a.deviceId,
+      at: a.at,
+      title: `${a.staff}’s ${a.phone}: ${a.label}`,
+      body: a.fix,
+    })),
   };
 }

@@ -1,4 +1,5 @@
 import { useConsole } from '../../store/hooks';
+import { PhoneHealthDialog } from '../health';
 import { PairDialog } from '../pairing';
 import type { RosterDialog } from './dialogs';
 import { RemoveDialog } from './RemoveDialog';
@@ -17,6 +18,7 @@ export function RosterDialogs({
   onChange: (next: RosterDialog) => void;
 }) {
   const highlightDevice = useConsole((s) => s.highlightDevice);
+  const staff = useConsole((s) => s.staff);
   const close = () => onChange(null);
   switch (dialog?.kind) {
     case 'add':
@@ -39,6 +41,14 @@ export function RosterDialogs({
           onClose={close}
         />
       );
+    case 'health': {
+      // The phone as it is now (it may connect, or be unpaired, while its health is open).
+      const owner = staff.find((s) => s.id === dialog.staff.id);
+      const device = owner?.devices.find((d) => d.id === dialog.deviceId);
+      return owner && device ? (
+        <PhoneHealthDialog device={device} staffName={owner.name} onClose={close} />
+      ) : null;
+    }
     case 'pair':
       return (
         <PairDialog

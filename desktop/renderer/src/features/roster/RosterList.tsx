@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useNow } from '../../lib/useNow';
 import { useConsole } from '../../store/hooks';
+import { useNames } from '../../store/names';
 import { useMayRequest } from '../signin';
 import { RosterRow, type RowAction } from './RosterRow';
 import { ROW_HEIGHT, type Row } from './rows';
@@ -22,6 +23,7 @@ export function RosterList({ rows, onAction }: { rows: Row[]; onAction: (a: RowA
   const apnsConfigured = useConsole((s) => s.apns?.configured ?? true);
   // Agents see the roster and call; pairing, renaming, removing and unpairing are an admin's.
   const manage = useMayRequest('staff:update');
+  const names = useNames();
   // Token ages and "last seen" change slowly: a 30 s tick keeps them honest without re-rendering often.
   const now = useNow(30_000);
   const virtualizer = useVirtualizer({
@@ -113,6 +115,11 @@ export function RosterList({ rows, onAction }: { rows: Row[]; onAction: (a: RowA
               inCall={inCall}
               apnsConfigured={apnsConfigured}
               manage={manage}
+              fallbackName={
+                row.kind === 'staff' && row.staff.fallbackStaffId
+                  ? (names.staff(row.staff.fallbackStaffId)?.name ?? null)
+                  : null
+              }
               onAction={onAction}
             />
           );

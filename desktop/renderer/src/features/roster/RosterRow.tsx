@@ -1,12 +1,13 @@
 import { memo } from 'react';
 import type { DeviceEntry } from '#shared';
+import { usePhoneMark } from '../health';
 import { deviceDetails, lastSeen, microphoneHealth, presenceLabel, pushHealth } from './health';
 import type { Row } from './rows';
 
 export type RowAction =
   | { type: 'call'; target: { staffId: string } | { deviceId: string } }
   | { type: 'pair' | 'rename' | 'remove'; staffId: string }
-  | { type: 'unpair'; staffId: string; deviceId: string };
+  | { type: 'unpair' | 'health'; staffId: string; deviceId: string };
 
 interface Props {
   row: Row;
@@ -21,6 +22,8 @@ interface Props {
   apnsConfigured: boolean;
   /** An admin's row: pair, rename, remove, unpair. Agents only call. */
   manage: boolean;
+  /** A staff row's fallback, rung when none of their phones rings in time (issue 25 item 7). */
+  fallbackName?: string | null;
   onAction: (action: RowAction) => void;
 }
 
@@ -45,6 +48,11 @@ export const RosterRow = memo(function RosterRow(props: Props) {
             {staff.name}
           </span>
           <span className="muted mono staff-handle">{staff.handle ?? 'no number'}</span>
+          {props.fallbackName && (
+            <span className="muted staff-fallback" title="Rung too when none of their phones rings in time">
+              fallback: {props.fallbackName}
+            </span>
+          )}
         </div>
         <div className="row-actions">
           <button
@@ -128,6 +136,9 @@ function StaffAdminActions({
   );
 }
 
+/** Marks whose fix the row's health line says instead of the push token's state. */
+const MARK_OWN_LINE = new Set(['notRinging', 'slow', 'offline']);
+
 function DeviceRow({
   device,
   tab,
@@ -140,7 +151,10 @@ function DeviceRow({
   onAction,
 }: Props & { device: DeviceEntry; tab: number; common: object }) {
   const presence = presenceLabel(device.presence);
-  const health = pushHealth(device, now, apnsConfigured);
+  const mark = usePhoneMark(device, now);
+  // A mark the token and microphone lines do not already explain says its fix in their place.
+  const markFix = MARK_OWN_LINE.has(mark.state) ? { text: mark.fix, tone: mark.tone } : null;
+  const health = markFix ?? pushHealth(device, now, apnsConfigured);
   const microphone = microphoneHealth(device);
   const seen = lastSeen(device, now);
   return (
@@ -160,6 +174,21 @@ function DeviceRow({
           {presence.text}
         </span>
         {seen && <span className="muted device-seen">{seen}</span>}
+      </div>
+      <div className="device-mark">
+        <button
+          type="button"
+          tabIndex={tab}
+          className="mark-button"
+          aria-label={`Health of ${device.name}: ${mark.label}`}
+          // Not the fix again: the health line beside it says that.
+          title="Show its health: the record, charts and a ring test"
+          onClick={() => onAction({ type: 'health', staffId: device.staffId, deviceId: device.id })}
+        >
+          <span className={`badge badge-${mark.tone}`} data-testid="health-mark">
+            {mark.label}
+          </span>
+        </button>
       </div>
       <div className={`device-health${microphone ? ' device-health-two' : ''}`}>
         {microphone && (

@@ -5,7 +5,7 @@ import type { RowAction } from './RosterRow';
 export type RosterDialog =
   | { kind: 'add' }
   | { kind: 'rename' | 'remove' | 'pair'; staff: StaffEntry }
-  | { kind: 'unpair'; staff: StaffEntry; deviceId: string }
+  | { kind: 'unpair' | 'health'; staff: StaffEntry; deviceId: string }
   | null;
 
 /**
@@ -15,7 +15,7 @@ export type RosterDialog =
 export function dialogFor(action: Exclude<RowAction, { type: 'call' }>, staff: StaffEntry[]): RosterDialog {
   const entry = staff.find((s) => s.id === action.staffId);
   if (!entry) return null;
-  return action.type === 'unpair'
-    ? { kind: 'unpair', staff: entry, deviceId: action.deviceId }
+  return action.type === 'unpair' || action.type === 'health'
+    ? { kind: action.type, staff: entry, deviceId: action.deviceId }
     : { kind: action.type, staff: entry };
 }

@@ -1,4 +1,4 @@
-import type { DeviceEntry, Presence } from '#shared';
+import { type DeviceEntry, invalidTokenFix, type Presence } from '#shared';
 import { formatAge } from '../../lib/time';
 
 export type Tone = 'ok' | 'info' | 'warn' | 'bad' | 'neutral';
@@ -69,24 +69,6 @@ export function microphoneHealth(d: DeviceEntry): { text: string; fix: string; t
       };
     default:
       return null;
-  }
-}
-
-function invalidTokenFix(reason: string | null, env: string | null): string {
-  switch (reason) {
-    case 'Unregistered':
-    case 'ExpiredToken':
-      return 'App deleted or token rotated: open the app on the phone';
-    case 'BadDeviceToken':
-      return env === 'sandbox'
-        ? 'Token is for the sandbox environment: install a release build, or run the server with --apns-env sandbox'
-        : env === 'production'
-          ? 'Token is for the production environment: the server pushes to the sandbox; check --apns-env'
-          : 'APNs does not recognise this token: open the app on the phone';
-    case 'DeviceTokenNotForTopic':
-      return 'Token belongs to another app: check the server’s --apns-bundle-id against the app';
-    default:
-      return `APNs rejected the token${reason ? ` (${reason})` : ''}: open the app on the phone`;
   }
 }
 

@@ -69,6 +69,10 @@ describe('roster rows and search', () => {
     expect(pushHealth(phone('x', { invalidAt: 1, invalidReason: 'Unregistered' }), 0).text).toBe(
       'App deleted or token rotated: open the app on the phone',
     );
+    // As the server stores it: APNs' status, then its reason (it said "APNs rejected the token").
+    expect(pushHealth(phone('x', { invalidAt: 1, invalidReason: '410 Unregistered' }), 0).text).toBe(
+      'App deleted or token rotated: open the app on the phone',
+    );
     expect(
       pushHealth(phone('x', { invalidAt: 1, invalidReason: 'BadDeviceToken', environment: 'sandbox' }), 0)
         .text,

@@ -13,6 +13,8 @@ export interface StatusData {
   apns: ApnsStatus | null;
   /** Whether the server can save (a full disk stops every call from being stored). */
   storage: StorageStatus | null;
+  /** How long a silent phone's call waits before a fallback rings; null until the server says. */
+  notRungAfterMs: number | null;
 }
 
 export interface StatusSlice extends StatusData {
@@ -24,6 +26,7 @@ export const statusData = (now: number): StatusData => ({
   connection: { status: 'connecting', error: null, since: now },
   apns: null,
   storage: null,
+  notRungAfterMs: null,
 });
 
 export const createStatusSlice =
@@ -34,5 +37,6 @@ export const createStatusSlice =
       set(({ connection }) => ({
         connection: { status, error, since: connection.status === status ? connection.since : now() },
       })),
-    serverStatusChanged: ({ apns, storage }) => set({ apns, storage: storage ?? null }),
+    serverStatusChanged: ({ apns, storage, notRungAfterMs }) =>
+      set({ apns, storage: storage ?? null, notRungAfterMs: notRungAfterMs ?? null }),
   });

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
-import { type Call, partyPhone } from '#shared';
+import { type Call, isRingTest, partyPhone } from '#shared';
 import { useApi } from '../../../api/context';
 import { useConsole } from '../../../store/hooks';
 import { consoleStore } from '../../../store/store';
@@ -26,6 +26,8 @@ export function useVoice<T>(select: (s: VoiceUiState) => T): T {
 export function voiceCall(calls: Record<string, Call>, agentId: string | null): Call | null {
   for (const call of Object.values(calls)) {
     if (call.state === 'ended' || agentId === null || call.agentId !== agentId) continue;
+    // A ring test that was answered ends at once: there is nobody to talk to.
+    if (isRingTest(call)) continue;
     // Answered: the call has a phone at the other end (shared's one rule for which phone that is).
     if (partyPhone(call) !== null) return call;
   }
