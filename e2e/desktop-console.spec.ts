@@ -259,6 +259,7 @@ test('the same console in a browser has no desktop parts', async ({ page, signIn
   await expect(page.getByRole('navigation', { name: 'Screens' }).getByRole('button')).toHaveText([
     'Roster',
     'History',
+    'Health',
     'Directory',
     'Team',
     'Settings',
