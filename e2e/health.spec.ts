@@ -61,7 +61,8 @@ for (const scheme of ['light', 'dark'] as const) {
   test(`a phone that stops ringing: its mark, the alert, its health chart and the Health screen (${scheme})`, async ({
     page,
   }) => {
-    test.setTimeout(120_000);
+    // Four calls of 2-5 s, two dialogs, three axe scans and screenshots: over 2 min on a loaded machine.
+    test.setTimeout(180_000);
     const tag = `${scheme} ${test.info().workerIndex}-${Date.now() % 100_000}`;
     const rings = await inProcessPhone(server, `Rita Rings ${tag}`, {}, { name: 'Rita’s iPhone' });
     const silent = await inProcessPhone(server, `Sid Silent ${tag}`, {}, { name: 'Sid’s iPhone' });
