@@ -6,10 +6,16 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SCANNED = ['server', 'tools', 'bench', 'desktop', 'e2e', 'shared/src', 'test-support'];
 /**
- * The one place a client emits with an ack, and the one place the server asks a client for one
- * (a phone acknowledging `call:cancelled`).
+ * The one place a client emits with an ack, the one place the server asks a client for one (a
+ * phone acknowledging `call:cancelled`), and the Swift companion's bridge, which carries the Swift
+ * app's own requests as socket.io-client-swift makes them (`emitWithAck(…).timingOut(after:)`, a
+ * missing ack reaching Swift as "NO ACK", not as request()'s UNAVAILABLE): it must add nothing.
  */
-const ALLOWED = new Set(['shared/src/request.ts', 'server/src/gateways/acks.ts']);
+const ALLOWED = new Set([
+  'shared/src/request.ts',
+  'server/src/gateways/acks.ts',
+  'tools/swift-companion/src/bridge.ts',
+]);
 
 /** An emit that expects an ack: `emitWithAck`, `.timeout(…).emit`, or an emit given a callback. */
 const RAW_ACK = [/\bemitWithAck\s*\(/, /\.timeout\([^)]*\)\s*\.emit\b/, /\.emit\([^;]*?(=>|\bfunction\b)/s];
