@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { preview } from 'vite';
-import type { StaffEntry } from '#shared';
+import { login, type StaffEntry } from '#shared';
 import { hashPassword, hashSecret, newSecret, openStorage } from '../server/src';
 import { firstRoster, openAgentSocket } from '../tools/virtual-companion/src/agent-socket';
 
@@ -127,13 +127,8 @@ export async function startBenchServer(seeded: SeededRoster): Promise<BenchServe
 }
 
 async function rosterOf(url: string): Promise<StaffEntry[]> {
-  const res = await fetch(`${url}/api/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(BENCH_AGENT),
-  });
-  if (!res.ok) throw new Error(`bench sign-in failed: ${res.status}`);
-  const socket = openAgentSocket(url, ((await res.json()) as { token: string }).token);
+  const { token } = await login(url, BENCH_AGENT.name, BENCH_AGENT.password);
+  const socket = openAgentSocket(url, token);
   try {
     return await firstRoster(socket);
   } finally {

@@ -29,6 +29,7 @@ import { baseUrl, serverHandle } from './http/handle';
 import { healthRoutes } from './http/health';
 import { operationRoutes } from './http/operations';
 import { originPolicy } from './http/origins';
+import { serveContract } from './http/routes';
 import { checkTls, pinnedFingerprint } from './http/tls';
 import { DEFAULT_WEB_ROOT } from './http/web';
 import { createLogger, type Logger } from './ops/logger';
@@ -289,7 +290,8 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
     health: ring.health,
   });
   attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster, ice, audit });
-  // Before any route: every /api/ route must say who may call it, and admin ones get checked.
+  // Before any route: /api/ routes are the contract's, each says who may call it, admin ones get checked.
+  serveContract(web);
   enforceRouteAccess(web, { auth });
   await web.register(auditRoutes({ storage }));
   await web.register(healthRoutes({ storage, health: ring.health }));

@@ -13,6 +13,8 @@ export * from './events';
 export * from './fixture-kinds';
 export * from './health-events';
 export * from './http';
+export * from './http-client';
+export * from './http-routes';
 export * from './login';
 export * from './machine';
 export * from './names';

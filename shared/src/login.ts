@@ -1,8 +1,7 @@
 import type { z } from 'zod';
-import { errorBodySchema } from './ack';
 import { ERROR_CODES, type ErrorCode } from './errors';
-import { loginResponseSchema } from './http';
-import { describeZodError } from './validation';
+import type { loginResponseSchema } from './http';
+import { httpRequest } from './http-client';
 
 export type LoginSession = z.infer<typeof loginResponseSchema>;
 
@@ -28,44 +27,27 @@ export class LoginError extends Error {
  * a session (another program on that port, a server of another version).
  */
 export async function login(serverUrl: string, name: string, password: string): Promise<LoginSession> {
-  const url = new URL('/api/login', serverUrl);
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name, password }),
-    });
-  } catch (err) {
-    const why = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : '';
+  const { origin } = new URL(serverUrl);
+  const res = await httpRequest(serverUrl, 'POST /api/login', { body: { name, password } });
+  if (res.ok) return res.data;
+  const { error, status, detail } = res;
+  if (status === null) {
     throw new LoginError(
       ERROR_CODES.UNAVAILABLE,
-      `cannot reach a server at ${url.origin}${why ? ` (${why})` : ''}`,
+      `cannot reach a server at ${origin}${detail ? ` (${detail})` : ''}`,
       null,
-      'the server cannot be reached',
+      error.message,
     );
   }
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const refusal = errorBodySchema.safeParse((body as { error?: unknown } | null)?.error);
-    const [code, reason] = refusal.success
-      ? [refusal.data.code, refusal.data.message]
-      : [res.status >= 500 ? ERROR_CODES.INTERNAL : ERROR_CODES.BAD_REQUEST, `HTTP ${res.status}`];
-    throw new LoginError(
-      code,
-      `sign-in as "${name}" at ${url.origin} refused: ${reason}`,
-      res.status,
-      reason,
-    );
-  }
-  const session = loginResponseSchema.safeParse(body);
-  if (!session.success) {
+  if (status >= 200 && status < 300) {
     throw new LoginError(
       ERROR_CODES.INTERNAL,
-      `${url.origin} answered the sign-in with something that is not a session (${describeZodError(session.error)}); is it a Switchboard server of this version?`,
-      res.status,
-      'the server sent an unexpected answer',
+      `${origin} answered the sign-in with something that is not a session (${detail}); is it a Switchboard server of this version?`,
+      status,
+      error.message,
     );
   }
-  return session.data;
+  // A refusal in the protocol's shape is in the server's words; anything else is its status.
+  const reason = detail ?? error.message;
+  throw new LoginError(error.code, `sign-in as "${name}" at ${origin} refused: ${reason}`, status, reason);
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
-import { ERROR_CODES, forbiddenMessage } from '#shared';
+import { ERROR_CODES, type ErrorCode, forbiddenMessage, type HttpRouteName, httpRoute } from '#shared';
 import type { Actor, SessionAuth } from '../auth/session-auth';
 import { AppError } from '../errors';
 import { bearerToken } from './app';
@@ -7,13 +7,14 @@ import { bearerToken } from './app';
 /**
  * Who may call each HTTP API route: `public` (sign-in, a phone pairing), `device` (a phone's
  * secret, checked by the route), `session` (any signed-in agent), or an
- * admin, with what only an admin may do in words. Every `/api/` route must be listed: the server
- * refuses to start with one that is not, so a new route cannot slip through without a decision,
- * and the admin check is added here, before the route's own hooks and before its body is read.
+ * admin, with what only an admin may do in words. Every route of the contract
+ * (shared/src/http-routes.ts) is listed, as the type says, and the server refuses to start with an
+ * `/api/` route that is not, so a new route cannot slip through without a decision; the admin
+ * check is added here, before the route's own hooks and before its body is read.
  */
 export type RouteAccess = 'public' | 'device' | 'session' | { admin: string };
 
-export const HTTP_ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
+export const HTTP_ROUTE_ACCESS: Readonly<Record<HttpRouteName, RouteAccess>> = {
   'POST /api/login': 'public',
   'POST /api/logout': 'session',
   'POST /api/devices/pair': 'public',
@@ -45,6 +46,7 @@ export function actorOf(req: FastifyRequest): Actor {
  * Add it to the root instance before any route.
  */
 export function enforceRouteAccess(app: FastifyInstance, o: { auth: SessionAuth }): void {
+  checkAccessAgainstContract(HTTP_ROUTE_ACCESS);
   app.decorateRequest('actor', null);
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/')) return;
@@ -52,7 +54,7 @@ export function enforceRouteAccess(app: FastifyInstance, o: { auth: SessionAuth 
     for (const method of methods) {
       // Fastify adds a HEAD route for every GET one; it answers as the GET does.
       const key = `${method === 'HEAD' ? 'GET' : method} ${route.url}`;
-      const access = HTTP_ROUTE_ACCESS[key];
+      const access = (HTTP_ROUTE_ACCESS as Readonly<Record<string, RouteAccess>>)[key];
       if (access === undefined) {
         throw new Error(
           `${method} ${route.url} is not in HTTP_ROUTE_ACCESS (server/src/http/access.ts): say who may call it there`,
@@ -78,4 +80,25 @@ function sessionCheck(auth: SessionAuth, route: string, adminOnly: string | null
     }
     req.actor = actor;
   };
+}
+
+/** The refusals each kind of access adds, which the route's contract must list for clients to expect them. */
+const ACCESS_ERRORS: Record<'public' | 'device' | 'session' | 'admin', readonly ErrorCode[]> = {
+  public: [],
+  device: [ERROR_CODES.UNAUTHORIZED],
+  session: [ERROR_CODES.UNAUTHORIZED],
+  admin: [ERROR_CODES.UNAUTHORIZED, ERROR_CODES.FORBIDDEN],
+};
+
+/** Throws unless each route's contract lists the refusals its access adds (run at every start). */
+export function checkAccessAgainstContract(table: Readonly<Record<HttpRouteName, RouteAccess>>): void {
+  for (const [name, access] of Object.entries(table) as [HttpRouteName, RouteAccess][]) {
+    const kind = typeof access === 'object' ? 'admin' : access;
+    const missing = ACCESS_ERRORS[kind].filter((code) => !httpRoute(name).errors.includes(code));
+    if (missing.length > 0) {
+      throw new Error(
+        `${name} is ${kind === 'admin' ? 'for admins' : kind} (server/src/http/access.ts), so its row in shared/src/http-routes.ts must list ${missing.join(', ')} in errors`,
+      );
+    }
+  }
 }

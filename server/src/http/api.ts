@@ -1,21 +1,10 @@
-import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
-import type { Clock } from '#shared';
 import {
   type Call,
   type CallQuality,
-  DIRECTIONS,
-  describeZodError,
-  directoryPutRequestSchema,
-  END_REASONS,
+  type Clock,
   ERROR_CODES,
-  entityId,
-  epochMs,
-  loginRequestSchema,
-  MAX_DIRECTORY_BODY_BYTES,
-  pairRequestSchema,
-  QUALITY_MARKS,
+  type HttpQuery,
   transferLine,
   transfersOf,
 } from '#shared';
@@ -30,7 +19,8 @@ import { DirectoryConflictError } from '../storage/directory';
 import type { Storage } from '../storage/types';
 import type { AuditLog } from '../team/audit';
 import { actorOf } from './access';
-import { bearerToken, clientIp, jsonBody, sendJson } from './app';
+import { bearerToken, clientIp } from './app';
+import { route } from './routes';
 
 export interface ApiContext {
   storage: Storage;
@@ -46,18 +36,6 @@ export interface ApiContext {
   /** The trail of who changed the directory (the route is admin-only: access.ts). */
   audit: AuditLog;
 }
-
-const historyFilterSchema = z.object({
-  staffId: entityId.optional(),
-  direction: z.enum(DIRECTIONS).optional(),
-  outcome: z.enum(END_REASONS).optional(),
-  from: z.coerce.number().pipe(epochMs).optional(),
-  to: z.coerce.number().pipe(epochMs).optional(),
-  quality: z.enum(QUALITY_MARKS).optional(),
-  dispositionId: entityId.optional(),
-});
-
-type HistoryFilter = z.infer<typeof historyFilterSchema>;
 
 /** The HTTP API: sign-in, sign-out, pairing, history export, the directory for phones. */
 export function apiRoutes(ctx: ApiContext): FastifyPluginAsync {
@@ -81,37 +59,33 @@ function sessionRoutes(app: App, ctx: ApiContext): void {
 
   // Limits count wrong passwords only (auth/sign-in-limits.ts), so people sharing an address all
   // sign in.
-  app.post('/api/login', async (req, reply) => {
-    const body = jsonBody(req, loginRequestSchema);
+  route(app, 'POST /api/login', async (req) => {
+    const { name, password } = req.body;
     // A console that still holds one of this agent's sessions is trusted past the backoffs.
     const holder = await ctx.auth.verify(bearerToken(req)).catch(() => null);
-    return sendJson(reply, 200, await logins.signIn(body.name, body.password, clientIp(req), holder));
+    return logins.signIn(name, password, clientIp(req), holder);
   });
 
   /** Signs out this session only; the agent's other consoles stay signed in. */
-  app.post('/api/logout', async (req, reply) => {
+  route(app, 'POST /api/logout', async (req) => {
     const { tokenHash } = actorOf(req);
     await ctx.storage.sessions.remove(tokenHash);
     await ctx.auth.changed({ tokenHash });
-    return reply.code(204).send();
   });
 }
 
 /** What phones call: pairing, and the caller-ID directory after `directory:changed`. */
 function phoneRoutes(app: App, ctx: ApiContext): void {
-  app.post('/api/devices/pair', async (req, reply) => {
-    const body = jsonBody(req, pairRequestSchema);
-    return sendJson(reply, 200, await ctx.pairing.redeem(body, clientIp(req)));
-  });
+  route(app, 'POST /api/devices/pair', async (req) => ctx.pairing.redeem(req.body, clientIp(req)));
 
   /** For phones, after `directory:changed`: `Authorization: Bearer <device secret>`. */
-  app.get<{ Params: { deviceId: string } }>('/api/devices/:deviceId/directory', async (req, reply) => {
+  route(app, 'GET /api/devices/:deviceId/directory', async (req) => {
     const secret = bearerToken(req);
     const device = await ctx.storage.devices.get(req.params.deviceId);
     if (!device || !secret || !secretMatches(secret, device.secretHash)) {
       throw new AppError(ERROR_CODES.UNAUTHORIZED, 'unknown device or wrong secret');
     }
-    return sendJson(reply, 200, await ctx.storage.directory.get());
+    return ctx.storage.directory.get();
   });
 }
 
@@ -119,41 +93,32 @@ function phoneRoutes(app: App, ctx: ApiContext): void {
 function consoleRoutes(app: App, ctx: ApiContext): void {
   // Bulk saves go over HTTP: a socket message is capped at 64 KB, about 1,000 entries.
   // The session and role are checked (access.ts) before a body of up to 6 MiB is read.
-  app.put('/api/directory', { bodyLimit: MAX_DIRECTORY_BODY_BYTES }, async (req, reply) => {
-    const body = jsonBody(req, directoryPutRequestSchema);
+  route(app, 'PUT /api/directory', async (req) => {
+    const { entries, baseVersion } = req.body;
     let version: number;
     try {
-      version = await ctx.storage.directory.set(body.entries, ctx.clock.now(), body.baseVersion);
+      version = await ctx.storage.directory.set(entries, ctx.clock.now(), baseVersion);
     } catch (e) {
       if (e instanceof DirectoryConflictError) throw new AppError(ERROR_CODES.CONFLICT, e.message);
       throw e;
     }
     ctx.directoryChanged(version);
-    const blocked = body.entries.filter((e) => e.blocked).length;
+    const blocked = entries.filter((e) => e.blocked).length;
     const { agentId: id, name } = actorOf(req);
     await ctx.audit.record(
       { id, name },
       'directory.replaced',
       null,
-      `${body.entries.length} numbers (${blocked} blocked), version ${version}`,
+      `${entries.length} numbers (${blocked} blocked), version ${version}`,
     );
-    return sendJson(reply, 200, { version });
+    return { version };
   });
 
-  app.get('/api/history.csv', async (req, reply) => {
-    // The raw query, last value wins for a repeated key, as the old router read it.
-    const query = new URL(req.url, 'http://localhost').searchParams;
-    const parsed = historyFilterSchema.safeParse(Object.fromEntries(query));
-    if (!parsed.success) throw new AppError(ERROR_CODES.BAD_REQUEST, describeZodError(parsed.error));
-    return reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="switchboard-history.csv"')
-      .send(Readable.from(csvPages(ctx, parsed.data)));
-  });
+  route(app, 'GET /api/history.csv', async (req) => csvPages(ctx, req.query));
 }
 
 /** Streamed a page at a time, so an export of years of calls never sits whole in memory. */
-async function* csvPages(ctx: ApiContext, filter: HistoryFilter): AsyncGenerator<string> {
+async function* csvPages(ctx: ApiContext, filter: HttpQuery<'GET /api/history.csv'>): AsyncGenerator<string> {
   const quality = new QualityService(ctx);
   yield `${CSV_COLUMNS.join(',')}\r\n`;
   let cursor: string | undefined;

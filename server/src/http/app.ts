@@ -5,16 +5,16 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import type { z } from 'zod';
-import { describeZodError, ERROR_CODES, type ErrorCode } from '#shared';
+import { ERROR_CODES, type ErrorCode } from '#shared';
 import { AppError } from '../errors';
 import type { Logger } from '../ops/logger';
 import { registerCors } from './cors';
 import type { OriginPolicy } from './origins';
+import { answerable, notJson, notValidJson } from './routes';
 import { nodeServer, type TlsConfig } from './tls';
 import { isConsoleRoute, registerSecurityHeaders, registerWebConsole, sendConsoleIndex } from './web';
 
-/** JSON bodies are small (login, pairing); anything larger is refused before it is buffered. */
+/** JSON bodies are small (login, pairing); anything larger is refused before it is buffered, unless the route's contract allows more. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
 const STATUS: Record<ErrorCode, number> = {
@@ -67,6 +67,8 @@ export function createHttpApp(o: HttpAppOptions) {
     requestTimeout: 300_000,
     keepAliveTimeout: 5_000,
     trustProxy: o.trustProxy,
+    // A repeated query key counts once, by its last value, as the API has always read it.
+    routerOptions: { querystringParser: (query) => Object.fromEntries(new URLSearchParams(query)) },
     // A malformed URL is refused before routing; it still gets the protocol's error shape.
     frameworkErrors: (err, req, reply) =>
       sendError(reply, ERROR_CODES.BAD_REQUEST, frameworkMessage(err, req)),
@@ -93,8 +95,13 @@ export function createHttpApp(o: HttpAppOptions) {
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const known = err instanceof AppError ? err : fromFramework(err, req);
-    if (known) return sendError(reply, known.code, known.message);
-    o.logger.error({ err, path: pathOf(req) }, 'http request failed');
+    if (known && answerable(req, known.code)) return sendError(reply, known.code, known.message);
+    // An answer off the contract (a code the route does not list, a reply its schema refuses) is
+    // this server's defect, as any other fault: the client learns no more than for those.
+    const why = known
+      ? `${known.code} is not an answer of this route in shared/src/http-routes.ts`
+      : 'http request failed';
+    o.logger.error({ err, path: pathOf(req) }, why);
     return sendError(reply, ERROR_CODES.INTERNAL, 'internal error');
   });
 
@@ -129,10 +136,6 @@ function frameworkMessage(err: FastifyError, req: FastifyRequest): string {
   return `malformed URL: ${JSON.stringify(path)} has a %-escape that is not valid UTF-8 percent-encoding`;
 }
 
-const notJson = () =>
-  new AppError(ERROR_CODES.BAD_REQUEST, 'send a JSON body with content-type: application/json');
-const notValidJson = () => new AppError(ERROR_CODES.BAD_REQUEST, 'the body is not valid JSON');
-
 const pathOf = (req: FastifyRequest) => new URL(req.url, 'http://localhost').pathname;
 
 export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
@@ -145,15 +148,6 @@ export function sendJson(reply: FastifyReply, status: number, body: unknown): Fa
 
 export function sendError(reply: FastifyReply, code: ErrorCode, message: string): FastifyReply {
   return sendJson(reply, STATUS[code], { error: { code, message } });
-}
-
-/** The request's JSON body checked against a schema; the first problem becomes the message. */
-export function jsonBody<S extends z.ZodType>(req: FastifyRequest, schema: S): z.infer<S> {
-  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) throw notJson();
-  if (req.body === undefined) throw notValidJson();
-  const parsed = schema.safeParse(req.body);
-  if (!parsed.success) throw new AppError(ERROR_CODES.BAD_REQUEST, describeZodError(parsed.error));
-  return parsed.data;
 }
 
 export function bearerToken(req: FastifyRequest): string | null {

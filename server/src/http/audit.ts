@@ -1,12 +1,8 @@
-import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
-import { z } from 'zod';
-import { AUDIT_SUBJECTS, describeZodError, ERROR_CODES } from '#shared';
-import { AppError } from '../errors';
+import type { HttpQuery } from '#shared';
 import type { Storage } from '../storage/types';
 import { AUDIT_CSV_COLUMNS, auditCsvRow } from '../team/audit';
-
-const auditFilterSchema = z.object({ subject: z.enum(AUDIT_SUBJECTS).optional() });
+import { route } from './routes';
 
 /**
  * `GET /api/audit.csv?subject=`: the audit trail for admins (the check is access.ts's),
@@ -14,19 +10,11 @@ const auditFilterSchema = z.object({ subject: z.enum(AUDIT_SUBJECTS).optional() 
  */
 export function auditRoutes(o: { storage: Storage }): FastifyPluginAsync {
   return async (app) => {
-    app.get('/api/audit.csv', async (req, reply) => {
-      const query = new URL(req.url, 'http://localhost').searchParams;
-      const parsed = auditFilterSchema.safeParse(Object.fromEntries(query));
-      if (!parsed.success) throw new AppError(ERROR_CODES.BAD_REQUEST, describeZodError(parsed.error));
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="switchboard-audit.csv"')
-        .send(Readable.from(auditPages(o.storage, parsed.data.subject)));
-    });
+    route(app, 'GET /api/audit.csv', async (req) => auditPages(o.storage, req.query.subject));
   };
 }
 
-async function* auditPages(storage: Storage, subject?: z.infer<typeof auditFilterSchema>['subject']) {
+async function* auditPages(storage: Storage, subject: HttpQuery<'GET /api/audit.csv'>['subject']) {
   yield `${AUDIT_CSV_COLUMNS.join(',')}\r\n`;
   let cursor: string | undefined;
   do {

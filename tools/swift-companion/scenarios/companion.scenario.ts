@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { httpRequest } from '#shared';
 import { harnessFromEnv } from '../src/bridge';
 import type { SwiftPhone } from '../src/phones';
 import { type Outcome, type PhoneKind, Stage } from '../src/stage';
@@ -233,15 +234,12 @@ const SCENARIOS: Record<string, { run: Scenario; expected: Outcome }> = {
   },
   'directory update: the phone fetches the new version': {
     async run(s) {
-      const res = await fetch(`${s.h.url}/api/directory`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${s.agent.token}` },
-        body: JSON.stringify({
-          entries: [{ number: '+15551230001', label: 'Front desk', blocked: false }],
-          baseVersion: 0,
-        }),
+      const res = await httpRequest(s.h.url, 'PUT /api/directory', {
+        token: s.agent.token,
+        body: { entries: [{ number: '+15551230001', label: 'Front desk', blocked: false }], baseVersion: 0 },
       });
-      const { version } = (await res.json()) as { version: number };
+      if (!res.ok) throw new Error(`the directory save failed: ${res.error.code} ${res.error.message}`);
+      const { version } = res.data;
       return s.outcome({ fetched: (await s.phone.directory(version)) === version });
     },
     expected: { phone: [], calls: [], extra: { fetched: true } },

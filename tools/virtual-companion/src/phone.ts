@@ -11,6 +11,7 @@ import {
   deviceAuth,
   type EndReason,
   ERROR_CODES,
+  httpRequest,
   isStale,
   type MicrophonePermission,
   type PushContent,
@@ -159,10 +160,8 @@ export class VirtualPhone extends EventEmitter {
   // MARK: - Pairing and connection
 
   async pair(code: string): Promise<Credentials> {
-    const res = await fetch(new URL('/api/devices/pair', this.o.server), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    const res = await httpRequest(this.o.server, 'POST /api/devices/pair', {
+      body: {
         code,
         name: this.name,
         model: 'VirtualPhone1,1',
@@ -170,15 +169,11 @@ export class VirtualPhone extends EventEmitter {
         appVersion: '1.0.0 (virtual)',
         bundleId: this.bundleId,
         apnsEnvironment: this.environment,
-      }),
+      },
     });
-    const body = (await res.json()) as Credentials | { error: { code: string; message: string } };
-    if (!res.ok || 'error' in body) {
-      const error = 'error' in body ? body.error : { code: String(res.status), message: res.statusText };
-      throw new Error(`pairing failed: ${error.code} ${error.message}`);
-    }
-    this.credentials = body;
-    return body;
+    if (!res.ok) throw new Error(`pairing failed: ${res.error.code} ${res.error.message}`);
+    this.credentials = res.data;
+    return res.data;
   }
 
   /** Registers the VoIP token with APNs, listens for pushes, connects the socket. */
@@ -284,11 +279,11 @@ export class VirtualPhone extends EventEmitter {
   private async fetchDirectory(announced: number): Promise<void> {
     if (!this.credentials) return;
     const { deviceId, deviceSecret } = this.credentials;
-    const res = await fetch(new URL(`/api/devices/${deviceId}/directory`, this.o.server), {
-      headers: { authorization: `Bearer ${deviceSecret}` },
-    }).catch(() => null);
-    const body = res?.ok ? ((await res.json()) as { version?: unknown }) : null;
-    this.emit('directory', announced, typeof body?.version === 'number' ? body.version : null);
+    const res = await httpRequest(this.o.server, 'GET /api/devices/:deviceId/directory', {
+      params: { deviceId },
+      token: deviceSecret,
+    });
+    this.emit('directory', announced, res.ok ? res.data.version : null);
   }
 
   // MARK: - Calls the person makes

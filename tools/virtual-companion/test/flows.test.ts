@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildCallPush, buildCancelPush, type Call, type StaffEntry } from '#shared';
+import { buildCallPush, buildCancelPush, type Call, httpRequest, type StaffEntry } from '#shared';
 import { freshDatabase } from '../../../test-support/databases';
 import { BUNDLE_ID, type Harness, startHarness } from '../../../test-support/harness';
-import type { TestClient } from '../../../test-support/socket-client';
 import { createEmulatorPushGateway } from '../../apns-emulator/src';
 import type { VirtualPhone } from '../src';
 import { phoneEnded, phoneRings, virtualPhone } from './helpers';
@@ -20,7 +19,7 @@ const endedCall = (id: string) => (p: Changed) => p.call.id === id && p.call.sta
 
 describe('end-to-end call flows: server + APNs emulator + virtual phones', () => {
   let h: Harness;
-  let agent: TestClient & { agentId: string };
+  let agent: Awaited<ReturnType<Harness['agent']>>;
   let ana: StaffEntry;
   const phones: VirtualPhone[] = [];
 
@@ -43,6 +42,18 @@ describe('end-to-end call flows: server + APNs emulator + virtual phones', () =>
   const outcome = async (call: Call) =>
     (await agent.waitFor<Changed>('call:changed', endedCall(call.id))).call.endReason;
 
+  it('fetches the caller-ID directory after directory:changed, with its secret, as the app does', async () => {
+    const p = await phone();
+    const fetched = new Promise<[number, number | null]>((resolve) =>
+      p.once('directory', (announced: number, version: number | null) => resolve([announced, version])),
+    );
+    const saved = await httpRequest(h.url, 'PUT /api/directory', {
+      token: agent.token,
+      body: { entries: [{ number: '+15551230001', label: 'Front desk', blocked: false }], baseVersion: 0 },
+    });
+    expect(saved.ok && saved.data).toEqual({ version: 1 });
+    expect(await fetched).toEqual([1, 1]);
+  });
   it('completed: the phone answers, the agent hangs up', async () => {
     const iphone = await phone({ answerAfterMs: 0 });
     const call = await place();

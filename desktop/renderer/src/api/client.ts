@@ -5,6 +5,10 @@ import {
   type AgentRequestName,
   type AgentServerEvents,
   type ConsoleHello,
+  type HttpArgs,
+  type HttpResult,
+  type HttpRouteName,
+  httpRequest,
   PROTOCOL_VERSION,
 } from '#shared';
 import type { ConsoleStore } from '../store/store';
@@ -118,10 +122,8 @@ export class ConsoleClient implements ConsoleApi {
     };
   }
 
-  fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set('authorization', `Bearer ${this.session.token}`);
-    return fetch(new URL(path, this.baseUrl), { ...init, headers });
+  http<K extends HttpRouteName>(route: K, args: HttpArgs<K>): Promise<HttpResult<K>> {
+    return httpRequest(this.baseUrl, route, { ...args, token: this.session.token });
   }
 
   /** Every phone's ring record, on each connect: changes come as `health:changed` after that. */

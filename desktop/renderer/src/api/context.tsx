@@ -1,5 +1,13 @@
 import { createContext, type ReactNode, useContext } from 'react';
-import type { Ack, AgentAckData, AgentRequestName, AgentServerEvents } from '#shared';
+import type {
+  Ack,
+  AgentAckData,
+  AgentRequestName,
+  AgentServerEvents,
+  HttpArgs,
+  HttpResult,
+  HttpRouteName,
+} from '#shared';
 import type { RequestPayload } from './request';
 
 /**
@@ -12,8 +20,8 @@ export interface ConsoleApi {
     payload: RequestPayload<E>,
     opts?: { timeoutMs?: number },
   ): Promise<Ack<AgentAckData[E]>>;
-  /** `path` is relative to the server (e.g. `/api/history.csv?…`); adds `Authorization: Bearer`. */
-  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** A route of the HTTP contract with this session's token (`httpRequest`: resolves, never rejects). */
+  http<K extends HttpRouteName>(route: K, args: HttpArgs<K>): Promise<HttpResult<K>>;
   /** WebRTC signals from the phone of the agent's call (voice); returns the unsubscribe. */
   onSignal(listener: AgentServerEvents['rtc:signal']): () => void;
   /** A warm transfer's consultation: signals from the other agent's console; returns the unsubscribe. */

@@ -1,14 +1,23 @@
 import { useState } from 'react';
+import type { CsvRouteName, HttpArgs } from '#shared';
 import { useApi } from '../api/context';
-import { readError } from '../api/http';
 import { saveBlob } from '../lib/download';
 import './table.css';
 
 /**
- * "Export CSV" for a list the session may read (`path` on the server; null while the list's
- * filters are not valid), saved as `fileName`, and how it went in words beside the button.
+ * "Export CSV" for a list the session may read (`route` of the HTTP contract with `args`; null
+ * while the list's filters are not valid), saved as `fileName`, and how it went in words beside
+ * the button.
  */
-export function ExportCsv({ path, fileName }: { path: string | null; fileName: string }) {
+export function ExportCsv<K extends CsvRouteName>({
+  route,
+  args,
+  fileName,
+}: {
+  route: K;
+  args: HttpArgs<K> | null;
+  fileName: string;
+}) {
   const api = useApi();
   const [outcome, setOutcome] = useState<{ busy: boolean; text: string | null; failed: boolean }>({
     busy: false,
@@ -17,20 +26,15 @@ export function ExportCsv({ path, fileName }: { path: string | null; fileName: s
   });
 
   const run = async () => {
-    if (path === null) return;
+    if (args === null) return;
     setOutcome({ busy: true, text: 'Preparing the CSV…', failed: false });
-    try {
-      const res = await api.fetch(path);
-      if (!res.ok) {
-        const error = await readError(res);
-        setOutcome({ busy: false, text: `Export failed: ${error.message}`, failed: true });
-        return;
-      }
-      saveBlob(await res.blob(), fileName);
-      setOutcome({ busy: false, text: `Downloaded ${fileName}`, failed: false });
-    } catch {
-      setOutcome({ busy: false, text: 'Export failed: the server cannot be reached', failed: true });
+    const res = await api.http(route, args);
+    if (!res.ok) {
+      setOutcome({ busy: false, text: `Export failed: ${res.error.message}`, failed: true });
+      return;
     }
+    saveBlob(res.data, fileName);
+    setOutcome({ busy: false, text: `Downloaded ${fileName}`, failed: false });
   };
 
   return (
@@ -45,7 +49,7 @@ export function ExportCsv({ path, fileName }: { path: string | null; fileName: s
         type="button"
         className="btn btn-primary"
         onClick={() => void run()}
-        disabled={outcome.busy || path === null}
+        disabled={outcome.busy || args === null}
       >
         Export CSV
       </button>

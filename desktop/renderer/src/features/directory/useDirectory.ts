@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { type DirectoryEntry, directoryPutResponseSchema, MAX_DIRECTORY_ENTRIES } from '#shared';
+import { type DirectoryEntry, MAX_DIRECTORY_ENTRIES } from '#shared';
 import type { ConsoleApi } from '../../api/context';
 import {
   type DraftRow,
@@ -139,30 +139,18 @@ async function putDirectory(
   entries: DirectoryEntry[],
   baseVersion: number,
 ): Promise<PutResult> {
-  let res: Response;
-  try {
-    res = await api.fetch('/api/directory', {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ entries, baseVersion }),
-    });
-  } catch {
+  const res = await api.http('PUT /api/directory', { body: { entries, baseVersion } });
+  if (res.ok) return { ok: true, version: res.data.version };
+  const { error, status } = res;
+  if (error.code === 'UNAVAILABLE') {
     return {
       ok: false,
       conflict: false,
       message: 'the server cannot be reached; your numbers are kept here',
     };
   }
-  const body: unknown = await res.json().catch(() => null);
-  if (res.ok) {
-    const parsed = directoryPutResponseSchema.safeParse(body);
-    if (parsed.success) return { ok: true, version: parsed.data.version };
+  if (status !== null && status < 300) {
     return { ok: false, conflict: false, message: 'the server answered the save with something unexpected' };
   }
-  const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-  return {
-    ok: false,
-    conflict: error?.code === 'CONFLICT',
-    message: error?.message ?? `the server refused the save (HTTP ${res.status})`,
-  };
+  return { ok: false, conflict: error.code === 'CONFLICT', message: error.message };
 }

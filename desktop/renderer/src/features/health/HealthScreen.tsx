@@ -41,14 +41,18 @@ export function HealthScreen() {
   const rows = filterHealthRows(all, filters);
   const counts = stateCounts(all);
   const opened = all.find((r) => r.device.id === open) ?? null;
-  const csv = filters.state === 'all' ? '/api/health.csv' : `/api/health.csv?state=${filters.state}`;
+  const csvQuery = filters.state === 'all' ? {} : { state: filters.state };
 
   return (
     <section className="health" ref={root} aria-labelledby="health-title">
       <header className="health-head">
         <h1 id="health-title">Phone health</h1>
         <div className="health-actions">
-          <ExportCsv path={csv} fileName="switchboard-phone-health.csv" />
+          <ExportCsv
+            route="GET /api/health.csv"
+            args={{ query: csvQuery }}
+            fileName="switchboard-phone-health.csv"
+          />
         </div>
       </header>
       <div className="health-body">

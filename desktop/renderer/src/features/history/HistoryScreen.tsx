@@ -9,7 +9,7 @@ import { ExportCsv } from '../../ui/ExportCsv';
 import { type Column, Table } from '../../ui/Table';
 import { QualityBadge } from '../quality';
 import { CallDetails } from './CallDetails';
-import { csvFileName, csvPath, type HistoryFilters, NO_FILTERS, toQuery } from './filters';
+import { csvFileName, type HistoryFilters, NO_FILTERS, toQuery } from './filters';
 import { outcomeText } from './format';
 import { HistoryFilterBar } from './HistoryFilterBar';
 import { useHistory } from './useHistory';
@@ -42,7 +42,7 @@ export function HistoryScreen() {
           <button type="button" className="btn" onClick={history.reload} disabled={query === null}>
             Refresh
           </button>
-          <ExportCsv path={query && csvPath(query)} fileName={csvFileName(filters)} />
+          <ExportCsv route="GET /api/history.csv" args={query && { query }} fileName={csvFileName(filters)} />
         </div>
       </header>
       <HistoryFilterBar

@@ -89,16 +89,6 @@ export function toQuery(f: HistoryFilters): FilterResult {
   return { ok: true, query };
 }
 
-/** `GET /api/history.csv` with exactly the filters of the list on screen. */
-export function csvPath(query: HistoryQuery): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined) params.set(key, String(value));
-  }
-  const search = params.toString();
-  return search ? `/api/history.csv?${search}` : '/api/history.csv';
-}
-
 /** A file name that says what is in it: switchboard-history-2025-11-03-to-2025-11-05.csv. */
 export function csvFileName(f: HistoryFilters): string {
   const range = [f.fromDate || 'start', f.toDate || 'now'].join('-to-');

@@ -56,7 +56,8 @@ export function AuditView() {
           Refresh
         </button>
         <ExportCsv
-          path={`/api/audit.csv${subject ? `?subject=${subject}` : ''}`}
+          route="GET /api/audit.csv"
+          args={{ query: subject ? { subject } : {} }}
           fileName={`switchboard-audit${subject ? `-${subject}` : ''}.csv`}
         />
       </div>
