@@ -1,5 +1,5 @@
 import { NetworkTest } from './NetworkTest';
-import '../desktop/desktop.css';
+import './network.css';
 
 /**
  * Settings in the browser console: what a browser can check from where it runs. The desktop app's
@@ -7,7 +7,7 @@ import '../desktop/desktop.css';
  */
 export function NetworkSettings() {
   return (
-    <section className="desk" aria-labelledby="web-settings-title">
+    <section className="network-screen" aria-labelledby="web-settings-title">
       <header>
         <h1 id="web-settings-title">Settings</h1>
       </header>

@@ -41,13 +41,13 @@ export function NetworkTest() {
   };
   const verdict = state.phase === 'done' ? networkVerdict(state.report) : null;
   return (
-    <section className="desk-card network-test" aria-labelledby="network-test-title">
+    <section className="network-card" aria-labelledby="network-test-title">
       <h2 id="network-test-title">Network test</h2>
       <p className="muted">
         Checks from this computer which ways to the team's call servers work (UDP, TCP, and TLS to the TURN
         relay, which gets through firewalls that let only web traffic out), and how long a round trip takes.
       </p>
-      <div className="desk-row">
+      <div className="network-actions">
         <button
           type="button"
           className="btn btn-primary btn-sm"
