@@ -33,6 +33,14 @@ export const softphoneStatusSchema = z.object({
 });
 export type SoftphoneStatus = z.infer<typeof softphoneStatusSchema>;
 
+/**
+ * Whether the console page `pageId` rings and carries audio, given what the server last said.
+ * Until it has said (or a server from before softphones, which never does), every page is: that
+ * is how consoles behaved before.
+ */
+export const isSoftphonePage = (status: SoftphoneStatus | null, pageId: string): boolean =>
+  status === null || status.consoleId === pageId;
+
 export const softphoneRequests = {
   /** "Use this window for calls": this console becomes the agent's softphone. */
   'softphone:take': z.object({}),

@@ -8,6 +8,7 @@ export { useCallControls } from './useCallControls';
 export { VoiceController } from './voice/controller';
 export type { CandidateLike, PeerConfig, PeerLike, TrackLike } from './voice/peer';
 export {
+  applyRingtoneDevice,
   chooseMicrophone,
   chooseRingtone,
   chooseSpeaker,

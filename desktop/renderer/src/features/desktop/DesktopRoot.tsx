@@ -4,7 +4,7 @@ import { clearSession } from '../../api/session';
 import { useConsole } from '../../store/hooks';
 import { buildNames } from '../../store/names';
 import { consoleStore } from '../../store/store';
-import { thisPage } from '../softphone/page';
+import { thisPage } from '../softphone';
 import { desktopApi, desktopSession } from './bridge';
 import { consoleSnapshot } from './snapshot';
 import './desktop.css';

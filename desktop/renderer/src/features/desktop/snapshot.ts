@@ -1,8 +1,7 @@
-import type { EndReason } from '#shared';
+import { type EndReason, isSoftphonePage } from '#shared';
 import type { ConsoleSnapshot } from '../../../../preload/contract';
 import type { Names } from '../../store/names';
 import type { ConsoleState } from '../../store/store';
-import { isSoftphone } from '../softphone/slice';
 
 /** How an offered call ends that makes it "missed" for this agent. */
 const MISSED: readonly EndReason[] = ['missed', 'cancelled'];
@@ -29,7 +28,7 @@ export function consoleSnapshot(s: ConsoleState, names: Names, pageId: string): 
     ringing: offers
       .filter((o) => !o.taken && o.call.state !== 'ended')
       .map((o) => ({ callId: o.call.id, caller: staffName(o.call.staffId, o.call.callerName) })),
-    rings: isSoftphone(s, pageId),
+    rings: isSoftphonePage(s.softphone, pageId),
     missed: offers
       .filter((o) => !o.taken && o.call.state === 'ended' && MISSED.includes(o.call.endReason!))
       .map((o) => ({

@@ -2,7 +2,14 @@ import { useEffect, useState } from 'react';
 import { useApi } from '../../api/context';
 import { useConsole } from '../../store/hooks';
 import { consoleStore } from '../../store/store';
-import { chooseMicrophone, chooseRingtone, chooseSpeaker, refreshDevices, useVoice } from '../call';
+import {
+  applyRingtoneDevice,
+  chooseMicrophone,
+  chooseRingtone,
+  chooseSpeaker,
+  refreshDevices,
+  useVoice,
+} from '../call';
 import { ringtone } from '../incoming';
 
 /** A remembered device that is not plugged in now stays selectable, named as such. */
@@ -59,6 +66,7 @@ export function AudioSettings() {
 
   // Unplugging a device mid-call falls back at once (refreshDevices), whether or not this is open.
   useEffect(() => {
+    applyRingtoneDevice();
     void refreshDevices();
     const devices = navigator.mediaDevices;
     const onChange = () => void refreshDevices();

@@ -1,6 +1,4 @@
 import type { ConsoleHello } from '#shared';
-// The bridge itself, not features/desktop: the desktop feature reads this page's id (a cycle).
-import { isDesktop } from '../desktop/bridge';
 import { browserLabel } from './label';
 
 /**
@@ -42,7 +40,9 @@ function makePage(): ConsoleHello {
   return {
     id,
     ...(previousId ? { previousId } : {}),
-    label: isDesktop() ? 'Desktop app' : browserLabel(navigator.userAgent),
+    // window.api is the desktop app's preload (features/desktop/bridge.ts); not imported from
+    // there, since the desktop feature reads this page's id and this runs as the module loads.
+    label: window.api ? 'Desktop app' : browserLabel(navigator.userAgent),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { SoftphoneStatus } from '#shared';
+import { isSoftphonePage, type SoftphoneStatus } from '#shared';
 import type { ConsoleSlice } from '../../store/store';
 
 export interface SoftphoneData {
@@ -17,10 +17,7 @@ export const createSoftphoneSlice: ConsoleSlice<SoftphoneSlice> = (set) => ({
   softphoneChanged: (softphone) => set({ softphone }),
 });
 
-/**
- * Whether the page `pageId` rings and carries audio. Until the server has said (or a server from
- * before softphones, which never does), every page is: that is how consoles behaved before.
- */
+/** Whether the page `pageId` rings and carries audio (shared's rule). */
 export function isSoftphone(s: SoftphoneData, pageId: string): boolean {
-  return s.softphone === null || s.softphone.consoleId === pageId;
+  return isSoftphonePage(s.softphone, pageId);
 }

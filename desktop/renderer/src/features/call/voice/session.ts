@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { ConsoleApi } from '../../../api/context';
 import type { ReadonlyStore } from '../../../store/store';
-import { ringtone } from '../../incoming/ringtone';
+import { ringtone } from '../../incoming';
 import { VoiceController } from './controller';
 import {
   canChooseSpeaker,
@@ -168,10 +168,15 @@ export async function chooseRingtone(id: string): Promise<void> {
   await ringtone.setDevice(id);
 }
 
-// The ringtone's device is the remembered one from the start; if it cannot be used, it says so.
-void ringtone.setDevice(store.getState().ringtoneId);
-ringtone.onSinkFailed = () =>
-  store.setState({ note: 'Your ringtone device is not connected: ringing on the system default.' });
+/**
+ * Puts the remembered ringtone device to use (once signed in, before any call rings); if it
+ * cannot be used, the ringtone says so and the note tells the agent.
+ */
+export function applyRingtoneDevice(): void {
+  ringtone.onSinkFailed = () =>
+    store.setState({ note: 'Your ringtone device is not connected: ringing on the system default.' });
+  void ringtone.setDevice(store.getState().ringtoneId);
+}
 
 const UNPLUGGED = {
   microphone: 'Your microphone was unplugged: using the system default.',
