@@ -56,7 +56,7 @@ test('an admin adds an agent, who signs in as an agent and sees only what an age
   try {
     await signIn(desk.page, dana);
     const nav = desk.page.getByRole('navigation', { name: 'Screens' });
-    await expect(nav.getByRole('button')).toHaveText(['Roster', 'History']);
+    await expect(nav.getByRole('button')).toHaveText(['Roster', 'History', /^Callbacks/]);
     await expect(desk.page.getByRole('button', { name: 'Add staff' })).toHaveCount(0);
     await expect(desk.page.getByRole('button', { name: /^Pair a phone for/ })).toHaveCount(0);
     await expect(desk.page.getByRole('button', { name: /^Call Ana Answers/ })).toBeVisible();

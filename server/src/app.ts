@@ -8,6 +8,7 @@ import { SessionAuth } from './auth/session-auth';
 import { SessionWatch } from './auth/sessions';
 import { withAvailability } from './availability/core';
 import { Availability } from './availability/service';
+import { Callbacks } from './callbacks/service';
 import { LiveCalls } from './calls/live';
 import type { CallPorts } from './calls/ports';
 import { PushSender } from './calls/push-sender';
@@ -181,6 +182,12 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     // Built below; only called once the calls exist.
     onAway: (agentId) => calls.agentAway(agentId),
   });
+  const callbacks = new Callbacks({
+    storage,
+    clock,
+    notifier: hub,
+    audit: new AuditLog({ storage, clock, logger }),
+  });
   const roster = new Roster({
     storage,
     presence: hub,
@@ -203,17 +210,17 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     ringTimeoutMs: config.ringTimeoutMs,
     reconnectGraceMs: config.reconnectGraceMs,
     caller: config.caller,
-    observers: [availability, ...ring.observers],
+    observers: [availability, callbacks, ...ring.observers],
     availableAgentIds: () => availability.availableAgentIds(),
   });
   ring.bind(calls);
-  return { live, pushes, roster, calls, ports, serverStatus, availability, ring };
+  return { live, pushes, roster, calls, ports, serverStatus, availability, ring, callbacks };
 }
 
 /** HTTP (Fastify: the API and the web console) and Socket.IO on the same Node server. */
 async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>) {
   const { storage, clock, logger, metrics, hub, config, track } = base;
-  const { calls, roster, pushes, serverStatus, availability, ring } = core;
+  const { calls, roster, pushes, serverStatus, availability, ring, callbacks } = core;
   const origins = originPolicy(config.consoleOrigins);
   const addresses = clientAddresses(config.trustProxy);
   const { tls } = config;
@@ -288,6 +295,7 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
     audit,
     availability,
     health: ring.health,
+    callbacks,
   });
   attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster, ice, audit });
   // Before any route: /api/ routes are the contract's, each says who may call it, admin ones get checked.

@@ -44,6 +44,11 @@ const OPEN_TO_AGENTS: AgentRequestName[] = [
   'health:team',
   'dispositions:get',
   'call:wrapup',
+  'callbacks:list',
+  'callback:claim',
+  'callback:release',
+  'callback:call',
+  'callback:close',
 ];
 
 const REQUESTS = Object.keys(agentRequests) as AgentRequestName[];

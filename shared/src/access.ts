@@ -65,6 +65,13 @@ export const AGENT_REQUEST_ACCESS: Readonly<Record<AgentRequestName, RequestAcce
   'dispositions:set': admin('change the list of dispositions'),
   // Only the call's own agent: the handler checks whose call it is.
   'call:wrapup': 'everyone',
+  // The shared queue: every agent claims, calls back and closes; closing or releasing another's
+  // claim is an admin's (the handler checks, as only it knows whose claim it is).
+  'callbacks:list': 'everyone',
+  'callback:claim': 'everyone',
+  'callback:release': 'everyone',
+  'callback:call': 'everyone',
+  'callback:close': 'everyone',
 };
 
 /** Whether an agent with `role` may send `event`. */

@@ -3,6 +3,7 @@ import { type Ack, type AckCallback, ackSchema } from './ack';
 import { availabilityAcks, availabilityBroadcasts, availabilityRequests } from './availability';
 import { callId, callSchema, DIRECTIONS, END_REASONS, entityId, epochMs, PUSH_OUTCOMES } from './call';
 import { QUALITY_MARKS } from './call-quality';
+import { callbackAcks, callbackBroadcasts, callbackRequests } from './callback';
 import { healthAcks, healthBroadcasts, healthRequests } from './health-events';
 import { displayName } from './names';
 import {
@@ -188,6 +189,7 @@ export const agentRequests = {
   ...availabilityRequests,
   ...healthRequests,
   ...wrapUpRequests,
+  ...callbackRequests,
 } as const;
 
 // MARK: - device → server requests
@@ -301,6 +303,7 @@ export const agentBroadcasts = {
   ...softphoneBroadcasts,
   ...healthBroadcasts,
   ...wrapUpBroadcasts,
+  ...callbackBroadcasts,
 } as const;
 
 export const deviceBroadcasts = {
@@ -378,6 +381,7 @@ export const agentAcks = {
   ...availabilityAcks,
   ...healthAcks,
   ...wrapUpAcks,
+  ...callbackAcks,
 } as const satisfies { [K in keyof typeof agentRequests]: z.ZodType };
 
 export const deviceAcks = {

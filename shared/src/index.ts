@@ -4,6 +4,7 @@ export * from './availability';
 export * from './call';
 export * from './call-quality';
 export * from './call-words';
+export * from './callback';
 export * from './clock';
 export * from './csp';
 export * from './desktop';

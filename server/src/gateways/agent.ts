@@ -17,6 +17,8 @@ import type { SessionAuth } from '../auth/session-auth';
 import type { SessionWatch } from '../auth/sessions';
 import type { Backoff, SignInLimits } from '../auth/sign-in-limits';
 import type { Availability } from '../availability/service';
+import { callbackHandlers } from '../callbacks/handlers';
+import type { Callbacks } from '../callbacks/service';
 import { type IceConfig, iceServersFor } from '../calls/ice';
 import type { CallService } from '../calls/service';
 import { AppError, badRequest, forbidden, notFound } from '../errors';
@@ -61,6 +63,8 @@ type AgentContext = GatewayContext & {
   softphones: Softphones;
   /** Phones' ring records and marks (issue 25). */
   health: PhoneHealthService;
+  /** The callbacks queue (issue 24 item 4). */
+  callbacks: Callbacks;
 };
 
 /** What the request handlers of one console share: the server's parts and the audit trail. */
@@ -168,6 +172,10 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
         ...softphoneHandlers(ctx.softphones, socket),
         ...qualityAgentHandlers(quality, agentId),
         ...healthHandlers(ctx, agentId),
+        ...callbackHandlers(ctx.callbacks, calls, async () => {
+          const me = (await ctx.auth.actorOf(tokenHash)) ?? socket.data.actor;
+          return { id: agentId, name: me.name, admin: me.role === 'admin' };
+        }),
       },
       ctx.requestOptions,
       (event) => authorize(event),

@@ -1,7 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Role } from '#shared';
 import { guarded } from './errors';
-import { precompiled } from './precompiled';
 import type { AgentsTable, Database } from './schema';
 import type { AgentRow, AgentStore, Storage } from './types';
 import { LastAdminError } from './types';
@@ -12,8 +11,6 @@ import { LastAdminError } from './types';
  * admin remains: a team nobody can manage can only be repaired from the server's command line.
  */
 export function agentStore(db: Kysely<Database>, engine: Storage['engine']): AgentStore {
-  // Read on every call an agent places: compiled once (precompiled.ts).
-  const byId = precompiled(db, ['id'], (p) => db.selectFrom('agents').selectAll().where('id', '=', p.id));
   /**
    * Runs `change`, then refuses (rolls back) if no enabled admin is left. On PostgreSQL the admin
    * rows are locked first, so two admins demoting each other at once run one after the other and
@@ -84,7 +81,7 @@ export function agentStore(db: Kysely<Database>, engine: Storage['engine']): Age
       return row ? toAgent(row) : null;
     },
     async findById(id) {
-      const row = (await byId({ id })).rows[0];
+      const row = await db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toAgent(row) : null;
     },
     async list() {

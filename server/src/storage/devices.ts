@@ -1,17 +1,11 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { ApnsEnvironment, MicrophonePermission } from '#shared';
 import { guarded } from './errors';
-import { precompiled } from './precompiled';
 import type { Database, DevicesTable } from './schema';
 import type { DeviceRow, DeviceStore, NewDeviceRow } from './types';
 
 /** Paired phones and their VoIP tokens; a token APNs refused is marked, never silently dropped. */
 export function deviceStore(db: Kysely<Database>): DeviceStore {
-  // Read on every call placed and every cancel pushed: compiled once (precompiled.ts).
-  const byId = precompiled(db, ['id'], (p) => db.selectFrom('devices').selectAll().where('id', '=', p.id));
-  const ofStaff = precompiled(db, ['staffId'], (p) =>
-    db.selectFrom('devices').selectAll().where('staff_id', '=', p.staffId).orderBy('paired_at').orderBy('id'),
-  );
   const store: DeviceStore = {
     async create(row) {
       await guarded(() => db.insertInto('devices').values(toColumns(row)).execute(), {
@@ -20,7 +14,7 @@ export function deviceStore(db: Kysely<Database>): DeviceStore {
       });
     },
     async get(id) {
-      const row = (await byId({ id })).rows[0];
+      const row = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toDevice(row) : null;
     },
     async list() {
@@ -28,7 +22,14 @@ export function deviceStore(db: Kysely<Database>): DeviceStore {
       return rows.map(toDevice);
     },
     async listByStaff(staffId) {
-      return (await ofStaff({ staffId })).rows.map(toDevice);
+      const rows = await db
+        .selectFrom('devices')
+        .selectAll()
+        .where('staff_id', '=', staffId)
+        .orderBy('paired_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toDevice);
     },
     async listByStaffIds(staffIds) {
       if (staffIds.length === 0) return [];

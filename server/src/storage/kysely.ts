@@ -3,6 +3,7 @@ import type { AccessFeed } from './access-feed';
 import { agentStore } from './agents';
 import { auditStore } from './audit';
 import { availabilityStore } from './availability';
+import { callbackStore } from './callbacks';
 import { callStore } from './calls';
 import { deviceStore } from './devices';
 import { directoryStore } from './directory';
@@ -71,6 +72,7 @@ export function createKyselyStorage(
     limitStore: o.limitStore,
     availability: availabilityStore(db),
     wrapUps: wrapUpStore(db),
+    callbacks: callbackStore(db),
   };
 }
 

@@ -138,6 +138,40 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('dispositions').ifExists().execute();
     },
   },
+  '0011_callbacks': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('callbacks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('staff_id', 'text', (c) => c.notNull())
+        .addColumn('staff_name', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('missed_calls', 'integer', (c) => c.notNull())
+        .addColumn('first_call_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_call_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_call_id', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('last_attempt_at', 'bigint')
+        .addColumn('claimed_by', 'text')
+        .addColumn('claimed_by_name', 'text')
+        .addColumn('claimed_at', 'bigint')
+        .addColumn('closed_at', 'bigint')
+        .addColumn('closed_by', 'text')
+        .addColumn('close_reason', 'text')
+        .execute();
+      // One open callback per caller: two nodes queueing the same person's missed calls meet here.
+      await db.schema
+        .createIndex('callbacks_open_staff')
+        .on('callbacks')
+        .column('staff_id')
+        .unique()
+        .where(sql.ref('state'), '=', 'open')
+        .execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('callbacks').ifExists().execute();
+    },
+  },
 };
 
 /**

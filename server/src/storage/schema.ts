@@ -25,6 +25,7 @@ export interface Database {
   ring_phones: RingPhonesTable;
   dispositions: DispositionsTable;
   call_wrapups: CallWrapUpsTable;
+  callbacks: CallbacksTable;
 }
 
 export interface AgentsTable {
@@ -255,4 +256,28 @@ export interface CallWrapUpsTable {
   /** The disposition's name when chosen. */
   disposition_name: string | null;
   updated_at: number;
+}
+
+/**
+ * The callbacks queue (migration 0011): one row per unanswered caller, open until a call back is
+ * answered or an agent closes it. At most one open row per staff member (a partial unique index).
+ */
+export interface CallbacksTable {
+  id: string;
+  staff_id: string;
+  staff_name: string;
+  /** `open` or `closed`. */
+  state: string;
+  missed_calls: number;
+  first_call_at: number;
+  last_call_at: number;
+  last_call_id: string;
+  attempts: number;
+  last_attempt_at: number | null;
+  claimed_by: string | null;
+  claimed_by_name: string | null;
+  claimed_at: number | null;
+  closed_at: number | null;
+  closed_by: string | null;
+  close_reason: string | null;
 }

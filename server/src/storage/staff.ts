@@ -1,13 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
 import { guarded } from './errors';
-import { precompiled } from './precompiled';
 import type { Database, StaffTable } from './schema';
 import type { StaffRow, StaffStore } from './types';
 
 /** Mobile staff. Removing one removes their phones and open pairing codes too. */
 export function staffStore(db: Kysely<Database>): StaffStore {
-  // Read on every call placed or started: compiled once (precompiled.ts).
-  const byId = precompiled(db, ['id'], (p) => db.selectFrom('staff').selectAll().where('id', '=', p.id));
   const store: StaffStore = {
     async create(row) {
       await guarded(
@@ -44,7 +41,7 @@ export function staffStore(db: Kysely<Database>): StaffStore {
       });
     },
     async get(id) {
-      const row = (await byId({ id })).rows[0];
+      const row = await db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toStaff(row) : null;
     },
     async getMany(ids) {

@@ -3,6 +3,7 @@ import type {
   AuditAction,
   AuditSubject,
   Call,
+  Callback,
   Direction,
   DirectoryEntry,
   Disposition,
@@ -50,6 +51,7 @@ export interface Storage {
   limitStore: { kind: 'memory' } | { kind: 'postgres'; pool: import('pg').Pool };
   availability: AvailabilityStore;
   wrapUps: WrapUpStore;
+  callbacks: CallbackStore;
 }
 
 /** Each agent's softphone settings (issue 26 item 4); defaults for an agent never configured. */
@@ -256,12 +258,6 @@ export interface CallStore {
   get(id: string): Promise<Call | null>;
   /** Calls not yet ended: what a restarting server must settle. */
   listLive(): Promise<Call[]>;
-  /**
-   * Live calls whose stored document contains `text` (an id): a superset of the live calls that
-   * agent or phone is a party to, without reading every other live call. Any other call that
-   * matches too (the text is a LIKE pattern: `_` and `%` match more) is for the caller to filter.
-   */
-  listLiveMentioning(text: string): Promise<Call[]>;
   /** Newest first (createdAt desc, id desc); `cursor` is opaque and comes from the previous page. */
   query(
     filter: HistoryFilter,
@@ -360,6 +356,37 @@ export interface WrapUpStore {
   /** Writes (or rewrites) a call's note and disposition. */
   save(callId: string, wrapUp: WrapUp): Promise<void>;
   get(callId: string): Promise<WrapUp | null>;
+}
+
+/**
+ * The callbacks queue (issue 24 item 4). Each change resolves with the callback as it is after
+ * it, or null when its condition did not hold (already claimed, closed, or someone else's).
+ */
+export interface CallbackStore {
+  /** The open ones, oldest first. */
+  open(): Promise<Callback[]>;
+  /** Every one, closed ones too, oldest first (the soak's check). */
+  all(): Promise<Callback[]>;
+  get(id: string): Promise<Callback | null>;
+  /** An unanswered call from a staff member: queues a callback, or counts it on their open one. */
+  missed(c: {
+    id: string;
+    staffId: string;
+    staffName: string;
+    callId: string;
+    at: number;
+  }): Promise<Callback | null>;
+  claim(id: string, agent: { id: string; name: string }, at: number): Promise<Callback | null>;
+  release(id: string, claimedBy: string): Promise<Callback | null>;
+  /** A call back was placed by its claimer. */
+  attempted(id: string, claimedBy: string, at: number): Promise<Callback | null>;
+  /** Closes an open one; with `claimedBy`, only while it is claimed by them (null: unclaimed). */
+  close(
+    id: string,
+    c: { by: string; reason: string; at: number; claimedBy?: string | null },
+  ): Promise<Callback | null>;
+  /** A call from this agent to this staff member was answered: closes the callback they claimed. */
+  answered(staffId: string, agentId: string, at: number, reason: string): Promise<Callback | null>;
 }
 
 export class StorageConflictError extends Error {

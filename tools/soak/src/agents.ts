@@ -12,6 +12,7 @@ import {
   request,
 } from '#shared';
 import type { AgentSocket } from '../../virtual-companion/src/agent-socket';
+import { SoakCallbacks } from './callbacks';
 import type { Random } from './random';
 import { SoakTransfers, type TransferGoals } from './transfers';
 
@@ -46,6 +47,7 @@ export class ScriptedAgent {
   readonly refusals = new Map<string, number>();
   gaveUp = 0;
   readonly transfers: SoakTransfers;
+  readonly callbacks: SoakCallbacks;
   private readonly known = new Map<string, Call>();
   /** Who is Available, as the server's availability broadcasts say. */
   private readonly availableAgents = new Set<string>();
@@ -105,6 +107,19 @@ export class ScriptedAgent {
       available(snapshot);
     });
     this.socket.on('availability:changed', available);
+    this.callbacks = new SoakCallbacks({
+      agentId,
+      random,
+      req: (event, payload) => this.req(event, payload),
+      refused: (code) => this.refused(code),
+      placed: async (call) => {
+        this.acked.add(call.id);
+        this.budget.started(call.id);
+        this.learn(call);
+        this.current = call.id;
+        await this.converse(call.id, this.random.int(100, 2_500), false);
+      },
+    });
     this.socket.on('call:changed', ({ call }) => {
       this.learn(call);
       this.transfers.offered(call);
@@ -130,7 +145,7 @@ export class ScriptedAgent {
       if (this.current !== null) await this.until(() => this.current === null, 60_000);
       else if (this.wrapUpDue) await this.wrapUp();
       else if (!this.socket.connected) await this.until(() => this.socket.connected, 1_000);
-      else await this.placeOne();
+      else await this.turn();
     }
     await this.until(() => this.current === null, 60_000);
   }
@@ -143,6 +158,17 @@ export class ScriptedAgent {
 
   close(): void {
     this.socket.close();
+  }
+
+  /** Some turns go to the callbacks queue; the rest place a call. */
+  private async turn(): Promise<void> {
+    this.current = 'placing';
+    try {
+      if (await this.callbacks.maybeWork()) return;
+    } finally {
+      this.current = null;
+    }
+    await this.placeOne();
   }
 
   private async placeOne(): Promise<void> {

@@ -25,6 +25,7 @@ import { generateProviderKey, startApnsEmulator } from '../../apns-emulator/src'
 import type { VirtualPhone } from '../../virtual-companion/src';
 import { type Budget, ScriptedAgent } from './agents';
 import { ApnsFaults, FAULT_KINDS } from './apns-faults';
+import { checkCallbacks } from './callbacks';
 import { allCalls, callsInMetrics, checkInvariants, type Verdict } from './check';
 import { BUNDLE_ID, type PushLog, seedStaff, startPhones } from './fleet';
 import { PhoneChaos } from './phone-chaos';
@@ -145,20 +146,29 @@ async function main(): Promise<number> {
   const phoneIds = phones.map((phone) => ({ phone, deviceId: phone.credentials!.deviceId }));
   const acked = new Set([...agents.flatMap((a) => [...a.acked]), ...chaos.acked]);
   const storage = await openStorage(dbUrl);
-  const verdict = await settle(async () =>
-    checkInvariants({
-      calls: await allCalls(storage),
+  let callbacks = '';
+  const verdict = await settle(async () => {
+    const calls = await allCalls(storage);
+    const found = checkInvariants({
+      calls,
       acked,
       phones: phoneIds,
       pushes,
       metrics: callsInMetrics(await (await fetch(`${server.url}/metrics`)).text()),
       since: server.startedAt,
-    }),
-  );
+    });
+    // Issue 24 item 4: every unanswered call counted on a callback, none left open once answered.
+    const queue = checkCallbacks(calls, await storage.callbacks.all());
+    callbacks = queue.summary;
+    found.findings.push(...queue.findings);
+    found.lost += queue.findings.filter((f) => f.invariant === 'lost').length;
+    found.stuck += queue.findings.filter((f) => f.invariant === 'stuck').length;
+    return found;
+  });
   const transfers = transferOutcomes(await allCalls(storage));
   await storage.close();
 
-  report({ verdict, traffic, restarts, apnsFaults, chaos, phones, agents, races, transfers });
+  report({ verdict, traffic, restarts, apnsFaults, chaos, phones, agents, races, transfers, callbacks });
   const clean = verdict.stuck + verdict.lost + verdict.cancelsMissing === 0 && verdict.metricsEqual;
   for (const a of agents) a.close();
   await Promise.all(phones.map((p) => p.close()));
@@ -226,6 +236,8 @@ function report(o: {
   races: { lost: number };
   /** Transfers by kind and how they ended, from the database. */
   transfers: Map<string, number>;
+  /** The callbacks queue at the end, from the database. */
+  callbacks: string;
 }): void {
   const { verdict } = o;
   const sum = (pick: (p: (typeof o.phones)[number]) => number) => o.phones.reduce((n, p) => n + pick(p), 0);
@@ -237,6 +249,9 @@ function report(o: {
   );
   say(`soak: outcomes: ${list(verdict.outcomes)}`);
   say(`soak: transfers: ${list(o.transfers)}`);
+  const worked = new Map<string, number>();
+  for (const a of o.agents) for (const [k, v] of a.callbacks.done) worked.set(k, (worked.get(k) ?? 0) + v);
+  say(`soak: callbacks: ${o.callbacks}; agents ${list(worked)}`);
   say(`soak: kill -9 and restart: ${o.restarts.length ? o.restarts.join('; ') : 'none'}`);
   say(`soak: APNs faults injected (${o.apnsFaults.total()}): ${list(o.apnsFaults.injected)}`);
   say(

@@ -24,6 +24,8 @@ it('200 calls through a kill -9, APNs faults and phone faults leave nothing stuc
   // Transfers are in the mix (issue 24 item 2): blind and warm ones, each handing a call over.
   expect(out).toMatch(/^soak: transfers: .*blind completed \d+/m);
   expect(out).toMatch(/^soak: transfers: .*warm completed \d+/m);
+  // Callbacks too (issue 24 item 4): unanswered calls queued, agents claiming and calling back.
+  expect(out).toMatch(/^soak: callbacks: [1-9]\d* queued .*agents .*claimed [1-9]/m);
   expect(code).toBe(0);
   // The run's length is its work (200 calls, then settling): this only catches a hang. On 2 cores
   // shared with other test runs it has taken 130 s, twice what it takes alone.

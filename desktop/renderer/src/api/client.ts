@@ -149,6 +149,12 @@ export class ConsoleClient implements ConsoleApi {
     if (ack.ok) this.store.getState().dispositionsLoaded(ack.data.dispositions);
   }
 
+  /** The shared callbacks queue, whole, on each (re)connect; changes come as callbacks:changed. */
+  private async loadCallbacks(): Promise<void> {
+    const ack = await this.request('callbacks:list', {});
+    if (ack.ok) this.store.getState().callbacksLoaded(ack.data.callbacks);
+  }
+
   private bind(): void {
     const { socket } = this;
     // The store's actions, taken once: each server event below is one of them.
@@ -162,6 +168,7 @@ export class ConsoleClient implements ConsoleApi {
       void this.syncCalls();
       void this.loadDispositions();
       void this.loadHealth();
+      void this.loadCallbacks();
     });
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
@@ -205,5 +212,6 @@ export class ConsoleClient implements ConsoleApi {
     socket.on('dispositions:changed', ({ dispositions }) => store.dispositionsLoaded(dispositions));
     socket.on('health:changed', ({ phones }) => store.healthChanged(phones));
     socket.on('health:alert', store.healthAlerted);
+    socket.on('callbacks:changed', ({ callbacks }) => store.callbacksChanged(callbacks));
   }
 }

@@ -1,6 +1,7 @@
 import { type ReactNode, useState } from 'react';
 import { AvailabilityControl, PresenceStrip } from '../features/availability';
 import { CallPanel } from '../features/call';
+import { CallbacksCount, CallbacksScreen } from '../features/callbacks';
 import { DesktopCommands, isDesktop, SettingsScreen } from '../features/desktop';
 import { DirectoryScreen } from '../features/directory';
 import { HealthAlerts, HealthScreen } from '../features/health';
@@ -30,12 +31,15 @@ interface Screen {
   render: () => ReactNode;
   /** Hidden from agents, not only refused: what they cannot use is not on their screen. */
   adminOnly?: boolean;
+  /** Beside the label: how many things wait there. */
+  badge?: () => ReactNode;
 }
 
 const SCREENS: Screen[] = [
   { id: 'roster', label: 'Roster', render: () => <RosterScreen /> },
   { id: 'history', label: 'History', render: () => <HistoryScreen /> },
   { id: 'health', label: 'Health', render: () => <HealthScreen /> },
+  { id: 'callbacks', label: 'Callbacks', render: () => <CallbacksScreen />, badge: () => <CallbacksCount /> },
   { id: 'directory', label: 'Directory', render: () => <DirectoryScreen />, adminOnly: true },
   { id: 'team', label: 'Team', render: () => <TeamScreen />, adminOnly: true },
   // The desktop app's own settings (server mode, APNs credentials, About this server) and, in
@@ -81,6 +85,7 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
               onClick={() => setCurrent(s.id)}
             >
               {s.label}
+              {s.badge?.()}
             </button>
           ))}
         </nav>

@@ -6,6 +6,7 @@ import {
   createAvailabilitySlice,
 } from '../features/availability/slice';
 import { type CallsSlice, callsData, createCallsSlice } from '../features/call/slice';
+import { type CallbacksSlice, callbacksData, createCallbacksSlice } from '../features/callbacks/slice';
 import { createHealthSlice, type HealthSlice, healthData } from '../features/health/slice';
 import { createRosterSlice, type RosterSlice, rosterData } from '../features/roster/slice';
 import { createSessionSlice, type SessionSlice, sessionData } from '../features/signin/slice';
@@ -28,6 +29,7 @@ export type ConsoleState = SessionSlice &
   SoftphoneSlice &
   WrapUpSlice &
   HealthSlice &
+  CallbacksSlice &
   Lifecycle;
 
 /** A feature's slice: its state and actions, with the whole state in view for rules that need it. */
@@ -55,6 +57,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
     ...softphoneData(),
     ...wrapUpData(),
     ...healthData(),
+    ...callbacksData(),
   });
   return createStore<ConsoleState>()((...a) => {
     const [set] = a;
@@ -68,6 +71,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
       ...createSoftphoneSlice(...a),
       ...createWrapUpSlice(...a),
       ...createHealthSlice(...a),
+      ...createCallbacksSlice(...a),
       signedIn: (session) => set(fresh(session)),
       signedOut: (reason) => set({ ...fresh(null), signOutReason: reason }),
     };
