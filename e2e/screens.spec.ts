@@ -65,7 +65,7 @@ for (const scheme of SCHEMES) {
     // The Team screen and the dialogs every screen builds from the same kit: a form with a field
     // error, and a confirmation.
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Team' }).click();
-    const team = page.getByRole('region', { name: 'Team' });
+    const team = page.getByRole('region', { name: 'Team', exact: true });
     await expect(team.getByRole('row', { name: /^demo \(you\)/ })).toBeVisible();
     await check(page, '09-team', scheme);
     await page.getByRole('tab', { name: 'Audit trail' }).click();

@@ -9,12 +9,12 @@ const unique = (base: string) =>
 
 async function openTeam(page: Page): Promise<void> {
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Team' }).click();
-  await expect(page.getByRole('region', { name: 'Team' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Team', exact: true })).toBeVisible();
 }
 
 /** Adds an agent through the Team screen and reads the one-time password the dialog shows once. */
 async function addAgent(page: Page, name: string): Promise<Credentials> {
-  const team = page.getByRole('region', { name: 'Team' });
+  const team = page.getByRole('region', { name: 'Team', exact: true });
   await team.getByRole('button', { name: 'Add agent' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add an agent' });
   await dialog.getByLabel('Name they sign in with').fill(name);
@@ -56,7 +56,13 @@ test('an admin adds an agent, who signs in as an agent and sees only what an age
   try {
     await signIn(desk.page, dana);
     const nav = desk.page.getByRole('navigation', { name: 'Screens' });
-    await expect(nav.getByRole('button')).toHaveText(['Roster', 'History', /^Callbacks/]);
+    await expect(nav.getByRole('button')).toHaveText([
+      'Roster',
+      'History',
+      'Health',
+      /^Callbacks/,
+      'Settings',
+    ]);
     await expect(desk.page.getByRole('button', { name: 'Add staff' })).toHaveCount(0);
     await expect(desk.page.getByRole('button', { name: /^Pair a phone for/ })).toHaveCount(0);
     await expect(desk.page.getByRole('button', { name: /^Call Ana Answers/ })).toBeVisible();
