@@ -1,4 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import { precompiled } from './precompiled';
 import type { AgentAvailabilityTable, Database } from './schema';
 import type { AvailabilityRow, AvailabilityStore, StoredAgentState } from './types';
 
@@ -16,8 +17,8 @@ export function availabilityStore(db: Kysely<Database>): AvailabilityStore {
     call_id: row.callId,
     auto: row.auto ? 1 : 0,
   });
-  const withNames = async (agentId?: string) => {
-    let q = db
+  const namesQuery = () =>
+    db
       .selectFrom('agents')
       .leftJoin('agent_availability', 'agent_availability.agent_id', 'agents.id')
       .select([
@@ -31,8 +32,30 @@ export function availabilityStore(db: Kysely<Database>): AvailabilityStore {
         'agent_availability.auto',
       ])
       .where('agents.disabled_at', 'is', null);
-    if (agentId !== undefined) q = q.where('agents.id', '=', agentId);
-    const rows = await q.orderBy('agents.created_at').orderBy('agents.id').execute();
+  // One agent's is read and written twice per call an agent takes: compiled once (precompiled.ts).
+  const oneName = precompiled(db, ['agentId'], (p) => namesQuery().where('agents.id', '=', p.agentId));
+  const oneRow = precompiled(db, ['agentId'], (p) =>
+    db.selectFrom('agent_availability').selectAll().where('agent_id', '=', p.agentId),
+  );
+  const upsert = precompiled(db, ['agent_id', 'state', 'since', 'until', 'call_id', 'auto'], (p) =>
+    db
+      .insertInto('agent_availability')
+      .values(p as unknown as Insertable<AgentAvailabilityTable>)
+      .onConflict((oc) =>
+        oc.column('agent_id').doUpdateSet((eb) => ({
+          state: eb.ref('excluded.state'),
+          since: eb.ref('excluded.since'),
+          until: eb.ref('excluded.until'),
+          call_id: eb.ref('excluded.call_id'),
+          auto: eb.ref('excluded.auto'),
+        })),
+      ),
+  );
+  const withNames = async (agentId?: string) => {
+    const rows =
+      agentId === undefined
+        ? await namesQuery().orderBy('agents.created_at').orderBy('agents.id').execute()
+        : (await oneName({ agentId })).rows;
     return rows.map((r) => ({
       name: r.name,
       ...(r.state === null
@@ -53,19 +76,11 @@ export function availabilityStore(db: Kysely<Database>): AvailabilityStore {
       return (await withNames(agentId))[0] ?? null;
     },
     async get(agentId) {
-      const row = await db
-        .selectFrom('agent_availability')
-        .selectAll()
-        .where('agent_id', '=', agentId)
-        .executeTakeFirst();
+      const row = (await oneRow({ agentId })).rows[0];
       return row ? toRow(row) : null;
     },
     async put(row) {
-      await db
-        .insertInto('agent_availability')
-        .values({ agent_id: row.agentId, ...columns(row) })
-        .onConflict((oc) => oc.column('agent_id').doUpdateSet(columns(row)))
-        .execute();
+      await upsert({ agent_id: row.agentId, ...columns(row) });
     },
     async update(row, when) {
       // A missing row is the default one: Away (the server's) since the agent was added.
