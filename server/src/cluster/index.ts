@@ -63,6 +63,13 @@ export async function joinCluster(o: ClusterOptions, logger: Logger, calls: Call
   const log = logger.child({ node: nodeId });
   const redis = await connectRedis(o.redisUrl, log, 'commands');
   const sub = await connectRedis(o.redisUrl, log, 'subscriber');
+  // The Socket.IO adapter's own client (and the stream reader it duplicates from it), without
+  // node-redis's per-command timeout: each is an AbortSignal.timeout whose timer fires 5 s later
+  // even when the answer came at once, building a DOMException each time (with the timers and
+  // abort events, about 4 % of a cluster node's CPU in bench/revisions' profiles, most of it for
+  // the adapter's XADDs and XREADs), and the reader's XREAD blocks for those same 5 s anyway.
+  // Its commands end with their connection instead.
+  const streams = await connectRedis(o.redisUrl, log, 'adapter', { timeout: 0 });
   const locks = postgresKeyLock(o.databaseUrl, o.lockPoolSize);
   // Timer rows are written inside call locks (a cancel before the call's end): never from the
   // locks' own pool, which a task would then wait on while holding one of its connections.
@@ -90,7 +97,7 @@ export async function joinCluster(o: ClusterOptions, logger: Logger, calls: Call
     hub: new ClusterHub(presence),
     live,
     locks: locks.locks,
-    adapter: createAdapter(redis, { streamName: `${prefix}:sio`, channelPrefix: `${prefix}:sio` }),
+    adapter: createAdapter(streams, { streamName: `${prefix}:sio`, channelPrefix: `${prefix}:sio` }),
     /** Where the limits every node shares are counted (sign-in, pairing: auth/limits.ts). */
     limits: { kind: 'redis', client: redis, prefix } as const,
     timers: new ClusterTimers(timerPool, nodeId, log),
@@ -107,6 +114,7 @@ export async function joinCluster(o: ClusterOptions, logger: Logger, calls: Call
       await timerPool.end();
       await sub.quit().catch(() => undefined);
       await redis.quit().catch(() => undefined);
+      await streams.quit().catch(() => undefined);
     },
   };
 }

@@ -8,12 +8,19 @@ import type { Logger } from '../ops/logger';
  */
 const reconnectStrategy = (retries: number) =>
   Math.min(50 * 2 ** retries, 500) + Math.floor(Math.random() * 50);
-const make = (url: string) => createClient({ url, socket: { reconnectStrategy } });
+const make = (url: string, commandOptions?: { timeout: number }) =>
+  createClient({ url, socket: { reconnectStrategy }, ...(commandOptions ? { commandOptions } : {}) });
 export type Redis = ReturnType<typeof make>;
 
 /** A connected node-redis client; errors are logged (the client reconnects by itself). */
-export async function connectRedis(url: string, logger: Logger, role: string): Promise<Redis> {
-  const client = make(url);
+export async function connectRedis(
+  url: string,
+  logger: Logger,
+  role: string,
+  /** `{ timeout: 0 }`: commands without node-redis's own timeout (5 s by default). */
+  commandOptions?: { timeout: number },
+): Promise<Redis> {
+  const client = make(url, commandOptions);
   let last = '';
   client.on('error', (err: Error) => {
     // A Redis that is down repeats the same error on every reconnect attempt: log each kind once.
