@@ -21,7 +21,9 @@ export function PresenceStrip() {
       <h2 className="presence-title">
         Team <span className="presence-count">{available} available</span>
       </h2>
-      <ul className="presence-list">
+      {/* It scrolls sideways when the team is wide: focusable, so a keyboard can scroll it too. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus (axe scrollable-region-focusable). */}
+      <ul className="presence-list" tabIndex={0} aria-label="Agents and their availability">
         {list.map((a) => {
           const { state } = shownState(a, now);
           const name = a.agentId === me ? `${a.name} (you)` : a.name;
