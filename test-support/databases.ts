@@ -71,8 +71,8 @@ export async function freshDatabase(engine: Engine): Promise<FreshDatabase> {
       dispose: () => rm(dir, { recursive: true, force: true }),
     };
   }
-  // A schema of its own in the test database: much cheaper than CREATE DATABASE, as isolated.
-  const base = postgresTestUrl();
+  // A schema of its own in this worker's database: much cheaper than CREATE DATABASE, as isolated.
+  const base = await workerDatabase();
   const schema = `sbt_${process.pid}_${randomBytes(6).toString('hex')}`;
   await admin(base, `create schema "${schema}"`);
   const url = new URL(base);
@@ -87,6 +87,34 @@ export async function freshDatabase(engine: Engine): Promise<FreshDatabase> {
       await admin(base, `drop schema if exists "${schema}" cascade`);
     },
   };
+}
+
+let workerDb: Promise<string> | null = null;
+
+/**
+ * This vitest worker's own database in the test cluster. Schemas of two processes must not share
+ * one: Kysely's migrator introspects every schema of its database (pg_get_serial_sequence on each
+ * column), and another process dropping or altering its schema meanwhile made it fail with
+ * "column … does not exist" (callbacks.test on a clean clone, with vitest running two files).
+ */
+function workerDatabase(): Promise<string> {
+  workerDb ??= (async () => {
+    const base = postgresTestUrl();
+    // One per vitest worker slot (1…maxWorkers), so a run adds no database after the first.
+    const slot = process.env.VITEST_POOL_ID;
+    if (!slot) return base;
+    const name = `sbt_db_worker_${slot}`;
+    await admin(base, `create database "${name}"`).catch((error: unknown) => {
+      if (!/already exists/.test(messageOf(error))) throw error;
+    });
+    const url = new URL(base);
+    url.pathname = `/${name}`;
+    return url.toString();
+  })();
+  workerDb.catch(() => {
+    workerDb = null;
+  });
+  return workerDb;
 }
 
 /** A fresh database (see freshDatabase), opened and migrated. */
