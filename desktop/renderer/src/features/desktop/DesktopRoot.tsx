@@ -7,6 +7,7 @@ import { consoleStore } from '../../store/store';
 import { thisPage } from '../softphone';
 import { desktopApi, desktopSession } from './bridge';
 import { consoleSnapshot } from './snapshot';
+import '../../ui/desk.css';
 import './desktop.css';
 
 /**

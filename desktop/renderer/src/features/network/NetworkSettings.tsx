@@ -7,7 +7,7 @@ import './network.css';
  */
 export function NetworkSettings() {
   return (
-    <section className="network-screen" aria-labelledby="web-settings-title">
+    <section className="desk" aria-labelledby="web-settings-title">
       <header>
         <h1 id="web-settings-title">Settings</h1>
       </header>

@@ -3,6 +3,7 @@ import { useApi } from '../../api/context';
 import { refusalText } from '../../api/refusal';
 import { type NetworkReport, runNetworkTest } from './probe';
 import { networkVerdict } from './words';
+import '../../ui/desk.css';
 import './network.css';
 
 /** A server that has not answered in this long counts as unreachable from here. */
@@ -41,7 +42,7 @@ export function NetworkTest() {
   };
   const verdict = state.phase === 'done' ? networkVerdict(state.report) : null;
   return (
-    <section className="network-card" aria-labelledby="network-test-title">
+    <section className="desk-card" aria-labelledby="network-test-title">
       <h2 id="network-test-title">Network test</h2>
       <p className="muted">
         Checks from this computer which ways to the team's call servers work (UDP, TCP, and TLS to the TURN
