@@ -60,13 +60,25 @@ final class ScriptedProvider: CallProviderProtocol {
         known.insert(uuid)
         if error == nil { live.insert(uuid) }
         Lines.send(["type": "callkit", "event": "reported", "uuid": uuid.uuidString.lowercased(), "video": update.hasVideo, "duplicate": error != nil])
-        clock.schedule(after: behaviour.reportDelay) { completion(error) }
-        guard error == nil else { return }
-        if let after = behaviour.declineAfter {
-            clock.schedule(after: after) { [weak self] in self?.userAction(.end, on: uuid) }
-        } else if let after = behaviour.answerAfter {
-            clock.schedule(after: after) { [weak self] in self?.userAction(.answer, on: uuid) }
+        let person: (ProviderAction.Kind, Duration)? =
+            error != nil ? nil
+            : behaviour.declineAfter.map { (.end, $0) } ?? behaviour.answerAfter.map { (.answer, $0) }
+        let reportDelay = behaviour.reportDelay
+        // Two timers due at the same moment may fire in either order (each is a sleeping task), so
+        // a person who acts no sooner than the completion acts after it, as on a real call screen,
+        // and only one who acts sooner is timed from the report.
+        if let (kind, after) = person, after < reportDelay {
+            act(kind, on: uuid, after: after)
         }
+        clock.schedule(after: reportDelay) { [weak self] in
+            completion(error)
+            guard let (kind, after) = person, after >= reportDelay else { return }
+            self?.act(kind, on: uuid, after: after - reportDelay)
+        }
+    }
+
+    private func act(_ kind: ProviderAction.Kind, on uuid: UUID, after delay: Duration) {
+        clock.schedule(after: delay) { [weak self] in self?.userAction(kind, on: uuid) }
     }
 
     /// The person on the call screen (or CallKit's controller, for the app's own requests).
