@@ -41,6 +41,7 @@ import { createRingHealth } from './ring-health';
 import { Roster } from './roster/roster';
 import { Softphones } from './softphone/softphones';
 import type { Storage } from './storage/types';
+import { Supervisions } from './supervise/supervisions';
 import { AuditLog } from './team/audit';
 
 export interface ServerDeps {
@@ -196,6 +197,7 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     canPush: (device) => pushes.canPush(device),
   });
   const ring = createRingHealth(base, { live, roster, pushesEnabled: pushes.enabled });
+  const supervisions = new Supervisions({ live, notifier: hub, now: () => clock.now(), ice: config.ice });
   const calls = new CallService({
     storage,
     clock,
@@ -210,17 +212,17 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     ringTimeoutMs: config.ringTimeoutMs,
     reconnectGraceMs: config.reconnectGraceMs,
     caller: config.caller,
-    observers: [availability, callbacks, ...ring.observers],
+    observers: [availability, callbacks, ...ring.observers, supervisions],
     availableAgentIds: () => availability.availableAgentIds(),
   });
   ring.bind(calls);
-  return { live, pushes, roster, calls, ports, serverStatus, availability, ring, callbacks };
+  return { live, pushes, roster, calls, ports, serverStatus, availability, ring, callbacks, supervisions };
 }
 
 /** HTTP (Fastify: the API and the web console) and Socket.IO on the same Node server. */
 async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>) {
   const { storage, clock, logger, metrics, hub, config, track } = base;
-  const { calls, roster, pushes, serverStatus, availability, ring, callbacks } = core;
+  const { calls, roster, pushes, serverStatus, availability, ring, callbacks, supervisions } = core;
   const origins = originPolicy(config.consoleOrigins);
   const addresses = clientAddresses(config.trustProxy);
   const { tls } = config;
@@ -296,6 +298,7 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
     availability,
     health: ring.health,
     callbacks,
+    supervisions,
   });
   attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster, ice, audit });
   // Before any route: /api/ routes are the contract's, each says who may call it, admin ones get checked.

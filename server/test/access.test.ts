@@ -49,6 +49,10 @@ const OPEN_TO_AGENTS: AgentRequestName[] = [
   'callback:release',
   'callback:call',
   'callback:close',
+  // Issue 26 item 5: a supervision's media, between the call's agent and the supervising admin
+  // (the handler checks both); starting, changing and stopping one is an admin's.
+  'supervise:signal',
+  'supervise:ice',
 ];
 
 const REQUESTS = Object.keys(agentRequests) as AgentRequestName[];

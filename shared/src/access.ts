@@ -72,6 +72,14 @@ export const AGENT_REQUEST_ACCESS: Readonly<Record<AgentRequestName, RequestAcce
   'callback:release': 'everyone',
   'callback:call': 'everyone',
   'callback:close': 'everyone',
+  // Supervising other agents' calls (issue 26 item 5) is an admin's; the media requests are the
+  // two consoles' own (the handler checks who is the call's agent and who the supervisor).
+  'supervise:live': admin('see the live calls of the team'),
+  'supervise:start': admin('listen to, coach or barge into calls'),
+  'supervise:mode': admin('listen to, coach or barge into calls'),
+  'supervise:stop': admin('listen to, coach or barge into calls'),
+  'supervise:signal': 'everyone',
+  'supervise:ice': 'everyone',
 };
 
 /** Whether an agent with `role` may send `event`. */

@@ -23,6 +23,7 @@ import {
   staffEntrySchema,
 } from './roster';
 import { consoleHelloSchema, softphoneAcks, softphoneBroadcasts, softphoneRequests } from './softphone';
+import { superviseAcks, superviseBroadcasts, superviseRequests } from './supervise';
 import { sessionEndedSchema, sessionStatusSchema, teamAcks, teamChangedSchema, teamRequests } from './team';
 import { transferAcks, transferRequests } from './transfer-events';
 import { PROTOCOL_VERSION } from './version';
@@ -186,6 +187,14 @@ export const agentRequests = {
    * offers, the chosen one answers), relayed only between them and only while they consult.
    */
   'consult:signal': rtcSignalRequestSchema,
+  ...superviseRequests,
+  /**
+   * A supervision's media (supervise.ts): WebRTC signaling between the call's agent's console
+   * (which offers) and the supervisor's, relayed only between them while it goes on; `supervise:ice`
+   * gives either of them its ICE servers.
+   */
+  'supervise:signal': rtcSignalRequestSchema,
+  'supervise:ice': rtcIceRequestSchema,
   ...availabilityRequests,
   ...healthRequests,
   ...wrapUpRequests,
@@ -299,6 +308,8 @@ export const agentBroadcasts = {
   'session:ended': sessionEndedSchema,
   'team:changed': teamChangedSchema,
   'consult:signal': rtcSignalBroadcastSchema,
+  'supervise:signal': rtcSignalBroadcastSchema,
+  ...superviseBroadcasts,
   ...availabilityBroadcasts,
   ...softphoneBroadcasts,
   ...healthBroadcasts,
@@ -378,6 +389,9 @@ export const agentAcks = {
   ...qualityAgentAcks,
   'network:ice': rtcIceSchema,
   'consult:signal': z.null(),
+  ...superviseAcks,
+  'supervise:signal': z.null(),
+  'supervise:ice': rtcIceSchema,
   ...availabilityAcks,
   ...healthAcks,
   ...wrapUpAcks,

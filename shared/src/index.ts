@@ -28,6 +28,7 @@ export * from './ring-check';
 export * from './ring-record';
 export * from './roster';
 export * from './softphone';
+export * from './supervise';
 export * from './team';
 export * from './transfer';
 export * from './transfer-events';

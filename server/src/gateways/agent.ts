@@ -29,6 +29,8 @@ import type { Roster } from '../roster/roster';
 import { MEDIA_REQUESTS, softphoneHandlers } from '../softphone/handlers';
 import { consoleOf, type Softphones } from '../softphone/softphones';
 import { InvalidCursorError, type StaffRow, type Storage, StorageConflictError } from '../storage/types';
+import { superviseHandlers } from '../supervise/handlers';
+import type { Supervisions } from '../supervise/supervisions';
 import type { AuditLog, AuditTarget } from '../team/audit';
 import { transferHandlers } from '../transfer/handlers';
 import { wrapUpHandlers } from '../wrapups/handlers';
@@ -65,6 +67,8 @@ type AgentContext = GatewayContext & {
   health: PhoneHealthService;
   /** The callbacks queue (issue 24 item 4). */
   callbacks: Callbacks;
+  /** Admins listening to, coaching or barging into calls (issue 26 item 5). */
+  supervisions: Supervisions;
 };
 
 /** What the request handlers of one console share: the server's parts and the audit trail. */
@@ -130,6 +134,8 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
       void ctx.requestOptions.track(ctx.softphones.left(agentId, heldSoftphone)).catch((err) => {
         ctx.logger.error({ err, agentId }, 'could not hand the softphone on');
       });
+      // The supervisor's side of a supervision lives in their softphone page: it is gone.
+      if (heldSoftphone) ctx.supervisions.supervisorLeft(agentId);
       if (hub.leave('agent', agentId)) {
         calls.partyLeft({ agentId });
         hub.toAgents('team:changed', {});
@@ -170,6 +176,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
         ...transferHandlers(calls, agentId),
         ...teamAndAvailability(handlers, agentId, tokenHash),
         ...softphoneHandlers(ctx.softphones, socket),
+        ...superviseHandlers(ctx.supervisions, () => ({ id: agentId, name: socket.data.actor.name })),
         ...qualityAgentHandlers(quality, agentId),
         ...healthHandlers(ctx, agentId),
         ...callbackHandlers(ctx.callbacks, calls, async () => {
@@ -194,6 +201,8 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
       // Which console rings is known before any call that would ring.
       await softphoneKnown;
       for (const { event, call } of calls.resyncFor(agentId)) socket.emit(event, { call });
+      // After the calls: a reloaded agent's page offers its supervisor again once it has the call.
+      for (const change of ctx.supervisions.resyncFor(agentId)) socket.emit('supervise:changed', change);
     };
     void ctx.requestOptions.track(resync()).catch((err) => {
       ctx.logger.error({ err, agentId }, 'could not send the roster to a console');

@@ -14,6 +14,10 @@ export const MEDIA_REQUESTS: ReadonlySet<AgentRequestName> = new Set([
   'rtc:signal',
   'rtc:ice',
   'consult:signal',
+  // A supervision's two ends are the agent's softphone and the supervisor's (issue 26 item 5).
+  'supervise:start',
+  'supervise:signal',
+  'supervise:ice',
 ]);
 
 /** A console's softphone requests: take the softphone, change the agent's own settings. */
