@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AuditEntry, Call, Callback } from '#shared';
+import { type AuditEntry, CALLBACK_GOT_THROUGH, type Call, type Callback } from '#shared';
 import { ENGINES, freshDatabase } from '../../test-support/databases';
 import { type Harness, startHarness } from '../../test-support/harness';
 
@@ -141,6 +141,32 @@ describe.each(ENGINES)('callbacks on %s', (engine) => {
     expect((await d.bob.ok<Changed>('callbacks:list', {})).callbacks).toEqual([]);
     expect((await trail(d.admin)).map((e) => `${e.action} ${e.actorName} ${e.detail ?? ''}`)).toEqual([
       'callback.closed alice a call back was answered',
+      'callback.claimed alice ',
+    ]);
+  });
+
+  it('closes when the staff member calls in again and an agent answers: nobody calls back for nothing', async () => {
+    await start();
+    const d = await desk();
+    const { callback } = await missed(d);
+    await d.alice.ok('callback:claim', { callbackId: callback.id });
+    await d.bob.ok('availability:set', { state: 'available' });
+    h.clock.advance(30_000);
+    const again = await d.phone.ok<Call>('call:start', {});
+    await d.bob.waitFor('call:incoming', (p: { call: Call }) => p.call.id === again.id);
+    await d.bob.ok('call:accept', { callId: again.id });
+    const closed = await d.alice.waitFor<Changed>('callbacks:changed', (p) =>
+      p.callbacks.some((c) => c.id === callback.id && c.state === 'closed'),
+    );
+    expect(closed.callbacks[0]).toMatchObject({
+      closeReason: CALLBACK_GOT_THROUGH,
+      closedBy: d.bob.agentId,
+      closedAt: h.clock.now(),
+      missedCalls: 1,
+    });
+    expect((await d.alice.ok<Changed>('callbacks:list', {})).callbacks).toEqual([]);
+    expect((await trail(d.admin)).map((e) => `${e.action} ${e.actorName} ${e.detail ?? ''}`)).toEqual([
+      `callback.closed bob ${CALLBACK_GOT_THROUGH}`,
       'callback.claimed alice ',
     ]);
   });

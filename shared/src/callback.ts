@@ -38,8 +38,10 @@ export const callbackSchema = z.object({
 });
 export type Callback = z.infer<typeof callbackSchema>;
 
-/** What closes a callback by itself: a call back that was answered. */
+/** What closes a callback by itself: a call back that was answered, */
 export const CALLBACK_ANSWERED = 'answered';
+/** or the staff member calling in again and an agent answering. */
+export const CALLBACK_GOT_THROUGH = 'the caller got through';
 
 const ref = z.object({ callbackId: entityId });
 const list = z.object({ callbacks: z.array(callbackSchema) });

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { CALLBACK_ANSWERED, type Call, type Callback, type Clock, ERROR_CODES, isLive } from '#shared';
+import {
+  CALLBACK_ANSWERED,
+  CALLBACK_GOT_THROUGH,
+  type Call,
+  type Callback,
+  type Clock,
+  ERROR_CODES,
+  isLive,
+} from '#shared';
 import type { CallObserver } from '../calls/lifecycle';
 import type { Notifier } from '../calls/ports';
 import { AppError, forbidden, notFound } from '../errors';
@@ -23,7 +31,7 @@ export interface Asker {
 /**
  * The callbacks queue (issue 24 item 4). Follows calls: an inbound call that ends unanswered
  * queues a callback for its caller; an answered call from an agent to someone whose callback they
- * claimed closes it. Every change is in the database (restarts and other nodes see it), reaches
+ * claimed closes it, and so does that someone calling in again and getting through. Every change is in the database (restarts and other nodes see it), reaches
  * every console as `callbacks:changed`, and what agents do is on the audit trail.
  */
 export class Callbacks implements CallObserver {
@@ -48,24 +56,28 @@ export class Callbacks implements CallObserver {
       if (queued) this.changed(queued);
       return;
     }
-    if (
-      prev &&
-      next.direction === 'outbound' &&
-      next.agentId !== null &&
-      prev.answeredAt === null &&
-      next.answeredAt
-    ) {
-      const closed = await storage.callbacks.answered(
-        next.staffId,
-        next.agentId,
-        clock.now(),
-        CALLBACK_ANSWERED,
-      );
-      if (!closed) return;
-      this.changed(closed);
-      const actor = { id: next.agentId, name: closed.claimedByName ?? 'agent' };
-      await this.o.audit.record(actor, 'callback.closed', target(closed), 'a call back was answered');
-    }
+    if (!prev || next.agentId === null || prev.answeredAt !== null || next.answeredAt === null) return;
+    // A call back from its claimer was answered, or the staff member called in again and an agent
+    // answered: either way nobody needs to call them back.
+    const callBack = next.direction === 'outbound';
+    const reason = callBack ? CALLBACK_ANSWERED : CALLBACK_GOT_THROUGH;
+    const closed = await storage.callbacks.answered(
+      next.staffId,
+      next.agentId,
+      clock.now(),
+      reason,
+      callBack,
+    );
+    if (!closed) return;
+    this.changed(closed);
+    const name = callBack ? closed.claimedByName : (await storage.agents.findById(next.agentId))?.name;
+    const actor = { id: next.agentId, name: name ?? 'agent' };
+    await this.o.audit.record(
+      actor,
+      'callback.closed',
+      target(closed),
+      callBack ? 'a call back was answered' : CALLBACK_GOT_THROUGH,
+    );
   }
 
   list(): Promise<Callback[]> {

@@ -122,23 +122,24 @@ export function callbackStore(db: Kysely<Database>): CallbackStore {
       const r = await q.executeTakeFirst();
       return changed(id, r.numUpdatedRows);
     },
-    async answered(staffId, agentId, at, reason) {
-      const open = await db
+    async answered(staffId, agentId, at, reason, claimedOnly = true) {
+      let open = db
         .selectFrom('callbacks')
-        .select('id')
+        .select(['id', 'claimed_by'])
         .where('staff_id', '=', staffId)
-        .where('state', '=', 'open')
-        .where('claimed_by', '=', agentId)
-        .executeTakeFirst();
-      if (!open) return null;
+        .where('state', '=', 'open');
+      if (claimedOnly) open = open.where('claimed_by', '=', agentId);
+      const found = await open.executeTakeFirst();
+      if (!found) return null;
+      // Conditional on the claim as read: a claim or release meanwhile makes this a no-op.
       const r = await db
         .updateTable('callbacks')
         .set({ state: 'closed', closed_at: at, closed_by: agentId, close_reason: reason })
-        .where('id', '=', open.id)
+        .where('id', '=', found.id)
         .where('state', '=', 'open')
-        .where('claimed_by', '=', agentId)
+        .where('claimed_by', found.claimed_by === null ? 'is' : '=', found.claimed_by)
         .executeTakeFirst();
-      return changed(open.id, r.numUpdatedRows);
+      return changed(found.id, r.numUpdatedRows);
     },
   };
 }

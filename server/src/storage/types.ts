@@ -385,8 +385,18 @@ export interface CallbackStore {
     id: string,
     c: { by: string; reason: string; at: number; claimedBy?: string | null },
   ): Promise<Callback | null>;
-  /** A call from this agent to this staff member was answered: closes the callback they claimed. */
-  answered(staffId: string, agentId: string, at: number, reason: string): Promise<Callback | null>;
+  /**
+   * A call between this agent and this staff member was answered: closes the callback the agent
+   * claimed (`claimedOnly`, a call back), or their open callback whoever claimed it (they called
+   * in again and got through).
+   */
+  answered(
+    staffId: string,
+    agentId: string,
+    at: number,
+    reason: string,
+    claimedOnly?: boolean,
+  ): Promise<Callback | null>;
 }
 
 export class StorageConflictError extends Error {
