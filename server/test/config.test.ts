@@ -109,9 +109,23 @@ describe('server configuration', () => {
     [['--apns-endpoint', 'localhost'], /use host:port/],
     [['--apns-env', 'staging'], /--apns-env/],
     [['--bogus'], /Unknown option '--bogus'/],
+    [
+      ['--ring-timeout', '5s', '--not-rung-after', '5s'],
+      /--not-rung-after \(5s\) must be shorter than --ring-timeout \(5s\)/,
+    ],
   ])('explains %j', (args, message) => {
     expect(() => parseConfig(args, {})).toThrow(ConfigError);
     expect(() => parseConfig(args, {})).toThrow(message);
+  });
+
+  it('takes a ring timeout shorter than the default not-rung-after (which then never shows)', () => {
+    expect(parseConfig(['--ring-timeout', '2s'], {}).config).toMatchObject({
+      ringTimeoutMs: 2000,
+      notRungAfterMs: 5000,
+    });
+    expect(() => parseConfig(['--ring-timeout', '2s'], { SWITCHBOARD_NOT_RUNG_AFTER: '3s' })).toThrow(
+      '--not-rung-after (3s) must be shorter than --ring-timeout (2s)',
+    );
   });
 
   it('lists every option and its environment variable in --help', () => {

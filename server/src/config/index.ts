@@ -94,6 +94,15 @@ export function parseConfig(
     throw new ConfigError(lines.join('\n'));
   }
   const c = result.data;
+  // Only when asked for: the default (5s) outlasting a short --ring-timeout just never shows.
+  const notRungAsked = parsed.values['not-rung-after'] !== undefined || env[OPTIONS['not-rung-after'].env];
+  if (notRungAsked && c['not-rung-after'] >= c['ring-timeout']) {
+    const s = (ms: number) => `${ms / 1000}s`;
+    throw new ConfigError(
+      `--not-rung-after (${s(c['not-rung-after'])}) must be shorter than --ring-timeout ` +
+        `(${s(c['ring-timeout'])}): the call has stopped ringing by then, so no phone would ever show as not rung yet`,
+    );
+  }
   const dataDir = path.resolve(c['data-dir']);
   const [address, port] = c['apns-endpoint']?.split(':') ?? [];
   const flags = Object.fromEntries(
