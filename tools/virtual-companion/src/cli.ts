@@ -6,7 +6,7 @@ import { ask, firstRoster, openAgentSocket } from './agent-socket';
 import { remoteNetwork } from './network';
 import { type Behaviour, VirtualPhone } from './phone';
 
-const HELP = `Usage: npm run companion -- --server URL --apns-emulator URL --apns-ca FILE (--code CODE... | --agent NAME --password P --staff NAME) [options]
+const HELP = `Usage: npm run companion -- --server URL --apns-emulator URL --apns-ca FILE (--code CODE... | --agent NAME --staff NAME) [options]
 
 Runs one or more virtual phones that pair with a Switchboard server, receive VoIP pushes from an
 APNs emulator, and answer, decline or ignore calls like a person would.
@@ -15,9 +15,10 @@ APNs emulator, and answer, decline or ignore calls like a person would.
   --apns-emulator URL     the APNs emulator the server pushes to (npm run apns-emulator prints it)
   --apns-ca FILE          the emulator's ca.pem
   --code CODE             a pairing code from the console (repeat, or comma-separate, one per phone)
-  --agent NAME, --password P, --staff NAME
+  --agent NAME, --staff NAME
                           sign in as this agent and create pairing codes for this staff member
-                          (created if missing) instead of --code
+                          (created if missing) instead of --code; the agent's password is read
+                          from SWITCHBOARD_AGENT_PASSWORD or the first line of --password-file FILE
   --count N               how many phones (default: one per --code, else 1)
   --answer-after 1s       answer each call this long after it rings
   --decline-after 1s      decline each call this long after it rings
@@ -39,7 +40,27 @@ export function parseDuration(name: string, value: string | undefined): number |
   return Math.round(Number(match[1]) * unit);
 }
 
-export function parseCompanionArgs(args: string[]) {
+const PASSWORD_ENV = 'SWITCHBOARD_AGENT_PASSWORD';
+
+/** As the server's `agents add`: a password given as an argument would sit in ps and the history. */
+function agentPassword(values: Record<string, unknown>, env: NodeJS.ProcessEnv): string | undefined {
+  if (values.password !== undefined) {
+    throw new UsageError(
+      `--password would put the password in ps and your shell history; set ${PASSWORD_ENV} or use --password-file FILE`,
+    );
+  }
+  const file = values['password-file'] as string | undefined;
+  if (file === undefined) return env[PASSWORD_ENV] || undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--password-file: cannot read ${file}: ${(e as Error).message}`);
+  }
+  return text.split(/\r?\n/)[0] || undefined;
+}
+
+export function parseCompanionArgs(args: string[], env: NodeJS.ProcessEnv = process.env) {
   let values: Record<string, string | string[] | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -51,6 +72,7 @@ export function parseCompanionArgs(args: string[]) {
         code: { type: 'string', multiple: true },
         agent: { type: 'string' },
         password: { type: 'string' },
+        'password-file': { type: 'string' },
         staff: { type: 'string' },
         count: { type: 'string' },
         'answer-after': { type: 'string' },
@@ -72,9 +94,10 @@ export function parseCompanionArgs(args: string[]) {
   }
   const codes = ((values.code as string[] | undefined) ?? []).flatMap((c) => c.split(',')).filter(Boolean);
   const minting = values.agent !== undefined;
-  if (codes.length === 0 && !minting) throw new UsageError('give --code CODE, or --agent/--password/--staff');
-  if (minting && (!values.password || !values.staff))
-    throw new UsageError('--agent needs --password and --staff');
+  if (codes.length === 0 && !minting) throw new UsageError('give --code CODE, or --agent and --staff');
+  const password = minting ? agentPassword(values, env) : undefined;
+  if (minting && (!password || !values.staff))
+    throw new UsageError(`--agent needs the password (${PASSWORD_ENV} or --password-file FILE) and --staff`);
   const count = values.count === undefined ? Math.max(codes.length, 1) : Number(values.count);
   if (!Number.isInteger(count) || count < 1)
     throw new UsageError(`--count "${values.count}" must be a whole number ≥ 1`);
@@ -95,7 +118,7 @@ export function parseCompanionArgs(args: string[]) {
     caPath: values['apns-ca'] as string,
     codes,
     agent: minting
-      ? { name: values.agent as string, password: values.password as string, staff: values.staff as string }
+      ? { name: values.agent as string, password: password as string, staff: values.staff as string }
       : null,
     count,
     behaviour,
