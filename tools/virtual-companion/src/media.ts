@@ -40,6 +40,8 @@ export interface PhoneMediaOptions {
   fetchIce(): Promise<RtcIce | null>;
   /** The console said bye, or the media could not be negotiated: end the call on the phone. */
   endCall(reason: string): void;
+  /** The media connected (each time ICE does): the app reports `connected` for a call it placed. */
+  connected?(): void;
   /** `quality:report`: what the phone heard so far (every 30 s, and when the call's media ends). */
   reportQuality?(summary: QualitySummary): Promise<unknown>;
   toneHz?: number;
@@ -197,7 +199,10 @@ export class PhoneMedia {
         candidate: { candidate: candidate.candidate, sdpMid, sdpMLineIndex },
       });
     };
-    peer.oniceconnectionstatechange = () => this.o.log?.(`ice ${peer.iceConnectionState}`);
+    peer.oniceconnectionstatechange = () => {
+      this.o.log?.(`ice ${peer.iceConnectionState}`);
+      if (peer.iceConnectionState === 'connected') this.o.connected?.();
+    };
     peer.ontrack = ({ track }) => {
       if (track.kind === 'audio' && !this.listener) this.listener = new Listener(track, this.now);
     };

@@ -498,8 +498,8 @@ export class VirtualPhone extends EventEmitter {
   }
 
   /**
-   * Without media, an agent accepting this phone's call counts as its media connecting, as an
-   * answer does in `answer`: the phone reports `connected`, as the iOS app does once ICE connects.
+   * This phone's own call is connected once an agent accepted it: with media, when ICE connects
+   * (as the iOS app reports it); without, at once, as an answer does in `answer`.
    */
   private async connectPlaced(callId: string): Promise<void> {
     const local = this.calls.get(callId);
@@ -560,6 +560,7 @@ export class VirtualPhone extends EventEmitter {
         this.endLocal(callId, 'completed', reason);
         void this.report(callId, 'ended');
       },
+      connected: () => void this.connectPlaced(callId),
       reportQuality: (summary) => this.request('quality:report', { callId, summary }),
       toneHz: typeof this.o.media === 'object' ? this.o.media.toneHz : undefined,
       log: this.o.log && ((line) => this.o.log?.(`${this.name} ${callId.slice(0, 8)}: ${line}`)),

@@ -91,6 +91,23 @@ describe('voice: the console’s controller and a virtual phone in media mode, t
     expect(measured.quality!.rttMs).toBeLessThan(100);
   });
 
+  it('a call from the phone, accepted by the agent, turns Connected once its media connects', async () => {
+    const placed = await phone.placeCall();
+    await agent.waitFor('call:incoming', (p: { call: Call }) => p.call.id === placed.id);
+    await agent.ok('call:accept', { callId: placed.id });
+    const voice = voiceFor(agent, placed.id);
+    voices.push(voice);
+    await voice.controller.start();
+    await voice.until((s) => s.phase === 'connected');
+    // Answering is not connecting: the phone says `connected` when its media does, as the app does.
+    const { call } = await agent.waitFor<Changed>(
+      'call:changed',
+      (p) => p.call.id === placed.id && p.call.state === 'active',
+    );
+    expect(call.timeline.map((e) => e.event)).toContain('connected');
+    await eventually(() => (voice.listener?.energy ?? 0) > 0, 'the phone’s tone on the console');
+  });
+
   it('mute stops the agent’s voice reaching the phone and the phone’s mute stops Ana’s; both come back', async () => {
     const { call, voice } = await answeredCall();
     await eventually(async () => (await phoneStats(call.id)).level > 0.01, 'the console heard on the phone');
