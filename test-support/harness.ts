@@ -109,7 +109,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
       pairDevice(url, agent, staffId, over),
 
     /** Pairs a phone, connects its socket and (by default) registers a VoIP token with APNs. */
-    async phone(agent: TestClient, staffId: string, opts: { token?: boolean } = {}) {
+    async phone(agent: TestClient, staffId: string, opts: PhoneOptions = {}) {
       return connectPhone({ url, clock, emulator, clients }, await harness.pair(agent, staffId), opts);
     },
 
@@ -170,15 +170,23 @@ export async function pairDevice(
   return (await res.json()) as PairedDevice;
 }
 
+export interface PhoneOptions {
+  /** Register a VoIP token with the emulator (default true). */
+  token?: boolean;
+  /** What the handshake announces the app can do beyond voice (`['video']`). */
+  features?: string[];
+}
+
 /** A paired phone's socket, its VoIP token (registered with the emulator unless `token: false`), and `report`. */
 export async function connectPhone(
   h: { url: string; clock: ManualClock; emulator: ApnsEmulator | null; clients: TestClient[] },
   creds: PairedDevice,
-  opts: { token?: boolean },
+  opts: PhoneOptions,
 ) {
   const client = await TestClient.connect(`${h.url}/device`, {
     deviceId: creds.deviceId,
     secret: creds.deviceSecret,
+    ...(opts.features ? { features: opts.features } : {}),
   });
   h.clients.push(client);
   const voipToken = randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');

@@ -43,6 +43,7 @@ import { Softphones } from './softphone/softphones';
 import type { Storage } from './storage/types';
 import { Supervisions } from './supervise/supervisions';
 import { AuditLog } from './team/audit';
+import { VideoService } from './video/service';
 
 export interface ServerDeps {
   storage: Storage;
@@ -198,6 +199,13 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
   });
   const ring = createRingHealth(base, { live, roster, pushesEnabled: pushes.enabled });
   const supervisions = new Supervisions({ live, notifier: hub, now: () => clock.now(), ice: config.ice });
+  const video = new VideoService({
+    clock,
+    live,
+    notifier: hub,
+    features: (deviceId) => hub.deviceFeatures(deviceId),
+    settings: () => storage.video.settings(),
+  });
   const calls = new CallService({
     storage,
     clock,
@@ -212,17 +220,29 @@ function buildCalls(base: Base, gateway: PushGateway | null) {
     ringTimeoutMs: config.ringTimeoutMs,
     reconnectGraceMs: config.reconnectGraceMs,
     caller: config.caller,
-    observers: [availability, callbacks, ...ring.observers, supervisions],
+    observers: [availability, callbacks, ...ring.observers, supervisions, video],
     availableAgentIds: () => availability.availableAgentIds(),
   });
   ring.bind(calls);
-  return { live, pushes, roster, calls, ports, serverStatus, availability, ring, callbacks, supervisions };
+  return {
+    live,
+    pushes,
+    roster,
+    calls,
+    ports,
+    serverStatus,
+    availability,
+    ring,
+    callbacks,
+    supervisions,
+    video,
+  };
 }
 
 /** HTTP (Fastify: the API and the web console) and Socket.IO on the same Node server. */
 async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>) {
   const { storage, clock, logger, metrics, hub, config, track } = base;
-  const { calls, roster, pushes, serverStatus, availability, ring, callbacks, supervisions } = core;
+  const { calls, roster, pushes, serverStatus, availability, ring, callbacks, supervisions, video } = core;
   const origins = originPolicy(config.consoleOrigins);
   const addresses = clientAddresses(config.trustProxy);
   const { tls } = config;
@@ -299,8 +319,9 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
     health: ring.health,
     callbacks,
     supervisions,
+    video,
   });
-  attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster, ice, audit });
+  attachDeviceGateway(hub.deviceNsp, { ...ctx, calls, roster, ice, audit, video });
   // Before any route: /api/ routes are the contract's, each says who may call it, admin ones get checked.
   serveContract(web);
   enforceRouteAccess(web, { auth });

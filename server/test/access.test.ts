@@ -53,6 +53,13 @@ const OPEN_TO_AGENTS: AgentRequestName[] = [
   // (the handler checks both); starting, changing and stopping one is an admin's.
   'supervise:signal',
   'supervise:ice',
+  // Issue 27: video on the agent's own calls, and a call's snapshots in history.
+  'video:request',
+  'video:stop',
+  'video:camera',
+  'video:marker',
+  'video:snapshots',
+  'video:settings',
 ];
 
 const REQUESTS = Object.keys(agentRequests) as AgentRequestName[];

@@ -80,6 +80,15 @@ export const AGENT_REQUEST_ACCESS: Readonly<Record<AgentRequestName, RequestAcce
   'supervise:stop': admin('listen to, coach or barge into calls'),
   'supervise:signal': 'everyone',
   'supervise:ice': 'everyone',
+  // Video is the call's own agent's (the handler checks whose call it is); any agent sees a
+  // call's snapshots in history, as they see the call; the team's settings are an admin's.
+  'video:request': 'everyone',
+  'video:stop': 'everyone',
+  'video:camera': 'everyone',
+  'video:marker': 'everyone',
+  'video:snapshots': 'everyone',
+  'video:settings': 'everyone',
+  'video:configure': admin("change the team's video settings"),
 };
 
 /** Whether an agent with `role` may send `event`. */

@@ -27,6 +27,15 @@ import { superviseAcks, superviseBroadcasts, superviseRequests } from './supervi
 import { sessionEndedSchema, sessionStatusSchema, teamAcks, teamChangedSchema, teamRequests } from './team';
 import { transferAcks, transferRequests } from './transfer-events';
 import { PROTOCOL_VERSION } from './version';
+import {
+  deviceFeaturesSchema,
+  videoAgentAcks,
+  videoAgentBroadcasts,
+  videoAgentRequests,
+  videoDeviceAcks,
+  videoDeviceBroadcasts,
+  videoDeviceRequests,
+} from './video';
 import { wrapUpAcks, wrapUpBroadcasts, wrapUpRequests } from './wrapup';
 
 // MARK: - Handshakes
@@ -47,16 +56,23 @@ export const deviceAuthSchema = z.object({
   deviceId: entityId,
   secret: z.string().min(16).max(200),
   protocol: protocolField,
+  /** What the app can do beyond voice (video.ts); absent from apps that can do nothing more. */
+  features: deviceFeaturesSchema.optional(),
 });
 export type AgentAuth = z.infer<typeof agentAuthSchema>;
 export type DeviceAuth = z.infer<typeof deviceAuthSchema>;
 
 /** What a client puts in its handshake: its credentials and the version it speaks. */
 export const agentAuth = (token: string): AgentAuth => ({ token, protocol: PROTOCOL_VERSION });
-export const deviceAuth = (deviceId: string, secret: string): DeviceAuth => ({
+export const deviceAuth = (
+  deviceId: string,
+  secret: string,
+  features?: z.infer<typeof deviceFeaturesSchema>,
+): DeviceAuth => ({
   deviceId,
   secret,
   protocol: PROTOCOL_VERSION,
+  ...(features ? { features } : {}),
 });
 
 /**
@@ -199,6 +215,7 @@ export const agentRequests = {
   ...healthRequests,
   ...wrapUpRequests,
   ...callbackRequests,
+  ...videoAgentRequests,
 } as const;
 
 // MARK: - device → server requests
@@ -260,6 +277,7 @@ export const deviceRequests = {
    */
   'device:unpair': z.object({}),
   ...qualityDeviceRequests,
+  ...videoDeviceRequests,
 } as const;
 
 // MARK: - server → client broadcasts
@@ -315,6 +333,7 @@ export const agentBroadcasts = {
   ...healthBroadcasts,
   ...wrapUpBroadcasts,
   ...callbackBroadcasts,
+  ...videoAgentBroadcasts,
 } as const;
 
 export const deviceBroadcasts = {
@@ -322,6 +341,7 @@ export const deviceBroadcasts = {
   'call:changed': callChangedSchema,
   'directory:changed': directoryChangedSchema,
   'rtc:signal': rtcSignalBroadcastSchema,
+  ...videoDeviceBroadcasts,
 } as const;
 
 // MARK: - ack payloads
@@ -396,6 +416,7 @@ export const agentAcks = {
   ...healthAcks,
   ...wrapUpAcks,
   ...callbackAcks,
+  ...videoAgentAcks,
 } as const satisfies { [K in keyof typeof agentRequests]: z.ZodType };
 
 export const deviceAcks = {
@@ -408,6 +429,7 @@ export const deviceAcks = {
   'permissions:report': z.null(),
   'device:unpair': z.object({ deviceId: entityId }),
   ...qualityDeviceAcks,
+  ...videoDeviceAcks,
 } as const satisfies { [K in keyof typeof deviceRequests]: z.ZodType };
 
 export const callAckSchema = ackSchema(callSchema);

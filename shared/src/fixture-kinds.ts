@@ -35,6 +35,15 @@ import { APNS_ENVIRONMENTS, directoryEntrySchema } from './roster';
 import { rtcSequenceSchema } from './rtc-answerer';
 import { TRANSFER_KINDS, TRANSFER_STATES } from './transfer-schema';
 import { PROTOCOL_VERSION } from './version';
+import {
+  CAMERAS,
+  DEVICE_FEATURES,
+  VIDEO_OFF_REASONS,
+  VIDEO_REPORT_EVENTS,
+  VIDEO_STATES,
+  videoMarkerSchema,
+  videoStateSchema,
+} from './video';
 
 // Rules the Swift app copies that are not message schemas get one here, so that both suites
 // check the same fixtures against them (shared/fixtures/README.md).
@@ -70,6 +79,12 @@ const wireConstantsSchema = z.strictObject({
   /** A call's transfers are decoded strictly by the app: a kind or state it does not know refuses the call. */
   transferKinds: exactly(TRANSFER_KINDS),
   transferStates: exactly(TRANSFER_STATES),
+  /** Video (issue 27): the phone decodes these strictly too. */
+  deviceFeatures: exactly(DEVICE_FEATURES),
+  videoStates: exactly(VIDEO_STATES),
+  videoOffReasons: exactly(VIDEO_OFF_REASONS),
+  videoReportEvents: exactly(VIDEO_REPORT_EVENTS),
+  cameras: exactly(CAMERAS),
 });
 
 /** A client's retries: which error codes are worth sending again, and the backoff between tries. */
@@ -188,4 +203,7 @@ export const FIXTURE_KINDS = {
   staleness: stalenessSchema,
   'voip-token': deviceRequests['device:update'].shape.voipToken,
   'wire-constants': wireConstantsSchema,
+  'video-state': videoStateSchema,
+  'video-report': deviceRequests['video:report'],
+  'video-marker': videoMarkerSchema,
 } as const satisfies Record<string, z.ZodType>;

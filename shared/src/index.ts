@@ -34,4 +34,5 @@ export * from './transfer';
 export * from './transfer-events';
 export * from './validation';
 export * from './version';
+export * from './video';
 export * from './wrapup';

@@ -16,6 +16,10 @@ import { rtcIceSchema, rtcSignalSchema } from './events';
  * - An offer from another session (its SDP `o=` session id changed: the console was reloaded and
  *   made a new peer connection) replaces this peer with a new one instead of failing the call.
  * - `bye` from the console closes the peer and ends the call; a phone that hangs up says `bye`.
+ * - Video (video.ts) is a re-offer from the same session: once the offer is applied, an offer
+ *   with a video section makes the adapter attach its camera to that section when the call's
+ *   video is on (or paused), or detach it, before the answer (`camera`); voice is untouched. When
+ *   video goes off the camera is detached at once, without waiting for the console's re-offer.
  */
 
 const candidateSchema = rtcSignalSchema.options[2];
@@ -40,6 +44,8 @@ export const answererInputSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hangup') }),
   /** The call ended on the server (or the console's hang-up arrived first). */
   z.object({ type: z.literal('ended') }),
+  /** `video:changed`: whether the phone's camera should be sent (state `on` or `paused`). */
+  z.object({ type: z.literal('video'), send: z.boolean() }),
 ]);
 export type AnswererInput = z.infer<typeof answererInputSchema>;
 
@@ -54,6 +60,12 @@ export const answererEffectSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('closePeer') }),
   /** End the call on the phone (the console said bye, or negotiation failed). */
   z.object({ type: z.literal('endCall'), reason: z.string() }),
+  /**
+   * Attach the camera track to the offer's video section and send on it (`send`), or detach it
+   * and only receive: after `setRemoteOffer` completed, before `createAnswer`; or at once when
+   * video goes off.
+   */
+  z.object({ type: z.literal('camera'), send: z.boolean() }),
 ]);
 export type AnswererEffect = z.infer<typeof answererEffectSchema>;
 
@@ -70,6 +82,12 @@ export interface AnswererState {
   session: string | null;
   candidates: RtcCandidate[];
   closed: boolean;
+  /** The call's video is on or paused: the camera belongs in the next answer. */
+  video: boolean;
+  /** The offer being negotiated has a video section. */
+  offerVideo: boolean;
+  /** The camera is attached to the peer. */
+  cameraSent: boolean;
 }
 
 export const initialAnswerer = (): AnswererState => ({
@@ -82,6 +100,9 @@ export const initialAnswerer = (): AnswererState => ({
   session: null,
   candidates: [],
   closed: false,
+  video: false,
+  offerVideo: false,
+  cameraSent: false,
 });
 
 /** One input in, the next state and what the adapter must do, in order. */
@@ -126,7 +147,13 @@ export function answererStep(
         if (s.peer && s.session !== null && sdpSession(signal.sdp) !== s.session) {
           // The console's peer connection is a new one: so is ours, and what the old one waited for goes.
           effects.push({ type: 'closePeer' });
-          Object.assign(s, { peer: false, remoteDescription: false, negotiating: false, candidates: [] });
+          Object.assign(s, {
+            peer: false,
+            remoteDescription: false,
+            negotiating: false,
+            candidates: [],
+            cameraSent: false,
+          });
           fetchIce();
         } else if (s.peer && !s.negotiating) fetchIce();
         // A restart offer (above): TURN credentials may have expired since the call began.
@@ -145,6 +172,10 @@ export function answererStep(
       s.remoteDescription = true;
       for (const candidate of s.candidates) effects.push({ type: 'addCandidate', candidate });
       s.candidates = [];
+      if (s.offerVideo) {
+        effects.push({ type: 'camera', send: s.video });
+        s.cameraSent = s.video;
+      }
       effects.push({ type: 'createAnswer' });
       break;
     case 'localAnswer':
@@ -162,6 +193,13 @@ export function answererStep(
     case 'hangup':
     case 'ended':
       return close(input.type);
+    case 'video':
+      s.video = input.send;
+      if (!input.send && s.cameraSent) {
+        effects.push({ type: 'camera', send: false });
+        s.cameraSent = false;
+      }
+      break;
   }
 
   // Negotiate once there is an offer, ICE servers, and nothing else in progress.
@@ -172,6 +210,7 @@ export function answererStep(
     }
     effects.push({ type: 'setRemoteOffer', sdp: s.offer });
     s.session = sdpSession(s.offer);
+    s.offerVideo = /^m=video /m.test(s.offer);
     s.offer = null;
     s.negotiating = true;
   }

@@ -33,6 +33,8 @@ import { superviseHandlers } from '../supervise/handlers';
 import type { Supervisions } from '../supervise/supervisions';
 import type { AuditLog, AuditTarget } from '../team/audit';
 import { transferHandlers } from '../transfer/handlers';
+import { videoAgentHandlers } from '../video/handlers';
+import type { VideoService } from '../video/service';
 import { wrapUpHandlers } from '../wrapups/handlers';
 import type { GatewayContext } from './context';
 import { handshakeError, protocolMismatch } from './handshake';
@@ -57,6 +59,7 @@ type AgentContext = GatewayContext & {
   /** `push:test`: one test VoIP push to a phone, answered with APNs' verdict in words. */
   testPush: (deviceId: string) => Promise<PushTestResult>;
   audit: AuditLog;
+  video: VideoService;
   /** STUN/TURN handed to a call's parties by `rtc:ice`. */
   ice: IceConfig;
   /** Agents' availability: their own choice, and what consoles coming and going do to it. */
@@ -178,6 +181,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
         ...softphoneHandlers(ctx.softphones, socket),
         ...superviseHandlers(ctx.supervisions, () => ({ id: agentId, name: socket.data.actor.name })),
         ...qualityAgentHandlers(quality, agentId),
+        ...videoAgentHandlers({ ...ctx, notifier: ctx.hub }, agentId),
         ...healthHandlers(ctx, agentId),
         ...callbackHandlers(ctx.callbacks, calls, async () => {
           const me = (await ctx.auth.actorOf(tokenHash)) ?? socket.data.actor;

@@ -6,6 +6,7 @@ import { AppError, notFound } from '../errors';
 import { QualityService } from '../quality/service';
 import type { Roster } from '../roster/roster';
 import type { AuditLog } from '../team/audit';
+import type { VideoService } from '../video/service';
 import type { GatewayContext } from './context';
 import { handshakeError, protocolMismatch } from './handshake';
 import type { DeviceNamespace, DeviceSocket, DeviceSocketData } from './hub';
@@ -14,7 +15,13 @@ import { type Handlers, requestListener } from './requests';
 /** The `/device` namespace: phones, authenticated by the device id and secret from pairing. */
 export function attachDeviceGateway(
   nsp: DeviceNamespace,
-  ctx: GatewayContext & { calls: CallService; roster: Roster; ice: IceConfig; audit: AuditLog },
+  ctx: GatewayContext & {
+    calls: CallService;
+    roster: Roster;
+    ice: IceConfig;
+    audit: AuditLog;
+    video: VideoService;
+  },
 ): void {
   const { storage, clock, hub, calls, roster } = ctx;
   const quality = new QualityService(ctx);
@@ -34,6 +41,7 @@ export function attachDeviceGateway(
     socket.data.deviceId = device.id;
     socket.data.staffId = device.staffId;
     socket.data.address = ctx.addresses.of(socket.request);
+    socket.data.features = auth.data.features ?? [];
     next();
   });
 
@@ -89,6 +97,7 @@ export function attachDeviceGateway(
       return iceServersFor(ctx.ice, deviceId, clock.now(), answeredAt);
     },
     'quality:report': (report, { deviceId }) => quality.report({ deviceId }, report),
+    'video:report': (report, { deviceId }) => ctx.video.report(deviceId, report),
   };
   const onRequest = requestListener(
     deviceRequests,

@@ -5,6 +5,7 @@ import type {
   CallCancelledPayload,
   ConsoleHello,
   DeviceClientEvents,
+  DeviceFeature,
   DeviceServerEvents,
 } from '#shared';
 import type { Actor } from '../auth/session-auth';
@@ -27,6 +28,8 @@ export interface DeviceSocketData {
   deviceId: string;
   staffId: string;
   address: string;
+  /** What the app announced it can do beyond voice (video.ts). */
+  features: DeviceFeature[];
 }
 
 export type AgentNamespace = Namespace<
@@ -111,6 +114,12 @@ export class Hub implements Notifier, Presence {
     ...args: Parameters<DeviceServerEvents[E]>
   ): void {
     emit(this.deviceNsp, event, args);
+  }
+
+  /** What the phone's open sockets announced, on any node (a cluster's adapter asks the others). */
+  async deviceFeatures(deviceId: string): Promise<DeviceFeature[]> {
+    const sockets = (await this.deviceNsp?.in(`device:${deviceId}`).fetchSockets()) ?? [];
+    return [...new Set(sockets.flatMap((s) => s.data.features ?? []))];
   }
 
   /** Closes every socket of a phone (it was unpaired); it cannot come back with the same secret. */

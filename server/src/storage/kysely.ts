@@ -17,6 +17,7 @@ import { sessionStore } from './sessions';
 import { softphoneStore } from './softphone';
 import { staffStore } from './staff';
 import type { Storage } from './types';
+import { videoStore } from './video';
 import { wrapUpStore } from './wrapups';
 
 export type Engine = Storage['engine'];
@@ -73,6 +74,7 @@ export function createKyselyStorage(
     availability: availabilityStore(db),
     wrapUps: wrapUpStore(db),
     callbacks: callbackStore(db),
+    video: videoStore(db),
   };
 }
 

@@ -172,6 +172,34 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('callbacks').ifExists().execute();
     },
   },
+  /** Issue 27: the team's video settings and calls' snapshots (storage/video.ts says why here). */
+  '0012_video': {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable('video_settings')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('snapshots', 'integer', (c) => c.notNull())
+        .addColumn('max_kbps', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('call_snapshots')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('call_id', 'text', (c) => c.notNull())
+        .addColumn('agent_id', 'text', (c) => c.notNull())
+        .addColumn('taken_at', 'bigint', (c) => c.notNull())
+        .addColumn('width', 'integer', (c) => c.notNull())
+        .addColumn('height', 'integer', (c) => c.notNull())
+        .addColumn('bytes', 'integer', (c) => c.notNull())
+        .addColumn('jpeg', 'bytea', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('call_snapshots_call_id').on('call_snapshots').column('call_id').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.dropTable('call_snapshots').ifExists().execute();
+      await db.schema.dropTable('video_settings').ifExists().execute();
+    },
+  },
 };
 
 /**

@@ -26,6 +26,28 @@ export interface Database {
   dispositions: DispositionsTable;
   call_wrapups: CallWrapUpsTable;
   callbacks: CallbacksTable;
+  video_settings: VideoSettingsTable;
+  call_snapshots: CallSnapshotsTable;
+}
+
+/** One row (id 1) once an admin changed the team's video settings (migration 0012). */
+export interface VideoSettingsTable {
+  id: number;
+  snapshots: number;
+  max_kbps: number;
+  updated_at: number;
+}
+
+/** Snapshots of calls' video, the JPEG itself included (storage/video.ts says why). */
+export interface CallSnapshotsTable {
+  id: string;
+  call_id: string;
+  agent_id: string;
+  taken_at: number;
+  width: number;
+  height: number;
+  bytes: number;
+  jpeg: Uint8Array;
 }
 
 export interface AgentsTable {

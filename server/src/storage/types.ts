@@ -11,6 +11,8 @@ import type {
   MicrophonePermission,
   QualityMark,
   Role,
+  Snapshot,
+  VideoSettings,
   WrapUp,
 } from '#shared';
 import type { AccessFeed } from './access-feed';
@@ -52,6 +54,17 @@ export interface Storage {
   availability: AvailabilityStore;
   wrapUps: WrapUpStore;
   callbacks: CallbackStore;
+  /** The team's video settings and calls' snapshots (issue 27). */
+  video: VideoStore;
+}
+
+export interface VideoStore {
+  settings(): Promise<VideoSettings>;
+  setSettings(settings: VideoSettings, at: number): Promise<void>;
+  addSnapshot(snapshot: Snapshot, jpeg: Buffer): Promise<void>;
+  /** A call's snapshots, oldest first. */
+  snapshots(callId: string): Promise<Snapshot[]>;
+  snapshotImage(id: string): Promise<{ callId: string; jpeg: Buffer } | null>;
 }
 
 /** Each agent's softphone settings (issue 26 item 4); defaults for an agent never configured. */
