@@ -29,7 +29,8 @@ async function checkIn(page: Page, name: string, scheme: (typeof SCHEMES)[number
 }
 
 test('main screens are accessible and photographed, light and dark', async ({ page, server, signIn }) => {
-  test.setTimeout(120_000);
+  // 26 axe scans and screenshots and two calls: over 2 min on a loaded machine.
+  test.setTimeout(180_000);
   await page.goto(`${server.consoleUrl}/`);
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   await check(page, '01-sign-in');
