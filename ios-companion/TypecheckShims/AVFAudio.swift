@@ -17,6 +17,13 @@ open class AVAudioSession: NSObject {
         public let rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
         public static let voiceChat = Mode(rawValue: "AVAudioSessionModeVoiceChat")
+        public static let videoChat = Mode(rawValue: "AVAudioSessionModeVideoChat")
+    }
+
+    /// https://developer.apple.com/documentation/avfaudio/avaudiosession/portoverride
+    public enum PortOverride: UInt, Sendable {
+        case none = 0
+        case speaker = 0x7370_6b72
     }
 
     /// https://developer.apple.com/documentation/avfaudio/avaudiosession/categoryoptions-swift.struct
@@ -24,6 +31,7 @@ open class AVAudioSession: NSObject {
         public let rawValue: UInt
         public init(rawValue: UInt) { self.rawValue = rawValue }
         public static let allowBluetooth = CategoryOptions(rawValue: 0x4)
+        public static let defaultToSpeaker = CategoryOptions(rawValue: 0x8)
         public static let allowBluetoothA2DP = CategoryOptions(rawValue: 0x20)
     }
 }

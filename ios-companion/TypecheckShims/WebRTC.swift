@@ -5,7 +5,7 @@
 // sdk/objc/api/peerconnection/RTCPeerConnection.h and api/peer_connection_interface.h ("the
 // observer callbacks are invoked on the signaling thread"), so delegate methods and completion
 // blocks run on WebRTC's signalling thread, never the main one.
-import AVFAudio
+import AVFoundation
 import Foundation
 
 // MARK: - Constants (RTCMediaConstraints.h)
@@ -80,12 +80,96 @@ open class RTCAudioSource: NSObject {}
 open class RTCMediaStream: NSObject {}
 /// RTCDataChannel.h
 open class RTCDataChannel: NSObject {}
+/// RTCRtpParameters.h: `RTCDegradationPreference`
+public enum RTCDegradationPreference: Int { case disabled, maintainFramerate, maintainResolution, balanced }
+
+/// RTCRtpEncodingParameters.h
+open class RTCRtpEncodingParameters: NSObject {
+    /// `@property(nonatomic, copy, nullable) NSNumber *maxBitrateBps`
+    open var maxBitrateBps: NSNumber?
+    open var maxFramerate: NSNumber?
+}
+
+/// RTCRtpParameters.h
+open class RTCRtpParameters: NSObject {
+    open var encodings: [RTCRtpEncodingParameters] = []
+    /// `@property(nonatomic, copy, nullable) NSNumber *degradationPreference` (an RTCDegradationPreference)
+    open var degradationPreference: NSNumber?
+}
+
 /// RTCRtpSender.h
-open class RTCRtpSender: NSObject {}
+open class RTCRtpSender: NSObject {
+    /// `@property(nonatomic, copy) RTCRtpParameters *parameters`
+    open var parameters = RTCRtpParameters()
+    /// `@property(nonatomic, copy, nullable) RTCMediaStreamTrack *track`
+    open var track: RTCMediaStreamTrack?
+}
 
 /// RTCRtpReceiver.h
 open class RTCRtpReceiver: NSObject {
     open var track: RTCMediaStreamTrack? { nil }
+}
+
+/// RTCRtpReceiver.h: `RTCRtpMediaType`
+public enum RTCRtpMediaType: Int { case audio, video, data, unsupported }
+
+/// RTCRtpTransceiver.h: `RTCRtpTransceiverDirection`
+public enum RTCRtpTransceiverDirection: Int { case sendRecv, sendOnly, recvOnly, inactive, stopped }
+
+/// Foundation's `NSErrorPointer` is `AutoreleasingUnsafeMutablePointer<NSError?>?`, which exists
+/// only with Objective-C interop; `&error` passes to either.
+public typealias NSErrorPointer = UnsafeMutablePointer<NSError?>?
+
+/// RTCRtpTransceiver.h
+open class RTCRtpTransceiver: NSObject {
+    open var mediaType: RTCRtpMediaType { .audio }
+    open var sender: RTCRtpSender { RTCRtpSender() }
+    open var receiver: RTCRtpReceiver { RTCRtpReceiver() }
+    open var direction: RTCRtpTransceiverDirection { .sendRecv }
+    /// `- (void)setDirection:(RTCRtpTransceiverDirection)direction error:(NSError **)error`
+    open func setDirection(_ direction: RTCRtpTransceiverDirection, error: NSErrorPointer) {}
+}
+
+// MARK: - Video (RTCVideoSource.h, RTCVideoTrack.h, RTCVideoRenderer.h, RTCCameraVideoCapturer.h)
+
+/// `@protocol RTCVideoCapturerDelegate <NSObject>`
+public protocol RTCVideoCapturerDelegate: NSObjectProtocol {}
+
+/// `@protocol RTCVideoRenderer <NSObject>` (RTCMTLVideoView, a UIView, is one)
+public protocol RTCVideoRenderer: NSObjectProtocol {}
+
+/// RTCVideoSource.h
+open class RTCVideoSource: NSObject, RTCVideoCapturerDelegate {
+    /// `- (void)adaptOutputFormatToWidth:(int)width height:(int)height fps:(int)fps`
+    open func adaptOutputFormat(toWidth width: Int32, height: Int32, fps: Int32) {}
+}
+
+/// RTCVideoTrack.h
+open class RTCVideoTrack: RTCMediaStreamTrack {
+    open func add(_ renderer: any RTCVideoRenderer) {}
+    open func remove(_ renderer: any RTCVideoRenderer) {}
+}
+
+/// RTCVideoCapturer.h
+open class RTCVideoCapturer: NSObject {
+    public init(delegate: any RTCVideoCapturerDelegate) {}
+}
+
+/// RTCCameraVideoCapturer.h. Its completion blocks run on its capture-session queue.
+open class RTCCameraVideoCapturer: RTCVideoCapturer {
+    /// `+ (NSArray<AVCaptureDevice *> *)captureDevices`
+    open class func captureDevices() -> [AVCaptureDevice] { [] }
+    /// `+ (NSArray<AVCaptureDeviceFormat *> *)supportedFormatsForDevice:`
+    open class func supportedFormats(for device: AVCaptureDevice) -> [AVCaptureDevice.Format] { [] }
+    /// `- startCaptureWithDevice:format:fps:completionHandler:(nullable void (^)(NSError *_Nullable))`
+    open func startCapture(
+        with device: AVCaptureDevice,
+        format: AVCaptureDevice.Format,
+        fps: Int,
+        completionHandler: (((any Error)?) -> Void)? = nil
+    ) {}
+    /// `- stopCaptureWithCompletionHandler:(nullable void (^)(void))`
+    open func stopCapture(completionHandler: (() -> Void)? = nil) {}
 }
 
 /// RTCVideoEncoderFactory.h, RTCVideoDecoderFactory.h, RTCDefaultVideo{En,De}coderFactory.h
@@ -118,6 +202,7 @@ open class RTCPeerConnection: NSObject {
     /// `@property(nonatomic, weak, nullable) id<RTCPeerConnectionDelegate> delegate`
     open weak var delegate: (any RTCPeerConnectionDelegate)?
     open var receivers: [RTCRtpReceiver] { [] }
+    open var transceivers: [RTCRtpTransceiver] { [] }
     @discardableResult
     open func setConfiguration(_ configuration: RTCConfiguration) -> Bool { true }
     open func close() {}
@@ -154,6 +239,8 @@ open class RTCPeerConnectionFactory: NSObject {
     ) -> RTCPeerConnection? { nil }
     open func audioSource(with constraints: RTCMediaConstraints?) -> RTCAudioSource { RTCAudioSource() }
     open func audioTrack(with source: RTCAudioSource, trackId: String) -> RTCAudioTrack { RTCAudioTrack() }
+    open func videoSource() -> RTCVideoSource { RTCVideoSource() }
+    open func videoTrack(with source: RTCVideoSource, trackId: String) -> RTCVideoTrack { RTCVideoTrack() }
 }
 
 // MARK: - Audio session (RTCAudioSession.h, RTCAudioSessionConfiguration.h)
@@ -176,6 +263,8 @@ open class RTCAudioSession: NSObject {
     open func unlockForConfiguration() {}
     /// `- (BOOL)setConfiguration:error:`
     open func setConfiguration(_ configuration: RTCAudioSessionConfiguration) throws {}
+    /// `- (BOOL)overrideOutputAudioPort:(AVAudioSessionPortOverride)portOverride error:(NSError **)outError`
+    open func overrideOutputAudioPort(_ portOverride: AVAudioSession.PortOverride) throws {}
     open func audioSessionDidActivate(_ session: AVAudioSession) {}
     open func audioSessionDidDeactivate(_ session: AVAudioSession) {}
 }

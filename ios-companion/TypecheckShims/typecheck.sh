@@ -13,7 +13,7 @@ LIVE="$COMPANION/App/Live"
 
 mkdir -p "$OUT"
 # The Objective-C frameworks are imported as pre-concurrency modules: Swift 5 mode, as they are.
-for module in Security os AVFAudio UIKit CallKit PushKit Starscream SocketIO WebRTC; do
+for module in Security os AVFAudio AVFoundation UIKit UserNotifications CallKit PushKit Starscream SocketIO WebRTC; do
   swiftc -emit-module -parse-as-library -swift-version 5 -module-name "$module" \
     -I "$OUT" -o "$OUT/$module.swiftmodule" "$SHIMS/$module.swift"
 done

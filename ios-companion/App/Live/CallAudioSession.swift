@@ -16,18 +16,24 @@ final class CallAudioSession: AudioSessionProtocol {
         session.isAudioEnabled = false
     }
 
-    /// `.playAndRecord` with `.voiceChat`: echo cancellation and call routing. Configured, not
-    /// activated: activation is CallKit's.
+    /// `.playAndRecord` with `.voiceChat` (or `.videoChat` on the speaker while the camera is
+    /// on): echo cancellation and call routing. Configured, not activated: activation is CallKit's.
+    /// During a call it changes the active session's mode and route, which voice survives.
     func configure(_ configuration: AudioSessionConfiguration) throws {
         let rtcConfiguration = RTCAudioSessionConfiguration.webRTC()
         rtcConfiguration.category = configuration.category.avCategory.rawValue
         rtcConfiguration.mode = configuration.mode.avMode.rawValue
-        rtcConfiguration.categoryOptions = [.allowBluetooth, .allowBluetoothA2DP]
+        var options: AVAudioSession.CategoryOptions = [.allowBluetooth, .allowBluetoothA2DP]
+        if configuration.speaker { options.insert(.defaultToSpeaker) }
+        rtcConfiguration.categoryOptions = options
         // WebRTC re-applies its own configuration when it (re)starts audio: keep them the same.
         RTCAudioSessionConfiguration.setWebRTC(rtcConfiguration)
         session.lockForConfiguration()
         defer { session.unlockForConfiguration() }
         try session.setConfiguration(rtcConfiguration)
+        // `.defaultToSpeaker` applies at the next route change only; the override moves a call
+        // already on the receiver, and `.none` brings it back when the video ends.
+        try session.overrideOutputAudioPort(configuration.speaker ? .speaker : .none)
     }
 
     func startAudio() {
@@ -53,6 +59,7 @@ private extension AudioSessionConfiguration.Mode {
     var avMode: AVAudioSession.Mode {
         switch self {
         case .voiceChat: .voiceChat
+        case .videoChat: .videoChat
         }
     }
 }

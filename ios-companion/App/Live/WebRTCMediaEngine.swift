@@ -6,7 +6,8 @@ import WebRTC
 /// The console makes every offer (once the call is answered, and again to restart ICE); what the
 /// phone does about each signal is decided by CompanionCore's `AnswererState` (the shared answerer
 /// rules, pinned by `shared/fixtures/rtc-sequence`); this adapter only carries its effects out.
-/// Audio only (issue 21 item 10). Sound follows `CallAudioSession` (manual audio), not this engine.
+/// Video (issue 27) is the same peer connection renegotiated: `WebRTCMediaEngine+Video.swift`.
+/// Sound follows `CallAudioSession` (manual audio), not this engine.
 /// Once a second it reads the peer's statistics for the call's quality (issue 25 item 8): what
 /// they mean, and when to report, is CompanionCore's (`StatsReading`, `QualityMeter`).
 ///
@@ -18,7 +19,7 @@ import WebRTC
 /// and Swift 6 traps when WebRTC runs it on the signalling thread.
 @MainActor
 final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
-    private static let factory: RTCPeerConnectionFactory = {
+    static let factory: RTCPeerConnectionFactory = {
         RTCInitializeSSL()
         return RTCPeerConnectionFactory(
             encoderFactory: RTCDefaultVideoEncoderFactory(),
@@ -27,8 +28,8 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
     }()
 
     private let iceServers: [String]
-    private weak var delegate: (any MediaEngineDelegate)?
-    private var sessions: [CallID: MediaSession] = [:]
+    weak var delegate: (any MediaEngineDelegate)?
+    var sessions: [CallID: MediaSession] = [:]
 
     /// `iceServers`: the app's own, used when the server's (`rtc:ice`, asked by the coordinator)
     /// cannot be had.
@@ -77,7 +78,7 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
 
     // MARK: - The answerer's effects (main actor)
 
-    private func apply(_ input: AnswererInput, to callId: CallID) {
+    func apply(_ input: AnswererInput, to callId: CallID) {
         guard let session = sessions[callId] else { return }
         for effect in session.answerer.step(input) {
             perform(effect, session, callId)
@@ -94,6 +95,7 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
         case let .configure(ice):
             _ = session.peer?.setConfiguration(Self.configuration(ice))
         case let .setRemoteOffer(sdp):
+            session.offerSendsVideo = AnswererState.offerSendsVideo(sdp)
             session.peer?.setRemoteDescription(RTCSessionDescription(type: .offer, sdp: sdp)) { @Sendable [weak self] error in
                 let input = error.map { AnswererInput.negotiationFailed(reason: "remote offer refused: \($0.localizedDescription)") }
                     ?? .remoteSet
@@ -103,9 +105,16 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
             let ice = RTCIceCandidate(sdp: candidate.candidate, sdpMLineIndex: Int32(candidate.sdpMLineIndex ?? 0), sdpMid: candidate.sdpMid)
             session.peer?.add(ice) { @Sendable _ in }
         case .createAnswer:
+            followRemoteVideo(session, callId)
             createAnswer(session, callId)
+        case let .camera(send):
+            attachCamera(send, session, callId)
         case let .send(signal):
             delegate?.mediaEngine(produced: signal, for: callId)
+            if case .answer = signal, let sent = session.answerCarriesCamera {
+                session.answerCarriesCamera = nil
+                delegate?.mediaEngine(videoNegotiated: sent, for: callId)
+            }
         case .closePeer:
             session.peer?.close()
             session.peer = nil
@@ -188,7 +197,9 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
         let constraints = RTCMediaConstraints(
             mandatoryConstraints: [
                 kRTCMediaConstraintsOfferToReceiveAudio: kRTCMediaConstraintsValueTrue,
-                kRTCMediaConstraintsOfferToReceiveVideo: kRTCMediaConstraintsValueFalse,
+                // The console's offer decides whether there is a video section; the phone
+                // receives the agent's camera when it is in it.
+                kRTCMediaConstraintsOfferToReceiveVideo: kRTCMediaConstraintsValueTrue,
             ],
             optionalConstraints: nil
         )
@@ -229,7 +240,7 @@ final class WebRTCMediaEngine: NSObject, MediaEngineProtocol {
 // MARK: - Per-call state
 
 @MainActor
-private final class MediaSession {
+final class MediaSession {
     var answerer = AnswererState()
     var peer: RTCPeerConnection?
     /// Retained here: the peer connection holds its delegate weakly.
@@ -239,10 +250,20 @@ private final class MediaSession {
     var statsTimer: Timer?
     var muted = false
     var held = false
+    // Video (WebRTCMediaEngine+Video.swift)
+    var videoSource: RTCVideoSource?
+    var videoTrack: RTCVideoTrack?
+    var videoPaused = false
+    var maxBitrateBps: Int?
+    var offerSendsVideo = false
+    var remoteVideo = false
+    /// A `camera` effect in the negotiation under way: told to the coordinator with its answer.
+    var answerCarriesCamera: Bool?
 
-    /// Mute silences the microphone; hold silences both directions.
+    /// Mute silences the microphone; hold silences both directions; a paused video sends nothing.
     func applyTrackState() {
         audioTrack?.isEnabled = !muted && !held
+        videoTrack?.isEnabled = !videoPaused && !held
         for receiver in peer?.receivers ?? [] {
             receiver.track?.isEnabled = !held
         }
@@ -252,7 +273,7 @@ private final class MediaSession {
 // MARK: - RTCPeerConnectionDelegate
 
 /// What the engine needs from a peer connection's events, as Sendable values.
-private enum PeerEvent: Sendable {
+enum PeerEvent: Sendable {
     case candidate(RtcCandidate)
     case iceConnected
     case iceFailed
@@ -262,7 +283,7 @@ private enum PeerEvent: Sendable {
 /// constants, reads what it needs from WebRTC's objects there, and forwards values; `forward`
 /// hops to the main actor. No escape hatch from the isolation checks either: the compiler
 /// checks that nothing main-actor isolated is touched from here.
-private final class PeerObserver: NSObject, RTCPeerConnectionDelegate, Sendable {
+final class PeerObserver: NSObject, RTCPeerConnectionDelegate, Sendable {
     private let callId: CallID
     private let forward: @Sendable (PeerEvent) -> Void
 

@@ -38,7 +38,9 @@ final class HarnessApp {
             media: ScriptedMedia(),
             server: connection,
             clock: clock,
-            microphone: ScriptedMicrophone()
+            microphone: ScriptedMicrophone(),
+            camera: ScriptedCamera(),
+            videoViews: ScriptedVideoViews()
         )
     }
 

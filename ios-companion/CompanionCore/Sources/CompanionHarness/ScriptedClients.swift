@@ -10,6 +10,7 @@ final class ScriptedMedia: MediaEngineProtocol {
     private var prepared: Set<CallID> = []
     private var iced: Set<CallID> = []
     private var offered: Set<CallID> = []
+    private var videoWanted: [CallID: Bool] = [:]
 
     func setDelegate(_ delegate: any MediaEngineDelegate) { self.delegate = delegate }
 
@@ -27,12 +28,24 @@ final class ScriptedMedia: MediaEngineProtocol {
     }
 
     func handle(_ signal: RtcSignal, for callId: CallID) {
-        guard case .offer = signal else { return }
+        guard case let .offer(sdp) = signal else { return }
         Lines.send(["type": "media", "event": "offer", "callId": callId.wireValue])
-        offered.insert(callId)
+        let renegotiation = !offered.insert(callId).inserted
         connectIfReady(callId)
+        // A re-offer with a video section: the answer carries the camera if the video is on.
+        if renegotiation, AnswererState.hasVideoSection(sdp) {
+            delegate?.mediaEngine(videoNegotiated: videoWanted[callId] ?? false, for: callId)
+        }
     }
 
+    /// The camera track as the answerer would carry it: said at once, and negotiated with the
+    /// console's next offer (the adapter's `camera` effect then the answer).
+    func setVideo(sends: Bool, paused: Bool, for callId: CallID) {
+        Lines.send(["type": "media", "event": "video", "callId": callId.wireValue, "sends": sends, "paused": paused])
+        videoWanted[callId] = sends
+    }
+
+    func setVideoBitrate(maxKbps: Int, for callId: CallID) {}
     func setMuted(_ muted: Bool, for callId: CallID) {}
     func setHeld(_ held: Bool, for callId: CallID) {}
 
@@ -40,6 +53,7 @@ final class ScriptedMedia: MediaEngineProtocol {
         prepared.remove(callId)
         iced.remove(callId)
         offered.remove(callId)
+        videoWanted[callId] = nil
     }
 
     private func connectIfReady(_ callId: CallID) {
@@ -74,4 +88,41 @@ final class BridgePushRegistry: PushRegistryProtocol {
 final class ScriptedMicrophone: MicrophoneProtocol {
     var permission: MicrophonePermission = .granted
     func requestPermission() async -> MicrophonePermission { permission }
+}
+
+/// The camera: allowed, as a person who shares it would have allowed it; what runs is written out.
+@MainActor
+final class ScriptedCamera: CameraProtocol {
+    var permission: CameraPermission = .granted
+    func requestPermission() async -> CameraPermission { permission }
+
+    func start(_ position: CameraPosition, for callId: CallID) {
+        Lines.send(["type": "camera", "event": "start", "position": position.rawValue, "callId": callId.wireValue])
+    }
+
+    func stop() {
+        Lines.send(["type": "camera", "event": "stop"])
+    }
+}
+
+/// The video screen, written out for the scenario to read: the prompt and the marker.
+@MainActor
+final class ScriptedVideoViews: VideoViewsProtocol {
+    func present(_ presentation: VideoPresentation?) {
+        var line: [String: Any] = ["type": "video", "event": "present", "shown": presentation != nil]
+        if let presentation {
+            line["callId"] = presentation.callId.wireValue
+            line["prompt"] = presentation.prompt != nil
+            line["preview"] = presentation.localPreview
+            line["paused"] = presentation.paused
+            if let marker = presentation.marker { line["marker"] = ["x": marker.x, "y": marker.y] }
+        }
+        Lines.send(line)
+    }
+
+    func notify(_ prompt: VideoPrompt, for callId: CallID) {
+        Lines.send(["type": "video", "event": "notified", "callId": callId.wireValue])
+    }
+
+    func withdrawNotification(for callId: CallID) {}
 }

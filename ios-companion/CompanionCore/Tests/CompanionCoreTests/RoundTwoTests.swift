@@ -105,9 +105,11 @@ struct HalfDeadSocketTests {
     }
 }
 
-/// Issue 21 item 10: video is not a feature yet, so nothing pretends it is.
+/// Issue 21 item 10, then issue 27: a call always starts as voice; video is an upgrade the agent
+/// asks for during the call (VideoCallTests), so a push or a start action asking for it at the
+/// start rings or places an audio call.
 @MainActor
-@Suite("Video: not offered, not reported, not started")
+@Suite("Video: a call starts as voice, whatever the push or the start action asks")
 struct VideoOffTests {
     @Test("a push asking for video rings as an audio call, and its media is prepared audio-only")
     func pushIsAudio() async {
@@ -133,9 +135,9 @@ struct VideoOffTests {
         #expect(harness.controller.transactions.last.map { if case let .start(_, _, video) = $0 { video } else { true } } == false)
     }
 
-    @Test("CallKit is configured without video")
+    @Test("CallKit is configured with video (the upgrade shows on the call screen), one call at a time")
     func providerConfiguration() {
-        #expect(CallKitConfiguration.app.supportsVideo == false)
+        #expect(CallKitConfiguration.app.supportsVideo)
         #expect(CallKitConfiguration.app.maximumCallGroups == 1)
         #expect(CallKitConfiguration.app.maximumCallsPerCallGroup == 1)
         #expect(CallKitConfiguration.app.includesCallsInRecents)

@@ -199,12 +199,14 @@ struct ProtocolTests {
         #expect(throws: (any Error).self) { try JSONDecoder().decode(PairResponse.self, from: json(String(repeating: "📞", count: 65))) }
     }
 
-    @Test("the socket handshake carries the protocol version, as the server requires")
+    @Test("the socket handshake carries the protocol version, as the server requires, and announces video")
     func handshake() throws {
         let auth = DeviceAuth(deviceId: "dev_iphone", secret: "q8N1v3X9s2L7m4K0p6R5t8W1z3Y7b2C9")
         let fixture = try Fixtures.decode(DeviceAuth.self, kind: "device-auth", file: "valid-basic.json")
-        #expect(auth == fixture)
+        #expect(DeviceAuth(deviceId: auth.deviceId, secret: auth.secret, features: nil) == fixture)
         #expect(auth.socketPayload["protocol"] as? Int == WireProtocol.version)
-        #expect(auth.socketPayload.count == 3)
+        // Without `features` the server would never ask this phone for its camera.
+        #expect(auth.socketPayload["features"] as? [String] == ["video"])
+        #expect(auth.socketPayload.count == 4)
     }
 }

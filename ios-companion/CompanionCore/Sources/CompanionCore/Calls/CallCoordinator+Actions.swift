@@ -44,6 +44,7 @@ extension CallCoordinator: CallProviderDelegate {
         case let .setHeld(onHold):
             guard let call, call.isAnswered else { return action.action.fail() }
             media.setHeld(onHold, for: call.id)
+            video(call, .held(onHold))
             if call.held != onHold {
                 call.held = onHold
                 report(call, onHold ? .held : .resumed)
@@ -108,9 +109,9 @@ extension CallCoordinator: CallProviderDelegate {
         report(call, .reported)
     }
 
-    func configureAudio() {
+    func configureAudio(_ configuration: AudioSessionConfiguration = .voiceCall) {
         do {
-            try audio.configure(.voiceCall)
+            try audio.configure(configuration)
         } catch {
             log?("audio session configuration failed: \(error)")
         }

@@ -21,6 +21,8 @@ extension CallCoordinator: ServerConnectionDelegate {
 
     public func serverConnectionDidDisconnect() {
         updateStatus { $0.serverConnected = false }
+        // An upgrade not yet through is abandoned (VideoSession); video already flowing goes on.
+        for call in calls.values { video(call, .disconnected) }
     }
 
     /// Returns whether to acknowledge the event (Socket.IO's ack): only a `call:cancelled` this
@@ -52,6 +54,15 @@ extension CallCoordinator: ServerConnectionDelegate {
                     return false
                 }
                 media.handle(message.signal, for: message.callId)
+            case .videoChanged:
+                let state = try decoder.decode(VideoStateMessage.self, from: payload)
+                guard let call = call(state.callId), call.isAnswered else { return false }
+                media.setVideoBitrate(maxKbps: state.maxKbps, for: call.id)
+                video(call, .server(state.server))
+            case .videoMarker:
+                let message = try decoder.decode(VideoMarkerMessage.self, from: payload)
+                guard let call = call(message.callId) else { return false }
+                showMarker(message.marker, on: call)
             case nil:
                 log?("ignored unknown event \(event)")
             }
@@ -201,6 +212,7 @@ extension CallCoordinator: ServerConnectionDelegate {
               serverCall.held != call.held else { return }
         call.held = serverCall.held
         media.setHeld(serverCall.held, for: call.id)
+        video(call, .held(serverCall.held))
         setHeld(call.uuid, serverCall.held)
     }
 
@@ -279,6 +291,17 @@ extension CallCoordinator: MediaEngineDelegate {
                 self.log?("quality:report failed: \(error)")
             }
         }
+    }
+
+    public func mediaEngine(videoNegotiated sending: Bool, for callId: CallID) {
+        guard let call = call(callId), sending else { return }
+        video(call, .negotiated)
+    }
+
+    public func mediaEngine(remoteVideo: Bool, for callId: CallID) {
+        guard let call = call(callId), call.remoteVideo != remoteVideo else { return }
+        call.remoteVideo = remoteVideo
+        presentVideo()
     }
 
     public func mediaEngineDidConnect(callId: CallID) {

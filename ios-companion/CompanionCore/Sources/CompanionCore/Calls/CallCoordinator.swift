@@ -29,6 +29,8 @@ public final class CallCoordinator {
     let microphone: any MicrophoneProtocol
     let backgroundTasks: any BackgroundTaskProtocol
     let outboxStore: any OutboxStoreProtocol
+    let camera: any CameraProtocol
+    let videoViews: any VideoViewsProtocol
     public var configuration: CompanionConfiguration {
         didSet {
             guard configuration.deviceId != oldValue.deviceId else { return }
@@ -80,6 +82,8 @@ public final class CallCoordinator {
     /// Resumed at the next connect: requests that need the socket (unpair) wait here.
     var connectWaiters: [@MainActor () -> Void] = []
     private(set) var started = false
+    /// What `videoViews` shows, so that it is told only of changes.
+    var lastVideoPresentation: VideoPresentation?
 
     public private(set) var status: CompanionStatus {
         didSet { if status != oldValue { onStatusChange?(status) } }
@@ -108,6 +112,8 @@ public final class CallCoordinator {
         server: any ServerConnectionProtocol,
         clock: any ClockProtocol,
         microphone: any MicrophoneProtocol,
+        camera: any CameraProtocol,
+        videoViews: any VideoViewsProtocol,
         backgroundTasks: any BackgroundTaskProtocol = NoBackgroundTasks(),
         outboxStore: any OutboxStoreProtocol = MemoryOutboxStore(),
         recents: [RecentCall] = []
@@ -121,11 +127,14 @@ public final class CallCoordinator {
         self.server = server
         self.clock = clock
         self.microphone = microphone
+        self.camera = camera
+        self.videoViews = videoViews
         self.backgroundTasks = backgroundTasks
         self.outboxStore = outboxStore
         var status = CompanionStatus(apnsEnvironment: configuration.apnsEnvironment)
         status.recents = recents
         status.microphone = microphone.permission
+        status.camera = camera.permission
         self.status = status
     }
 
@@ -176,6 +185,7 @@ public final class CallCoordinator {
     public func appDidBecomeActive() {
         inBackground = false
         microphoneMayHaveChanged()
+        cameraMayHaveChanged()
         wake()
     }
 
@@ -244,7 +254,9 @@ public final class CallCoordinator {
         calls[call.uuid] = nil
         ended.remember(call.id, reason: reason)
         iceWanted.removeValue(forKey: call.id)?.cancel()
+        endVideo(call)
         media.close(callId: call.id)
+        presentVideo()
         let recent = RecentCall(
             id: call.uuid,
             direction: call.direction,

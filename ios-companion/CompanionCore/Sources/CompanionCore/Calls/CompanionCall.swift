@@ -46,6 +46,15 @@ final class CompanionCall {
     /// `reported` has been queued: once, whether CallKit's completion or the answer came first.
     var reportedRinging = false
 
+    // Video (issue 27)
+    var videoSession = VideoSession()
+    /// The agent's camera reaches the phone.
+    var remoteVideo = false
+    var marker: VideoMarker?
+    var markerHide: (any ScheduledWork)?
+    /// Why the video ended, shown until the next video starts or the call ends.
+    var videoNotice: String?
+
     init(
         id: CallID,
         direction: CallDirection,

@@ -61,6 +61,8 @@ public struct CompanionStatus: Equatable, Sendable {
     public var microphone: MicrophonePermission = .undetermined
     /// The server acknowledged the current permission (`permissions:report` ack).
     public var microphoneReported = false
+    /// As iOS says now: asked the first time the person shares the camera.
+    public var camera: CameraPermission = .undetermined
     /// Why the server cannot be reached in a way waiting will not fix (a certificate that is not
     /// the paired one), in words for the Status screen; nil when there is none.
     public var connectionProblem: String?

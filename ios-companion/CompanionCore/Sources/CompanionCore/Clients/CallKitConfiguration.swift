@@ -2,8 +2,8 @@ import Foundation
 
 /// `CXProviderConfiguration`, as values the app maps one to one: decided (and tested) here.
 public struct CallKitConfiguration: Equatable, Sendable {
-    /// Off until video is a feature (issue 21 item 10): the call screen would offer a camera
-    /// that sends nothing.
+    /// On since video is a feature (issue 27): the call screen shows a call that has video
+    /// (`CXCallUpdate.hasVideo`) as one, and the Recents entry with a camera.
     public var supportsVideo: Bool
     public var includesCallsInRecents: Bool
     /// One call at a time, with the console: no grouping, no call waiting.
@@ -13,7 +13,7 @@ public struct CallKitConfiguration: Equatable, Sendable {
     public var supportsGenericHandles: Bool
 
     public static let app = CallKitConfiguration(
-        supportsVideo: false,
+        supportsVideo: true,
         includesCallsInRecents: true,
         maximumCallGroups: 1,
         maximumCallsPerCallGroup: 1,

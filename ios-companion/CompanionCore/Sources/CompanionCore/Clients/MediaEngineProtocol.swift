@@ -14,6 +14,14 @@ public protocol MediaEngineProtocol: AnyObject {
     /// The answer to `mediaEngineNeedsIce(for:)`: the server's STUN/TURN servers, or nil when it
     /// refused or did not answer in time (the engine goes on with its configured ones).
     func provideIce(_ ice: RtcIce?, for callId: CallID)
+    /// Whether the phone's camera goes out in the call (issue 27): the engine attaches its camera
+    /// track to the video section of the console's next offer, on the same peer connection, and
+    /// detaches it at once when `sends` turns false (no renegotiation needed to stop sending).
+    /// `paused`: the track stays negotiated and sends nothing.
+    func setVideo(sends: Bool, paused: Bool, for callId: CallID)
+    /// The team's cap on the phone's video bitrate (`video:changed.maxKbps`), with WebRTC's
+    /// degradation preference kept at maintain-framerate.
+    func setVideoBitrate(maxKbps: Int, for callId: CallID)
 }
 
 @MainActor
@@ -27,4 +35,8 @@ public protocol MediaEngineDelegate: AnyObject {
     /// How the call sounded so far (its `QualityMeter` said it is time), or its last word when the
     /// media closed: sent to the server as `quality:report`.
     func mediaEngine(measured summary: QualitySummary, for callId: CallID)
+    /// An answer went out with (`sending`) or without the camera attached to a video section.
+    func mediaEngine(videoNegotiated sending: Bool, for callId: CallID)
+    /// The console's video (the agent turned their camera on or off) reaches the phone or stops.
+    func mediaEngine(remoteVideo: Bool, for callId: CallID)
 }

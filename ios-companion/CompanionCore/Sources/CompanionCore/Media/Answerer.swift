@@ -52,6 +52,8 @@ public enum AnswererInput: Equatable, Sendable {
     case hangup
     /// The call ended on the server (or the console's hang-up arrived first).
     case ended
+    /// `video:changed`: whether the phone's camera should be sent (state `on` or `paused`).
+    case video(send: Bool)
 }
 
 /// What the WebRTC adapter must do, in order (`answererEffectSchema`).
@@ -66,6 +68,10 @@ public enum AnswererEffect: Equatable, Sendable {
     case closePeer
     /// End the call on the phone (the console said bye, or negotiation failed).
     case endCall(reason: String)
+    /// Attach the camera track to the offer's video section and send on it (`send`), or detach it
+    /// and only receive: after `setRemoteOffer` completed, before `createAnswer`; or at once when
+    /// video goes off.
+    case camera(send: Bool)
 }
 
 /// The phone's side of a call's WebRTC signaling as a pure step function, the Swift copy of
@@ -76,7 +82,10 @@ public enum AnswererEffect: Equatable, Sendable {
 /// - holds a candidate that arrives before its offer has been applied;
 /// - negotiates one offer at a time, the latest one winning;
 /// - replaces its peer when an offer comes from a new SDP session (the console was reloaded);
-/// - ends the call on `bye`, and says `bye` when the person hangs up.
+/// - ends the call on `bye`, and says `bye` when the person hangs up;
+/// - attaches its camera to a re-offer's video section from the same session while the call's
+///   video is on (or paused), detaches it otherwise, before the answer: voice is untouched; and
+///   detaches it at once when the video goes off, without waiting for the console's re-offer.
 public struct AnswererState: Equatable, Sendable {
     public private(set) var ice: RtcIce?
     public private(set) var fetching = false
@@ -90,6 +99,12 @@ public struct AnswererState: Equatable, Sendable {
     public private(set) var session: String?
     public private(set) var candidates: [RtcCandidate] = []
     public private(set) var closed = false
+    /// The call's video is on or paused: the camera belongs in the next answer.
+    public private(set) var video = false
+    /// The offer being negotiated has a video section.
+    public private(set) var offerVideo = false
+    /// The camera is attached to the peer.
+    public private(set) var cameraSent = false
 
     public init() {}
 
@@ -132,6 +147,10 @@ public struct AnswererState: Equatable, Sendable {
             remoteDescription = true
             effects += candidates.map(AnswererEffect.addCandidate)
             candidates = []
+            if offerVideo {
+                effects.append(.camera(send: video))
+                cameraSent = video
+            }
             effects.append(.createAnswer)
         case let .localAnswer(sdp):
             guard negotiating else { break }
@@ -147,6 +166,12 @@ public struct AnswererState: Equatable, Sendable {
             return close(.hangup, reason: "", effects)
         case .ended:
             return close(.ended, reason: "", effects)
+        case let .video(send):
+            video = send
+            if !send, cameraSent {
+                effects.append(.camera(send: false))
+                cameraSent = false
+            }
         }
         negotiateIfReady(&effects)
         return effects
@@ -165,6 +190,30 @@ public struct AnswererState: Equatable, Sendable {
         return nil
     }
 
+    /// `/^m=video /m`: the SDP has a video media section (RFC 4566 5.14).
+    public static func hasVideoSection(_ sdp: String) -> Bool {
+        sdp.split(whereSeparator: { $0.isNewline }).contains { $0.hasPrefix("m=video ") }
+    }
+
+    /// Whether the console sends video in this offer (its camera is on: two-way video): a video
+    /// section with a port (0 rejects it) whose direction is `sendrecv` (the default) or `sendonly`
+    /// (RFC 3264 5.1, RFC 8866 6.7).
+    public static func offerSendsVideo(_ sdp: String) -> Bool {
+        var inVideo = false
+        var sends = false
+        for line in sdp.split(whereSeparator: { $0.isNewline }) {
+            if line.hasPrefix("m=") {
+                if inVideo, sends { return true }
+                let fields = line.dropFirst(2).split(separator: " ")
+                inVideo = fields.first == "video" && fields.count > 1 && fields[1] != "0"
+                sends = inVideo
+            } else if inVideo, line == "a=recvonly" || line == "a=inactive" {
+                sends = false
+            }
+        }
+        return inVideo && sends
+    }
+
     // MARK: - Steps
 
     private mutating func receiveOffer(_ sdp: String, _ effects: inout [AnswererEffect]) {
@@ -176,6 +225,7 @@ public struct AnswererState: Equatable, Sendable {
             remoteDescription = false
             negotiating = false
             candidates = []
+            cameraSent = false
             fetchIce(&effects)
         } else if peer, !negotiating {
             // A restart offer: TURN credentials may have expired since the call began.
@@ -193,6 +243,7 @@ public struct AnswererState: Equatable, Sendable {
         }
         effects.append(.setRemoteOffer(sdp: pending))
         session = Self.sdpSession(pending)
+        offerVideo = Self.hasVideoSection(pending)
         offer = nil
         negotiating = true
     }

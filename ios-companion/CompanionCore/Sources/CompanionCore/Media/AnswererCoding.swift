@@ -4,7 +4,7 @@ import Foundation
 // the recorded sequences in `shared/fixtures/rtc-sequence` are read on this side.
 
 extension AnswererInput: Codable {
-    private enum CodingKeys: String, CodingKey { case type, ice, signal, sdp, reason, candidate }
+    private enum CodingKeys: String, CodingKey { case type, ice, signal, sdp, reason, candidate, send }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -20,6 +20,7 @@ extension AnswererInput: Codable {
         case "localCandidate": self = try .localCandidate(c.decode(RtcCandidate.self, forKey: .candidate))
         case "hangup": self = .hangup
         case "ended": self = .ended
+        case "video": self = try .video(send: c.decode(Bool.self, forKey: .send))
         default: throw c.fail(.type, "unknown answerer input \(type)")
         }
     }
@@ -47,12 +48,15 @@ extension AnswererInput: Codable {
             try c.encode(candidate, forKey: .candidate)
         case .hangup: try c.encode("hangup", forKey: .type)
         case .ended: try c.encode("ended", forKey: .type)
+        case let .video(send):
+            try c.encode("video", forKey: .type)
+            try c.encode(send, forKey: .send)
         }
     }
 }
 
 extension AnswererEffect: Codable {
-    private enum CodingKeys: String, CodingKey { case type, ice, sdp, candidate, signal, reason }
+    private enum CodingKeys: String, CodingKey { case type, ice, sdp, candidate, signal, reason, send }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -67,6 +71,7 @@ extension AnswererEffect: Codable {
         case "send": self = try .send(c.decode(RtcSignal.self, forKey: .signal))
         case "closePeer": self = .closePeer
         case "endCall": self = try .endCall(reason: c.decode(String.self, forKey: .reason))
+        case "camera": self = try .camera(send: c.decode(Bool.self, forKey: .send))
         default: throw c.fail(.type, "unknown answerer effect \(type)")
         }
     }
@@ -95,6 +100,9 @@ extension AnswererEffect: Codable {
         case let .endCall(reason):
             try c.encode("endCall", forKey: .type)
             try c.encode(reason, forKey: .reason)
+        case let .camera(send):
+            try c.encode("camera", forKey: .type)
+            try c.encode(send, forKey: .send)
         }
     }
 }

@@ -141,19 +141,25 @@ public struct DeviceAuth: Codable, Equatable, Sendable {
     public var deviceId: String
     public var secret: String
     public var `protocol`: Int
+    /// What this app can do beyond voice: the server asks only a phone that says `video` for its
+    /// camera. Optional on the wire (older apps send none).
+    public var features: [DeviceFeature]?
 
-    public init(deviceId: String, secret: String) {
+    public init(deviceId: String, secret: String, features: [DeviceFeature]? = DeviceFeature.allCases) {
         self.deviceId = deviceId
         self.secret = secret
         self.protocol = WireProtocol.version
+        self.features = features
     }
 
     /// What Socket.IO's `connect(withPayload:)` sends as `socket.handshake.auth`.
     public var socketPayload: [String: Any] {
-        ["deviceId": deviceId, "secret": secret, "protocol": `protocol`]
+        var payload: [String: Any] = ["deviceId": deviceId, "secret": secret, "protocol": `protocol`]
+        if let features { payload["features"] = features.map(\.rawValue) }
+        return payload
     }
 
-    private enum CodingKeys: String, CodingKey { case deviceId, secret, `protocol` }
+    private enum CodingKeys: String, CodingKey { case deviceId, secret, `protocol`, features }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -161,6 +167,10 @@ public struct DeviceAuth: Codable, Equatable, Sendable {
         secret = try c.decodeString(.secret, min: 16, max: 200)
         `protocol` = try c.decode(Int.self, forKey: .protocol)
         guard `protocol` > 0 else { throw c.fail(.protocol, "must be a positive integer") }
+        features = try c.decodeOptional([DeviceFeature].self, forKey: .features)
+        if let features, features.count > DeviceFeature.allCases.count {
+            throw c.fail(.features, "at most \(DeviceFeature.allCases.count) features")
+        }
     }
 }
 

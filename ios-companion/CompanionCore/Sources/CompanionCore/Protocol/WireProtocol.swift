@@ -30,6 +30,8 @@ public enum DeviceRequestName: String, Sendable, CaseIterable {
     case deviceUnpair = "device:unpair"
     /// What this end of a call heard (issue 25 item 8), during the call and when its media closes.
     case qualityReport = "quality:report"
+    /// What the person did with the call's video (issue 27).
+    case videoReport = "video:report"
 }
 
 /// The server → device broadcasts (`deviceBroadcasts` in `shared/src/events.ts`).
@@ -38,4 +40,6 @@ public enum DeviceBroadcastName: String, Sendable, CaseIterable {
     case callChanged = "call:changed"
     case directoryChanged = "directory:changed"
     case rtcSignal = "rtc:signal"
+    case videoChanged = "video:changed"
+    case videoMarker = "video:marker"
 }

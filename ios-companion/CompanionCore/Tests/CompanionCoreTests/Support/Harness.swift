@@ -15,6 +15,8 @@ final class Harness {
     let media = TestMediaEngine()
     let server = TestServerConnection()
     let microphone: TestMicrophone
+    let camera: TestCamera
+    let videoViews = TestVideoViews()
     let backgroundTasks = TestBackgroundTasks()
     let outboxStore: MemoryOutboxStore
     let coordinator: CallCoordinator
@@ -25,9 +27,11 @@ final class Harness {
         deviceId: String? = Harness.deviceId,
         connected: Bool = true,
         microphone: MicrophonePermission = .granted,
+        camera: CameraPermission = .granted,
         stored: [StoredRequest] = []
     ) {
         self.microphone = TestMicrophone(microphone)
+        self.camera = TestCamera(camera)
         outboxStore = MemoryOutboxStore(stored)
         coordinator = CallCoordinator(
             configuration: CompanionConfiguration(
@@ -44,6 +48,8 @@ final class Harness {
             server: server,
             clock: clock,
             microphone: self.microphone,
+            camera: self.camera,
+            videoViews: videoViews,
             backgroundTasks: backgroundTasks,
             outboxStore: outboxStore
         )

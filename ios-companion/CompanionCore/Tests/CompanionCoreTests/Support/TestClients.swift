@@ -47,6 +47,8 @@ final class TestMediaEngine: MediaEngineProtocol {
         case held(Bool, CallID)
         case close(CallID)
         case ice(RtcIce?, CallID)
+        case video(sends: Bool, paused: Bool, CallID)
+        case bitrate(Int, CallID)
     }
 
     private(set) weak var delegate: (any MediaEngineDelegate)?
@@ -59,6 +61,8 @@ final class TestMediaEngine: MediaEngineProtocol {
     func setHeld(_ held: Bool, for callId: CallID) { events.append(.held(held, callId)) }
     func close(callId: CallID) { events.append(.close(callId)) }
     func provideIce(_ ice: RtcIce?, for callId: CallID) { events.append(.ice(ice, callId)) }
+    func setVideo(sends: Bool, paused: Bool, for callId: CallID) { events.append(.video(sends: sends, paused: paused, callId)) }
+    func setVideoBitrate(maxKbps: Int, for callId: CallID) { events.append(.bitrate(maxKbps, callId)) }
 
     /// What the engine was given for `callId`'s ICE servers (nil: nothing yet; .some(nil): told to
     /// use its configured ones).
@@ -110,4 +114,55 @@ final class TestBackgroundTasks: BackgroundTaskProtocol {
     func expireAll() {
         for handler in open.values { handler() }
     }
+}
+
+/// The camera: its permission as iOS would answer, and what runs.
+@MainActor
+final class TestCamera: CameraProtocol {
+    enum Event: Equatable {
+        case start(CameraPosition, CallID)
+        case stop
+    }
+
+    var permission: CameraPermission
+    /// What the person answers iOS's prompt.
+    var answer: CameraPermission = .granted
+    private(set) var requests = 0
+    private(set) var events: [Event] = []
+    /// The position capturing now; nil when off.
+    private(set) var running: CameraPosition?
+
+    init(_ permission: CameraPermission = .granted) {
+        self.permission = permission
+    }
+
+    func requestPermission() async -> CameraPermission {
+        requests += 1
+        if permission == .undetermined { permission = answer }
+        return permission
+    }
+
+    func start(_ position: CameraPosition, for callId: CallID) {
+        events.append(.start(position, callId))
+        running = position
+    }
+
+    func stop() {
+        events.append(.stop)
+        running = nil
+    }
+}
+
+/// The video screen: what it was told to show, and the notifications posted in the background.
+@MainActor
+final class TestVideoViews: VideoViewsProtocol {
+    private(set) var presented: [VideoPresentation?] = []
+    private(set) var notified: [CallID] = []
+    private(set) var withdrawn: [CallID] = []
+
+    var current: VideoPresentation? { presented.last ?? nil }
+
+    func present(_ presentation: VideoPresentation?) { presented.append(presentation) }
+    func notify(_ prompt: VideoPrompt, for callId: CallID) { notified.append(callId) }
+    func withdrawNotification(for callId: CallID) { withdrawn.append(callId) }
 }
