@@ -40,6 +40,9 @@ enum WireKinds {
         "pair-response": model(PairResponse.self),
         "push-payload": model(PushPayload.self),
         "rtc-signal": model(RtcSignalRequest.self),
+        "video-state": model(VideoStateMessage.self),
+        "video-report": model(VideoReport.self),
+        "video-marker": model(VideoMarkerMessage.self),
     ].merging(WireRules.models) { message, _ in message }.merging(MediaFixtureKinds.models) { message, _ in message }
         .merging(QualityFixtureKinds.models) { message, _ in message }
 
@@ -51,7 +54,7 @@ enum WireKinds {
     /// Kinds the phone sends: its encoding must reproduce the fixture exactly.
     static let sentByPhone: Set<String> = [
         "call-report", "call-start", "call-sync", "device-update", "device-unpair", "permissions-report", "rtc-signal",
-        "quality-report",
+        "quality-report", "video-report",
     ]
 
     static func sentByPhoneValidFixtures() -> [Fixtures.File] {
@@ -111,6 +114,7 @@ struct WireFixtureTests {
         case "device-unpair": try JSONEncoder().encode(JSONDecoder().decode(DeviceUnpair.self, from: data))
         case "permissions-report": try JSONEncoder().encode(JSONDecoder().decode(PermissionsReport.self, from: data))
         case "quality-report": try JSONEncoder().encode(JSONDecoder().decode(QualityReport.self, from: data))
+        case "video-report": try JSONEncoder().encode(JSONDecoder().decode(VideoReport.self, from: data))
         default: try JSONEncoder().encode(JSONDecoder().decode(RtcSignalRequest.self, from: data))
         }
         let expected = try JSONDecoder().decode(JSONValue.self, from: data)
@@ -204,6 +208,8 @@ struct ProtocolTests {
         let auth = DeviceAuth(deviceId: "dev_iphone", secret: "q8N1v3X9s2L7m4K0p6R5t8W1z3Y7b2C9")
         let fixture = try Fixtures.decode(DeviceAuth.self, kind: "device-auth", file: "valid-basic.json")
         #expect(DeviceAuth(deviceId: auth.deviceId, secret: auth.secret, features: nil) == fixture)
+        let announcing = try Fixtures.decode(DeviceAuth.self, kind: "device-auth", file: "valid-video.json")
+        #expect(auth == announcing)
         #expect(auth.socketPayload["protocol"] as? Int == WireProtocol.version)
         // Without `features` the server would never ask this phone for its camera.
         #expect(auth.socketPayload["features"] as? [String] == ["video"])

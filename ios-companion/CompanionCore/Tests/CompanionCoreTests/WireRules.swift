@@ -46,6 +46,7 @@ struct WireConstants: Decodable {
     let deviceRequests, deviceBroadcasts, reportEvents, errorCodes, endReasons, callStates, legStates: [String]
     let directions, eventSources, pushOutcomes, pushKinds, apnsEnvironments: [String]
     let transferKinds, transferStates: [String]
+    let deviceFeatures, videoStates, videoOffReasons, videoReportEvents, cameras: [String]
 
     func check() throws {
         try WireRules.require(protocolVersion == WireProtocol.version, "protocol version \(protocolVersion)")
@@ -65,6 +66,11 @@ struct WireConstants: Decodable {
         try same(apnsEnvironments, ApnsEnvironment.self)
         try same(transferKinds, TransferKind.self)
         try same(transferStates, TransferState.self)
+        try same(deviceFeatures, DeviceFeature.self)
+        try same(videoStates, VideoStateName.self)
+        try same(videoOffReasons, VideoOffReason.self)
+        try same(videoReportEvents, VideoReportEvent.self)
+        try same(cameras, CameraPosition.self)
     }
 
     private func same<T: CaseIterable & RawRepresentable>(_ names: [String], _: T.Type) throws where T.RawValue == String {

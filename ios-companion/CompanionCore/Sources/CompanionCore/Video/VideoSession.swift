@@ -1,7 +1,7 @@
 import Foundation
 
 /// Which camera sends. The rear one by default: staff show the agent what is in front of them.
-public enum CameraPosition: String, Codable, Equatable, Sendable {
+public enum CameraPosition: String, Codable, Equatable, Sendable, CaseIterable {
     case back, front
 
     public var other: CameraPosition { self == .back ? .front : .back }
