@@ -1,8 +1,10 @@
-import type { Ack, QualitySummary, RtcIce, RtcSignal } from '#shared';
+import type { Ack, QualitySummary, RtcIce, RtcSignal, VideoState } from '#shared';
 import { VoiceController } from '../desktop/renderer/src/features/call/voice/controller';
 import type { PeerLike, TrackLike } from '../desktop/renderer/src/features/call/voice/peer';
 import type { VoiceSnapshot } from '../desktop/renderer/src/features/call/voice/types';
+import { VideoLink } from '../desktop/renderer/src/features/video/link';
 import { Listener, Tone } from '../tools/virtual-companion/src/audio';
+import { SyntheticCamera, VideoWatcher } from '../tools/virtual-companion/src/camera';
 import { type MediaTrack, type PeerConnection, wrtc } from '../tools/virtual-companion/src/wrtc';
 import type { TestClient } from './socket-client';
 
@@ -160,4 +162,49 @@ export async function energyOver(read: () => { frames: number; energy: number },
   const start = read();
   await eventually(() => read().frames >= start.frames + frames, `${frames} more audio frames`);
   return read().energy - start.energy;
+}
+
+/**
+ * The console's video for a call (the renderer's VideoLink) on a Node console voice: it follows
+ * the agent socket's `video:changed` and watches the phone's frames. `camera`: the agent's own
+ * camera for two-way video is a synthetic one.
+ */
+export function videoFor(agent: TestClient, voice: ConsoleVoice, callId: string) {
+  let watcher: VideoWatcher | null = null;
+  const cameras: SyntheticCamera[] = [];
+  const link = new VideoLink({
+    voice: voice.controller,
+    onRemoteVideo: (track) => {
+      watcher?.stop();
+      watcher = new VideoWatcher(track as MediaTrack);
+    },
+    openCamera: async () => {
+      const camera = new SyntheticCamera({ width: 320, height: 240, fps: 15 });
+      cameras.push(camera);
+      return camera.track as TrackLike;
+    },
+  });
+  const onChanged = (video: VideoState) => {
+    if (video.callId === callId) void link.apply(video);
+  };
+  agent.socket.on('video:changed', onChanged);
+  return {
+    link,
+    /** Frames of the phone's video that reached the console so far. */
+    get frames() {
+      return watcher?.frames ?? 0;
+    },
+    get size() {
+      return { width: watcher?.width ?? 0, height: watcher?.height ?? 0 };
+    },
+    get firstFrameAt() {
+      return watcher?.firstFrameAt ?? null;
+    },
+    close() {
+      agent.socket.off('video:changed', onChanged);
+      link.close();
+      watcher?.stop();
+      for (const c of cameras) c.stop();
+    },
+  };
 }

@@ -5,9 +5,11 @@ import {
   type RtcIce,
   type RtcSignal,
   readSample,
+  type VideoState,
 } from '#shared';
 import { type AnswererEffect, type AnswererInput, answererStep, initialAnswerer } from '#shared/rtc-answerer';
 import { Listener, Tone } from './audio';
+import { PeerVideo, type VideoStats } from './peer-video';
 import { type PeerConnection, wrtc } from './wrtc';
 
 /** What the phone measures of a call's audio, for tests, the demo and the benchmark. */
@@ -31,6 +33,7 @@ export interface MediaStats {
   sending: boolean;
   /** When the TURN credentials the phone holds now stop working (epoch ms); null without TURN. */
   iceExpiresAt: number | null;
+  video: VideoStats;
 }
 
 export interface PhoneMediaOptions {
@@ -68,8 +71,11 @@ export class PhoneMedia {
   private readonly summarizer = new QualitySummarizer();
   private statsTimer: NodeJS.Timeout | null = null;
   private reportedAt: number | null = null;
+  private readonly video: PeerVideo;
 
-  constructor(private readonly o: PhoneMediaOptions) {}
+  constructor(private readonly o: PhoneMediaOptions) {
+    this.video = new PeerVideo(this.now);
+  }
 
   private get now(): () => number {
     return this.o.now ?? Date.now;
@@ -96,6 +102,13 @@ export class PhoneMedia {
     if (this.tone) this.tone.silent = this.muted || this.held;
   }
 
+  /** `video:changed`: the camera belongs on the peer while video is on or paused. */
+  setVideo(video: VideoState): void {
+    this.video.maxKbps = video.maxKbps;
+    this.video.setPaused(video.state === 'paused');
+    this.input({ type: 'video', send: video.state === 'on' || video.state === 'paused' });
+  }
+
   async stats(): Promise<MediaStats> {
     const base = {
       connectionState: this.peer?.connectionState ?? 'new',
@@ -106,6 +119,7 @@ export class PhoneMedia {
       firstAudioAt: this.listener?.firstAudioAt ?? null,
       sending: !this.muted && !this.held,
       iceExpiresAt: this.state.ice?.expiresAt ?? null,
+      video: this.video.stats(),
     };
     const report = this.peer && this.peer.connectionState !== 'closed' ? await this.peer.getStats() : null;
     const all = report ? [...report.values()] : [];
@@ -161,6 +175,9 @@ export class PhoneMedia {
             .catch((e: Error) => this.o.log?.(`candidate refused: ${e.message}`)),
         );
         return;
+      case 'camera':
+        this.queue((peer) => this.video.apply(peer, effect.send));
+        return;
       case 'createAnswer':
         this.queue(async (peer) => {
           const answer = await peer.createAnswer();
@@ -205,6 +222,7 @@ export class PhoneMedia {
     };
     peer.ontrack = ({ track }) => {
       if (track.kind === 'audio' && !this.listener) this.listener = new Listener(track, this.now);
+      if (track.kind === 'video') this.video.watch(track);
     };
     this.tone?.stop();
     this.tone = new Tone(this.o.toneHz ?? 440, this.now);
@@ -238,6 +256,7 @@ export class PhoneMedia {
   }
 
   private closePeer(): void {
+    this.video.stop();
     this.tone?.stop();
     this.listener?.stop();
     this.peer?.close();

@@ -4,6 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   type Ack,
   type Call,
+  type Camera,
   type Clock,
   type DeviceClientEvents,
   type DeviceReportEvent,
@@ -21,9 +22,12 @@ import {
   request,
   systemClock,
   type TimerHandle,
+  type VideoReportEvent,
+  type VideoState,
 } from '#shared';
 import { type MediaStats, PhoneMedia } from './media';
 import type { PushNetwork } from './network';
+import { PhoneVideo, type VideoAnswer } from './phone-video';
 
 /** What the simulated person does when the phone rings. */
 export interface Behaviour {
@@ -78,6 +82,11 @@ export interface VirtualPhoneOptions {
    * offers, sends a tone and measures what it hears. Off: signals are ignored, as before.
    */
   media?: boolean | { toneHz?: number };
+  /**
+   * The app can send video (it says so in its handshake) and what its person does when the agent
+   * asks for it; absent: an app without video, which the server never asks.
+   */
+  video?: VideoAnswer;
   /** What the app reports of its microphone permission on every connect (default granted). */
   microphone?: MicrophonePermission;
   log?: (line: string) => void;
@@ -140,6 +149,8 @@ export class VirtualPhone extends EventEmitter {
   private closed = false;
   private flaky: NodeJS.Timeout | null = null;
   private microphone: MicrophonePermission;
+  /** Each call's video as the server last said, and the agent's markers (issue 27). */
+  readonly video: PhoneVideo;
 
   constructor(private readonly o: VirtualPhoneOptions) {
     super();
@@ -147,6 +158,13 @@ export class VirtualPhone extends EventEmitter {
     this.credentials = o.credentials ?? null;
     this.behaviour = { ...IGNORE, ...o.behaviour };
     this.microphone = o.microphone ?? 'granted';
+    this.video = new PhoneVideo({
+      answer: o.video ?? 'ignore',
+      report: (callId, event, camera) =>
+        this.request('video:report', { callId, event, ...(camera ? { camera } : {}) }),
+      media: (callId) => this.media.get(callId) ?? null,
+      emit: (event, payload) => this.emit(event, payload),
+    });
   }
 
   get name(): string {
@@ -195,7 +213,7 @@ export class VirtualPhone extends EventEmitter {
       const { deviceId, deviceSecret } = this.credentials;
       const url = new URL('/device', this.o.server).toString();
       this.socket = io(url, {
-        auth: deviceAuth(deviceId, deviceSecret),
+        auth: deviceAuth(deviceId, deviceSecret, this.o.video ? ['video'] : undefined),
         transports: ['websocket'],
         // Each phone is its own device with its own connection: never multiplexed with another
         // phone's, or with a console's socket in the same process.
@@ -216,6 +234,8 @@ export class VirtualPhone extends EventEmitter {
           ack();
         }
       });
+      this.socket.on('video:changed', (video) => this.video.changed(video));
+      this.socket.on('video:marker', (marker) => this.video.marker(marker));
       this.socket.on('directory:changed', ({ version }) => void this.fetchDirectory(version));
       this.socket.on('connect_error', (err) => this.emit('error', err));
       this.socket.on('rtc:signal', ({ callId, signal }) =>
@@ -366,6 +386,11 @@ export class VirtualPhone extends EventEmitter {
   /** The person puts the call on hold on the phone; the media follows the call's state. */
   hold(callId: string, on: boolean): Promise<Ack<Call>> {
     return this.report(callId, on ? 'held' : 'resumed');
+  }
+
+  /** Staff start, pause, resume, stop or switch the camera themselves (`video:report`). */
+  reportVideo(callId: string, event: VideoReportEvent, camera?: Camera): Promise<Ack<VideoState>> {
+    return this.request('video:report', { callId, event, ...(camera ? { camera } : {}) });
   }
 
   /** Media mode: what this call's peer has heard and how it is connected (null without media). */

@@ -28,6 +28,25 @@ export interface MediaTrack {
   readonly kind: string;
   stop(): void;
 }
+export type TransceiverDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+export interface SendParameters {
+  encodings: { maxBitrate?: number; maxFramerate?: number; active?: boolean }[];
+  degradationPreference?: 'maintain-framerate' | 'maintain-resolution' | 'balanced';
+  [key: string]: unknown;
+}
+export interface Transceiver {
+  readonly mid: string | null;
+  readonly stopped: boolean;
+  direction: TransceiverDirection;
+  readonly currentDirection: TransceiverDirection | null;
+  readonly sender: {
+    readonly track: MediaTrack | null;
+    replaceTrack(track: MediaTrack | null): Promise<void>;
+    getParameters(): SendParameters;
+    setParameters(p: SendParameters): Promise<void>;
+  };
+  readonly receiver: { readonly track: MediaTrack };
+}
 export type StatsReport = Map<string, Record<string, unknown> & { type: string }>;
 
 export interface PeerConnection {
@@ -38,9 +57,10 @@ export interface PeerConnection {
   onicecandidate: ((e: { candidate: (CandidateInit & { toJSON?(): CandidateInit }) | null }) => void) | null;
   oniceconnectionstatechange: (() => void) | null;
   onconnectionstatechange: (() => void) | null;
-  ontrack: ((e: { track: MediaTrack }) => void) | null;
+  ontrack: ((e: { track: MediaTrack; transceiver?: Transceiver }) => void) | null;
   addTrack(track: MediaTrack): unknown;
-  addTransceiver(kind: 'audio', init?: { direction: 'sendrecv' | 'recvonly' }): unknown;
+  addTransceiver(kind: 'audio' | 'video', init?: { direction: TransceiverDirection }): Transceiver;
+  getTransceivers(): Transceiver[];
   createOffer(options?: { iceRestart?: boolean }): Promise<SessionDescriptionInit>;
   createAnswer(): Promise<SessionDescriptionInit>;
   setLocalDescription(d: SessionDescriptionInit): Promise<void>;
@@ -66,11 +86,28 @@ export interface AudioSink {
   stop(): void;
 }
 
+/** An I420 frame: the Y plane, then U and V at half the width and height. */
+export interface VideoFrame {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+export interface VideoSource {
+  createTrack(): MediaTrack;
+  onFrame(frame: VideoFrame): void;
+}
+export interface VideoSink {
+  onframe: ((e: { frame: VideoFrame }) => void) | null;
+  stop(): void;
+}
+
 export interface Wrtc {
   RTCPeerConnection: new (config: PeerConfig) => PeerConnection;
   nonstandard: {
     RTCAudioSource: new () => AudioSource;
     RTCAudioSink: new (track: MediaTrack) => AudioSink;
+    RTCVideoSource: new () => VideoSource;
+    RTCVideoSink: new (track: MediaTrack) => VideoSink;
   };
 }
 

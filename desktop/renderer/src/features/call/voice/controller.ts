@@ -30,6 +30,8 @@ export class VoiceController {
   /** Whether the server took our latest offer for the phone (false while the socket was away). */
   private offerDelivered = true;
   private restarting = false;
+  /** A renegotiation was asked while an offer waited for its answer: one more once it is in. */
+  private offerAgain = false;
   /** The signaling came back during a restart: one more, once it is done. */
   private restartAgain = false;
   private failuresInARow = 0;
@@ -98,6 +100,10 @@ export class VoiceController {
       await peer.setRemoteDescription({ type: 'answer', sdp: signal.sdp });
       const waiting = this.pending.splice(0);
       for (const c of waiting) await this.addCandidate(c);
+      if (this.offerAgain) {
+        this.offerAgain = false;
+        await this.offer(false);
+      }
     } else if (signal.type === 'candidate') {
       const { type: _type, ...candidate } = signal;
       // Until the answer to our latest offer is in, its candidates wait (they may overtake it).
@@ -133,6 +139,26 @@ export class VoiceController {
     await this.sender?.replaceTrack(track);
     if (old && old !== track) old.stop();
     this.set({ microphone: 'on', microphoneError: null });
+  }
+
+  /** The call's peer connection, for video (issue 27) to add its transceiver to; null before start. */
+  get peerConnection(): PeerLike | null {
+    return this.closed ? null : this.peer;
+  }
+
+  /**
+   * Offers again on the same peer connection, without an ICE restart: video was added, changed or
+   * stopped (issue 27). The audio transceiver is untouched, so voice goes on through it. While an
+   * offer waits for its answer, the new one follows that answer (one negotiation at a time).
+   */
+  async renegotiate(): Promise<void> {
+    const peer = this.peer;
+    if (!peer || this.closed) return;
+    if (peer.signalingState === 'have-local-offer' || this.restarting) {
+      this.offerAgain = true;
+      return;
+    }
+    await this.offer(false);
   }
 
   /** The machine's network changed (online again, another interface): find a new path now. */

@@ -34,6 +34,17 @@ export interface PeerConfig {
 
 export interface SenderLike {
   replaceTrack(track: TrackLike | null): Promise<void>;
+  getParameters?(): { encodings?: Record<string, unknown>[] } & Record<string, unknown>;
+  setParameters?(parameters: Record<string, unknown>): Promise<void>;
+}
+
+export type DirectionLike = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
+/** A transceiver: the audio one the call starts with, and video's, added on an upgrade (issue 27). */
+export interface TransceiverLike {
+  readonly sender: SenderLike;
+  readonly receiver: { readonly track: TrackLike };
+  direction: DirectionLike;
 }
 
 export type StatLike = Record<string, unknown> & { type: string };
@@ -45,7 +56,7 @@ export interface PeerLike {
   onicecandidate: ((e: { candidate: CandidateLike | null }) => void) | null;
   oniceconnectionstatechange: (() => void) | null;
   ontrack: ((e: { track: TrackLike }) => void) | null;
-  addTransceiver(kind: 'audio', init: { direction: 'sendrecv' }): { sender: SenderLike };
+  addTransceiver(kind: 'audio' | 'video', init: { direction: DirectionLike }): TransceiverLike;
   createOffer(options?: { iceRestart?: boolean }): Promise<{ type: string; sdp?: string }>;
   setLocalDescription(description: DescriptionLike): Promise<void>;
   setRemoteDescription(description: DescriptionLike): Promise<void>;
