@@ -8,12 +8,12 @@ const SCHEMES = ['light', 'dark'] as const;
  * screenshot in test-results/screens/ for a person to look at (as screens.spec does). Leaves the
  * page light.
  */
-export async function photograph(page: Page, name: string): Promise<void> {
+export async function photograph(page: Page, name: string, opts: { scan?: string } = {}): Promise<void> {
   for (const scheme of SCHEMES) {
     await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-    const results = await new AxeBuilder({ page })
-      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-      .analyze();
+    const axe = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+    // A scan of the part a spec changed (`scan`: a selector) takes a fraction of a whole page's.
+    const results = await (opts.scan ? axe.include(opts.scan) : axe).analyze();
     const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     const summary = bad.map(
       (v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`,

@@ -150,9 +150,13 @@ export class Supervisions implements CallObserver {
     this.tell(supervision, { callId, supervision: null, ended: { supervisorId, supervisorName, reason } });
   }
 
-  /** Every console of the call's agent (each shows who listens) and of the supervisor. */
+  /**
+   * Every console of the call's agent (each shows who listens) and of the supervisor; the other
+   * admins' Live boards refetch on the hint.
+   */
   private tell(supervision: Supervision, change: SupervisionChanged): void {
     this.o.notifier.toAgent(supervision.agentId, 'supervise:changed', change);
     this.o.notifier.toAgent(supervision.supervisorId, 'supervise:changed', change);
+    this.o.notifier.toAgents('live:changed', {});
   }
 }

@@ -114,6 +114,21 @@ export class ConsoleClient implements ConsoleApi {
     };
   }
 
+  onSuperviseSignal(listener: AgentServerEvents['supervise:signal']): () => void {
+    this.socket.on('supervise:signal', listener);
+    return () => {
+      this.socket.off('supervise:signal', listener);
+    };
+  }
+
+  onLiveChanged(listener: () => void): () => void {
+    const hint = () => listener();
+    this.socket.on('live:changed', hint);
+    return () => {
+      this.socket.off('live:changed', hint);
+    };
+  }
+
   onTeamChanged(listener: () => void): () => void {
     const hint = () => listener();
     this.socket.on('team:changed', hint);
@@ -164,6 +179,7 @@ export class ConsoleClient implements ConsoleApi {
       this.everConnected = true;
       store.reconnected();
       store.transfersReconnected();
+      store.supervisionsReconnected();
       store.connectionChanged('connected');
       void this.syncCalls();
       void this.loadDispositions();
@@ -213,5 +229,6 @@ export class ConsoleClient implements ConsoleApi {
     socket.on('health:changed', ({ phones }) => store.healthChanged(phones));
     socket.on('health:alert', store.healthAlerted);
     socket.on('callbacks:changed', ({ callbacks }) => store.callbacksChanged(callbacks));
+    socket.on('supervise:changed', (change) => store.supervisionChanged(change, this.session.agentId));
   }
 }

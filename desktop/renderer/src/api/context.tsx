@@ -26,6 +26,10 @@ export interface ConsoleApi {
   onSignal(listener: AgentServerEvents['rtc:signal']): () => void;
   /** A warm transfer's consultation: signals from the other agent's console; returns the unsubscribe. */
   onConsultSignal(listener: AgentServerEvents['consult:signal']): () => void;
+  /** A supervision's media: signals from the other console of it; returns the unsubscribe. */
+  onSuperviseSignal(listener: AgentServerEvents['supervise:signal']): () => void;
+  /** A hint without data: a call became live and answered, or ended (the Live board refetches). */
+  onLiveChanged(listener: () => void): () => void;
   /**
    * The team changed (an agent added, changed or removed, or their console came or went): a hint
    * without data, to refetch with `team:get`. Returns the unsubscribe.

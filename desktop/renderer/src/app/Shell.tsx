@@ -19,6 +19,7 @@ import {
   useIsSoftphone,
 } from '../features/softphone';
 import { Banners, ConnectionIndicator } from '../features/status';
+import { LiveScreen, SupervisedNotice, SupervisionAudio, SupervisorCard } from '../features/supervise';
 import { AccountButton, PasswordBanner, TeamScreen } from '../features/team';
 import { ConsultSession, TransferOffers, TransferStatus } from '../features/transfer';
 import { WrapUpForm } from '../features/wrapup';
@@ -40,6 +41,8 @@ const SCREENS: Screen[] = [
   { id: 'history', label: 'History', render: () => <HistoryScreen /> },
   { id: 'health', label: 'Health', render: () => <HealthScreen /> },
   { id: 'callbacks', label: 'Callbacks', render: () => <CallbacksScreen />, badge: () => <CallbacksCount /> },
+  // Admins supervise calls (issue 26 item 5): listen, coach, barge.
+  { id: 'live', label: 'Live', render: () => <LiveScreen />, adminOnly: true },
   { id: 'directory', label: 'Directory', render: () => <DirectoryScreen />, adminOnly: true },
   { id: 'team', label: 'Team', render: () => <TeamScreen />, adminOnly: true },
   // The desktop app's own settings (server mode, APNs credentials, About this server) and, in
@@ -117,9 +120,16 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
           <IncomingCalls rings={softphone && !autoAnswering} />
           <TransferOffers />
           {softphone && <ConsultSession />}
+          {softphone && <SupervisionAudio />}
+          <SupervisorCard />
           <CallPanel
             voice={softphone}
-            extra={(call) => <TransferStatus call={call} />}
+            extra={(call) => (
+              <>
+                <SupervisedNotice call={call} />
+                <TransferStatus call={call} />
+              </>
+            )}
             notes={(call) => <WrapUpForm key={call.id} call={call} />}
           />
           <AudioSettings />

@@ -12,6 +12,7 @@ import { createRosterSlice, type RosterSlice, rosterData } from '../features/ros
 import { createSessionSlice, type SessionSlice, sessionData } from '../features/signin/slice';
 import { createSoftphoneSlice, type SoftphoneSlice, softphoneData } from '../features/softphone/slice';
 import { createStatusSlice, type StatusSlice, statusData } from '../features/status/slice';
+import { createSuperviseSlice, type SuperviseSlice, superviseData } from '../features/supervise/slice';
 import { createTransfersSlice, type TransfersSlice, transfersData } from '../features/transfer/slice';
 import { createWrapUpSlice, type WrapUpSlice, wrapUpData } from '../features/wrapup/slice';
 
@@ -30,6 +31,7 @@ export type ConsoleState = SessionSlice &
   WrapUpSlice &
   HealthSlice &
   CallbacksSlice &
+  SuperviseSlice &
   Lifecycle;
 
 /** A feature's slice: its state and actions, with the whole state in view for rules that need it. */
@@ -58,6 +60,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
     ...wrapUpData(),
     ...healthData(),
     ...callbacksData(),
+    ...superviseData(),
   });
   return createStore<ConsoleState>()((...a) => {
     const [set] = a;
@@ -72,6 +75,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
       ...createWrapUpSlice(...a),
       ...createHealthSlice(...a),
       ...createCallbacksSlice(...a),
+      ...createSuperviseSlice(...a),
       signedIn: (session) => set(fresh(session)),
       signedOut: (reason) => set({ ...fresh(null), signOutReason: reason }),
     };

@@ -12,8 +12,11 @@ export {
   chooseMicrophone,
   chooseRingtone,
   chooseSpeaker,
+  onVoiceMedia,
   openChosenMicrophone,
   refreshDevices,
+  type VoiceMedia,
+  voiceMedia,
 } from './voice/session';
 export type { VoicePhase } from './voice/types';
 export { useVoice } from './voice/VoiceSession';

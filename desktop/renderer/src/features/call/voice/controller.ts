@@ -25,6 +25,8 @@ export class VoiceController {
   private peer: PeerLike | null = null;
   private sender: SenderLike | null = null;
   private mic: TrackLike | null = null;
+  /** Sent to the phone instead of the microphone (a supervisor barging in: a mix with it). */
+  private instead: TrackLike | null = null;
   private pending: CandidateLike[] = [];
   private offered = false;
   /** Whether the server took our latest offer for the phone (false while the socket was away). */
@@ -136,9 +138,26 @@ export class VoiceController {
     const old = this.mic;
     this.mic = track;
     this.applyTracks();
-    await this.sender?.replaceTrack(track);
+    await this.sender?.replaceTrack(this.instead ?? track);
     if (old && old !== track) old.stop();
     this.set({ microphone: 'on', microphoneError: null });
+    this.deps.onMicrophone?.(track);
+  }
+
+  /** The microphone track as the agent chose it (a supervisor's mix takes it in), null without one. */
+  get microphone(): TrackLike | null {
+    return this.mic;
+  }
+
+  /**
+   * Sends `track` to the phone in place of the microphone, on the same sender (no renegotiation);
+   * null sends the microphone again. Hold silences it as it silences the microphone.
+   */
+  async sendInstead(track: TrackLike | null): Promise<void> {
+    if (this.closed) return;
+    this.instead = track;
+    this.applyTracks();
+    await this.sender?.replaceTrack(track ?? this.mic);
   }
 
   /** The call's peer connection, for video (issue 27) to add its transceiver to; null before start. */
@@ -288,6 +307,9 @@ export class VoiceController {
 
   private applyTracks(): void {
     if (this.mic) this.mic.enabled = !this.state.muted && !this.state.held;
+    // A barging supervisor's mix goes quiet on hold; the agent's mute stays the agent's (the mix
+    // takes the disabled microphone in as silence).
+    if (this.instead) this.instead.enabled = !this.state.held;
   }
 
   private async sampleStats(): Promise<void> {

@@ -59,7 +59,15 @@ let current: {
   controller: VoiceController;
   audio: HTMLAudioElement;
   cleanup: () => void;
+  /** The phone's audio, once it arrived. */
+  remote: MediaStreamTrack | null;
 } | null = null;
+
+/** Told when the call's media changes: its phone's track arrived, another microphone, the end. */
+const mediaListeners = new Set<() => void>();
+const mediaChanged = () => {
+  for (const listener of mediaListeners) listener();
+};
 
 /**
  * Starts the voice of an answered call: the console offers (see controller.ts). Mute starts as
@@ -83,7 +91,15 @@ export async function startVoice(
     // The DOM's RTCPeerConnection is the structural peer the controller expects.
     createPeer: (config) => new RTCPeerConnection(config) as unknown as PeerLike,
     openMicrophone: () => openChosenMicrophone(),
-    onRemoteTrack: (track) => play(audio, track as unknown as MediaStreamTrack),
+    onRemoteTrack: (track) => {
+      play(audio, track as unknown as MediaStreamTrack);
+      if (current?.controller !== controller) return;
+      current.remote = track as unknown as MediaStreamTrack;
+      mediaChanged();
+    },
+    onMicrophone: () => {
+      if (current?.controller === controller) mediaChanged();
+    },
     onChange: (snapshot) => {
       if (current?.controller === controller) set({ snapshot });
     },
@@ -100,7 +116,7 @@ export async function startVoice(
     window.removeEventListener('online', onNetwork);
     connection?.removeEventListener('change', onNetwork);
   };
-  current = { callId, controller, audio, cleanup };
+  current = { callId, controller, audio, cleanup, remote: null };
   controller.setMuted(initial.muted);
   controller.setHeld(initial.held);
   audio.muted = initial.held;
@@ -121,6 +137,37 @@ export function stopVoice(opts: { bye: boolean }): void {
   cleanup();
   audio.srcObject = null;
   store.setState({ callId: null, snapshot: null, playbackBlocked: false });
+  mediaChanged();
+}
+
+/**
+ * What a supervision of this call mixes (features/supervise): the phone's audio and the agent's
+ * microphone, and a way to send the phone a mix instead of the microphone (a barging supervisor).
+ */
+export interface VoiceMedia {
+  callId: string;
+  remote: MediaStreamTrack | null;
+  microphone: MediaStreamTrack | null;
+  sendInstead(track: MediaStreamTrack | null): Promise<void>;
+}
+
+export function voiceMedia(): VoiceMedia | null {
+  if (!current) return null;
+  const { callId, controller, remote } = current;
+  return {
+    callId,
+    remote,
+    microphone: controller.microphone as unknown as MediaStreamTrack | null,
+    sendInstead: (track) => controller.sendInstead(track as unknown as TrackLike | null),
+  };
+}
+
+/** Subscribes to the call's media changes; returns the unsubscribe. */
+export function onVoiceMedia(listener: () => void): () => void {
+  mediaListeners.add(listener);
+  return () => {
+    mediaListeners.delete(listener);
+  };
 }
 
 export function voiceCallId(): string | null {

@@ -39,6 +39,8 @@ export interface VoiceControllerDeps {
   reportQuality?(summary: QualitySummary): Promise<unknown>;
   /** The phone's audio, to play. */
   onRemoteTrack?(track: TrackLike): void;
+  /** A microphone track was put on the call (the first, or another chosen one). */
+  onMicrophone?(track: TrackLike): void;
   timers?: Timers;
   statsEveryMs?: number;
   /** How long a `disconnected` ICE connection may recover by itself before it is restarted. */
