@@ -262,6 +262,7 @@ test('the same console in a browser has no desktop parts', async ({ page, signIn
     'Health',
     // With the count of callbacks waiting when there are some (other tests' calls may leave some).
     /^Callbacks/,
+    'Live',
     'Directory',
     'Team',
     'Settings',
