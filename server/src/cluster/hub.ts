@@ -83,6 +83,12 @@ const progress = (call: Call) => call.timeline.length + call.pushes.length;
  */
 export class ClusterLiveCalls extends LiveCalls {
   private readonly ended = new Map<string, number>();
+  /**
+   * Publishes each change without node-redis's per-command timeout: an `AbortSignal.timeout` whose
+   * timer fires 5 s later whether or not Redis answered, building a DOMException each time, for a
+   * message nobody waits on (`put` only logs a failure). A publish still fails when its connection drops.
+   */
+  private readonly publisher: Pick<Redis, 'publish'>;
 
   constructor(
     private readonly redis: Redis,
@@ -92,6 +98,7 @@ export class ClusterLiveCalls extends LiveCalls {
     private readonly store: Pick<CallStore, 'get' | 'listLive'>,
   ) {
     super();
+    this.publisher = redis.withCommandOptions({ timeout: 0 });
   }
 
   private marker = 0;
@@ -168,7 +175,7 @@ export class ClusterLiveCalls extends LiveCalls {
   override put(call: Call): void {
     this.apply(call);
     const message = JSON.stringify({ node: this.nodeId, call });
-    void this.redis.publish(this.channel, message).catch((err) => {
+    void this.publisher.publish(this.channel, message).catch((err) => {
       this.logger.warn({ err, callId: call.id }, 'publishing a call change failed');
     });
   }
