@@ -2,6 +2,13 @@ import pg from 'pg';
 import type { Locks } from '../calls/ports';
 
 const LOCK = 'select pg_advisory_xact_lock(hashtextextended($1, 0))';
+/**
+ * The transaction and its first lock in one round trip: every change of a call takes one, and each
+ * statement is a write and a wait on the socket. Parameters would take the extended protocol, which
+ * allows one statement per query; the simple protocol takes both, with the key as a quoted literal.
+ */
+const beginLocked = (client: pg.PoolClient, key: string) =>
+  `begin; select pg_advisory_xact_lock(hashtextextended(${client.escapeLiteral(key)}, 0))`;
 
 /**
  * Cross-node serialization through PostgreSQL: a transaction-scoped advisory lock per key, taken
@@ -31,8 +38,7 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40) {
       const client = await pool.connect();
       let broken = false;
       try {
-        await client.query('begin');
-        await client.query(LOCK, [key]);
+        await client.query(beginLocked(client, key));
         return await task(on(client));
       } catch (error) {
         broken = true;
