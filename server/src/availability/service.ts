@@ -6,6 +6,7 @@ import type { Notifier, Presence } from '../calls/ports';
 import { KeyedQueue } from '../calls/queue';
 import type { Logger } from '../ops/logger';
 import type { AvailabilityRow, Storage } from '../storage/types';
+import { Announcements } from './announcements';
 import { consultingAgent, effective, inCallSince } from './effective';
 
 export interface AvailabilityOptions {
@@ -34,12 +35,20 @@ const awayKey = (agentId: string) => `away:${agentId}`;
  */
 export class Availability implements CallObserver {
   private readonly timers: KeyedTimers;
-  /** One change and announcement at a time per agent, each reading the state as it is then. */
+  /** One change at a time per agent, each reading the state as it is then. */
   private readonly queue = new KeyedQueue();
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Every `availability:changed`, coalesced when agents change faster than consoles need. */
+  private readonly announcements: Announcements;
 
   constructor(private readonly o: AvailabilityOptions) {
     this.timers = new KeyedTimers(o.clock);
+    this.announcements = new Announcements({
+      read: async (agentIds) =>
+        (await o.storage.availability.findMany(agentIds)).map((r) => this.entryOf(r, r.name)),
+      send: (agents) => o.notifier.toAgents('availability:changed', { agents }),
+      onError: (err) => o.logger.error({ err }, 'announcing availability failed'),
+    });
   }
 
   // MARK: - Reading
@@ -87,7 +96,7 @@ export class Availability implements CallObserver {
       if (state === 'away') this.o.onAway?.(agentId);
       const entry = await this.entry(agentId);
       if (!entry) throw new Error(`agent ${agentId} has no availability`);
-      this.o.notifier.toAgents('availability:changed', { agents: [entry] });
+      this.announce(agentId);
       return entry;
     });
   }
@@ -200,15 +209,19 @@ export class Availability implements CallObserver {
 
   close(): void {
     this.timers.close();
+    this.announcements.close();
   }
 
   /** Resolves once every change and announcement set off so far is done (tests, shutdown). */
   async settled(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    do {
+      while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+      await this.announcements.settled();
+    } while (this.pending > 0);
   }
 
   get pending(): number {
-    return this.inflight.size;
+    return this.inflight.size + (this.announcements.busy ? 1 : 0);
   }
 
   // MARK: - Plumbing
@@ -221,18 +234,13 @@ export class Availability implements CallObserver {
   private change(agentId: string, write: () => Promise<boolean>, always = false): Promise<void> {
     const task = this.queue.run(agentId, async () => {
       const changed = await write();
-      if (changed || always) await this.broadcast(agentId);
+      if (changed || always) this.announce(agentId);
     });
     return this.track(task);
   }
 
   private announce(agentId: string): void {
-    this.track(this.queue.run(agentId, () => this.broadcast(agentId)));
-  }
-
-  private async broadcast(agentId: string): Promise<void> {
-    const entry = await this.entry(agentId);
-    if (entry) this.o.notifier.toAgents('availability:changed', { agents: [entry] });
+    this.announcements.changed(agentId);
   }
 
   private track<T>(task: Promise<T>): Promise<T> {

@@ -51,11 +51,13 @@ export function availabilityStore(db: Kysely<Database>): AvailabilityStore {
         })),
       ),
   );
-  const withNames = async (agentId?: string) => {
+  const withNames = async (agentId?: string | string[]) => {
     const rows =
       agentId === undefined
         ? await namesQuery().orderBy('agents.created_at').orderBy('agents.id').execute()
-        : (await oneName({ agentId })).rows;
+        : Array.isArray(agentId)
+          ? await namesQuery().where('agents.id', 'in', agentId).execute()
+          : (await oneName({ agentId })).rows;
     return rows.map((r) => ({
       name: r.name,
       ...(r.state === null
@@ -74,6 +76,9 @@ export function availabilityStore(db: Kysely<Database>): AvailabilityStore {
     list: () => withNames(),
     async find(agentId) {
       return (await withNames(agentId))[0] ?? null;
+    },
+    async findMany(agentIds) {
+      return agentIds.length === 0 ? [] : withNames(agentIds);
     },
     async get(agentId) {
       const row = (await oneRow({ agentId })).rows[0];

@@ -342,6 +342,8 @@ export interface AvailabilityStore {
   list(): Promise<(AvailabilityRow & { name: string })[]>;
   /** One enabled agent's, as `list` has it; null for an unknown or disabled agent. */
   find(agentId: string): Promise<(AvailabilityRow & { name: string }) | null>;
+  /** Those of `agentIds` that are enabled agents, as `find` has them, in one statement (any order). */
+  findMany(agentIds: string[]): Promise<(AvailabilityRow & { name: string })[]>;
   get(agentId: string): Promise<AvailabilityRow | null>;
   /** Sets the row, whatever it held. */
   put(row: AvailabilityRow): Promise<void>;
