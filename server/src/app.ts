@@ -121,6 +121,7 @@ export async function createServer(deps: ServerDeps) {
   const close = async () => {
     core.calls.close();
     core.availability.close();
+    core.roster.close();
     core.ring.stop();
     core.ports.stop();
     transports.sessions.stop();

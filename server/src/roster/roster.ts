@@ -2,15 +2,25 @@ import type { DeviceEntry, Presence as PresenceState, StaffEntry } from '#shared
 import type { Notifier, Presence } from '../calls/ports';
 import type { DeviceRow, StaffRow, Storage } from '../storage/types';
 
+/** How often, at most, every console is sent `roster:changed` while the roster keeps changing. */
+export const ROSTER_WINDOW_MS = 100;
+
 /**
  * The roster agents see: staff, their phones, and each phone's presence and push health.
- * Changes are coalesced per tick, so a burst (a hundred phones reconnecting after a network blip)
- * becomes one `roster:changed` per staff member rather than one per event.
+ * Changes are coalesced, so a burst (a hundred phones reconnecting after a network blip, or many
+ * calls starting and ending) becomes one `roster:changed` rather than one per event: each is a
+ * frame to every console and two reads. A change when none was sent for a window goes out on the
+ * next tick; those within the window after it wait for its end (real time, as availability's
+ * announcements.ts, for the same reasons) and go together; `settled()` does not wait it out.
  */
 export class Roster {
   private readonly pending = new Set<string>();
   private readonly removed = new Set<string>();
   private flushing: Promise<void> | null = null;
+  private lastFlush = Number.NEGATIVE_INFINITY;
+  /** Ends the wait for the window early. */
+  private hurry: (() => void) | null = null;
+  private closed = false;
 
   constructor(
     private readonly o: {
@@ -20,8 +30,14 @@ export class Roster {
       notifier: Notifier;
       /** Whether a push can ring the phone (PushSender.canPush): else only a connected one is reachable. */
       canPush: (device: DeviceRow) => boolean;
+      windowMs?: number;
+      now?: () => number;
     },
   ) {}
+
+  private now(): number {
+    return this.o.now?.() ?? performance.now();
+  }
 
   async snapshot(): Promise<StaffEntry[]> {
     const [staff, devices] = await Promise.all([this.o.storage.staff.list(), this.o.storage.devices.list()]);
@@ -70,7 +86,18 @@ export class Roster {
 
   /** Resolves once every change so far has been broadcast. */
   async settled(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.flushing) {
+      this.hurry?.();
+      await this.flushing;
+    }
+  }
+
+  /** The server stops: what waits is not sent (nor read from a database about to close). */
+  close(): void {
+    this.closed = true;
+    this.pending.clear();
+    this.removed.clear();
+    this.hurry?.();
   }
 
   presenceOf(device: DeviceRow): PresenceState {
@@ -86,8 +113,19 @@ export class Roster {
   }
 
   private schedule(): void {
-    if (this.flushing) return;
-    this.flushing = new Promise<void>((resolve) => setImmediate(resolve))
+    if (this.flushing || this.closed) return;
+    const wait = this.lastFlush + (this.o.windowMs ?? ROSTER_WINDOW_MS) - this.now();
+    this.flushing = new Promise<void>((resolve) => {
+      if (wait <= 0) {
+        setImmediate(resolve);
+        return;
+      }
+      const timer = setTimeout(resolve, wait);
+      this.hurry = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    })
       .then(() => this.flush())
       .finally(() => {
         this.flushing = null;
@@ -96,6 +134,9 @@ export class Roster {
   }
 
   private async flush(): Promise<void> {
+    this.hurry = null;
+    if (this.closed) return;
+    this.lastFlush = this.now();
     const ids = [...this.pending];
     const removedStaffIds = [...this.removed];
     this.pending.clear();
