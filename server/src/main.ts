@@ -92,6 +92,7 @@ async function serve(config: CliConfig, logger: Logger): Promise<number> {
       awayGraceMs: config.awayGraceMs,
       notRungAfterMs: config.notRungAfterMs,
       healthRetentionMs: config.healthRetentionMs,
+      ringRecords: config.ringRecords,
       socketRate: config.socketRate,
       signInAddressLimit: config.signInAddressLimit,
       sessionTtlMs: config.sessionTtlMs,

@@ -50,6 +50,8 @@ export interface CliConfig {
   notRungAfterMs: number;
   /** How long daily ring records are kept. */
   healthRetentionMs: number;
+  /** Whether calls' ends go into phones' ring records (off: the baseline of bench/health.ts). */
+  ringRecords: boolean;
   sessionTtlMs: number;
   /** STUN and TURN for calls' media (see server/src/calls/ice.ts). */
   ice: IceConfig;
@@ -143,6 +145,7 @@ export function parseConfig(
       awayGraceMs: c['away-grace'],
       notRungAfterMs: c['not-rung-after'],
       healthRetentionMs: c['health-retention'],
+      ringRecords: c['ring-records'] === 'on',
       redis: c.redis ?? null,
       nodeTtlMs: c['node-ttl'],
       socketRate: socketRate(c['socket-rate']),

@@ -116,6 +116,11 @@ export const OPTIONS = {
     default: '90d',
     help: "how long phones' daily ring records are kept (hourly ones: 8 days)",
   },
+  'ring-records': {
+    env: 'SWITCHBOARD_RING_RECORDS',
+    default: 'on',
+    help: 'on|off: record how calls rang each phone (off only to measure what recording costs: bench/health.ts)',
+  },
   'reconnect-grace': {
     env: 'SWITCHBOARD_RECONNECT_GRACE',
     default: formatDuration(defaults.reconnectGraceMs),

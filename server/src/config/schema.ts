@@ -95,6 +95,7 @@ export const configSchema = z
     'away-grace': duration.pipe(z.number().min(1000, 'the away grace must be at least 1s')),
     'not-rung-after': duration.pipe(z.number().min(1000, 'not-rung-after must be at least 1s')),
     'health-retention': duration.pipe(z.number().min(86_400_000 * 8, 'health retention must be at least 8d')),
+    'ring-records': z.enum(['on', 'off']),
     redis: z
       .string()
       .regex(/^rediss?:\/\/\S+$/, 'use a URL like redis://127.0.0.1:6379')

@@ -17,6 +17,8 @@ export interface ServerConfig {
   notRungAfterMs: number;
   /** How long phones' daily ring records are kept (hourly ones: 8 days). */
   healthRetentionMs: number;
+  /** Record how each call rang its phones (issue 25 item 1); off only for bench/health.ts's baseline. */
+  ringRecords: boolean;
   sessionTtlMs: number;
   /** The URL phones reach this server at (put in pairing QR codes); defaults to the listen address. */
   publicUrl?: string;
@@ -51,6 +53,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = {
   awayGraceMs: 10_000,
   notRungAfterMs: DEFAULT_NOT_RUNG_AFTER_MS,
   healthRetentionMs: 90 * 86_400_000,
+  ringRecords: true,
   sessionTtlMs: 12 * 3600_000,
   caller: { handle: 'Switchboard', organisation: 'Support' },
   maxMessageBytes: MAX_SOCKET_MESSAGE_BYTES,

@@ -1,0 +1,190 @@
+// `npx tsx bench/health.ts [--nodes N] [--rounds R] [--round-seconds S] [--agents A] [--ring-rounds K] [--ring-calls C]`: what recording ring health costs.
+/**
+ * Issue 25 allows recording phones' ring health at most 5 % on bench:cluster's CPU per call setup
+ * and on bench:ring's p50. Both are measured here against the same server with `--ring-records
+ * off`, in one run, alternating, as bench/README.md asks of every comparison on this shared machine:
+ *
+ * - CPU per setup: two servers of this tree (N nodes each) on fresh schemas of one PostgreSQL,
+ *   recording on and off, with bench:cluster's consoles and phones (cluster-clients.ts), and rounds
+ *   of call setups alternating between them (as bench/revisions.ts); the ratio is the nodes' CPU per
+ *   setup, recording on over off, and the median of the rounds' ratios.
+ * - Time to ring: bench:ring itself, K runs of C calls each way, alternating, each in its own
+ *   process (RING_BENCH_RING_RECORDS=off for the baseline); the ratio is the median of the pairs'
+ *   p50 ratios.
+ *
+ * Last line: `RESULT health_overhead_cpu=<on/off> health_overhead_cpu_median_round=<r>
+ * health_overhead_ring_p50=<on/off> cpu_ms_per_setup_on=<a> cpu_ms_per_setup_off=<b>
+ * ring_p50_ms_on=<c> ring_p50_ms_off=<d>` (the budget: both ratios at most 1.05).
+ * Defaults: 1 node, 10 rounds of 4 s after 8 s of warm-up, 20 agents; 6 ring runs of 400 calls.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { startRedis } from '../test-support/redis';
+import { generateProviderKey } from '../tools/apns-emulator/src';
+import { Cleanup, leasePostgres, startEmulator } from './cluster-infra';
+import { emptySetup, setupCalls } from './cluster-phases';
+import { BUNDLE, startTopology, type Topology } from './cluster-topology';
+import { ms, percentile } from './stats';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const { values: flags } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '1' },
+    rounds: { type: 'string', default: '10' },
+    'round-seconds': { type: 'string', default: '4' },
+    agents: { type: 'string', default: '20' },
+    'warm-up-seconds': { type: 'string', default: '8' },
+    'ring-rounds': { type: 'string', default: '6' },
+    'ring-calls': { type: 'string', default: '400' },
+  },
+});
+const count = (name: keyof typeof flags) => {
+  const n = Number(flags[name]);
+  if (!Number.isInteger(n) || n < 0) {
+    process.stderr.write(`bench/health: --${name} must be a whole number\n`);
+    process.exit(2);
+  }
+  return n;
+};
+const NODES = Math.max(1, count('nodes'));
+const ROUNDS = count('rounds');
+const ROUND_S = count('round-seconds');
+const AGENTS = count('agents');
+const WARM_UP_S = count('warm-up-seconds');
+const RING_ROUNDS = count('ring-rounds');
+const RING_CALLS = count('ring-calls');
+
+const say = (line: string) => process.stdout.write(`bench/health: ${line}\n`);
+
+/** The nodes' CPU per setup, recording on and off, and the median of the rounds' ratios. */
+async function cpuPerSetup(cleanup: Cleanup, onCrash: (error: Error) => void) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-health-'));
+  cleanup.add('temp dir', async () => rmSync(dir, { recursive: true, force: true }));
+  const postgres = await leasePostgres(cleanup);
+  const redis = async () => {
+    if (NODES === 1) return { url: '', port: 0 };
+    const server = await startRedis();
+    cleanup.add('Redis', () => server.stop());
+    return server;
+  };
+  const key = generateProviderKey();
+  const emulator = await startEmulator(
+    { keyId: key.keyId, teamId: key.teamId, publicKeyPem: key.publicKeyPem },
+    cleanup,
+  );
+  writeFileSync(path.join(dir, 'apns-key.p8'), key.privateKeyPem);
+  writeFileSync(path.join(dir, 'apns-ca.pem'), emulator.ca);
+  const nodeArgs = [
+    ['--host', '127.0.0.1', '--data-dir', dir, '--log-level', 'warn', '--ring-timeout', '120s'],
+    ['--apns-key', path.join(dir, 'apns-key.p8'), '--apns-key-id', key.keyId, '--apns-team-id', key.teamId],
+    ['--apns-bundle-id', BUNDLE, '--apns-endpoint', `127.0.0.1:${emulator.port}`],
+    ['--apns-ca', path.join(dir, 'apns-ca.pem')],
+  ].flat();
+  const side = async (records: 'on' | 'off') =>
+    startTopology(
+      NODES,
+      AGENTS,
+      {
+        cleanup,
+        postgres,
+        nodeArgs: [...nodeArgs, '--ring-records', records],
+        onCrash,
+        say,
+        redis: await redis(),
+      },
+      // Labelled as a revision so each side has its own schema; both run this tree.
+      { root: ROOT, label: `records ${records}` },
+    );
+  const off = await side('off');
+  const on = await side('on');
+  for (const t of [off, on]) await setupCalls(t.pairs, WARM_UP_S, `${t.name} warm-up`);
+  const totals = new Map<Topology, number>([
+    [off, 0],
+    [on, 0],
+  ]);
+  const ratios: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const perSetup = new Map<Topology, number>();
+    for (const t of round % 2 === 0 ? [off, on] : [on, off]) {
+      const before = t.setupCpu.nodesMsPer(1);
+      const out = emptySetup();
+      await t.setupCpu.around(() => setupCalls(t.pairs, ROUND_S, `${t.name} round ${round + 1}`, out));
+      perSetup.set(t, (t.setupCpu.nodesMsPer(1) - before) / out.completed);
+      totals.set(t, totals.get(t)! + out.completed);
+    }
+    const ratio = perSetup.get(on)! / perSetup.get(off)!;
+    ratios.push(ratio);
+    process.stdout.write(
+      `  round ${round + 1}/${ROUNDS}: off ${ms(perSetup.get(off)!)}, on ${ms(perSetup.get(on)!)} per setup (${ratio.toFixed(3)})\n`,
+    );
+  }
+  await Promise.all([off.close(), on.close()]);
+  for (const t of [off, on])
+    say(`${t.name}: ${totals.get(t)} setups, CPU per setup: ${t.setupCpu.per(totals.get(t)!)}`);
+  const each = (t: Topology) => t.setupCpu.nodesMsPer(totals.get(t)!);
+  return { on: each(on), off: each(off), medianRound: percentile(ratios, 50) };
+}
+
+/** bench:ring's p50, recording on and off, in alternating runs; the median of the pairs' ratios. */
+async function ringP50() {
+  const run = async (records: 'on' | 'off') => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/ring.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, RING_BENCH_CALLS: String(RING_CALLS), RING_BENCH_RING_RECORDS: records },
+      maxBuffer: 16 << 20,
+    });
+    const p50 = /RESULT .*p50_ms=([\d.]+)/.exec(stdout)?.[1];
+    if (p50 === undefined) throw new Error(`bench:ring printed no p50:\n${stdout}`);
+    return Number(p50);
+  };
+  const p50s = { on: [] as number[], off: [] as number[] };
+  const ratios: number[] = [];
+  for (let round = 0; round < RING_ROUNDS; round++) {
+    const pair: Record<'on' | 'off', number> = { on: 0, off: 0 };
+    for (const records of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+      pair[records] = await run(records);
+      p50s[records].push(pair[records]);
+    }
+    ratios.push(pair.on / pair.off);
+    process.stdout.write(
+      `  ring run ${round + 1}/${RING_ROUNDS}: p50 off ${ms(pair.off)}, on ${ms(pair.on)} (${(pair.on / pair.off).toFixed(3)})\n`,
+    );
+  }
+  return { on: percentile(p50s.on, 50), off: percentile(p50s.off, 50), ratio: percentile(ratios, 50) };
+}
+
+async function main(cleanup: Cleanup, onCrash: (error: Error) => void): Promise<void> {
+  say(
+    `${NODES} node(s) each, ${AGENTS} agents, ${ROUNDS} rounds of ${ROUND_S} s; ${RING_ROUNDS} × 2 bench:ring runs of ${RING_CALLS} calls`,
+  );
+  const cpu = ROUNDS > 0 ? await cpuPerSetup(cleanup, onCrash) : null;
+  await cleanup.runAll();
+  const ring = RING_ROUNDS > 0 ? await ringP50() : null;
+  const fields = [
+    cpu && `health_overhead_cpu=${(cpu.on / cpu.off).toFixed(3)}`,
+    cpu && `health_overhead_cpu_median_round=${cpu.medianRound.toFixed(3)}`,
+    ring && `health_overhead_ring_p50=${ring.ratio.toFixed(3)}`,
+    cpu && `cpu_ms_per_setup_on=${cpu.on.toFixed(3)} cpu_ms_per_setup_off=${cpu.off.toFixed(3)}`,
+    ring && `ring_p50_ms_on=${ring.on.toFixed(2)} ring_p50_ms_off=${ring.off.toFixed(2)}`,
+  ].filter(Boolean);
+  process.stdout.write(`RESULT ${fields.join(' ')}\n`);
+}
+
+const cleanup = new Cleanup();
+let failing = false;
+const fail = (error: Error, code = 1) => {
+  if (failing) return;
+  failing = true;
+  process.stderr.write(`bench/health: ${code === 130 ? error.message : `failed: ${error.stack}`}\n`);
+  void cleanup.runAll().then(() => process.exit(code));
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => fail(new Error(`${signal}: stopping`), 130));
+}
+main(cleanup, (error) => fail(error)).then(
+  () => cleanup.runAll().then(() => process.exit(0)),
+  (error: Error) => fail(error),
+);
