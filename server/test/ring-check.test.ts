@@ -10,6 +10,7 @@ import {
 } from '#shared';
 import { ENGINES } from '../../test-support/databases';
 import { type Harness, startHarness } from '../../test-support/harness';
+import { HEALTH_FLUSH_EVERY_MS } from '../src/ring-health/health';
 
 type Agent = Awaited<ReturnType<Harness['agent']>>;
 type Phone = Awaited<ReturnType<Harness['phone']>>;
@@ -32,7 +33,9 @@ describe.each(ENGINES)('ring tests, silent phones and fallbacks, on %s', (engine
 
   const ended = (callId: string) =>
     boss.waitFor<Changed>('call:changed', (p) => p.call.id === callId && p.call.state === 'ended');
+  /** The phone's record once `match` holds; consoles hear of records at most once a second. */
   const recordOf = async (phone: Phone, match: (r: PhoneRecord) => boolean) => {
+    h.clock.advance(HEALTH_FLUSH_EVERY_MS);
     const find = (p: Records) => p.phones.find((r) => r.deviceId === phone.deviceId);
     const changed = await boss.waitFor<Records>('health:changed', (p) => {
       const r = find(p);

@@ -9,6 +9,7 @@ import {
 } from '#shared';
 import { ENGINES } from '../../test-support/databases';
 import { type Harness, startHarness } from '../../test-support/harness';
+import { HEALTH_FLUSH_EVERY_MS } from '../src/ring-health/health';
 
 type Agent = Awaited<ReturnType<Harness['agent']>>;
 type Phone = Awaited<ReturnType<Harness['phone']>>;
@@ -31,8 +32,12 @@ describe.each(ENGINES)('ring records and phone health, on %s', (engine) => {
     await h.close();
   });
 
-  /** The phone's record as the last `health:changed` has it, once `match` holds. */
+  /**
+   * The phone's record as the last `health:changed` has it, once `match` holds: consoles hear of
+   * records at most once a second, so the clock is moved on by that first.
+   */
   const recordOf = async (phone: Phone, match: (r: PhoneRecord) => boolean) => {
+    h.clock.advance(HEALTH_FLUSH_EVERY_MS);
     const find = (p: Records) => p.phones.find((r) => r.deviceId === phone.deviceId);
     return find(
       await boss.waitFor<Records>('health:changed', (p) => ((r) => r !== undefined && match(r))(find(p))),

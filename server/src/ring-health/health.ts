@@ -7,19 +7,29 @@ import {
   HEALTH_TEAM_DAYS,
   type HealthAlert,
   isAlertState,
+  NOT_RINGING_STREAK,
   type PhoneHealth,
   type PhoneRecord,
   phoneHealth,
+  type RejectReason,
+  type TimerHandle,
 } from '#shared';
 import type { Notifier } from '../calls/ports';
 import type { Logger } from '../ops/logger';
 import type { Roster } from '../roster/roster';
-import type { DeviceRow, Storage } from '../storage/types';
+import type { DeviceRow, RingLeg, RingPhoneState, Storage } from '../storage/types';
 
 const HOUR_MS = 3_600_000;
 /** Hour rows serve the last 24 h and 7 days: a day's margin past that, then they go. */
 const HOUR_ROWS_KEPT_MS = 8 * DAY_MS;
 const PRUNE_EVERY_MS = HOUR_MS;
+/**
+ * Consoles hear of changed records at most this often from a node: a busy team ends calls many
+ * times a second, and one `health:changed` then carries every phone that changed meanwhile.
+ */
+export const HEALTH_FLUSH_EVERY_MS = 1000;
+/** APNs' refusals that mark a phone's token invalid (push/classify): Token invalid may follow. */
+const TOKEN_REFUSALS = new Set<RejectReason>(['unregistered', 'badToken', 'wrongTopic']);
 
 export interface PhoneHealthOptions {
   storage: Storage;
@@ -41,24 +51,48 @@ export interface PhoneHealthOptions {
  * rollups within their retention.
  */
 export class PhoneHealthService {
+  /** Phones whose records consoles have not heard of yet. */
   private readonly pending = new Set<string>();
+  /** Phones whose alert state may have changed. */
+  private readonly checks = new Set<string>();
   private flushing: Promise<void> | null = null;
+  private timer: TimerHandle | null = null;
+  private flushedAt: number | null = null;
   private prunedAt: number | null = null;
+  private stopped = false;
 
   constructor(private readonly o: PhoneHealthOptions) {}
 
-  /** These phones' records (or token) changed: consoles hear of it, and alerts are checked. */
+  /** These phones' token or presence facts changed: consoles hear of it, and alerts are checked. */
   changed(deviceIds: string[]): void {
-    for (const id of deviceIds) this.pending.add(id);
-    this.flushing ??= this.o.track(
-      new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => this.flush())
-        .catch((err: unknown) => this.o.logger.error({ err }, 'could not tell consoles of phone health'))
-        .finally(() => {
-          this.flushing = null;
-          if (this.pending.size > 0) this.changed([]);
-        }),
-    );
+    for (const id of deviceIds) {
+      this.pending.add(id);
+      this.checks.add(id);
+    }
+    this.schedule();
+  }
+
+  /**
+   * These phones' records were written (their state as the database has it after the write):
+   * consoles hear of it, and the alert is checked only where the streak crossed the Not ringing
+   * line either way since the last alert noted, APNs refused a phone's token, or a dead token's
+   * phone was tried again: no device is read for the calls in between.
+   */
+  recorded(phones: RingPhoneState[], legs: RingLeg[]): void {
+    for (const p of phones) {
+      this.pending.add(p.deviceId);
+      if (alertMayChange(p)) this.checks.add(p.deviceId);
+    }
+    for (const leg of legs) {
+      if (leg.push?.reason && TOKEN_REFUSALS.has(leg.push.reason)) this.checks.add(leg.deviceId);
+    }
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) this.o.clock.clearTimeout(this.timer);
+    this.timer = null;
   }
 
   /** Every phone with a record: the roster's marks and the Health screen. */
@@ -114,14 +148,50 @@ export class PhoneHealthService {
       .catch((err: unknown) => this.o.logger.warn({ err }, 'could not prune ring records'));
   }
 
+  /**
+   * Flushes now, or when HEALTH_FLUSH_EVERY_MS has passed since the last flush began; a possible
+   * alert does not wait (they are rare: a phone crossing the line, a token dying).
+   */
+  private schedule(): void {
+    if (this.flushing || this.stopped) return;
+    const wait = this.flushedAt === null ? 0 : this.flushedAt + HEALTH_FLUSH_EVERY_MS - this.o.clock.now();
+    if (this.checks.size === 0 && wait > 0) {
+      if (this.timer) return;
+      // Not tracked while it waits: the server's `idle()` means no work under way, not none due.
+      this.timer = this.o.clock.setTimeout(() => {
+        this.timer = null;
+        this.start();
+      }, wait);
+      return;
+    }
+    this.start();
+  }
+
+  private start(): void {
+    if (this.timer) this.o.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.flushing = this.o.track(
+      new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => this.flush())
+        .catch((err: unknown) => this.o.logger.error({ err }, 'could not tell consoles of phone health'))
+        .finally(() => {
+          this.flushing = null;
+          if (this.pending.size > 0 || this.checks.size > 0) this.schedule();
+        }),
+    );
+  }
+
   private async flush(): Promise<void> {
-    const ids = [...this.pending];
+    this.flushedAt = this.o.clock.now();
+    const ids = [...new Set([...this.pending, ...this.checks])];
+    const checks = new Set(this.checks);
     this.pending.clear();
+    this.checks.clear();
     const records = await this.o.storage.ringHealth.records(this.o.clock.now(), ids);
     const byId = new Map(records.map((r) => [r.deviceId, r]));
     const phones = ids.map((id) => byId.get(id) ?? emptyRecord(id));
     this.o.notifier.toAgents('health:changed', { phones });
-    for (const record of phones) await this.checkAlert(record);
+    for (const record of phones) if (checks.has(record.deviceId)) await this.checkAlert(record);
     this.prune();
   }
 
@@ -156,6 +226,15 @@ export class PhoneHealthService {
     this.o.logger.warn({ deviceId: device.id, state: health.state }, 'a phone will not ring');
     this.o.notifier.toAgents('health:alert', alert);
   }
+}
+
+/** Whether a write may have moved the phone's alert state (`checkAlert`'s key) from the one noted. */
+function alertMayChange(p: RingPhoneState): boolean {
+  const notRinging = p.notRungStreak >= NOT_RINGING_STREAK;
+  if (p.alertKey === null || p.alertKey === 'ok') return notRinging;
+  if (p.alertKey === 'notRinging') return !notRinging;
+  // A dead token's phone that was tried again: whether its token is still refused, its device says.
+  return true;
 }
 
 const hourStart = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS;

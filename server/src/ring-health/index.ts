@@ -63,7 +63,7 @@ export function createRingHealth(base: RingHealthBase, parts: RingHealthParts) {
     logger: d.logger,
     metrics: ringMetrics(d.registry),
     notRungAfterMs: d.notRungAfterMs,
-    recorded: (ids) => health.changed(ids),
+    recorded: (phones, legs) => health.recorded(phones, legs),
     track: d.track,
   });
   let calls: CallService | null = null;
@@ -91,6 +91,7 @@ export function createRingHealth(base: RingHealthBase, parts: RingHealthParts) {
     },
     stop(): void {
       check.stop();
+      health.stop();
     },
   };
 }

@@ -16,9 +16,20 @@ export interface RingLeg {
   answered: boolean;
 }
 
+/** What the alert rules need of a phone once its legs are written: the database's, after the write. */
+export interface RingPhoneState {
+  deviceId: string;
+  notRungStreak: number;
+  /** The alert state last noted for it (see `noteAlert`); null before any. */
+  alertKey: string | null;
+}
+
 export interface RingHealthStore {
-  /** What became of the phones one call rang (each once), in one transaction. */
-  recordLegs(legs: RingLeg[]): Promise<void>;
+  /**
+   * What became of the phones of one or more calls, in the order the calls ended, in one
+   * transaction (a phone may appear in several): each phone's state after it.
+   */
+  recordLegs(legs: RingLeg[]): Promise<RingPhoneState[]>;
   /** Records over the 24 h and 7 days up to `now`, of these phones (default: every phone with one). */
   records(now: number, deviceIds?: string[]): Promise<PhoneRecord[]>;
   /** Hours or UTC days from `from`, oldest first: one phone's, or summed over every phone. */

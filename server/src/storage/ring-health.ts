@@ -1,11 +1,11 @@
 import { type Insertable, type Kysely, type RawBuilder, sql } from 'kysely';
 import { EMPTY_COUNTS, type PhoneRecord, type RingCounts } from '#shared';
-import { countsOf, legDelta, RING_COUNT_COLUMNS, type RingCountColumn, type RingDelta } from './ring-columns';
-import type { RingHealthStore, RingLeg } from './ring-health-types';
+import { phoneRows, rollupRows } from './ring-batch';
+import { countsOf, RING_COUNT_COLUMNS, type RingCountColumn } from './ring-columns';
+import type { RingHealthStore } from './ring-health-types';
 import type { Database, RingRollupsTable } from './schema';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 /** Each count goes up by what the new row brings: concurrent writers (cluster nodes) all count. */
 const INCREMENTS = Object.fromEntries(
@@ -17,16 +17,6 @@ const later = (column: 'last_rang_at' | 'last_push_at') =>
   sql<number | null>`case when ${sql.ref(`excluded.${column}`)} is null
     or (${sql.ref(`ring_phones.${column}`)} is not null and ${sql.ref(`ring_phones.${column}`)} > ${sql.ref(`excluded.${column}`)})
     then ${sql.ref(`ring_phones.${column}`)} else ${sql.ref(`excluded.${column}`)} end`;
-
-/** One event's rows: its hour's and its UTC day's, both added to. */
-function rows(deviceId: string, at: number, delta: RingDelta): Insertable<RingRollupsTable>[] {
-  const hour = Math.floor(at / HOUR_MS) * HOUR_MS;
-  const day = Math.floor(at / DAY_MS) * DAY_MS;
-  return [
-    { device_id: deviceId, period: 'h', start: hour, ...delta },
-    { device_id: deviceId, period: 'd', start: day, ...delta },
-  ];
-}
 
 /**
  * Phones' ring records (issue 25 item 1) as rollups, the same SQL on both engines. Writes are
@@ -43,27 +33,33 @@ export function ringHealthStore(db: Kysely<Database>): RingHealthStore {
 
   return {
     async recordLegs(legs) {
-      if (legs.length === 0) return;
-      const sorted = [...legs].sort((a, b) => (a.deviceId < b.deviceId ? -1 : 1));
-      await db.transaction().execute(async (tx) => {
-        await upsert(
-          tx,
-          sorted.flatMap((leg) => rows(leg.deviceId, leg.at, legDelta(leg))),
-        );
-        await tx
-          .insertInto('ring_phones')
-          .values(sorted.map(phoneRow))
-          .onConflict((oc) =>
-            oc.column('device_id').doUpdateSet({
-              // A ring ends the run of calls that did not ring; one that did not adds to it.
-              not_rung_streak: sql<number>`case when excluded.last_rang_at is not null then 0
+      if (legs.length === 0) return [];
+      const states = await db.transaction().execute(async (tx) => {
+        await upsert(tx, rollupRows(legs));
+        return (
+          tx
+            .insertInto('ring_phones')
+            .values(phoneRows(legs))
+            .onConflict((oc) =>
+              oc.column('device_id').doUpdateSet({
+                // A ring ends the run of calls that did not ring (the batch's own silent calls after
+                // its last ring start the new run); without one, the batch's silent calls add to it.
+                not_rung_streak: sql<number>`case when excluded.last_rang_at is not null then excluded.not_rung_streak
                 else ring_phones.not_rung_streak + excluded.not_rung_streak end`,
-              last_rang_at: later('last_rang_at'),
-              last_push_at: later('last_push_at'),
-            }),
-          )
-          .execute();
+                last_rang_at: later('last_rang_at'),
+                last_push_at: later('last_push_at'),
+              }),
+            )
+            // What the alert rules need, as it stands after this write: no read back.
+            .returning(['device_id', 'not_rung_streak', 'alert_key'])
+            .execute()
+        );
       });
+      return states.map((s) => ({
+        deviceId: s.device_id,
+        notRungStreak: Number(s.not_rung_streak),
+        alertKey: s.alert_key,
+      }));
     },
 
     async records(now, deviceIds) {
@@ -172,10 +168,3 @@ export function ringHealthStore(db: Kysely<Database>): RingHealthStore {
     },
   };
 }
-
-const phoneRow = (leg: RingLeg) => ({
-  device_id: leg.deviceId,
-  not_rung_streak: leg.outcome === 'notRung' ? 1 : 0,
-  last_rang_at: leg.outcome === 'rang' ? leg.rangAt : null,
-  last_push_at: leg.push?.at ?? null,
-});

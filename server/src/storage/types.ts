@@ -19,7 +19,7 @@ import type { AccessFeed } from './access-feed';
 import type { QualityStore } from './quality-types';
 import type { RingHealthStore } from './ring-health-types';
 
-export type { RingHealthStore, RingLeg } from './ring-health-types';
+export type { RingHealthStore, RingLeg, RingPhoneState } from './ring-health-types';
 
 /**
  * What the call server keeps. One interface, two engines (SQLite embedded, PostgreSQL for a team),

@@ -74,6 +74,45 @@ describe.each(ENGINES)('ring records on %s', (engine) => {
     expect(b).toMatchObject({ notRungStreak: 1 });
   });
 
+  it('records many calls in one write, a phone several times, in the order they ended, and says where each phone stands', async () => {
+    await s.ringHealth.recordLegs([notRung('a', T0)]);
+    await s.ringHealth.noteAlert('a', 'ok', T0);
+    const byId = (states: { deviceId: string }[]) =>
+      [...states].sort((x, y) => (x.deviceId < y.deviceId ? -1 : 1));
+    const states = await s.ringHealth.recordLegs([
+      notRung('a', T0 + 1),
+      rang('a', T0 + 2, 700),
+      notRung('a', T0 + 3),
+      rang('b', T0 + 4, 300),
+      notRung('a', T0 + 5),
+      notRung('b', T0 + 6),
+    ]);
+    // Only the silent calls after a's last ring count: the stored streak restarts from it.
+    expect(byId(states)).toEqual([
+      { deviceId: 'a', notRungStreak: 2, alertKey: 'ok' },
+      { deviceId: 'b', notRungStreak: 1, alertKey: null },
+    ]);
+    const [a, b] = byId(await s.ringHealth.records(T0 + 10)) as Awaited<
+      ReturnType<typeof s.ringHealth.records>
+    >;
+    expect(a).toMatchObject({
+      notRungStreak: 2,
+      lastRangAt: T0 + 702,
+      lastPushAt: T0 + 5,
+      day: { pushes: 5, accepted: 5, rang: 1, notRung: 4 },
+      week: { pushes: 5, rang: 1, notRung: 4 },
+    });
+    expect(b).toMatchObject({
+      notRungStreak: 1,
+      lastRangAt: T0 + 304,
+      week: { pushes: 2, rang: 1, notRung: 1 },
+    });
+    // Without a ring, a write's silent calls add to the streak.
+    expect(await s.ringHealth.recordLegs([notRung('a', T0 + 7), notRung('a', T0 + 8)])).toEqual([
+      { deviceId: 'a', notRungStreak: 4, alertKey: 'ok' },
+    ]);
+  });
+
   it('keeps one row per phone and hour (and day) whatever the traffic', async () => {
     for (let i = 0; i < 200; i++) await s.ringHealth.recordLegs([rang('a', T0 + i * 1_000, 300)]);
     const hours = await s.ringHealth.series({ period: 'h', from: 0, deviceId: 'a' });
