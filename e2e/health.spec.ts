@@ -166,3 +166,62 @@ for (const scheme of ['light', 'dark'] as const) {
     }
   });
 }
+
+/**
+ * A staff member's fallback (issue 25 item 7) as an admin sets it: in Rename, saved on the server
+ * (the roster row says so, the dialog shows it again), and rung when none of their phones has rung
+ * `--not-rung-after` (2 s on this file's server) after the call went out, the timeline saying so.
+ */
+test('a fallback set in Rename is saved, and rings when none of the staff member’s phones rings', async ({
+  page,
+}) => {
+  test.setTimeout(60_000);
+  const tag = `fallback ${test.info().workerIndex}-${Date.now() % 100_000}`;
+  const sam = `Sam Silent ${tag}`;
+  const fay = `Fay Fallback ${tag}`;
+  const silent = await inProcessPhone(server, sam, {}, { name: 'Sam’s iPhone' });
+  const other = await inProcessPhone(server, fay, {}, { name: 'Fay’s iPhone' });
+  try {
+    // Sam's phone is off the network: APNs accepts its pushes and keeps them; nothing rings.
+    await silent.phone.goOffline();
+    await signIn(page, server);
+    await page.getByRole('searchbox').fill(tag);
+    const roster = page.getByRole('region', { name: 'Roster' });
+    const rename = roster.getByRole('button', { name: `Rename ${sam}` });
+    const dialog = page.getByRole('dialog', { name: `Rename ${sam}` });
+    const field = dialog.getByLabel(`If no phone of ${sam} rings in 2.0 s, also ring`);
+
+    await rename.click();
+    await expect(field).toHaveValue('');
+    await field.selectOption({ label: fay });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+      await axeClean(page);
+      await dialog.screenshot({ path: `test-results/screens/health-fallback-${scheme}.png` });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(roster.locator('.row-staff', { hasText: sam })).toContainText(`fallback: ${fay}`);
+    await rename.click();
+    await expect(field).toHaveValue(other.staffId);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    await page.getByRole('button', { name: `Call ${sam}` }).click();
+    const panel = page.getByRole('region', { name: 'Call' });
+    const timeline = panel.getByTestId('timeline');
+    await expect(timeline).toContainText(`No phone of ${sam} rang in 2.0 s: also ringing ${fay}`, {
+      timeout: 10_000,
+    });
+    await expect(timeline).toContainText('Ringing on Fay’s iPhone');
+    await expect(panel.getByTestId('call-state')).toHaveText('Ringing');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+      await panel.screenshot({ path: `test-results/screens/health-fallback-call-${scheme}.png` });
+    }
+    await panel.getByRole('button', { name: 'Cancel call' }).click();
+    await expect(panel.getByTestId('call-state')).toHaveText('Cancelled');
+  } finally {
+    await Promise.all([silent.close(), other.close()]);
+  }
+});

@@ -55,6 +55,8 @@ export async function startDemo(o: {
   ringTimeoutMs: number;
   /** After-call work and the Away grace (issue 24); the server's defaults when absent. */
   availability?: Pick<ServerConfig, 'afterCallWorkMs' | 'awayGraceMs'>;
+  /** --not-rung-after, --health-retention, --ring-records (issue 25); the server's defaults when absent. */
+  health?: Pick<ServerConfig, 'notRungAfterMs' | 'healthRetentionMs' | 'ringRecords'>;
   /** STUN/TURN from the command line (--stun, --turn…), for a demo reached from other machines. */
   ice?: ServerConfig['ice'];
   clock: Clock;
@@ -79,7 +81,12 @@ export async function startDemo(o: {
     push,
     clock: o.clock,
     logger: o.logger,
-    config: { ringTimeoutMs: o.ringTimeoutMs, ...o.availability, ...(o.ice ? { ice: o.ice } : {}) },
+    config: {
+      ringTimeoutMs: o.ringTimeoutMs,
+      ...o.availability,
+      ...o.health,
+      ...(o.ice ? { ice: o.ice } : {}),
+    },
   });
   const url = await server.listen(o.port, o.host);
 

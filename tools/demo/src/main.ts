@@ -39,6 +39,11 @@ export async function demoMain(args: string[]): Promise<number> {
     dataDir: config.dataDir,
     ringTimeoutMs: config.ringTimeoutMs,
     availability: { afterCallWorkMs: config.afterCallWorkMs, awayGraceMs: config.awayGraceMs },
+    health: {
+      notRungAfterMs: config.notRungAfterMs,
+      healthRetentionMs: config.healthRetentionMs,
+      ringRecords: config.ringRecords,
+    },
     ice: config.ice,
     clock: systemClock(),
     logger,
