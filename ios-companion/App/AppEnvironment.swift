@@ -12,6 +12,9 @@ final class AppEnvironment {
     let server: SocketServerConnection
     let directory: DirectoryService
     let keychain: KeychainStore
+    /// The WebRTC engine, for the video views' renderers (the local preview, the agent's camera).
+    let media: WebRTCMediaEngine
+    private let videoViews: LiveVideoViews
     private let callProvider: CallKitProvider
     private let pushRegistry: PushKitRegistry
     private var started = false
@@ -29,6 +32,12 @@ final class AppEnvironment {
         let server = SocketServerConnection()
         let microphone = LiveMicrophone()
         let model = AppModel(info: info, credentials: credentials, microphone: microphone.permission)
+        // ICE servers (and minted TURN credentials) come from the server per call, asked by
+        // the coordinator over a connected socket; the configured ones are the fallback.
+        let media = WebRTCMediaEngine(iceServers: info.iceServers)
+        let videoViews = LiveVideoViews()
+        self.media = media
+        self.videoViews = videoViews
         self.keychain = keychain
         self.callProvider = callProvider
         self.pushRegistry = pushRegistry
@@ -51,12 +60,12 @@ final class AppEnvironment {
             controller: CallKitController(),
             pushRegistry: pushRegistry,
             audio: CallAudioSession(),
-            // ICE servers (and minted TURN credentials) come from the server per call, asked by
-            // the coordinator over a connected socket; the configured ones are the fallback.
-            media: WebRTCMediaEngine(iceServers: info.iceServers),
+            media: media,
             server: server,
             clock: SystemClock(),
             microphone: microphone,
+            camera: LiveCamera(engine: media),
+            videoViews: videoViews,
             backgroundTasks: LiveBackgroundTasks(),
             outboxStore: outbox,
             recents: RecentsStore.load()
@@ -72,6 +81,7 @@ final class AppEnvironment {
         coordinator.onRecentsChange = { recents in RecentsStore.save(recents) }
         coordinator.onDirectoryChanged = { [weak self] _ in self?.refreshDirectory() }
         coordinator.onUnpairedByServer = { [weak self] message in self?.forget(because: message) }
+        videoViews.onPresent = { [weak self] presentation in self?.model.video = presentation }
         model.status = coordinator.status
         coordinator.start()
         // Launched by a VoIP push: no screen, and the socket must not outlive the call.
@@ -79,6 +89,7 @@ final class AppEnvironment {
         if let credentials = model.credentials {
             server.configure(credentials)
             refreshDirectory()
+            Task { await videoViews.requestAuthorization() }
         }
     }
 
@@ -100,6 +111,7 @@ final class AppEnvironment {
         server.configure(credentials)
         coordinator.didPair(deviceId: credentials.deviceId)
         refreshDirectory(credentials)
+        Task { await videoViews.requestAuthorization() }
     }
 
     /// The app's Unpair: the server is told first (`device:unpair`), so it stops ringing this phone.
@@ -125,7 +137,7 @@ final class AppEnvironment {
 
     // MARK: - Calls from the Phone app's Recents and Siri
 
-    /// Audio only, whatever the intent asks (video is not a feature yet).
+    /// Audio first, whatever the intent asks: video is an upgrade during the call.
     @discardableResult
     func handleStartCall(_ activity: NSUserActivity) -> Bool {
         guard activity.interaction?.intent is INStartCallIntent, model.credentials != nil else { return false }

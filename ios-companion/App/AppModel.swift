@@ -24,6 +24,8 @@ final class AppModel {
     var microphoneDeferred = false
     /// Why the app is back on the pairing screen (unpaired from the console), until paired again.
     var unpairedNotice: String?
+    /// The call's video screen, as CompanionCore decided it (nil: no video to show).
+    var video: VideoPresentation?
     @ObservationIgnored weak var environment: AppEnvironment?
     @ObservationIgnored private var scanGate = PairingScanGate()
 
@@ -136,4 +138,15 @@ final class AppModel {
     func hold(_ uuid: UUID, _ on: Bool) { environment?.coordinator.setHeld(uuid, on) }
     func mute(_ uuid: UUID, _ on: Bool) { environment?.coordinator.setMuted(uuid, on) }
     var activeCalls: [UUID] { environment?.coordinator.activeCallUUIDs ?? [] }
+
+    // MARK: - Video
+
+    func acceptVideo(_ uuid: UUID) { environment?.coordinator.acceptVideo(uuid) }
+    func declineVideo(_ uuid: UUID) { environment?.coordinator.declineVideo(uuid) }
+    func startVideo(_ uuid: UUID) { environment?.coordinator.startVideo(uuid) }
+    func stopVideo(_ uuid: UUID) { environment?.coordinator.stopVideo(uuid) }
+    func pauseVideo(_ uuid: UUID, _ on: Bool) {
+        if on { environment?.coordinator.pauseVideo(uuid) } else { environment?.coordinator.resumeVideo(uuid) }
+    }
+    func switchCamera(_ uuid: UUID) { environment?.coordinator.switchCamera(uuid) }
 }

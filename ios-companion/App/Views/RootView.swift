@@ -19,6 +19,10 @@ struct RootView: View {
                 NavigationStack { RecentsView(model: model) }
                     .tabItem { Label("Recents", systemImage: "clock") }
             }
+            // The agent's request and the call's video cover the tabs while there is one.
+            .fullScreenCover(isPresented: Binding(get: { model.video != nil }, set: { _ in })) {
+                VideoScreen(model: model)
+            }
         }
     }
 }

@@ -107,6 +107,9 @@ private struct InCallControls: View {
             Toggle(isOn: $held) { Image(systemName: "pause.fill") }
                 .toggleStyle(.button)
                 .onChange(of: held) { _, on in model.hold(uuid, on) }
+            Button { model.startVideo(uuid) } label: { Image(systemName: "video.fill") }
+                .accessibilityLabel("Share camera")
+                .disabled(model.video?.callId.uuid == uuid && model.video?.localPreview == true)
             Spacer()
             Button(role: .destructive) { model.end(uuid) } label: { Image(systemName: "phone.down.fill") }
                 .buttonStyle(.borderedProminent)

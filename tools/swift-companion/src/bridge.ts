@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
 import { io, type Socket } from 'socket.io-client';
+import { deviceBroadcasts } from '#shared';
 import type { PushNetwork } from '../../virtual-companion/src/network';
 
 /** A line the harness writes: what its CallKit, media, coordinator and pairing did. */
@@ -21,7 +22,8 @@ export function harnessFromEnv(): HarnessProcess | null {
   return { binary, root: process.env.SWITCHBOARD_COMPANION_ROOT || undefined };
 }
 
-const BROADCASTS = ['call:cancelled', 'call:changed', 'directory:changed', 'rtc:signal'] as const;
+/** Every server → device broadcast of the contract: the bridge passes them all, deciding nothing. */
+const BROADCASTS = Object.keys(deviceBroadcasts) as (keyof typeof deviceBroadcasts)[];
 
 /**
  * The Swift CompanionHarness's transport: its `/device` socket (a real socket.io-client), its HTTP

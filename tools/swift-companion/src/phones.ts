@@ -14,6 +14,8 @@ export interface Person {
   declineAfterMs?: number;
   /** Swift only: CallKit completes the report this long after it was made. */
   reportDelayMs?: number;
+  /** What the person does when the agent asks for the camera (issue 27); absent: nothing. */
+  video?: 'accept' | 'decline';
 }
 
 /**
@@ -107,6 +109,7 @@ export class SwiftPhone implements ScenarioPhone {
       reportDelayMs: p.reportDelayMs ?? 0,
       answerAfterMs: p.answerAfterMs,
       declineAfterMs: p.declineAfterMs,
+      video: p.video,
     });
   }
 

@@ -20,6 +20,8 @@ final class HarnessApp {
     private var nextHttp = 0
     private var http: [Int: CheckedContinuation<(Int, Data), Never>] = [:]
 
+    private let videoViews = ScriptedVideoViews()
+
     private init() {
         provider = ScriptedProvider(clock: clock)
         let controller = ScriptedController()
@@ -40,7 +42,7 @@ final class HarnessApp {
             clock: clock,
             microphone: ScriptedMicrophone(),
             camera: ScriptedCamera(),
-            videoViews: ScriptedVideoViews()
+            videoViews: videoViews
         )
     }
 
@@ -56,6 +58,10 @@ final class HarnessApp {
         coordinator.onUnpairedByServer = { [weak self] message in
             self?.connection.configure(nil)
             Lines.send(["type": "unpairedByServer", "message": message])
+        }
+        videoViews.onPrompt = { [weak self] callId in
+            // The person reads the prompt, then taps: on a later turn, as a tap comes.
+            Task { @MainActor in self?.personAnswersVideo(callId) }
         }
         coordinator.start()
         Lines.send(["type": "ready"])
@@ -75,6 +81,13 @@ final class HarnessApp {
         case "decline": if let uuid { provider.userAction(.end, on: uuid) }
         case "hangup": if let uuid { coordinator.endCall(uuid) }
         case "startCall": coordinator.startCall()
+        case "acceptVideo": if let uuid { coordinator.acceptVideo(uuid) }
+        case "declineVideo": if let uuid { coordinator.declineVideo(uuid) }
+        case "startVideo": if let uuid { coordinator.startVideo(uuid) }
+        case "stopVideo": if let uuid { coordinator.stopVideo(uuid) }
+        case "pauseVideo": if let uuid { coordinator.pauseVideo(uuid) }
+        case "resumeVideo": if let uuid { coordinator.resumeVideo(uuid) }
+        case "switchCamera": if let uuid { coordinator.switchCamera(uuid) }
         case "foreground": coordinator.appDidBecomeActive()
         case "background": coordinator.appDidEnterBackground()
         case "status": sendStatus()
@@ -83,6 +96,14 @@ final class HarnessApp {
             guard let id = line["id"] as? Int, let waiting = http.removeValue(forKey: id) else { return }
             waiting.resume(returning: (line["status"] as? Int ?? 0, Lines.json(line["body"])))
         default: connection.received(line)
+        }
+    }
+
+    private func personAnswersVideo(_ callId: CallID) {
+        switch provider.behaviour.video {
+        case "accept": coordinator.acceptVideo(callId.uuid)
+        case "decline": coordinator.declineVideo(callId.uuid)
+        default: break
         }
     }
 

@@ -8,11 +8,14 @@ struct Behaviour {
     var reportDelay: Duration = .zero
     var answerAfter: Duration?
     var declineAfter: Duration?
+    /// What the person does when the agent asks for the camera: "accept", "decline", or nothing.
+    var video: String?
 
     init(_ line: Lines.Object) {
         if let ms = line["reportDelayMs"] as? Int { reportDelay = .milliseconds(ms) }
         answerAfter = (line["answerAfterMs"] as? Int).map { .milliseconds($0) }
         declineAfter = (line["declineAfterMs"] as? Int).map { .milliseconds($0) }
+        video = line["video"] as? String
     }
 
     init() {}

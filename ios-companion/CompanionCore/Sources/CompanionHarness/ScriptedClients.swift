@@ -108,7 +108,14 @@ final class ScriptedCamera: CameraProtocol {
 /// The video screen, written out for the scenario to read: the prompt and the marker.
 @MainActor
 final class ScriptedVideoViews: VideoViewsProtocol {
+    /// The prompt appeared: the person may answer it (`Behaviour.video`).
+    var onPrompt: (@MainActor (CallID) -> Void)?
+    private var prompted: CallID?
+
     func present(_ presentation: VideoPresentation?) {
+        let prompting = presentation?.prompt != nil ? presentation?.callId : nil
+        if let prompting, prompting != prompted { onPrompt?(prompting) }
+        prompted = prompting
         var line: [String: Any] = ["type": "video", "event": "present", "shown": presentation != nil]
         if let presentation {
             line["callId"] = presentation.callId.wireValue
