@@ -43,6 +43,7 @@ import { Softphones } from './softphone/softphones';
 import type { Storage } from './storage/types';
 import { Supervisions } from './supervise/supervisions';
 import { AuditLog } from './team/audit';
+import { snapshotRoutes } from './video/routes';
 import { VideoService } from './video/service';
 
 export interface ServerDeps {
@@ -328,6 +329,7 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
   enforceRouteAccess(web, { auth });
   await web.register(auditRoutes({ storage }));
   await web.register(healthRoutes({ storage, health: ring.health }));
+  await web.register(snapshotRoutes({ storage, clock, live: core.live, video }));
   await web.register(
     operationRoutes({
       storage,

@@ -70,6 +70,9 @@ describe('video in a call: the server’s state, told to both parties (issue 27)
     await agent.waitFor<Changed>('video:changed', (v) => v.state === 'on' && v.camera === 'front');
     await agent.ok('video:camera', { callId, on: true });
     await phone.waitFor<Changed>('video:changed', (v) => v.agentCamera);
+    // A console that connects (a reload) is told the call's video at once.
+    const again = await h.agent('alice');
+    await again.waitFor<Changed>('video:changed', (v) => v.callId === callId && v.agentCamera);
     const off = await agent.ok<VideoState>('video:stop', { callId });
     expect(off).toMatchObject({ state: 'off', by: 'agent', reason: 'stopped', agentCamera: false });
     await phone.waitFor<Changed>('video:changed', (v) => v.state === 'off' && v.by === 'agent');

@@ -72,7 +72,7 @@ export async function httpRequest<K extends HttpRouteName>(
   if (!res.ok) return refusal(res, route.errors);
   const { reply } = route;
   if (reply.kind === 'empty') return { ok: true, status: res.status, data: null as HttpReplyData<K> };
-  if (reply.kind === 'csv') {
+  if (reply.kind === 'csv' || reply.kind === 'file') {
     const data = await res.blob().catch(() => null);
     if (data) return { ok: true, status: res.status, data: data as HttpReplyData<K> };
     return failed(res.status, ERROR_CODES.UNAVAILABLE, 'the download was cut off', null);

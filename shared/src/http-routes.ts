@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DIRECTIONS, END_REASONS, entityId, epochMs } from './call';
+import { callId, DIRECTIONS, END_REASONS, entityId, epochMs } from './call';
 import { QUALITY_MARKS } from './call-quality';
 import { directoryPutRequestSchema, directoryPutResponseSchema, MAX_DIRECTORY_BODY_BYTES } from './directory';
 import type { ErrorCode } from './errors';
@@ -7,6 +7,7 @@ import { directorySchema } from './events';
 import { healthCsvQuerySchema } from './health-events';
 import { loginRequestSchema, loginResponseSchema, pairRequestSchema, pairResponseSchema } from './http';
 import { AUDIT_SUBJECTS } from './team';
+import { MAX_SNAPSHOT_BODY_BYTES, snapshotSchema, snapshotUploadSchema } from './video';
 
 /**
  * The HTTP API's contract, as `events.ts` is Socket.IO's: every `/api/` route with what it takes
@@ -22,6 +23,8 @@ import { AUDIT_SUBJECTS } from './team';
 export type HttpReply =
   | { readonly kind: 'json'; readonly schema: z.ZodType }
   | { readonly kind: 'csv'; readonly fileName: string }
+  /** A file of this type (a snapshot's JPEG), downloaded as a Blob. */
+  | { readonly kind: 'file'; readonly contentType: string }
   | { readonly kind: 'empty' };
 
 export interface HttpRoute {
@@ -48,6 +51,7 @@ export const ANY_ROUTE_ERRORS = ['BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'INTERNAL']
 const json = <S extends z.ZodType>(schema: S) => ({ kind: 'json', schema }) as const;
 const csv = <F extends string>(fileName: F) => ({ kind: 'csv', fileName }) as const;
 const empty = { kind: 'empty' } as const;
+const file = <T extends string>(contentType: T) => ({ kind: 'file', contentType }) as const;
 
 /** `GET /api/history.csv`'s filters: those of `history:query`, as query text. */
 export const historyCsvQuerySchema = z.object({
@@ -107,6 +111,24 @@ export const HTTP_ROUTES = {
     reply: csv('switchboard-phone-health.csv'),
     errors: ['UNAUTHORIZED'],
   },
+  /**
+   * The agent takes a snapshot of the phone's video (issue 27): a JPEG of the frame as it showed,
+   * kept with the call. FORBIDDEN when the team turned snapshots off or the call is another
+   * agent's; CONFLICT when no video is on.
+   */
+  'POST /api/calls/:callId/snapshots': {
+    params: z.object({ callId }),
+    body: snapshotUploadSchema,
+    bodyLimit: MAX_SNAPSHOT_BODY_BYTES,
+    reply: json(snapshotSchema),
+    errors: ['UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT'],
+  },
+  /** A snapshot's JPEG, for any agent (as history is). */
+  'GET /api/snapshots/:snapshotId': {
+    params: z.object({ snapshotId: entityId }),
+    reply: file('image/jpeg'),
+    errors: ['UNAUTHORIZED', 'NOT_FOUND'],
+  },
 } as const satisfies Record<`${'GET' | 'POST' | 'PUT' | 'DELETE'} /api/${string}`, HttpRoute>;
 
 export type HttpRouteName = keyof typeof HTTP_ROUTES;
@@ -128,7 +150,7 @@ export type CsvRouteName = {
 type ReplyData = {
   [K in HttpRouteName]: Route<K>['reply'] extends { kind: 'json'; schema: infer S extends z.ZodType }
     ? z.output<S>
-    : Route<K>['reply'] extends { kind: 'csv' }
+    : Route<K>['reply'] extends { kind: 'csv' } | { kind: 'file' }
       ? Blob
       : null;
 };

@@ -123,7 +123,8 @@ export type VideoSettings = z.infer<typeof videoSettingsSchema>;
 /** A snapshot the agent took of the phone's video, kept with the call. */
 export const snapshotSchema = z.object({
   id: entityId,
-  callId,
+  // Not `callId`: an HTTP reply is encoded by its schema, which a lowercasing transform cannot be.
+  callId: entityId,
   agentId: entityId,
   takenAt: epochMs,
   width: z.number().int().positive().max(8192),

@@ -205,6 +205,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
       // Which console rings is known before any call that would ring.
       await softphoneKnown;
       for (const { event, call } of calls.resyncFor(agentId)) socket.emit(event, { call });
+      for (const video of ctx.video.resyncFor(agentId)) socket.emit('video:changed', video);
       // After the calls: a reloaded agent's page offers its supervisor again once it has the call.
       for (const change of ctx.supervisions.resyncFor(agentId)) socket.emit('supervise:changed', change);
     };

@@ -23,6 +23,10 @@ export const HTTP_ROUTE_ACCESS: Readonly<Record<HttpRouteName, RouteAccess>> = {
   'PUT /api/directory': { admin: 'change the caller-ID directory' },
   'GET /api/audit.csv': { admin: 'export the audit trail' },
   'GET /api/health.csv': 'session',
+  // Snapshots (issue 27): the call's own agent takes them (the route checks whose call); any
+  // agent downloads them, as any agent sees the call in history.
+  'POST /api/calls/:callId/snapshots': 'session',
+  'GET /api/snapshots/:snapshotId': 'session',
 };
 
 declare module 'fastify' {

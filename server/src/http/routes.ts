@@ -57,7 +57,9 @@ export type RouteResult<K extends HttpRouteName> = Row<K>['reply'] extends {
   ? Promise<z.output<S>>
   : Row<K>['reply'] extends { kind: 'csv' }
     ? Promise<string | AsyncIterable<string>>
-    : Promise<void>;
+    : Row<K>['reply'] extends { kind: 'file' }
+      ? Promise<Buffer>
+      : Promise<void>;
 
 export type RouteHandler<K extends HttpRouteName> = (
   req: RouteRequest<K>,
@@ -93,6 +95,12 @@ export function route<K extends HttpRouteName>(
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${reply.fileName}"`)
           .send(typeof out === 'string' ? out : Readable.from(out as AsyncIterable<string>));
+      }
+      if (reply.kind === 'file') {
+        return res
+          .header('content-type', reply.contentType)
+          .header('cache-control', 'private, max-age=3600')
+          .send(out);
       }
       return res.code(200).header('cache-control', 'no-store').send(out);
     },

@@ -143,6 +143,13 @@ export class VideoService implements CallObserver {
     }
   }
 
+  /** The video of this agent's live calls that is not off, for a console that (re)connects. */
+  resyncFor(agentId: string): VideoState[] {
+    return [...this.states.values()].filter(
+      (v) => v.state !== 'off' && this.o.live.get(v.callId)?.agentId === agentId,
+    );
+  }
+
   /** The team's settings changed: live calls' states carry them from now on. */
   configured(settings: VideoSettings): void {
     for (const [callId, state] of this.states) {
