@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { httpRequest } from '#shared';
+import { httpRequest, type VideoState } from '#shared';
 import { harnessFromEnv } from '../src/bridge';
 import type { SwiftPhone } from '../src/phones';
 import { type Outcome, type PhoneKind, Stage } from '../src/stage';
@@ -230,6 +230,41 @@ const SCENARIOS: Record<string, { run: Scenario; expected: Outcome }> = {
       phone: ['declined'],
       calls: [call('declined', ['reported', 'declined', 'ended'], ['reported', 'ended:declined'], ['call'])],
       extra: { toNew: 1, toOld: 0 },
+    },
+  },
+  'video: the agent asks, the phone accepts, the agent stops; the voice call goes on': {
+    async run(s) {
+      s.phone.person({ answerAfterMs: 0, video: 'accept' });
+      const call = await s.place();
+      await s.consoleOffers(call.id);
+      const on = s.agent.waitFor<VideoState>(
+        'video:changed',
+        (v) => v.callId === call.id && v.state === 'on',
+      );
+      const asked = await s.agent.ok<VideoState>('video:request', { callId: call.id });
+      const accepted = await on;
+      const stopped = await s.agent.ok<VideoState>('video:stop', { callId: call.id });
+      const live = (await s.h.storage.calls.get(call.id))?.state;
+      await s.agent.ok('call:hangup', { callId: call.id });
+      await ended(s, call.id);
+      return s.outcome({
+        asked: asked.state,
+        accepted: [accepted.by, accepted.camera],
+        stopped: [stopped.state, stopped.reason, stopped.by],
+        live,
+        video: s.phone.sentVideo(call.id),
+      });
+    },
+    expected: {
+      phone: ['completed'],
+      calls: [call('completed', ['reported', 'answered'], ['reported', 'answered', 'connected'], ['call'])],
+      extra: {
+        asked: 'requested',
+        accepted: ['phone', 'back'],
+        stopped: ['off', 'stopped', 'agent'],
+        live: 'active',
+        video: ['accepted:back'],
+      },
     },
   },
   'directory update: the phone fetches the new version': {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'socket.io-client';
-import type { Clock, EndReason } from '#shared';
+import type { Clock, EndReason, VideoState } from '#shared';
 import type { PushNetwork } from '../../virtual-companion/src/network';
 import { VirtualPhone } from '../../virtual-companion/src/phone';
 import { HarnessBridge, type HarnessLine, type HarnessProcess } from './bridge';
@@ -39,6 +39,8 @@ export interface ScenarioPhone {
   rotateToken(): Promise<void>;
   /** The reports the phone sent for a call, in order, once each (`event` or `event:reason`). */
   sent(callId: string): string[];
+  /** The `video:report`s the phone sent for a call, in order (`event` or `event:camera`). */
+  sentVideo(callId: string): string[];
   /** Resolves once what the phone sent so far (acks of broadcasts included) reached the server. */
   probe(): Promise<void>;
   /** Resolves with the directory version the phone fetched after it was told of `version`. */
@@ -57,13 +59,22 @@ export interface PhoneSetup {
 /** `call:report`s as they go out on the wire, once per sequence number (a retry is not new). */
 class SentReports {
   private readonly byCall = new Map<string, Map<number, string>>();
+  private readonly video = new Map<string, string[]>();
 
   record(event: string, payload: unknown): void {
+    if (event === 'video:report') {
+      const { callId, event: what, camera } = payload as { callId: string; event: string; camera?: string };
+      this.video.set(callId, [...(this.video.get(callId) ?? []), camera ? `${what}:${camera}` : what]);
+    }
     if (event !== 'call:report') return;
     const r = payload as { callId: string; event: string; reason?: string | null; seq: number };
     const sent = this.byCall.get(r.callId) ?? new Map<number, string>();
     this.byCall.set(r.callId, sent);
     if (!sent.has(r.seq)) sent.set(r.seq, r.reason ? `${r.event}:${r.reason}` : r.event);
+  }
+
+  videoOf(callId: string): string[] {
+    return this.video.get(callId) ?? [];
   }
 
   of(callId: string): string[] {
@@ -90,6 +101,10 @@ export class SwiftPhone implements ScenarioPhone {
 
   sent(callId: string): string[] {
     return this.reports.of(callId);
+  }
+
+  sentVideo(callId: string): string[] {
+    return this.reports.videoOf(callId);
   }
 
   async pair(code: string): Promise<void> {
@@ -185,6 +200,8 @@ export class TsPhone implements ScenarioPhone {
   readonly phone: VirtualPhone;
   private readonly directories = new EventEmitter();
   private readonly fetched = new Map<number, number | null>();
+  private videoAnswer: Person['video'];
+  private readonly videoAnswered = new Set<string>();
 
   constructor(setup: PhoneSetup) {
     this.phone = new VirtualPhone({
@@ -193,6 +210,17 @@ export class TsPhone implements ScenarioPhone {
       clock: setup.clock,
       name: 'Virtual iPhone',
       log: setup.log,
+      // It says it can send video, as the Swift app does; its person answers below.
+      video: 'ignore',
+    });
+    this.phone.on('video', (video: VideoState) => {
+      if (video.state !== 'requested' || !this.videoAnswer || this.videoAnswered.has(video.callId)) return;
+      this.videoAnswered.add(video.callId);
+      const answer =
+        this.videoAnswer === 'accept'
+          ? this.phone.reportVideo(video.callId, 'accepted', 'back')
+          : this.phone.reportVideo(video.callId, 'declined');
+      void answer;
     });
     this.phone.on('error', (err: Error) => setup.log?.(`virtual: ${err.message}`));
     this.phone.on('directory', (announced: number, version: number | null) => {
@@ -223,12 +251,17 @@ export class TsPhone implements ScenarioPhone {
     return this.reports.of(callId);
   }
 
+  sentVideo(callId: string): string[] {
+    return this.reports.videoOf(callId);
+  }
+
   person(p: Person): void {
     this.phone.behaviour = {
       ...this.phone.behaviour,
       answerAfterMs: p.answerAfterMs ?? null,
       declineAfterMs: p.declineAfterMs ?? null,
     };
+    this.videoAnswer = p.video;
   }
 
   rings(callId?: string): Promise<string> {
