@@ -99,6 +99,9 @@ export async function startLeg(
         mixer.setSupervisor(track as unknown as MediaStreamTrack);
       },
       onChange: (snapshot) => onPhase(phaseOf(snapshot.phase)),
+      // Its quality is not the call's (nothing reports it): reading stats seldom keeps the agent's
+      // page cheap (bench:media's supervisor CPU), while ICE failures still restart on their own.
+      statsEveryMs: 10_000,
     });
     return {
       start: () => controller.start(),
