@@ -68,7 +68,7 @@ export function createKyselyStorage(
     audit: auditStore(db),
     softphone: softphoneStore(db),
     quality: qualityStore(db),
-    ringHealth: ringHealthStore(db),
+    ringHealth: ringHealthStore(db, engine),
     access: o.access,
     limitStore: o.limitStore,
     availability: availabilityStore(db),

@@ -1,9 +1,9 @@
-import { type Insertable, type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, type QueryCreator, type RawBuilder, sql } from 'kysely';
 import { EMPTY_COUNTS, type PhoneRecord, type RingCounts } from '#shared';
 import { phoneRows, rollupRows } from './ring-batch';
 import { countsOf, RING_COUNT_COLUMNS, type RingCountColumn } from './ring-columns';
-import type { RingHealthStore } from './ring-health-types';
-import type { Database, RingRollupsTable } from './schema';
+import type { RingHealthStore, RingLeg } from './ring-health-types';
+import type { Database } from './schema';
 
 const HOUR_MS = 3_600_000;
 
@@ -23,38 +23,46 @@ const later = (column: 'last_rang_at' | 'last_push_at') =>
  * upserts that add, so nodes of a cluster writing the same phone's hour never lose a count; rows
  * are written in key order, so two transactions touching the same rows cannot deadlock.
  */
-export function ringHealthStore(db: Kysely<Database>): RingHealthStore {
-  const upsert = (target: Kysely<Database>, values: Insertable<RingRollupsTable>[]) =>
+export function ringHealthStore(db: Kysely<Database>, engine: 'sqlite' | 'postgres'): RingHealthStore {
+  const rollups = (target: QueryCreator<Database>, legs: RingLeg[]) =>
     target
       .insertInto('ring_rollups')
-      .values(values)
+      .values(rollupRows(legs))
       .onConflict((oc) => oc.columns(['device_id', 'period', 'start']).doUpdateSet(INCREMENTS))
-      .execute();
+      .returning('device_id');
+  const phones = (target: QueryCreator<Database>, legs: RingLeg[]) =>
+    target
+      .insertInto('ring_phones')
+      .values(phoneRows(legs))
+      .onConflict((oc) =>
+        oc.column('device_id').doUpdateSet({
+          // A ring ends the run of calls that did not ring (the batch's own silent calls after its
+          // last ring start the new run); without one, the batch's silent calls add to it.
+          not_rung_streak: sql<number>`case when excluded.last_rang_at is not null then excluded.not_rung_streak
+            else ring_phones.not_rung_streak + excluded.not_rung_streak end`,
+          last_rang_at: later('last_rang_at'),
+          last_push_at: later('last_push_at'),
+        }),
+      )
+      // What the alert rules need, as it stands after this write: no read back.
+      .returning(['device_id', 'not_rung_streak', 'alert_key']);
 
   return {
     async recordLegs(legs) {
       if (legs.length === 0) return [];
-      const states = await db.transaction().execute(async (tx) => {
-        await upsert(tx, rollupRows(legs));
-        return (
-          tx
-            .insertInto('ring_phones')
-            .values(phoneRows(legs))
-            .onConflict((oc) =>
-              oc.column('device_id').doUpdateSet({
-                // A ring ends the run of calls that did not ring (the batch's own silent calls after
-                // its last ring start the new run); without one, the batch's silent calls add to it.
-                not_rung_streak: sql<number>`case when excluded.last_rang_at is not null then excluded.not_rung_streak
-                else ring_phones.not_rung_streak + excluded.not_rung_streak end`,
-                last_rang_at: later('last_rang_at'),
-                last_push_at: later('last_push_at'),
-              }),
-            )
-            // What the alert rules need, as it stands after this write: no read back.
-            .returning(['device_id', 'not_rung_streak', 'alert_key'])
-            .execute()
-        );
-      });
+      // PostgreSQL: one statement (the rollups a data-modifying CTE of it), so one round trip where
+      // a transaction takes four, atomic all the same. SQLite has no such CTE; in process, the
+      // transaction's statements cost no round trip.
+      const states =
+        engine === 'postgres'
+          ? await phones(
+              db.with('rolled', (w) => rollups(w, legs)),
+              legs,
+            ).execute()
+          : await db.transaction().execute(async (tx) => {
+              await rollups(tx, legs).execute();
+              return phones(tx, legs).execute();
+            });
       return states.map((s) => ({
         deviceId: s.device_id,
         notRungStreak: Number(s.not_rung_streak),
