@@ -73,7 +73,7 @@ struct VideoCallTests {
         #expect(harness.camera.running == nil)
         #expect(harness.media.events.last == .video(sends: false, paused: false, id))
         #expect(harness.provider.events.last.map { if case let .updated(update) = $0 { update.hasVideo } else { true } } == false)
-        #expect(harness.audio.events.last == .configure(.voiceCall))
+        #expect(harness.audio.events.suffix(2) == [.configure(.videoCall), .configure(.voiceCall)])
         #expect(harness.videoViews.current?.notice == "The agent stopped the video")
         #expect(videoReports(harness).count == 1)
     }
@@ -131,6 +131,20 @@ struct VideoCallTests {
         #expect(videoReports(harness).map(\.event) == [.declined])
     }
 
+    @Test("the app goes to the background mid-video: paused for the agent, resumed on return")
+    func background() async throws {
+        let harness = Harness()
+        let id = await sending(harness)
+        harness.coordinator.appDidEnterBackground()
+        await harness.settle()
+        #expect(harness.camera.running == nil)
+        harness.coordinator.appDidBecomeActive()
+        await harness.settle()
+        #expect(harness.camera.running == .back)
+        #expect(videoReports(harness).map(\.event) == [.accepted, .paused, .resumed])
+        #expect(harness.provider.live == [id.uuid])
+    }
+
     @Test("the agent's marker shows on the preview for four seconds; a newer one replaces it and its time")
     func marker() async throws {
         let harness = Harness()
@@ -147,7 +161,11 @@ struct VideoCallTests {
         // Out of the picture, or with no video on: not shown.
         harness.server.broadcast(DeviceBroadcastName.videoMarker.rawValue, json: marker(1.5))
         #expect(harness.videoViews.current?.marker == nil)
+        // The video stops while a marker shows: it goes with the video, not four seconds later.
+        harness.server.broadcast(DeviceBroadcastName.videoMarker.rawValue, json: marker(0.5))
+        #expect(harness.videoViews.current?.marker == VideoMarker(x: 0.5, y: 0.5))
         harness.coordinator.stopVideo(id.uuid)
+        #expect(harness.videoViews.current?.marker == nil)
         harness.server.broadcast(DeviceBroadcastName.videoMarker.rawValue, json: marker(0.5))
         #expect(harness.videoViews.current?.marker == nil)
     }

@@ -257,3 +257,35 @@ struct VideoOfferTests {
         #expect(answerer.step(.video(send: false)) == [])
     }
 }
+
+@Suite("Video and the app in the background")
+struct VideoBackgroundTests {
+    @Test("the background pauses a sending video (iOS stops the capture) and the return resumes it")
+    func background() {
+        var session = VideoSessionTests.sending()
+        #expect(session.step(.background(true)) == [.paused])
+        #expect(session.output.camera == nil && session.output.paused)
+        #expect(session.step(.background(false)) == [.resumed])
+        #expect(session.output.camera == .back)
+    }
+
+    @Test("a pause the person chose stays paused after the return; a stop meanwhile stays stopped")
+    func personsPause() {
+        var paused = VideoSessionTests.sending()
+        _ = paused.step(.staffPaused)
+        #expect(paused.step(.background(true)) == [])
+        #expect(paused.step(.background(false)) == [])
+        #expect(paused.phase == .paused(.back))
+
+        var stopped = VideoSessionTests.sending()
+        _ = stopped.step(.background(true))
+        _ = stopped.step(.server(.off(.agent)))
+        #expect(stopped.step(.background(false)) == [])
+        #expect(stopped.phase == .stopped(.agent))
+        // And a video started later is not resumed by a stale flag.
+        _ = stopped.step(.server(.requested))
+        _ = stopped.step(.staffAccepted(.granted))
+        _ = stopped.step(.staffPaused)
+        #expect(stopped.step(.background(false)) == [])
+    }
+}

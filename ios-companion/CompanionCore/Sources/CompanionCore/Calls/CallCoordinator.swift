@@ -186,6 +186,7 @@ public final class CallCoordinator {
         inBackground = false
         microphoneMayHaveChanged()
         cameraMayHaveChanged()
+        for call in calls.values { video(call, .background(false)) }
         wake()
     }
 
@@ -194,6 +195,7 @@ public final class CallCoordinator {
     /// suspended app's socket looks connected long after it died. Calls ring through pushes.
     public func appDidEnterBackground() {
         inBackground = true
+        for call in calls.values { video(call, .background(true)) }
         closeIfIdle()
     }
 

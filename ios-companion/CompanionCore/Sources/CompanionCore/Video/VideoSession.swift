@@ -75,6 +75,9 @@ public struct VideoSession: Equatable, Sendable {
         /// The answer to the console's re-offer went out with the camera attached.
         case negotiated
         case held(Bool)
+        /// The app went to the background (or came back): iOS stops a camera capture there, so
+        /// the video is paused for the agent rather than left frozen, and resumed on return.
+        case background(Bool)
         case disconnected
         /// The server refused the person's accept or start.
         case refused
@@ -106,6 +109,8 @@ public struct VideoSession: Equatable, Sendable {
 
     public private(set) var phase: Phase = .off
     public private(set) var held = false
+    /// Paused because the app went to the background, not by the person: resumed on return.
+    public private(set) var pausedInBackground = false
 
     public init() {}
 
@@ -140,6 +145,13 @@ public struct VideoSession: Equatable, Sendable {
 
     /// One input in; what to tell the server, in order. Inputs that make no sense now change nothing.
     public mutating func step(_ input: Input) -> [Message] {
+        let messages = apply(input)
+        // Only a pause the background made is undone by coming back.
+        if case .paused = phase {} else { pausedInBackground = false }
+        return messages
+    }
+
+    private mutating func apply(_ input: Input) -> [Message] {
         switch (input, phase) {
         case let (.server(state), _):
             follow(state)
@@ -161,7 +173,7 @@ public struct VideoSession: Equatable, Sendable {
             return [.started(.back)]
         case let (.staffStarted(permission), .requested):
             // Turning the camera on while the agent's request is up is saying yes to it.
-            return step(.staffAccepted(permission))
+            return apply(.staffAccepted(permission))
 
         case let (.negotiated, .accepted(position)):
             phase = .sending(position)
@@ -175,7 +187,7 @@ public struct VideoSession: Equatable, Sendable {
             phase = .stopped(.staff)
             return [.stopped]
         case (.staffStopped, .requested):
-            return step(.staffDeclined)
+            return apply(.staffDeclined)
         case (.staffSwitchedCamera, _) where isOn:
             let position = (self.position ?? .back).other
             move(to: position)
@@ -183,6 +195,14 @@ public struct VideoSession: Equatable, Sendable {
 
         case let (.held(on), _):
             held = on
+        case let (.background(true), .sending(position)), let (.background(true), .accepted(position)):
+            phase = .paused(position)
+            pausedInBackground = true
+            return [.paused]
+        case let (.background(false), .paused(position)) where pausedInBackground:
+            phase = .sending(position)
+            pausedInBackground = false
+            return [.resumed]
         case (.disconnected, .requested):
             phase = .stopped(.disconnected)
         case (.disconnected, .accepted):
