@@ -155,4 +155,40 @@ describe('supervision: listen, coach and barge', () => {
     await boss2.waitFor('live:changed');
     expect(await boss2.ok<LiveBoard>('supervise:live', {})).toEqual({ calls: [], supervisions: [] });
   });
+
+  it('ends when the call goes to another agent: the new agent did not agree to it', async () => {
+    const { boss, agent, carol, iphone, call } = await answeredCall();
+    await iphone.report(call.id, 'answered');
+    await boss.ok('supervise:start', { callId: call.id, mode: 'listen' });
+    await agent.ok('transfer:start', { callId: call.id, toAgentId: carol.agentId, kind: 'blind' });
+    await carol.ok('transfer:accept', { callId: call.id });
+    const over = await boss.waitFor<SupervisionChanged>('supervise:changed', (c) => c.supervision === null);
+    expect(over.ended?.reason).toBe('transferred');
+    await agent.waitFor<SupervisionChanged>('supervise:changed', (c) => c.supervision === null);
+    // Carol, whose call it is now, was never supervised, and may be from now on if an admin chooses.
+    expect(changes(carol)).toEqual([]);
+    await boss.ok('supervise:start', { callId: call.id, mode: 'listen' });
+    expect((await carol.waitFor<SupervisionChanged>('supervise:changed')).supervision?.agentId).toBe(
+      carol.agentId,
+    );
+  });
+
+  it('an admin made an agent mid-supervision can no longer signal or change it, and it ends', async () => {
+    const { boss, agent, iphone, call } = await answeredCall();
+    await iphone.report(call.id, 'answered');
+    const dave = await h.agent('dave');
+    await dave.ok('supervise:start', { callId: call.id, mode: 'coach' });
+    await boss.ok('agent:update', { agentId: dave.agentId, role: 'agent' });
+    await expect
+      .poll(async () => (await dave.request('supervise:signal', { callId: call.id, signal: answer })).ok)
+      .toBe(false);
+    expect(await dave.request('supervise:mode', { callId: call.id, mode: 'barge' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: expect.stringContaining('only an admin may') },
+    });
+    // The refused signal ended it: nothing of it is left for Dave to use.
+    expect((await dave.request('supervise:ice', { callId: call.id })).ok).toBe(false);
+    const ended = await agent.waitFor<SupervisionChanged>('supervise:changed', (c) => c.supervision === null);
+    expect(ended.ended?.reason).toBe('stopped');
+  });
 });

@@ -179,7 +179,11 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
         ...transferHandlers(calls, agentId),
         ...teamAndAvailability(handlers, agentId, tokenHash),
         ...softphoneHandlers(ctx.softphones, socket),
-        ...superviseHandlers(ctx.supervisions, () => ({ id: agentId, name: socket.data.actor.name })),
+        ...superviseHandlers(ctx.supervisions, () => ({
+          id: agentId,
+          name: socket.data.actor.name,
+          admin: socket.data.actor.role === 'admin',
+        })),
         ...qualityAgentHandlers(quality, agentId),
         ...videoAgentHandlers({ ...ctx, notifier: ctx.hub }, agentId),
         ...healthHandlers(ctx, agentId),

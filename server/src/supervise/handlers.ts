@@ -9,7 +9,10 @@ type Handlers<K extends AgentRequestName> = {
  * A console's supervision requests. Only admins reach the first four (shared/access.ts); the media
  * requests come from either of a supervision's two consoles, and Supervisions checks which.
  */
-export function superviseHandlers(supervisions: Supervisions, me: () => { id: string; name: string }) {
+export function superviseHandlers(
+  supervisions: Supervisions,
+  me: () => { id: string; name: string; admin: boolean },
+) {
   return {
     'supervise:live': async () => supervisions.board(),
     'supervise:start': async ({ callId, mode }) => supervisions.start(me(), callId, mode),
@@ -19,10 +22,10 @@ export function superviseHandlers(supervisions: Supervisions, me: () => { id: st
       return null;
     },
     'supervise:signal': async ({ callId, signal }) => {
-      supervisions.relay(me().id, callId, signal);
+      supervisions.relay(me(), callId, signal);
       return null;
     },
-    'supervise:ice': async ({ callId }) => supervisions.ice(me().id, callId),
+    'supervise:ice': async ({ callId }) => supervisions.ice(me(), callId),
   } satisfies Handlers<
     | 'supervise:live'
     | 'supervise:start'

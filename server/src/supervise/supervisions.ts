@@ -18,6 +18,12 @@ import type { LiveCalls } from '../calls/live';
 import type { Notifier } from '../calls/ports';
 import { AppError, badRequest, forbidden } from '../errors';
 
+/** Who sends a supervision's media request, as the session says now. */
+export interface Sender {
+  id: string;
+  admin: boolean;
+}
+
 export interface SupervisionsOptions {
   live: LiveCalls;
   notifier: Notifier;
@@ -84,15 +90,15 @@ export class Supervisions implements CallObserver {
   }
 
   /** Signaling goes only between the call's agent's softphone and the supervisor's. */
-  relay(from: string, callId: string, signal: RtcSignal): void {
+  relay(from: Sender, callId: string, signal: RtcSignal): void {
     const peer = this.peerOf(from, callId);
-    this.o.notifier.toSoftphone(peer, 'supervise:signal', { callId, from, signal });
+    this.o.notifier.toSoftphone(peer, 'supervise:signal', { callId, from: from.id, signal });
   }
 
   /** ICE servers (and TURN credentials) for either console of a supervision, timed from its start. */
-  ice(agentId: string, callId: string): RtcIce {
-    this.peerOf(agentId, callId);
-    return iceServersFor(this.o.ice, agentId, this.o.now(), this.byCall.get(callId)!.since);
+  ice(from: Sender, callId: string): RtcIce {
+    this.peerOf(from, callId);
+    return iceServersFor(this.o.ice, from.id, this.o.now(), this.byCall.get(callId)!.since);
   }
 
   /** The supervisor's softphone closed: nothing carries their side any more. */
@@ -135,12 +141,17 @@ export class Supervisions implements CallObserver {
     return supervision;
   }
 
-  private peerOf(agentId: string, callId: string): string {
+  private peerOf(from: Sender, callId: string): string {
     const supervision = this.byCall.get(callId);
     if (!supervision) throw new AppError(ERROR_CODES.NOT_FOUND, 'nobody supervises this call');
-    if (agentId === supervision.agentId) return supervision.supervisorId;
-    if (agentId === supervision.supervisorId) return supervision.agentId;
-    throw forbidden('you are not part of this supervision');
+    if (from.id === supervision.agentId) return supervision.supervisorId;
+    if (from.id !== supervision.supervisorId) throw forbidden('you are not part of this supervision');
+    // Made an agent meanwhile (the role is read on every request): their supervision is over.
+    if (!from.admin) {
+      this.end(supervision, 'stopped');
+      throw forbidden('only an admin may supervise calls; you are signed in as an agent now');
+    }
+    return supervision.agentId;
   }
 
   private end(supervision: Supervision, reason: SupervisionEndReason): void {
