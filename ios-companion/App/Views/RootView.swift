@@ -20,7 +20,7 @@ struct RootView: View {
                     .tabItem { Label("Recents", systemImage: "clock") }
             }
             // The agent's request and the call's video cover the tabs while there is one.
-            .fullScreenCover(isPresented: Binding(get: { model.video != nil }, set: { _ in })) {
+            .fullScreenCover(isPresented: Binding(get: { model.video?.covers == true }, set: { _ in })) {
                 VideoScreen(model: model)
             }
         }

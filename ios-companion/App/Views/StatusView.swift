@@ -56,6 +56,9 @@ struct StatusView: View {
                 ForEach(model.activeCalls, id: \.self) { uuid in
                     InCallControls(model: model, uuid: uuid)
                 }
+                if let notice = model.video?.notice, model.video?.covers == false {
+                    Label(notice, systemImage: "video.slash").foregroundStyle(.secondary)
+                }
                 if model.status.activeCallCount == 0 {
                     Button { model.callConsole() } label: { Label("Call the console", systemImage: "phone") }
                 }

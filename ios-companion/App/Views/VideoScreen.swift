@@ -32,8 +32,6 @@ struct VideoScreen: View {
                     }
                 } else if video.localPreview {
                     controls(video)
-                } else if let notice = video.notice {
-                    Text(notice).foregroundStyle(.white).padding()
                 }
             }
         }
@@ -138,4 +136,10 @@ private struct VideoTrackView: UIViewRepresentable {
     final class Coordinator {
         var track: RTCVideoTrack?
     }
+}
+
+extension VideoPresentation {
+    /// The video screen covers the tabs while there is a request or a picture; a notice alone
+    /// (why the video ended) shows on the Status screen, under the call's controls.
+    var covers: Bool { prompt != nil || localPreview || remoteVideo }
 }
