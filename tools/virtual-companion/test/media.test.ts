@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Call, StaffEntry } from '#shared';
+import type { TrackLike } from '../../../desktop/renderer/src/features/call/voice/peer';
 import { type ConsoleVoice, energyOver, eventually, voiceFor } from '../../../test-support/console-voice';
 import { type Harness, startHarness } from '../../../test-support/harness';
 import type { TestClient } from '../../../test-support/socket-client';
 import { inProcessNetwork, VirtualPhone } from '../src';
+import { Tone } from '../src/audio';
 import type { MediaStats } from '../src/media';
 
 type Changed = { call: Call };
@@ -124,6 +126,34 @@ describe('voice: the console’s controller and a virtual phone in media mode, t
     expect(await energyOver(consoleHeard(voice))).toBeLessThan(SILENT);
     await phone.mute(call.id, false);
     expect(await energyOver(consoleHeard(voice))).toBeGreaterThan(0.001);
+  });
+
+  it('a track sent instead of the microphone (a barging supervisor’s mix) reaches the phone on the same peer', async () => {
+    const { call, voice } = await answeredCall();
+    await eventually(async () => (await phoneStats(call.id)).level > 0.01, 'the console heard on the phone');
+    const peer = voice.peer;
+    voice.controller.setMuted(true);
+    await eventually(async () => (await phoneStats(call.id)).level < 0.002, 'silence on the phone');
+    // The agent's mute is the microphone's: the mix (its own sources) still goes out.
+    const mix = new Tone(660);
+    try {
+      await voice.controller.sendInstead(mix.track as TrackLike);
+      expect(await phoneEnergyOver(call.id)).toBeGreaterThan(0.001);
+      // Hold silences the mix as it silences the microphone.
+      voice.controller.setHeld(true);
+      await eventually(async () => (await phoneStats(call.id)).level < 0.002, 'silence on hold');
+      voice.controller.setHeld(false);
+      expect(await phoneEnergyOver(call.id)).toBeGreaterThan(0.001);
+      // Back to the (still muted) microphone, then unmuted: heard again, without renegotiating.
+      await voice.controller.sendInstead(null);
+      await eventually(async () => (await phoneStats(call.id)).level < 0.002, 'the muted microphone');
+      voice.controller.setMuted(false);
+      expect(await phoneEnergyOver(call.id)).toBeGreaterThan(0.001);
+      expect(voice.peer).toBe(peer);
+      expect(voice.controller.snapshot.restarts).toBe(0);
+    } finally {
+      mix.stop();
+    }
   });
 
   it('hold stops both directions (the phone follows the call’s state), and resume restores them', async () => {
