@@ -56,7 +56,7 @@ describe('the Content-Security-Policy', () => {
       "script-src 'self'",
       "script-src-attr 'none'",
       "style-src 'self'",
-      "img-src 'self' data:",
+      "img-src 'self' data: blob:",
       "font-src 'self'",
       "connect-src 'self' http://127.0.0.1:4780 ws://127.0.0.1:4780",
       "media-src 'self' blob: data:",

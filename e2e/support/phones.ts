@@ -64,7 +64,7 @@ export async function inProcessPhone(
   server: DemoServer,
   staffName: string,
   behaviour: Partial<Behaviour> = {},
-  options: Pick<VirtualPhoneOptions, 'media' | 'microphone' | 'name'> & { voipToken?: string } = {},
+  options: Pick<VirtualPhoneOptions, 'media' | 'microphone' | 'name' | 'video'> & { voipToken?: string } = {},
 ): Promise<{ phone: VirtualPhone; staffId: string; close(): Promise<void> }> {
   const code = await mintCode(server, staffName);
   const emulator = connectEmulator({ url: server.emulatorUrl, ca: readFileSync(server.caPath) });
@@ -75,6 +75,7 @@ export async function inProcessPhone(
     name: options.name ?? `${staffName.split(' ')[0]}'s test iPhone`,
     media: options.media,
     microphone: options.microphone,
+    video: options.video,
   });
   // The same iPhone paired again: its VoIP token does not change with a new pairing.
   if (options.voipToken) phone.voipToken = options.voipToken;

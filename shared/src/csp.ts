@@ -5,7 +5,8 @@
  * page's own server ('self' and its WebSocket) for the web console, the one call server it uses
  * for the desktop app. Everything else is the same rule: a Vite-built React app's own scripts and
  * styles (React sets styles through the CSSOM, which CSP does not govern, so no 'unsafe-inline'),
- * QR codes as data: images, the ringtone from a blob: or data: URL, and nothing that frames,
+ * QR codes as data: images, a call's snapshots as blob: images (fetched with the session's token,
+ * which an <img> cannot send), the ringtone from a blob: or data: URL, and nothing that frames,
  * embeds, submits a form away or starts a worker.
  */
 export type CspDirectives = Readonly<Record<string, readonly string[]>>;
@@ -15,7 +16,7 @@ const CONSOLE_DIRECTIVES = {
   'script-src': ["'self'"],
   'script-src-attr': ["'none'"],
   'style-src': ["'self'"],
-  'img-src': ["'self'", 'data:'],
+  'img-src': ["'self'", 'data:', 'blob:'],
   'font-src': ["'self'"],
   'connect-src': ["'self'"],
   'media-src': ["'self'", 'blob:', 'data:'],

@@ -23,16 +23,26 @@ export const DEMO_AGENT = { name: 'demo', password: 'demo' } as const;
 export const DEMO_AGENT_2 = { name: 'demo2', password: 'demo2' } as const;
 export const DEMO_BUNDLE_ID = 'com.example.switchboard';
 
-/** The three demo phones and what each one does when it rings; Ana's phone has a voice (a tone). */
+/**
+ * The three demo phones and what each one does when it rings; Ana's phone has a voice (a tone)
+ * and a camera (a moving test pattern with the time on it), and accepts video when asked.
+ */
 const DEMO_STAFF = [
   {
     name: 'Ana Answers',
     behaviour: { answerAfterMs: 1500, hangupAfterMs: 4000 },
     offline: false,
     media: true,
+    video: 'accept',
   },
-  { name: 'Ben Declines', behaviour: { declineAfterMs: 1500 }, offline: false, media: false },
-  { name: 'Cleo Offline', behaviour: {}, offline: true, media: false },
+  {
+    name: 'Ben Declines',
+    behaviour: { declineAfterMs: 1500 },
+    offline: false,
+    media: false,
+    video: undefined,
+  },
+  { name: 'Cleo Offline', behaviour: {}, offline: true, media: false, video: undefined },
 ] as const;
 
 export interface Demo {
@@ -157,6 +167,7 @@ async function startPhones(d: {
       bundleId: DEMO_BUNDLE_ID,
       clock: d.clock,
       media: staff.media,
+      video: staff.video,
     });
     await phone.pair(created.code);
     await phone.start();
@@ -173,7 +184,8 @@ export function demoBanner(demo: Demo, dataDir: string): string {
     `  web console:    ${demo.url}/`,
     `  agent sign-in:  name "${DEMO_AGENT.name}", password "${DEMO_AGENT.password}"`,
     `                  (a second console: name "${DEMO_AGENT_2.name}", password "${DEMO_AGENT_2.password}")`,
-    '  staff:          Ana Answers (answers with a voice, a tone, and hangs up after 4 s), Ben Declines,',
+    '  staff:          Ana Answers (answers with a voice, a tone, and hangs up after 4 s; accepts video),',
+    '                  Ben Declines,',
     '                  Cleo Offline (phone offline)',
     `  APNs emulator:  ${demo.emulator.url} (CA: ${path.join(dataDir, 'demo-apns-ca.pem')})`,
     '',

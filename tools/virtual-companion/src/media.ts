@@ -182,6 +182,7 @@ export class PhoneMedia {
         this.queue(async (peer) => {
           const answer = await peer.createAnswer();
           await peer.setLocalDescription(answer);
+          await this.video.answered(peer);
           this.input({ type: 'localAnswer', sdp: answer.sdp });
         });
     }

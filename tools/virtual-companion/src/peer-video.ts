@@ -42,7 +42,15 @@ export class PeerVideo {
     this.camera.paused = this.paused;
     await transceiver.sender.replaceTrack(this.camera.track);
     transceiver.direction = 'sendrecv';
-    await this.cap(transceiver);
+  }
+
+  /**
+   * Once the answer is set: a sender has its encodings only after negotiation, so the team's cap
+   * can only be put on them then.
+   */
+  async answered(peer: PeerConnection): Promise<void> {
+    const transceiver = videoTransceiver(peer);
+    if (this.camera && transceiver) await this.cap(transceiver);
   }
 
   /** Paused: the track stays on the peer and sends no frames (no renegotiation). */
@@ -76,11 +84,10 @@ export class PeerVideo {
 
   private async cap(transceiver: Transceiver): Promise<void> {
     const params = transceiver.sender.getParameters();
-    const encodings = params.encodings.length > 0 ? params.encodings : [{}];
     try {
       await transceiver.sender.setParameters({
         ...params,
-        encodings: encodings.map((e) => ({ ...e, maxBitrate: this.maxKbps * 1000 })),
+        encodings: params.encodings.map((e) => ({ ...e, maxBitrate: this.maxKbps * 1000 })),
         degradationPreference: 'maintain-framerate',
       });
     } catch {

@@ -229,6 +229,8 @@ export class ConsoleClient implements ConsoleApi {
     socket.on('health:changed', ({ phones }) => store.healthChanged(phones));
     socket.on('health:alert', store.healthAlerted);
     socket.on('callbacks:changed', ({ callbacks }) => store.callbacksChanged(callbacks));
+    socket.on('video:changed', store.videoChanged);
+    socket.on('video:configured', store.videoConfigured);
     socket.on('supervise:changed', (change) => store.supervisionChanged(change, this.session.agentId));
   }
 }

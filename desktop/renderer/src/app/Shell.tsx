@@ -22,6 +22,7 @@ import { Banners, ConnectionIndicator } from '../features/status';
 import { LiveScreen, SupervisedNotice, SupervisionAudio, SupervisorCard } from '../features/supervise';
 import { AccountButton, PasswordBanner, TeamScreen } from '../features/team';
 import { ConsultSession, TransferOffers, TransferStatus } from '../features/transfer';
+import { VideoPanel } from '../features/video';
 import { WrapUpForm } from '../features/wrapup';
 import { useConsole } from '../store/hooks';
 import './shell.css';
@@ -128,6 +129,7 @@ export function Shell({ onSignOut }: { onSignOut: () => void }) {
               <>
                 <SupervisedNotice call={call} />
                 <TransferStatus call={call} />
+                <VideoPanel call={call} softphone={softphone} />
               </>
             )}
             notes={(call) => <WrapUpForm key={call.id} call={call} />}

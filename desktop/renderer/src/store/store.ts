@@ -14,6 +14,7 @@ import { createSoftphoneSlice, type SoftphoneSlice, softphoneData } from '../fea
 import { createStatusSlice, type StatusSlice, statusData } from '../features/status/slice';
 import { createSuperviseSlice, type SuperviseSlice, superviseData } from '../features/supervise/slice';
 import { createTransfersSlice, type TransfersSlice, transfersData } from '../features/transfer/slice';
+import { createVideoSlice, type VideoSlice, videoData } from '../features/video/slice';
 import { createWrapUpSlice, type WrapUpSlice, wrapUpData } from '../features/wrapup/slice';
 
 /**
@@ -32,6 +33,7 @@ export type ConsoleState = SessionSlice &
   HealthSlice &
   CallbacksSlice &
   SuperviseSlice &
+  VideoSlice &
   Lifecycle;
 
 /** A feature's slice: its state and actions, with the whole state in view for rules that need it. */
@@ -61,6 +63,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
     ...healthData(),
     ...callbacksData(),
     ...superviseData(),
+    ...videoData(),
   });
   return createStore<ConsoleState>()((...a) => {
     const [set] = a;
@@ -76,6 +79,7 @@ export function createConsoleStore(now: () => number = Date.now): ReadonlyStore<
       ...createHealthSlice(...a),
       ...createCallbacksSlice(...a),
       ...createSuperviseSlice(...a),
+      ...createVideoSlice(...a),
       signedIn: (session) => set(fresh(session)),
       signedOut: (reason) => set({ ...fresh(null), signOutReason: reason }),
     };

@@ -16,6 +16,7 @@ export {
   openChosenMicrophone,
   refreshDevices,
   type VoiceMedia,
+  voiceController,
   voiceMedia,
 } from './voice/session';
 export type { VoicePhase } from './voice/types';

@@ -10,6 +10,7 @@ import { formatFullDate } from '../../lib/time';
 import type { Names } from '../../store/names';
 import { Timeline } from '../call';
 import { CallQualityDetails } from '../quality';
+import { CallSnapshots } from '../video';
 import { outcomeText } from './format';
 
 interface Props {
@@ -89,6 +90,7 @@ export function CallDetails({ id, call, staffName, names, agentId, quality, onCl
           deviceName={(deviceId) => names.device(deviceId)?.device ?? null}
         />
       )}
+      {call.answeredAt !== null && <CallSnapshots callId={call.id} />}
       <Timeline call={call} names={names} agentId={agentId} />
     </section>
   );

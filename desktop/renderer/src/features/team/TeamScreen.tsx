@@ -4,6 +4,7 @@ import { useApi } from '../../api/context';
 import { useOnShown } from '../../lib/useOnShown';
 import { useConsole } from '../../store/hooks';
 import { FormError } from '../../ui/Field';
+import { VideoSettingsCard } from '../video';
 import { DispositionsEditor } from '../wrapup';
 import { AddAgentDialog } from './AddAgentDialog';
 import { AgentDialog } from './AgentDialog';
@@ -86,6 +87,7 @@ export function TeamScreen() {
         hidden={tab !== 'dispositions'}
       >
         <DispositionsEditor />
+        <VideoSettingsCard />
       </div>
       <div id="team-panel-audit" role="tabpanel" aria-labelledby="team-tab-audit" hidden={tab !== 'audit'}>
         <AuditView />

@@ -1,10 +1,29 @@
 import type { VideoState } from '#shared';
-import type { VoiceController } from '../call/voice/controller';
-import type { DirectionLike, TrackLike, TransceiverLike } from '../call/voice/peer';
+
+// Typed here rather than taken from features/call: the link runs in Node too (tests, the media
+// benchmark), where the call feature's index (React) cannot load. The voice controller fits these.
+type DirectionLike = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+export interface TrackLike {
+  enabled: boolean;
+  readonly kind: string;
+  stop(): void;
+}
+interface TransceiverLike {
+  readonly sender: { replaceTrack(track: TrackLike | null): Promise<void> };
+  readonly receiver: { readonly track: TrackLike };
+  direction: DirectionLike;
+}
+export interface VoiceLike {
+  readonly peerConnection: {
+    addTransceiver(kind: 'video', init: { direction: DirectionLike }): TransceiverLike;
+  } | null;
+  /** Offers again; `videoKbps` caps what the phone sends on the video section. */
+  renegotiate(videoKbps: number | null): Promise<void>;
+}
 
 export interface VideoLinkDeps {
   /** The call's voice: its peer connection carries the video too, and it makes the offers. */
-  voice: VoiceController;
+  voice: VoiceLike;
   /** The agent's camera, for two-way video; rejects as getUserMedia does. */
   openCamera?(): Promise<TrackLike>;
   /** The phone's video track, to show (the same track object for the whole call). */
@@ -24,8 +43,8 @@ export class VideoLink {
   /** Changes apply one at a time, in order: each may wait for the camera or an offer. */
   private chain: Promise<void> = Promise.resolve();
   private latest: VideoState | null = null;
-  /** The direction last offered (a transceiver just added has not been offered yet). */
-  private offered: DirectionLike | null = null;
+  /** The direction and cap last offered (a transceiver just added has not been offered yet). */
+  private offered: string | null = null;
 
   constructor(private readonly deps: VideoLinkDeps) {}
 
@@ -71,9 +90,10 @@ export class VideoLink {
       this.camera = null;
     }
     const direction: DirectionLike = !flowing ? 'inactive' : this.camera ? 'sendrecv' : 'recvonly';
-    if (this.offered === direction) return;
+    const offer = `${direction} ${video.maxKbps}`;
+    if (this.offered === offer) return;
     t.direction = direction;
-    this.offered = direction;
-    await this.deps.voice.renegotiate();
+    this.offered = offer;
+    await this.deps.voice.renegotiate(video.maxKbps);
   }
 }

@@ -1,4 +1,5 @@
 import { type Ack, QUALITY_REPORT_EVERY_MS, QualitySummarizer, type RtcIce, type RtcSignal } from '#shared';
+import { capVideoBandwidth } from './bandwidth';
 import type { CandidateLike, PeerConfig, PeerLike, SenderLike, Timers, TrackLike } from './peer';
 import { realTimers } from './peer';
 import { QualityMonitor, readSample } from './quality';
@@ -32,6 +33,8 @@ export class VoiceController {
   /** Whether the server took our latest offer for the phone (false while the socket was away). */
   private offerDelivered = true;
   private restarting = false;
+  /** The team's cap on the phone's video, put on every offer's video section (bandwidth.ts). */
+  private videoKbps: number | null = null;
   /** A renegotiation was asked while an offer waited for its answer: one more once it is in. */
   private offerAgain = false;
   /** The signaling came back during a restart: one more, once it is done. */
@@ -170,7 +173,8 @@ export class VoiceController {
    * stopped (issue 27). The audio transceiver is untouched, so voice goes on through it. While an
    * offer waits for its answer, the new one follows that answer (one negotiation at a time).
    */
-  async renegotiate(): Promise<void> {
+  async renegotiate(videoKbps: number | null = this.videoKbps): Promise<void> {
+    this.videoKbps = videoKbps;
     const peer = this.peer;
     if (!peer || this.closed) return;
     if (peer.signalingState === 'have-local-offer' || this.restarting) {
@@ -243,7 +247,8 @@ export class VoiceController {
     if (this.closed || !offer.sdp) return;
     await peer.setLocalDescription({ type: 'offer', sdp: offer.sdp });
     this.offered = true;
-    this.offerDelivered = (await this.deps.send({ type: 'offer', sdp: offer.sdp })).ok;
+    const sdp = capVideoBandwidth(offer.sdp, this.videoKbps);
+    this.offerDelivered = (await this.deps.send({ type: 'offer', sdp })).ok;
   }
 
   private async addCandidate(candidate: CandidateLike): Promise<void> {

@@ -92,6 +92,8 @@ export async function startVoice(
     createPeer: (config) => new RTCPeerConnection(config) as unknown as PeerLike,
     openMicrophone: () => openChosenMicrophone(),
     onRemoteTrack: (track) => {
+      // Video's track is the video link's (features/video): only audio plays and mixes here.
+      if (track.kind !== 'audio') return;
       play(audio, track as unknown as MediaStreamTrack);
       if (current?.controller !== controller) return;
       current.remote = track as unknown as MediaStreamTrack;
@@ -172,6 +174,11 @@ export function onVoiceMedia(listener: () => void): () => void {
 
 export function voiceCallId(): string | null {
   return current?.callId ?? null;
+}
+
+/** The controller of the call's voice, whose peer connection carries its video too (issue 27). */
+export function voiceController(callId: string): VoiceController | null {
+  return current?.callId === callId ? current.controller : null;
 }
 
 /** The agent's socket connected again: the voice re-offers what the phone may never have had. */
