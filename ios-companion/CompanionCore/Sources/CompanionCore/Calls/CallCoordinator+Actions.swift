@@ -38,7 +38,8 @@ extension CallCoordinator: CallProviderDelegate {
 
         case .start:
             guard call == nil else { return action.action.fail() }
-            // Audio only: a Recents entry or Siri may ask for video, which is not a feature yet.
+            // Voice first, even when a Recents entry or Siri asks for video: video is an upgrade
+            // the agent asks for during the call (issue 27).
             startOutgoing(uuid: action.callUUID, video: false, action: action.action)
 
         case let .setHeld(onHold):
@@ -184,5 +185,38 @@ extension CallCoordinator: CallProviderDelegate {
         }
         if outbox.withdraw(.callStart, callId: call.id) { report(call, .ended) }
         finish(call, reason: reason)
+    }
+}
+
+// MARK: - User requests (in-app buttons, Siri / Recents intents)
+
+extension CallCoordinator {
+    /// Calls the console. The system answers with a `CXStartCallAction` (see `provider(perform:)`).
+    /// Voice first: video is an upgrade the agent asks for during the call (issue 27).
+    public func startCall(completion: (@MainActor @Sendable ((any Error)?) -> Void)? = nil) {
+        let transaction = CallTransaction.start(
+            uuid: UUID(),
+            handle: CallHandle(configuration.consoleHandle),
+            video: false
+        )
+        controller.request(transaction) { error in completion?(error) }
+    }
+
+    public func endCall(_ uuid: UUID) {
+        controller.request(.end(uuid: uuid)) { [weak self] error in
+            if let error { self?.log?("end request failed: \(error)") }
+        }
+    }
+
+    public func setHeld(_ uuid: UUID, _ onHold: Bool) {
+        controller.request(.setHeld(uuid: uuid, onHold: onHold)) { [weak self] error in
+            if let error { self?.log?("hold request failed: \(error)") }
+        }
+    }
+
+    public func setMuted(_ uuid: UUID, _ muted: Bool) {
+        controller.request(.setMuted(uuid: uuid, muted: muted)) { [weak self] error in
+            if let error { self?.log?("mute request failed: \(error)") }
+        }
     }
 }

@@ -149,36 +149,7 @@ public final class CallCoordinator {
         pushRegistry.register(delegate: self)
     }
 
-    // MARK: - User requests (in-app buttons, Siri / Recents intents)
-
-    /// Calls the console. The system answers with a `CXStartCallAction` (see `provider(perform:)`).
-    /// Audio only: video is not a feature yet (issue 21 item 10), so no call asks for it.
-    public func startCall(completion: (@MainActor @Sendable ((any Error)?) -> Void)? = nil) {
-        let transaction = CallTransaction.start(
-            uuid: UUID(),
-            handle: CallHandle(configuration.consoleHandle),
-            video: false
-        )
-        controller.request(transaction) { error in completion?(error) }
-    }
-
-    public func endCall(_ uuid: UUID) {
-        controller.request(.end(uuid: uuid)) { [weak self] error in
-            if let error { self?.log?("end request failed: \(error)") }
-        }
-    }
-
-    public func setHeld(_ uuid: UUID, _ onHold: Bool) {
-        controller.request(.setHeld(uuid: uuid, onHold: onHold)) { [weak self] error in
-            if let error { self?.log?("hold request failed: \(error)") }
-        }
-    }
-
-    public func setMuted(_ uuid: UUID, _ muted: Bool) {
-        controller.request(.setMuted(uuid: uuid, muted: muted)) { [weak self] error in
-            if let error { self?.log?("mute request failed: \(error)") }
-        }
-    }
+    // MARK: - App lifecycle
 
     /// The app came to the foreground: connect, and sync once connected. The microphone
     /// permission is read again: the user may have changed it in Settings meanwhile.
