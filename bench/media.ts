@@ -15,10 +15,15 @@
  * Then what an admin listening in costs the agent's console: its browser's CPU in a call, with
  * and without a supervisor listening, MEDIA_BENCH_SUPERVISE_ROUNDS times (media-supervise.ts).
  *
+ * Video (issue 27, media-video.ts), direct and through TURN: from the upgrade accepted to the
+ * console's first decoded frame of the phone's camera, and the frame rate held at 640×480 for 10 s.
+ *
  * MEDIA_BENCH_CALLS (50, each way and over TLS), MEDIA_BENCH_RELOADS (30),
- * MEDIA_BENCH_SUPERVISE_ROUNDS (5). Last line: `RESULT p95_first_audio_ms=<x>
- * p95_turn_first_audio_ms=<y> p95_turns_first_audio_ms=<t> p95_reload_audio_back_ms=<z>
- * supervisor_extra_cpu_pct=<s>` (goals: z at most 2,000; s under 5, % of one core).
+ * MEDIA_BENCH_SUPERVISE_ROUNDS (5), MEDIA_BENCH_VIDEO_CALLS (20 each path). Last line: `RESULT
+ * p95_first_audio_ms=<x> p95_turn_first_audio_ms=<y> p95_turns_first_audio_ms=<t>
+ * p95_reload_audio_back_ms=<z> supervisor_extra_cpu_pct=<s> p95_first_video_frame_ms=<v>
+ * p95_turn_first_video_frame_ms=<w> video_fps_640x480=<f>` (goals: z at most 2,000; s under 5, %
+ * of one core; v at most 500, w at most 800; f 0 when the picture was not 640×480).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,12 +43,14 @@ import { openAgentSocket } from '../tools/virtual-companion/src/agent-socket';
 import { reloadSamples } from './media-reload';
 import { superviseCpu, superviseReport } from './media-supervise';
 import { turnsSamples } from './media-turns';
+import { type VideoRun, videoRun } from './media-video';
 import { seedAgent } from './seed';
 import { percentile, positiveEnv } from './stats';
 
 const CALLS = positiveEnv('MEDIA_BENCH_CALLS', 50);
 const RELOADS = positiveEnv('MEDIA_BENCH_RELOADS', 30);
 const SUPERVISE_ROUNDS = positiveEnv('MEDIA_BENCH_SUPERVISE_ROUNDS', 5);
+const VIDEO_CALLS = positiveEnv('MEDIA_BENCH_VIDEO_CALLS', 20);
 const BUNDLE_ID = 'com.example.switchboard';
 
 type Sample = { console: number; phone: number; both: number };
@@ -170,16 +177,20 @@ function report(samples: Sample[]): string {
 async function main(): Promise<void> {
   process.stdout.write(`bench:media: ${CALLS} calls each way, answer → first audio\n`);
   const direct = await run('direct (host candidates on loopback)', undefined);
+  const video = await videoRun('video, direct', VIDEO_CALLS);
   const turn = await startTurnServer();
   let relayed: Sample[];
+  let relayedVideo: VideoRun;
   try {
-    relayed = await run('through TURN (coturn on loopback, relay only, minted credentials)', {
+    const ice = {
       stun: [],
       turn: [turn.url],
       turnSecret: turn.secret,
       turnTtlMs: 600_000,
-      policy: 'relay',
-    });
+      policy: 'relay' as const,
+    };
+    relayed = await run('through TURN (coturn on loopback, relay only, minted credentials)', ice);
+    relayedVideo = await videoRun('video, through TURN', VIDEO_CALLS, ice);
   } finally {
     await turn.stop();
   }
@@ -199,7 +210,7 @@ async function main(): Promise<void> {
   const supervised = await superviseCpu(SUPERVISE_ROUNDS, 5000);
   process.stdout.write(`${superviseReport(supervised)}\n`);
   process.stdout.write(
-    `RESULT p95_first_audio_ms=${p95(direct)} p95_turn_first_audio_ms=${p95(relayed)} p95_turns_first_audio_ms=${percentile(overTls, 95)} p95_reload_audio_back_ms=${percentile(reloads, 95)} supervisor_extra_cpu_pct=${supervised.extraPct}\n`,
+    `RESULT p95_first_audio_ms=${p95(direct)} p95_turn_first_audio_ms=${p95(relayed)} p95_turns_first_audio_ms=${percentile(overTls, 95)} p95_reload_audio_back_ms=${percentile(reloads, 95)} supervisor_extra_cpu_pct=${supervised.extraPct} p95_first_video_frame_ms=${percentile(video.firstFrame, 95)} p95_turn_first_video_frame_ms=${percentile(relayedVideo.firstFrame, 95)} video_fps_640x480=${video.held.width === 640 && video.held.height === 480 ? video.held.fps : 0}\n`,
   );
 }
 

@@ -169,7 +169,11 @@ export async function energyOver(read: () => { frames: number; energy: number },
  * the agent socket's `video:changed` and watches the phone's frames. `camera`: the agent's own
  * camera for two-way video is a synthetic one.
  */
-export function videoFor(agent: TestClient, voice: ConsoleVoice, callId: string) {
+export function videoFor(
+  agent: { socket: Pick<TestClient['socket'], 'on' | 'off'> },
+  voice: ConsoleVoice,
+  callId: string,
+) {
   let watcher: VideoWatcher | null = null;
   const cameras: SyntheticCamera[] = [];
   const link = new VideoLink({
