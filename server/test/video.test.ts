@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Call, VIDEO_REQUEST_TIMEOUT_MS, type VideoMarker, type VideoState } from '#shared';
 import { type Harness, startHarness } from '../../test-support/harness';
+import { TestClient } from '../../test-support/socket-client';
 
 type Changed = VideoState;
 const isVideo =
@@ -76,6 +77,27 @@ describe('video in a call: the server’s state, told to both parties (issue 27)
     const off = await agent.ok<VideoState>('video:stop', { callId });
     expect(off).toMatchObject({ state: 'off', by: 'agent', reason: 'stopped', agentCamera: false });
     await phone.waitFor<Changed>('video:changed', (v) => v.state === 'off' && v.by === 'agent');
+  });
+
+  it('a phone that reconnects is told its calls’ video: a stop it missed while away reaches it', async () => {
+    const { agent, phone, call } = await activeCall();
+    const callId = call.id;
+    await agent.ok('video:request', { callId });
+    await phone.ok('video:report', { callId, event: 'accepted', camera: 'back' });
+    phone.close();
+    // The agent stops it while the phone's socket is down (within the reconnect grace).
+    await agent.ok('video:stop', { callId });
+    const back = await TestClient.connect(`${h.url}/device`, {
+      deviceId: phone.deviceId,
+      secret: phone.deviceSecret,
+      features: ['video'],
+    });
+    try {
+      const told = await back.waitFor<Changed>('video:changed', (v) => v.callId === callId);
+      expect(told).toMatchObject({ state: 'off', by: 'agent', reason: 'stopped', camera: null });
+    } finally {
+      back.close();
+    }
   });
 
   it('a request lapses unanswered after its timeout, or is declined, or withdrawn', async () => {

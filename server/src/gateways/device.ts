@@ -121,6 +121,7 @@ export function attachDeviceGateway(
     ctx.metrics.phones.inc();
     if (hub.join('device', deviceId)) roster.changed(staffId);
     calls.partyBack({ deviceId });
+    for (const video of ctx.video.resyncForDevice(deviceId)) socket.emit('video:changed', video);
     touch(deviceId);
     socket.on('disconnect', onDisconnect);
     socket.onAny(onRequest);

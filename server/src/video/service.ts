@@ -150,6 +150,18 @@ export class VideoService implements CallObserver {
     );
   }
 
+  /**
+   * The video of this phone's live calls, off included, for a phone that (re)connects: a change
+   * made while its socket was down (the agent stopped it, say) would otherwise never reach it, and
+   * its camera would go on sending.
+   */
+  resyncForDevice(deviceId: string): VideoState[] {
+    return [...this.states.values()].filter((v) => {
+      const call = this.o.live.get(v.callId);
+      return call !== undefined && partyPhone(call) === deviceId;
+    });
+  }
+
   /** The team's settings changed: live calls' states carry them from now on. */
   configured(settings: VideoSettings): void {
     for (const [callId, state] of this.states) {
