@@ -151,8 +151,6 @@ export class Availability implements CallObserver {
     if (!prev || !isLive(prev) || prev.agentId === null || prev.answeredAt === null) return;
     if (isLive(next) && next.agentId === prev.agentId) return;
     const agentId = prev.agentId;
-    const stored = await this.o.storage.availability.get(agentId);
-    if (stored?.state === 'away' && !stored.auto && stored.since >= prev.answeredAt) return;
     const now = this.o.clock.now();
     const online = this.o.presence.onlineAgentIds().includes(agentId);
     const ms = this.o.afterCallWorkMs;
@@ -162,8 +160,9 @@ export class Availability implements CallObserver {
       : ms > 0 && !done
         ? { agentId, state: 'afterCall', since: now, until: now + ms, callId: next.id, auto: false }
         : this.row(agentId, 'available', now);
-    await this.o.storage.availability.put(row);
-    if (row.state === 'afterCall') this.armAfterCall(agentId, ms);
+    // An Away the agent chose during the call stays: the statement leaves it as it is.
+    const written = await this.o.storage.availability.putUnlessChosenAway(row, prev.answeredAt);
+    if (written && row.state === 'afterCall') this.armAfterCall(agentId, ms);
   }
 
   /** Whoever's call this was, or who consults on its transfer, may have become Busy or stopped. */

@@ -348,6 +348,11 @@ export interface AvailabilityStore {
   /** Sets the row, whatever it held. */
   put(row: AvailabilityRow): Promise<void>;
   /**
+   * Sets the row unless it holds an Away the agent chose (not the server's) at or after `since`;
+   * resolves whether it did. One statement.
+   */
+  putUnlessChosenAway(row: AvailabilityRow, since: number): Promise<boolean>;
+  /**
    * Sets the row only if it matches `when` (a missing row counts as the server's Away since the
    * agent was added); resolves whether it changed. What a second node or a late timer finds already done is
    * left alone.

@@ -48,4 +48,43 @@ describe.each(ENGINES)("agents' availability on %s", (engine) => {
     });
     expect(await s.availability.findMany([])).toEqual([]);
   });
+
+  it("sets a call's end unless the agent chose Away since it was answered, in one statement", async () => {
+    for (const id of ['a1', 'a2', 'a3', 'a4']) await s.agents.create(agent(id));
+    const row = (
+      agentId: string,
+      state: 'away' | 'available' | 'afterCall',
+      since: number,
+      auto = false,
+    ) => ({
+      agentId,
+      state,
+      since,
+      until: null,
+      callId: null,
+      auto,
+    });
+    const answered = T0 + 100;
+    const ended = {
+      state: 'afterCall' as const,
+      since: T0 + 200,
+      until: T0 + 30_200,
+      callId: 'c1',
+      auto: false,
+    };
+    // No row yet: written.
+    expect(await s.availability.putUnlessChosenAway({ agentId: 'a1', ...ended }, answered)).toBe(true);
+    expect(await s.availability.get('a1')).toEqual({ agentId: 'a1', ...ended });
+    // Away chosen during the call (at the answer or after): kept.
+    await s.availability.put(row('a2', 'away', answered));
+    expect(await s.availability.putUnlessChosenAway({ agentId: 'a2', ...ended }, answered)).toBe(false);
+    expect(await s.availability.get('a2')).toEqual(row('a2', 'away', answered));
+    // Away chosen before the call, or the server's Away during it: the call's end wins.
+    await s.availability.put(row('a3', 'away', answered - 1));
+    await s.availability.put(row('a4', 'away', answered + 50, true));
+    for (const id of ['a3', 'a4']) {
+      expect(await s.availability.putUnlessChosenAway({ agentId: id, ...ended }, answered)).toBe(true);
+      expect(await s.availability.get(id)).toEqual({ agentId: id, ...ended });
+    }
+  });
 });
