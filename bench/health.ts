@@ -8,25 +8,25 @@
  *   recording on and off, with bench:cluster's consoles and phones (cluster-clients.ts), and rounds
  *   of call setups alternating between them (as bench/revisions.ts); the ratio is the nodes' CPU per
  *   setup, recording on over off, and the median of the rounds' ratios.
- * - Time to ring: bench:ring itself, K runs of C calls each way, alternating, each in its own
- *   process (RING_BENCH_RING_RECORDS=off for the baseline); the ratio is the median of the pairs'
- *   p50 ratios.
+ * - Time to ring: bench:ring's server, phones and agent, one process recording and one not, kept
+ *   up for the run, and K rounds of C calls alternating between them (health-ring.ts); the ratio is
+ *   the median of the rounds' p50 ratios.
  *
  * Last line: `RESULT health_overhead_cpu=<on/off> health_overhead_cpu_median_round=<r>
  * health_overhead_ring_p50=<on/off> cpu_ms_per_setup_on=<a> cpu_ms_per_setup_off=<b>
  * ring_p50_ms_on=<c> ring_p50_ms_off=<d>` (the budget: both ratios at most 1.05).
- * Defaults: 1 node, 10 rounds of 4 s after 8 s of warm-up, 20 agents; 6 ring runs of 400 calls.
+ * Defaults: 1 node, 10 rounds of 4 s after 8 s of warm-up, 20 agents; 10 ring rounds of 200 calls.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { startRedis } from '../test-support/redis';
 import { generateProviderKey } from '../tools/apns-emulator/src';
 import { Cleanup, leasePostgres, startEmulator } from './cluster-infra';
 import { emptySetup, setupCalls } from './cluster-phases';
 import { BUNDLE, startTopology, type Topology } from './cluster-topology';
+import { ringP50 } from './health-ring';
 import { ms, percentile } from './stats';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -37,8 +37,8 @@ const { values: flags } = parseArgs({
     'round-seconds': { type: 'string', default: '4' },
     agents: { type: 'string', default: '20' },
     'warm-up-seconds': { type: 'string', default: '8' },
-    'ring-rounds': { type: 'string', default: '6' },
-    'ring-calls': { type: 'string', default: '400' },
+    'ring-rounds': { type: 'string', default: '10' },
+    'ring-calls': { type: 'string', default: '200' },
   },
 });
 const count = (name: keyof typeof flags) => {
@@ -128,41 +128,13 @@ async function cpuPerSetup(cleanup: Cleanup, onCrash: (error: Error) => void) {
   return { on: each(on), off: each(off), medianRound: percentile(ratios, 50) };
 }
 
-/** bench:ring's p50, recording on and off, in alternating runs; the median of the pairs' ratios. */
-async function ringP50() {
-  const run = async (records: 'on' | 'off') => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/ring.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, RING_BENCH_CALLS: String(RING_CALLS), RING_BENCH_RING_RECORDS: records },
-      maxBuffer: 16 << 20,
-    });
-    const p50 = /RESULT .*p50_ms=([\d.]+)/.exec(stdout)?.[1];
-    if (p50 === undefined) throw new Error(`bench:ring printed no p50:\n${stdout}`);
-    return Number(p50);
-  };
-  const p50s = { on: [] as number[], off: [] as number[] };
-  const ratios: number[] = [];
-  for (let round = 0; round < RING_ROUNDS; round++) {
-    const pair: Record<'on' | 'off', number> = { on: 0, off: 0 };
-    for (const records of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-      pair[records] = await run(records);
-      p50s[records].push(pair[records]);
-    }
-    ratios.push(pair.on / pair.off);
-    process.stdout.write(
-      `  ring run ${round + 1}/${RING_ROUNDS}: p50 off ${ms(pair.off)}, on ${ms(pair.on)} (${(pair.on / pair.off).toFixed(3)})\n`,
-    );
-  }
-  return { on: percentile(p50s.on, 50), off: percentile(p50s.off, 50), ratio: percentile(ratios, 50) };
-}
-
 async function main(cleanup: Cleanup, onCrash: (error: Error) => void): Promise<void> {
   say(
-    `${NODES} node(s) each, ${AGENTS} agents, ${ROUNDS} rounds of ${ROUND_S} s; ${RING_ROUNDS} × 2 bench:ring runs of ${RING_CALLS} calls`,
+    `${NODES} node(s) each, ${AGENTS} agents, ${ROUNDS} rounds of ${ROUND_S} s; ${RING_ROUNDS} × 2 bench:ring rounds of ${RING_CALLS} calls`,
   );
   const cpu = ROUNDS > 0 ? await cpuPerSetup(cleanup, onCrash) : null;
   await cleanup.runAll();
-  const ring = RING_ROUNDS > 0 ? await ringP50() : null;
+  const ring = RING_ROUNDS > 0 ? await ringP50(RING_ROUNDS, RING_CALLS) : null;
   const fields = [
     cpu && `health_overhead_cpu=${(cpu.on / cpu.off).toFixed(3)}`,
     cpu && `health_overhead_cpu_median_round=${cpu.medianRound.toFixed(3)}`,

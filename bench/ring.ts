@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Server as IoServer } from 'socket.io';
 import { io as ioClient, type Socket } from 'socket.io-client';
@@ -62,8 +63,11 @@ async function main() {
   report(latencies, floor);
 }
 
-/** The real server, on a file-backed SQLite database in WAL mode, pushing to the APNs emulator. */
-async function startServer() {
+/**
+ * The real server, on a file-backed SQLite database in WAL mode, pushing to the APNs emulator.
+ * Exported, with `seed` and `callAll`, for bench/health-ring.ts, which keeps one up between rounds.
+ */
+export async function startServer() {
   const logger = pino({ level: 'silent' });
   const clock = systemClock();
   const key = generateProviderKey();
@@ -89,7 +93,7 @@ async function startServer() {
 }
 
 /** Agents (signed in, sockets open) and one virtual phone per staff member. */
-async function seed({ storage, clock, url, emulator }: Awaited<ReturnType<typeof startServer>>) {
+export async function seed({ storage, clock, url, emulator }: Awaited<ReturnType<typeof startServer>>) {
   const passwordHash = await hashPassword('bench');
   const agents: AgentSocket[] = [];
   for (let a = 0; a < AGENTS; a++) {
@@ -119,7 +123,7 @@ async function seed({ storage, clock, url, emulator }: Awaited<ReturnType<typeof
 }
 
 /** Each agent calls its own slice of staff in turn: place → wait for ringing → hang up. */
-async function callAll(agents: AgentSocket[], staffIds: string[]): Promise<number[]> {
+export async function callAll(agents: AgentSocket[], staffIds: string[], calls = CALLS): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   await Promise.all(
@@ -130,7 +134,7 @@ async function callAll(agents: AgentSocket[], staffIds: string[]): Promise<numbe
       socket.on('call:changed', ({ call }: { call: Call }) => {
         if (call.state === 'ringing') waiting.get(call.id)?.();
       });
-      while (next < CALLS) {
+      while (next < calls) {
         next++;
         const started = performance.now();
         let ringing!: () => void;
@@ -227,10 +231,13 @@ async function measureFloor(
   return out;
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    process.stderr.write(`bench:ring failed: ${err.stack ?? err.message}\n`);
-    process.exit(1);
-  },
-);
+// Run as a script only: bench/health-ring.ts imports the parts above.
+if (path.resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
+  main().then(
+    () => process.exit(0),
+    (err: Error) => {
+      process.stderr.write(`bench:ring failed: ${err.stack ?? err.message}\n`);
+      process.exit(1);
+    },
+  );
+}
