@@ -15,7 +15,7 @@
  * Last line: `RESULT health_overhead_cpu=<on/off> health_overhead_cpu_median_round=<r>
  * health_overhead_ring_p50=<on/off> cpu_ms_per_setup_on=<a> cpu_ms_per_setup_off=<b>
  * ring_p50_ms_on=<c> ring_p50_ms_off=<d>` (the budget: both ratios at most 1.05).
- * Defaults: 1 node, 10 rounds of 4 s after 8 s of warm-up, 20 agents; 10 ring rounds of 200 calls.
+ * Defaults: 1 node, 10 rounds of 4 s after 8 s of warm-up, 20 agents; 40 ring rounds of 50 calls (short rounds: the load moves less within a pair).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,8 +37,8 @@ const { values: flags } = parseArgs({
     'round-seconds': { type: 'string', default: '4' },
     agents: { type: 'string', default: '20' },
     'warm-up-seconds': { type: 'string', default: '8' },
-    'ring-rounds': { type: 'string', default: '10' },
-    'ring-calls': { type: 'string', default: '200' },
+    'ring-rounds': { type: 'string', default: '40' },
+    'ring-calls': { type: 'string', default: '50' },
   },
 });
 const count = (name: keyof typeof flags) => {

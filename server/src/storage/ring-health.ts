@@ -1,22 +1,11 @@
-import { type Kysely, type QueryCreator, type RawBuilder, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { EMPTY_COUNTS, type PhoneRecord, type RingCounts } from '#shared';
-import { phoneRows, rollupRows } from './ring-batch';
-import { countsOf, RING_COUNT_COLUMNS, type RingCountColumn } from './ring-columns';
-import type { RingHealthStore, RingLeg } from './ring-health-types';
+import { countsOf, RING_COUNT_COLUMNS } from './ring-columns';
+import type { RingHealthStore } from './ring-health-types';
+import { ringWriter } from './ring-write';
 import type { Database } from './schema';
 
 const HOUR_MS = 3_600_000;
-
-/** Each count goes up by what the new row brings: concurrent writers (cluster nodes) all count. */
-const INCREMENTS = Object.fromEntries(
-  RING_COUNT_COLUMNS.map((c) => [c, sql`${sql.ref(`ring_rollups.${c}`)} + ${sql.ref(`excluded.${c}`)}`]),
-) as Record<RingCountColumn, RawBuilder<number>>;
-
-/** The later of the stored time and the new one (SQLite has max(), PostgreSQL greatest()). */
-const later = (column: 'last_rang_at' | 'last_push_at') =>
-  sql<number | null>`case when ${sql.ref(`excluded.${column}`)} is null
-    or (${sql.ref(`ring_phones.${column}`)} is not null and ${sql.ref(`ring_phones.${column}`)} > ${sql.ref(`excluded.${column}`)})
-    then ${sql.ref(`ring_phones.${column}`)} else ${sql.ref(`excluded.${column}`)} end`;
 
 /**
  * Phones' ring records (issue 25 item 1) as rollups, the same SQL on both engines. Writes are
@@ -24,51 +13,8 @@ const later = (column: 'last_rang_at' | 'last_push_at') =>
  * are written in key order, so two transactions touching the same rows cannot deadlock.
  */
 export function ringHealthStore(db: Kysely<Database>, engine: 'sqlite' | 'postgres'): RingHealthStore {
-  const rollups = (target: QueryCreator<Database>, legs: RingLeg[]) =>
-    target
-      .insertInto('ring_rollups')
-      .values(rollupRows(legs))
-      .onConflict((oc) => oc.columns(['device_id', 'period', 'start']).doUpdateSet(INCREMENTS))
-      .returning('device_id');
-  const phones = (target: QueryCreator<Database>, legs: RingLeg[]) =>
-    target
-      .insertInto('ring_phones')
-      .values(phoneRows(legs))
-      .onConflict((oc) =>
-        oc.column('device_id').doUpdateSet({
-          // A ring ends the run of calls that did not ring (the batch's own silent calls after its
-          // last ring start the new run); without one, the batch's silent calls add to it.
-          not_rung_streak: sql<number>`case when excluded.last_rang_at is not null then excluded.not_rung_streak
-            else ring_phones.not_rung_streak + excluded.not_rung_streak end`,
-          last_rang_at: later('last_rang_at'),
-          last_push_at: later('last_push_at'),
-        }),
-      )
-      // What the alert rules need, as it stands after this write: no read back.
-      .returning(['device_id', 'not_rung_streak', 'alert_key']);
-
   return {
-    async recordLegs(legs) {
-      if (legs.length === 0) return [];
-      // PostgreSQL: one statement (the rollups a data-modifying CTE of it), so one round trip where
-      // a transaction takes four, atomic all the same. SQLite has no such CTE; in process, the
-      // transaction's statements cost no round trip.
-      const states =
-        engine === 'postgres'
-          ? await phones(
-              db.with('rolled', (w) => rollups(w, legs)),
-              legs,
-            ).execute()
-          : await db.transaction().execute(async (tx) => {
-              await rollups(tx, legs).execute();
-              return phones(tx, legs).execute();
-            });
-      return states.map((s) => ({
-        deviceId: s.device_id,
-        notRungStreak: Number(s.not_rung_streak),
-        alertKey: s.alert_key,
-      }));
-    },
+    recordLegs: ringWriter(db, engine),
 
     async records(now, deviceIds) {
       if (deviceIds?.length === 0) return [];

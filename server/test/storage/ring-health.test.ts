@@ -111,6 +111,10 @@ describe.each(ENGINES)('ring records on %s', (engine) => {
     expect(await s.ringHealth.recordLegs([notRung('a', T0 + 7), notRung('a', T0 + 8)])).toEqual([
       { deviceId: 'a', notRungStreak: 4, alertKey: 'ok' },
     ]);
+    // A write of many phones (its SQL not kept: ring-write.ts), all the same.
+    const many = Array.from({ length: 20 }, (_, i) => rang(`m${i}`, T0, 100));
+    expect(await s.ringHealth.recordLegs(many)).toHaveLength(20);
+    expect((await s.ringHealth.records(T0 + 10, ['m7']))[0]?.week).toMatchObject({ pushes: 1, rang: 1 });
   });
 
   it('keeps one row per phone and hour (and day) whatever the traffic', async () => {
