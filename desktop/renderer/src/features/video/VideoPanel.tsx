@@ -5,7 +5,6 @@ import { useConsole } from '../../store/hooks';
 import { useNames } from '../../store/names';
 import { useVoice } from '../call';
 import { applyVideo, grabFrame, pointOnPicture, stopVideo, videoMediaStore } from './session';
-import { videoStatsText } from './stats';
 import { useVideoActions } from './useVideoActions';
 import { videoStatusText } from './words';
 import './video.css';
@@ -86,11 +85,6 @@ export function VideoPanel({ call, softphone }: { call: Call; softphone: boolean
         {status && (
           <p className="video-status" data-testid="video-status" role="status">
             {status}
-          </p>
-        )}
-        {flowing && media.stats && (
-          <p className="video-stats num" data-testid="video-stats">
-            {videoStatsText(media.stats)}
           </p>
         )}
       </div>

@@ -3,7 +3,6 @@ import type { VideoState } from '#shared';
 import type { ReadonlyStore } from '../../store/store';
 import { voiceController } from '../call';
 import { type TrackLike, VideoLink } from './link';
-import { readVideoStats, type VideoStats } from './stats';
 
 export interface VideoMediaState {
   callId: string | null;
@@ -11,14 +10,13 @@ export interface VideoMediaState {
   remote: MediaStream | null;
   /** The agent's own camera while two-way video is on, for a small preview. */
   local: MediaStream | null;
-  stats: VideoStats | null;
 }
 
-const store = createStore<VideoMediaState>(() => ({ callId: null, remote: null, local: null, stats: null }));
+const store = createStore<VideoMediaState>(() => ({ callId: null, remote: null, local: null }));
 /** The call's video media on this console (the softphone); only this module changes it. */
 export const videoMediaStore: ReadonlyStore<VideoMediaState> = store;
 
-let current: { callId: string; link: VideoLink; statsTimer: ReturnType<typeof setInterval> } | null = null;
+let current: { callId: string; link: VideoLink } | null = null;
 
 /**
  * Applies the server's video state on the call's voice (its peer connection): the link re-offers
@@ -39,9 +37,8 @@ export function applyVideo(callId: string, video: VideoState | undefined): void 
       onRemoteVideo: (track) =>
         store.setState({ remote: new MediaStream([track as unknown as MediaStreamTrack]) }),
     });
-    const statsTimer = setInterval(() => void sampleStats(callId), 1000);
-    current = { callId, link, statsTimer };
-    store.setState({ callId, remote: null, local: null, stats: null });
+    current = { callId, link };
+    store.setState({ callId, remote: null, local: null });
   }
   if (!video.agentCamera) store.setState({ local: null });
   void current?.link.apply(video);
@@ -50,20 +47,8 @@ export function applyVideo(callId: string, video: VideoState | undefined): void 
 export function stopVideo(): void {
   if (!current) return;
   current.link.close();
-  clearInterval(current.statsTimer);
   current = null;
-  store.setState({ callId: null, remote: null, local: null, stats: null });
-}
-
-async function sampleStats(callId: string): Promise<void> {
-  const peer = voiceController(callId)?.peerConnection;
-  if (!peer) return;
-  const all: Record<string, unknown>[] = [];
-  (await peer.getStats()).forEach((s) => {
-    all.push(s);
-  });
-  if (current?.callId !== callId) return;
-  store.setState({ stats: readVideoStats(all, Date.now(), store.getState().stats) });
+  store.setState({ callId: null, remote: null, local: null });
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Quality } from './quality';
 import { chooseMicrophone, chooseSpeaker, refreshDevices, resumePlayback, retryMicrophone } from './session';
 import type { VoiceSnapshot } from './types';
 import { useVoice } from './VoiceSession';
+import { videoStatsText } from './video-stats';
 import './voice.css';
 
 function phaseLabel(s: VoiceSnapshot | null): { text: string; tone: 'ok' | 'info' | 'warn' | 'bad' } {
@@ -54,6 +55,11 @@ export function VoiceControls({ call, person }: { call: Call; person: string }) 
           {phase.text}
         </span>
         {snapshot?.quality && <QualityLine quality={snapshot.quality} />}
+        {snapshot?.video && (
+          <span className="voice-numbers num" data-testid="video-stats">
+            Video {videoStatsText(snapshot.video)}
+          </span>
+        )}
       </div>
       {snapshot?.error && <p className="voice-problem">{snapshot.error}</p>}
       {mic === 'pending' && permission === 'prompt' && (

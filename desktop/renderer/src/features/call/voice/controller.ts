@@ -4,6 +4,7 @@ import type { CandidateLike, PeerConfig, PeerLike, SenderLike, Timers, TrackLike
 import { realTimers } from './peer';
 import { QualityMonitor, readSample } from './quality';
 import type { MicrophoneState, VoiceControllerDeps, VoiceSnapshot } from './types';
+import { readVideoStats } from './video-stats';
 
 const MAX_RESTARTS_WITHOUT_CONNECTING = 5;
 /** Renew TURN credentials (with an ICE restart) this long before they expire. */
@@ -52,6 +53,7 @@ export class VoiceController {
     quality: null,
     restarts: 0,
     error: null,
+    video: null,
   };
 
   constructor(private readonly deps: VoiceControllerDeps) {
@@ -328,7 +330,10 @@ export class VoiceController {
     const sample = readSample(stats as never);
     const now = this.timers.now();
     this.summarizer.push(sample, now);
-    this.set({ quality: this.monitor.push(sample) });
+    this.set({
+      quality: this.monitor.push(sample),
+      video: readVideoStats(stats, now, this.state.video),
+    });
     if (this.reportedAt === null || now - this.reportedAt >= QUALITY_REPORT_EVERY_MS) this.reportQuality();
   }
 

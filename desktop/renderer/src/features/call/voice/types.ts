@@ -1,6 +1,7 @@
 import type { Ack, QualitySummary, RtcIce, RtcSignal } from '#shared';
 import type { PeerConfig, PeerLike, Timers, TrackLike } from './peer';
 import type { Quality } from './quality';
+import type { VideoStats } from './video-stats';
 
 // What the voice controller shows (its snapshot) and what it needs (its dependencies): the
 // panel, the session and the Node tests use these without the controller's workings.
@@ -21,6 +22,8 @@ export interface VoiceSnapshot {
   restarts: number;
   /** Why the audio path failed for good, in words. */
   error: string | null;
+  /** The phone's video on this peer (issue 27), read with the audio's stats; null without. */
+  video: VideoStats | null;
 }
 
 export interface VoiceControllerDeps {
