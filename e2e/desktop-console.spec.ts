@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { type LoginSession, login } from '#shared';
 import type { DesktopApi } from '../desktop/preload/api';
 import type { AboutServer, ConsoleSnapshot, DesktopCommand, SettingsView } from '../desktop/preload/contract';
-import { expect, test } from './fixtures';
+import { consoleReady, expect, test } from './fixtures';
 import { inProcessPhone } from './support/phones';
 
 /**
@@ -222,7 +222,7 @@ test('reports a ringing call to the desktop app, and answers and hangs up from i
   const caller = await inProcessPhone(server, name);
   try {
     await openAsDesktop(page, server.url, await login(server.url, 'demo', 'demo'));
-    await expect(page.getByRole('region', { name: 'Roster' })).toBeVisible();
+    await consoleReady(page);
 
     const call = await caller.phone.placeCall();
     await expect

@@ -20,8 +20,18 @@ export async function signIn(page: Page, server: DemoServer, creds: Credentials 
   await page.getByLabel('Agent name').fill(creds.name);
   await page.getByLabel('Password').fill(creds.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await consoleReady(page);
+}
+
+/**
+ * The console's socket is connected and the server has counted it: the agent's own availability
+ * arrives only after that, so a call placed from now on finds the agent online. (The Roster region
+ * shows before its data: a phone calling at that moment found "no agent online" on a loaded CI.)
+ */
+export async function consoleReady(page: Page): Promise<void> {
   await expect(page.getByRole('status', { name: 'Connection' })).toContainText('Connected');
   await expect(page.getByRole('region', { name: 'Roster' })).toBeVisible();
+  await expect(page.getByTestId('my-availability')).toBeVisible();
 }
 
 interface WorkerFixtures {
