@@ -173,6 +173,8 @@ test('an admin unpairs a phone after confirming, and it leaves the roster', asyn
   const staff = unique('Ivo').replace(' ', '');
   const phone = await inProcessPhone(server, staff);
   try {
+    // The worker's roster is longer than the screen and its rows are virtual: find it first.
+    await page.getByRole('searchbox').fill(staff);
     const device = page.getByRole('button', { name: `Unpair ${staff}'s test iPhone` });
     await device.click();
     const confirm = page.getByRole('dialog', { name: `Unpair ${staff}'s test iPhone?` });

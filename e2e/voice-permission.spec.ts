@@ -24,6 +24,8 @@ test('a blocked microphone is explained; the agent still hears the phone; Retry 
   await signIn(page);
   const mira = await inProcessPhone(server, 'Mira Mic', { answerAfterMs: 300 }, { media: true });
   try {
+    // The worker's roster is longer than the screen and its rows are virtual: find her first.
+    await page.getByRole('searchbox').fill('Mira Mic');
     await page.getByRole('button', { name: 'Call Mira Mic' }).click();
     const blocked = panel(page).getByRole('alert');
     await expect(blocked).toContainText('Microphone blocked: the phone cannot hear you');
