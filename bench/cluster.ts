@@ -19,15 +19,11 @@
  * cpu_ms_per_setup_3=<b>`: the nodes' CPU time (user + system, all nodes of the topology together)
  * per call setup, over every setup of the setup rounds.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startRedis } from '../test-support/redis';
-import { generateProviderKey } from '../tools/apns-emulator/src';
-import { Cleanup, leasePostgres, startEmulator } from './cluster-infra';
+import { Cleanup } from './cluster-infra';
 import { emptyRing, emptySetup, ringCalls, setupCalls } from './cluster-phases';
-import { BUNDLE, type Shared, startTopology, type Topology } from './cluster-topology';
+import { clusterRig, redisFor } from './cluster-rig';
+import { type Shared, startTopology, type Topology } from './cluster-topology';
 import { ms, percentile, positiveEnv } from './stats';
 
 const WARMUP_CALLS = 50;
@@ -124,25 +120,9 @@ const rate = (s: { setups: number; seconds: number }) => s.setups / s.seconds;
 
 async function main(cleanup: Cleanup, onCrash: (error: Error) => void): Promise<void> {
   say(`${RING_CALLS} ring calls and ${SETUP_SECONDS} s of setups with ${AGENTS} agents, on 1 node and on 3`);
-  const dir = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-cluster-'));
-  cleanup.add('temp dir', async () => rmSync(dir, { recursive: true, force: true }));
   say('starting PostgreSQL (scripts/postgres.sh), Redis and the APNs emulator');
-  const postgres = await leasePostgres(cleanup);
-  const redis = await startRedis();
-  cleanup.add('Redis', () => redis.stop());
-  const key = generateProviderKey();
-  const emulator = await startEmulator(
-    { keyId: key.keyId, teamId: key.teamId, publicKeyPem: key.publicKeyPem },
-    cleanup,
-  );
-  writeFileSync(path.join(dir, 'apns-key.p8'), key.privateKeyPem);
-  writeFileSync(path.join(dir, 'apns-ca.pem'), emulator.ca);
-  const nodeArgs = [
-    ['--host', '127.0.0.1', '--data-dir', dir, '--log-level', 'warn', '--ring-timeout', '120s'],
-    ['--apns-key', path.join(dir, 'apns-key.p8'), '--apns-key-id', key.keyId, '--apns-team-id', key.teamId],
-    ['--apns-bundle-id', BUNDLE, '--apns-endpoint', `127.0.0.1:${emulator.port}`],
-    ['--apns-ca', path.join(dir, 'apns-ca.pem')],
-  ].flat();
+  const { postgres, nodeArgs } = await clusterRig(cleanup, 'cluster');
+  const redis = await redisFor(cleanup, 3);
   const shared: Shared = { cleanup, postgres, redis, nodeArgs, onCrash, say };
   say(`seeding ${AGENTS} consoles and phones per topology; starting the nodes`);
   const one = await startTopology(1, AGENTS, shared);

@@ -17,15 +17,12 @@
  * ring_p50_ms_on=<c> ring_p50_ms_off=<d>` (the budget: both ratios at most 1.05).
  * Defaults: 1 node, 10 rounds of 4 s after 8 s of warm-up, 20 agents; 40 ring rounds of 50 calls (short rounds: the load moves less within a pair).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startRedis } from '../test-support/redis';
-import { generateProviderKey } from '../tools/apns-emulator/src';
-import { Cleanup, leasePostgres, startEmulator } from './cluster-infra';
+import { Cleanup } from './cluster-infra';
 import { emptySetup, setupCalls } from './cluster-phases';
-import { BUNDLE, startTopology, type Topology } from './cluster-topology';
+import { clusterRig, redisFor } from './cluster-rig';
+import { startTopology, type Topology } from './cluster-topology';
 import { ringP50 } from './health-ring';
 import { ms, percentile } from './stats';
 
@@ -61,28 +58,8 @@ const say = (line: string) => process.stdout.write(`bench/health: ${line}\n`);
 
 /** The nodes' CPU per setup, recording on and off, and the median of the rounds' ratios. */
 async function cpuPerSetup(cleanup: Cleanup, onCrash: (error: Error) => void) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-health-'));
-  cleanup.add('temp dir', async () => rmSync(dir, { recursive: true, force: true }));
-  const postgres = await leasePostgres(cleanup);
-  const redis = async () => {
-    if (NODES === 1) return { url: '', port: 0 };
-    const server = await startRedis();
-    cleanup.add('Redis', () => server.stop());
-    return server;
-  };
-  const key = generateProviderKey();
-  const emulator = await startEmulator(
-    { keyId: key.keyId, teamId: key.teamId, publicKeyPem: key.publicKeyPem },
-    cleanup,
-  );
-  writeFileSync(path.join(dir, 'apns-key.p8'), key.privateKeyPem);
-  writeFileSync(path.join(dir, 'apns-ca.pem'), emulator.ca);
-  const nodeArgs = [
-    ['--host', '127.0.0.1', '--data-dir', dir, '--log-level', 'warn', '--ring-timeout', '120s'],
-    ['--apns-key', path.join(dir, 'apns-key.p8'), '--apns-key-id', key.keyId, '--apns-team-id', key.teamId],
-    ['--apns-bundle-id', BUNDLE, '--apns-endpoint', `127.0.0.1:${emulator.port}`],
-    ['--apns-ca', path.join(dir, 'apns-ca.pem')],
-  ].flat();
+  const { postgres, nodeArgs } = await clusterRig(cleanup, 'health');
+  const redis = () => redisFor(cleanup, NODES);
   const side = async (records: 'on' | 'off') =>
     startTopology(
       NODES,

@@ -13,15 +13,12 @@
  * `RESULT cpu_ms_per_setup_base=<a> cpu_ms_per_setup_this=<b> ratio=<b/a> median_round_ratio=<r>`.
  * Defaults: 1 node, 10 rounds of 4 s after 8 s of warm-up each, 20 agents.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startRedis } from '../test-support/redis';
-import { generateProviderKey } from '../tools/apns-emulator/src';
-import { Cleanup, leasePostgres, startEmulator } from './cluster-infra';
+import { Cleanup } from './cluster-infra';
 import { emptySetup, setupCalls } from './cluster-phases';
-import { BUNDLE, type CpuMeter, startTopology, type Topology } from './cluster-topology';
+import { clusterRig, redisFor } from './cluster-rig';
+import { type CpuMeter, startTopology, type Topology } from './cluster-topology';
 import { ms, percentile } from './stats';
 
 const { values: flags } = parseArgs({
@@ -57,29 +54,8 @@ const WARM_UP_S = count('warm-up-seconds');
 const say = (line: string) => process.stdout.write(`bench/revisions: ${line}\n`);
 
 async function main(cleanup: Cleanup, onCrash: (error: Error) => void): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'switchboard-bench-revisions-'));
-  cleanup.add('temp dir', async () => rmSync(dir, { recursive: true, force: true }));
-  const postgres = await leasePostgres(cleanup);
-  // A Redis per side: two clusters on one would share their channels and streams.
-  const redis = async () => {
-    if (NODES === 1) return { url: '', port: 0 };
-    const server = await startRedis();
-    cleanup.add('Redis', () => server.stop());
-    return server;
-  };
-  const key = generateProviderKey();
-  const emulator = await startEmulator(
-    { keyId: key.keyId, teamId: key.teamId, publicKeyPem: key.publicKeyPem },
-    cleanup,
-  );
-  writeFileSync(path.join(dir, 'apns-key.p8'), key.privateKeyPem);
-  writeFileSync(path.join(dir, 'apns-ca.pem'), emulator.ca);
-  const nodeArgs = [
-    ['--host', '127.0.0.1', '--data-dir', dir, '--log-level', 'warn', '--ring-timeout', '120s'],
-    ['--apns-key', path.join(dir, 'apns-key.p8'), '--apns-key-id', key.keyId, '--apns-team-id', key.teamId],
-    ['--apns-bundle-id', BUNDLE, '--apns-endpoint', `127.0.0.1:${emulator.port}`],
-    ['--apns-ca', path.join(dir, 'apns-ca.pem')],
-  ].flat();
+  const { postgres, nodeArgs } = await clusterRig(cleanup, 'revisions');
+  const redis = () => redisFor(cleanup, NODES);
   const shared = { cleanup, postgres, nodeArgs, onCrash, say };
   say(`base ${BASE}; ${NODES} node(s) each, ${AGENTS} agents, ${ROUNDS} rounds of ${ROUND_S} s`);
   const base = await startTopology(
