@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startRedis } from '../test-support/redis';
 import { generateProviderKey } from '../tools/apns-emulator/src';
-import { type Cleanup, leasePostgres, startEmulator } from './cluster-infra';
+import { Cleanup, leasePostgres, startEmulator } from './cluster-infra';
 import { BUNDLE } from './cluster-topology';
 
 /**
@@ -41,4 +41,33 @@ export async function redisFor(cleanup: Cleanup, nodes: number): Promise<{ url: 
   const server = await startRedis();
   cleanup.add('Redis', () => server.stop());
   return server;
+}
+
+/**
+ * Runs a bench's `main` with its cleanup, whatever ends it: success, a failure (its stack, exit 1),
+ * a crashed node (`onCrash`) or Ctrl-C (exit 130). Nothing it started outlives the process.
+ */
+export function runBench(
+  name: string,
+  main: (cleanup: Cleanup, onCrash: (error: Error) => void) => Promise<void>,
+) {
+  const cleanup = new Cleanup();
+  let failing = false;
+  const fail = (error: Error, code = 1) => {
+    if (failing) return;
+    failing = true;
+    process.stderr.write(
+      `${name}: ${code === 130 ? error.message : `failed: ${error.stack ?? error.message}`}\n`,
+    );
+    void cleanup.runAll().then(() => process.exit(code));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () =>
+      fail(new Error(`${signal}: stopping nodes, Redis, the emulator; dropping schemas`), 130),
+    );
+  }
+  main(cleanup, (error) => fail(error)).then(
+    () => cleanup.runAll().then(() => process.exit(0)),
+    (error: Error) => fail(error),
+  );
 }

@@ -20,9 +20,9 @@
  * per call setup, over every setup of the setup rounds.
  */
 import { parseArgs } from 'node:util';
-import { Cleanup } from './cluster-infra';
+import type { Cleanup } from './cluster-infra';
 import { emptyRing, emptySetup, ringCalls, setupCalls } from './cluster-phases';
-import { clusterRig, redisFor } from './cluster-rig';
+import { clusterRig, redisFor, runBench } from './cluster-rig';
 import { type Shared, startTopology, type Topology } from './cluster-topology';
 import { ms, percentile, positiveEnv } from './stats';
 
@@ -145,22 +145,4 @@ async function main(cleanup: Cleanup, onCrash: (error: Error) => void): Promise<
   );
 }
 
-const cleanup = new Cleanup();
-let failing = false;
-const fail = (error: Error, code = 1) => {
-  if (failing) return;
-  failing = true;
-  process.stderr.write(
-    `bench:cluster: ${code === 130 ? error.message : `failed: ${error.stack ?? error.message}`}\n`,
-  );
-  void cleanup.runAll().then(() => process.exit(code));
-};
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () =>
-    fail(new Error(`${signal}: stopping nodes, Redis, the emulator; dropping schemas`), 130),
-  );
-}
-main(cleanup, (error) => fail(error)).then(
-  () => cleanup.runAll().then(() => process.exit(0)),
-  (error: Error) => fail(error),
-);
+runBench('bench:cluster', main);

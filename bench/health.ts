@@ -19,9 +19,9 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Cleanup } from './cluster-infra';
+import type { Cleanup } from './cluster-infra';
 import { emptySetup, setupCalls } from './cluster-phases';
-import { clusterRig, redisFor } from './cluster-rig';
+import { clusterRig, redisFor, runBench } from './cluster-rig';
 import { startTopology, type Topology } from './cluster-topology';
 import { ringP50 } from './health-ring';
 import { ms, percentile } from './stats';
@@ -123,18 +123,4 @@ async function main(cleanup: Cleanup, onCrash: (error: Error) => void): Promise<
   process.stdout.write(`RESULT ${fields.join(' ')}\n`);
 }
 
-const cleanup = new Cleanup();
-let failing = false;
-const fail = (error: Error, code = 1) => {
-  if (failing) return;
-  failing = true;
-  process.stderr.write(`bench/health: ${code === 130 ? error.message : `failed: ${error.stack}`}\n`);
-  void cleanup.runAll().then(() => process.exit(code));
-};
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => fail(new Error(`${signal}: stopping`), 130));
-}
-main(cleanup, (error) => fail(error)).then(
-  () => cleanup.runAll().then(() => process.exit(0)),
-  (error: Error) => fail(error),
-);
+runBench('bench/health', main);
