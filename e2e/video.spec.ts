@@ -109,6 +109,32 @@ test('the phone’s camera in the call panel: marker, snapshot in history, both 
   }
 });
 
+test('a phone whose app cannot send video is not offered it: the panel says why', async ({
+  page,
+  server,
+}) => {
+  await signIn(page, server);
+  // No `video` option: the virtual phone's handshake announces no features, as an older app's.
+  const nova = await inProcessPhone(
+    server,
+    'Nova Voice',
+    { answerAfterMs: 100 },
+    { name: 'Nova’s iPhone 8' },
+  );
+  try {
+    await page.getByRole('searchbox').fill('Nova Voice');
+    await page.getByRole('button', { name: 'Call Nova Voice' }).click();
+    await expect(panel(page).getByTestId('video-status')).toHaveText(
+      'Nova’s iPhone 8 cannot send video: its app does not offer it.',
+    );
+    await expect(panel(page).getByRole('button', { name: 'Ask for video' })).toHaveCount(0);
+    await photograph(page, 'video-not-offered', { scan: '.video' });
+    await panel(page).getByRole('button', { name: 'Hang up' }).click();
+  } finally {
+    await nova.close();
+  }
+});
+
 test.describe('through TURN', () => {
   let turn: TurnServer;
   let relayed: Server;

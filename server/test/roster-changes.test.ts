@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Call, StaffEntry } from '#shared';
 import { ENGINES } from '../../test-support/databases';
 import { type Harness, startHarness } from '../../test-support/harness';
+import { TestClient } from '../../test-support/socket-client';
 
 type Roster = { staff: StaffEntry[] };
 
@@ -46,5 +47,37 @@ describe.each(ENGINES)('roster broadcasts of a call on %s', (engine) => {
     await h.idle();
     await agent.ok('call:sync', { callIds: [] });
     expect(presences().slice(before)).toEqual(['busy', 'online']);
+  });
+
+  it('each phone carries what its app announced when it last connected (the console offers video by it)', async () => {
+    const agent = await h.agent('alice');
+    const ana: StaffEntry = await h.staff(agent, 'Ana');
+    const camera = await h.phone(agent, ana.id, { token: false, features: ['video'] });
+    const older = await h.phone(agent, ana.id, { token: false });
+    const featuresIn = (r: Roster, deviceId: string) =>
+      r.staff.find((s) => s.id === ana.id)?.devices.find((d) => d.id === deviceId)?.features;
+    const announced = (deviceId: string, features: string[]) => (r: Roster) =>
+      JSON.stringify(featuresIn(r, deviceId)) === JSON.stringify(features);
+    await agent.waitFor<Roster>('roster:changed', announced(camera.deviceId, ['video']));
+    await agent.waitFor<Roster>('roster:changed', announced(older.deviceId, []));
+
+    // The app is updated: its next handshake announces video, and the roster follows.
+    older.close();
+    const updated = await TestClient.connect(`${h.url}/device`, {
+      deviceId: older.deviceId,
+      secret: older.deviceSecret,
+      features: ['video'],
+    });
+    try {
+      await agent.waitFor<Roster>('roster:changed', announced(older.deviceId, ['video']));
+    } finally {
+      updated.close();
+    }
+    // A console that connects later reads it from storage, offline phones included.
+    await h.idle();
+    const late = await h.agent('alice');
+    const [snapshot] = late.eventsNamed<Roster>('roster:snapshot');
+    expect(featuresIn(snapshot!, older.deviceId)).toEqual(['video']);
+    expect(featuresIn(snapshot!, camera.deviceId)).toEqual(['video']);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { entityId, epochMs } from './call';
+import { deviceFeaturesSchema } from './video';
 
 export const APNS_ENVIRONMENTS = ['sandbox', 'production'] as const;
 export type ApnsEnvironment = (typeof APNS_ENVIRONMENTS)[number];
@@ -50,6 +51,12 @@ export const deviceEntrySchema = z.object({
   token: pushTokenStatusSchema,
   /** Null until the app reports it (an app from before the report). */
   microphone: z.enum(MICROPHONE_PERMISSIONS).nullable(),
+  /**
+   * What the phone's app announced it can do beyond voice when it last connected (`['video']`),
+   * so the console offers only what the phone can do. Null until it connects to a server that
+   * keeps it; absent from older servers.
+   */
+  features: deviceFeaturesSchema.nullable().optional(),
   pairedAt: epochMs,
   lastSeenAt: epochMs.nullable(),
 });

@@ -41,7 +41,16 @@ export function attachDeviceGateway(
     socket.data.deviceId = device.id;
     socket.data.staffId = device.staffId;
     socket.data.address = ctx.addresses.of(socket.request);
-    socket.data.features = auth.data.features ?? [];
+    const features = auth.data.features ?? [];
+    socket.data.features = features;
+    // Kept for the roster (the console offers video only to a phone that can send it), before the
+    // connection announces the phone online, so that roster change already carries it.
+    if (device.features?.join(',') !== features.join(',')) {
+      await storage.devices
+        .setFeatures(device.id, features)
+        .then(() => roster.changed(device.staffId))
+        .catch((err) => ctx.logger.warn({ err, deviceId: device.id }, 'could not keep what a phone can do'));
+    }
     next();
   });
 

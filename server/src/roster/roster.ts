@@ -175,6 +175,7 @@ export class Roster {
         movedTo: d.voipToken === null ? d.tokenMovedTo : null,
       },
       microphone: d.microphone,
+      features: d.features,
       pairedAt: d.pairedAt,
       lastSeenAt: d.lastSeenAt,
     };

@@ -1,5 +1,10 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { ApnsEnvironment, MicrophonePermission } from '#shared';
+import {
+  type ApnsEnvironment,
+  DEVICE_FEATURES,
+  type DeviceFeature,
+  type MicrophonePermission,
+} from '#shared';
 import { guarded } from './errors';
 import type { Database, DevicesTable } from './schema';
 import type { DeviceRow, DeviceStore, NewDeviceRow } from './types';
@@ -105,6 +110,13 @@ export function deviceStore(db: Kysely<Database>): DeviceStore {
     async touch(id, at) {
       await db.updateTable('devices').set({ last_seen_at: at }).where('id', '=', id).execute();
     },
+    async setFeatures(id, features) {
+      await db
+        .updateTable('devices')
+        .set({ features: features.join(',') })
+        .where('id', '=', id)
+        .execute();
+    },
     async remove(id) {
       const result = await db.deleteFrom('devices').where('id', '=', id).executeTakeFirst();
       return result.numDeletedRows > 0n;
@@ -132,6 +144,7 @@ const toColumns = (row: NewDeviceRow): Insertable<DevicesTable> => ({
   microphone: null,
   token_moved_to_id: null,
   token_moved_to_name: null,
+  features: null,
 });
 
 const toDevice = (r: Selectable<DevicesTable>): DeviceRow => ({
@@ -155,4 +168,9 @@ const toDevice = (r: Selectable<DevicesTable>): DeviceRow => ({
     r.token_moved_to_id !== null
       ? { deviceId: r.token_moved_to_id, name: r.token_moved_to_name ?? '' }
       : null,
+  features: r.features === null ? null : featuresOf(r.features),
 });
+
+// A value this server does not know (written by a newer one) is left out, not passed on.
+const featuresOf = (column: string): DeviceFeature[] =>
+  column.split(',').filter((f): f is DeviceFeature => (DEVICE_FEATURES as readonly string[]).includes(f));

@@ -200,6 +200,15 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('video_settings').ifExists().execute();
     },
   },
+  '0013_device_features': {
+    async up(db: AnyDb) {
+      // What the app last announced in its handshake, comma-separated ('' for none; null: not yet).
+      await db.schema.alterTable('devices').addColumn('features', 'text').execute();
+    },
+    async down(db: AnyDb) {
+      await db.schema.alterTable('devices').dropColumn('features').execute();
+    },
+  },
 };
 
 /**

@@ -101,6 +101,8 @@ export interface DevicesTable {
   /** The device record that registered this one's VoIP token since, and its name then (0005). */
   token_moved_to_id: string | null;
   token_moved_to_name: string | null;
+  /** What the app last announced in its handshake, comma-separated; null before it did (0013). */
+  features: string | null;
 }
 
 export interface PairingCodesTable {

@@ -4,6 +4,7 @@ import type {
   AuditSubject,
   Call,
   Callback,
+  DeviceFeature,
   Direction,
   DirectoryEntry,
   Disposition,
@@ -196,10 +197,12 @@ export interface DeviceRow {
   microphone: MicrophonePermission | null;
   /** The record that took this one's VoIP token (the phone paired again), as named then. */
   tokenMovedTo: { deviceId: string; name: string } | null;
+  /** What the app announced when it last connected; null until it has connected. */
+  features: DeviceFeature[] | null;
 }
 
 /** A record as pairing creates it: nothing reported yet, no token moved. */
-export type NewDeviceRow = Omit<DeviceRow, 'microphone' | 'tokenMovedTo'>;
+export type NewDeviceRow = Omit<DeviceRow, 'microphone' | 'tokenMovedTo' | 'features'>;
 
 export interface DeviceStore {
   create(row: NewDeviceRow): Promise<void>;
@@ -231,6 +234,8 @@ export interface DeviceStore {
    */
   markTokenInvalid(id: string, token: string, reason: string, at: number): Promise<DeviceRow | null>;
   touch(id: string, at: number): Promise<void>;
+  /** Keeps what the app announced in its handshake (the gateway writes only a change). */
+  setFeatures(id: string, features: readonly DeviceFeature[]): Promise<void>;
   remove(id: string): Promise<boolean>;
 }
 

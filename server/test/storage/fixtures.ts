@@ -49,6 +49,7 @@ export function makeDevice(staffId: string, patch: Partial<DeviceRow> = {}): Dev
     pairedAt: T0,
     lastSeenAt: null,
     microphone: null,
+    features: null,
     tokenMovedTo: null,
     ...patch,
   };

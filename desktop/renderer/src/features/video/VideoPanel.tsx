@@ -1,6 +1,6 @@
 import { type MouseEvent, useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import { type Call, VIDEO_MARKER_SHOW_MS } from '#shared';
+import { type Call, partyPhone, VIDEO_MARKER_SHOW_MS } from '#shared';
 import { useConsole } from '../../store/hooks';
 import { useNames } from '../../store/names';
 import { useVoice } from '../call';
@@ -15,7 +15,13 @@ import './video.css';
  * turn the agent's own camera on, stop it. `softphone`: this console carries the call's media.
  */
 export function VideoPanel({ call, softphone }: { call: Call; softphone: boolean }) {
-  const person = useNames().staff(call.staffId)?.name ?? 'Staff';
+  const names = useNames();
+  const person = names.staff(call.staffId)?.name ?? 'Staff';
+  const phoneId = partyPhone(call);
+  const features = names.staff(call.staffId)?.devices.find((d) => d.id === phoneId)?.features;
+  // Not known (an older server, or the app has not connected since the server kept it): offered as
+  // before, and the server answers a phone that cannot with FORBIDDEN in words.
+  const canVideo = features == null || features.includes('video');
   const video = useConsole((s) => s.videos[call.id]);
   const phase = useVoice((s) => (s.callId === call.id ? (s.snapshot?.phase ?? null) : null));
   const media = useStore(videoMediaStore);
@@ -46,7 +52,11 @@ export function VideoPanel({ call, softphone }: { call: Call; softphone: boolean
   }, [marker]);
 
   if (call.state !== 'active') return null;
-  const status = videoStatusText(video, person);
+  const status =
+    videoStatusText(video, person) ??
+    (canVideo
+      ? null
+      : `${names.device(phoneId)?.device ?? 'This phone'} cannot send video: its app does not offer it.`);
   const point = (e: MouseEvent<HTMLVideoElement>) => {
     const v = e.currentTarget;
     const spot = pointOnPicture(v, v.getBoundingClientRect(), e.clientX, e.clientY);
@@ -89,7 +99,7 @@ export function VideoPanel({ call, softphone }: { call: Call; softphone: boolean
         )}
       </div>
       <div className="video-controls">
-        {(!video || video.state === 'off') && (
+        {canVideo && (!video || video.state === 'off') && (
           <button type="button" className="btn" disabled={call.held} onClick={() => void actions.request()}>
             Ask for video
           </button>
