@@ -12,6 +12,8 @@ import type { AgentServerEvents, Call, CallCancelledPayload, DeviceServerEvents,
  */
 export interface Notifier {
   toAgents<E extends keyof AgentServerEvents>(event: E, ...args: Parameters<AgentServerEvents[E]>): void;
+  /** Every console signed in as an admin: what only admins' screens use (the Live board's hint). */
+  toAdmins<E extends keyof AgentServerEvents>(event: E, ...args: Parameters<AgentServerEvents[E]>): void;
   toAgent<E extends keyof AgentServerEvents>(
     agentId: string,
     event: E,

@@ -38,7 +38,7 @@ import type { VideoService } from '../video/service';
 import { wrapUpHandlers } from '../wrapups/handlers';
 import type { GatewayContext } from './context';
 import { handshakeError, protocolMismatch } from './handshake';
-import type { AgentNamespace } from './hub';
+import { ADMINS_ROOM, type AgentNamespace, type AgentSocket } from './hub';
 import { bindRequests, type Handlers } from './requests';
 import { sessionStatusOf, teamHandlers } from './team';
 
@@ -124,6 +124,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
     calls.partyBack({ agentId });
     ctx.metrics.consoles.inc();
     socket.join(`agent:${agentId}`);
+    followRole(socket);
     ctx.sessions.watch(socket);
     const softphoneKnown = ctx.requestOptions.track(ctx.softphones.connected(socket)).catch((err) => {
       ctx.logger.error({ err, agentId }, 'could not choose the softphone');
@@ -158,6 +159,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
         throw new AppError(ERROR_CODES.UNAUTHORIZED, 'your session ended; sign in again');
       }
       socket.data.actor = me;
+      followRole(socket);
       if (MEDIA_REQUESTS.has(event)) ctx.softphones.require(socket);
       if (AGENT_REQUEST_ACCESS[event] === 'everyone') return;
       const refusal = requestRefusal(me.role, event);
@@ -218,6 +220,18 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
       socket.disconnect(true);
     });
   });
+}
+
+/**
+ * Keeps the console in the admins' room while its agent is an admin: what only admins use (the Live
+ * board's `live:changed`) goes to that room instead of to every console, which with a team of
+ * agents was most of the frames a call setup wrote (bench/README.md, issue 23 item 3).
+ */
+function followRole(socket: AgentSocket): void {
+  const admin = socket.data.actor.role === 'admin';
+  if (admin === socket.rooms.has(ADMINS_ROOM)) return;
+  if (admin) socket.join(ADMINS_ROOM);
+  else socket.leave(ADMINS_ROOM);
 }
 
 /**

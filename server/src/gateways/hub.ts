@@ -47,6 +47,13 @@ export type DeviceNamespace = Namespace<
 export type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, DefaultEventsMap, AgentSocketData>;
 export type DeviceSocket = Socket<DeviceClientEvents, DeviceServerEvents, DefaultEventsMap, DeviceSocketData>;
 
+/**
+ * The room of the consoles signed in as admins. A console joins when it connects as one, and its
+ * room follows its role on every request (agent.ts): a console made an admin loads the Live board
+ * by a request before any hint matters to it, one made an agent no longer has the board.
+ */
+export const ADMINS_ROOM = 'admins';
+
 type Emitter = { emit(event: string, ...args: unknown[]): unknown };
 
 /**
@@ -69,6 +76,10 @@ export class Hub implements Notifier, Presence {
 
   toAgents<E extends keyof AgentServerEvents>(event: E, ...args: Parameters<AgentServerEvents[E]>): void {
     emit(this.agentNsp, event, args);
+  }
+
+  toAdmins<E extends keyof AgentServerEvents>(event: E, ...args: Parameters<AgentServerEvents[E]>): void {
+    emit(this.agentNsp?.to(ADMINS_ROOM), event, args);
   }
 
   toAgent<E extends keyof AgentServerEvents>(

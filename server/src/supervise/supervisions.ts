@@ -120,7 +120,7 @@ export class Supervisions implements CallObserver {
     else if (supervision && next.agentId !== supervision.agentId) this.end(supervision, 'transferred');
     const was = prev !== null && supervisable(prev);
     if (was !== supervisable(next) || (was && prev.agentId !== next.agentId)) {
-      this.o.notifier.toAgents('live:changed', {});
+      this.o.notifier.toAdmins('live:changed', {});
     }
   }
 
@@ -168,6 +168,6 @@ export class Supervisions implements CallObserver {
   private tell(supervision: Supervision, change: SupervisionChanged): void {
     this.o.notifier.toAgent(supervision.agentId, 'supervise:changed', change);
     this.o.notifier.toAgent(supervision.supervisorId, 'supervise:changed', change);
-    this.o.notifier.toAgents('live:changed', {});
+    this.o.notifier.toAdmins('live:changed', {});
   }
 }
