@@ -1,6 +1,7 @@
-import type { Insertable, Kysely } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
 import { type Call, QUALITY_MARKS, type QualityMark } from '#shared';
 import { decodeCursor, encodeCursor } from './cursor';
+import { groupCommit } from './group-commit';
 import { precompiled } from './precompiled';
 import type { CallsTable, Database } from './schema';
 import type { CallStore } from './types';
@@ -22,38 +23,10 @@ const COLUMNS = [
  * newest first, by (created_at, id), through an opaque cursor.
  */
 export function callStore(db: Kysely<Database>): CallStore {
-  // Every change of a call writes it, and the call path reads it: compiled once (precompiled.ts).
-  // The update takes the inserted row's values (`excluded`), so the document is sent once, not twice.
-  const upsert = precompiled(db, COLUMNS, (p) =>
-    db
-      .insertInto('calls')
-      .values(p as unknown as Insertable<CallsTable>)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          staff_id: eb.ref('excluded.staff_id'),
-          agent_id: eb.ref('excluded.agent_id'),
-          direction: eb.ref('excluded.direction'),
-          state: eb.ref('excluded.state'),
-          end_reason: eb.ref('excluded.end_reason'),
-          created_at: eb.ref('excluded.created_at'),
-          doc: eb.ref('excluded.doc'),
-        })),
-      ),
-  );
+  const upsert = callsUpsert(db);
   const byId = precompiled(db, ['id'], (p) => db.selectFrom('calls').select('doc').where('id', '=', p.id));
   return {
-    async save(call) {
-      await upsert({
-        id: call.id,
-        staff_id: call.staffId,
-        agent_id: call.agentId,
-        direction: call.direction,
-        state: call.state,
-        end_reason: call.endReason,
-        created_at: call.createdAt,
-        doc: JSON.stringify(call),
-      });
-    },
+    save: groupCommit(upsert, BATCH_ROWS),
     async get(id) {
       const row = (await byId({ id })).rows[0];
       return row ? toCall(row.doc) : null;
@@ -146,3 +119,66 @@ export function callStore(db: Kysely<Database>): CallStore {
 }
 
 const toCall = (doc: string): Call => JSON.parse(doc) as Call;
+
+/** The most calls one statement writes: 8 parameters each, far below both engines' limits. */
+const BATCH_ROWS = 32;
+
+/**
+ * Writes calls in one statement, a multi-row upsert (group-commit.ts brings the calls that
+ * changed while the previous write was under way). Every change of a call writes it, so the SQL
+ * of each batch size is compiled once: Kysely builds and compiles a query anew each time it runs
+ * (bench/README.md). The update takes the inserted row's values (`excluded`), so each document is
+ * sent once. An upsert may touch a row once: a call twice in a batch (which its queue makes
+ * impossible on one server) is written in its last version, both callers resolved by it.
+ */
+function callsUpsert(db: Kysely<Database>): (calls: Call[]) => Promise<void> {
+  const plans = new Map<number, string>();
+  const planFor = (rows: number) => {
+    let sql = plans.get(rows);
+    if (sql !== undefined) return sql;
+    const marks = Array.from({ length: rows }, (_, r) =>
+      Object.fromEntries(COLUMNS.map((c, i) => [c, `\u0000${r * COLUMNS.length + i}\u0000`])),
+    );
+    const compiled = db
+      .insertInto('calls')
+      .values(marks as unknown as Insertable<CallsTable>[])
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          staff_id: eb.ref('excluded.staff_id'),
+          agent_id: eb.ref('excluded.agent_id'),
+          direction: eb.ref('excluded.direction'),
+          state: eb.ref('excluded.state'),
+          end_reason: eb.ref('excluded.end_reason'),
+          created_at: eb.ref('excluded.created_at'),
+          doc: eb.ref('excluded.doc'),
+        })),
+      )
+      .compile();
+    // The values go in the order they were marked: check that Kysely kept it, one parameter each.
+    compiled.parameters.forEach((p, i) => {
+      if (p !== `\u0000${i}\u0000`) throw new Error(`calls upsert: parameter ${i} is ${String(p)}`);
+    });
+    if (compiled.parameters.length !== rows * COLUMNS.length)
+      throw new Error('calls upsert: parameters missing');
+    sql = compiled.sql;
+    plans.set(rows, sql);
+    return sql;
+  };
+  return async (calls) => {
+    const last = new Map(calls.map((c) => [c.id, c]));
+    const values: unknown[] = [];
+    for (const call of last.values()) {
+      values.push(
+        call.id,
+        call.staffId,
+        call.agentId,
+        call.direction,
+        call.state,
+        call.endReason,
+        call.createdAt,
+        JSON.stringify(call),
+      );
+    }
+    await db.executeQuery(CompiledQuery.raw(planFor(last.size), values));
+  };
+}
