@@ -40,6 +40,7 @@ import type { PushGateway } from './push';
 import { createRingHealth } from './ring-health';
 import { Roster } from './roster/roster';
 import { Softphones } from './softphone/softphones';
+import { keepOwnRows } from './storage/own-rows';
 import type { Storage } from './storage/types';
 import { Supervisions } from './supervise/supervisions';
 import { AuditLog } from './team/audit';
@@ -86,6 +87,8 @@ export async function createServer(deps: ServerDeps) {
   // Told once the consoles' status exists (below): consoles show why the server cannot save.
   let storageChanged = () => {};
   const storageHealth = new StorageHealth({ clock, logger, onChange: () => storageChanged() });
+  // A single server is the only writer of its staff and phones; a cluster node is one of several.
+  if (!deps.cluster) keepOwnRows(deps.storage);
   const storage = storageHealth.watch(deps.storage);
   const cluster = deps.cluster ? await joinCluster(deps.cluster, logger, storage.calls) : null;
   const base: Base = {

@@ -152,4 +152,16 @@ describe('three nodes on one PostgreSQL and one Redis', () => {
     expect(stored?.pushes.filter((p) => p.kind === 'cancel')).toHaveLength(1);
     expect(watcher.eventsNamed<Changed>('call:changed').some(ended(call.id))).toBe(false); // not bob's call
   });
+
+  it("a node reads staff members' phones afresh: one paired through another node is rung", async () => {
+    // A single server keeps these rows once read (storage/own-rows.ts); a node must not.
+    const alice = await c.agent(0, 'alice');
+    const ana = await c.staff(alice, 'Ana');
+    const none = await alice.ok<Call>('call:place', { staffId: ana.id });
+    expect(none.endReason).toBe('unreachable');
+    const phone = await c.phone(1, alice, ana.id);
+    const call = await alice.ok<Call>('call:place', { staffId: ana.id });
+    expect(call.devices.map((d) => d.deviceId)).toEqual([phone.deviceId]);
+    await alice.ok('call:hangup', { callId: call.id });
+  });
 });

@@ -1,0 +1,106 @@
+import type { DeviceStore, StaffStore, Storage } from './types';
+
+/** Reads answered from memory once read: every call placement and cancel asks them. */
+const CACHED = {
+  staff: ['get'],
+  devices: ['get', 'listByStaff'],
+} as const;
+/** Reads that go to the database as before, and change nothing. */
+const PASSED = {
+  staff: ['getMany', 'list'],
+  devices: ['list', 'listByStaffIds'],
+} as const;
+/** Writes to one phone, its id first: they forget that phone only (a phone connecting touches it). */
+const OF_ONE_DEVICE: readonly string[] = ['touch', 'setFeatures', 'setMicrophone', 'markTokenInvalid'];
+/** Rows kept, at most: the staff members and phones of a large team, far below its memory. */
+const MAX_ENTRIES = 10_000;
+
+/**
+ * A single server's staff and phones, read once and then kept: on a single server this process is
+ * the only writer of these tables (the `agents` CLI, which may run beside it, writes agents only),
+ * so its own writes are all that can change them. A placement read the staff member and their
+ * phones, and a cancel its phone, each a round trip (bench/README.md).
+ *
+ * Kept exact by distrust: every method of the two stores that is not one of the reads above counts
+ * as a write (a method added later too), and a write empties both caches when it starts and again
+ * when it ends (removing a staff member removes their phones, a token moving changes two phones);
+ * the writes of one phone's own columns forget that phone only, wherever it is kept.
+ * A read stores what it got only if no write started or ended while it ran. Rows are frozen: a
+ * caller that changed one would change every later reader's copy.
+ *
+ * Never for a cluster node: other nodes write these tables (app.ts wires it for a single server).
+ * Installed on the storage object itself, so that whoever else holds it in this process (a tool,
+ * a test seeding rows, a server started again on it) writes through the same caches.
+ */
+export function keepOwnRows(storage: Storage): void {
+  if (keeping.has(storage)) return;
+  keeping.add(storage);
+  let generation = 0;
+  let writing = 0;
+  const caches = { staff: new Map<string, unknown>(), devices: new Map<string, unknown>() };
+  const forget = (deviceId?: unknown) => {
+    generation++;
+    if (typeof deviceId !== 'string') {
+      caches.staff.clear();
+      caches.devices.clear();
+      return;
+    }
+    for (const [key, kept] of caches.devices) {
+      const rows = (Array.isArray(kept) ? kept : [kept]) as ({ id: string } | null)[];
+      if (rows.some((row) => row?.id === deviceId) || key === `get:${deviceId}`) caches.devices.delete(key);
+    }
+  };
+
+  const wrap = <S extends object>(name: 'staff' | 'devices', store: S): S => {
+    const cache = caches[name];
+    const out: Record<string, unknown> = {};
+    for (const [method, value] of Object.entries(store)) {
+      if (typeof value !== 'function') {
+        out[method] = value;
+        continue;
+      }
+      const call = value.bind(store) as (...a: unknown[]) => Promise<unknown>;
+      if ((PASSED[name] as readonly string[]).includes(method)) {
+        out[method] = call;
+      } else if ((CACHED[name] as readonly string[]).includes(method)) {
+        out[method] = async (key: string) => {
+          const id = `${method}:${key}`;
+          if (cache.has(id)) return cache.get(id);
+          const seen = generation;
+          const row = deepFreeze(await call(key));
+          if (seen === generation && writing === 0) {
+            if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+            cache.set(id, row);
+          }
+          return row;
+        };
+      } else {
+        const one = name === 'devices' && OF_ONE_DEVICE.includes(method);
+        out[method] = async (...a: unknown[]) => {
+          writing++;
+          forget(one ? a[0] : undefined);
+          try {
+            return await call(...a);
+          } finally {
+            writing--;
+            forget(one ? a[0] : undefined);
+          }
+        };
+      }
+    }
+    return out as S;
+  };
+
+  storage.staff = wrap<StaffStore>('staff', storage.staff);
+  storage.devices = wrap<DeviceStore>('devices', storage.devices);
+}
+
+const keeping = new WeakSet<Storage>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
