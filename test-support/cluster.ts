@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { type LoginSession, login, type ManualClock, manualClock, type StaffEntry } from '#shared';
 import { createServer, openStorage, type ServerConfig, type SwitchboardServer } from '../server/src';
@@ -25,6 +25,8 @@ export interface ClusterTestOptions {
   nodeTtlMs?: number;
   /** Each node's PostgreSQL connections for call locks (default the server's). */
   lockPoolSize?: number;
+  /** The nodes' logger (default: pino at SWITCHBOARD_LOG_LEVEL, silent). */
+  logger?: Logger;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface ClusterTestOptions {
  */
 export async function startCluster(o: ClusterTestOptions) {
   const clock: ManualClock = manualClock(Date.now());
-  const logger = pino({ level: process.env.SWITCHBOARD_LOG_LEVEL ?? 'silent' });
+  const logger = o.logger ?? pino({ level: process.env.SWITCHBOARD_LOG_LEVEL ?? 'silent' });
   const db = await freshDatabase('postgres');
   const migrator = await openStorage(db.url);
   await migrator.migrate();

@@ -363,6 +363,7 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
     sessions,
     auth,
     async close() {
+      softphones.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       // io.close() has closed the HTTP server already; this runs Fastify's own onClose hooks.
       await web.close();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { buildCancelPush, type Clock, type PushRecord, type ServerStatus } from '#shared';
 import type { Logger } from '../ops/logger';
 import type { Metrics } from '../ops/metrics';
-import type { PushGateway, PushResult } from '../push';
+import { type PushGateway, PushGatewayClosedError, type PushResult } from '../push';
 import type { DeviceRow } from '../storage/types';
 import { InFlight } from './in-flight';
 
@@ -44,7 +44,12 @@ export class PushSender {
       onStatusChanged?: () => void;
     },
   ) {
-    this.inflight = new InFlight((err) => o.logger.error({ err }, 'push failed'));
+    this.inflight = new InFlight((err) => {
+      // The server is closing: the last answers in flight set off this push (a cancel sent again,
+      // say). Nothing was sent, and nothing went wrong (`send` resolves null, as with no token).
+      if (err instanceof PushGatewayClosedError) o.logger.debug('push not sent: the push gateway is closing');
+      else o.logger.error({ err }, 'push failed');
+    });
   }
 
   get enabled(): boolean {

@@ -136,7 +136,9 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
     });
     socket.on('disconnect', () => {
       void ctx.requestOptions.track(ctx.softphones.left(agentId, heldSoftphone)).catch((err) => {
-        ctx.logger.error({ err, agentId }, 'could not hand the softphone on');
+        // Begun before this node started closing, it asked nodes that may be gone by now.
+        const level = ctx.softphones.closed ? 'debug' : 'error';
+        ctx.logger[level]({ err, agentId }, 'could not hand the softphone on');
       });
       // The supervisor's side of a supervision lives in their softphone page: it is gone.
       if (heldSoftphone) ctx.supervisions.supervisorLeft(agentId);

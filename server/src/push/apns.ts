@@ -4,7 +4,13 @@ import { sendOnce } from './attempt';
 import { configErrorMessage } from './classify';
 import { ProviderPool } from './providers';
 import { DEFAULT_RETRY, type RetryPolicy, retryUntilDeadline } from './retry';
-import type { PushConfigProblem, PushGateway, PushRequest, PushResult } from './types';
+import {
+  type PushConfigProblem,
+  type PushGateway,
+  PushGatewayClosedError,
+  type PushRequest,
+  type PushResult,
+} from './types';
 import { type ApnsCredentialsInput, validateApnsConfig } from './validate';
 
 export interface ApnsGatewayOptions extends ApnsCredentialsInput {
@@ -102,7 +108,7 @@ export function createApnsPushGateway(opts: ApnsGatewayOptions): ApnsPushGateway
       return lastConfigError;
     },
     send(req) {
-      if (closed) return Promise.reject(new Error('the push gateway is closed'));
+      if (closed) return Promise.reject(new PushGatewayClosedError());
       try {
         checkPayload(req.payload);
       } catch (err) {

@@ -45,10 +45,22 @@ export interface PushConfigProblem {
   at: number;
 }
 
+/**
+ * A push asked of a gateway that is closing or closed: nothing was sent. Typed, so the server's
+ * own teardown (a cancel set off by the last answers in flight) is not logged as a failure.
+ */
+export class PushGatewayClosedError extends Error {
+  constructor() {
+    super('the push gateway is closed');
+    this.name = 'PushGatewayClosedError';
+  }
+}
+
 export interface PushGateway {
   /**
    * Sends, retrying retryable failures with backoff until the deadline; resolves with the last
-   * attempt's result. Rejects (without sending) a payload APNs would refuse to take.
+   * attempt's result. Rejects (without sending) a payload APNs would refuse to take, and anything
+   * once `close()` was called (PushGatewayClosedError).
    */
   send(req: PushRequest): Promise<PushResult>;
   /** Set when APNs refused our credentials or topic; cleared by the next accepted push. */

@@ -30,6 +30,7 @@ type Holder = { id: string; data: { console?: ConsoleHello; connectedAt?: number
  */
 export class Softphones {
   private readonly queue: KeyedQueue;
+  private closing = false;
 
   constructor(
     private readonly o: {
@@ -67,9 +68,23 @@ export class Softphones {
     });
   }
 
+  /**
+   * This node stops. Its consoles' sockets close now and reconnect to another node, where
+   * `connected()` finds the room empty and takes the softphone: a hand-on from here would only ask
+   * nodes that may be stopping too (bench:cluster logged dozens of adapter timeouts at level 50).
+   */
+  close(): void {
+    this.closing = true;
+  }
+
+  /** Whether `close()` was called: what fails from here on fails because this node is going. */
+  get closed(): boolean {
+    return this.closing;
+  }
+
   /** A console's socket closed; `held` says whether it was the softphone. */
   left(agentId: string, held: boolean): Promise<void> {
-    if (!held) return Promise.resolve();
+    if (!held || this.closing) return Promise.resolve();
     return this.run(agentId, async () => {
       if ((await this.holders(agentId)).length > 0) return;
       const others = await this.o.nsp.in(`agent:${agentId}`).fetchSockets();
