@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import pg from 'pg';
 import type { Logger } from '../ops/logger';
 import { parseStorageUrl } from '../storage';
@@ -8,6 +7,7 @@ import { ClusterHub, ClusterLiveCalls } from './hub';
 import { postgresKeyLock } from './lock';
 import { ClusterPresence, type PresenceEntry } from './presence';
 import { connectRedis } from './redis';
+import { streamsAdapter } from './streams';
 import { ClusterTimers } from './timers';
 
 export type { PresenceEntry } from './presence';
@@ -97,7 +97,7 @@ export async function joinCluster(o: ClusterOptions, logger: Logger, calls: Call
     hub: new ClusterHub(presence),
     live,
     locks: locks.locks,
-    adapter: createAdapter(streams, { streamName: `${prefix}:sio`, channelPrefix: `${prefix}:sio` }),
+    adapter: streamsAdapter(streams, { streamName: `${prefix}:sio`, channelPrefix: `${prefix}:sio` }),
     /** Where the limits every node shares are counted (sign-in, pairing: auth/limits.ts). */
     limits: { kind: 'redis', client: redis, prefix } as const,
     timers: new ClusterTimers(timerPool, nodeId, log),
