@@ -5,6 +5,7 @@ import { askCancelAckAcross } from '../gateways/acks';
 import { Hub } from '../gateways/hub';
 import type { Logger } from '../ops/logger';
 import type { CallStore } from '../storage/types';
+import type { HeldCalls } from './held-calls';
 import type { ClusterPresence } from './presence';
 import type { Redis } from './redis';
 
@@ -96,6 +97,7 @@ export class ClusterLiveCalls extends LiveCalls {
     private readonly nodeId: string,
     private readonly logger: Logger,
     private readonly store: Pick<CallStore, 'get' | 'listLive'>,
+    private readonly held?: HeldCalls,
   ) {
     super();
     this.publisher = redis.withCommandOptions({ timeout: 0 });
@@ -104,9 +106,12 @@ export class ClusterLiveCalls extends LiveCalls {
   private marker = 0;
   protected override readonly keepsEnded = false;
 
-  /** Never the authority: another node may have changed the call a moment ago. */
-  override authority(): Call | undefined {
-    return undefined;
+  /**
+   * Only while this node holds the call's lock, as read with it (held-calls.ts): otherwise another
+   * node may have changed the call a moment ago.
+   */
+  override authority(callId: string): Call | undefined {
+    return this.held?.get(callId);
   }
 
   /**
@@ -173,6 +178,7 @@ export class ClusterLiveCalls extends LiveCalls {
   }
 
   override put(call: Call): void {
+    this.held?.stored(call);
     this.apply(call);
     const message = JSON.stringify({ node: this.nodeId, call });
     void this.publisher.publish(this.channel, message).catch((err) => {

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Logger } from '../ops/logger';
 import { parseStorageUrl } from '../storage';
 import type { CallStore } from '../storage/types';
+import { HeldCalls } from './held-calls';
 import { ClusterHub, ClusterLiveCalls } from './hub';
 import { postgresKeyLock } from './lock';
 import { ClusterPresence, type PresenceEntry } from './presence';
@@ -70,7 +71,8 @@ export async function joinCluster(o: ClusterOptions, logger: Logger, calls: Call
   // the adapter's XADDs and XREADs), and the reader's XREAD blocks for those same 5 s anyway.
   // Its commands end with their connection instead.
   const streams = await connectRedis(o.redisUrl, log, 'adapter', { timeout: 0 });
-  const locks = postgresKeyLock(o.databaseUrl, o.lockPoolSize);
+  const held = new HeldCalls();
+  const locks = postgresKeyLock(o.databaseUrl, o.lockPoolSize, held);
   // Timer rows are written inside call locks (a cancel before the call's end): never from the
   // locks' own pool, which a task would then wait on while holding one of its connections.
   const timerPool = new pg.Pool({ connectionString: o.databaseUrl, max: 4 });
@@ -87,7 +89,7 @@ export async function joinCluster(o: ClusterOptions, logger: Logger, calls: Call
     logger: log,
     onNodeLost: (node, entries) => nodeLost(node, entries),
   });
-  const live = new ClusterLiveCalls(redis, `${prefix}:calls`, nodeId, log, calls);
+  const live = new ClusterLiveCalls(redis, `${prefix}:calls`, nodeId, log, calls, held);
   await live.subscribe(sub);
   // node-redis resubscribes by itself on reconnecting; what was published meanwhile is gone.
   sub.on('ready', () => live.requestResync());

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Locks } from '../calls/ports';
+import type { HeldCalls } from './held-calls';
 
 const LOCK = 'select pg_advisory_xact_lock(hashtextextended($1, 0))';
 /**
@@ -7,8 +8,8 @@ const LOCK = 'select pg_advisory_xact_lock(hashtextextended($1, 0))';
  * statement is a write and a wait on the socket. Parameters would take the extended protocol, which
  * allows one statement per query; the simple protocol takes both, with the key as a quoted literal.
  */
-const beginLocked = (client: pg.PoolClient, key: string) =>
-  `begin; select pg_advisory_xact_lock(hashtextextended(${client.escapeLiteral(key)}, 0))`;
+const lockStatement = (client: pg.PoolClient, key: string) =>
+  `select pg_advisory_xact_lock(hashtextextended(${client.escapeLiteral(key)}, 0))`;
 
 /**
  * Cross-node serialization through PostgreSQL: a transaction-scoped advisory lock per key, taken
@@ -22,15 +23,34 @@ const beginLocked = (client: pg.PoolClient, key: string) =>
  * another, and no number of tasks at once can use the pool up and wait on each other (issue 22
  * item 11). The call's key is always the inner one, so no two tasks wait on each other in a cycle.
  */
-export function postgresKeyLock(databaseUrl: string, poolSize = 40) {
+export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: HeldCalls) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   // An idle client that loses its connection must not take the process down.
   pool.on('error', () => undefined);
+  /**
+   * Takes `key` on `client` (after `begin` when `first`), with the read of its call when it is a
+   * call's (held-calls.ts), in one round trip; the read is dropped when the hold ends.
+   */
+  const take = async (client: pg.PoolClient, key: string, first: boolean) => {
+    const read = calls?.statement(key, (s) => client.escapeLiteral(s));
+    if (!read && !first) {
+      await client.query(LOCK, [key]);
+      return;
+    }
+    const sql = [first ? 'begin' : null, lockStatement(client, key), read].filter(Boolean).join('; ');
+    const results = (await client.query(sql)) as unknown as pg.QueryResult[] | pg.QueryResult;
+    if (read && Array.isArray(results)) calls?.read(key, results[results.length - 1]!.rows);
+  };
+  const release = (key: string) => calls?.released(key);
   /** Further keys, taken on a connection that holds one already. */
   const on = (client: pg.PoolClient): Locks => ({
     async hold(key, task) {
-      await client.query(LOCK, [key]);
-      return task(on(client));
+      try {
+        await take(client, key, false);
+        return await task(on(client));
+      } finally {
+        release(key);
+      }
     },
   });
   const locks: Locks = {
@@ -38,12 +58,13 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40) {
       const client = await pool.connect();
       let broken = false;
       try {
-        await client.query(beginLocked(client, key));
+        await take(client, key, true);
         return await task(on(client));
       } catch (error) {
         broken = true;
         throw error;
       } finally {
+        release(key);
         await client.query(broken ? 'rollback' : 'commit').catch(() => undefined);
         client.release();
       }
