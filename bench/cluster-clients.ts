@@ -115,6 +115,10 @@ export class BenchPhone {
   readonly errors: string[] = [];
 
   private constructor(private readonly socket: Socket<DeviceServerEvents, DeviceClientEvents>) {
+    // Acknowledged as the iOS app and the virtual companion do: the server then sends no cancel
+    // push after the hang-up (one without an answer within the grace is pushed, an APNs request
+    // and its answer written on the call: a phone whose app is not running).
+    socket.on('call:cancelled', (_cancel, ack) => ack?.());
     socket.on('call:changed', ({ call }) => {
       if (this.heard.has(call.id) || (call.state !== 'dialing' && call.state !== 'ringing')) return;
       this.heard.set(call.id, performance.now());
