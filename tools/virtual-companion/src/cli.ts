@@ -4,7 +4,8 @@ import { login } from '#shared';
 import { connectEmulator } from '../../apns-emulator/src';
 import { ask, firstRoster, openAgentSocket } from './agent-socket';
 import { remoteNetwork } from './network';
-import { type Behaviour, VirtualPhone } from './phone';
+import { VirtualPhone } from './phone';
+import type { Behaviour } from './phone-types';
 
 const HELP = `Usage: npm run companion -- --server URL --apns-emulator URL --apns-ca FILE (--code CODE... | --agent NAME --staff NAME) [options]
 

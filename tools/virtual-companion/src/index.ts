@@ -1,10 +1,10 @@
 export { inProcessNetwork, type PushNetwork, remoteNetwork } from './network';
+export { VirtualPhone } from './phone';
 export {
   type Behaviour,
   type Credentials,
   IGNORE,
   type LocalCall,
   type PhoneFaults,
-  VirtualPhone,
   type VirtualPhoneOptions,
-} from './phone';
+} from './phone-types';

@@ -13,10 +13,7 @@ import {
   type EndReason,
   ERROR_CODES,
   httpRequest,
-  isStale,
   type MicrophonePermission,
-  type PushContent,
-  parsePushPayload,
   type RequestAck,
   type RequestPayload,
   request,
@@ -25,99 +22,18 @@ import {
   type VideoReportEvent,
   type VideoState,
 } from '#shared';
-import { type MediaStats, PhoneMedia } from './media';
-import type { PushNetwork } from './network';
-import { PhoneVideo, type VideoAnswer } from './phone-video';
-
-/** What the simulated person does when the phone rings. */
-export interface Behaviour {
-  /** Answer this long after ringing; null: never answer. */
-  answerAfterMs: number | null;
-  /** Decline this long after ringing (wins over answering); null: never decline. */
-  declineAfterMs: number | null;
-  /** Hang up this long after the call connected; null: stay on until the other side ends it. */
-  hangupAfterMs: number | null;
-}
-
-export const IGNORE: Behaviour = { answerAfterMs: null, declineAfterMs: null, hangupAfterMs: null };
-
-/**
- * What a bad network does to the phone's reports (tools/soak): a report sent again after its ack
- * (a retry whose first ack was lost), and an answer's `connected` overtaking its `answered` on the
- * way (then sent again in order, as the queue's retry would).
- */
-export interface PhoneFaults {
-  /** [0, 1): the caller's generator, so a seeded run injects the same faults. */
-  random: () => number;
-  /** Chance that an acked report is sent once more, same sequence number. */
-  duplicateReports: number;
-  /** Chance that an answer's `connected` is sent before its `answered`. */
-  reorderReports: number;
-}
-
-export interface Credentials {
-  deviceId: string;
-  deviceSecret: string;
-  staffId: string;
-}
-
-export interface VirtualPhoneOptions {
-  /** The call server's base URL, e.g. http://127.0.0.1:4780. */
-  server: string;
-  network: PushNetwork;
-  behaviour?: Partial<Behaviour>;
-  credentials?: Credentials;
-  name?: string;
-  bundleId?: string;
-  environment?: 'sandbox' | 'production';
-  clock?: Clock;
-  /** How long a report waits for its ack before it is sent again. */
-  ackTimeoutMs?: number;
-  /** Drop the socket every this many ms (a flaky network); it reconnects by itself. */
-  flakyEveryMs?: number | null;
-  /** Faults in what the phone sends, for soaks: duplicated and reordered reports. */
-  faults?: PhoneFaults;
-  /**
-   * Media mode: a real WebRTC peer per answered call (media.ts) that answers the console's
-   * offers, sends a tone and measures what it hears. Off: signals are ignored, as before.
-   */
-  media?: boolean | { toneHz?: number };
-  /**
-   * The app can send video (it says so in its handshake) and what its person does when the agent
-   * asks for it; absent: an app without video, which the server never asks.
-   */
-  video?: VideoAnswer;
-  /** What the app reports of its microphone permission on every connect (default granted). */
-  microphone?: MicrophonePermission;
-  log?: (line: string) => void;
-}
-
-/** One call as the phone's CallKit would hold it. */
-export interface LocalCall {
-  id: string;
-  direction: 'incoming' | 'outgoing';
-  state: 'ringing' | 'answered' | 'connected' | 'ended';
-  endReason: EndReason | null;
-  /** How the phone first learned of it. */
-  via: 'push' | 'socket' | 'placed';
-  /** On hold, as CallKit would show it: the phone's own hold, or the server's (a warm transfer). */
-  held: boolean;
-  handle: string;
-  history: string[];
-}
-
-interface QueuedReport {
-  callId: string;
-  event: DeviceReportEvent;
-  reason?: EndReason;
-  at: number;
-  seq: number;
-  attempts: number;
-  resolve: (ack: Ack<Call>) => void;
-}
-
-/** A report is given up on (and its caller told) after this many sends without an ack. */
-const MAX_REPORT_ATTEMPTS = 5;
+import type { MediaStats } from './media';
+import { CallBook } from './phone-calls';
+import { CallMedia } from './phone-media';
+import { ReportQueue } from './phone-reports';
+import {
+  type Behaviour,
+  type Credentials,
+  IGNORE,
+  type LocalCall,
+  type VirtualPhoneOptions,
+} from './phone-types';
+import { PhoneVideo } from './phone-video';
 
 /**
  * A phone that follows the same rules as the iOS companion (DESIGN.md and the CallKit seed):
@@ -127,7 +43,7 @@ const MAX_REPORT_ATTEMPTS = 5;
  * timeout, retried, and safe to repeat.
  */
 export class VirtualPhone extends EventEmitter {
-  readonly calls = new Map<string, LocalCall>();
+  readonly calls: Map<string, LocalCall>;
   /** Cancels this phone acknowledged over its socket: the server sends it no cancel push for them. */
   readonly acknowledgedCancels = new Set<string>();
   credentials: Credentials | null;
@@ -137,15 +53,12 @@ export class VirtualPhone extends EventEmitter {
   readonly injected = { duplicates: 0, reordered: 0, drops: 0 };
 
   private readonly clock: Clock;
-  private readonly cancelled = new Map<string, EndReason>();
-  private readonly seqs = new Map<string, number>();
-  private readonly queue: QueuedReport[] = [];
+  private readonly book: CallBook;
+  private readonly reports: ReportQueue;
   private readonly timers = new Set<TimerHandle>();
-  /** Media mode: each call's peer, kept after the call for its final stats. */
-  private readonly media = new Map<string, PhoneMedia>();
+  private readonly media: CallMedia;
   private socket: Socket<DeviceServerEvents, DeviceClientEvents> | null = null;
   private unsubscribe: (() => void) | null = null;
-  private sending = false;
   private closed = false;
   private flaky: NodeJS.Timeout | null = null;
   private microphone: MicrophonePermission;
@@ -158,11 +71,39 @@ export class VirtualPhone extends EventEmitter {
     this.credentials = o.credentials ?? null;
     this.behaviour = { ...IGNORE, ...o.behaviour };
     this.microphone = o.microphone ?? 'granted';
+    this.book = new CallBook({
+      emit: (event, ...args) => this.emit(event, ...args),
+      ended: (callId) => this.media.get(callId)?.input({ type: 'ended' }),
+    });
+    this.calls = this.book.calls;
+    this.reports = new ReportQueue({
+      clock: this.clock,
+      send: (report) => this.request('call:report', report),
+      ready: () => this.connected && !this.closed,
+      faults: o.faults,
+      injected: this.injected,
+      ended: (callId, reason, why) => this.book.end(callId, reason, why),
+      duplicateRefused: (report, error) => this.emit('duplicateRefused', report, error),
+    });
+    this.media = new CallMedia({
+      mode: o.media,
+      request: (event, payload) => this.request(event, payload),
+      live: (callId) => {
+        const call = this.calls.get(callId);
+        return call !== undefined && call.state !== 'ended';
+      },
+      endCall: (callId, reason) => {
+        this.book.end(callId, 'completed', reason);
+        void this.report(callId, 'ended');
+      },
+      connected: (callId) => void this.connectPlaced(callId),
+      log: o.log && ((callId, line) => o.log?.(`${this.name} ${callId.slice(0, 8)}: ${line}`)),
+    });
     this.video = new PhoneVideo({
       answer: o.video ?? 'ignore',
       report: (callId, event, camera) =>
         this.request('video:report', { callId, event, ...(camera ? { camera } : {}) }),
-      media: (callId) => this.media.get(callId) ?? null,
+      media: (callId) => this.media.get(callId),
       emit: (event, payload) => this.emit(event, payload),
     });
   }
@@ -227,8 +168,7 @@ export class VirtualPhone extends EventEmitter {
       // Acknowledged once applied, as the iOS app does: the server then sends no cancel push,
       // which would make the app report a second, ended call.
       this.socket.on('call:cancelled', ({ callId, reason }, ack) => {
-        if (this.calls.has(callId)) this.endLocal(callId, reason, 'socket cancel');
-        else this.cancelled.set(callId, reason);
+        this.book.cancel(callId, reason, 'socket cancel');
         if (ack) {
           this.acknowledgedCancels.add(callId);
           ack();
@@ -239,7 +179,7 @@ export class VirtualPhone extends EventEmitter {
       this.socket.on('directory:changed', ({ version }) => void this.fetchDirectory(version));
       this.socket.on('connect_error', (err) => this.emit('error', err));
       this.socket.on('rtc:signal', ({ callId, signal }) =>
-        this.mediaFor(callId)?.input({ type: 'signal', signal }),
+        this.media.for(callId)?.input({ type: 'signal', signal }),
       );
     }
     if (this.socket.connected) return;
@@ -312,16 +252,7 @@ export class VirtualPhone extends EventEmitter {
   async placeCall(video = false): Promise<Call> {
     await this.connect();
     const id = randomUUID();
-    this.calls.set(id, {
-      id,
-      direction: 'outgoing',
-      state: 'ringing',
-      endReason: null,
-      via: 'placed',
-      handle: 'console',
-      held: false,
-      history: ['started'],
-    });
+    this.book.place(id);
     const ack = await this.request('call:start', { video, callId: id });
     if (!ack.ok) {
       this.endLocal(id, 'failed', `start refused: ${ack.error.code}`);
@@ -336,7 +267,7 @@ export class VirtualPhone extends EventEmitter {
     if (faults && faults.random() < faults.reorderReports) {
       // The `connected` below, with the sequence number it will have, overtakes `answered`.
       this.injected.reordered += 1;
-      const seq = (this.seqs.get(callId) ?? 0) + 2;
+      const seq = this.reports.nextSeq(callId) + 1;
       void this.request('call:report', { callId, event: 'connected', at: this.clock.now(), seq });
     }
     const ack = await this.report(callId, 'answered');
@@ -344,7 +275,7 @@ export class VirtualPhone extends EventEmitter {
     if (!ack.ok && ack.error.code === ERROR_CODES.ANSWERED_ELSEWHERE) this.emit('answerLost', callId);
     if (ack.ok) {
       this.setState(callId, 'answered');
-      this.mediaFor(callId)?.input({ type: 'answered' });
+      this.media.for(callId)?.input({ type: 'answered' });
       const connected = await this.report(callId, 'connected');
       if (connected.ok) {
         this.setState(callId, 'connected');
@@ -369,12 +300,7 @@ export class VirtualPhone extends EventEmitter {
 
   /** Sends `call:report` with the next sequence number; resolves with the ack, retried as needed. */
   report(callId: string, event: DeviceReportEvent, reason?: EndReason): Promise<Ack<Call>> {
-    const seq = (this.seqs.get(callId) ?? 0) + 1;
-    this.seqs.set(callId, seq);
-    return new Promise((resolve) => {
-      this.queue.push({ callId, event, reason, at: this.clock.now(), seq, attempts: 1, resolve });
-      void this.flush();
-    });
+    return this.reports.report(callId, event, reason);
   }
 
   /** The person mutes the phone's microphone (CallKit's mute): silence goes out, and it is reported. */
@@ -395,60 +321,26 @@ export class VirtualPhone extends EventEmitter {
 
   /** Media mode: what this call's peer has heard and how it is connected (null without media). */
   mediaStats(callId: string): Promise<MediaStats> | null {
-    return this.media.get(callId)?.stats() ?? null;
+    return this.media.stats(callId);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const m of this.media.values()) m.input({ type: 'ended' });
+    this.media.endAll();
     if (this.flaky) clearInterval(this.flaky);
     for (const t of this.timers) this.clock.clearTimeout(t);
     this.timers.clear();
     this.unsubscribe?.();
     this.socket?.close();
-    for (const q of this.queue.splice(0)) {
-      q.resolve({ ok: false, error: { code: ERROR_CODES.UNAVAILABLE, message: 'phone closed' } });
-    }
+    this.reports.close();
   }
 
   // MARK: - Pushes
 
-  /** PushKit's didReceiveIncomingPush: whatever arrives is reported as a call. */
+  /** PushKit's didReceiveIncomingPush: a call that rings is answered (or not) as the person would. */
   private onPush(raw: unknown): void {
-    const parsed = parsePushPayload(raw);
-    if (!parsed.ok) {
-      // iOS would kill an app that reports nothing: report a call and end it at once.
-      const id = parsed.callId ?? randomUUID();
-      this.ring(id, 'push', 'unknown');
-      this.endLocal(id, 'failed', `malformed push: ${parsed.error}`);
-      this.emit('malformedPush', parsed.error);
-      return;
-    }
-    this.handle(parsed.push);
-  }
-
-  private handle(push: PushContent): void {
-    if (push.kind === 'cancel') {
-      if (this.calls.has(push.callId)) this.endLocal(push.callId, push.reason, 'cancel push');
-      else this.cancelled.set(push.callId, push.reason);
-      return;
-    }
-    if (this.calls.has(push.callId)) {
-      this.emit('duplicatePush', push.callId);
-      return;
-    }
-    this.ring(push.callId, 'push', push.handle);
-    const early = this.cancelled.get(push.callId);
-    if (early) {
-      this.endLocal(push.callId, early, 'cancel arrived before the call');
-      return;
-    }
-    const arrivedAt = this.clock.now();
-    if (isStale(push, arrivedAt, arrivedAt)) {
-      this.endLocal(push.callId, 'missed', 'stale push: past its ring deadline');
-      return;
-    }
-    void this.answerRinging(push.callId);
+    const ringing = this.book.push(raw, this.clock.now());
+    if (ringing) void this.answerRinging(ringing);
   }
 
   /** Reports the call as ringing, then does what the person would. Wakes the app if needed. */
@@ -484,7 +376,7 @@ export class VirtualPhone extends EventEmitter {
       for (const over of ack.data.ended) this.endLocal(over.callId, over.endReason ?? 'failed', 'sync: over');
       for (const call of ack.data.live) this.onCallChanged(call);
     }
-    void this.flush();
+    void this.reports.flush();
     this.emit('synced');
   }
 
@@ -498,12 +390,12 @@ export class VirtualPhone extends EventEmitter {
     this.followHold(call);
     // This phone's own call, accepted by an agent: the console's offer follows.
     if (call.direction === 'inbound' && call.agentId !== null && this.calls.has(call.id)) {
-      const media = this.mediaFor(call.id);
+      const media = this.media.for(call.id);
       if (media) media.input({ type: 'answered' });
       else void this.connectPlaced(call.id);
     }
     if (call.direction === 'outbound' && !this.calls.has(call.id) && mine?.state === 'pending') {
-      this.ring(call.id, 'socket', call.handle);
+      this.book.ring(call.id, 'socket', call.handle);
       void this.answerRinging(call.id);
     }
   }
@@ -536,62 +428,12 @@ export class VirtualPhone extends EventEmitter {
 
   // MARK: - Internals
 
-  private ring(id: string, via: LocalCall['via'], handle: string): void {
-    this.calls.set(id, {
-      id,
-      direction: 'incoming',
-      state: 'ringing',
-      endReason: null,
-      via,
-      handle,
-      held: false,
-      history: ['reported'],
-    });
-    this.emit('ringing', id);
-  }
-
   private setState(id: string, state: LocalCall['state']): void {
-    const call = this.calls.get(id);
-    if (!call || call.state === 'ended') return;
-    call.state = state;
-    call.history.push(state);
-    this.emit(state, id);
+    this.book.setState(id, state);
   }
 
   private endLocal(id: string, reason: EndReason, why: string): void {
-    const call = this.calls.get(id);
-    if (!call || call.state === 'ended') return;
-    call.state = 'ended';
-    call.endReason = reason;
-    call.history.push(`ended:${reason} (${why})`);
-    this.media.get(id)?.input({ type: 'ended' });
-    this.emit('ended', id, reason);
-  }
-
-  /** The call's media peer, created the first time the call needs one (media mode only). */
-  private mediaFor(callId: string): PhoneMedia | null {
-    if (!this.o.media) return null;
-    const existing = this.media.get(callId);
-    if (existing) return existing;
-    const call = this.calls.get(callId);
-    if (!call || call.state === 'ended') return null;
-    const media = new PhoneMedia({
-      send: (signal) => void this.request('rtc:signal', { callId, signal }),
-      fetchIce: async () => {
-        const ack = await this.request('rtc:ice', { callId });
-        return ack.ok ? ack.data : null;
-      },
-      endCall: (reason) => {
-        this.endLocal(callId, 'completed', reason);
-        void this.report(callId, 'ended');
-      },
-      connected: () => void this.connectPlaced(callId),
-      reportQuality: (summary) => this.request('quality:report', { callId, summary }),
-      toneHz: typeof this.o.media === 'object' ? this.o.media.toneHz : undefined,
-      log: this.o.log && ((line) => this.o.log?.(`${this.name} ${callId.slice(0, 8)}: ${line}`)),
-    });
-    this.media.set(callId, media);
-    return media;
+    this.book.end(id, reason, why);
   }
 
   private schedule(ms: number | null, fn: () => void): void {
@@ -620,39 +462,6 @@ export class VirtualPhone extends EventEmitter {
   private async sendPermissions(): Promise<void> {
     const ack = await this.request('permissions:report', { microphone: this.microphone });
     if (!ack.ok) this.emit('error', new Error(`permissions:report refused: ${ack.error.message}`));
-  }
-
-  /** Sends queued reports in order; one that times out stays at the head and is sent again. */
-  private async flush(): Promise<void> {
-    if (this.sending) return;
-    this.sending = true;
-    try {
-      while (this.queue.length > 0 && this.connected && !this.closed) {
-        const next = this.queue[0]!;
-        const { resolve, attempts, ...report } = next;
-        const ack = await this.request('call:report', report);
-        if (!ack.ok && ack.error.code === ERROR_CODES.UNAVAILABLE && attempts < MAX_REPORT_ATTEMPTS) {
-          // No ack: send the same report (same seq) again, now or after the next reconnect.
-          next.attempts += 1;
-          continue;
-        }
-        this.queue.shift();
-        const faults = this.o.faults;
-        if (ack.ok && faults && faults.random() < faults.duplicateReports) {
-          this.injected.duplicates += 1;
-          const again = await this.request('call:report', report);
-          if (!again.ok) this.emit('duplicateRefused', report, again.error);
-        }
-        if (!ack.ok && (ack.error.code === 'CALL_ENDED' || ack.error.code === 'ANSWERED_ELSEWHERE')) {
-          const reason = ack.error.code === 'ANSWERED_ELSEWHERE' ? 'answeredElsewhere' : 'failed';
-          this.endLocal(report.callId, reason, `server: ${ack.error.message}`);
-        }
-        resolve(ack);
-      }
-    } finally {
-      this.sending = false;
-    }
-    if (this.queue.length > 0 && this.connected && !this.closed) setImmediate(() => void this.flush());
   }
 
   /** A request with an ack timeout: a lost ack becomes UNAVAILABLE instead of waiting forever. */
