@@ -35,8 +35,17 @@ export interface AgentCallsOptions {
 
 export const agentKey = (agentId: string) => `agent:${agentId}`;
 
+/** Names kept, at most (a bound for odd growth: a team has far fewer agents). */
+const NAMES_KEPT = 10_000;
+
 /** What a console asks of calls: place one, and accept, decline, hang up, hold or mute one. */
 export class AgentCalls {
+  /**
+   * Agents' names, for what a call's push shows: an agent's name never changes (AgentStore has no
+   * rename), so it is read once per agent, not once per call, on a cluster node too.
+   */
+  private readonly names = new Map<string, string>();
+
   constructor(
     private readonly life: CallLifecycle,
     private readonly o: AgentCallsOptions,
@@ -93,7 +102,7 @@ export class AgentCalls {
   private async placeNow(agentId: string, req: AgentRequest<'call:place'>, ringTest: boolean): Promise<Call> {
     if (await this.o.live.agentBusyNow(agentId)) throw agentBusy();
     const target = await this.resolveTarget(req);
-    const agent = await this.o.storage.agents.findById(agentId);
+    const name = await this.nameOf(agentId);
     const now = this.o.clock.now();
     let call = createCall({
       id: randomUUID(),
@@ -103,8 +112,8 @@ export class AgentCalls {
       deviceIds: target.devices.map((d) => d.id),
       handle: this.o.caller.handle,
       callerName: ringTest
-        ? `Ring test from ${agent?.name ?? 'an agent'}`
-        : `${this.o.caller.organisation} · ${agent?.name ?? 'Agent'}`,
+        ? `Ring test from ${name ?? 'an agent'}`
+        : `${this.o.caller.organisation} · ${name ?? 'Agent'}`,
       video: req.video,
       createdAt: now,
       ringUntil: now + (ringTest ? RING_TEST_MS : this.o.ringTimeoutMs),
@@ -135,6 +144,16 @@ export class AgentCalls {
     );
     await this.life.create(call, null, toPush);
     return call;
+  }
+
+  private async nameOf(agentId: string): Promise<string | null> {
+    const known = this.names.get(agentId);
+    if (known !== undefined) return known;
+    const agent = await this.o.storage.agents.findById(agentId);
+    if (!agent) return null;
+    if (this.names.size >= NAMES_KEPT) this.names.clear();
+    this.names.set(agentId, agent.name);
+    return agent.name;
   }
 
   private async resolveTarget(req: AgentRequest<'call:place'>) {
