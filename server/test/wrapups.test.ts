@@ -137,9 +137,17 @@ describe.each(ENGINES)('notes and dispositions on %s', (engine) => {
 
     const next = await aliceCall(d);
     await d.alice.ok('call:wrapup', { callId: next.id, dispositionId: resolved!.id });
+    // The call's end sets the agent's row in one statement: its wrap-up is not read on its own.
+    const reads: string[] = [];
+    const { get } = h.storage.wrapUps;
+    h.storage.wrapUps.get = (callId) => {
+      reads.push(callId);
+      return get.call(h.storage.wrapUps, callId);
+    };
     await d.alice.ok('call:hangup', { callId: next.id });
     await h.idle();
     expect((await h.server.availability.entry(d.alice.agentId))?.state).toBe('available');
+    expect(reads).toEqual([]);
   });
 
   it('the CSV has the disposition and the note, filters by disposition, and never hands a spreadsheet a formula', async () => {

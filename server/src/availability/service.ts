@@ -154,15 +154,18 @@ export class Availability implements CallObserver {
     const now = this.o.clock.now();
     const online = this.o.presence.onlineAgentIds().includes(agentId);
     const ms = this.o.afterCallWorkMs;
-    const done = ms > 0 && (await this.o.storage.wrapUps.get(next.id))?.dispositionId != null;
-    const row: AvailabilityRow = !online
-      ? { ...this.row(agentId, 'away', now), auto: true }
-      : ms > 0 && !done
-        ? { agentId, state: 'afterCall', since: now, until: now + ms, callId: next.id, auto: false }
-        : this.row(agentId, 'available', now);
-    // An Away the agent chose during the call stays: the statement leaves it as it is.
-    const written = await this.o.storage.availability.putUnlessChosenAway(row, prev.answeredAt);
-    if (written && row.state === 'afterCall') this.armAfterCall(agentId, ms);
+    // An Away the agent chose during the call stays: each statement leaves it as it is.
+    if (online && ms > 0) {
+      // After-call work, unless the call's wrap-up already has its disposition: one statement.
+      const c = { agentId, since: now, until: now + ms, callId: next.id };
+      const state = await this.o.storage.availability.putAfterCall(c, prev.answeredAt);
+      if (state === 'afterCall') this.armAfterCall(agentId, ms);
+      return;
+    }
+    const row: AvailabilityRow = online
+      ? this.row(agentId, 'available', now)
+      : { ...this.row(agentId, 'away', now), auto: true };
+    await this.o.storage.availability.putUnlessChosenAway(row, prev.answeredAt);
   }
 
   /** Whoever's call this was, or who consults on its transfer, may have become Busy or stopped. */

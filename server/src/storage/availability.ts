@@ -82,6 +82,39 @@ export function availabilityStore(db: Kysely<Database>): AvailabilityStore {
             ),
         ),
   );
+  // The end of an agent's call when after-call work is on: after-call work, unless the call's
+  // wrap-up already has its disposition (then Available). The wrap-up was a read of its own before
+  // this write, per call an agent takes; here it is a subquery. A chosen Away stays, as above.
+  const dispositioned = (callId: string) =>
+    sql<boolean>`exists (select 1 from call_wrapups where call_wrapups.call_id = ${callId} and call_wrapups.disposition_id is not null)`;
+  const upsertAfterCall = precompiled(db, ['agent_id', 'since', 'until', 'call_id', 'chosenSince'], (p) =>
+    db
+      .insertInto('agent_availability')
+      .values({
+        agent_id: p.agent_id,
+        state: sql`case when ${dispositioned(p.call_id)} then 'available' else 'afterCall' end`,
+        since: p.since,
+        // Cast: a parameter beside a null tells PostgreSQL no type of its own.
+        until: sql`case when ${dispositioned(p.call_id)} then null else cast(${p.until} as bigint) end`,
+        call_id: sql`case when ${dispositioned(p.call_id)} then null else cast(${p.call_id} as text) end`,
+        auto: sql.lit(0),
+      } as unknown as Insertable<AgentAvailabilityTable>)
+      .onConflict((oc) =>
+        oc
+          .column('agent_id')
+          .doUpdateSet((eb) => ({
+            state: eb.ref('excluded.state'),
+            since: eb.ref('excluded.since'),
+            until: eb.ref('excluded.until'),
+            call_id: eb.ref('excluded.call_id'),
+            auto: eb.ref('excluded.auto'),
+          }))
+          .where(
+            sql<boolean>`not (agent_availability.state = 'away' and agent_availability.auto = 0 and agent_availability.since >= ${p.chosenSince})`,
+          ),
+      )
+      .returning('state'),
+  );
   const withNames = async (agentId?: string | string[]) => {
     const rows =
       agentId === undefined
@@ -125,6 +158,17 @@ export function availabilityStore(db: Kysely<Database>): AvailabilityStore {
         chosenSince: since,
       });
       return (result.numAffectedRows ?? 0n) > 0n;
+    },
+    async putAfterCall(c, since) {
+      const { rows } = await upsertAfterCall({
+        agent_id: c.agentId,
+        since: c.since,
+        until: c.until,
+        call_id: c.callId,
+        chosenSince: since,
+      });
+      const state = rows[0]?.state;
+      return state === 'afterCall' || state === 'available' ? state : null;
     },
     async update(row, when) {
       // A missing row is the default one: Away (the server's) since the agent was added.

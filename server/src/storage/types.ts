@@ -358,6 +358,15 @@ export interface AvailabilityStore {
    */
   putUnlessChosenAway(row: AvailabilityRow, since: number): Promise<boolean>;
   /**
+   * The end of the agent's call `callId`, with after-call work until `until`: afterCall, or
+   * Available if the call's wrap-up has its disposition already; unless the row holds an Away the
+   * agent chose at or after `since`. Resolves the state written, or null. One statement.
+   */
+  putAfterCall(
+    c: { agentId: string; since: number; until: number; callId: string },
+    since: number,
+  ): Promise<'afterCall' | 'available' | null>;
+  /**
    * Sets the row only if it matches `when` (a missing row counts as the server's Away since the
    * agent was added); resolves whether it changed. What a second node or a late timer finds already done is
    * left alone.

@@ -87,4 +87,62 @@ describe.each(ENGINES)("agents' availability on %s", (engine) => {
       expect(await s.availability.get(id)).toEqual({ agentId: id, ...ended });
     }
   });
+
+  it("sets a call's end to after-call work, or Available once its wrap-up has a disposition, in one statement", async () => {
+    for (const id of ['a1', 'a2', 'a3', 'a4']) await s.agents.create(agent(id));
+    const answered = T0 + 100;
+    const end = (agentId: string, callId: string) => ({
+      agentId,
+      since: T0 + 200,
+      until: T0 + 30_200,
+      callId,
+    });
+    const wrapUp = (dispositionId: string | null) => ({
+      note: 'called back',
+      dispositionId,
+      dispositionName: dispositionId && 'Resolved',
+      agentId: 'a1',
+      updatedAt: T0 + 150,
+    });
+    // No wrap-up, or one with a note only: after-call work for this call.
+    await s.wrapUps.save('c2', wrapUp(null));
+    for (const [id, callId] of [
+      ['a1', 'c1'],
+      ['a2', 'c2'],
+    ] as const) {
+      expect(await s.availability.putAfterCall(end(id, callId), answered)).toBe('afterCall');
+      expect(await s.availability.get(id)).toEqual({ ...end(id, callId), state: 'afterCall', auto: false });
+    }
+    // Its disposition chosen during the call: Available, over the row the agent had.
+    await s.wrapUps.save('c3', wrapUp('d1'));
+    await s.availability.put({
+      agentId: 'a3',
+      state: 'afterCall',
+      since: T0,
+      until: T0 + 9,
+      callId: 'c0',
+      auto: false,
+    });
+    expect(await s.availability.putAfterCall(end('a3', 'c3'), answered)).toBe('available');
+    expect(await s.availability.get('a3')).toEqual({
+      agentId: 'a3',
+      state: 'available',
+      since: T0 + 200,
+      until: null,
+      callId: null,
+      auto: false,
+    });
+    // Away chosen during the call: kept.
+    const away = {
+      agentId: 'a4',
+      state: 'away' as const,
+      since: answered,
+      until: null,
+      callId: null,
+      auto: false,
+    };
+    await s.availability.put(away);
+    expect(await s.availability.putAfterCall(end('a4', 'c1'), answered)).toBe(null);
+    expect(await s.availability.get('a4')).toEqual(away);
+  });
 });
