@@ -1,3 +1,4 @@
+import { keepOpenCallbacks } from './open-callbacks';
 import type { DeviceStore, StaffStore, Storage } from './types';
 
 /** Reads answered from memory once read: every call placement and cancel asks them. */
@@ -93,6 +94,8 @@ export function keepOwnRows(storage: Storage): void {
 
   storage.staff = wrap<StaffStore>('staff', storage.staff);
   storage.devices = wrap<DeviceStore>('devices', storage.devices);
+  // Callbacks are this process's alone too: which staff members have one open (open-callbacks.ts).
+  keepOpenCallbacks(storage);
 }
 
 const keeping = new WeakSet<Storage>();
