@@ -49,8 +49,8 @@ export const VIDEO_OFF_REASONS = [
   'held',
   /** The call went to another agent, whose console has no video of it yet. */
   'transferred',
-  /** The phone's socket closed past the reconnect grace. */
-  'disconnected',
+  // No `disconnected`: a phone whose socket stays closed past the reconnect grace ends the call
+  // itself (`failed`), and a call's end forgets its video, so no state could ever carry it.
 ] as const;
 export type VideoOffReason = (typeof VIDEO_OFF_REASONS)[number];
 

@@ -22,8 +22,6 @@ export function videoStatusText(video: VideoState | undefined, person: string): 
           return 'Video stopped: the call is on hold.';
         case 'transferred':
           return 'Video stopped: the call changed hands.';
-        case 'disconnected':
-          return `Video stopped: ${person}'s phone lost its connection.`;
         default:
           return null;
       }

@@ -22,7 +22,7 @@ public enum VideoSide: String, Codable, Sendable, CaseIterable {
 
 /// `VIDEO_OFF_REASONS`: why video went (back) to `off`.
 public enum VideoOffReason: String, Codable, Sendable, CaseIterable {
-    case declined, cancelled, unanswered, stopped, held, transferred, disconnected
+    case declined, cancelled, unanswered, stopped, held, transferred
 }
 
 /// `videoStateSchema`: one call's video, as `video:changed` carries it and `video:report` answers.
@@ -92,7 +92,6 @@ public struct VideoStateMessage: Codable, Equatable, Sendable {
         case .stopped?: by == .phone ? .staff : .agent
         case .held?: .held
         case .transferred?: .transferred
-        case .disconnected?: .disconnected
         }
     }
 }
