@@ -7,7 +7,8 @@ import {
   readSample,
   type VideoState,
 } from '#shared';
-import { type AnswererEffect, type AnswererInput, answererStep, initialAnswerer } from '#shared/rtc-answerer';
+import type { AnswererInput } from '#shared/rtc-answerer';
+import { AnswererDriver } from '#shared/rtc-answerer-driver';
 import { Listener, Tone } from './audio';
 import { PeerVideo, type VideoStats } from './peer-video';
 import { type PeerConnection, wrtc } from './wrtc';
@@ -59,12 +60,9 @@ export interface PhoneMediaOptions {
  * muted or held) and measures what arrives: energy from an audio sink, bytes from getStats.
  */
 export class PhoneMedia {
-  private state = initialAnswerer();
-  private peer: PeerConnection | null = null;
+  private readonly driver: AnswererDriver<PeerConnection>;
   private tone: Tone | null = null;
   private listener: Listener | null = null;
-  /** Async peer steps (descriptions, candidates) run one after another, in effect order. */
-  private chain: Promise<void> = Promise.resolve();
   private muted = false;
   private held = false;
   /** Issue 25 item 8: readings once a second over the call, whichever peer carries it. */
@@ -75,6 +73,23 @@ export class PhoneMedia {
 
   constructor(private readonly o: PhoneMediaOptions) {
     this.video = new PeerVideo(this.now);
+    this.driver = new AnswererDriver({
+      fetchIce: () => o.fetchIce(),
+      createPeer: (ice) => this.createPeer(ice),
+      send: (signal) => o.send(signal),
+      closePeer: () => {
+        this.closePeer();
+        if (this.driver.closed) this.finishQuality();
+      },
+      endCall: (reason) => o.endCall(reason),
+      camera: (peer, send) => this.video.apply(peer, send),
+      answered: (peer) => this.video.answered(peer),
+      candidateRefused: (e) => o.log?.(`candidate refused: ${e.message}`),
+    });
+  }
+
+  private get peer(): PeerConnection | null {
+    return this.driver.peer;
   }
 
   private get now(): () => number {
@@ -82,13 +97,11 @@ export class PhoneMedia {
   }
 
   get closed(): boolean {
-    return this.state.closed;
+    return this.driver.closed;
   }
 
   input(input: AnswererInput): void {
-    const { state, effects } = answererStep(this.state, input);
-    this.state = state;
-    for (const effect of effects) this.run(effect);
+    this.driver.input(input);
   }
 
   setMuted(on: boolean): void {
@@ -118,7 +131,7 @@ export class PhoneMedia {
       frames: this.listener?.frames ?? 0,
       firstAudioAt: this.listener?.firstAudioAt ?? null,
       sending: !this.muted && !this.held,
-      iceExpiresAt: this.state.ice?.expiresAt ?? null,
+      iceExpiresAt: this.driver.ice?.expiresAt ?? null,
       video: this.video.stats(),
     };
     const report = this.peer && this.peer.connectionState !== 'closed' ? await this.peer.getStats() : null;
@@ -135,88 +148,14 @@ export class PhoneMedia {
     };
   }
 
-  private run(effect: AnswererEffect): void {
-    switch (effect.type) {
-      case 'fetchIce':
-        void this.o
-          .fetchIce()
-          .then((ice) => this.input(ice ? { type: 'ice', ice } : { type: 'iceUnavailable' }));
-        return;
-      case 'createPeer':
-        this.createPeer(effect.ice);
-        return;
-      case 'configure':
-        this.peer?.setConfiguration({
-          iceServers: effect.ice.iceServers,
-          iceTransportPolicy: effect.ice.iceTransportPolicy,
-        });
-        return;
-      case 'send':
-        this.o.send(effect.signal);
-        return;
-      case 'closePeer':
-        this.closePeer();
-        if (this.state.closed) this.finishQuality();
-        return;
-      case 'endCall':
-        this.o.endCall(effect.reason);
-        return;
-      case 'setRemoteOffer':
-        this.queue(async (peer) => {
-          await peer.setRemoteDescription({ type: 'offer', sdp: effect.sdp });
-          this.input({ type: 'remoteSet' });
-        });
-        return;
-      case 'addCandidate':
-        // A candidate the peer refuses (an address family it has no interface for) is not fatal.
-        this.queue((peer) =>
-          peer
-            .addIceCandidate(effect.candidate)
-            .catch((e: Error) => this.o.log?.(`candidate refused: ${e.message}`)),
-        );
-        return;
-      case 'camera':
-        this.queue((peer) => this.video.apply(peer, effect.send));
-        return;
-      case 'createAnswer':
-        this.queue(async (peer) => {
-          const answer = await peer.createAnswer();
-          await peer.setLocalDescription(answer);
-          await this.video.answered(peer);
-          this.input({ type: 'localAnswer', sdp: answer.sdp });
-        });
-    }
-  }
-
-  /** Queues a step for the peer of now: a peer replaced meanwhile (a new session) skips it. */
-  private queue(step: (peer: PeerConnection) => Promise<void>): void {
-    const peer = this.peer;
-    this.chain = this.chain.then(async () => {
-      if (!peer || peer !== this.peer || this.state.closed) return;
-      try {
-        await step(peer);
-      } catch (e) {
-        if (!this.state.closed) this.input({ type: 'negotiationFailed', reason: (e as Error).message });
-      }
-    });
-  }
-
-  private createPeer(ice: RtcIce): void {
+  private createPeer(ice: RtcIce): PeerConnection {
     this.listener?.stop();
     this.listener = null;
     const peer = new (wrtc().RTCPeerConnection)({
       iceServers: ice.iceServers,
       iceTransportPolicy: ice.iceTransportPolicy,
     });
-    this.peer = peer;
-    peer.onicecandidate = ({ candidate }) => {
-      if (!candidate?.candidate) return;
-      const { sdpMid, sdpMLineIndex } = candidate;
-      this.input({
-        type: 'localCandidate',
-        candidate: { candidate: candidate.candidate, sdpMid, sdpMLineIndex },
-      });
-    };
+    peer.onicecandidate = ({ candidate }) => this.driver.localCandidate(candidate);
     peer.oniceconnectionstatechange = () => {
       this.o.log?.(`ice ${peer.iceConnectionState}`);
       if (peer.iceConnectionState === 'connected') this.o.connected?.();
@@ -230,13 +169,14 @@ export class PhoneMedia {
     this.tone.silent = this.muted || this.held;
     peer.addTrack(this.tone.track);
     this.statsTimer ??= setInterval(() => void this.sampleQuality(), this.o.statsEveryMs ?? 1000);
+    return peer;
   }
 
   private async sampleQuality(): Promise<void> {
     const peer = this.peer;
-    if (!peer || peer.connectionState === 'closed' || this.state.closed) return;
+    if (!peer || peer.connectionState === 'closed' || this.closed) return;
     const report = await peer.getStats();
-    if (this.state.closed) return;
+    if (this.closed) return;
     const now = this.now();
     this.summarizer.push(readSample(report.values()), now);
     if (this.reportedAt === null || now - this.reportedAt >= QUALITY_REPORT_EVERY_MS) this.reportQuality();

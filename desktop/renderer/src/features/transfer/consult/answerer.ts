@@ -1,5 +1,6 @@
 import type { Ack, RtcIce, RtcSignal } from '#shared';
-import { type AnswererEffect, type AnswererInput, answererStep, initialAnswerer } from '#shared/rtc-answerer';
+import type { AnswererInput } from '#shared/rtc-answerer';
+import { AnswererDriver } from '#shared/rtc-answerer-driver';
 
 /**
  * Structural, like the call's voice peer (features/call/voice/peer.ts), and declared here so the
@@ -55,19 +56,31 @@ export interface ConsultAnswererDeps {
  * time, a restart offer reconfiguring the same peer).
  */
 export class ConsultAnswerer {
-  private state = initialAnswerer();
-  private peer: AnswerPeer | null = null;
+  private readonly driver: AnswererDriver<AnswerPeer>;
   private mic: TrackLike | null = null;
   /** Signals that came before the microphone was ready: the peer carries it from its creation. */
   private waiting: RtcSignal[] | null = [];
-  private chain: Promise<void> = Promise.resolve();
   private phase: ConsultPhase = 'starting';
 
-  constructor(private readonly deps: ConsultAnswererDeps) {}
+  constructor(private readonly deps: ConsultAnswererDeps) {
+    this.driver = new AnswererDriver({
+      fetchIce: async () => {
+        const ack = await deps.fetchIce();
+        return ack.ok ? ack.data : null;
+      },
+      createPeer: (ice) => this.createPeer(ice),
+      send: (signal) => void deps.send(signal),
+      closePeer: () => this.driver.peer?.close(),
+      endCall: (reason) => {
+        this.mic?.stop();
+        this.setPhase(/failed/.test(reason) ? 'failed' : 'ended');
+      },
+    });
+  }
 
   async start(): Promise<void> {
     this.mic = await this.deps.openMicrophone().catch(() => null);
-    if (this.state.closed) {
+    if (this.driver.closed) {
       this.mic?.stop();
       return;
     }
@@ -91,84 +104,21 @@ export class ConsultAnswerer {
   }
 
   private input(input: AnswererInput): void {
-    const { state, effects } = answererStep(this.state, input);
-    this.state = state;
-    for (const effect of effects) this.run(effect);
+    this.driver.input(input);
   }
 
-  private run(effect: AnswererEffect): void {
-    switch (effect.type) {
-      case 'fetchIce':
-        void this.deps
-          .fetchIce()
-          .then((ack) => this.input(ack.ok ? { type: 'ice', ice: ack.data } : { type: 'iceUnavailable' }));
-        return;
-      case 'createPeer':
-        this.createPeer(effect.ice);
-        return;
-      case 'configure':
-        this.peer?.setConfiguration(config(effect.ice));
-        return;
-      case 'send':
-        void this.deps.send(effect.signal);
-        return;
-      case 'closePeer':
-        this.peer?.close();
-        return;
-      case 'endCall':
-        this.mic?.stop();
-        this.setPhase(/failed/.test(effect.reason) ? 'failed' : 'ended');
-        return;
-      case 'setRemoteOffer':
-        this.queue(async (peer) => {
-          await peer.setRemoteDescription({ type: 'offer', sdp: effect.sdp });
-          this.input({ type: 'remoteSet' });
-        });
-        return;
-      case 'addCandidate':
-        this.queue((peer) => peer.addIceCandidate(effect.candidate).catch(() => undefined));
-        return;
-      case 'createAnswer':
-        this.queue(async (peer) => {
-          const answer = await peer.createAnswer();
-          await peer.setLocalDescription({ type: 'answer', sdp: answer.sdp ?? '' });
-          this.input({ type: 'localAnswer', sdp: answer.sdp ?? '' });
-        });
-    }
-  }
-
-  /** Runs peer steps in effect order; a peer replaced meanwhile (a new session) skips them. */
-  private queue(step: (peer: AnswerPeer) => Promise<unknown>): void {
-    const peer = this.peer;
-    this.chain = this.chain.then(async () => {
-      if (!peer || peer !== this.peer || this.state.closed) return;
-      try {
-        await step(peer);
-      } catch (e) {
-        if (!this.state.closed) this.input({ type: 'negotiationFailed', reason: (e as Error).message });
-      }
-    });
-  }
-
-  private createPeer(ice: RtcIce): void {
+  private createPeer(ice: RtcIce): AnswerPeer {
     const peer = this.deps.createPeer(config(ice));
-    this.peer = peer;
-    peer.onicecandidate = ({ candidate }) => {
-      if (!candidate?.candidate) return;
-      const { sdpMid, sdpMLineIndex } = candidate;
-      this.input({
-        type: 'localCandidate',
-        candidate: { candidate: candidate.candidate, sdpMid, sdpMLineIndex },
-      });
-    };
+    peer.onicecandidate = ({ candidate }) => this.driver.localCandidate(candidate);
     peer.ontrack = ({ track }) => this.deps.onRemoteTrack(track);
     peer.oniceconnectionstatechange = () => {
-      if (peer !== this.peer) return;
+      if (peer !== this.driver.peer) return;
       const state = peer.iceConnectionState;
       if (state === 'connected' || state === 'completed') this.setPhase('connected');
       else if (state === 'failed') this.setPhase('failed');
     };
     if (this.mic) peer.addTrack(this.mic);
+    return peer;
   }
 
   private setPhase(phase: ConsultPhase): void {
