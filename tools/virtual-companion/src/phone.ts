@@ -72,8 +72,8 @@ export class VirtualPhone extends EventEmitter {
     this.behaviour = { ...IGNORE, ...o.behaviour };
     this.microphone = o.microphone ?? 'granted';
     this.book = new CallBook({
-      emit: (event, ...args) => this.emit(event, ...args),
       ended: (callId) => this.media.get(callId)?.input({ type: 'ended' }),
+      emit: this.emit.bind(this),
     });
     this.calls = this.book.calls;
     this.reports = new ReportQueue({
