@@ -74,6 +74,9 @@ export class ClusterHub extends Hub {
   }
 }
 
+/** Ids that appear in a call's JSON exactly as they are (the app's: UUIDs, `agt_…`). */
+const PLAIN_ID = /^[\w.:@+-]+$/;
+
 /** How far a version of a call has come: both lists only ever grow. */
 const progress = (call: Call) => call.timeline.length + call.pushes.length;
 
@@ -96,7 +99,7 @@ export class ClusterLiveCalls extends LiveCalls {
     private readonly channel: string,
     private readonly nodeId: string,
     private readonly logger: Logger,
-    private readonly store: Pick<CallStore, 'get' | 'listLive'>,
+    private readonly store: Pick<CallStore, 'get' | 'listLive' | 'listLiveMentioning'>,
     private readonly held?: HeldCalls,
   ) {
     super();
@@ -119,16 +122,22 @@ export class ClusterLiveCalls extends LiveCalls {
    * yet, and one that ended while Redis was away may still be here. What is read catches up the view.
    */
   override async agentBusyNow(agentId: string): Promise<boolean> {
-    return (await this.catchUp((c) => occupies(c, agentId))).length > 0;
+    return (await this.catchUp((c) => occupies(c, agentId), agentId)).length > 0;
   }
 
   override async deviceBusyNow(deviceId: string, exceptCallId?: string): Promise<boolean> {
-    return (await this.catchUp((c) => answers(c, deviceId))).some((c) => c.id !== exceptCallId);
+    return (await this.catchUp((c) => answers(c, deviceId), deviceId)).some((c) => c.id !== exceptCallId);
   }
 
-  /** The live calls `of` picks, read from the database; this view's copies of them brought up to date. */
-  private async catchUp(of: (call: Call) => boolean): Promise<Call[]> {
-    const live = (await this.store.listLive()).filter(of);
+  /**
+   * The live calls `of` picks, read from the database; this view's copies of them brought up to
+   * date. Only the live calls that mention `id` are read (every call `of` picks names the party
+   * by that id), not all of them, each a whole document, twice per call setup.
+   */
+  private async catchUp(of: (call: Call) => boolean, id: string): Promise<Call[]> {
+    // An id JSON would escape is not in the document as it is: then every live call is read.
+    const candidates = PLAIN_ID.test(id) ? this.store.listLiveMentioning(id) : this.store.listLive();
+    const live = (await candidates).filter(of);
     for (const call of live) this.apply(call);
     const liveIds = new Set(live.map((c) => c.id));
     for (const known of this.list().filter((c) => of(c) && !liveIds.has(c.id))) {

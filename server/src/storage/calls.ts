@@ -41,6 +41,17 @@ export function callStore(db: Kysely<Database>): CallStore {
         .execute();
       return rows.map((r) => toCall(r.doc));
     },
+    async listLiveMentioning(text) {
+      const rows = await db
+        .selectFrom('calls')
+        .select('doc')
+        .where('state', '!=', 'ended')
+        .where('doc', 'like', `%${text}%`)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => toCall(r.doc));
+    },
     async query(filter, page) {
       const position = page.cursor != null ? decodeCursor(page.cursor) : null;
       const limit = page.limit;

@@ -276,6 +276,12 @@ export interface CallStore {
   get(id: string): Promise<Call | null>;
   /** Calls not yet ended: what a restarting server must settle. */
   listLive(): Promise<Call[]>;
+  /**
+   * Live calls whose stored document contains `text` (an id): a superset of the live calls that
+   * agent or phone is a party to, without reading every other live call. Any other call that
+   * matches too (the text is a LIKE pattern: `_` and `%` match more) is for the caller to filter.
+   */
+  listLiveMentioning(text: string): Promise<Call[]>;
   /** Newest first (createdAt desc, id desc); `cursor` is opaque and comes from the previous page. */
   query(
     filter: HistoryFilter,

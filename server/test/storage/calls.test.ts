@@ -74,6 +74,28 @@ describe.each(ENGINES)('calls on %s', (engine) => {
     expect(await s.calls.listLive()).toStrictEqual([active, ringing, connecting]);
   });
 
+  it('lists the live calls that mention an id: its agent, a phone of a leg, the agent of a transfer', async () => {
+    const template = makeCall();
+    const leg = 'dev_mine';
+    const mine = makeCall({
+      createdAt: T0 + 1,
+      agentId: 'agt_alice',
+      devices: [{ ...template.devices[0]!, deviceId: leg }],
+    });
+    const other = makeCall({ createdAt: T0 + 2, agentId: 'agt_bob', devices: [] });
+    const over = ended(makeCall({ createdAt: T0, agentId: 'agt_alice', devices: mine.devices }), 'completed');
+    const consult = {
+      ...other,
+      id: makeCall().id,
+      createdAt: T0 + 3,
+      transfers: [{ toAgentId: 'agt_alice' }],
+    };
+    for (const c of [mine, other, over, consult as Call]) await s.calls.save(c);
+    expect(ids(await s.calls.listLiveMentioning('agt_alice'))).toEqual([mine.id, consult.id]);
+    expect(ids(await s.calls.listLiveMentioning(leg))).toEqual([mine.id]);
+    expect(ids(await s.calls.listLiveMentioning('agt_nobody'))).toEqual([]);
+  });
+
   describe('history', () => {
     const staffIds = ['stf_ana', 'stf_ben', 'stf_cho'];
     const directions: Direction[] = ['outbound', 'inbound'];
