@@ -6,8 +6,10 @@
  * that finds another under way waits for it to end, then goes with every other that waited.
  *
  * Each caller is resolved when the statement holding its item has completed (its row is durable,
- * so "persist → ack" holds), or rejected with that statement's error. `write` gets at most
- * `max` items, in the order they came.
+ * so "persist → ack" holds). A batch that fails is written again item by item, in order, so that
+ * a row the database refuses fails its own caller only, never the other calls' changes that
+ * happened to share its statement; a database that is down fails each of them, as before.
+ * `write` gets at most `max` items, in the order they came.
  */
 export function groupCommit<T>(
   write: (items: T[]) => Promise<void>,
@@ -26,7 +28,8 @@ export function groupCommit<T>(
         await write(batch.map((w) => w.item));
         for (const w of batch) w.resolve();
       } catch (error) {
-        for (const w of batch) w.reject(error);
+        if (batch.length === 1) batch[0]!.reject(error);
+        else for (const w of batch) await write([w.item]).then(w.resolve, w.reject);
       }
     }
     busy = false;
