@@ -127,7 +127,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
     followRole(socket);
     ctx.sessions.watch(socket);
     const softphoneKnown = ctx.requestOptions.track(ctx.softphones.connected(socket)).catch((err) => {
-      ctx.logger.error({ err, agentId }, 'could not choose the softphone');
+      ctx.logger[ctx.softphones.failureLevel]({ err, agentId }, 'could not choose the softphone');
     });
     // Its rooms are gone by `disconnect`: whether it was the softphone is read while it leaves.
     let heldSoftphone = false;
@@ -136,9 +136,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
     });
     socket.on('disconnect', () => {
       void ctx.requestOptions.track(ctx.softphones.left(agentId, heldSoftphone)).catch((err) => {
-        // Begun before this node started closing, it asked nodes that may be gone by now.
-        const level = ctx.softphones.closed ? 'debug' : 'error';
-        ctx.logger[level]({ err, agentId }, 'could not hand the softphone on');
+        ctx.logger[ctx.softphones.failureLevel]({ err, agentId }, 'could not hand the softphone on');
       });
       // The supervisor's side of a supervision lives in their softphone page: it is gone.
       if (heldSoftphone) ctx.supervisions.supervisorLeft(agentId);

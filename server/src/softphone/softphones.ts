@@ -77,9 +77,12 @@ export class Softphones {
     this.closing = true;
   }
 
-  /** Whether `close()` was called: what fails from here on fails because this node is going. */
-  get closed(): boolean {
-    return this.closing;
+  /**
+   * The level a failed change is logged at: once this node closes, one begun before it asked,
+   * through the adapter, nodes that may be stopping too (a timeout), which is no error to chase.
+   */
+  get failureLevel(): 'debug' | 'error' {
+    return this.closing ? 'debug' : 'error';
   }
 
   /** A console's socket closed; `held` says whether it was the softphone. */
