@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -18,12 +18,12 @@ import {
   type RequestPayload,
   request,
   systemClock,
-  type TimerHandle,
   type VideoReportEvent,
   type VideoState,
 } from '#shared';
 import type { MediaStats } from './media';
 import { CallBook } from './phone-calls';
+import { CallFlow } from './phone-flow';
 import { CallMedia } from './phone-media';
 import { ReportQueue } from './phone-reports';
 import {
@@ -55,7 +55,7 @@ export class VirtualPhone extends EventEmitter {
   private readonly clock: Clock;
   private readonly book: CallBook;
   private readonly reports: ReportQueue;
-  private readonly timers = new Set<TimerHandle>();
+  private readonly flow: CallFlow;
   private readonly media: CallMedia;
   private socket: Socket<DeviceServerEvents, DeviceClientEvents> | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -96,8 +96,21 @@ export class VirtualPhone extends EventEmitter {
         this.book.end(callId, 'completed', reason);
         void this.report(callId, 'ended');
       },
-      connected: (callId) => void this.connectPlaced(callId),
+      connected: (callId) => void this.flow.connectPlaced(callId),
       log: o.log && ((callId, line) => o.log?.(`${this.name} ${callId.slice(0, 8)}: ${line}`)),
+    });
+    this.flow = new CallFlow({
+      book: this.book,
+      reports: this.reports,
+      media: this.media,
+      clock: this.clock,
+      behaviour: () => this.behaviour,
+      faults: o.faults,
+      injected: this.injected,
+      deviceId: () => this.credentials?.deviceId,
+      connect: () => this.connect(),
+      request: (event, payload) => this.request(event, payload),
+      emit: this.emit.bind(this),
     });
     this.video = new PhoneVideo({
       answer: o.video ?? 'ignore',
@@ -164,7 +177,7 @@ export class VirtualPhone extends EventEmitter {
         autoConnect: false,
       });
       this.socket.on('connect', () => void this.onConnected());
-      this.socket.on('call:changed', ({ call }: { call: Call }) => this.onCallChanged(call));
+      this.socket.on('call:changed', ({ call }: { call: Call }) => this.flow.changed(call));
       // Acknowledged once applied, as the iOS app does: the server then sends no cancel push,
       // which would make the app report a second, ended call.
       this.socket.on('call:cancelled', ({ callId, reason }, ack) => {
@@ -249,53 +262,20 @@ export class VirtualPhone extends EventEmitter {
   // MARK: - Calls the person makes
 
   /** Calls the console, like CXStartCallAction: the call id is the phone's own UUID. */
-  async placeCall(video = false): Promise<Call> {
-    await this.connect();
-    const id = randomUUID();
-    this.book.place(id);
-    const ack = await this.request('call:start', { video, callId: id });
-    if (!ack.ok) {
-      this.endLocal(id, 'failed', `start refused: ${ack.error.code}`);
-      throw new Error(`call:start failed: ${ack.error.code} ${ack.error.message}`);
-    }
-    if (ack.data.state === 'ended') this.endLocal(id, ack.data.endReason ?? 'failed', 'server ended it');
-    return ack.data;
+  placeCall(video = false): Promise<Call> {
+    return this.flow.place(video);
   }
 
-  async answer(callId: string): Promise<Ack<Call>> {
-    const faults = this.o.faults;
-    if (faults && faults.random() < faults.reorderReports) {
-      // The `connected` below, with the sequence number it will have, overtakes `answered`.
-      this.injected.reordered += 1;
-      const seq = this.reports.nextSeq(callId) + 1;
-      void this.request('call:report', { callId, event: 'connected', at: this.clock.now(), seq });
-    }
-    const ack = await this.report(callId, 'answered');
-    // Another phone of the same person answered first: a ring-all race lost.
-    if (!ack.ok && ack.error.code === ERROR_CODES.ANSWERED_ELSEWHERE) this.emit('answerLost', callId);
-    if (ack.ok) {
-      this.setState(callId, 'answered');
-      this.media.for(callId)?.input({ type: 'answered' });
-      const connected = await this.report(callId, 'connected');
-      if (connected.ok) {
-        this.setState(callId, 'connected');
-        this.schedule(this.behaviour.hangupAfterMs, () => void this.hangup(callId));
-      }
-    }
-    return ack;
+  answer(callId: string): Promise<Ack<Call>> {
+    return this.flow.answer(callId);
   }
 
-  async decline(callId: string): Promise<Ack<Call>> {
-    this.endLocal(callId, 'declined', 'declined');
-    return this.report(callId, 'ended', 'declined');
+  decline(callId: string): Promise<Ack<Call>> {
+    return this.flow.decline(callId);
   }
 
-  async hangup(callId: string): Promise<Ack<Call>> {
-    // Bye first: the server relays it only while the call is live.
-    this.media.get(callId)?.input({ type: 'hangup' });
-    // Safe to repeat: a hang-up of a call that is already over is a no-op on the server.
-    this.endLocal(callId, 'completed', 'hung up');
-    return this.report(callId, 'ended');
+  hangup(callId: string): Promise<Ack<Call>> {
+    return this.flow.hangup(callId);
   }
 
   /** Sends `call:report` with the next sequence number; resolves with the ack, retried as needed. */
@@ -305,13 +285,12 @@ export class VirtualPhone extends EventEmitter {
 
   /** The person mutes the phone's microphone (CallKit's mute): silence goes out, and it is reported. */
   mute(callId: string, on: boolean): Promise<Ack<Call>> {
-    this.media.get(callId)?.setMuted(on);
-    return this.report(callId, on ? 'muted' : 'unmuted');
+    return this.flow.mute(callId, on);
   }
 
   /** The person puts the call on hold on the phone; the media follows the call's state. */
   hold(callId: string, on: boolean): Promise<Ack<Call>> {
-    return this.report(callId, on ? 'held' : 'resumed');
+    return this.flow.hold(callId, on);
   }
 
   /** Staff start, pause, resume, stop or switch the camera themselves (`video:report`). */
@@ -328,8 +307,7 @@ export class VirtualPhone extends EventEmitter {
     this.closed = true;
     this.media.endAll();
     if (this.flaky) clearInterval(this.flaky);
-    for (const t of this.timers) this.clock.clearTimeout(t);
-    this.timers.clear();
+    this.flow.close();
     this.unsubscribe?.();
     this.socket?.close();
     this.reports.close();
@@ -340,28 +318,7 @@ export class VirtualPhone extends EventEmitter {
   /** PushKit's didReceiveIncomingPush: a call that rings is answered (or not) as the person would. */
   private onPush(raw: unknown): void {
     const ringing = this.book.push(raw, this.clock.now());
-    if (ringing) void this.answerRinging(ringing);
-  }
-
-  /** Reports the call as ringing, then does what the person would. Wakes the app if needed. */
-  private async answerRinging(callId: string): Promise<void> {
-    // Queued at once, as the iOS app reports to CallKit before anything else: an answer given
-    // while the socket is still down then follows it, instead of overtaking it (the server
-    // would drop the ring that came second).
-    const reported = this.report(callId, 'reported');
-    await this.connect();
-    const ack = await reported;
-    if (!ack.ok || this.calls.get(callId)?.state !== 'ringing') return;
-    const { declineAfterMs, answerAfterMs } = this.behaviour;
-    if (declineAfterMs !== null) {
-      this.schedule(declineAfterMs, () => {
-        if (this.calls.get(callId)?.state === 'ringing') void this.decline(callId);
-      });
-    } else if (answerAfterMs !== null) {
-      this.schedule(answerAfterMs, () => {
-        if (this.calls.get(callId)?.state === 'ringing') void this.answer(callId);
-      });
-    }
+    if (ringing) void this.flow.ringing(ringing);
   }
 
   // MARK: - Socket events
@@ -373,81 +330,14 @@ export class VirtualPhone extends EventEmitter {
     const live = [...this.calls.values()].filter((c) => c.state !== 'ended').map((c) => c.id);
     const ack = await this.request('call:sync', { callIds: live });
     if (ack.ok) {
-      for (const over of ack.data.ended) this.endLocal(over.callId, over.endReason ?? 'failed', 'sync: over');
-      for (const call of ack.data.live) this.onCallChanged(call);
+      for (const over of ack.data.ended) this.book.end(over.callId, over.endReason ?? 'failed', 'sync: over');
+      for (const call of ack.data.live) this.flow.changed(call);
     }
     void this.reports.flush();
     this.emit('synced');
   }
 
-  /** A connected phone also hears of calls by socket; the first of push or socket rings. */
-  private onCallChanged(call: Call): void {
-    const mine = call.devices.find((l) => l.deviceId === this.credentials?.deviceId);
-    if (call.state === 'ended' || mine?.state === 'ended') {
-      this.endLocal(call.id, mine?.endReason ?? call.endReason ?? 'failed', 'server says ended');
-      return;
-    }
-    this.followHold(call);
-    // This phone's own call, accepted by an agent: the console's offer follows.
-    if (call.direction === 'inbound' && call.agentId !== null && this.calls.has(call.id)) {
-      const media = this.media.for(call.id);
-      if (media) media.input({ type: 'answered' });
-      else void this.connectPlaced(call.id);
-    }
-    if (call.direction === 'outbound' && !this.calls.has(call.id) && mine?.state === 'pending') {
-      this.book.ring(call.id, 'socket', call.handle);
-      void this.answerRinging(call.id);
-    }
-  }
-
-  /**
-   * The server put the call on hold or took it off (the agent, or a warm transfer while the two
-   * agents consult): the media follows, and the call shows it, as CallKit would on the iPhone.
-   */
-  private followHold(call: Call): void {
-    this.media.get(call.id)?.setHeld(call.held);
-    const local = this.calls.get(call.id);
-    const answered = call.state === 'connecting' || call.state === 'active';
-    if (!local || local.state === 'ended' || !answered || local.held === call.held) return;
-    local.held = call.held;
-    local.history.push(call.held ? 'held' : 'resumed');
-    this.emit(call.held ? 'held' : 'resumed', call.id);
-  }
-
-  /**
-   * This phone's own call is connected once an agent accepted it: with media, when ICE connects
-   * (as the iOS app reports it); without, at once, as an answer does in `answer`.
-   */
-  private async connectPlaced(callId: string): Promise<void> {
-    const local = this.calls.get(callId);
-    if (local?.direction !== 'outgoing' || local.state !== 'ringing') return;
-    this.setState(callId, 'answered');
-    const ack = await this.report(callId, 'connected');
-    if (ack.ok) this.setState(callId, 'connected');
-  }
-
   // MARK: - Internals
-
-  private setState(id: string, state: LocalCall['state']): void {
-    this.book.setState(id, state);
-  }
-
-  private endLocal(id: string, reason: EndReason, why: string): void {
-    this.book.end(id, reason, why);
-  }
-
-  private schedule(ms: number | null, fn: () => void): void {
-    if (ms === null) return;
-    if (ms <= 0) {
-      setImmediate(fn);
-      return;
-    }
-    const handle = this.clock.setTimeout(() => {
-      this.timers.delete(handle);
-      fn();
-    }, ms);
-    this.timers.add(handle);
-  }
 
   private async sendToken(): Promise<void> {
     const ack = await this.request('device:update', {
