@@ -87,4 +87,34 @@ describe('a call read with its lock', () => {
     // No such call: nothing held, the caller reads the database as before.
     expect(await a.locks.hold('no-such-call', async () => a.held.get('no-such-call'))).toBeUndefined();
   });
+
+  it('reads the live calls naming an agent or phone with its lock, for one busy check', async () => {
+    const [a] = nodes as [(typeof nodes)[number]];
+    const live = makeCall({ agentId: 'agt_held' });
+    const over = ended(makeCall({ agentId: 'agt_held' }), 'completed');
+    const other = makeCall({ agentId: 'agt_other' });
+    for (const call of [live, over, other]) await db.storage.calls.save(call);
+    const leg = live.devices[0]!.deviceId;
+    const seen = await a.locks.hold('agent:agt_held', async (inner) => {
+      const first = a.held.takeNaming('agent:agt_held');
+      const again = a.held.takeNaming('agent:agt_held');
+      const phone = await inner.hold(`device:${leg}`, async () => {
+        const before = a.held.takeNaming(`device:${leg}`);
+        return before;
+      });
+      return { first, again, phone };
+    });
+    expect(seen.first?.map((c) => c.id)).toEqual([live.id]);
+    expect(seen.again).toBeUndefined(); // taken once: a second check reads afresh
+    expect(seen.phone?.map((c) => c.id)).toContain(live.id);
+    // A call this node stores under the lock drops what was read: the check would read afresh.
+    const dropped = await a.locks.hold('agent:agt_held', async () => {
+      a.held.stored(other);
+      return a.held.takeNaming('agent:agt_held');
+    });
+    expect(dropped).toBeUndefined();
+    expect(
+      await a.locks.hold('softphone:agt_held', async () => a.held.takeNaming('softphone:agt_held')),
+    ).toBe(undefined);
+  });
 });

@@ -2,6 +2,15 @@ import type { Call } from '#shared';
 
 /** A call's lock key is its id; the other keys have a kind before a colon (`agent:…`, `device:…`). */
 const isCallKey = (key: string) => !key.includes(':');
+/** Ids that appear in a call's JSON exactly as they are (the app's: UUIDs, `agt_…`): a LIKE finds them. */
+export const PLAIN_ID = /^[\w.:@+-]+$/;
+/** An agent's or phone's key: its busy check (ClusterLiveCalls) reads the live calls naming it. */
+const partyId = (key: string) => {
+  const at = key.indexOf(':');
+  const kind = key.slice(0, at);
+  const id = key.slice(at + 1);
+  return (kind === 'agent' || kind === 'device') && PLAIN_ID.test(id) ? id : null;
+};
 
 /**
  * Calls read in the same round trip as their lock (cluster/lock.ts): every change of a call takes
@@ -13,14 +22,32 @@ const isCallKey = (key: string) => !key.includes(':');
  */
 export class HeldCalls {
   private readonly held = new Map<string, Call>();
+  /**
+   * The live calls naming an agent or phone, read with its lock for the busy check its task makes
+   * next (a placement, a phone's answer or start): the read that check made on its own, a round
+   * trip on the ring's first leg. Taken once; any call this node stores meanwhile drops them all.
+   */
+  private readonly naming = new Map<string, Call[]>();
 
-  /** The statement that reads the call locked by `key`, or null when `key` is not a call's. */
+  /** The statement read with the lock of `key`, or null when there is none for it. */
   statement(key: string, literal: (s: string) => string): string | null {
-    return isCallKey(key) ? `select doc from calls where id = ${literal(key)}` : null;
+    if (isCallKey(key)) return `select doc from calls where id = ${literal(key)}`;
+    const id = partyId(key);
+    // As calls.listLiveMentioning: a superset of the calls naming the party, filtered by the check.
+    return id === null
+      ? null
+      : `select doc from calls where state != 'ended' and doc like ${literal(`%${id}%`)} order by created_at, id`;
   }
 
   /** What `statement` read, the lock granted. */
   read(key: string, rows: { doc?: unknown }[]): void {
+    if (!isCallKey(key)) {
+      this.naming.set(
+        key,
+        rows.map((r) => JSON.parse(String(r.doc)) as Call),
+      );
+      return;
+    }
     const doc = rows[0]?.doc;
     if (typeof doc !== 'string') return;
     const call = JSON.parse(doc) as Call;
@@ -29,6 +56,14 @@ export class HeldCalls {
 
   released(key: string): void {
     this.held.delete(key);
+    this.naming.delete(key);
+  }
+
+  /** The live calls naming `agent:<id>` or `device:<id>` as read with its lock, once; else undefined. */
+  takeNaming(key: string): Call[] | undefined {
+    const calls = this.naming.get(key);
+    this.naming.delete(key);
+    return calls;
   }
 
   /** The call as it stands, while this node holds its lock. */
@@ -39,5 +74,6 @@ export class HeldCalls {
   /** This node stored a new version of a call (under its lock, the only place calls are written). */
   stored(call: Call): void {
     if (this.held.has(call.id)) this.held.set(call.id, call);
+    this.naming.clear();
   }
 }

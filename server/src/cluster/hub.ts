@@ -5,7 +5,7 @@ import { askCancelAckAcross } from '../gateways/acks';
 import { Hub } from '../gateways/hub';
 import type { Logger } from '../ops/logger';
 import type { CallStore } from '../storage/types';
-import type { HeldCalls } from './held-calls';
+import { type HeldCalls, PLAIN_ID } from './held-calls';
 import type { ClusterPresence } from './presence';
 import type { Redis } from './redis';
 
@@ -74,9 +74,6 @@ export class ClusterHub extends Hub {
   }
 }
 
-/** Ids that appear in a call's JSON exactly as they are (the app's: UUIDs, `agt_…`). */
-const PLAIN_ID = /^[\w.:@+-]+$/;
-
 /** How far a version of a call has come: both lists only ever grow. */
 const progress = (call: Call) => call.timeline.length + call.pushes.length;
 
@@ -122,11 +119,13 @@ export class ClusterLiveCalls extends LiveCalls {
    * yet, and one that ended while Redis was away may still be here. What is read catches up the view.
    */
   override async agentBusyNow(agentId: string): Promise<boolean> {
-    return (await this.catchUp((c) => occupies(c, agentId), agentId)).length > 0;
+    return (await this.catchUp((c) => occupies(c, agentId), agentId, `agent:${agentId}`)).length > 0;
   }
 
   override async deviceBusyNow(deviceId: string, exceptCallId?: string): Promise<boolean> {
-    return (await this.catchUp((c) => answers(c, deviceId), deviceId)).some((c) => c.id !== exceptCallId);
+    return (await this.catchUp((c) => answers(c, deviceId), deviceId, `device:${deviceId}`)).some(
+      (c) => c.id !== exceptCallId,
+    );
   }
 
   /**
@@ -134,9 +133,12 @@ export class ClusterLiveCalls extends LiveCalls {
    * date. Only the live calls that mention `id` are read (every call `of` picks names the party
    * by that id), not all of them, each a whole document, twice per call setup.
    */
-  private async catchUp(of: (call: Call) => boolean, id: string): Promise<Call[]> {
-    // An id JSON would escape is not in the document as it is: then every live call is read.
-    const candidates = PLAIN_ID.test(id) ? this.store.listLiveMentioning(id) : this.store.listLive();
+  private async catchUp(of: (call: Call) => boolean, id: string, lockKey: string): Promise<Call[]> {
+    // Read with the party's lock when this task holds it (held-calls.ts); else read now. An id JSON
+    // would escape is not in the document as it is: then every live call is read.
+    const candidates =
+      this.held?.takeNaming(lockKey) ??
+      (PLAIN_ID.test(id) ? this.store.listLiveMentioning(id) : this.store.listLive());
     const live = (await candidates).filter(of);
     for (const call of live) this.apply(call);
     const liveIds = new Set(live.map((c) => c.id));
