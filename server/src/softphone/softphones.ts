@@ -133,12 +133,18 @@ export class Softphones {
     return this.o.nsp.in(softphoneRoom(agentId)).fetchSockets();
   }
 
-  /** Empties the room, then puts `socketId` in it (on whichever node it lives). */
+  /**
+   * Empties the room, then puts `socketId` in it (on whichever node it lives). Through the adapter
+   * itself, not `nsp.in().socketsJoin()`, which drops its promise: a cluster's adapter applies the
+   * change here only once Redis took it, and the status announced next must see it.
+   */
   private async moveTo(agentId: string, socketId: string): Promise<void> {
-    const { nsp } = this.o;
+    const { adapter } = this.o.nsp;
     const room = softphoneRoom(agentId);
-    nsp.in(room).socketsLeave(room);
-    nsp.in(socketId).socketsJoin(room);
+    // Issued in this order (Redis keeps it), awaited together: one round trip, not two.
+    const left = adapter.delSockets({ rooms: new Set([room]), except: new Set() }, [room]);
+    const joined = adapter.addSockets({ rooms: new Set([socketId]), except: new Set() }, [room]);
+    await Promise.all([left, joined]);
   }
 
   private async status(agentId: string): Promise<SoftphoneStatus> {
