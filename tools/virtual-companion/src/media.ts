@@ -11,7 +11,7 @@ import type { AnswererInput } from '#shared/rtc-answerer';
 import { AnswererDriver } from '#shared/rtc-answerer-driver';
 import { Listener, Tone } from './audio';
 import { PeerVideo, type VideoStats } from './peer-video';
-import { type PeerConnection, wrtc } from './wrtc';
+import { closePeer, type PeerConnection, peerStats, wrtc } from './wrtc';
 
 /** What the phone measures of a call's audio, for tests, the demo and the benchmark. */
 export interface MediaStats {
@@ -123,6 +123,7 @@ export class PhoneMedia {
   }
 
   async stats(): Promise<MediaStats> {
+    const report = this.peer ? await peerStats(this.peer) : null;
     const base = {
       connectionState: this.peer?.connectionState ?? 'new',
       iceConnectionState: this.peer?.iceConnectionState ?? 'new',
@@ -134,7 +135,6 @@ export class PhoneMedia {
       iceExpiresAt: this.driver.ice?.expiresAt ?? null,
       video: this.video.stats(),
     };
-    const report = this.peer && this.peer.connectionState !== 'closed' ? await this.peer.getStats() : null;
     const all = report ? [...report.values()] : [];
     const inbound = all.find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
     const transport = all.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
@@ -174,9 +174,9 @@ export class PhoneMedia {
 
   private async sampleQuality(): Promise<void> {
     const peer = this.peer;
-    if (!peer || peer.connectionState === 'closed' || this.closed) return;
-    const report = await peer.getStats();
-    if (this.closed) return;
+    if (!peer || this.closed) return;
+    const report = await peerStats(peer);
+    if (!report || this.closed) return;
     const now = this.now();
     this.summarizer.push(readSample(report.values()), now);
     if (this.reportedAt === null || now - this.reportedAt >= QUALITY_REPORT_EVERY_MS) this.reportQuality();
@@ -200,6 +200,6 @@ export class PhoneMedia {
     this.video.stop();
     this.tone?.stop();
     this.listener?.stop();
-    this.peer?.close();
+    if (this.peer) closePeer(this.peer);
   }
 }

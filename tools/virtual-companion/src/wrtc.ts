@@ -117,3 +117,34 @@ export function wrtc(): Wrtc {
   loaded ??= createRequire(import.meta.url)('@roamhq/wrtc') as Wrtc;
   return loaded;
 }
+
+/**
+ * Readings under way per peer, settled with null when the peer closes: libwebrtc never settles a
+ * getStats() whose peer closes before it answers, and whoever awaits it would wait for ever.
+ */
+const readings = new WeakMap<PeerConnection, Set<(report: null) => void>>();
+
+/** The peer's getStats(); null once the peer is closed, or when it closes before answering. */
+export function peerStats(peer: PeerConnection): Promise<StatsReport | null> {
+  if (peer.connectionState === 'closed') return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const pending = readings.get(peer) ?? new Set();
+    readings.set(peer, pending);
+    const settle = (report: StatsReport | null) => {
+      pending.delete(settle);
+      resolve(report);
+    };
+    pending.add(settle);
+    peer.getStats().then(settle, (error: unknown) => {
+      pending.delete(settle);
+      reject(error);
+    });
+  });
+}
+
+/** Closes the peer, and answers the readings still waiting on it (see `peerStats`). */
+export function closePeer(peer: PeerConnection): void {
+  peer.close();
+  for (const settle of readings.get(peer) ?? []) settle(null);
+  readings.delete(peer);
+}
