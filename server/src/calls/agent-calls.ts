@@ -19,7 +19,7 @@ import type { DeviceRow, Storage } from '../storage/types';
 import { wasOfferedTo } from './audience';
 import type { CallLifecycle } from './lifecycle';
 import type { LiveCalls } from './live';
-import type { Presence } from './ports';
+import type { Locks, Presence } from './ports';
 
 export interface AgentCallsOptions {
   storage: Storage;
@@ -56,7 +56,9 @@ export class AgentCalls {
    * (issue 25 item 3) is a call like any other but for its name, its short ring and its note.
    */
   place(agentId: string, req: AgentRequest<'call:place'>, o: { ringTest?: boolean } = {}): Promise<Call> {
-    return this.life.queue.run(agentKey(agentId), () => this.placeNow(agentId, req, o.ringTest === true));
+    return this.life.queue.run(agentKey(agentId), (held) =>
+      this.placeNow(agentId, req, o.ringTest === true, held),
+    );
   }
 
   act(agentId: string, callId: string, event: CallEvent): Promise<Call> {
@@ -99,7 +101,13 @@ export class AgentCalls {
     });
   }
 
-  private async placeNow(agentId: string, req: AgentRequest<'call:place'>, ringTest: boolean): Promise<Call> {
+  /** `held`: the agent's locks, let go with the new call's write (its last under them). */
+  private async placeNow(
+    agentId: string,
+    req: AgentRequest<'call:place'>,
+    ringTest: boolean,
+    held: Locks,
+  ): Promise<Call> {
     if (await this.o.live.agentBusyNow(agentId)) throw agentBusy();
     const target = await this.resolveTarget(req);
     const name = await this.nameOf(agentId);
@@ -142,7 +150,7 @@ export class AgentCalls {
       toPush.map((d) => d.id),
       now,
     );
-    await this.life.create(call, null, toPush);
+    await this.life.create(call, null, toPush, held);
     return call;
   }
 

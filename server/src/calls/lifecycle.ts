@@ -100,9 +100,17 @@ export class CallLifecycle {
     return this.o.live.authority(callId) ?? (await this.o.storage.calls.get(callId));
   }
 
-  /** Stores a new call and tells those concerned; a live one starts ringing (`toPush` by push too). */
-  async create(call: Call, actorDeviceId: string | null, toPush: DeviceRow[] = []): Promise<void> {
-    await this.commit(null, call, actorDeviceId);
+  /**
+   * Stores a new call and tells those concerned; a live one starts ringing (`toPush` by push too).
+   * `held`: the locks of the task creating it, when storing it is that task's last write under them.
+   */
+  async create(
+    call: Call,
+    actorDeviceId: string | null,
+    toPush: DeviceRow[] = [],
+    held?: Locks,
+  ): Promise<void> {
+    await this.commit(null, call, actorDeviceId, held);
     if (!isLive(call)) return;
     this.o.ports.timers.ringStarted(call);
     // The commit told connected phones; a phone in the background learns of it by push only.
@@ -123,7 +131,7 @@ export class CallLifecycle {
   ): Promise<Call> {
     return this.queue.run(
       callId,
-      async () => {
+      async (held) => {
         const stored = await this.current(callId);
         if (!stored) throw notFound('call');
         const { call, taken } = this.pushes.records.take(stored);
@@ -135,7 +143,7 @@ export class CallLifecycle {
         if (!result.ok) throw new AppError(result.code, result.message);
         if (result.changed || taken > 0) {
           const actor = 'deviceId' in step && step.deviceId !== undefined ? step.deviceId : null;
-          await this.commit(stored, result.call, actor);
+          await this.commit(stored, result.call, actor, held);
           // Those that came meanwhile are left to the record write queued for them.
           this.pushes.records.stored(callId, taken);
         }
@@ -167,12 +175,15 @@ export class CallLifecycle {
     await this.settle(callId, { type: 'legUnreachable', deviceId, detail }, 'apns');
   }
 
-  /** Persists a new version of a call, then tells exactly those the audience rule names. */
-  async commit(prev: Call | null, next: Call, actorDeviceId: string | null): Promise<void> {
+  /**
+   * Persists a new version of a call, then tells exactly those the audience rule names. `held`:
+   * the locks of the task, whose `persist` stores the call with their release (its last write).
+   */
+  async commit(prev: Call | null, next: Call, actorDeviceId: string | null, held?: Locks): Promise<void> {
     const delivery = audience({ prev, next, actorDeviceId });
     await this.pushes.beforeStored(next, delivery.devices);
     for (const observer of this.o.observers ?? []) await observer.beforeStored?.(prev, next);
-    await this.o.storage.calls.save(next);
+    await this.o.storage.calls.save(next, held?.persist?.bind(held));
     this.o.live.put(next);
     if (!isLive(next) || next.state === 'connecting' || next.state === 'active') {
       this.o.ports.timers.ringEnded(next.id);
@@ -214,7 +225,7 @@ export class CallLifecycle {
   private writeRecords(callId: string): void {
     const task = this.queue.run(
       callId,
-      async () => {
+      async (held) => {
         const call = await this.current(callId);
         if (!call) {
           this.pushes.records.drop(callId);
@@ -222,7 +233,7 @@ export class CallLifecycle {
         }
         const { call: next, taken } = this.pushes.records.take(call);
         if (taken === 0) return;
-        await this.o.storage.calls.save(next);
+        await this.o.storage.calls.save(next, held.persist?.bind(held));
         this.o.live.put(next);
         this.deliver(next, audience({ prev: call, next, actorDeviceId: null, pushRecord: true }));
         if (this.pushes.records.stored(callId, taken)) this.writeRecords(callId);

@@ -76,10 +76,10 @@ export class PhoneCalls {
     // One call per phone: its starts (and answers) run one at a time, in the order the phone sent
     // them, so a retried start finds the first one's call (same id), and a second start, or an
     // answer sent after it, finds the phone busy.
-    return this.life.queue.run(deviceKey(deviceId), async () => {
+    return this.life.queue.run(deviceKey(deviceId), async (held) => {
       const device = await this.o.storage.devices.get(deviceId);
       if (!device) throw notFound('device');
-      return this.startNow(device, req);
+      return this.startNow(device, req, held);
     });
   }
 
@@ -93,7 +93,8 @@ export class PhoneCalls {
     return undefined;
   }
 
-  private async startNow(device: DeviceRow, req: DeviceRequest<'call:start'>): Promise<Call> {
+  /** `held`: the phone's locks, let go with the new call's write (its last under them). */
+  private async startNow(device: DeviceRow, req: DeviceRequest<'call:start'>, held: Locks): Promise<Call> {
     if (req.callId !== undefined) {
       const existing = this.o.live.get(req.callId) ?? (await this.o.storage.calls.get(req.callId));
       if (existing?.direction === 'inbound' && existing.devices[0]?.deviceId === device.id) return existing;
@@ -129,7 +130,7 @@ export class PhoneCalls {
       const r = transition(call, { type: 'noAgentAvailable', detail }, now, 'server');
       if (r.ok) call = r.call;
     }
-    await this.life.create(call, device.id);
+    await this.life.create(call, device.id, [], held);
     return call;
   }
 }

@@ -59,6 +59,14 @@ export const partyKey = (party: Party) =>
  */
 export interface Locks {
   hold<T>(key: string, task: (inner: Locks) => Promise<T>): Promise<T>;
+  /**
+   * Offered to the task of an outermost hold where the locks live in the database (a cluster
+   * node's): stores the call's new version and lets the hold's keys go in the same round trip,
+   * atomically, instead of a write and then a release (bench/README.md). Resolves once the call
+   * is durable; from then on only this process's queue of the key keeps its tasks in order, so it
+   * is the task's last write under the hold. Without it, the caller stores the call itself.
+   */
+  persist?(call: Call): Promise<void>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Locks } from '../calls/ports';
+import { callUpsertText } from '../storage/calls';
 import type { HeldCalls } from './held-calls';
 
 const LOCK = 'select pg_advisory_xact_lock(hashtextextended($1, 0))';
@@ -42,12 +43,16 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
     if (read && Array.isArray(results)) calls?.read(key, results[results.length - 1]!.rows);
   };
   const release = (key: string) => calls?.released(key);
-  /** Further keys, taken on a connection that holds one already. */
-  const on = (client: pg.PoolClient): Locks => ({
+  /** Further keys, taken on a connection that holds one already (`tx.open`: its transaction goes on). */
+  const on = (client: pg.PoolClient, tx: { open: boolean }): Locks => ({
     async hold(key, task) {
+      // After `persist` the transaction is over: a key taken then begins one again, or its lock
+      // (transaction-scoped) would end with its own statement.
+      const first = !tx.open;
+      tx.open = true;
       try {
-        await take(client, key, false);
-        return await task(on(client));
+        await take(client, key, first);
+        return await task(on(client, tx));
       } finally {
         release(key);
       }
@@ -56,16 +61,36 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
   const locks: Locks = {
     async hold(key, task) {
       const client = await pool.connect();
+      const tx = { open: true };
       let broken = false;
+      const inner: Locks = {
+        hold: on(client, tx).hold,
+        /**
+         * The call's upsert and `commit` as one simple-protocol query on the lock's connection: a
+         * change under a call's lock was the lock with its read, the write (on the storage's pool),
+         * then the commit, three round trips; now two, and the write is atomic with the release.
+         */
+        async persist(call) {
+          if (!tx.open) {
+            await client.query(callUpsertText(call, (s) => client.escapeLiteral(s)));
+            return;
+          }
+          // On an error the transaction stays open (aborted): the hold rolls it back as it ends.
+          await client.query(`${callUpsertText(call, (s) => client.escapeLiteral(s))}; commit`);
+          tx.open = false;
+          // Another node may change the call from now on: the copy read with the lock is no longer it.
+          release(key);
+        },
+      };
       try {
         await take(client, key, true);
-        return await task(on(client));
+        return await task(inner);
       } catch (error) {
         broken = true;
         throw error;
       } finally {
         release(key);
-        await client.query(broken ? 'rollback' : 'commit').catch(() => undefined);
+        if (tx.open) await client.query(broken ? 'rollback' : 'commit').catch(() => undefined);
         client.release();
       }
     },

@@ -26,7 +26,10 @@ export function callStore(db: Kysely<Database>): CallStore {
   const upsert = callsUpsert(db);
   const byId = precompiled(db, ['id'], (p) => db.selectFrom('calls').select('doc').where('id', '=', p.id));
   return {
-    save: groupCommit(upsert, BATCH_ROWS),
+    save: (() => {
+      const grouped = groupCommit(upsert, BATCH_ROWS);
+      return (call: Call, through?: (call: Call) => Promise<void>) => (through ?? grouped)(call);
+    })(),
     async get(id) {
       const row = (await byId({ id })).rows[0];
       return row ? toCall(row.doc) : null;
@@ -178,18 +181,41 @@ function callsUpsert(db: Kysely<Database>): (calls: Call[]) => Promise<void> {
   return async (calls) => {
     const last = new Map(calls.map((c) => [c.id, c]));
     const values: unknown[] = [];
-    for (const call of last.values()) {
-      values.push(
-        call.id,
-        call.staffId,
-        call.agentId,
-        call.direction,
-        call.state,
-        call.endReason,
-        call.createdAt,
-        JSON.stringify(call),
-      );
-    }
+    for (const call of last.values()) values.push(...callRow(call));
     await db.executeQuery(CompiledQuery.raw(planFor(last.size), values));
   };
+}
+
+/** A call's row, in the order of COLUMNS. */
+const callRow = (call: Call) =>
+  [
+    call.id,
+    call.staffId,
+    call.agentId,
+    call.direction,
+    call.state,
+    call.endReason,
+    call.createdAt,
+    JSON.stringify(call),
+  ] as const;
+
+/**
+ * The upsert of one call as PostgreSQL text with its values written in as literals, for a query of
+ * several statements (the simple protocol takes no parameters): a cluster node stores a call's
+ * change and ends its lock's transaction in one round trip (cluster/lock.ts). The same statement
+ * as `callsUpsert`'s, on PostgreSQL only.
+ */
+export function callUpsertText(call: Call, literal: (s: string) => string): string {
+  const values = callRow(call).map((v) => {
+    if (v === null) return 'null';
+    if (typeof v === 'number') {
+      if (!Number.isSafeInteger(v)) throw new RangeError(`calls upsert: ${v} is not an integer`);
+      return String(v);
+    }
+    return literal(v);
+  });
+  const set = COLUMNS.filter((c) => c !== 'id')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ');
+  return `insert into calls (${COLUMNS.join(', ')}) values (${values.join(', ')}) on conflict (id) do update set ${set}`;
 }

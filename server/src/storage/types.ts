@@ -271,8 +271,12 @@ export interface HistoryFilter {
 }
 
 export interface CallStore {
-  /** Insert or replace the whole call (its timeline and pushes travel with it). */
-  save(call: Call): Promise<void>;
+  /**
+   * Insert or replace the whole call (its timeline and pushes travel with it). `through`: a way to
+   * store it that the caller holds, used instead (a cluster node's lock, `Locks.persist`), so
+   * that its failures count as the storage's like any other write.
+   */
+  save(call: Call, through?: (call: Call) => Promise<void>): Promise<void>;
   get(id: string): Promise<Call | null>;
   /** Calls not yet ended: what a restarting server must settle. */
   listLive(): Promise<Call[]>;
