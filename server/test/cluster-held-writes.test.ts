@@ -1,4 +1,5 @@
 import pg from 'pg';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call } from '#shared';
 import { until } from '../../test-support/cluster';
@@ -6,6 +7,7 @@ import { type FreshStorage, freshStorage } from '../../test-support/databases';
 import type { Locks } from '../src/calls/ports';
 import { HeldCalls } from '../src/cluster/held-calls';
 import { postgresKeyLock } from '../src/cluster/lock';
+import { ClusterTimers } from '../src/cluster/timers';
 import { makeCall } from './storage/fixtures';
 
 /** Resolves `opened` from outside: a task kept going until the test lets it end. */
@@ -38,6 +40,11 @@ describe('a call stored as its lock is let go', () => {
   beforeAll(async () => {
     db = await freshStorage('postgres');
     sql = new pg.Pool({ connectionString: db.url, max: 1 });
+    // A trigger of this schema's refuses a call whose staff member is `stf_refused`.
+    await sql.query(`create function refuse_call() returns trigger language plpgsql as
+      $$ begin raise exception 'refused'; end $$`);
+    await sql.query(`create trigger refuse_call before update on calls for each row
+      when (new.staff_id = 'stf_refused') execute function refuse_call()`);
     for (let i = 0; i < 2; i++) {
       const held = new HeldCalls();
       nodes.push({ held, ...postgresKeyLock(db.url, 4, held) });
@@ -92,11 +99,7 @@ describe('a call stored as its lock is let go', () => {
     const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
     const call = makeCall();
     await db.storage.calls.save(call);
-    // A trigger of this schema refuses the row: the upsert fails, after the lock and before the commit.
-    await sql.query(`create function refuse_call() returns trigger language plpgsql as
-      $$ begin raise exception 'refused'; end $$`);
-    await sql.query(`create trigger refuse_call before update on calls for each row
-      when (new.staff_id = 'stf_refused') execute function refuse_call()`);
+    // The trigger refuses the row: the upsert fails, after the lock and before the commit.
     const refused: Call = { ...call, state: 'active', staffId: 'stf_refused' };
     const failed = a.locks.hold(call.id, async (inner) => {
       await inner.persist!(refused);
@@ -106,6 +109,55 @@ describe('a call stored as its lock is let go', () => {
     expect(await a.locks.hold(call.id, async () => a.held.get(call.id)?.state)).toBe('ringing');
     expect(await b.locks.hold(call.id, async () => b.held.get(call.id)?.state)).toBe('ringing');
     expect((await db.storage.calls.get(call.id))?.state).toBe('ringing');
+  });
+
+  it('writes what `also` was given in the same round trip, before the call, and nothing of it when refused', async () => {
+    const [a] = nodes as [(typeof nodes)[number]];
+    const timers = new ClusterTimers(sql, 'node-a', pino({ level: 'silent' }));
+    const call = makeCall();
+    const lease = (id: string) => (literal: (s: string) => string) =>
+      timers.setText(`cancel:${id}/phone`, 'cancel', 1_234, { callId: id }, true, literal);
+    sent.length = 0;
+    counting = true;
+    await a.locks.hold(call.id, async (inner) => {
+      inner.also!(lease(call.id));
+      await inner.persist!(call);
+      counting = false;
+    });
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toMatch(/^insert into cluster_timers .*; insert into calls .*; commit$/s);
+    const row = async (id: string) =>
+      (
+        await sql.query('select kind, due_at, owner, data from cluster_timers where key = $1', [
+          `cancel:${id}/phone`,
+        ])
+      ).rows;
+    expect(await row(call.id)).toEqual([
+      { kind: 'cancel', due_at: '1234', owner: 'node-a', data: JSON.stringify({ callId: call.id }) },
+    ]);
+    // The call refused (the trigger): its lease is not written either.
+    const refused = { ...makeCall(), staffId: 'stf_refused' };
+    await db.storage.calls.save({ ...refused, staffId: 'stf_ok' });
+    const failed = a.locks.hold(refused.id, async (inner) => {
+      inner.also!(lease(refused.id));
+      await inner.persist!(refused);
+    });
+    await expect(failed).rejects.toThrow(/refused/);
+    expect(await row(refused.id)).toEqual([]);
+  });
+
+  it('clears timers that end while a delete is under way in one statement', async () => {
+    const timers = new ClusterTimers(sql, 'node-a', pino({ level: 'silent' }));
+    const keys = ['one', 'two', 'three', 'four'].map((k) => `grace:clear-${k}`);
+    for (const key of keys) await timers.set(key, 'grace', 1, {});
+    sent.length = 0;
+    counting = true;
+    await Promise.all(keys.map((key) => timers.clear(key)));
+    counting = false;
+    // The first at once, the three that came while it ran together.
+    expect(sent.filter((q) => q.startsWith('delete from cluster_timers'))).toHaveLength(2);
+    const { rows } = await sql.query('select key from cluster_timers where key = any($1)', [keys]);
+    expect(rows).toEqual([]);
   });
 
   it('holds a key taken after the write until the task ends', async () => {

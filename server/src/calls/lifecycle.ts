@@ -181,7 +181,7 @@ export class CallLifecycle {
    */
   async commit(prev: Call | null, next: Call, actorDeviceId: string | null, held?: Locks): Promise<void> {
     const delivery = audience({ prev, next, actorDeviceId });
-    await this.pushes.beforeStored(next, delivery.devices);
+    await this.pushes.beforeStored(next, delivery.devices, held);
     for (const observer of this.o.observers ?? []) await observer.beforeStored?.(prev, next);
     await this.o.storage.calls.save(next, held?.persist?.bind(held));
     this.o.live.put(next);

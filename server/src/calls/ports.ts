@@ -67,6 +67,12 @@ export interface Locks {
    * is the task's last write under the hold. Without it, the caller stores the call itself.
    */
   persist?(call: Call): Promise<void>;
+  /**
+   * Offered with `persist`: a statement of the database's that goes in `persist`'s round trip,
+   * before the call and in the same transaction, for what must be durable no later than the
+   * call's change (a cancel's lease, cluster/calls.ts). `literal` quotes a value for it.
+   */
+  also?(statement: (literal: (s: string) => string) => string): void;
 }
 
 /**
@@ -93,8 +99,11 @@ export interface CallTimers {
  * sending it: another process sends it (`CallCore.resendCancel`) if this one dies first.
  */
 export interface CancelJournal {
-  /** Written before the call's end is stored. */
-  pending(callId: string, cancels: { deviceId: string; reason: EndReason }[]): Promise<void>;
+  /**
+   * Written before the call's end is stored, or with it: `held` are the locks of the task that
+   * stores it next, through their `persist` when they offer it.
+   */
+  pending(callId: string, cancels: { deviceId: string; reason: EndReason }[], held?: Locks): Promise<void>;
   /** APNs took the cancel, or gave its last word on it. */
   done(callId: string, deviceId: string): Promise<void>;
 }

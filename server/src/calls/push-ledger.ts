@@ -16,7 +16,7 @@ import type { DeviceRow, DeviceStore } from '../storage/types';
 import type { DeviceDelivery } from './audience';
 import { AckGraces } from './cancel-acks';
 import { markTokenDead } from './dead-tokens';
-import type { CancelJournal } from './ports';
+import type { CancelJournal, Locks } from './ports';
 import { PendingRecords } from './push-records';
 import type { PushSender } from './push-sender';
 
@@ -86,11 +86,11 @@ export class PushLedger {
    * Notes the cancels this change of a call starts, before the change is stored: a process that
    * dies between the two leaves them to another (the journal).
    */
-  async beforeStored(next: Call, devices: DeviceDelivery[]): Promise<void> {
+  async beforeStored(next: Call, devices: DeviceDelivery[], held?: Locks): Promise<void> {
     const cancels = devices
       .filter((d) => d.cancel !== null && wasPushed(next, d.deviceId))
       .map((d) => ({ deviceId: d.deviceId, reason: d.cancel as EndReason }));
-    if (cancels.length > 0) await this.o.journal.pending(next.id, cancels);
+    if (cancels.length > 0) await this.o.journal.pending(next.id, cancels, held);
   }
 
   /**

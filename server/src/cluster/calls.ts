@@ -122,10 +122,16 @@ export function clusterCallPorts(node: ClusterNode, o: { calls: CallStore; clock
 /** Cancels under way as rows leased by this node, renewed while it lives (see `startLoops`). */
 function leasedCancels(node: ClusterNode): CancelJournal {
   return {
-    async pending(callId, cancels) {
+    async pending(callId, cancels, held) {
+      const until = Date.now() + node.leaseMs;
       for (const { deviceId, reason } of cancels) {
         const data = { callId, deviceId, reason };
-        await node.timers.set(cancelKey(callId, deviceId), 'cancel', Date.now() + node.leaseMs, data, true);
+        const key = cancelKey(callId, deviceId);
+        // With the call's end, in its lock's transaction, when the lock stores it (a round trip
+        // less, and lease and end durable together); else before it, on the timers' pool.
+        if (held?.persist && held.also) {
+          held.also((literal) => node.timers.setText(key, 'cancel', until, data, true, literal));
+        } else await node.timers.set(key, 'cancel', until, data, true);
       }
     },
     done: (callId, deviceId) => node.timers.clear(cancelKey(callId, deviceId)),

@@ -63,20 +63,27 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
       const client = await pool.connect();
       const tx = { open: true };
       let broken = false;
+      /** `also`'s statements, written by `persist` (or, should none come, with the commit). */
+      const staged: string[] = [];
       const inner: Locks = {
         hold: on(client, tx).hold,
+        also(statement) {
+          staged.push(statement((s) => client.escapeLiteral(s)));
+        },
         /**
          * The call's upsert and `commit` as one simple-protocol query on the lock's connection: a
          * change under a call's lock was the lock with its read, the write (on the storage's pool),
          * then the commit, three round trips; now two, and the write is atomic with the release.
          */
         async persist(call) {
+          const upsert = callUpsertText(call, (s) => client.escapeLiteral(s));
+          const sql = [...staged.splice(0), upsert, tx.open ? 'commit' : null].filter(Boolean).join('; ');
           if (!tx.open) {
-            await client.query(callUpsertText(call, (s) => client.escapeLiteral(s)));
+            await client.query(sql);
             return;
           }
           // On an error the transaction stays open (aborted): the hold rolls it back as it ends.
-          await client.query(`${callUpsertText(call, (s) => client.escapeLiteral(s))}; commit`);
+          await client.query(sql);
           tx.open = false;
           // Another node may change the call from now on: the copy read with the lock is no longer it.
           release(key);
@@ -90,7 +97,8 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
         throw error;
       } finally {
         release(key);
-        if (tx.open) await client.query(broken ? 'rollback' : 'commit').catch(() => undefined);
+        const end = broken ? 'rollback' : [...staged.splice(0), 'commit'].join('; ');
+        if (tx.open) await client.query(end).catch(() => undefined);
         client.release();
       }
     },

@@ -1,7 +1,12 @@
 import type pg from 'pg';
 import type { Logger } from '../ops/logger';
+import { groupCommit } from '../storage/group-commit';
 
 export type TimerKind = 'grace' | 'cancel';
+
+const SET = 'insert into cluster_timers (key, kind, due_at, owner, data)';
+const ON_CONFLICT = `on conflict (key) do update
+  set kind = excluded.kind, due_at = excluded.due_at, owner = excluded.owner, data = excluded.data`;
 
 export interface TimerRow {
   key: string;
@@ -31,16 +36,44 @@ export class ClusterTimers {
 
   /** Sets (or moves) a timer; `owned` marks it as this node's work under way (a lease). */
   async set(key: string, kind: TimerKind, dueAt: number, data: unknown, owned = false): Promise<void> {
-    await this.pool.query(
-      `insert into cluster_timers (key, kind, due_at, owner, data) values ($1, $2, $3, $4, $5)
-       on conflict (key) do update
-         set kind = excluded.kind, due_at = excluded.due_at, owner = excluded.owner, data = excluded.data`,
-      [key, kind, dueAt, owned ? this.nodeId : null, JSON.stringify(data)],
-    );
+    await this.pool.query(`${SET} values ($1, $2, $3, $4, $5) ${ON_CONFLICT}`, [
+      key,
+      kind,
+      dueAt,
+      owned ? this.nodeId : null,
+      JSON.stringify(data),
+    ]);
   }
 
-  async clear(key: string): Promise<void> {
-    await this.pool.query('delete from cluster_timers where key = $1', [key]);
+  /**
+   * `set`'s statement with its values written in, for a query of several statements (the simple
+   * protocol takes no parameters): a cancel's lease goes with the call's end, in its lock's
+   * transaction (cluster/calls.ts).
+   */
+  setText(
+    key: string,
+    kind: TimerKind,
+    dueAt: number,
+    data: unknown,
+    owned: boolean,
+    literal: (s: string) => string,
+  ): string {
+    if (!Number.isSafeInteger(dueAt)) throw new RangeError(`cluster timer: ${dueAt} is not an integer`);
+    const owner = owned ? literal(this.nodeId) : 'null';
+    const values = [literal(key), literal(kind), String(dueAt), owner, literal(JSON.stringify(data))];
+    return `${SET} values (${values.join(', ')}) ${ON_CONFLICT}`;
+  }
+
+  /**
+   * Clears timers that end while a delete is under way go together in the next one (a cancel's
+   * lease ends when the phone acknowledges it, one per call's end): resolves once its row is gone.
+   */
+  private readonly clearing = groupCommit<string>(async (keys) => {
+    await this.pool.query('delete from cluster_timers where key = any($1)', [keys]);
+  }, 100);
+
+  clear(key: string): Promise<void> {
+    return this.clearing(key);
   }
 
   /** This node is alive and still at its leases of `kind`: they last until `until` now. */
