@@ -85,11 +85,10 @@ const progress = (call: Call) => call.timeline.length + call.pushes.length;
 export class ClusterLiveCalls extends LiveCalls {
   private readonly ended = new Map<string, number>();
   /**
-   * Publishes each change without node-redis's per-command timeout: an `AbortSignal.timeout` whose
-   * timer fires 5 s later whether or not Redis answered, building a DOMException each time, for a
-   * message nobody waits on (`put` only logs a failure). A publish still fails when its connection drops.
+   * How this node's own change messages begin (`put`): every subscriber gets them back, also this
+   * one, which already has the call; they are dropped unparsed (a call is about 2 KB of JSON).
    */
-  private readonly publisher: Pick<Redis, 'publish'>;
+  private readonly ownChange: string;
 
   constructor(
     private readonly redis: Redis,
@@ -98,9 +97,16 @@ export class ClusterLiveCalls extends LiveCalls {
     private readonly logger: Logger,
     private readonly store: Pick<CallStore, 'get' | 'listLive' | 'listLiveMentioning'>,
     private readonly held?: HeldCalls,
+    /**
+     * Where each change is published: the Socket.IO adapter's connection, without node-redis's
+     * per-command timeout (an `AbortSignal.timeout` per command, for a message nobody waits on:
+     * `put` only logs a failure). The change's broadcasts go out in the same turn on that
+     * connection, so node-redis writes the PUBLISH and their XADDs in one system call, not two.
+     */
+    private readonly publisher: Pick<Redis, 'publish'> = redis.withCommandOptions({ timeout: 0 }),
   ) {
     super();
-    this.publisher = redis.withCommandOptions({ timeout: 0 });
+    this.ownChange = `{"node":${JSON.stringify(nodeId)},"call":`;
   }
 
   private marker = 0;
@@ -151,6 +157,7 @@ export class ClusterLiveCalls extends LiveCalls {
 
   async subscribe(sub: Redis): Promise<void> {
     await sub.subscribe(this.channel, (raw) => {
+      if (raw.startsWith(this.ownChange)) return;
       const { node, call, sync } = JSON.parse(raw) as { node: string; call?: Call; sync?: number };
       if (sync !== undefined) {
         if (node === this.nodeId && sync === this.marker) {

@@ -89,7 +89,7 @@ export async function joinCluster(o: ClusterOptions, logger: Logger, calls: Call
     logger: log,
     onNodeLost: (node, entries) => nodeLost(node, entries),
   });
-  const live = new ClusterLiveCalls(redis, `${prefix}:calls`, nodeId, log, calls, held);
+  const live = new ClusterLiveCalls(redis, `${prefix}:calls`, nodeId, log, calls, held, streams);
   await live.subscribe(sub);
   // node-redis resubscribes by itself on reconnecting; what was published meanwhile is gone.
   sub.on('ready', () => live.requestResync());
