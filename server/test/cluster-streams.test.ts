@@ -86,6 +86,28 @@ describe('the streams adapter (cluster/streams.ts)', () => {
     expect(onB).toHaveLength(2); // its own, and the one to every socket
   });
 
+  it("does not parse its own entries when they come back, also those to its sockets' rooms", async () => {
+    const [a, b] = cluster.nodes as [Server, Server, Server];
+    const adapter = a.of('/').adapter as unknown as {
+      uid: string;
+      onMessage: (message: { uid: string }, ...rest: unknown[]) => void;
+    };
+    const own: unknown[] = [];
+    const onMessage = adapter.onMessage.bind(adapter);
+    adapter.onMessage = (message, ...rest) => {
+      if (message.uid === adapter.uid) own.push(message);
+      onMessage(message, ...rest);
+    };
+    const toA = next(cluster.clients[0]!, 'call:changed');
+    a.to('room0').emit('call:changed', { call: { id: 'c2' } });
+    expect(await toA).toEqual([{ call: { id: 'c2' } }]);
+    // Node a reads the stream in order: once its socket has b's later broadcast, a's own entry was read.
+    const fromB = next(cluster.clients[0]!, 'roster:changed');
+    b.emit('roster:changed', { n: 2 });
+    await fromB;
+    expect(own).toEqual([]);
+  });
+
   it('reads the rooms of the entries the adapter writes, whatever the packet holds', async () => {
     const raw = await readStream(redis);
     const rooms = raw.map(broadcastRooms);

@@ -40,6 +40,7 @@ export const noneLocal = (rooms: string[], local: Map<string, Set<string>>) =>
 
 /** What of the adapter this file uses (`onMessage` is protected in its types, public in its code). */
 type Reader = {
+  uid: string;
   rooms: Map<string, Set<string>>;
   onRawMessage(raw: RawStreamMessage, offset: string): unknown;
   onMessage(message: { uid: string; nsp: string; type: number }, offset?: string): void;
@@ -51,7 +52,8 @@ type Reader = {
  * sockets, also when none of them is in the broadcast's rooms (most of the time: a call's changes go
  * to its agent's and its phone's rooms, on one node each). Such an entry now counts only as a sign
  * of life of the node that sent it (the adapter counts nodes by their messages, and a busy node
- * sends no heartbeats), and is not parsed. What is delivered, and to whom, does not change.
+ * sends no heartbeats), and is not parsed; nor is an entry of the node's own. What is delivered,
+ * and to whom, does not change.
  */
 export function streamsAdapter(client: Redis, opts: { streamName: string; channelPrefix: string }) {
   const make = createAdapter(client, opts);
@@ -61,6 +63,9 @@ export function streamsAdapter(client: Redis, opts: { streamName: string; channe
     const reader = adapter as unknown as Reader;
     const read = reader.onRawMessage.bind(reader);
     reader.onRawMessage = (raw, offset) => {
+      // Its own entries come back to a node too: it delivered them to its sockets as it sent them,
+      // and the adapter drops them, but only after parsing those whose rooms hold a socket of it.
+      if (raw.uid === reader.uid) return;
       const rooms = broadcastRooms(raw);
       if (rooms && noneLocal(rooms, reader.rooms)) {
         reader.onMessage({ uid: raw.uid, nsp: raw.nsp, type: HEARTBEAT }, offset);
