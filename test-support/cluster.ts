@@ -71,6 +71,9 @@ export async function startCluster(o: ClusterTestOptions) {
 
   const cluster = {
     nodes,
+    /** The Redis the nodes share, and their keys' and channels' prefix on it. */
+    redisUrl: o.redisUrl,
+    prefix,
     clock,
     emulator,
     storage: migrator,

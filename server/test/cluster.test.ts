@@ -1,8 +1,10 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { Call } from '#shared';
+import { type Call, ERROR_CODES } from '#shared';
 import { inbox } from '../../test-support/apns-inbox';
 import { clusterPerTest, type TestCluster, until } from '../../test-support/cluster';
 import { ClusterConfigError, checkClusterOptions } from '../src';
+import { connectRedis } from '../src/cluster/redis';
 
 type Changed = { call: Call };
 const byId = (id: string) => (p: Changed) => p.call.id === id;
@@ -163,5 +165,44 @@ describe('three nodes on one PostgreSQL and one Redis', () => {
     const call = await alice.ok<Call>('call:place', { staffId: ana.id });
     expect(call.devices.map((d) => d.deviceId)).toEqual([phone.deviceId]);
     await alice.ok('call:hangup', { callId: call.id });
+  });
+
+  it("a node's view of the live calls learns a change from its broadcast, with nothing on the call channel", async () => {
+    const listener = await connectRedis(c.redisUrl, pino({ level: 'silent' }), 'test');
+    const published: string[] = [];
+    await listener.subscribe(`${c.prefix}:calls`, (raw) => published.push(raw));
+    try {
+      // The agent's console on node 0, the phone on node 1; node 2 has no socket of either.
+      const alice = await c.agent(0, 'alice');
+      const ana = await c.staff(alice, 'Ana');
+      const phone = await c.phone(1, alice, ana.id);
+      const bob = await c.agent(2, 'bob');
+      await until('every node to see the phone', () =>
+        c.nodes.every((n) => n.server.presence.isDeviceOnline(phone.deviceId)),
+      );
+      const call = await alice.ok<Call>('call:place', { staffId: ana.id });
+      await phone.report(call.id, 'reported');
+      await alice.waitFor<Changed>(
+        'call:changed',
+        (p) => p.call.id === call.id && p.call.state === 'ringing',
+      );
+      // Node 2 knows of the call (its view refuses to remove a staff member in one)...
+      await until('node 2 to hold the call', async () => {
+        const res = await bob.request('staff:remove', { staffId: ana.id });
+        return !res.ok && res.error.code === ERROR_CODES.CONFLICT;
+      });
+      await alice.ok('call:hangup', { callId: call.id });
+      await alice.waitFor<Changed>('call:changed', (p) => p.call.id === call.id && p.call.state === 'ended');
+      await c.idle();
+      // ...and of its end, though no change of it went on the call channel: each was in a
+      // broadcast to the agent's room, which every node reads from the stream anyway.
+      await until(
+        'node 2 to let the call go',
+        async () => (await bob.request('staff:remove', { staffId: ana.id })).ok,
+      );
+      expect(published.filter((m) => m.includes(call.id))).toEqual([]);
+    } finally {
+      await listener.quit();
+    }
   });
 });

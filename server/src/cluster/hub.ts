@@ -195,13 +195,42 @@ export class ClusterLiveCalls extends LiveCalls {
     }
   }
 
+  /**
+   * Changes stored in this turn whose broadcast has not carried them yet. A change's broadcasts go
+   * out in the same turn as it is stored (CallLifecycle.commit), and one through the stream that
+   * every node reads anyway carries it to the other nodes' views (`claim`, streams.ts): only a
+   * change no broadcast carried is published on the call channel, after the turn.
+   */
+  private readonly unsent = new Map<string, Call>();
+
   override put(call: Call): void {
     this.held?.stored(call);
     this.apply(call);
-    const message = JSON.stringify({ node: this.nodeId, call });
-    void this.publisher.publish(this.channel, message).catch((err) => {
-      this.logger.warn({ err, callId: call.id }, 'publishing a call change failed');
-    });
+    if (this.unsent.size === 0) queueMicrotask(() => this.publishUnsent());
+    this.unsent.set(call.id, call);
+  }
+
+  /** Whether this is a change stored in this turn and not yet sent: then the caller's broadcast carries it. */
+  claim(call: unknown): boolean {
+    const id = (call as Partial<Call> | undefined)?.id;
+    if (typeof id !== 'string' || this.unsent.get(id) !== call) return false;
+    this.unsent.delete(id);
+    return true;
+  }
+
+  /** A change another node stored, read from its broadcast. */
+  heard(call: Call): void {
+    this.apply(call);
+  }
+
+  private publishUnsent(): void {
+    for (const call of this.unsent.values()) {
+      const message = JSON.stringify({ node: this.nodeId, call });
+      void this.publisher.publish(this.channel, message).catch((err) => {
+        this.logger.warn({ err, callId: call.id }, 'publishing a call change failed');
+      });
+    }
+    this.unsent.clear();
   }
 
   private apply(call: Call): void {

@@ -99,7 +99,7 @@ export async function joinCluster(o: ClusterOptions, logger: Logger, calls: Call
     hub: new ClusterHub(presence),
     live,
     locks: locks.locks,
-    adapter: streamsAdapter(streams, { streamName: `${prefix}:sio`, channelPrefix: `${prefix}:sio` }),
+    adapter: streamsAdapter(streams, { streamName: `${prefix}:sio`, channelPrefix: `${prefix}:sio` }, live),
     /** Where the limits every node shares are counted (sign-in, pairing: auth/limits.ts). */
     limits: { kind: 'redis', client: redis, prefix } as const,
     timers: new ClusterTimers(timerPool, nodeId, log),

@@ -1,4 +1,5 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Call } from '#shared';
 import type { Redis } from './redis';
 
 /** A stream entry as the adapter reads it (its `encode()`): `data` is JSON, or base64 msgpack when binary. */
@@ -13,66 +14,124 @@ export interface RawStreamMessage {
 const BROADCAST = '3';
 const HEARTBEAT = 2;
 const OPTS = '"opts":';
+/** The broadcast flag of an entry that carries a change of a call to every node's view (hub.ts). */
+const CARRIES_CALL = 'carriesCall';
+
+/** What of a broadcast's options the reader looks at before parsing the packet. */
+export interface BroadcastOpts {
+  rooms: string[];
+  /** It carries a change of a call for every node's live-call view. */
+  carriesCall: boolean;
+}
 
 /**
- * The rooms a plain broadcast entry names, read from the tail of its JSON without parsing the
+ * The options of a plain broadcast entry, read from the tail of its JSON without parsing the
  * packet; null when it is anything else (or not in the shape the adapter writes), so the caller
- * lets the adapter decode it. The adapter writes `{"packet":…,"opts":{"rooms":…}}`: `opts` is the
+ * parses it whole. The adapter writes `{"packet":…,"opts":{"rooms":…,"flags":…}}`: `opts` is the
  * last key, and a `"opts":` inside the packet's strings has its quotes escaped, so the last one is it.
  */
-export function broadcastRooms(raw: RawStreamMessage): string[] | null {
+export function broadcastOpts(raw: RawStreamMessage): BroadcastOpts | null {
   const data = raw.data;
   if (raw.type !== BROADCAST || !data?.startsWith('{') || !data.endsWith('}')) return null;
   const at = data.lastIndexOf(OPTS);
   if (at < 0) return null;
   try {
-    const opts = JSON.parse(data.slice(at + OPTS.length, -1)) as { rooms?: unknown };
+    const opts = JSON.parse(data.slice(at + OPTS.length, -1)) as {
+      rooms?: unknown;
+      flags?: Record<string, unknown>;
+    };
     const rooms = opts?.rooms;
-    return Array.isArray(rooms) && rooms.every((r) => typeof r === 'string') ? rooms : null;
+    if (!Array.isArray(rooms) || !rooms.every((r) => typeof r === 'string')) return null;
+    return { rooms, carriesCall: opts.flags?.[CARRIES_CALL] === true };
   } catch {
     return null;
   }
 }
 
+/** The rooms of a plain broadcast entry (`broadcastOpts`), or null. */
+export const broadcastRooms = (raw: RawStreamMessage): string[] | null => broadcastOpts(raw)?.rooms ?? null;
+
 /** Whether no socket of this node is in any of `rooms` (no rooms: every socket of the namespace). */
 export const noneLocal = (rooms: string[], local: Map<string, Set<string>>) =>
   rooms.length > 0 && rooms.every((room) => !local.get(room)?.size);
+
+/** The live-call view's side of the stream (ClusterLiveCalls in hub.ts). */
+export interface CallFeed {
+  /** Whether a broadcast of this object should carry it as a call change (this node stored it, unsent). */
+  claim(call: unknown): boolean;
+  /** A change of a call another node stored, read from its broadcast. */
+  heard(call: Call): void;
+}
+
+type Decoded = { uid: string; nsp: string; type: number; data?: unknown };
+type Packet = { data?: unknown[] };
+type Opts = { flags?: Record<string, unknown> };
 
 /** What of the adapter this file uses (`onMessage` is protected in its types, public in its code). */
 type Reader = {
   uid: string;
   rooms: Map<string, Set<string>>;
   onRawMessage(raw: RawStreamMessage, offset: string): unknown;
-  onMessage(message: { uid: string; nsp: string; type: number }, offset?: string): void;
+  onMessage(message: Decoded, offset?: string): void;
+  broadcast(packet: Packet, opts: Opts): Promise<void>;
 };
 
 /**
- * The Socket.IO streams adapter, with one saving: every node reads every broadcast from the stream,
- * and for each one parsed the whole packet (a call with its timeline) and encoded it again for its
- * sockets, also when none of them is in the broadcast's rooms (most of the time: a call's changes go
- * to its agent's and its phone's rooms, on one node each). Such an entry now counts only as a sign
- * of life of the node that sent it (the adapter counts nodes by their messages, and a busy node
- * sends no heartbeats), and is not parsed; nor is an entry of the node's own. What is delivered,
- * and to whom, does not change.
+ * The Socket.IO streams adapter, with savings:
+ * - every node reads every broadcast from the stream, and for each one parsed the whole packet (a
+ *   call with its timeline) and encoded it again for its sockets, also when none of them is in the
+ *   broadcast's rooms (most of the time: a call's changes go to its agent's and its phone's rooms,
+ *   on one node each). Such an entry now counts only as a sign of life of the node that sent it
+ *   (the adapter counts nodes by their messages, and a busy node sends no heartbeats), and is not
+ *   parsed; nor is an entry of the node's own;
+ * - a change of a call goes to every node's live-call view in the first broadcast that sends it
+ *   (flagged `carriesCall`, parsed by every node), not in a message of its own on the call channel.
+ * What is delivered, and to whom, does not change.
  */
-export function streamsAdapter(client: Redis, opts: { streamName: string; channelPrefix: string }) {
+export function streamsAdapter(
+  client: Redis,
+  opts: { streamName: string; channelPrefix: string },
+  calls?: CallFeed,
+) {
   const make = createAdapter(client, opts);
   // A function, not an arrow: Socket.IO calls it with `new` (an object returned from it is the result).
   return function adapterFor(nsp: unknown) {
     const adapter = make(nsp);
     const reader = adapter as unknown as Reader;
+    const decode = (adapter.constructor as unknown as { decode(raw: RawStreamMessage): Decoded }).decode;
     const read = reader.onRawMessage.bind(reader);
+    const alive = (raw: RawStreamMessage, offset: string) =>
+      reader.onMessage({ uid: raw.uid, nsp: raw.nsp, type: HEARTBEAT }, offset);
     reader.onRawMessage = (raw, offset) => {
       // Its own entries come back to a node too: it delivered them to its sockets as it sent them,
       // and the adapter drops them, but only after parsing those whose rooms hold a socket of it.
       if (raw.uid === reader.uid) return;
-      const rooms = broadcastRooms(raw);
-      if (rooms && noneLocal(rooms, reader.rooms)) {
-        reader.onMessage({ uid: raw.uid, nsp: raw.nsp, type: HEARTBEAT }, offset);
-        return;
+      const o = broadcastOpts(raw);
+      if (o && !o.carriesCall)
+        return noneLocal(o.rooms, reader.rooms) ? alive(raw, offset) : read(raw, offset);
+      if (!o && raw.type !== BROADCAST) return read(raw, offset);
+      // A call's change (or a broadcast whose tail is not read: parsed whole, as the adapter would).
+      let message: Decoded;
+      try {
+        message = decode(raw);
+      } catch {
+        return read(raw, offset); // which drops it as the adapter does
       }
-      read(raw, offset);
+      const data = message.data as { packet?: Packet; opts?: Opts } | undefined;
+      if (data?.opts?.flags?.[CARRIES_CALL] === true) {
+        const call = (data.packet?.data?.[1] as { call?: Call } | undefined)?.call;
+        if (call) calls?.heard(call);
+      }
+      return o && noneLocal(o.rooms, reader.rooms) ? alive(raw, offset) : reader.onMessage(message, offset);
     };
+    if (calls) {
+      const broadcast = reader.broadcast.bind(reader);
+      reader.broadcast = (packet, o) => {
+        const payload = packet?.data?.[1] as { call?: unknown } | undefined;
+        if (o.flags?.local || !payload || !calls.claim(payload.call)) return broadcast(packet, o);
+        return broadcast(packet, { ...o, flags: { ...o.flags, [CARRIES_CALL]: true } });
+      };
+    }
     return adapter;
   };
 }
