@@ -122,12 +122,16 @@ export function startNode(
   // CLUSTER_BENCH_CPU_PROF=DIR: each node writes a V8 CPU profile there when it stops.
   const profile = process.env.CLUSTER_BENCH_CPU_PROF;
   const profiling = profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profile)] : [];
+  // CLUSTER_BENCH_PG_COUNT=DIR: each node counts its PostgreSQL queries there (bench/pg-count.ts).
+  const countDir = process.env.CLUSTER_BENCH_PG_COUNT;
+  const counting = countDir ? ['--import', path.join(ROOT, 'bench/pg-count.ts')] : [];
   const child = spawn(
     process.execPath,
     [
       ...profiling,
       '--import',
       'tsx',
+      ...counting,
       path.join(root, 'scripts/server.ts'),
       '--port',
       String(port),
@@ -136,7 +140,15 @@ export function startNode(
       '1000000',
       ...args,
     ],
-    { cwd: root, env: { ...process.env, SWITCHBOARD_REDIS: undefined }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        SWITCHBOARD_REDIS: undefined,
+        ...(countDir ? { CLUSTER_BENCH_PG_COUNT: path.resolve(countDir) } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let stopping = false;
   const stop = cleanup.add(tag, () => {
