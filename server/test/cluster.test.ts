@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { type Call, ERROR_CODES } from '#shared';
@@ -5,6 +6,23 @@ import { inbox } from '../../test-support/apns-inbox';
 import { clusterPerTest, type TestCluster, until } from '../../test-support/cluster';
 import { ClusterConfigError, checkClusterOptions } from '../src';
 import { connectRedis } from '../src/cluster/redis';
+
+/** The queries this process sent to PostgreSQL (every node's: they run in it) while `during` ran. */
+async function sentToPostgres(during: () => Promise<void>): Promise<string[]> {
+  const sent: string[] = [];
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string };
+    sent.push(typeof first === 'string' ? first : String(first?.text));
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  try {
+    await during();
+  } finally {
+    pg.Client.prototype.query = query;
+  }
+  return sent;
+}
 
 type Changed = { call: Call };
 const byId = (id: string) => (p: Changed) => p.call.id === id;
@@ -62,7 +80,14 @@ describe('three nodes on one PostgreSQL and one Redis', () => {
     await phone.waitFor<Changed>('call:changed', byId(call.id));
     await pushes.next((p) => p.kind === 'call');
     await phone.report(call.id, 'reported');
-    expect((await phone.report(call.id, 'answered')).ok).toBe(true);
+    await c.idle();
+    // The answer (the phone's lock, then the call's inside it) stores the call with the locks'
+    // release: no commit of its own, nothing on the storage's pool (cluster/lock.ts persist).
+    const sent = await sentToPostgres(async () => {
+      expect((await phone.report(call.id, 'answered')).ok).toBe(true);
+    });
+    expect(sent.filter((q) => q === 'commit' || q.startsWith('insert into "calls"'))).toEqual([]);
+    expect(sent.filter((q) => /^insert into calls .*; commit$/s.test(q))).toHaveLength(1);
     await phone.report(call.id, 'connected');
     await agent.waitFor<Changed>('call:changed', (p) => p.call.id === call.id && p.call.state === 'active');
     await phone.report(call.id, 'ended');

@@ -126,7 +126,10 @@ export class CallLifecycle {
     event: CallEvent,
     source: EventSource,
     opts: ApplyOptions = {},
-    /** The locks of a task this one runs inside (queue.ts). */
+    /**
+     * The locks of a task this one runs inside (queue.ts), as that task's last step (an answer
+     * under the phone's lock, an accept under the agent's): the call is stored with their release.
+     */
     within?: Locks,
   ): Promise<Call> {
     return this.queue.run(
@@ -143,7 +146,8 @@ export class CallLifecycle {
         if (!result.ok) throw new AppError(result.code, result.message);
         if (result.changed || taken > 0) {
           const actor = 'deviceId' in step && step.deviceId !== undefined ? step.deviceId : null;
-          await this.commit(stored, result.call, actor, held);
+          // Inside another task's hold, the call's key is taken on it: only the outer one ends it.
+          await this.commit(stored, result.call, actor, within ?? held);
           // Those that came meanwhile are left to the record write queued for them.
           this.pushes.records.stored(callId, taken);
         }

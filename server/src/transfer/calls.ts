@@ -171,7 +171,7 @@ export class TransferCalls {
     who: Who,
     action: TransferAction,
     check?: () => void,
-    /** The locks of the agent's task this one runs inside (queue.ts). */
+    /** The locks of the agent's task this one runs inside (queue.ts), as its last step. */
     within?: Locks,
   ): Promise<Call> {
     const authorize = (call: Call) => {
