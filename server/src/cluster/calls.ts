@@ -26,9 +26,12 @@ export function clusterCallPorts(node: ClusterNode, o: { calls: CallStore; clock
   let sweeper: TimerHandle | null = null;
   let leaser: ReturnType<typeof setInterval> | null = null;
 
-  /** Ring deadlines (and transfers' ring times) that passed, whichever node set them. */
+  /**
+   * Ring deadlines (and transfers' ring times) that passed, whichever node set them: only those
+   * calls are read, not every live call by every node every `sweepMs`.
+   */
   const deadlines = async (c: CallCore) => {
-    const live = await o.calls.listLive();
+    const live = await o.calls.listLiveDue(clock.now());
     // Read after the query: the clock may have moved on meanwhile (and a manual one in one step).
     const now = clock.now();
     for (const call of live) {

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely, sql } from 'kysely';
 import { type Call, QUALITY_MARKS, type QualityMark } from '#shared';
 import { decodeCursor, encodeCursor } from './cursor';
 import { groupCommit } from './group-commit';
@@ -22,7 +22,7 @@ const COLUMNS = [
  * Calls, each kept whole as a JSON document next to the columns history filters on. History pages
  * newest first, by (created_at, id), through an opaque cursor.
  */
-export function callStore(db: Kysely<Database>): CallStore {
+export function callStore(db: Kysely<Database>, engine: 'sqlite' | 'postgres'): CallStore {
   const upsert = callsUpsert(db);
   const byId = precompiled(db, ['id'], (p) => db.selectFrom('calls').select('doc').where('id', '=', p.id));
   return {
@@ -53,6 +53,13 @@ export function callStore(db: Kysely<Database>): CallStore {
         .orderBy('created_at')
         .orderBy('id')
         .execute();
+      return rows.map((r) => toCall(r.doc));
+    },
+    async listLiveDue(now) {
+      // Deadlines are whole milliseconds: a clock's fraction past one changes nothing.
+      const at = Math.floor(now);
+      const { rows } = await sql<{ doc: string }>`select doc from calls
+        where state != 'ended' and (${dueWhere(engine, at)}) order by created_at, id`.execute(db);
       return rows.map((r) => toCall(r.doc));
     },
     async query(filter, page) {
@@ -133,6 +140,21 @@ export function callStore(db: Kysely<Database>): CallStore {
 }
 
 const toCall = (doc: string): Call => JSON.parse(doc) as Call;
+
+/**
+ * A live call's deadlines, read from its document (the columns do not hold them): unanswered past
+ * its ring deadline, or its last transfer ringing past its ring time (shared `liveTransfer`).
+ */
+function dueWhere(engine: 'sqlite' | 'postgres', now: number) {
+  if (engine === 'postgres') {
+    return sql`((doc::jsonb->>'answeredAt') is null and (doc::jsonb->>'ringUntil')::numeric <= ${now})
+      or ((doc::jsonb->'transfers'->-1->>'state') = 'ringing'
+        and (doc::jsonb->'transfers'->-1->>'ringUntil')::numeric <= ${now})`;
+  }
+  return sql`(json_extract(doc, '$.answeredAt') is null and json_extract(doc, '$.ringUntil') <= ${now})
+    or (json_extract(doc, '$.transfers[#-1].state') = 'ringing'
+      and json_extract(doc, '$.transfers[#-1].ringUntil') <= ${now})`;
+}
 
 /** The most calls one statement writes: 8 parameters each, far below both engines' limits. */
 const BATCH_ROWS = 32;

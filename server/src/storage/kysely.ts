@@ -62,7 +62,7 @@ export function createKyselyStorage(
     staff: staffStore(db),
     devices: deviceStore(db),
     pairing: pairingStore(db),
-    calls: callStore(db),
+    calls: callStore(db, engine),
     directory: directoryStore(db, engine),
     health: healthStore(db, engine, o.sqliteBusyTimeoutMs ?? 0),
     audit: auditStore(db),

@@ -286,6 +286,12 @@ export interface CallStore {
    * matches too (the text is a LIKE pattern: `_` and `%` match more) is for the caller to filter.
    */
   listLiveMentioning(text: string): Promise<Call[]>;
+  /**
+   * Live calls with a deadline at or before `now`: unanswered with their ring deadline passed, or
+   * with a ringing transfer whose ring time passed. What a cluster node's sweep acts on, without
+   * reading every live call each time.
+   */
+  listLiveDue(now: number): Promise<Call[]>;
   /** Newest first (createdAt desc, id desc); `cursor` is opaque and comes from the previous page. */
   query(
     filter: HistoryFilter,

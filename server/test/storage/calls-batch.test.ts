@@ -33,7 +33,7 @@ describe.each(ENGINES)('calls written together on %s', (engine) => {
         if (event.level === 'query') statements.push(event.query.sql);
       },
     });
-    calls = callStore(db);
+    calls = callStore(db, engine);
   });
   afterEach(async () => {
     await db.destroy();

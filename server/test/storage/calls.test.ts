@@ -96,6 +96,43 @@ describe.each(ENGINES)('calls on %s', (engine) => {
     expect(ids(await s.calls.listLiveMentioning('agt_nobody'))).toEqual([]);
   });
 
+  it('lists the live calls whose ring deadline, or ringing transfer’s ring time, has passed', async () => {
+    const ringUntil = T0 + 45_000;
+    const due = makeCall({ createdAt: T0, ringUntil });
+    const later = makeCall({ createdAt: T0 + 1, ringUntil: ringUntil + 1 });
+    const answered = {
+      ...makeCall({ createdAt: T0 + 2, ringUntil }),
+      state: 'active' as const,
+      answeredAt: T0 + 5,
+    };
+    const over = ended(makeCall({ createdAt: T0 + 3, ringUntil }), 'missed');
+    const transfer = { state: 'ringing', toAgentId: 'agt_b', ringUntil };
+    const transferring = { ...answered, id: makeCall().id, createdAt: T0 + 4, transfers: [transfer] };
+    const transferLater = {
+      ...answered,
+      id: makeCall().id,
+      createdAt: T0 + 5,
+      transfers: [transfer, { ...transfer, ringUntil: ringUntil + 1 }],
+    };
+    const consulting = {
+      ...transferring,
+      id: makeCall().id,
+      createdAt: T0 + 6,
+      transfers: [{ ...transfer, state: 'consulting' }],
+    };
+    for (const c of [due, later, answered, over, transferring, transferLater, consulting]) {
+      await s.calls.save(c as Call);
+    }
+    expect(ids(await s.calls.listLiveDue(ringUntil - 1))).toEqual([]);
+    expect(ids(await s.calls.listLiveDue(ringUntil + 0.5))).toEqual([due.id, transferring.id]);
+    expect(ids(await s.calls.listLiveDue(ringUntil + 1))).toEqual([
+      due.id,
+      later.id,
+      transferring.id,
+      transferLater.id,
+    ]);
+  });
+
   describe('history', () => {
     const staffIds = ['stf_ana', 'stf_ben', 'stf_cho'];
     const directions: Direction[] = ['outbound', 'inbound'];
