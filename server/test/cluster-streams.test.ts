@@ -108,6 +108,25 @@ describe('the streams adapter (cluster/streams.ts)', () => {
     expect(own).toEqual([]);
   });
 
+  it('a broadcast with acknowledgements is answered by every node, also those with no socket in its rooms', async () => {
+    const [, b] = cluster.nodes as [Server, Server, Server];
+    cluster.clients[0]!.once('call:cancelled', (_payload: unknown, ack: (answer: string) => void) =>
+      ack('seen'),
+    );
+    // The sender counts the nodes and waits for each one's count of sockets (a cancel's socket
+    // acknowledgement, askCancelAckAcross). The adapter sends such a broadcast over pub/sub, not
+    // the stream whose entries a node with no socket in the rooms skips; were it skipped, every
+    // such broadcast would wait out its timeout and end with "operation has timed out".
+    const [err, answers] = await new Promise<[unknown, unknown]>((resolve) =>
+      b
+        .to('room0')
+        .timeout(3000)
+        .emit('call:cancelled', { callId: 'c3' }, (e: unknown, a: unknown) => resolve([e, a])),
+    );
+    expect(err).toBeNull();
+    expect(answers).toEqual(['seen']);
+  });
+
   it('reads the rooms of the entries the adapter writes, whatever the packet holds', async () => {
     const raw = await readStream(redis);
     const rooms = raw.map(broadcastRooms);

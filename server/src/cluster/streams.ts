@@ -81,9 +81,10 @@ type Reader = {
  * - every node reads every broadcast from the stream, and for each one parsed the whole packet (a
  *   call with its timeline) and encoded it again for its sockets, also when none of them is in the
  *   broadcast's rooms (most of the time: a call's changes go to its agent's and its phone's rooms,
- *   on one node each). Such an entry now counts only as a sign of life of the node that sent it
- *   (the adapter counts nodes by their messages, and a busy node sends no heartbeats), and is not
- *   parsed; nor is an entry of the node's own;
+ *   on one node each). Such an entry is not parsed; nor is an entry of the node's own. (It is still
+ *   passed on as a heartbeat of its sender, which this adapter's version ignores: it counts the
+ *   nodes with PUBSUB NUMSUB. Broadcasts with acknowledgements do not come this way: the adapter
+ *   sends them over pub/sub, and every node answers them, cluster-streams.test);
  * - a change of a call goes to every node's live-call view in the first broadcast that sends it
  *   (flagged `carriesCall`, parsed by every node), not in a message of its own on the call channel.
  * What is delivered, and to whom, does not change.
