@@ -48,6 +48,56 @@ describe('transfers across the nodes of a cluster', () => {
     c.nodes.splice(0, 1);
   }
 
+  /**
+   * A node stores a change and acks it, then dies before its broadcast leaves (persist → ack →
+   * broadcast): no other node's view hears of it. Here the change is written as that node would
+   * have, with no broadcast: a blind transfer to Bob, ringing.
+   */
+  async function storedUnheard(call: Call, bobId: string): Promise<Call> {
+    const latest = (await c.storage.calls.get(call.id))!;
+    const at = c.clock.now();
+    const next: Call = {
+      ...latest,
+      timeline: [
+        ...latest.timeline,
+        { ...latest.timeline.at(-1)!, event: 'transfer:requested', at, source: 'agent' },
+      ],
+      transfers: [
+        {
+          kind: 'blind',
+          fromAgentId: latest.agentId!,
+          toAgentId: bobId,
+          fromName: 'alice',
+          toName: 'bob',
+          state: 'ringing',
+          startedAt: at,
+          ringUntil: at + RING_MS,
+          acceptedAt: null,
+          endedAt: null,
+          detail: null,
+        },
+      ],
+    } as Call;
+    await c.storage.calls.save(next);
+    return next;
+  }
+
+  it('the first agent’s grace runs out while a transfer rings that no node heard of: the call waits for the chosen agent', async () => {
+    const { alice, bob, call } = await activeCall();
+    await storedUnheard(call, bob.agentId);
+    alice.close();
+    await until('the nodes to see Alice gone', () =>
+      c.nodes.every((n) => !n.server.presence.onlineAgentIds().includes(alice.agentId)),
+    );
+    await c.idle();
+    c.clock.advance(GRACE_MS + 1000);
+    await c.idle();
+    // Decided from each node's view, the call failed: none of them knew a transfer rang.
+    const now = await c.storage.calls.get(call.id);
+    expect(now).toMatchObject({ state: 'active' });
+    expect(liveTransfer(now!)?.state).toBe('ringing');
+  });
+
   it('the first agent’s node goes away while it rings: the chosen agent on another node takes the call and its media', async () => {
     const { alice, bob, phone, call } = await activeCall();
     await alice.ok('transfer:start', { callId: call.id, toAgentId: bob.agentId, kind: 'blind' });

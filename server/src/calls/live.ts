@@ -84,6 +84,13 @@ export class LiveCalls {
     return this.isDeviceBusy(deviceId, exceptCallId);
   }
 
+  /**
+   * Brings the copies of the calls `of` picks, among those naming `id` (an agent's or a phone's),
+   * up to date before a decision is taken from them. A single server's view is the authority
+   * itself: nothing to do.
+   */
+  async catchUpOn(_id: string, _of: (call: Call) => boolean): Promise<void> {}
+
   ofStaff(staffId: string): Call[] {
     return this.list().filter((c) => c.staffId === staffId);
   }

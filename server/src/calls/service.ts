@@ -155,6 +155,9 @@ export class CallService implements CallCore {
     const who = 'agentId' in party ? 'console' : 'phone';
     const lost = `lost its connection and did not come back within ${Math.round(this.o.reconnectGraceMs / 1000)} s`;
     const detail = `the ${who} ${lost}`;
+    // What is decided below is decided from the view: in a cluster, read from the database first.
+    const id = 'agentId' in party ? party.agentId : party.deviceId;
+    await this.o.live.catchUpOn(id, (c) => involves(c, party));
     let calls = this.o.live.list().filter((c) => involves(c, party));
     if ('agentId' in party) {
       // Transfers first: one ringing this agent ends, a consultation they started completes, and

@@ -135,15 +135,24 @@ export class ClusterLiveCalls extends LiveCalls {
   }
 
   /**
+   * From PostgreSQL: the node that stored a call's last change may have died after its ack and
+   * before its broadcast left (persist → ack → broadcast), and this view would never hear of it.
+   */
+  override async catchUpOn(id: string, of: (call: Call) => boolean): Promise<void> {
+    // Not under the party's lock: what a task holding it read with it is that task's.
+    await this.catchUp(of, id, null);
+  }
+
+  /**
    * The live calls `of` picks, read from the database; this view's copies of them brought up to
    * date. Only the live calls that mention `id` are read (every call `of` picks names the party
    * by that id), not all of them, each a whole document, twice per call setup.
    */
-  private async catchUp(of: (call: Call) => boolean, id: string, lockKey: string): Promise<Call[]> {
+  private async catchUp(of: (call: Call) => boolean, id: string, lockKey: string | null): Promise<Call[]> {
     // Read with the party's lock when this task holds it (held-calls.ts); else read now. An id JSON
     // would escape is not in the document as it is: then every live call is read.
     const candidates =
-      this.held?.takeNaming(lockKey) ??
+      (lockKey === null ? undefined : this.held?.takeNaming(lockKey)) ??
       (PLAIN_ID.test(id) ? this.store.listLiveMentioning(id) : this.store.listLive());
     const live = (await candidates).filter(of);
     for (const call of live) this.apply(call);
