@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Call } from '#shared';
+import { type Call, liveTransfer } from '#shared';
 import { clusterPerTest, type TestCluster, until } from '../../test-support/cluster';
 
 /**
@@ -44,6 +44,45 @@ describe('a cluster node with fewer lock connections than calls at once', () => 
       agents.map((agent, i) => agent.ok<Call>('call:hangup', { callId: outbound[i]!.id })),
     );
     expect(ended.map((call) => call.state)).toEqual(agents.map(() => 'ended'));
+    await c.idle();
+  });
+});
+
+/** With one lock connection, a task that asks the pool for a second while holding the first never runs. */
+describe('a cluster node with one lock connection', () => {
+  let c: TestCluster;
+  clusterPerTest({ nodes: 1, lockPoolSize: 1 }, (cluster) => {
+    c = cluster;
+  });
+
+  it('starts transfers, each holding the chosen agent’s key and the call’s on its one connection', async () => {
+    const [alice, bob, cleo, dan] = [
+      await c.agent(0, 'alice'),
+      await c.agent(0, 'bob'),
+      await c.agent(0, 'cleo'),
+      await c.agent(0, 'dan'),
+    ];
+    const calls: Call[] = [];
+    for (const [i, agent] of [alice, bob].entries()) {
+      const staff = await c.staff(agent, `Staff ${i}`);
+      const phone = await c.phone(0, agent, staff.id);
+      await until('the phone online', () => c.nodes[0]!.server.presence.isDeviceOnline(phone.deviceId));
+      const call = await agent.ok<Call>('call:place', { staffId: staff.id });
+      await phone.waitFor<{ call: Call }>('call:changed', (p) => p.call.id === call.id);
+      for (const event of ['reported', 'answered', 'connected']) await phone.report(call.id, event);
+      await agent.waitFor<{ call: Call }>(
+        'call:changed',
+        (p) => p.call.id === call.id && p.call.state === 'active',
+      );
+      calls.push(call);
+    }
+
+    // Each start takes the chosen agent's lock, then the call's: on the one connection it holds.
+    const started = await Promise.all([
+      alice.ok<Call>('transfer:start', { callId: calls[0]!.id, toAgentId: cleo.agentId, kind: 'blind' }),
+      bob.ok<Call>('transfer:start', { callId: calls[1]!.id, toAgentId: dan.agentId, kind: 'blind' }),
+    ]);
+    expect(started.map((call) => liveTransfer(call)?.toAgentId)).toEqual([cleo.agentId, dan.agentId]);
     await c.idle();
   });
 });

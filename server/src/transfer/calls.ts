@@ -85,15 +85,23 @@ export class TransferCalls {
       ringUntil: this.o.clock.now() + this.o.ringTimeoutMs,
     };
     // Held under the chosen agent's key: two transfers to one agent at once, one of them is refused.
-    return this.life.queue.run(agentKey(to.id), () =>
-      this.apply(agentId, req.callId, 'from', action, () => {
-        if (!mayBeOffered(to.id, agentId, this.view)) {
-          throw new AppError(
-            ERROR_CODES.CONFLICT,
-            `${to.name} cannot take a call now; choose someone available`,
-          );
-        }
-      }),
+    // The call's key is taken on that hold (`inner`), never as a second connection of the pool.
+    return this.life.queue.run(agentKey(to.id), (inner) =>
+      this.apply(
+        agentId,
+        req.callId,
+        'from',
+        action,
+        () => {
+          if (!mayBeOffered(to.id, agentId, this.view)) {
+            throw new AppError(
+              ERROR_CODES.CONFLICT,
+              `${to.name} cannot take a call now; choose someone available`,
+            );
+          }
+        },
+        inner,
+      ),
     );
   }
 
