@@ -77,13 +77,12 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
          */
         async persist(call) {
           const upsert = callUpsertText(call, (s) => client.escapeLiteral(s));
-          const sql = [...staged.splice(0), upsert, tx.open ? 'commit' : null].filter(Boolean).join('; ');
-          if (!tx.open) {
-            await client.query(sql);
-            return;
-          }
+          const ends = tx.open;
           // On an error the transaction stays open (aborted): the hold rolls it back as it ends.
-          await client.query(sql);
+          await client.query(
+            [...staged.splice(0), upsert, ends ? 'commit' : null].filter(Boolean).join('; '),
+          );
+          if (!ends) return;
           tx.open = false;
           // Another node may change the call from now on: the copy read with the lock is no longer it.
           release(key);

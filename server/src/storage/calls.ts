@@ -23,13 +23,11 @@ const COLUMNS = [
  * newest first, by (created_at, id), through an opaque cursor.
  */
 export function callStore(db: Kysely<Database>, engine: 'sqlite' | 'postgres'): CallStore {
-  const upsert = callsUpsert(db);
+  const grouped = groupCommit(callsUpsert(db), BATCH_ROWS);
   const byId = precompiled(db, ['id'], (p) => db.selectFrom('calls').select('doc').where('id', '=', p.id));
   return {
-    save: (() => {
-      const grouped = groupCommit(upsert, BATCH_ROWS);
-      return (call: Call, through?: (call: Call) => Promise<void>) => (through ?? grouped)(call);
-    })(),
+    // `through`: a cluster node's lock stores it with its release (cluster/lock.ts `persist`).
+    save: (call, through) => (through ?? grouped)(call),
     async get(id) {
       const row = (await byId({ id })).rows[0];
       return row ? toCall(row.doc) : null;
