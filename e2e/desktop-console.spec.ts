@@ -126,7 +126,8 @@ test('opens signed in as the owner, with Settings and About this server', async 
   // No sign-in form: the session came from the (stand-in) main process before the first render.
   await expect(page.getByRole('region', { name: 'Roster' })).toBeVisible();
   await expect(page.getByLabel('Agent name')).toHaveCount(0);
-  expect(await lastReport(page)).toMatchObject({ agent: 'demo', connection: 'connected' });
+  // The roster can show before the socket is up: the report follows the connection as it comes.
+  await expect.poll(() => lastReport(page)).toMatchObject({ agent: 'demo', connection: 'connected' });
 
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByRole('radio', { name: /This computer/ })).toBeChecked();
