@@ -5,7 +5,7 @@ import type { VoiceSnapshot } from '../desktop/renderer/src/features/call/voice/
 import { VideoLink } from '../desktop/renderer/src/features/video/link';
 import { Listener, Tone } from '../tools/virtual-companion/src/audio';
 import { SyntheticCamera, VideoWatcher } from '../tools/virtual-companion/src/camera';
-import { type MediaTrack, type PeerConnection, wrtc } from '../tools/virtual-companion/src/wrtc';
+import { type MediaTrack, newPeer, type PeerConnection } from '../tools/virtual-companion/src/wrtc';
 import type { TestClient } from './socket-client';
 
 type Incoming = { callId: string; signal: RtcSignal };
@@ -46,7 +46,7 @@ export function consoleVoice(o: ConsoleVoiceOptions) {
     },
     send: o.send,
     createPeer: (config) => {
-      peer = new (wrtc().RTCPeerConnection)(config);
+      peer = newPeer(config);
       // The structural peer type and wrtc's own describe the same object.
       return peer as unknown as PeerLike;
     },

@@ -7,7 +7,7 @@ import {
   type ConsultPhase,
 } from '../desktop/renderer/src/features/transfer/consult/answerer';
 import { Listener, Tone } from '../tools/virtual-companion/src/audio';
-import { type MediaTrack, wrtc } from '../tools/virtual-companion/src/wrtc';
+import { type MediaTrack, newPeer } from '../tools/virtual-companion/src/wrtc';
 import { eventually } from './console-voice';
 import type { TestClient } from './socket-client';
 
@@ -35,7 +35,7 @@ export function consultFor(agent: TestClient, callId: string, side: 'offerer' | 
     listener ??= new Listener(track as MediaTrack);
   };
   const createPeer = (config: { iceServers: unknown[]; iceTransportPolicy: 'all' | 'relay' }) =>
-    new (wrtc().RTCPeerConnection)(config as never);
+    newPeer(config as never);
   const run =
     side === 'offerer'
       ? (() => {

@@ -11,7 +11,7 @@ import type { AnswererInput } from '#shared/rtc-answerer';
 import { AnswererDriver } from '#shared/rtc-answerer-driver';
 import { Listener, Tone } from './audio';
 import { PeerVideo, type VideoStats } from './peer-video';
-import { closePeer, type PeerConnection, peerStats, wrtc } from './wrtc';
+import { closePeer, newPeer, type PeerConnection, peerStats } from './wrtc';
 
 /** What the phone measures of a call's audio, for tests, the demo and the benchmark. */
 export interface MediaStats {
@@ -151,7 +151,7 @@ export class PhoneMedia {
   private createPeer(ice: RtcIce): PeerConnection {
     this.listener?.stop();
     this.listener = null;
-    const peer = new (wrtc().RTCPeerConnection)({
+    const peer = newPeer({
       iceServers: ice.iceServers,
       iceTransportPolicy: ice.iceTransportPolicy,
     });

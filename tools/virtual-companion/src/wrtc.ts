@@ -49,7 +49,16 @@ export interface Transceiver {
 }
 export type StatsReport = Map<string, Record<string, unknown> & { type: string }>;
 
-export interface PeerConnection {
+/** What `followStates` uses of a peer: its states, and wrtc's own event target. */
+export interface StateEvents {
+  readonly iceConnectionState: string;
+  readonly connectionState: string;
+  readonly signalingState: string;
+  addEventListener(type: string, listener: () => void): void;
+  dispatchEvent(event: { type: string; target?: unknown }): void;
+}
+
+export interface PeerConnection extends StateEvents {
   readonly iceConnectionState: string;
   readonly iceGatheringState: string;
   readonly connectionState: string;
@@ -116,6 +125,48 @@ let loaded: Wrtc | null = null;
 export function wrtc(): Wrtc {
   loaded ??= createRequire(import.meta.url)('@roamhq/wrtc') as Wrtc;
   return loaded;
+}
+
+/** A new RTCPeerConnection whose state events follow its states (see `followStates`). */
+export function newPeer(config: PeerConfig): PeerConnection {
+  const peer = new (wrtc().RTCPeerConnection)(config);
+  followStates(peer);
+  return peer;
+}
+
+const STATE_EVENTS = {
+  iceconnectionstatechange: (peer: StateEvents) => peer.iceConnectionState,
+  connectionstatechange: (peer: StateEvents) => peer.connectionState,
+} as const;
+
+/**
+ * Makes `iceconnectionstatechange` and `connectionstatechange` come for every change of
+ * `iceConnectionState` and `connectionState`, as in a browser. wrtc raises both events when
+ * libwebrtc's legacy ICE state changes, but its getters read the standardized states, which
+ * libwebrtc sets in a task of its own just after. On a loaded machine a handler can run before that
+ * task and read the old value, and no event ever comes for the new one: a console stayed
+ * "connected" for 10 s after its TURN relay had gone, until ICE failed. So the states are also read
+ * every `everyMs` until the peer closes, and a change that no event announced is announced then.
+ */
+export function followStates(peer: StateEvents, everyMs = 100): void {
+  const types = Object.keys(STATE_EVENTS) as (keyof typeof STATE_EVENTS)[];
+  const announced = new Map(types.map((type) => [type, STATE_EVENTS[type](peer)]));
+  for (const type of types) {
+    peer.addEventListener(type, () => announced.set(type, STATE_EVENTS[type](peer)));
+  }
+  const timer = setInterval(() => {
+    if (peer.signalingState === 'closed') {
+      clearInterval(timer);
+      return;
+    }
+    for (const type of types) {
+      const now = STATE_EVENTS[type](peer);
+      if (now === announced.get(type)) continue;
+      announced.set(type, now);
+      peer.dispatchEvent({ type, target: peer });
+    }
+  }, everyMs);
+  timer.unref();
 }
 
 /**

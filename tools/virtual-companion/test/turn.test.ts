@@ -109,6 +109,9 @@ describe('voice through TURN (coturn on loopback)', () => {
         'a restart to reconnect',
         20_000,
       );
+      // The console's side is connected first; the phone's sound follows once its side is too,
+      // and the receiver has played out the 5 s gap.
+      await eventually(() => (voice.listener?.level ?? 0) > 0.01, 'the phone heard again');
       const heard = () => ({ frames: voice.listener?.frames ?? 0, energy: voice.listener?.energy ?? 0 });
       expect(await energyOver(heard)).toBeGreaterThan(0.001);
       expect((await phone.mediaStats(call.id))!.candidateType).toBe('relay');
