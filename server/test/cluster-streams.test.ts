@@ -4,23 +4,38 @@ import { pino } from 'pino';
 import { Server } from 'socket.io';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Call } from '#shared';
 import { type RedisForTests, startRedis } from '../../test-support/redis';
+import { ClusterLiveCalls } from '../src/cluster/hub';
 import { connectRedis, type Redis } from '../src/cluster/redis';
-import { broadcastRooms, noneLocal, type RawStreamMessage, streamsAdapter } from '../src/cluster/streams';
+import {
+  broadcastRooms,
+  type CallFeed,
+  noneLocal,
+  type RawStreamMessage,
+  streamsAdapter,
+} from '../src/cluster/streams';
 
 const logger = pino({ level: 'silent' });
 const STREAM = 'streams-test:sio';
 
-/** Three Socket.IO servers on one Redis stream, as three nodes' would be; a client on each. */
-async function threeNodes(redis: RedisForTests) {
+/**
+ * Three Socket.IO servers on one Redis stream, as three nodes' would be; a client on each.
+ * `views`: each node's live-call view, given its Redis client.
+ */
+async function threeNodes(
+  redis: RedisForTests,
+  stream = STREAM,
+  views?: (client: Redis, node: number) => CallFeed,
+) {
   const redisClients: Redis[] = [];
   const clients: ClientSocket[] = [];
-  const node = async () => {
+  const node = async (i: number) => {
     const client = await connectRedis(redis.url, logger, 'adapter', { timeout: 0 });
     redisClients.push(client);
     const http = createServer();
     const io = new Server(http, {
-      adapter: streamsAdapter(client, { streamName: STREAM, channelPrefix: STREAM }),
+      adapter: streamsAdapter(client, { streamName: stream, channelPrefix: stream }, views?.(client, i)),
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const socket = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
@@ -30,7 +45,7 @@ async function threeNodes(redis: RedisForTests) {
     await new Promise<void>((resolve) => socket.once('connect', resolve));
     return io;
   };
-  const nodes = [await node(), await node(), await node()];
+  const nodes = [await node(0), await node(1), await node(2)];
   // Each joins a room of its own (a console's `agent:<id>`).
   for (const [i, io] of nodes.entries()) for (const s of await io.local.fetchSockets()) s.join(`room${i}`);
   return {
@@ -141,6 +156,61 @@ describe('the streams adapter (cluster/streams.ts)', () => {
     expect(
       broadcastRooms({ uid: 'u', nsp: '/', type: '3', data: '{"packet":{},"opts":{"rooms":[1]}}' }),
     ).toBeNull();
+  });
+});
+
+describe('calls in the stream, against each node’s live-call view', () => {
+  let redis: RedisForTests;
+  let cluster: Awaited<ReturnType<typeof threeNodes>>;
+  const views: ClusterLiveCalls[] = [];
+  const noStore = {
+    get: async () => null,
+    listLive: async () => [],
+    listLiveMentioning: async () => [],
+  };
+  beforeAll(async () => {
+    redis = await startRedis();
+    cluster = await threeNodes(redis, 'streams-test-calls:sio', (client, i) => {
+      const view = new ClusterLiveCalls(client, 'streams-test-calls:calls', `n${i}`, logger, noStore);
+      views.push(view);
+      return view;
+    });
+  });
+  afterAll(async () => {
+    await cluster?.close();
+    await redis?.stop();
+  });
+
+  /** A call as far as `entries` timeline entries (how far a version has come: hub.ts). */
+  const version = (entries: number) =>
+    ({ id: 'late1', state: 'ringing', timeline: Array(entries).fill({}), pushes: [] }) as unknown as Call;
+
+  it('an older version of a call that reaches the stream after a later one is not delivered', async () => {
+    const [a, b] = cluster.nodes as [Server, Server, Server];
+    const [viewA, viewB] = views as [ClusterLiveCalls, ClusterLiveCalls];
+    const seen: Call[] = [];
+    cluster.clients[2]!.on('call:changed', ({ call }: { call: Call }) => seen.push(call));
+    // Node b stored version 2 and let the call's lock go; before its broadcast left, node a took
+    // the lock, stored version 3 and broadcast it: node c's socket has version 3 first.
+    const three = version(3);
+    viewA.put(three);
+    const first = next(cluster.clients[2]!, 'call:changed');
+    a.to('room2').emit('call:changed', { call: three });
+    await first;
+    // Then b's broadcast of version 2: as the change's first broadcast (carrying the call to
+    // every view), and again as a plain one.
+    const two = version(2);
+    viewB.put(two);
+    b.to('room2').emit('call:changed', { call: two });
+    b.to('room2').emit('call:changed', { call: two });
+    // Then version 4 from b, which node c's socket gets: the two before it were read first.
+    const four = version(4);
+    viewB.put(four);
+    const last = next(cluster.clients[2]!, 'call:changed');
+    b.to('room2').emit('call:changed', { call: four });
+    await last;
+    expect(seen.map((c) => c.timeline.length)).toEqual([3, 4]);
+    expect(views[2]!.get('late1')?.timeline.length).toBe(4);
   });
 });
 

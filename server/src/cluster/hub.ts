@@ -242,11 +242,21 @@ export class ClusterLiveCalls extends LiveCalls {
     this.unsent.clear();
   }
 
-  private apply(call: Call): void {
+  /**
+   * Whether this view already holds a later version of the call: messages from two nodes may
+   * cross (a node lets a call's lock go as it stores the change, and broadcasts it just after, so
+   * the next holder's broadcast can reach the stream first). An older version, or a live one of
+   * a call that ended, is stale.
+   */
+  stale(call: Call): boolean {
     const known = this.get(call.id);
-    // Messages from two nodes may cross: never step back to an older version, nor revive an ended call.
-    if (known && progress(known) > progress(call)) return;
-    if (this.ended.has(call.id) && isLive(call)) return;
+    return (
+      (known !== undefined && progress(known) > progress(call)) || (this.ended.has(call.id) && isLive(call))
+    );
+  }
+
+  private apply(call: Call): void {
+    if (this.stale(call)) return;
     if (!isLive(call)) {
       this.ended.set(call.id, Date.now());
       if (this.ended.size > 10_000) this.ended.delete(this.ended.keys().next().value as string);

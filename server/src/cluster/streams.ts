@@ -61,9 +61,19 @@ export interface CallFeed {
   claim(call: unknown): boolean;
   /** A change of a call another node stored, read from its broadcast. */
   heard(call: Call): void;
+  /** Whether the view already has a later version of this call (hub.ts). */
+  stale(call: Call): boolean;
 }
 
 type Decoded = { uid: string; nsp: string; type: number; data?: unknown };
+
+/** The call a broadcast's packet sends (`{ call }`, as `call:changed` and `call:incoming` do), if any. */
+function callIn(packet: Packet | undefined): Call | null {
+  const call = (packet?.data?.[1] as { call?: Partial<Call> } | undefined)?.call;
+  return call && typeof call.id === 'string' && Array.isArray(call.timeline) && Array.isArray(call.pushes)
+    ? (call as Call)
+    : null;
+}
 type Packet = { data?: unknown[] };
 type Opts = { flags?: Record<string, unknown> };
 
@@ -87,7 +97,10 @@ type Reader = {
  *   sends them over pub/sub, and every node answers them, cluster-streams.test);
  * - a change of a call goes to every node's live-call view in the first broadcast that sends it
  *   (flagged `carriesCall`, parsed by every node), not in a message of its own on the call channel.
- * What is delivered, and to whom, does not change.
+ * And one thing the adapter would do is not done: a version of a call older than the one this
+ * node's view holds is not delivered. A node lets a call's lock go as it stores a change and
+ * broadcasts it a moment later, so the next holder's change can reach the stream first; its
+ * sockets already had the later version, and the older one would take their screen back.
  */
 export function streamsAdapter(
   client: Redis,
@@ -108,10 +121,10 @@ export function streamsAdapter(
       // and the adapter drops them, but only after parsing those whose rooms hold a socket of it.
       if (raw.uid === reader.uid) return;
       const o = broadcastOpts(raw);
-      if (o && !o.carriesCall)
-        return noneLocal(o.rooms, reader.rooms) ? alive(raw, offset) : read(raw, offset);
+      if (o && !o.carriesCall && noneLocal(o.rooms, reader.rooms)) return alive(raw, offset);
       if (!o && raw.type !== BROADCAST) return read(raw, offset);
-      // A call's change (or a broadcast whose tail is not read: parsed whole, as the adapter would).
+      // For this node's sockets, or a call's change for its view (or a broadcast whose tail is not
+      // read): parsed whole, as the adapter would.
       let message: Decoded;
       try {
         message = decode(raw);
@@ -119,11 +132,12 @@ export function streamsAdapter(
         return read(raw, offset); // which drops it as the adapter does
       }
       const data = message.data as { packet?: Packet; opts?: Opts } | undefined;
-      if (data?.opts?.flags?.[CARRIES_CALL] === true) {
-        const call = (data.packet?.data?.[1] as { call?: Call } | undefined)?.call;
-        if (call) calls?.heard(call);
-      }
-      return o && noneLocal(o.rooms, reader.rooms) ? alive(raw, offset) : reader.onMessage(message, offset);
+      const call = callIn(data?.packet);
+      if (call && data?.opts?.flags?.[CARRIES_CALL] === true) calls?.heard(call);
+      if (o && noneLocal(o.rooms, reader.rooms)) return alive(raw, offset);
+      // An older version of a call than the view has already: its sockets had the later one.
+      if (call && calls?.stale(call)) return alive(raw, offset);
+      return reader.onMessage(message, offset);
     };
     if (calls) {
       const broadcast = reader.broadcast.bind(reader);
