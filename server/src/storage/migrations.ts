@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, PostgresAdapter, sql } from 'kysely';
 
 /**
  * Every migration, in code (nothing is read from disk at run time), the same for both engines.
@@ -209,7 +209,97 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('devices').dropColumn('features').execute();
     },
   },
+  '0014_table_versions': {
+    async up(db: AnyDb) {
+      if (isPostgres(db)) await createTableVersions(db);
+    },
+    async down(db: AnyDb) {
+      if (!isPostgres(db)) return;
+      for (const table of VERSIONED_TABLES) {
+        await sql`drop trigger if exists ${sql.id(`${table}_version_rows`)} on ${sql.table(table)}`.execute(
+          db,
+        );
+        await sql`drop trigger if exists ${sql.id(`${table}_version_update`)} on ${sql.table(table)}`.execute(
+          db,
+        );
+      }
+      await sql`drop function if exists table_changed()`.execute(db);
+      await sql`drop function if exists table_rows_changed()`.execute(db);
+      await db.schema.dropTable('table_versions').ifExists().execute();
+    },
+  },
 };
+
+const isPostgres = (db: AnyDb) => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/** The tables whose rows cluster nodes keep in memory (cluster/shared-rows.ts); written out, as shipped. */
+const VERSIONED_TABLES = ['staff', 'devices', 'callbacks'] as const;
+
+/**
+ * 0014 (PostgreSQL only: a cluster's database; a single server is the only writer of its tables
+ * and keeps them exact by itself, storage/own-rows.ts): a version per table that cluster nodes
+ * cache, bumped by a statement-level trigger in the transaction of every write to it, so nothing
+ * that writes the table can forget it (the app, the `agents` CLI, a tool or psql). A node reads the
+ * versions with each lock it takes; a write acknowledged anywhere has bumped its table's version
+ * before that read, so a node's copy read at an older version is never used after it.
+ *
+ * An update bumps only when a row changed other than in the columns named as the trigger's
+ * arguments: `devices.last_seen_at`, written each time a phone connects, is read by the roster
+ * only (from the database), never by a cached read; bumping for it would empty every node's copy
+ * of the phones at each connect. A phone's handshake writes its features and microphone too, but
+ * almost always unchanged, and an unchanged row bumps nothing. The counter's row is locked by the
+ * write until its commit: writes to one of these tables wait on each other (they come at a
+ * person's pace; the connects' touches do not bump). A table's name qualified with the schema of
+ * the table written: tools connect without the app's search_path.
+ */
+async function createTableVersions(db: AnyDb): Promise<void> {
+  await db.schema
+    .createTable('table_versions')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('version', 'bigint', (c) => c.notNull())
+    .execute();
+  await db
+    .insertInto('table_versions')
+    .values(VERSIONED_TABLES.map((name) => ({ name, version: 0 })))
+    .execute();
+  await sql`
+    create function table_changed() returns trigger language plpgsql as $$
+    begin
+      execute format('update %I.table_versions set version = version + 1 where name = %L',
+        tg_table_schema, tg_table_name);
+      return null;
+    end $$`.execute(db);
+  await sql`
+    create function table_rows_changed() returns trigger language plpgsql as $$
+    begin
+      if exists (
+        select to_jsonb(n) - coalesce(tg_argv, '{}') from new_rows n
+        except
+        select to_jsonb(o) - coalesce(tg_argv, '{}') from old_rows o
+      ) then
+        execute format('update %I.table_versions set version = version + 1 where name = %L',
+          tg_table_schema, tg_table_name);
+      end if;
+      return null;
+    end $$`.execute(db);
+  const ignored: Record<(typeof VERSIONED_TABLES)[number], string[]> = {
+    staff: [],
+    devices: ['last_seen_at'],
+    callbacks: [],
+  };
+  for (const table of VERSIONED_TABLES) {
+    // Transition tables (to compare an update's rows) allow one event per trigger.
+    await sql`
+      create trigger ${sql.id(`${table}_version_rows`)} after insert or delete or truncate
+      on ${sql.table(table)} for each statement execute function table_changed()`.execute(db);
+    await sql`
+      create trigger ${sql.id(`${table}_version_update`)} after update on ${sql.table(table)}
+      referencing old table as old_rows new table as new_rows
+      for each statement execute function table_rows_changed(${sql.raw(ignored[table].map((c) => `'${c}'`).join(', '))})`.execute(
+      db,
+    );
+  }
+}
 
 /**
  * 0010: the admins' dispositions (seeded with three to start from) and each call's note and
