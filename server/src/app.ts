@@ -87,10 +87,11 @@ export async function createServer(deps: ServerDeps) {
   // Told once the consoles' status exists (below): consoles show why the server cannot save.
   let storageChanged = () => {};
   const storageHealth = new StorageHealth({ clock, logger, onChange: () => storageChanged() });
-  // A single server is the only writer of its staff and phones; a cluster node is one of several.
+  // A single server is the only writer of its staff and phones; a cluster node is one of several,
+  // and keeps them by the tables' versions read with its locks (cluster/shared-rows.ts).
   if (!deps.cluster) keepOwnRows(deps.storage);
   const storage = storageHealth.watch(deps.storage);
-  const cluster = deps.cluster ? await joinCluster(deps.cluster, logger, storage.calls) : null;
+  const cluster = deps.cluster ? await joinCluster(deps.cluster, logger, storage) : null;
   const base: Base = {
     config: { ...DEFAULT_SERVER_CONFIG, ...deps.config },
     storage,

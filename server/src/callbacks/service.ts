@@ -9,7 +9,7 @@ import {
   isLive,
 } from '#shared';
 import type { CallObserver } from '../calls/lifecycle';
-import type { Notifier } from '../calls/ports';
+import type { Locks, Notifier } from '../calls/ports';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Storage } from '../storage/types';
 import type { AuditLog } from '../team/audit';
@@ -41,7 +41,7 @@ export class Callbacks implements CallObserver {
    * Written before the call's end is stored: a crash in between queues it again, counted once. A
    * call that found no agent Available is created ended (no `prev`).
    */
-  async beforeStored(prev: Call | null, next: Call): Promise<void> {
+  async beforeStored(prev: Call | null, next: Call, held?: Locks): Promise<void> {
     if (prev && !isLive(prev)) return;
     const { storage, clock } = this.o;
     if (next.direction === 'inbound' && !isLive(next) && next.answeredAt === null) {
@@ -61,7 +61,8 @@ export class Callbacks implements CallObserver {
     // answered: either way nobody needs to call them back.
     const callBack = next.direction === 'outbound';
     const reason = callBack ? CALLBACK_ANSWERED : CALLBACK_GOT_THROUGH;
-    const closed = await storage.callbacks.answered(
+    // On a cluster node, known from memory as of the party's lock when nobody has one open.
+    const closed = await (held?.rows?.callbacks ?? storage.callbacks).answered(
       next.staffId,
       next.agentId,
       clock.now(),

@@ -109,7 +109,7 @@ export class AgentCalls {
     held: Locks,
   ): Promise<Call> {
     if (await this.o.live.agentBusyNow(agentId)) throw agentBusy();
-    const target = await this.resolveTarget(req);
+    const target = await this.resolveTarget(req, held);
     const name = await this.nameOf(agentId);
     const now = this.o.clock.now();
     let call = createCall({
@@ -164,15 +164,17 @@ export class AgentCalls {
     return agent.name;
   }
 
-  private async resolveTarget(req: AgentRequest<'call:place'>) {
+  /** Read as of the agent's lock: a cluster node's kept rows where nothing changed them (`held.rows`). */
+  private async resolveTarget(req: AgentRequest<'call:place'>, held: Locks) {
+    const rows = held.rows ?? this.o.storage;
     if ('deviceId' in req) {
-      const device = await this.o.storage.devices.get(req.deviceId);
+      const device = await rows.devices.get(req.deviceId);
       if (!device) throw notFound('device');
       return { staffId: device.staffId, devices: [device] };
     }
-    const staff = await this.o.storage.staff.get(req.staffId);
+    const staff = await rows.staff.get(req.staffId);
     if (!staff) throw notFound('staff member');
-    return { staffId: staff.id, devices: await this.o.storage.devices.listByStaff(staff.id) };
+    return { staffId: staff.id, devices: await rows.devices.listByStaff(staff.id) };
   }
 
   /** Why a phone cannot be rung at all, or null when a socket or a push can reach it. */

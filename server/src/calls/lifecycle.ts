@@ -44,7 +44,8 @@ export interface LifecycleOptions {
  * stored and delivered.
  */
 export interface CallObserver {
-  beforeStored?(prev: Call | null, next: Call): Promise<void>;
+  /** `held`: the locks of the task storing the change (their `rows` read as of its party's lock). */
+  beforeStored?(prev: Call | null, next: Call, held?: Locks): Promise<void>;
   committed?(prev: Call | null, next: Call): void;
 }
 
@@ -186,7 +187,7 @@ export class CallLifecycle {
   async commit(prev: Call | null, next: Call, actorDeviceId: string | null, held?: Locks): Promise<void> {
     const delivery = audience({ prev, next, actorDeviceId });
     await this.pushes.beforeStored(next, delivery.devices, held);
-    for (const observer of this.o.observers ?? []) await observer.beforeStored?.(prev, next);
+    for (const observer of this.o.observers ?? []) await observer.beforeStored?.(prev, next, held);
     await this.o.storage.calls.save(next, held?.persist?.bind(held));
     this.o.live.put(next);
     if (!isLive(next) || next.state === 'connecting' || next.state === 'active') {

@@ -1,4 +1,5 @@
 import type { AgentServerEvents, Call, CallCancelledPayload, DeviceServerEvents, EndReason } from '#shared';
+import type { CallbackStore, DeviceStore, StaffStore } from '../storage/types';
 
 /**
  * What the call core needs from the world around it. A single server and a cluster node each
@@ -73,6 +74,20 @@ export interface Locks {
    * call's change (a cancel's lease, cluster/calls.ts). `literal` quotes a value for it.
    */
   also?(statement: (literal: (s: string) => string) => string): void;
+  /**
+   * Offered by a cluster node's holds of an agent or a phone: the staff members, phones and open
+   * callbacks as the database had them when the lock was granted, answered from memory when
+   * nothing changed them since this node last read them (cluster/shared-rows.ts). Without it, the
+   * task reads the storage (a single server's keeps its own rows: storage/own-rows.ts).
+   */
+  rows?: HeldRows;
+}
+
+/** The reads a task under a party's lock makes of what other nodes may write (`Locks.rows`). */
+export interface HeldRows {
+  staff: Pick<StaffStore, 'get'>;
+  devices: Pick<DeviceStore, 'get' | 'listByStaff'>;
+  callbacks: Pick<CallbackStore, 'answered'>;
 }
 
 /**

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../ops/logger';
 import { parseStorageUrl } from '../storage';
-import type { CallStore } from '../storage/types';
+import type { Storage } from '../storage/types';
 import { HeldCalls } from './held-calls';
 import { ClusterHub, ClusterLiveCalls } from './hub';
 import { postgresKeyLock } from './lock';
 import { ClusterPresence, type PresenceEntry } from './presence';
 import { connectRedis } from './redis';
+import { SharedRows } from './shared-rows';
 import { streamsAdapter } from './streams';
 import { ClusterTimers } from './timers';
 
@@ -57,7 +58,12 @@ export function checkClusterOptions(o: ClusterOptions): void {
  * What a cluster node adds to the server: Redis for sockets, presence and the live-call view, and
  * PostgreSQL for locks and timers. `calls.ts` builds the call core's ports on it.
  */
-export async function joinCluster(o: ClusterOptions, logger: Logger, calls: CallStore) {
+export async function joinCluster(
+  o: ClusterOptions,
+  logger: Logger,
+  storage: Pick<Storage, 'calls' | 'staff' | 'devices' | 'callbacks'>,
+) {
+  const { calls } = storage;
   checkClusterOptions(o);
   const nodeId = o.nodeId ?? randomUUID().slice(0, 8);
   const prefix = o.prefix ?? 'switchboard';
@@ -72,7 +78,7 @@ export async function joinCluster(o: ClusterOptions, logger: Logger, calls: Call
   // Its commands end with their connection instead.
   const streams = await connectRedis(o.redisUrl, log, 'adapter', { timeout: 0 });
   const held = new HeldCalls();
-  const locks = postgresKeyLock(o.databaseUrl, o.lockPoolSize, held);
+  const locks = postgresKeyLock(o.databaseUrl, o.lockPoolSize, held, new SharedRows(storage));
   // Timer rows are written inside call locks (a cancel before the call's end): never from the
   // locks' own pool, which a task would then wait on while holding one of its connections.
   const timerPool = new pg.Pool({ connectionString: o.databaseUrl, max: 4 });

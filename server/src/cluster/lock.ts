@@ -1,8 +1,11 @@
 import pg from 'pg';
-import type { Locks } from '../calls/ports';
+import type { HeldRows, Locks } from '../calls/ports';
 import { callUpsertText } from '../storage/calls';
 import type { HeldCalls } from './held-calls';
+import { SharedRows, VERSIONS_STATEMENT } from './shared-rows';
 
+/** An agent's or a phone's key (a call's is its id): the tasks that read staff, phones and callbacks. */
+const PARTY_KEY = /^(agent|device):/;
 const LOCK = 'select pg_advisory_xact_lock(hashtextextended($1, 0))';
 /**
  * The transaction and its first lock in one round trip: every change of a call takes one, and each
@@ -24,35 +27,43 @@ const lockStatement = (client: pg.PoolClient, key: string) =>
  * another, and no number of tasks at once can use the pool up and wait on each other (issue 22
  * item 11). The call's key is always the inner one, so no two tasks wait on each other in a cycle.
  */
-export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: HeldCalls) {
+export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: HeldCalls, shared?: SharedRows) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   // An idle client that loses its connection must not take the process down.
   pool.on('error', () => undefined);
   /**
    * Takes `key` on `client` (after `begin` when `first`), with the read of its call when it is a
-   * call's (held-calls.ts), in one round trip; the read is dropped when the hold ends.
+   * call's (held-calls.ts), in one round trip; the read is dropped when the hold ends. A party's
+   * first key reads the kept tables' versions too: its task's reads of staff and phones (a
+   * placement) or callbacks (an answer, an accept) are answered from `shared` at those versions.
    */
-  const take = async (client: pg.PoolClient, key: string, first: boolean) => {
+  const take = async (client: pg.PoolClient, key: string, first: boolean): Promise<HeldRows | undefined> => {
     const read = calls?.statement(key, (s) => client.escapeLiteral(s));
+    const versions = first && shared && PARTY_KEY.test(key) ? VERSIONS_STATEMENT : null;
     if (!read && !first) {
       await client.query(LOCK, [key]);
-      return;
+      return undefined;
     }
-    const sql = [first ? 'begin' : null, lockStatement(client, key), read].filter(Boolean).join('; ');
-    const results = (await client.query(sql)) as unknown as pg.QueryResult[] | pg.QueryResult;
-    if (read && Array.isArray(results)) calls?.read(key, results[results.length - 1]!.rows);
+    const statements = [first ? 'begin' : null, lockStatement(client, key), versions, read].filter(
+      (s) => s !== null,
+    );
+    const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult[];
+    if (read) calls?.read(key, results[statements.indexOf(read)]!.rows);
+    const seen = versions && SharedRows.versions(results[statements.indexOf(versions)]!.rows);
+    return seen ? shared?.at(seen) : undefined;
   };
   const release = (key: string) => calls?.released(key);
   /** Further keys, taken on a connection that holds one already (`tx.open`: its transaction goes on). */
-  const on = (client: pg.PoolClient, tx: { open: boolean }): Locks => ({
+  const on = (client: pg.PoolClient, tx: { open: boolean }, rows: HeldRows | undefined): Locks => ({
+    rows,
     async hold(key, task) {
       // After `persist` the transaction is over: a key taken then begins one again, or its lock
       // (transaction-scoped) would end with its own statement.
       const first = !tx.open;
       tx.open = true;
       try {
-        await take(client, key, first);
-        return await task(on(client, tx));
+        const seen = await take(client, key, first);
+        return await task(on(client, tx, seen ?? rows));
       } finally {
         release(key);
       }
@@ -66,7 +77,7 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
       /** `also`'s statements, written by `persist` (or, should none come, with the commit). */
       const staged: string[] = [];
       const inner: Locks = {
-        hold: on(client, tx).hold,
+        hold: (key, task) => on(client, tx, inner.rows).hold(key, task),
         also(statement) {
           staged.push(statement((s) => client.escapeLiteral(s)));
         },
@@ -89,7 +100,7 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
         },
       };
       try {
-        await take(client, key, true);
+        inner.rows = await take(client, key, true);
         return await task(inner);
       } catch (error) {
         broken = true;

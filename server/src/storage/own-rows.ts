@@ -100,7 +100,8 @@ export function keepOwnRows(storage: Storage): void {
 
 const keeping = new WeakSet<Storage>();
 
-function deepFreeze<T>(value: T): T {
+/** Frozen all the way down: rows handed to many readers, none of whom may change another's. */
+export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
