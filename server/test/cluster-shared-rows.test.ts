@@ -91,6 +91,19 @@ describe("a cluster node's kept rows", () => {
     });
   });
 
+  it("a staff member's handle changed through node 0 is on the next call their phone starts on node 1", async () => {
+    const alice = await c.agent(0, 'alice');
+    const ana = await c.staff(alice, 'Ana');
+    const phone = await c.phone(1, alice, ana.id);
+    await alice.ok('availability:set', { state: 'away' });
+    const first = await phone.ok<Call>('call:start', {});
+    expect(first.handle).toBe('Ana');
+
+    await alice.ok('staff:update', { staffId: ana.id, handle: '+15551234567' });
+    const next = await phone.ok<Call>('call:start', {});
+    expect(next.handle).toBe('+15551234567');
+  });
+
   it("a phone's token marked invalid by a tool writing the database is not pushed by the next placement", async () => {
     const alice = await c.agent(0, 'alice');
     const bob = await c.agent(1, 'bob');

@@ -77,7 +77,8 @@ export class PhoneCalls {
     // them, so a retried start finds the first one's call (same id), and a second start, or an
     // answer sent after it, finds the phone busy.
     return this.life.queue.run(deviceKey(deviceId), async (held) => {
-      const device = await this.o.storage.devices.get(deviceId);
+      // As of the phone's lock: a cluster node's kept rows where nothing changed them (`held.rows`).
+      const device = await (held.rows ?? this.o.storage).devices.get(deviceId);
       if (!device) throw notFound('device');
       return this.startNow(device, req, held);
     });
@@ -103,7 +104,7 @@ export class PhoneCalls {
     if (await this.o.live.deviceBusyNow(device.id)) {
       throw new AppError(ERROR_CODES.BUSY, 'this phone is already in a call');
     }
-    const staff = await this.o.storage.staff.get(device.staffId);
+    const staff = await (held.rows ?? this.o.storage).staff.get(device.staffId);
     if (!staff) throw notFound('staff member');
     const now = this.o.clock.now();
     let call = createCall({
