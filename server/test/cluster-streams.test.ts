@@ -9,7 +9,7 @@ import { type RedisForTests, startRedis } from '../../test-support/redis';
 import { ClusterLiveCalls } from '../src/cluster/hub';
 import { connectRedis, type Redis } from '../src/cluster/redis';
 import {
-  broadcastRooms,
+  broadcastOpts,
   type CallFeed,
   noneLocal,
   type RawStreamMessage,
@@ -76,6 +76,15 @@ describe('the streams adapter (cluster/streams.ts)', () => {
 
   it('delivers a broadcast on the node whose socket is in the room, and no other node parses it', async () => {
     const [a, b, c] = cluster.nodes as [Server, Server, Server];
+    // What node c's adapter is handed: nothing of an entry none of its sockets is in, not even as
+    // a heartbeat of its sender (this adapter's version counts nodes by PUBSUB NUMSUB).
+    const handed: unknown[] = [];
+    const toC = c.of('/').adapter as unknown as { onMessage: (message: unknown, ...rest: unknown[]) => void };
+    const onMessage = toC.onMessage.bind(toC);
+    toC.onMessage = (message, ...rest) => {
+      handed.push(message);
+      onMessage(message, ...rest);
+    };
     const applied = (io: Server) => {
       const adapter = io.of('/').adapter as unknown as { apply: (...args: unknown[]) => void };
       const seen: unknown[] = [];
@@ -99,6 +108,7 @@ describe('the streams adapter (cluster/streams.ts)', () => {
     await Promise.all(all);
     expect(onC).toHaveLength(1); // only the broadcast to every socket
     expect(onB).toHaveLength(2); // its own, and the one to every socket
+    expect(handed).toHaveLength(1);
   });
 
   it("does not parse its own entries when they come back, also those to its sockets' rooms", async () => {
@@ -144,17 +154,17 @@ describe('the streams adapter (cluster/streams.ts)', () => {
 
   it('reads the rooms of the entries the adapter writes, whatever the packet holds', async () => {
     const raw = await readStream(redis);
-    const rooms = raw.map(broadcastRooms);
+    const rooms = raw.map((entry) => broadcastOpts(entry)?.rooms);
     expect(rooms).toContainEqual(['room0']);
     expect(rooms).toContainEqual([]);
     expect(noneLocal(['room0'], new Map([['room0', new Set(['s'])]]))).toBe(false);
     expect(noneLocal(['room0'], new Map([['room0', new Set()]]))).toBe(true);
     expect(noneLocal([], new Map())).toBe(false);
     // Anything else the adapter decodes as before.
-    expect(broadcastRooms({ uid: 'u', nsp: '/', type: '4', data: '{"opts":{"rooms":["r"]}}' })).toBeNull();
-    expect(broadcastRooms({ uid: 'u', nsp: '/', type: '3', data: 'gqZwYWNrZXQ=' })).toBeNull();
+    expect(broadcastOpts({ uid: 'u', nsp: '/', type: '4', data: '{"opts":{"rooms":["r"]}}' })).toBeNull();
+    expect(broadcastOpts({ uid: 'u', nsp: '/', type: '3', data: 'gqZwYWNrZXQ=' })).toBeNull();
     expect(
-      broadcastRooms({ uid: 'u', nsp: '/', type: '3', data: '{"packet":{},"opts":{"rooms":[1]}}' }),
+      broadcastOpts({ uid: 'u', nsp: '/', type: '3', data: '{"packet":{},"opts":{"rooms":[1]}}' }),
     ).toBeNull();
   });
 });

@@ -12,7 +12,6 @@ export interface RawStreamMessage {
 
 /** socket.io-adapter's `MessageType` (not a dependency of ours): a stream entry's type is its number as a string. */
 const BROADCAST = '3';
-const HEARTBEAT = 2;
 const OPTS = '"opts":';
 /** The broadcast flag of an entry that carries a change of a call to every node's view (hub.ts). */
 const CARRIES_CALL = 'carriesCall';
@@ -47,9 +46,6 @@ export function broadcastOpts(raw: RawStreamMessage): BroadcastOpts | null {
     return null;
   }
 }
-
-/** The rooms of a plain broadcast entry (`broadcastOpts`), or null. */
-export const broadcastRooms = (raw: RawStreamMessage): string[] | null => broadcastOpts(raw)?.rooms ?? null;
 
 /** Whether no socket of this node is in any of `rooms` (no rooms: every socket of the namespace). */
 export const noneLocal = (rooms: string[], local: Map<string, Set<string>>) =>
@@ -91,10 +87,11 @@ type Reader = {
  * - every node reads every broadcast from the stream, and for each one parsed the whole packet (a
  *   call with its timeline) and encoded it again for its sockets, also when none of them is in the
  *   broadcast's rooms (most of the time: a call's changes go to its agent's and its phone's rooms,
- *   on one node each). Such an entry is not parsed; nor is an entry of the node's own. (It is still
- *   passed on as a heartbeat of its sender, which this adapter's version ignores: it counts the
- *   nodes with PUBSUB NUMSUB. Broadcasts with acknowledgements do not come this way: the adapter
- *   sends them over pub/sub, and every node answers them, cluster-streams.test);
+ *   on one node each). Such an entry is not parsed, nor is an entry of the node's own, and nothing
+ *   of it reaches the adapter: this version of it counts the nodes with PUBSUB NUMSUB, not by their
+ *   messages (a heartbeat passed on was dropped as a message of unknown type). Broadcasts with
+ *   acknowledgements do not come this way: the adapter sends them over pub/sub, and every node
+ *   answers them, cluster-streams.test;
  * - a change of a call goes to every node's live-call view in the first broadcast that sends it
  *   (flagged `carriesCall`, parsed by every node), not in a message of its own on the call channel.
  * And one thing the adapter would do is not done: a version of a call older than the one this
@@ -114,14 +111,12 @@ export function streamsAdapter(
     const reader = adapter as unknown as Reader;
     const decode = (adapter.constructor as unknown as { decode(raw: RawStreamMessage): Decoded }).decode;
     const read = reader.onRawMessage.bind(reader);
-    const alive = (raw: RawStreamMessage, offset: string) =>
-      reader.onMessage({ uid: raw.uid, nsp: raw.nsp, type: HEARTBEAT }, offset);
     reader.onRawMessage = (raw, offset) => {
       // Its own entries come back to a node too: it delivered them to its sockets as it sent them,
       // and the adapter drops them, but only after parsing those whose rooms hold a socket of it.
       if (raw.uid === reader.uid) return;
       const o = broadcastOpts(raw);
-      if (o && !o.carriesCall && noneLocal(o.rooms, reader.rooms)) return alive(raw, offset);
+      if (o && !o.carriesCall && noneLocal(o.rooms, reader.rooms)) return;
       if (!o && raw.type !== BROADCAST) return read(raw, offset);
       // For this node's sockets, or a call's change for its view (or a broadcast whose tail is not
       // read): parsed whole, as the adapter would.
@@ -134,9 +129,9 @@ export function streamsAdapter(
       const data = message.data as { packet?: Packet; opts?: Opts } | undefined;
       const call = callIn(data?.packet);
       if (call && data?.opts?.flags?.[CARRIES_CALL] === true) calls?.heard(call);
-      if (o && noneLocal(o.rooms, reader.rooms)) return alive(raw, offset);
+      if (o && noneLocal(o.rooms, reader.rooms)) return;
       // An older version of a call than the view has already: its sockets had the later one.
-      if (call && calls?.stale(call)) return alive(raw, offset);
+      if (call && calls?.stale(call)) return;
       return reader.onMessage(message, offset);
     };
     if (calls) {
