@@ -11,8 +11,10 @@ import { connectRedis, type Redis } from '../src/cluster/redis';
 import {
   broadcastOpts,
   type CallFeed,
+  joinEntries,
   noneLocal,
   type RawStreamMessage,
+  splitEntry,
   streamsAdapter,
 } from '../src/cluster/streams';
 
@@ -20,8 +22,9 @@ const logger = pino({ level: 'silent' });
 const STREAM = 'streams-test:sio';
 
 /**
- * Three Socket.IO servers on one Redis stream, as three nodes' would be; a client on each.
- * `views`: each node's live-call view, given its Redis client.
+ * Three Socket.IO servers on one Redis stream, as three nodes' would be; a client on each, and a
+ * phone in the `/device` namespace on the same connection. `views`: each node's live-call view,
+ * given its Redis client.
  */
 async function threeNodes(
   redis: RedisForTests,
@@ -30,6 +33,7 @@ async function threeNodes(
 ) {
   const redisClients: Redis[] = [];
   const clients: ClientSocket[] = [];
+  const phones: ClientSocket[] = [];
   const node = async (i: number) => {
     const client = await connectRedis(redis.url, logger, 'adapter', { timeout: 0 });
     redisClients.push(client);
@@ -37,22 +41,31 @@ async function threeNodes(
     const io = new Server(http, {
       adapter: streamsAdapter(client, { streamName: stream, channelPrefix: stream }, views?.(client, i)),
     });
+    io.of('/device');
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const socket = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
       transports: ['websocket'],
     });
     clients.push(socket);
-    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    const phone = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}/device`, {
+      transports: ['websocket'],
+    });
+    phones.push(phone);
+    await Promise.all([socket, phone].map((s) => new Promise<void>((resolve) => s.once('connect', resolve))));
     return io;
   };
   const nodes = [await node(0), await node(1), await node(2)];
-  // Each joins a room of its own (a console's `agent:<id>`).
-  for (const [i, io] of nodes.entries()) for (const s of await io.local.fetchSockets()) s.join(`room${i}`);
+  // Each joins a room of its own (a console's `agent:<id>`, a phone's `device:<id>`).
+  for (const [i, io] of nodes.entries()) {
+    for (const s of await io.local.fetchSockets()) s.join(`room${i}`);
+    for (const s of await io.of('/device').local.fetchSockets()) s.join(`phone${i}`);
+  }
   return {
     nodes,
     clients,
+    phones,
     async close() {
-      for (const c of clients) c.close();
+      for (const c of [...clients, ...phones]) c.close();
       for (const io of nodes) await io.close();
       for (const c of redisClients) await c.quit().catch(() => undefined);
     },
@@ -152,11 +165,54 @@ describe('the streams adapter (cluster/streams.ts)', () => {
     expect(answers).toEqual(['seen']);
   });
 
+  it("writes a turn's broadcasts as one stream entry, which every node reads in the order they were emitted", async () => {
+    const [, b] = cluster.nodes as [Server, Server, Server];
+    const before = await streamLength(redis);
+    // Node a's console and phone share one connection: what it gets there comes in the order sent.
+    const onA: unknown[] = [];
+    const onB: unknown[] = [];
+    const onC: unknown[] = [];
+    const heard = (into: unknown[], ...sockets: ClientSocket[]) =>
+      sockets.forEach((s) => {
+        s.on('call:changed', (payload: unknown) => into.push(payload));
+      });
+    heard(onA, cluster.clients[0]!, cluster.phones[0]!);
+    heard(onB, cluster.clients[1]!);
+    heard(onC, cluster.phones[2]!);
+    const last = Promise.all([
+      next(cluster.phones[0]!, 'roster:changed'),
+      next(cluster.clients[1]!, 'roster:changed'),
+      next(cluster.phones[2]!, 'roster:changed'),
+    ]);
+    // One turn of node b: two namespaces, a room on each node (node b's own included).
+    b.to('room0').emit('call:changed', { n: 1 });
+    b.of('/device').to('phone0').emit('call:changed', { n: 2 });
+    b.to('room1').emit('call:changed', { n: 3 });
+    b.of('/device').to('phone2').emit('call:changed', { n: 4 });
+    b.to('room0').emit('call:changed', { n: 5 });
+    b.of('/device').to('phone0').emit('call:changed', { n: 6 });
+    for (const room of ['phone0', 'phone2']) b.of('/device').to(room).emit('roster:changed', {});
+    b.to('room1').emit('roster:changed', {});
+    await last;
+    expect(onA).toEqual([{ n: 1 }, { n: 2 }, { n: 5 }, { n: 6 }]);
+    expect(onB).toEqual([{ n: 3 }]);
+    expect(onC).toEqual([{ n: 4 }]);
+    expect((await streamLength(redis)) - before).toBe(1);
+    for (const s of [...cluster.clients, ...cluster.phones]) s.off('call:changed');
+  });
+
   it('reads the rooms of the entries the adapter writes, whatever the packet holds', async () => {
     const raw = await readStream(redis);
-    const rooms = raw.map((entry) => broadcastOpts(entry)?.rooms);
+    const rooms = raw.flatMap(splitEntry).map((entry) => broadcastOpts(entry)?.rooms);
     expect(rooms).toContainEqual(['room0']);
     expect(rooms).toContainEqual([]);
+    expect(rooms).toContainEqual(['phone2']); // the fourth broadcast of an entry of several
+    const [one, two] = [
+      { uid: 'u1', nsp: '/', type: '3', data: '{"packet":{},"opts":{"rooms":["r"]}}' },
+      { uid: 'u2', nsp: '/device', type: '3', data: 'gqZwYWNrZXQ=' },
+    ];
+    expect(splitEntry(joinEntries([one, two]))).toEqual([one, two]);
+    expect(splitEntry(one)).toEqual([one]);
     expect(noneLocal(['room0'], new Map([['room0', new Set(['s'])]]))).toBe(false);
     expect(noneLocal(['room0'], new Map([['room0', new Set()]]))).toBe(true);
     expect(noneLocal([], new Map())).toBe(false);
@@ -223,6 +279,16 @@ describe('calls in the stream, against each node’s live-call view', () => {
     expect(views[2]!.get('late1')?.timeline.length).toBe(4);
   });
 });
+
+/** How many entries the stream holds. */
+async function streamLength(redis: RedisForTests): Promise<number> {
+  const client = await connectRedis(redis.url, logger, 'reader');
+  try {
+    return await client.xLen(STREAM);
+  } finally {
+    await client.quit();
+  }
+}
 
 /** The stream's entries as the adapter wrote them. */
 async function readStream(redis: RedisForTests): Promise<RawStreamMessage[]> {

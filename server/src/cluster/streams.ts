@@ -2,17 +2,25 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Call } from '#shared';
 import type { Redis } from './redis';
 
-/** A stream entry as the adapter reads it (its `encode()`): `data` is JSON, or base64 msgpack when binary. */
+/**
+ * A stream entry as the adapter reads it (its `encode()`): `data` is JSON, or base64 msgpack when
+ * binary. An entry holding a turn's broadcasts (`joinEntries`) has more fields: `uid1`, `nsp1`,
+ * `data1` for the second, and so on.
+ */
 export interface RawStreamMessage {
   uid: string;
   nsp: string;
   type: string;
   data?: string;
+  [field: string]: string | undefined;
 }
 
 /** socket.io-adapter's `MessageType` (not a dependency of ours): a stream entry's type is its number as a string. */
 const BROADCAST = '3';
+const BROADCAST_TYPE = 3;
 const OPTS = '"opts":';
+/** The adapter's default trim of the stream (approximate MAXLEN), given to it so that both write the same. */
+const MAX_LEN = 10_000;
 /** The broadcast flag of an entry that carries a change of a call to every node's view (hub.ts). */
 const CARRIES_CALL = 'carriesCall';
 
@@ -47,6 +55,36 @@ export function broadcastOpts(raw: RawStreamMessage): BroadcastOpts | null {
   }
 }
 
+/**
+ * One stream entry holding several broadcasts, in the order they were emitted: the first in the
+ * adapter's own fields, each next one's in `uid<i>`, `nsp<i>` and `data<i>` (all broadcasts: type 3).
+ */
+export function joinEntries(entries: RawStreamMessage[]): RawStreamMessage {
+  const [first, ...rest] = entries as [RawStreamMessage, ...RawStreamMessage[]];
+  const joined: RawStreamMessage = { ...first };
+  rest.forEach((entry, i) => {
+    joined[`uid${i + 1}`] = entry.uid;
+    joined[`nsp${i + 1}`] = entry.nsp;
+    if (entry.data !== undefined) joined[`data${i + 1}`] = entry.data;
+  });
+  return joined;
+}
+
+/** The broadcasts of a stream entry, in order: itself, or those `joinEntries` put in it. */
+export function splitEntry(raw: RawStreamMessage): RawStreamMessage[] {
+  if (raw.nsp1 === undefined) return [raw];
+  const entries: RawStreamMessage[] = [{ uid: raw.uid, nsp: raw.nsp, type: raw.type, data: raw.data }];
+  for (let i = 1; raw[`nsp${i}`] !== undefined; i++) {
+    entries.push({
+      uid: raw[`uid${i}`] ?? '',
+      nsp: raw[`nsp${i}`] ?? '',
+      type: BROADCAST,
+      data: raw[`data${i}`],
+    });
+  }
+  return entries;
+}
+
 /** Whether no socket of this node is in any of `rooms` (no rooms: every socket of the namespace). */
 export const noneLocal = (rooms: string[], local: Map<string, Set<string>>) =>
   rooms.length > 0 && rooms.every((room) => !local.get(room)?.size);
@@ -72,18 +110,77 @@ function callIn(packet: Packet | undefined): Call | null {
 }
 type Packet = { data?: unknown[] };
 type Opts = { flags?: Record<string, unknown> };
+/** What the adapter publishes (socket.io-adapter's `ClusterMessage`). */
+type Published = { uid: string; nsp: string; type: number; data?: { requestId?: string } };
 
-/** What of the adapter this file uses (`onMessage` is protected in its types, public in its code). */
+/** What of the adapter this file uses (`onMessage` and the rest are protected in its types, public in its code). */
 type Reader = {
   uid: string;
+  nsp: { name: string };
   rooms: Map<string, Set<string>>;
   onRawMessage(raw: RawStreamMessage, offset: string): unknown;
   onMessage(message: Decoded, offset?: string): void;
   broadcast(packet: Packet, opts: Opts): Promise<void>;
+  encode(message: Published): RawStreamMessage;
+  doPublish(message: Published): Promise<string>;
+  doPublishResponse(requesterUid: string, response: unknown): Promise<void>;
+  close(): unknown;
 };
 
 /**
+ * A node's broadcasts through the stream in one turn, written as one entry at its end: a change of
+ * a call goes to its agent's room, each phone's room (two namespaces) and sometimes the admins',
+ * and every node reads every entry. Each broadcast resolves with the entry's id, as with an XADD
+ * of its own; the adapter delivers to this node's sockets once it resolves (or fails), in order.
+ */
+class Outbox {
+  private entries: RawStreamMessage[] = [];
+  private waiting: { resolve(id: string): void; reject(err: unknown): void }[] = [];
+
+  constructor(
+    private readonly client: Redis,
+    private readonly streamName: string,
+  ) {}
+
+  add(entry: RawStreamMessage): Promise<string> {
+    if (this.entries.length === 0) queueMicrotask(() => this.flush());
+    this.entries.push(entry);
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  /** Writes what waits; called before any other command of the adapter, so commands keep their order. */
+  flush(): void {
+    if (this.entries.length === 0) return;
+    const [entries, waiting] = [this.entries, this.waiting];
+    this.entries = [];
+    this.waiting = [];
+    const entry = entries.length === 1 ? (entries[0] as RawStreamMessage) : joinEntries(entries);
+    this.client
+      .xAdd(this.streamName, '*', entry as Record<string, string>, {
+        TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: MAX_LEN },
+      })
+      .then(
+        (id) => {
+          for (const w of waiting) w.resolve(id);
+        },
+        (err: unknown) => {
+          for (const w of waiting) w.reject(err);
+        },
+      );
+  }
+}
+
+/**
  * The Socket.IO streams adapter, with savings:
+ * - a node's broadcasts of one turn go in one stream entry (`Outbox`), not an XADD each: a change
+ *   of a call emits to its agent's room, each phone's room and sometimes the admins', and every
+ *   node reads every entry. Every node reads the entry's broadcasts in the order they were emitted,
+ *   each as if it were an entry of its own, so who gets what, and in which order, does not change
+ *   (other nodes' entries can no longer fall between them). An entry of one broadcast is the
+ *   adapter's own. A node on the code before this one reads an entry of several broadcasts as its
+ *   first one and ignores the others (fields it does not know): during a rolling upgrade, its
+ *   sockets miss an upgraded node's second and later broadcasts of a turn (the phone's change of a
+ *   call the agent's console got), until it is upgraded too;
  * - every node reads every broadcast from the stream, and for each one parsed the whole packet (a
  *   call with its timeline) and encoded it again for its sockets, also when none of them is in the
  *   broadcast's rooms (most of the time: a call's changes go to its agent's and its phone's rooms,
@@ -104,14 +201,17 @@ export function streamsAdapter(
   opts: { streamName: string; channelPrefix: string },
   calls?: CallFeed,
 ) {
-  const make = createAdapter(client, opts);
+  const make = createAdapter(client, { ...opts, maxLen: MAX_LEN });
+  const outbox = new Outbox(client, opts.streamName);
+  /** Each namespace's reading of a broadcast: an entry's broadcasts may be of several. */
+  const readers = new Map<string, (raw: RawStreamMessage, offset: string) => void>();
   // A function, not an arrow: Socket.IO calls it with `new` (an object returned from it is the result).
   return function adapterFor(nsp: unknown) {
     const adapter = make(nsp);
     const reader = adapter as unknown as Reader;
     const decode = (adapter.constructor as unknown as { decode(raw: RawStreamMessage): Decoded }).decode;
     const read = reader.onRawMessage.bind(reader);
-    reader.onRawMessage = (raw, offset) => {
+    const receive = (raw: RawStreamMessage, offset: string) => {
       // Its own entries come back to a node too: it delivered them to its sockets as it sent them,
       // and the adapter drops them, but only after parsing those whose rooms hold a socket of it.
       if (raw.uid === reader.uid) return;
@@ -133,6 +233,30 @@ export function streamsAdapter(
       // An older version of a call than the view has already: its sockets had the later one.
       if (call && calls?.stale(call)) return;
       return reader.onMessage(message, offset);
+    };
+    readers.set(reader.nsp.name, receive);
+    // The reader hands each entry to the adapter of its (first) namespace. The offset, the same for
+    // each broadcast of an entry, only matters to connection state recovery, which is not used.
+    reader.onRawMessage = (raw, offset) => {
+      for (const entry of splitEntry(raw)) readers.get(entry.nsp)?.(entry, offset);
+    };
+    const publish = reader.doPublish.bind(reader);
+    reader.doPublish = (message) => {
+      if (message.type === BROADCAST_TYPE && message.data?.requestId === undefined) {
+        return outbox.add(reader.encode(message));
+      }
+      outbox.flush();
+      return publish(message);
+    };
+    const respond = reader.doPublishResponse.bind(reader);
+    reader.doPublishResponse = (requesterUid, response) => {
+      outbox.flush();
+      return respond(requesterUid, response);
+    };
+    const close = reader.close.bind(reader);
+    reader.close = () => {
+      readers.delete(reader.nsp.name);
+      return close();
     };
     if (calls) {
       const broadcast = reader.broadcast.bind(reader);
