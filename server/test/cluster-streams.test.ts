@@ -201,6 +201,20 @@ describe('the streams adapter (cluster/streams.ts)', () => {
     for (const s of [...cluster.clients, ...cluster.phones]) s.off('call:changed');
   });
 
+  it('keeps what else the adapter sends in its place among the broadcasts of a turn', async () => {
+    const [, b] = cluster.nodes as [Server, Server, Server];
+    const got: unknown[] = [];
+    cluster.clients[0]!.on('news', (payload: unknown) => got.push(payload));
+    const after = next(cluster.clients[0]!, 'news');
+    // Node a's socket joins `extra` between the two broadcasts: it gets the second only.
+    b.to('extra').emit('news', { n: 'before the join' });
+    b.in('room0').socketsJoin('extra');
+    b.to('extra').emit('news', { n: 'after the join' });
+    await after;
+    expect(got).toEqual([{ n: 'after the join' }]);
+    cluster.clients[0]!.off('news');
+  });
+
   it('reads the rooms of the entries the adapter writes, whatever the packet holds', async () => {
     const raw = await readStream(redis);
     const rooms = raw.flatMap(splitEntry).map((entry) => broadcastOpts(entry)?.rooms);

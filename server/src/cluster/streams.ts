@@ -148,13 +148,18 @@ class Outbox {
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
-  /** Writes what waits; called before any other command of the adapter, so commands keep their order. */
+  /**
+   * Writes what waits. The adapter's other messages (the pub/sub of a broadcast with
+   * acknowledgements, answers to other nodes, a join of remote sockets) call it first, so what it
+   * sends goes to Redis in the order it sent it, as before.
+   */
   flush(): void {
     if (this.entries.length === 0) return;
     const [entries, waiting] = [this.entries, this.waiting];
     this.entries = [];
     this.waiting = [];
     const entry = entries.length === 1 ? (entries[0] as RawStreamMessage) : joinEntries(entries);
+    // node-redis's commands are async functions: a failure is a rejection, never a throw here.
     this.client
       .xAdd(this.streamName, '*', entry as Record<string, string>, {
         TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: MAX_LEN },
