@@ -241,7 +241,8 @@ export function streamsAdapter(
     };
     readers.set(reader.nsp.name, receive);
     // The reader hands each entry to the adapter of its (first) namespace. The offset, the same for
-    // each broadcast of an entry, only matters to connection state recovery, which is not used.
+    // each broadcast of an entry, only matters to connection state recovery, which is not used
+    // (turned on, its replay of missed entries would read only each entry's first broadcast).
     reader.onRawMessage = (raw, offset) => {
       for (const entry of splitEntry(raw)) readers.get(entry.nsp)?.(entry, offset);
     };
