@@ -75,6 +75,7 @@ async function side(make: StreamsAdapter, redisUrl: string, stream: string) {
       return true;
     },
     heard: () => undefined,
+    stale: () => false,
   };
   for (let i = 0; i < 3; i++) {
     const client = await connectRedis(redisUrl, logger, 'adapter', { timeout: 0 });
