@@ -1,7 +1,7 @@
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { type Call, type Callback, ERROR_CODES } from '#shared';
 import { clusterPerTest, type TestCluster, until } from '../../test-support/cluster';
+import { sentToPostgres } from '../../test-support/pg-queries';
 import type { TestClient } from '../../test-support/socket-client';
 
 /** The reads a cluster node answers from memory at the versions its lock read (cluster/shared-rows.ts). */
@@ -10,23 +10,6 @@ const KEPT_READS = {
   phones: /from "devices" where "staff_id" = \$1/,
   callbacks: /from "callbacks"/,
 };
-
-/** The queries this process sent to PostgreSQL (every node's: they run in it) while `during` ran. */
-async function sentToPostgres(during: () => Promise<void>): Promise<string[]> {
-  const sent: string[] = [];
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string };
-    sent.push(typeof first === 'string' ? first : String(first?.text));
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
-  try {
-    await during();
-  } finally {
-    pg.Client.prototype.query = query;
-  }
-  return sent;
-}
 
 type Changed = { call: Call };
 const phonesOf = (call: Call) => call.devices.map((d) => d.deviceId).sort();

@@ -1,28 +1,11 @@
-import pg from 'pg';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { type Call, ERROR_CODES } from '#shared';
 import { inbox } from '../../test-support/apns-inbox';
 import { clusterPerTest, type TestCluster, until } from '../../test-support/cluster';
+import { sentToPostgres } from '../../test-support/pg-queries';
 import { ClusterConfigError, checkClusterOptions } from '../src';
 import { connectRedis } from '../src/cluster/redis';
-
-/** The queries this process sent to PostgreSQL (every node's: they run in it) while `during` ran. */
-async function sentToPostgres(during: () => Promise<void>): Promise<string[]> {
-  const sent: string[] = [];
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string };
-    sent.push(typeof first === 'string' ? first : String(first?.text));
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
-  try {
-    await during();
-  } finally {
-    pg.Client.prototype.query = query;
-  }
-  return sent;
-}
 
 type Changed = { call: Call };
 const byId = (id: string) => (p: Changed) => p.call.id === id;
