@@ -15,9 +15,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
-import { connectRedis, type Redis } from '../server/src/cluster/redis';
 import { startRedis } from '../test-support/redis';
 import { percentile } from './stats';
 
@@ -33,7 +32,41 @@ const TURNS = Number(flags.turns);
 const ROUNDS = Number(flags.rounds);
 const logger = pino({ level: 'silent' });
 
-type StreamsAdapter = typeof import('../server/src/cluster/streams').streamsAdapter;
+/** What the bench uses of a tree's cluster/streams.ts and cluster/redis.ts. */
+interface RedisClient {
+  quit(): Promise<unknown>;
+}
+type StreamsAdapter = (
+  client: RedisClient,
+  opts: { streamName: string; channelPrefix: string },
+  feed: { claim(call: unknown): boolean; heard(call: unknown): void; stale(call: unknown): boolean },
+) => ServerOptions['adapter'];
+type ConnectRedis = (
+  url: string,
+  logger: unknown,
+  role: string,
+  opts: { timeout: number },
+) => Promise<RedisClient>;
+interface Tree {
+  streamsAdapter: StreamsAdapter;
+  connectRedis: ConnectRedis;
+}
+
+/**
+ * A tree's own modules, each loaded from its path: the bench measures the server's internals,
+ * this tree's against another's, not what the server exports (server/src/index.ts).
+ */
+async function load(root: string): Promise<Tree> {
+  const streams = (await import(path.resolve(root, 'server/src/cluster/streams.ts'))) as Pick<
+    Tree,
+    'streamsAdapter'
+  >;
+  const redis = (await import(path.resolve(root, 'server/src/cluster/redis.ts'))) as Pick<
+    Tree,
+    'connectRedis'
+  >;
+  return { streamsAdapter: streams.streamsAdapter, connectRedis: redis.connectRedis };
+}
 
 /** A call as a console gets it after a few changes: its timeline makes most of its 2 KB. */
 function callOf(n: number) {
@@ -62,8 +95,8 @@ function callOf(n: number) {
   };
 }
 
-async function side(make: StreamsAdapter, redisUrl: string, stream: string) {
-  const redisClients: Redis[] = [];
+async function side({ streamsAdapter: make, connectRedis }: Tree, redisUrl: string, stream: string) {
+  const redisClients: RedisClient[] = [];
   const servers: Server[] = [];
   const clients: ClientSocket[] = [];
   let current: unknown = null;
@@ -131,13 +164,9 @@ async function side(make: StreamsAdapter, redisUrl: string, stream: string) {
 async function main() {
   const redis = await startRedis();
   try {
-    const base = (await import(path.resolve(flags.base!, 'server/src/cluster/streams.ts'))) as {
-      streamsAdapter: StreamsAdapter;
-    };
-    const mine = await import('../server/src/cluster/streams');
     const sides = {
-      base: await side(base.streamsAdapter, redis.url, 'bench-base:sio'),
-      this: await side(mine.streamsAdapter, redis.url, 'bench-this:sio'),
+      base: await side(await load(flags.base!), redis.url, 'bench-base:sio'),
+      this: await side(await load(path.resolve(import.meta.dirname, '..')), redis.url, 'bench-this:sio'),
     };
     await sides.base.turns(TURNS); // warm-up
     await sides.this.turns(TURNS);
