@@ -68,9 +68,9 @@ export class SharedRows {
           // Almost every answer finds no callback open: known from memory, that is no statement.
           const open = await this.read('callbacks', versions, 'open', async () => {
             const rows = await callbacks.open();
-            return rows.map((c) => c.staffId);
+            return new Set(rows.map((c) => c.staffId));
           });
-          return open.includes(staffId) ? callbacks.answered(staffId, ...rest) : null;
+          return open.has(staffId) ? callbacks.answered(staffId, ...rest) : null;
         },
       },
     };
