@@ -3,6 +3,7 @@
  * and phones, N node processes on it (with `--redis` when N > 1), and every console and phone
  * connected: console i on node i mod N, its phone on node (i + 1) mod N.
  */
+import pg from 'pg';
 import { hashPassword, openStorage } from '../server/src';
 import { freePort } from '../test-support/redis';
 import { BenchAgent, BenchPhone } from './cluster-clients';
@@ -70,6 +71,8 @@ export async function startTopology(
   return {
     name,
     pairs,
+    /** `count` calls of history, copied from the ended calls so far (a warm-up's): see `addHistory`. */
+    addHistory: (count: number) => addHistory(db.url, count),
     ringCpu: new CpuMeter(nodes, redisPort),
     setupCpu: new CpuMeter(nodes, redisPort),
     async close(): Promise<void> {
@@ -81,6 +84,35 @@ export async function startTopology(
       await db.drop();
     },
   };
+}
+
+/**
+ * The history a team builds up: `count` ended calls, copies of those the topology made so far
+ * (each under an id of its own, written into its document too, an hour or more in the past), so
+ * that what reads the calls table reads it at a real team's size, not at a fresh install's.
+ */
+async function addHistory(url: string, count: number): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      "select count(*) as n from calls where state = 'ended'",
+    );
+    const made = Number(rows[0]?.n ?? 0);
+    if (made === 0) throw new Error('no ended call to copy into the history: run some calls first');
+    const copies = Math.ceil(count / made);
+    const { rowCount } = await client.query(
+      `insert into calls (id, staff_id, agent_id, direction, state, end_reason, created_at, doc)
+       select id || '-h' || i, staff_id, agent_id, direction, state, end_reason,
+              created_at - 3600000 * i, replace(doc, id, id || '-h' || i)
+       from calls, generate_series(1, $1::int) i where state = 'ended' limit $2`,
+      [copies, count],
+    );
+    await client.query('analyze calls');
+    return rowCount ?? 0;
+  } finally {
+    await client.end();
+  }
 }
 
 /** Agents with sessions, and one staff member with one paired phone per agent, straight into the database. */

@@ -1,4 +1,4 @@
-// `npm run bench:cluster [-- --ring-calls N --setup-seconds S --agents A]`: 3 cluster nodes vs 1 node; RESULT = p99 time-to-ring ratio (3/1) and call setups/s (3 nodes, 1 node).
+// `npm run bench:cluster [-- --ring-calls N --setup-seconds S --agents A --history H]`: 3 cluster nodes vs 1 node; RESULT = p99 time-to-ring ratio (3/1) and call setups/s (3 nodes, 1 node).
 /**
  * Both topologies are up at once on this machine, each on a fresh schema of the same loopback
  * PostgreSQL (scripts/postgres.sh), with every node a process of its own (the real CLI, scripts/server.ts)
@@ -13,7 +13,9 @@
  * place → the phone reports reported, answered, connected → the console sees `active`; then hang up.
  * Setups completed in SETUP_SECONDS of counting windows (4 rounds, each opened after 1 s of load).
  *
- * Knobs (flags, or env CLUSTER_BENCH_RING_CALLS, _SETUP_SECONDS, _AGENTS): 1000 calls, 20 s, 20 agents.
+ * Knobs (flags, or env CLUSTER_BENCH_RING_CALLS, _SETUP_SECONDS, _AGENTS, _HISTORY): 1000 calls, 20 s,
+ * 20 agents, and no history (`--history N`: N ended calls added to each topology's table after the
+ * ring's warm-up, copies of its own, so that the calls table is read at a team's size).
  * CLUSTER_BENCH_CPU_PROF=DIR: every node writes a V8 CPU profile (.cpuprofile) there as it stops.
  * Last line: `RESULT p99_ratio_3_vs_1=<x> setups_per_s_3=<y> setups_per_s_1=<z> cpu_ms_per_setup_1=<a>
  * cpu_ms_per_setup_3=<b>`: the nodes' CPU time (user + system, all nodes of the topology together)
@@ -38,11 +40,12 @@ const flags = (() => {
         'ring-calls': { type: 'string' },
         'setup-seconds': { type: 'string' },
         agents: { type: 'string' },
+        history: { type: 'string' },
       },
     }).values;
   } catch (error) {
     process.stderr.write(
-      `bench:cluster: ${(error as Error).message} (--ring-calls, --setup-seconds, --agents)\n`,
+      `bench:cluster: ${(error as Error).message} (--ring-calls, --setup-seconds, --agents, --history)\n`,
     );
     process.exit(2);
   }
@@ -54,6 +57,16 @@ const knob = (flag: string | undefined, env: string, fallback: number) => {
 const RING_CALLS = knob(flags['ring-calls'], 'CLUSTER_BENCH_RING_CALLS', 1000);
 const SETUP_SECONDS = knob(flags['setup-seconds'], 'CLUSTER_BENCH_SETUP_SECONDS', 20);
 const AGENTS = knob(flags.agents, 'CLUSTER_BENCH_AGENTS', 20);
+/** Ended calls in each topology's table before the measurements (after the ring's warm-up): none by default. */
+const HISTORY = (() => {
+  const raw = flags.history ?? process.env.CLUSTER_BENCH_HISTORY ?? '0';
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    process.stderr.write(`bench:cluster: --history must be a whole number of calls, not "${raw}"\n`);
+    process.exit(2);
+  }
+  return n;
+})();
 
 const say = (line: string) => process.stdout.write(`bench:cluster: ${line}\n`);
 const summary = (v: number[]) => `p50 ${ms(percentile(v, 50))} p99 ${ms(percentile(v, 99))} (n=${v.length})`;
@@ -76,6 +89,9 @@ async function alternate(
 async function measureRing(tops: Topology[]) {
   say(`warm-up, ${WARMUP_CALLS} calls each; then time to ring, ${RING_CALLS} calls each, one at a time`);
   for (const t of tops) await ringCalls(t.pairs[0]!, WARMUP_CALLS, `${t.name} warm-up`);
+  if (HISTORY > 0) {
+    for (const t of tops) say(`${t.name}: ${await t.addHistory(HISTORY)} calls of history added`);
+  }
   const results = new Map(tops.map((t) => [t, emptyRing()]));
   await alternate(tops, RING_ROUNDS, async (t, round) => {
     const out = results.get(t)!;
