@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { HeldRows, Locks } from '../calls/ports';
 import { callUpsertText } from '../storage/calls';
+import { pgLiteral } from '../storage/literal';
 import type { HeldCalls } from './held-calls';
 import { SharedRows, VERSIONS_STATEMENT } from './shared-rows';
 
@@ -12,8 +13,7 @@ const LOCK = 'select pg_advisory_xact_lock(hashtextextended($1, 0))';
  * statement is a write and a wait on the socket. Parameters would take the extended protocol, which
  * allows one statement per query; the simple protocol takes both, with the key as a quoted literal.
  */
-const lockStatement = (client: pg.PoolClient, key: string) =>
-  `select pg_advisory_xact_lock(hashtextextended(${client.escapeLiteral(key)}, 0))`;
+const lockStatement = (key: string) => `select pg_advisory_xact_lock(hashtextextended(${pgLiteral(key)}, 0))`;
 
 /**
  * Cross-node serialization through PostgreSQL: a transaction-scoped advisory lock per key, taken
@@ -38,15 +38,13 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
    * placement) or callbacks (an answer, an accept) are answered from `shared` at those versions.
    */
   const take = async (client: pg.PoolClient, key: string, first: boolean): Promise<HeldRows | undefined> => {
-    const read = calls?.statement(key, (s) => client.escapeLiteral(s));
+    const read = calls?.statement(key, pgLiteral);
     const versions = first && shared && PARTY_KEY.test(key) ? VERSIONS_STATEMENT : null;
     if (!read && !first) {
       await client.query(LOCK, [key]);
       return undefined;
     }
-    const statements = [first ? 'begin' : null, lockStatement(client, key), versions, read].filter(
-      (s) => s !== null,
-    );
+    const statements = [first ? 'begin' : null, lockStatement(key), versions, read].filter((s) => s !== null);
     const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult[];
     if (read) calls?.read(key, results[statements.indexOf(read)]!.rows);
     const seen = versions && SharedRows.versions(results[statements.indexOf(versions)]!.rows);
@@ -79,7 +77,7 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
       const inner: Locks = {
         hold: (key, task) => on(client, tx, inner.rows).hold(key, task),
         also(statement) {
-          staged.push(statement((s) => client.escapeLiteral(s)));
+          staged.push(statement(pgLiteral));
         },
         /**
          * The call's upsert and `commit` as one simple-protocol query on the lock's connection: a
@@ -87,7 +85,7 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
          * then the commit, three round trips; now two, and the write is atomic with the release.
          */
         async persist(call) {
-          const upsert = callUpsertText(call, (s) => client.escapeLiteral(s));
+          const upsert = callUpsertText(call, pgLiteral);
           const ends = tx.open;
           // On an error the transaction stays open (aborted): the hold rolls it back as it ends.
           await client.query(
