@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentAvailability, Call } from '#shared';
 import { ENGINES } from '../../test-support/databases';
 import { type Harness, type HarnessOptions, startHarness } from '../../test-support/harness';
+import { sentToPostgres } from '../../test-support/pg-queries';
 import { TestClient } from '../../test-support/socket-client';
 
 type Changed = { call: Call };
@@ -130,6 +131,23 @@ describe.each(ENGINES)('agent availability on %s', (engine) => {
       [alice.agentId, bob.agentId].sort(),
     );
   });
+
+  it.runIf(engine === 'postgres')(
+    "writes the agent's after-call work in the call's own write at its end: one round trip",
+    async () => {
+      await start();
+      const { alice, bob, phone } = await desk();
+      const call = await aliceTakesACall(alice, phone);
+      await h.idle();
+      const sent = await sentToPostgres(async () => {
+        await alice.ok('call:hangup', { callId: call.id });
+        await bob.waitFor<Agents>('availability:changed', says(alice.agentId, { state: 'afterCall' }));
+      });
+      const writes = sent.filter((q) => /insert into "agent_availability"/.test(q));
+      expect(writes).toHaveLength(1);
+      expect(writes[0]).toMatch(/; insert into calls /);
+    },
+  );
 
   it('goes straight back to Available when after-call work is off (0)', async () => {
     await start({ afterCallWorkMs: 0 });

@@ -1,8 +1,8 @@
-import type { Clock } from '#shared';
+import type { Call, Clock } from '#shared';
 import type { Logger } from '../ops/logger';
-import type { CallStore } from '../storage/types';
+import type { CallStore, Statement } from '../storage/types';
 import { KeyedTimers } from './keyed-timers';
-import { type CallCore, type CallPorts, type CallTimers, type Party, partyKey } from './ports';
+import { type CallCore, type CallPorts, type CallTimers, type Locks, type Party, partyKey } from './ports';
 import { UNLOCKED } from './queue';
 import { lostCancels } from './recovery';
 
@@ -16,7 +16,7 @@ export function singleNodePorts(o: { clock: Clock; calls: CallStore; logger: Log
   const local = new KeyedTimers(o.clock);
   let core: CallCore | null = null;
   return {
-    locks: UNLOCKED,
+    locks: o.calls.saveWith ? writesWithTheCall(o.calls.saveWith.bind(o.calls)) : UNLOCKED,
     timers: localTimers(local, o.clock, () => core),
     cancels: { pending: async () => undefined, done: async () => undefined },
     async start(c) {
@@ -31,6 +31,34 @@ export function singleNodePorts(o: { clock: Clock; calls: CallStore; logger: Log
     },
     stop: () => local.close(),
     close: async () => undefined,
+  };
+}
+
+/**
+ * A single server's holds on PostgreSQL: nothing to lock (its own queue orders a key's tasks), but
+ * what a task writes for a change of a call (`Locks.also`: the agent's availability at a call's
+ * end) goes in that call's group-committed write (`persist`), in its transaction, one round trip
+ * for both. Statements given and no call stored after them are written as the task ends; a task
+ * that fails drops them, as a cluster node's lock rolls them back.
+ */
+export function writesWithTheCall(
+  saveWith: (call: Call | null, before: Statement[]) => Promise<void>,
+): Locks {
+  return {
+    async hold(_key, task) {
+      const staged: Statement[] = [];
+      const inner: Locks = {
+        // A key taken inside (an answer's call inside the phone's) shares the outer task's writes.
+        hold: (_inner, t) => t(inner),
+        also: (statement) => {
+          staged.push(statement);
+        },
+        persist: (call) => saveWith(call, staged.splice(0)),
+      };
+      const result = await task(inner);
+      if (staged.length > 0) await saveWith(null, staged.splice(0));
+      return result;
+    },
   };
 }
 

@@ -9,7 +9,7 @@ const STATES: readonly StoredAgentState[] = ['available', 'afterCall', 'away'];
  * Agents' stored availability (issue 24 item 1). Conditional updates carry the whole rule in one
  * statement, so two nodes, or a timer that fires late, cannot undo each other's change.
  */
-export function availabilityStore(db: Kysely<Database>): AvailabilityStore {
+export function availabilityStore(db: Kysely<Database>, engine: 'sqlite' | 'postgres'): AvailabilityStore {
   const columns = (row: AvailabilityRow) => ({
     state: row.state,
     since: row.since,
@@ -53,6 +53,21 @@ export function availabilityStore(db: Kysely<Database>): AvailabilityStore {
   );
   // A call's end sets its agent's row unless they chose Away during it: read and write were two
   // statements per call an agent takes, now one (precompiled.ts); the constants are literals.
+  const unlessChosenAwayValues = (row: AvailabilityRow, since: number) => ({
+    agent_id: row.agentId,
+    ...columns(row),
+    chosenSince: since,
+  });
+  const afterCallValues = (
+    c: { agentId: string; since: number; until: number; callId: string },
+    since: number,
+  ) => ({
+    agent_id: c.agentId,
+    since: c.since,
+    until: c.until,
+    call_id: c.callId,
+    chosenSince: since,
+  });
   const upsertUnlessChosenAway = precompiled(
     db,
     ['agent_id', 'state', 'since', 'until', 'call_id', 'auto', 'chosenSince'],
@@ -152,24 +167,23 @@ export function availabilityStore(db: Kysely<Database>): AvailabilityStore {
       await upsert({ agent_id: row.agentId, ...columns(row) });
     },
     async putUnlessChosenAway(row, since) {
-      const result = await upsertUnlessChosenAway({
-        agent_id: row.agentId,
-        ...columns(row),
-        chosenSince: since,
-      });
+      const result = await upsertUnlessChosenAway(unlessChosenAwayValues(row, since));
       return (result.numAffectedRows ?? 0n) > 0n;
     },
     async putAfterCall(c, since) {
-      const { rows } = await upsertAfterCall({
-        agent_id: c.agentId,
-        since: c.since,
-        until: c.until,
-        call_id: c.callId,
-        chosenSince: since,
-      });
+      const { rows } = await upsertAfterCall(afterCallValues(c, since));
       const state = rows[0]?.state;
       return state === 'afterCall' || state === 'available' ? state : null;
     },
+    ...(engine === 'postgres'
+      ? {
+          statements: {
+            unlessChosenAway: (row, since) => (literal) =>
+              upsertUnlessChosenAway.text(unlessChosenAwayValues(row, since), literal),
+            afterCall: (c, since) => (literal) => upsertAfterCall.text(afterCallValues(c, since), literal),
+          },
+        }
+      : {}),
     async update(row, when) {
       // A missing row is the default one: Away (the server's) since the agent was added.
       const agent = await db

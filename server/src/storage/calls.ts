@@ -2,9 +2,10 @@ import { CompiledQuery, type Insertable, type Kysely, sql } from 'kysely';
 import { type Call, QUALITY_MARKS, type QualityMark } from '#shared';
 import { decodeCursor, encodeCursor } from './cursor';
 import { groupCommit } from './group-commit';
+import { pgLiteral } from './literal';
 import { precompiled } from './precompiled';
 import type { CallsTable, Database } from './schema';
-import type { CallStore } from './types';
+import type { CallStore, Statement } from './types';
 import { toWrapUp } from './wrapups';
 
 const COLUMNS = [
@@ -23,11 +24,12 @@ const COLUMNS = [
  * newest first, by (created_at, id), through an opaque cursor.
  */
 export function callStore(db: Kysely<Database>, engine: 'sqlite' | 'postgres'): CallStore {
-  const grouped = groupCommit(callsUpsert(db), BATCH_ROWS);
+  const grouped = groupCommit(callsWrite(db), BATCH_ROWS);
   const byId = precompiled(db, ['id'], (p) => db.selectFrom('calls').select('doc').where('id', '=', p.id));
   return {
     // `through`: a cluster node's lock stores it with its release (cluster/lock.ts `persist`).
-    save: (call, through) => (through ?? grouped)(call),
+    save: (call, through) => (through ? through(call) : grouped({ call, before: [] })),
+    ...(engine === 'postgres' ? { saveWith: (call, before) => grouped({ call, before }) } : {}),
     async get(id) {
       const row = (await byId({ id })).rows[0];
       return row ? toCall(row.doc) : null;
@@ -165,6 +167,30 @@ const BATCH_ROWS = 32;
  * sent once. An upsert may touch a row once: a call twice in a batch (which its queue makes
  * impossible on one server) is written in its last version, both callers resolved by it.
  */
+/** A call to store, or none, and what is written before it in the same transaction (`saveWith`). */
+type Pending = { call: Call | null; before: Statement[] };
+
+/**
+ * A group commit's batch: its calls in one multi-row upsert with parameters; or, when a caller
+ * gave statements to write with its call (`saveWith`, PostgreSQL), those and then the upsert
+ * written out with their values in one simple-protocol query, which PostgreSQL runs as one
+ * transaction: one round trip for all of them.
+ */
+function callsWrite(db: Kysely<Database>): (items: Pending[]) => Promise<void> {
+  const upsert = callsUpsert(db);
+  return async (items) => {
+    const calls = items.flatMap((i) => (i.call ? [i.call] : []));
+    const before = items.flatMap((i) => i.before);
+    if (before.length === 0) return upsert(calls);
+    const statements = before.map((write) => write(pgLiteral));
+    if (calls.length > 0) statements.push(callsUpsertText([...latest(calls).values()], pgLiteral));
+    await db.executeQuery(CompiledQuery.raw(statements.join('; '), []));
+  };
+}
+
+/** The last version of each call, in the order they first came (an upsert may touch a row once). */
+const latest = (calls: Call[]) => new Map(calls.map((c) => [c.id, c]));
+
 function callsUpsert(db: Kysely<Database>): (calls: Call[]) => Promise<void> {
   const plans = new Map<number, string>();
   const planFor = (rows: number) => {
@@ -199,7 +225,8 @@ function callsUpsert(db: Kysely<Database>): (calls: Call[]) => Promise<void> {
     return sql;
   };
   return async (calls) => {
-    const last = new Map(calls.map((c) => [c.id, c]));
+    if (calls.length === 0) return;
+    const last = latest(calls);
     const values: unknown[] = [];
     for (const call of last.values()) values.push(...callRow(call));
     await db.executeQuery(CompiledQuery.raw(planFor(last.size), values));
@@ -226,16 +253,25 @@ const callRow = (call: Call) =>
  * as `callsUpsert`'s, on PostgreSQL only.
  */
 export function callUpsertText(call: Call, literal: (s: string) => string): string {
-  const values = callRow(call).map((v) => {
-    if (v === null) return 'null';
-    if (typeof v === 'number') {
-      if (!Number.isSafeInteger(v)) throw new RangeError(`calls upsert: ${v} is not an integer`);
-      return String(v);
-    }
-    return literal(v);
-  });
-  const set = COLUMNS.filter((c) => c !== 'id')
-    .map((c) => `${c} = excluded.${c}`)
-    .join(', ');
-  return `insert into calls (${COLUMNS.join(', ')}) values (${values.join(', ')}) on conflict (id) do update set ${set}`;
+  return callsUpsertText([call], literal);
 }
+
+/** `callUpsertText` of several calls (each once) in one statement. */
+function callsUpsertText(calls: Call[], literal: (s: string) => string): string {
+  const rows = calls.map((call) => {
+    const values = callRow(call).map((v) => {
+      if (v === null) return 'null';
+      if (typeof v === 'number') {
+        if (!Number.isSafeInteger(v)) throw new RangeError(`calls upsert: ${v} is not an integer`);
+        return String(v);
+      }
+      return literal(v);
+    });
+    return `(${values.join(', ')})`;
+  });
+  return `insert into calls (${COLUMNS.join(', ')}) values ${rows.join(', ')} on conflict (id) do update set ${UPSERT_SET}`;
+}
+
+const UPSERT_SET = COLUMNS.filter((c) => c !== 'id')
+  .map((c) => `${c} = excluded.${c}`)
+  .join(', ');

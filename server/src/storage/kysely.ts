@@ -71,7 +71,7 @@ export function createKyselyStorage(
     ringHealth: ringHealthStore(db, engine),
     access: o.access,
     limitStore: o.limitStore,
-    availability: availabilityStore(db),
+    availability: availabilityStore(db, engine),
     wrapUps: wrapUpStore(db),
     callbacks: callbackStore(db),
     video: videoStore(db),

@@ -11,7 +11,7 @@ export function precompiled<D, N extends string, R>(
   db: Kysely<D>,
   names: readonly N[],
   build: (p: Record<N, string>) => Compilable<R>,
-): (values: Record<N, unknown>) => Promise<QueryResult<R>> {
+): Precompiled<N, R> {
   let plan: { sql: string; order: N[] } | null = null;
   const compile = () => {
     const marks = Object.fromEntries(names.map((n) => [n, `\u0000${n}\u0000`])) as Record<N, string>;
@@ -26,7 +26,7 @@ export function precompiled<D, N extends string, R>(
     if (missing.length > 0) throw new Error(`precompiled: not parameters of the SQL: ${missing.join(', ')}`);
     return { sql: compiled.sql, order };
   };
-  return async (values) => {
+  const run = async (values: Record<N, unknown>) => {
     plan ??= compile();
     return db.executeQuery<R>(
       CompiledQuery.raw(
@@ -35,4 +35,43 @@ export function precompiled<D, N extends string, R>(
       ) as CompiledQuery<R>,
     );
   };
+  return Object.assign(run, {
+    text(values: Record<N, unknown>, literal: (s: string) => string): string {
+      plan ??= compile();
+      const { sql, order } = plan;
+      let written = 0;
+      const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+        written++;
+        const name = order[Number(n) - 1];
+        if (name === undefined) throw new Error(`precompiled: $${n} is not a parameter of the SQL`);
+        return literalOf(values[name], literal);
+      });
+      // SQLite's placeholders are `?`: its SQL would go out with none of the values.
+      if (written !== order.length) throw new Error("precompiled: text() is for PostgreSQL's SQL only");
+      return text;
+    },
+  });
+}
+
+/** A query compiled once (`precompiled`): run it with values, or write it out with them. */
+export type Precompiled<N extends string, R> = ((values: Record<N, unknown>) => Promise<QueryResult<R>>) & {
+  /**
+   * PostgreSQL only (its `$n` placeholders): the statement with `values` written in as literals,
+   * for a query of several statements, which the simple protocol takes without parameters.
+   */
+  text(values: Record<N, unknown>, literal: (s: string) => string): string;
+};
+
+/** A value as a PostgreSQL literal: strings through `literal` (quoted, escaped), numbers as they are. */
+function literalOf(value: unknown, literal: (s: string) => string): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return literal(value);
+  if (typeof value === 'bigint') return String(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value))
+      throw new RangeError(`precompiled: ${value} is not a number PostgreSQL takes`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  throw new TypeError(`precompiled: no literal for a ${typeof value}`);
 }

@@ -277,6 +277,12 @@ export interface CallStore {
    * that its failures count as the storage's like any other write.
    */
   save(call: Call, through?: (call: Call) => Promise<void>): Promise<void>;
+  /**
+   * PostgreSQL only: `save` with `before` written first in the same transaction and the same
+   * round trip (a single server's `Locks.also`: the agent's availability at a call's end). With
+   * no call, only the statements.
+   */
+  saveWith?(call: Call | null, before: Statement[]): Promise<void>;
   get(id: string): Promise<Call | null>;
   /** Calls not yet ended: what a restarting server must settle. */
   listLive(): Promise<Call[]>;
@@ -388,7 +394,18 @@ export interface AvailabilityStore {
    * left alone.
    */
   update(row: AvailabilityRow, when: AvailabilityCondition): Promise<boolean>;
+  /**
+   * PostgreSQL only: `putUnlessChosenAway` and `putAfterCall` as statements that go in the query
+   * of a call's change (`Locks.also`), in its transaction: one round trip for both writes.
+   */
+  statements?: {
+    unlessChosenAway(row: AvailabilityRow, since: number): Statement;
+    afterCall(c: { agentId: string; since: number; until: number; callId: string }, since: number): Statement;
+  };
 }
+
+/** A PostgreSQL statement written out with its values, `literal` quoting each string. */
+export type Statement = (literal: (s: string) => string) => string;
 
 export interface WrapUpStore {
   /** The active dispositions in the admins' order, then the archived ones. */

@@ -83,3 +83,76 @@ describe.each(ENGINES)('calls written together on %s', (engine) => {
     for (const call of all) expect(await stored(call)).toStrictEqual(call);
   });
 });
+
+/**
+ * On PostgreSQL, what must be durable with a call's change (a single server's `Locks.also`: the
+ * agent's availability at the call's end) goes in the call's group-committed write: one query,
+ * one transaction.
+ */
+describe('calls written with other statements on postgres', () => {
+  let fresh: FreshStorage;
+  let db: Kysely<Database>;
+  let calls: CallStore;
+  let statements: string[];
+  beforeEach(async () => {
+    fresh = await freshStorage('postgres');
+    statements = [];
+    db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: fresh.url, max: 4 }) }),
+      log: (event) => {
+        if (event.level === 'query') statements.push(event.query.sql);
+      },
+    });
+    calls = callStore(db, 'postgres');
+    await fresh.storage.calls.save(makeCall({ id: 'existing' }));
+  });
+  afterEach(async () => {
+    await db.destroy();
+    await fresh.dispose();
+  });
+
+  const note = (text: string) => (literal: (s: string) => string) =>
+    `update calls set end_reason = ${literal(text)} where id = 'existing'`;
+  const noted = async () =>
+    (await db.selectFrom('calls').select('end_reason').where('id', '=', 'existing').executeTakeFirstOrThrow())
+      .end_reason;
+
+  it('writes the statements, then the call, in one query', async () => {
+    const call = makeCall();
+    expect(calls.saveWith).toBeTypeOf('function');
+    await calls.saveWith!(call, [note("it's done")]);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/^update calls set end_reason = 'it''s done' .*; insert into calls /s);
+    expect(await fresh.storage.calls.get(call.id)).toStrictEqual(call);
+    expect(await noted()).toBe("it's done");
+  });
+
+  it('writes neither when one of them fails, and fails only its own caller', async () => {
+    const call = makeCall();
+    const other = makeCall();
+    const broken = () => 'update calls set no_such_column = 1';
+    const failed = calls.saveWith!(call, [note('lost'), broken]);
+    // Saved while the first is under way: the same batch, then written on its own.
+    const fine = calls.save(other);
+    await expect(failed).rejects.toThrow(/no_such_column/);
+    await fine;
+    expect(await fresh.storage.calls.get(call.id)).toBeNull();
+    expect(await noted()).toBeNull();
+    expect(await fresh.storage.calls.get(other.id)).toStrictEqual(other);
+  });
+
+  it('writes statements with no call', async () => {
+    await calls.saveWith!(null, [note('alone')]);
+    expect(statements).toHaveLength(1);
+    expect(await noted()).toBe('alone');
+  });
+
+  it('is not offered on SQLite, whose statements cost no round trip', async () => {
+    const sqlite = await freshStorage('sqlite');
+    try {
+      expect(sqlite.storage.calls.saveWith).toBeUndefined();
+    } finally {
+      await sqlite.dispose();
+    }
+  });
+});
