@@ -65,13 +65,16 @@ export interface Locks {
    * node's): stores the call's new version and lets the hold's keys go in the same round trip,
    * atomically, instead of a write and then a release (bench/README.md). Resolves once the call
    * is durable; from then on only this process's queue of the key keeps its tasks in order, so it
-   * is the task's last write under the hold. Without it, the caller stores the call itself.
+   * is the task's last write under the hold. A single server on PostgreSQL offers it too, with
+   * nothing to let go: the call goes in its group-committed write with what `also` was given
+   * (single-node.ts). Without it, the caller stores the call itself.
    */
   persist?(call: Call): Promise<void>;
   /**
    * Offered with `persist`: a statement of the database's that goes in `persist`'s round trip,
    * before the call and in the same transaction, for what must be durable no later than the
-   * call's change (a cancel's lease, cluster/calls.ts). `literal` quotes a value for it.
+   * call's change (a cancel's lease, cluster/calls.ts; the agent's availability at a call's end,
+   * availability/service.ts). `literal` quotes a value for it.
    */
   also?(statement: (literal: (s: string) => string) => string): void;
   /**
