@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FreshStorage, freshStorage } from '../../../test-support/databases';
+import { queriesToPostgres } from '../../../test-support/pg-queries';
 import { HeldCalls } from '../../src/cluster/held-calls';
 import { ended, makeCall, T0 } from './fixtures';
 
@@ -44,20 +45,7 @@ describe('reads of the live calls', () => {
 
   /** The tables each statement sent during `read` scans whole (PostgreSQL's plan for it, with its values). */
   async function scannedWhole(read: () => Promise<unknown>): Promise<string[][]> {
-    const statements: { text: string; values: unknown[] }[] = [];
-    const query = pg.Client.prototype.query;
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      const [first, second] = args as [string | { text: string; values?: unknown[] }, unknown];
-      if (typeof first === 'string')
-        statements.push({ text: first, values: Array.isArray(second) ? second : [] });
-      else statements.push({ text: first.text, values: first.values ?? [] });
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof query;
-    try {
-      await read();
-    } finally {
-      pg.Client.prototype.query = query;
-    }
+    const statements = await queriesToPostgres(read);
     const reads = statements.filter((s) => /^\s*select/i.test(s.text));
     expect(reads).not.toEqual([]);
     const scans: string[][] = [];
