@@ -157,13 +157,14 @@ export class Availability implements CallObserver {
     const { availability } = this.o.storage;
     // On PostgreSQL the statement goes in the call's own write, in its transaction (one round
     // trip, not two in a row: bench/README.md); elsewhere it runs now, before the call is stored.
-    const withCall = held?.also && availability.statements;
+    const also = held?.also?.bind(held);
+    const withCall = also && availability.statements;
     // An Away the agent chose during the call stays: each statement leaves it as it is.
     if (online && ms > 0) {
       // After-call work, unless the call's wrap-up already has its disposition: one statement.
       const c = { agentId, since: now, until: now + ms, callId: next.id };
       if (withCall) {
-        held.also?.(withCall.afterCall(c, prev.answeredAt));
+        also(withCall.afterCall(c, prev.answeredAt));
         // What the statement decides is not known here: the timer finds out when it fires.
         this.armAfterCall(agentId, ms);
         return;
@@ -175,7 +176,7 @@ export class Availability implements CallObserver {
     const row: AvailabilityRow = online
       ? this.row(agentId, 'available', now)
       : { ...this.row(agentId, 'away', now), auto: true };
-    if (withCall) held.also?.(withCall.unlessChosenAway(row, prev.answeredAt));
+    if (withCall) also(withCall.unlessChosenAway(row, prev.answeredAt));
     else await availability.putUnlessChosenAway(row, prev.answeredAt);
   }
 

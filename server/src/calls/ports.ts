@@ -1,5 +1,5 @@
 import type { AgentServerEvents, Call, CallCancelledPayload, DeviceServerEvents, EndReason } from '#shared';
-import type { CallbackStore, DeviceStore, StaffStore } from '../storage/types';
+import type { CallbackStore, DeviceStore, StaffStore, Statement } from '../storage/types';
 
 /**
  * What the call core needs from the world around it. A single server and a cluster node each
@@ -76,7 +76,7 @@ export interface Locks {
    * call's change (a cancel's lease, cluster/calls.ts; the agent's availability at a call's end,
    * availability/service.ts). `literal` quotes a value for it.
    */
-  also?(statement: (literal: (s: string) => string) => string): void;
+  also?(statement: Statement): void;
   /**
    * Offered by a cluster node's holds of an agent or a phone: the staff members, phones and open
    * callbacks as the database had them when the lock was granted, answered from memory when

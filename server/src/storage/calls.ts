@@ -2,7 +2,7 @@ import { CompiledQuery, type Insertable, type Kysely, sql } from 'kysely';
 import { type Call, QUALITY_MARKS, type QualityMark } from '#shared';
 import { decodeCursor, encodeCursor } from './cursor';
 import { groupCommit } from './group-commit';
-import { pgLiteral } from './literal';
+import { pgLiteral, pgValue } from './literal';
 import { precompiled } from './precompiled';
 import type { CallsTable, Database } from './schema';
 import type { CallStore, Statement } from './types';
@@ -159,14 +159,6 @@ function dueWhere(engine: 'sqlite' | 'postgres', now: number) {
 /** The most calls one statement writes: 8 parameters each, far below both engines' limits. */
 const BATCH_ROWS = 32;
 
-/**
- * Writes calls in one statement, a multi-row upsert (group-commit.ts brings the calls that
- * changed while the previous write was under way). Every change of a call writes it, so the SQL
- * of each batch size is compiled once: Kysely builds and compiles a query anew each time it runs
- * (bench/README.md). The update takes the inserted row's values (`excluded`), so each document is
- * sent once. An upsert may touch a row once: a call twice in a batch (which its queue makes
- * impossible on one server) is written in its last version, both callers resolved by it.
- */
 /** A call to store, or none, and what is written before it in the same transaction (`saveWith`). */
 type Pending = { call: Call | null; before: Statement[] };
 
@@ -191,6 +183,14 @@ function callsWrite(db: Kysely<Database>): (items: Pending[]) => Promise<void> {
 /** The last version of each call, in the order they first came (an upsert may touch a row once). */
 const latest = (calls: Call[]) => new Map(calls.map((c) => [c.id, c]));
 
+/**
+ * Writes calls in one statement, a multi-row upsert (group-commit.ts brings the calls that
+ * changed while the previous write was under way). Every change of a call writes it, so the SQL
+ * of each batch size is compiled once: Kysely builds and compiles a query anew each time it runs
+ * (bench/README.md). The update takes the inserted row's values (`excluded`), so each document is
+ * sent once. An upsert may touch a row once: a call twice in a batch (which its queue makes
+ * impossible on one server) is written in its last version, both callers resolved by it.
+ */
 function callsUpsert(db: Kysely<Database>): (calls: Call[]) => Promise<void> {
   const plans = new Map<number, string>();
   const planFor = (rows: number) => {
@@ -260,12 +260,10 @@ export function callUpsertText(call: Call, literal: (s: string) => string): stri
 function callsUpsertText(calls: Call[], literal: (s: string) => string): string {
   const rows = calls.map((call) => {
     const values = callRow(call).map((v) => {
-      if (v === null) return 'null';
-      if (typeof v === 'number') {
-        if (!Number.isSafeInteger(v)) throw new RangeError(`calls upsert: ${v} is not an integer`);
-        return String(v);
+      if (typeof v === 'number' && !Number.isSafeInteger(v)) {
+        throw new RangeError(`calls upsert: ${v} is not an integer`);
       }
-      return literal(v);
+      return pgValue(v, literal);
     });
     return `(${values.join(', ')})`;
   });

@@ -9,3 +9,19 @@ export function pgLiteral(s: string): string {
   const quoted = s.replaceAll("'", "''");
   return s.includes('\\') ? ` E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`;
 }
+
+/**
+ * A value as a PostgreSQL literal: strings through `literal` (`pgLiteral`, or a client's), null
+ * and undefined as `null`, numbers, bigints and booleans as they are.
+ */
+export function pgValue(value: unknown, literal: (s: string) => string = pgLiteral): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'string') return literal(value);
+  if (typeof value === 'bigint') return String(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new RangeError(`${value} is not a number PostgreSQL takes`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  throw new TypeError(`no PostgreSQL literal for a ${typeof value}`);
+}

@@ -1,4 +1,5 @@
 import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from 'kysely';
+import { pgValue } from './literal';
 
 /**
  * A query on the call path whose SQL is compiled once, on first use, and then run with new values:
@@ -44,7 +45,7 @@ export function precompiled<D, N extends string, R>(
         written++;
         const name = order[Number(n) - 1];
         if (name === undefined) throw new Error(`precompiled: $${n} is not a parameter of the SQL`);
-        return literalOf(values[name], literal);
+        return pgValue(values[name], literal);
       });
       // SQLite's placeholders are `?`: its SQL would go out with none of the values.
       if (written !== order.length) throw new Error("precompiled: text() is for PostgreSQL's SQL only");
@@ -61,17 +62,3 @@ export type Precompiled<N extends string, R> = ((values: Record<N, unknown>) => 
    */
   text(values: Record<N, unknown>, literal: (s: string) => string): string;
 };
-
-/** A value as a PostgreSQL literal: strings through `literal` (quoted, escaped), numbers as they are. */
-function literalOf(value: unknown, literal: (s: string) => string): string {
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'string') return literal(value);
-  if (typeof value === 'bigint') return String(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value))
-      throw new RangeError(`precompiled: ${value} is not a number PostgreSQL takes`);
-    return String(value);
-  }
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  throw new TypeError(`precompiled: no literal for a ${typeof value}`);
-}

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FreshStorage, freshStorage } from '../../../test-support/databases';
-import { pgLiteral } from '../../src/storage/literal';
+import { pgLiteral, pgValue } from '../../src/storage/literal';
 
 const STRINGS = [
   '',
@@ -30,6 +30,14 @@ describe('PostgreSQL literals', () => {
 
   it("are written as pg's escapeLiteral writes them", () => {
     for (const s of STRINGS) expect(pgLiteral(s)).toBe(pg.escapeLiteral(s));
+  });
+
+  it('write other values as they are, and refuse what PostgreSQL has no literal for', () => {
+    expect(
+      [null, undefined, 0, -12, 1.5, 9007199254740993n, true, false, "it's"].map((v) => pgValue(v)),
+    ).toEqual(['null', 'null', '0', '-12', '1.5', '9007199254740993', 'true', 'false', "'it''s'"]);
+    expect(() => pgValue(Number.NaN)).toThrow(/not a number PostgreSQL takes/);
+    expect(() => pgValue({})).toThrow(/no PostgreSQL literal for a object/);
   });
 
   it('read back as the string they quote', async () => {
