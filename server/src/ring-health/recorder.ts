@@ -12,22 +12,36 @@ export interface RingRecorderOptions {
   notRungAfterMs: number;
   /** These phones' records changed: their state after the write, and the legs written. */
   recorded: (phones: RingPhoneState[], legs: RingLeg[]) => void;
+  /** The least real time between two writes' starts (default `RING_WRITE_GAP_MS`). */
+  gapMs?: number;
   /** Tracks the writes, so the server's `idle()` and `close()` wait for them. */
   track: <T>(p: Promise<T>) => Promise<T>;
 }
+
+/**
+ * The least time between the starts of two ring-record writes of this process, in real time. A
+ * PostgreSQL round trip is a large share of a call setup's CPU (bench/README.md), and under load a
+ * record write went out for every third call; held this long, one write carries what ended
+ * meanwhile. At rest a call's record still goes at once. What a crash loses is at most this long's
+ * records (never a call: they are written after it), where it was one write's.
+ */
+export const RING_WRITE_GAP_MS = 50;
 
 /**
  * Writes what became of each phone into its ring record when a call ends (issue 25 item 1). Only
  * the write that ends a call does it, and a call ends once, under its lock: whichever node that
  * is, every ring is counted exactly once, with no per-event rows.
  *
- * Calls that end while a write is under way wait for it and go into the next one together: under
- * load, one transaction records many calls (issue 25's 5 % budget), and at rest each call is
- * written at once. What waits is bounded by the calls that end during one write.
+ * Calls that end while a write is under way, or within `RING_WRITE_GAP_MS` of its start, go into
+ * the next one together: under load, one statement records many calls (issue 25's 5 % budget), and
+ * at rest each call is written at once.
  */
 export class RingRecorder implements CallObserver {
   private queue: RingLeg[] = [];
+  /** Until the queue is empty: the writes, and the waits for the gap between them. */
   private writing: Promise<void> | null = null;
+  /** When the last write started, on `performance.now()`. */
+  private lastWrite = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly o: RingRecorderOptions) {}
 
@@ -45,6 +59,9 @@ export class RingRecorder implements CallObserver {
     // Calls ended by the same burst of socket messages join the first write too.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.queue.length > 0) {
+      const wait = this.lastWrite + (this.o.gapMs ?? RING_WRITE_GAP_MS) - performance.now();
+      if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, wait));
+      this.lastWrite = performance.now();
       const legs = this.queue;
       this.queue = [];
       try {
