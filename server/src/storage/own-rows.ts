@@ -6,10 +6,18 @@ const CACHED = {
   staff: ['get'],
   devices: ['get', 'listByStaff'],
 } as const;
+/**
+ * Reads of several keys at once (the roster's flush, twice a call): each key answered from what the
+ * read of one keeps (`get`, `listByStaff`), and those not kept read together, then kept as theirs.
+ */
+const ASSEMBLED = {
+  staff: { getMany: 'get' },
+  devices: { listByStaffIds: 'listByStaff' },
+} as const;
 /** Reads that go to the database as before, and change nothing. */
 const PASSED = {
-  staff: ['getMany', 'list'],
-  devices: ['list', 'listByStaffIds'],
+  staff: ['list'],
+  devices: ['list'],
 } as const;
 /** Writes to one phone, its id first: they forget that phone only (a phone connecting touches it). */
 const OF_ONE_DEVICE: readonly string[] = ['touch', 'setFeatures', 'setMicrophone', 'markTokenInvalid'];
@@ -54,6 +62,10 @@ export function keepOwnRows(storage: Storage): void {
 
   const wrap = <S extends object>(name: 'staff' | 'devices', store: S): S => {
     const cache = caches[name];
+    const remember = (id: string, value: unknown) => {
+      if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+      cache.set(id, value);
+    };
     const out: Record<string, unknown> = {};
     for (const [method, value] of Object.entries(store)) {
       if (typeof value !== 'function') {
@@ -61,18 +73,38 @@ export function keepOwnRows(storage: Storage): void {
         continue;
       }
       const call = value.bind(store) as (...a: unknown[]) => Promise<unknown>;
+      const single = (ASSEMBLED[name] as Record<string, string>)[method];
       if ((PASSED[name] as readonly string[]).includes(method)) {
         out[method] = call;
+      } else if (single !== undefined) {
+        out[method] = async (keys: readonly string[]) => {
+          const missing = keys.filter((key) => !cache.has(`${single}:${key}`));
+          const seen = generation;
+          const read = missing.length > 0 ? ((await call(missing)) as Row[]) : [];
+          const kept = seen === generation && writing === 0;
+          const got = new Map<string, unknown>();
+          for (const key of missing) {
+            // `get` answers a row or null, `listByStaff` the staff member's phones in their order.
+            const rows = read.filter((row) => (name === 'staff' ? row.id : row.staffId) === key);
+            got.set(key, deepFreeze(name === 'staff' ? (rows[0] ?? null) : rows));
+          }
+          if (kept) {
+            for (const [key, value] of got) remember(`${single}:${key}`, value);
+          }
+          const rows = keys.flatMap((key) => {
+            const value = got.has(key) ? got.get(key) : cache.get(`${single}:${key}`);
+            return value === null || value === undefined ? [] : (value as Row | Row[]);
+          });
+          // As the database orders them: a staff member's phones by pairing, then id (devices.ts).
+          return name === 'staff' ? rows : rows.sort(byPairing);
+        };
       } else if ((CACHED[name] as readonly string[]).includes(method)) {
         out[method] = async (key: string) => {
           const id = `${method}:${key}`;
           if (cache.has(id)) return cache.get(id);
           const seen = generation;
           const row = deepFreeze(await call(key));
-          if (seen === generation && writing === 0) {
-            if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-            cache.set(id, row);
-          }
+          if (seen === generation && writing === 0) remember(id, row);
           return row;
         };
       } else {
@@ -99,6 +131,10 @@ export function keepOwnRows(storage: Storage): void {
 }
 
 const keeping = new WeakSet<Storage>();
+
+type Row = { id: string; staffId?: string; pairedAt?: number };
+const byPairing = (a: Row, b: Row) =>
+  (a.pairedAt ?? 0) - (b.pairedAt ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Frozen all the way down: rows handed to many readers, none of whom may change another's. */
 export function deepFreeze<T>(value: T): T {

@@ -26,7 +26,8 @@ describe.each(ENGINES)('staff and phones kept by a single server on %s', (engine
     s = fresh.storage;
     reads = 0;
     hold = null;
-    const { get } = s.devices;
+    const { get, listByStaffIds } = s.devices;
+    const { getMany } = s.staff;
     s.devices = {
       ...s.devices,
       get: async (id) => {
@@ -34,6 +35,17 @@ describe.each(ENGINES)('staff and phones kept by a single server on %s', (engine
         const row = await get(id);
         await hold;
         return row;
+      },
+      listByStaffIds: async (ids) => {
+        reads++;
+        return listByStaffIds(ids);
+      },
+    };
+    s.staff = {
+      ...s.staff,
+      getMany: async (ids) => {
+        reads++;
+        return getMany(ids);
       },
     };
     raw = { staff: s.staff, devices: s.devices };
@@ -53,7 +65,12 @@ describe.each(ENGINES)('staff and phones kept by a single server on %s', (engine
     staff: await Promise.all(['ana', 'ben', 'cat'].map((id) => store.staff.get(id))),
     devices: await Promise.all(['d1', 'd2', 'd3', 'd4'].map((id) => store.devices.get(id))),
     byStaff: await Promise.all(['ana', 'ben', 'cat'].map((id) => store.devices.listByStaff(id))),
+    // The roster's reads of several at once; the database's own order of `getMany` is none.
+    many: (await store.staff.getMany(['cat', 'ben', 'ana'])).map((r) => r.id).sort(),
+    manyRows: byId(await store.staff.getMany(['ana', 'ben', 'cat'])),
+    byStaffIds: await store.devices.listByStaffIds(['cat', 'ben', 'ana']),
   });
+  const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => (a.id < b.id ? -1 : 1));
 
   const update = { apnsEnvironment: 'sandbox', appVersion: '1.1', osVersion: '18.2', at: T0 + 9 } as const;
   const writes: {
@@ -116,6 +133,28 @@ describe.each(ENGINES)('staff and phones kept by a single server on %s', (engine
     expect(await s.devices.get('d1')).toBe(first);
     expect(reads).toBe(1);
     expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it("answers the roster's reads of several from memory, each key once read, alone or with others", async () => {
+    // What `get` and `listByStaff` kept serves the reads of several, and the other way round.
+    await s.staff.get('ana');
+    await s.devices.listByStaff('ana');
+    reads = 0;
+    expect((await s.staff.getMany(['ana', 'ben'])).map((r) => r.id)).toEqual(['ana', 'ben']);
+    expect((await s.devices.listByStaffIds(['ben', 'ana'])).map((d) => d.id)).toEqual(['d1', 'd3', 'd2']);
+    expect(reads).toBe(2); // ben alone, once each
+    expect((await s.staff.getMany(['ben', 'ana', 'nobody'])).map((r) => r.id)).toEqual(['ben', 'ana']);
+    expect(await s.devices.listByStaffIds(['ana', 'ben', 'nobody'])).toHaveLength(3);
+    expect(reads).toBe(4); // nobody: read once…
+    await s.staff.getMany(['nobody']);
+    await s.devices.listByStaffIds(['nobody']);
+    expect(reads).toBe(4); // …then known not to be there
+    expect(await s.staff.get('ben')).toBe((await s.staff.getMany(['ben']))[0]);
+    expect(reads).toBe(4);
+    // A phone seen connecting (its `last_seen_at`, which the roster shows) is read again.
+    await s.devices.touch('d3', T0 + 9);
+    expect((await s.devices.listByStaffIds(['ben'])).map((d) => d.lastSeenAt)).toEqual([T0 + 9]);
+    expect(reads).toBe(5);
   });
 
   it('keeps nothing a read got while a write ran', async () => {
