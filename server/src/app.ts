@@ -127,6 +127,7 @@ export async function createServer(deps: ServerDeps) {
     core.calls.close();
     core.availability.close();
     core.roster.close();
+    core.supervisions.close();
     core.ring.stop();
     core.ports.stop();
     transports.sessions.stop();

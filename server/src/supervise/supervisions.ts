@@ -17,6 +17,7 @@ import type { CallObserver } from '../calls/lifecycle';
 import type { LiveCalls } from '../calls/live';
 import type { Notifier } from '../calls/ports';
 import { AppError, badRequest, forbidden } from '../errors';
+import { LiveHint } from './live-hint';
 
 /** Who sends a supervision's media request, as the session says now. */
 export interface Sender {
@@ -29,6 +30,8 @@ export interface SupervisionsOptions {
   notifier: Notifier;
   now: () => number;
   ice: IceConfig;
+  /** The least real time between two `live:changed` (default `LIVE_HINT_WINDOW_MS`). */
+  hintWindowMs?: number;
 }
 
 /** A call an admin may supervise: live, answered (its media runs), and not a ring test. */
@@ -46,8 +49,17 @@ export const supervisable = (call: Call): boolean =>
  */
 export class Supervisions implements CallObserver {
   private readonly byCall = new Map<string, Supervision>();
+  /** The Live board's hint to the admins' consoles, at most once per window (live-hint.ts). */
+  private readonly hint: LiveHint;
 
-  constructor(private readonly o: SupervisionsOptions) {}
+  constructor(private readonly o: SupervisionsOptions) {
+    this.hint = new LiveHint(() => o.notifier.toAdmins('live:changed', {}), o.hintWindowMs);
+  }
+
+  /** The server stops: a hint still waiting for its window is not sent. */
+  close(): void {
+    this.hint.close();
+  }
 
   board(): LiveBoard {
     return { calls: this.o.live.list().filter(supervisable), supervisions: [...this.byCall.values()] };
@@ -120,7 +132,7 @@ export class Supervisions implements CallObserver {
     else if (supervision && next.agentId !== supervision.agentId) this.end(supervision, 'transferred');
     const was = prev !== null && supervisable(prev);
     if (was !== supervisable(next) || (was && prev.agentId !== next.agentId)) {
-      this.o.notifier.toAdmins('live:changed', {});
+      this.hint.changed();
     }
   }
 
@@ -168,6 +180,6 @@ export class Supervisions implements CallObserver {
   private tell(supervision: Supervision, change: SupervisionChanged): void {
     this.o.notifier.toAgent(supervision.agentId, 'supervise:changed', change);
     this.o.notifier.toAgent(supervision.supervisorId, 'supervise:changed', change);
-    this.o.notifier.toAdmins('live:changed', {});
+    this.hint.changed();
   }
 }
