@@ -26,7 +26,10 @@ export class LiveHint {
   changed(): void {
     if (this.closed || this.timer) return;
     const wait = this.last + this.windowMs - performance.now();
-    if (wait <= 0) return this.fire();
+    if (wait <= 0) {
+      this.fire();
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = null;
       this.fire();
