@@ -11,6 +11,7 @@ import {
   type AgentServerEvents,
   agentAuth,
   type Call,
+  DEVICE_FEATURES,
   type DeviceClientEvents,
   type DeviceReportEvent,
   type DeviceServerEvents,
@@ -126,11 +127,17 @@ export class BenchPhone {
     });
   }
 
-  /** Connected, with a VoIP token registered, so that the node also pushes each call to APNs. */
+  /**
+   * Connected, with a VoIP token registered, so that the node also pushes each call to APNs. It
+   * announces every feature, as the iOS app does (`reportAcks`: its reports' acks are the changes);
+   * a server of an older revision (bench/revisions.ts) refuses one it does not know, and the phone
+   * connects again without them.
+   */
   static async connect(nodeUrl: string, deviceId: string, secret: string): Promise<BenchPhone> {
-    const socket = await connect<Socket<DeviceServerEvents, DeviceClientEvents>>(
-      `${nodeUrl}/device`,
-      deviceAuth(deviceId, secret),
+    const url = `${nodeUrl}/device`;
+    type DeviceSocket = Socket<DeviceServerEvents, DeviceClientEvents>;
+    const socket = await connect<DeviceSocket>(url, deviceAuth(deviceId, secret, [...DEVICE_FEATURES])).catch(
+      () => connect<DeviceSocket>(url, deviceAuth(deviceId, secret)),
     );
     const ack = await request(socket, 'device:update', {
       voipToken: randomBytes(32).toString('hex'),

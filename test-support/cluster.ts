@@ -11,7 +11,7 @@ import {
   startApnsEmulator,
 } from '../tools/apns-emulator/src';
 import { freshDatabase } from './databases';
-import { BUNDLE_ID, connectPhone, ensureAgent, type PairedDevice, pairDevice } from './harness';
+import { BUNDLE_ID, connectPhone, ensureAgent, type PairedDevice, type PhoneOptions, pairDevice } from './harness';
 import { type RedisForTests, startRedis } from './redis';
 import { TestClient } from './socket-client';
 
@@ -96,16 +96,17 @@ export async function startCluster(o: ClusterTestOptions) {
     staff: (agent: TestClient, name = 'Ana') => agent.ok<StaffEntry>('staff:create', { name }),
 
     /** A phone paired through `agent`, its socket on node `node`, its VoIP token registered. */
-    async phone(node: number, agent: TestClient, staffId: string) {
+    async phone(node: number, agent: TestClient, staffId: string, opts: PhoneOptions = {}) {
       const creds = await pairDevice(nodes[node]!.url, agent, staffId, {});
-      return connectPhone({ url: nodes[node]!.url, clock, emulator, clients }, creds, {});
+      return connectPhone({ url: nodes[node]!.url, clock, emulator, clients }, creds, opts);
     },
 
     /** Another socket of a paired phone, on node `node` (a phone that reconnects elsewhere). */
-    async reconnectPhone(node: number, phone: PairedDevice) {
+    async reconnectPhone(node: number, phone: PairedDevice, features?: string[]) {
       const client = await TestClient.connect(`${nodes[node]!.url}/device`, {
         deviceId: phone.deviceId,
         secret: phone.deviceSecret,
+        ...(features ? { features } : {}),
       });
       clients.push(client);
       return client;

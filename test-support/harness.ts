@@ -113,6 +113,17 @@ export async function startHarness(opts: HarnessOptions = {}) {
       return connectPhone({ url, clock, emulator, clients }, await harness.pair(agent, staffId), opts);
     },
 
+    /** Another socket of a paired phone (a reconnect racing the old one), announcing `features`. */
+    async reconnectPhone(phone: PairedDevice, features?: string[]) {
+      const client = await TestClient.connect(`${url}/device`, {
+        deviceId: phone.deviceId,
+        secret: phone.deviceSecret,
+        ...(features ? { features } : {}),
+      });
+      clients.push(client);
+      return client;
+    },
+
     /** Waits until nothing is in flight: acks sent, pushes answered, roster broadcast. */
     idle: () => server.idle(),
 

@@ -49,12 +49,23 @@ export interface CallObserver {
   committed?(prev: Call | null, next: Call): void;
 }
 
+/** A phone's socket that is sent no `call:changed` for a change (`ApplyOptions.quiet`). */
+export interface Quiet {
+  deviceId: string;
+  socketId: string;
+}
+
 export interface ApplyOptions {
   /** Throws to refuse; returns the refusal to give unless the request is a replay. */
   authorize?: (call: Call) => AppError | undefined;
   /** The event to apply, when authorizing decided it (an agent's decline of an inbound call). */
   event?: () => CallEvent;
   replay?: { seen(): boolean; mark(): void };
+  /**
+   * The reporting phone's socket that takes its report's ack as the change (`reportAcks`): it is
+   * sent no `call:changed` for it.
+   */
+  quiet?: Quiet;
 }
 
 /** The phones a call makes busy (live.ts `answers`), as one comparable string. */
@@ -148,7 +159,7 @@ export class CallLifecycle {
         if (result.changed || taken > 0) {
           const actor = 'deviceId' in step && step.deviceId !== undefined ? step.deviceId : null;
           // Inside another task's hold, the call's key is taken on it: only the outer one ends it.
-          await this.commit(stored, result.call, actor, within ?? held);
+          await this.commit(stored, result.call, actor, within ?? held, opts.quiet);
           // Those that came meanwhile are left to the record write queued for them.
           this.pushes.records.stored(callId, taken);
         }
@@ -184,7 +195,14 @@ export class CallLifecycle {
    * Persists a new version of a call, then tells exactly those the audience rule names. `held`:
    * the locks of the task, whose `persist` stores the call with their release (its last write).
    */
-  async commit(prev: Call | null, next: Call, actorDeviceId: string | null, held?: Locks): Promise<void> {
+  async commit(
+    prev: Call | null,
+    next: Call,
+    actorDeviceId: string | null,
+    held?: Locks,
+    /** The reporting phone's socket that takes its report's ack as this change (`ApplyOptions.quiet`). */
+    quiet?: Quiet,
+  ): Promise<void> {
     const delivery = audience({ prev, next, actorDeviceId });
     await this.pushes.beforeStored(next, delivery.devices, held);
     for (const observer of this.o.observers ?? []) await observer.beforeStored?.(prev, next, held);
@@ -201,7 +219,7 @@ export class CallLifecycle {
       this.reports.forget(next);
       this.o.metrics.calls.inc({ outcome: next.endReason ?? 'failed', direction: next.direction });
     }
-    this.deliver(next, delivery);
+    this.deliver(next, delivery, quiet);
     for (const observer of this.o.observers ?? []) observer.committed?.(prev, next);
     if (!isLive(next)) this.pushes.forget(next);
     // Of a call, the roster shows only which phones are busy; each broadcast of it reads the staff
@@ -209,7 +227,11 @@ export class CallLifecycle {
     if (busyPhones(prev) !== busyPhones(next)) this.o.onStaffChanged(next.staffId);
   }
 
-  private deliver(call: Call, { agents, transferAgents, devices }: Delivery): void {
+  private deliver(
+    call: Call,
+    { agents, transferAgents, devices }: Delivery,
+    quiet?: Quiet,
+  ): void {
     const { notifier } = this.o;
     if (agents?.to === 'everyone') notifier.toAgents(agents.event, { call });
     else if (agents?.to === 'agents')
@@ -221,7 +243,8 @@ export class CallLifecycle {
       // the push only when the phone does not acknowledge the socket's cancel in time.
       const acknowledged =
         cancel && notifier.cancelDevice(deviceId, { callId: call.id, reason: cancel }, CANCEL_ACK_GRACE_MS);
-      notifier.toDevice(deviceId, 'call:changed', { call });
+      if (quiet?.deviceId === deviceId) notifier.toDeviceExcept(deviceId, quiet.socketId, 'call:changed', { call });
+      else notifier.toDevice(deviceId, 'call:changed', { call });
       if (cancel) this.pushes.cancel(call, deviceId, cancel, acknowledged || null);
     }
   }

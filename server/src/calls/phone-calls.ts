@@ -47,7 +47,8 @@ export class PhoneCalls {
     private readonly o: PhoneCallsOptions,
   ) {}
 
-  report(deviceId: string, req: DeviceRequest<'call:report'>): Promise<Call> {
+  /** `quiet`: the reporting socket, when it takes the ack as the change (`ApplyOptions.quiet`). */
+  report(deviceId: string, req: DeviceRequest<'call:report'>, quiet?: string): Promise<Call> {
     const { reports } = this.life;
     const apply = (busy = false, within?: Locks) =>
       this.life.apply(
@@ -61,6 +62,7 @@ export class PhoneCalls {
             seen: () => reports.seen(req.callId, deviceId, req),
             mark: () => reports.mark(req.callId, deviceId, req),
           },
+          quiet: quiet === undefined ? undefined : { deviceId, socketId: quiet },
         },
         within,
       );

@@ -26,6 +26,17 @@ export interface Notifier {
     ...args: Parameters<DeviceServerEvents[E]>
   ): void;
   /**
+   * As `toDevice`, to every socket of the phone but `socketId`: the one whose `call:report` made
+   * the change, whose ack carries the call, and which said it takes that ack as the change
+   * (`reportAcks`, shared video.ts). Nothing at all when it is the phone's only socket.
+   */
+  toDeviceExcept<E extends Exclude<keyof DeviceServerEvents, 'call:cancelled'>>(
+    deviceId: string,
+    socketId: string,
+    event: E,
+    ...args: Parameters<DeviceServerEvents[E]>
+  ): void;
+  /**
    * `call:cancelled` to every socket of the phone, asking for an ack: resolves true when one of them
    * acknowledged it; null when the phone has no socket (nothing was sent). It may never resolve (a
    * socket that died quietly): whoever waits puts a deadline on it. `backstopMs` bounds what a

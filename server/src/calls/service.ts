@@ -191,8 +191,8 @@ export class CallService implements CallCore {
     return this.agents.act(agentId, callId, event);
   }
 
-  report(deviceId: string, req: DeviceRequest<'call:report'>): Promise<Call> {
-    return this.phones.report(deviceId, req);
+  report(deviceId: string, req: DeviceRequest<'call:report'>, quiet?: string): Promise<Call> {
+    return this.phones.report(deviceId, req, quiet);
   }
 
   startFromDevice(deviceId: string, req: DeviceRequest<'call:start'>): Promise<Call> {

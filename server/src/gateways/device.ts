@@ -43,6 +43,7 @@ export function attachDeviceGateway(
     socket.data.address = ctx.addresses.of(socket.request);
     const features = auth.data.features ?? [];
     socket.data.features = features;
+    socket.data.quietReports = features.includes('reportAcks') ? socket.id : null;
     // Kept for the roster (the console offers video only to a phone that can send it), before the
     // connection announces the phone online, so that roster change already carries it.
     if (device.features?.join(',') !== features.join(',')) {
@@ -94,7 +95,8 @@ export function attachDeviceGateway(
       setImmediate(() => hub.disconnectDevice(deviceId));
       return { deviceId };
     },
-    'call:report': (report, { deviceId }) => calls.report(deviceId, report),
+    'call:report': (report, { deviceId, quietReports }) =>
+      calls.report(deviceId, report, quietReports ?? undefined),
     'call:start': (req, { deviceId }) => calls.startFromDevice(deviceId, req),
     'call:sync': (req, { deviceId }) => calls.sync(deviceId, req),
     'rtc:signal': async ({ callId, signal }, { deviceId }) => {

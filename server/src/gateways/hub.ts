@@ -30,6 +30,11 @@ export interface DeviceSocketData {
   address: string;
   /** What the app announced it can do beyond voice (video.ts). */
   features: DeviceFeature[];
+  /**
+   * This socket's id when the app takes a report's ack as the call's change (`reportAcks`): its
+   * reports' changes are sent to the phone's other sockets only. Null otherwise.
+   */
+  quietReports: string | null;
 }
 
 export type AgentNamespace = Namespace<
@@ -105,6 +110,25 @@ export class Hub implements Notifier, Presence {
   ): void {
     if (!this.devices.has(deviceId)) return;
     emit(this.deviceNsp?.to(`device:${deviceId}`), event, args);
+  }
+
+  toDeviceExcept<E extends Exclude<keyof DeviceServerEvents, 'call:cancelled'>>(
+    deviceId: string,
+    socketId: string,
+    event: E,
+    ...args: Parameters<DeviceServerEvents[E]>
+  ): void {
+    if (!this.devices.has(deviceId) || this.onlySocket(`device:${deviceId}`, socketId)) return;
+    emit(this.deviceNsp?.to(`device:${deviceId}`).except(socketId), event, args);
+  }
+
+  /**
+   * Whether `socketId` is the only socket of this node in `room`: a broadcast to the others would
+   * reach nobody here, yet encode its payload first.
+   */
+  protected onlySocket(room: string, socketId: string): boolean {
+    const ids = this.deviceNsp?.adapter.rooms.get(room);
+    return ids !== undefined && ids.size === 1 && ids.has(socketId);
   }
 
   /** One ack from any of the phone's sockets settles it (a reconnect may race the old socket). */

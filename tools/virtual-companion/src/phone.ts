@@ -78,7 +78,13 @@ export class VirtualPhone extends EventEmitter {
     this.calls = this.book.calls;
     this.reports = new ReportQueue({
       clock: this.clock,
-      send: (report) => this.request('call:report', report),
+      // The ack carries the call as the report left it: the phone takes it as the change, as the
+      // iOS app does (`reportAcks`), and the server sends this socket no `call:changed` for it.
+      send: async (report) => {
+        const ack = await this.request('call:report', report);
+        if (ack.ok) this.flow.changed(ack.data);
+        return ack;
+      },
       ready: () => this.connected && !this.closed,
       faults: o.faults,
       injected: this.injected,
@@ -167,7 +173,7 @@ export class VirtualPhone extends EventEmitter {
       const { deviceId, deviceSecret } = this.credentials;
       const url = new URL('/device', this.o.server).toString();
       this.socket = io(url, {
-        auth: deviceAuth(deviceId, deviceSecret, this.o.video ? ['video'] : undefined),
+        auth: deviceAuth(deviceId, deviceSecret, this.o.video ? ['video', 'reportAcks'] : ['reportAcks']),
         transports: ['websocket'],
         // Each phone is its own device with its own connection: never multiplexed with another
         // phone's, or with a console's socket in the same process.

@@ -203,16 +203,19 @@ struct ProtocolTests {
         #expect(throws: (any Error).self) { try JSONDecoder().decode(PairResponse.self, from: json(String(repeating: "📞", count: 65))) }
     }
 
-    @Test("the socket handshake carries the protocol version, as the server requires, and announces video")
+    @Test("the socket handshake carries the protocol version, as the server requires, and announces every feature")
     func handshake() throws {
         let auth = DeviceAuth(deviceId: "dev_iphone", secret: "q8N1v3X9s2L7m4K0p6R5t8W1z3Y7b2C9")
         let fixture = try Fixtures.decode(DeviceAuth.self, kind: "device-auth", file: "valid-basic.json")
         #expect(DeviceAuth(deviceId: auth.deviceId, secret: auth.secret, features: nil) == fixture)
-        let announcing = try Fixtures.decode(DeviceAuth.self, kind: "device-auth", file: "valid-video.json")
+        let video = try Fixtures.decode(DeviceAuth.self, kind: "device-auth", file: "valid-video.json")
+        #expect(DeviceAuth(deviceId: auth.deviceId, secret: auth.secret, features: [.video]) == video)
+        let announcing = try Fixtures.decode(DeviceAuth.self, kind: "device-auth", file: "valid-all-features.json")
         #expect(auth == announcing)
         #expect(auth.socketPayload["protocol"] as? Int == WireProtocol.version)
-        // Without `features` the server would never ask this phone for its camera.
-        #expect(auth.socketPayload["features"] as? [String] == ["video"])
+        // Without `video` the server would never ask this phone for its camera; without
+        // `reportAcks` it would send the phone a `call:changed` for each of its own reports.
+        #expect(auth.socketPayload["features"] as? [String] == ["video", "reportAcks"])
         #expect(auth.socketPayload.count == 4)
     }
 }

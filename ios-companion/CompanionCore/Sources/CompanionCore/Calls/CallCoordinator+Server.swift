@@ -177,7 +177,8 @@ extension CallCoordinator: ServerConnectionDelegate {
 
     // MARK: - call:changed
 
-    /// The server's view of one of this phone's calls.
+    /// The server's view of one of this phone's calls: from `call:changed`, the ack of a
+    /// `call:report` or `call:start`, or `call:sync`.
     func apply(_ serverCall: Call) {
         guard let call = call(serverCall.id) else {
             if !serverCall.isLive, calls[serverCall.id.uuid] == nil {
@@ -237,6 +238,14 @@ extension CallCoordinator: ServerConnectionDelegate {
             else { return }
             tokenAcknowledgedFor = deviceId
             updateStatus { $0.tokenAcknowledged = true }
+        case (.callReport, .ok):
+            // `reportAcks`: the ack carries the call as this report left it, and is the only word
+            // this socket gets of that change (the server sends it no `call:changed` for it). An
+            // older server also sends the `call:changed`: `apply` changes nothing the second time.
+            guard let serverCall = (try? JSONDecoder().decode(Ack<Call>.self, from: data))?.value,
+                  serverCall.id == item.callId
+            else { return }
+            apply(serverCall)
         case let (.callReport, .failure(error)):
             guard let id = item.callId else { return }
             switch error.code {

@@ -141,8 +141,8 @@ public struct DeviceAuth: Codable, Equatable, Sendable {
     public var deviceId: String
     public var secret: String
     public var `protocol`: Int
-    /// What this app can do beyond voice: the server asks only a phone that says `video` for its
-    /// camera. Optional on the wire (older apps send none).
+    /// What this app can do beyond the base protocol (`DeviceFeature`): all of it, by default.
+    /// Optional on the wire (older apps send none).
     public var features: [DeviceFeature]?
 
     public init(deviceId: String, secret: String, features: [DeviceFeature]? = DeviceFeature.allCases) {

@@ -4,10 +4,14 @@ import Foundation
 // video state and broadcasts it (`video:changed`); the phone reports what the person did
 // (`video:report`, answered with the state) and draws the agent's marker (`video:marker`).
 
-/// What a phone can do beyond voice, announced in its handshake (`DEVICE_FEATURES`): the server
-/// never asks a phone that did not announce `video` for its camera.
+/// What a phone can do beyond the base protocol, announced in its handshake (`DEVICE_FEATURES`).
 public enum DeviceFeature: String, Codable, Sendable, CaseIterable {
+    /// It can send its camera: the server never asks a phone that did not announce it.
     case video
+    /// It takes a `call:report`'s ack, which carries the call as that report left it, as the
+    /// call's change: the server sends this socket no `call:changed` for a change its own report
+    /// made (`CallCoordinator.delivered`).
+    case reportAcks
 }
 
 /// `VIDEO_STATES`.
