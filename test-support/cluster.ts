@@ -11,7 +11,14 @@ import {
   startApnsEmulator,
 } from '../tools/apns-emulator/src';
 import { freshDatabase } from './databases';
-import { BUNDLE_ID, connectPhone, ensureAgent, type PairedDevice, type PhoneOptions, pairDevice } from './harness';
+import {
+  BUNDLE_ID,
+  connectPhone,
+  ensureAgent,
+  type PairedDevice,
+  type PhoneOptions,
+  pairDevice,
+} from './harness';
 import { type RedisForTests, startRedis } from './redis';
 import { TestClient } from './socket-client';
 

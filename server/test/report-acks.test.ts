@@ -49,7 +49,7 @@ describe('a phone that takes its reports’ acks as the changes', () => {
   it('is not sent the changes its own reports made; its other socket and the console are', async () => {
     const boss = await h.agent('boss');
     const ana = await h.staff(boss, 'Ana');
-    const phone = (await h.phone(boss, ana.id, { token: false, features: ['reportAcks'] }));
+    const phone = await h.phone(boss, ana.id, { token: false, features: ['reportAcks'] });
     const call = await answerCall(boss, phone, ana.id);
     await phone.waitFor<Changed>('call:changed', (p) => p.call.id === call.id && p.call.state === 'ended');
     // The placement, then the agent's hang-up: the three reports' changes came in their acks.
@@ -69,7 +69,7 @@ describe('a phone that takes its reports’ acks as the changes', () => {
   it('leaves a phone that did not announce it as it was: every change', async () => {
     const boss = await h.agent('boss');
     const ana = await h.staff(boss, 'Ana');
-    const phone = (await h.phone(boss, ana.id, { token: false }));
+    const phone = await h.phone(boss, ana.id, { token: false });
     const call = await answerCall(boss, phone, ana.id);
     await phone.waitFor<Changed>('call:changed', (p) => p.call.id === call.id && p.call.state === 'ended');
     expect(await heard(phone, call.id)).toEqual(['dialing', 'ringing', 'connecting', 'active', 'ended']);
@@ -85,7 +85,7 @@ describe('a phone that takes its reports’ acks as the changes, in a cluster', 
   it('is not sent its own reports’ changes through any node; its socket on another node is', async () => {
     const alice = await c.agent(0, 'alice');
     const ana = await c.staff(alice, 'Ana');
-    const phone = (await c.phone(1, alice, ana.id, { features: ['reportAcks'] }));
+    const phone = await c.phone(1, alice, ana.id, { features: ['reportAcks'] });
     await until('every node to see the phone', () =>
       c.nodes.every((n) => n.server.presence.isDeviceOnline(phone.deviceId)),
     );
@@ -98,8 +98,17 @@ describe('a phone that takes its reports’ acks as the changes, in a cluster', 
       c.nodes[1]!.server.presence.isDeviceOnline(phone.deviceId),
     );
     const second = await answerCall(alice, phone, ana.id);
-    await elsewhere.waitFor<Changed>('call:changed', (p) => p.call.id === second.id && p.call.state === 'ended');
-    expect(await heard(elsewhere, second.id)).toEqual(['dialing', 'ringing', 'connecting', 'active', 'ended']);
+    await elsewhere.waitFor<Changed>(
+      'call:changed',
+      (p) => p.call.id === second.id && p.call.state === 'ended',
+    );
+    expect(await heard(elsewhere, second.id)).toEqual([
+      'dialing',
+      'ringing',
+      'connecting',
+      'active',
+      'ended',
+    ]);
     expect(await heard(phone, second.id)).toEqual(['dialing', 'ended']);
   });
 });

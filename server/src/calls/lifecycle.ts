@@ -227,11 +227,7 @@ export class CallLifecycle {
     if (busyPhones(prev) !== busyPhones(next)) this.o.onStaffChanged(next.staffId);
   }
 
-  private deliver(
-    call: Call,
-    { agents, transferAgents, devices }: Delivery,
-    quiet?: Quiet,
-  ): void {
+  private deliver(call: Call, { agents, transferAgents, devices }: Delivery, quiet?: Quiet): void {
     const { notifier } = this.o;
     if (agents?.to === 'everyone') notifier.toAgents(agents.event, { call });
     else if (agents?.to === 'agents')
@@ -243,7 +239,8 @@ export class CallLifecycle {
       // the push only when the phone does not acknowledge the socket's cancel in time.
       const acknowledged =
         cancel && notifier.cancelDevice(deviceId, { callId: call.id, reason: cancel }, CANCEL_ACK_GRACE_MS);
-      if (quiet?.deviceId === deviceId) notifier.toDeviceExcept(deviceId, quiet.socketId, 'call:changed', { call });
+      if (quiet?.deviceId === deviceId)
+        notifier.toDeviceExcept(deviceId, quiet.socketId, 'call:changed', { call });
       else notifier.toDevice(deviceId, 'call:changed', { call });
       if (cancel) this.pushes.cancel(call, deviceId, cancel, acknowledged || null);
     }
