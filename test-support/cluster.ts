@@ -18,6 +18,7 @@ import {
   type PairedDevice,
   type PhoneOptions,
   pairDevice,
+  phoneSocket,
 } from './harness';
 import { type RedisForTests, startRedis } from './redis';
 import { TestClient } from './socket-client';
@@ -109,15 +110,8 @@ export async function startCluster(o: ClusterTestOptions) {
     },
 
     /** Another socket of a paired phone, on node `node` (a phone that reconnects elsewhere). */
-    async reconnectPhone(node: number, phone: PairedDevice, features?: string[]) {
-      const client = await TestClient.connect(`${nodes[node]!.url}/device`, {
-        deviceId: phone.deviceId,
-        secret: phone.deviceSecret,
-        ...(features ? { features } : {}),
-      });
-      clients.push(client);
-      return client;
-    },
+    reconnectPhone: (node: number, phone: PairedDevice, features?: string[]) =>
+      phoneSocket(nodes[node]!.url, phone, clients, features),
 
     /** The cluster's durable timers of a kind, as PostgreSQL has them. */
     async timerRows(kind: 'grace' | 'cancel') {

@@ -114,15 +114,7 @@ export async function startHarness(opts: HarnessOptions = {}) {
     },
 
     /** Another socket of a paired phone (a reconnect racing the old one), announcing `features`. */
-    async reconnectPhone(phone: PairedDevice, features?: string[]) {
-      const client = await TestClient.connect(`${url}/device`, {
-        deviceId: phone.deviceId,
-        secret: phone.deviceSecret,
-        ...(features ? { features } : {}),
-      });
-      clients.push(client);
-      return client;
-    },
+    reconnectPhone: (phone: PairedDevice, features?: string[]) => phoneSocket(url, phone, clients, features),
 
     /** Waits until nothing is in flight: acks sent, pushes answered, roster broadcast. */
     idle: () => server.idle(),
@@ -186,6 +178,22 @@ export interface PhoneOptions {
   token?: boolean;
   /** What the handshake announces the app can do beyond voice (`['video']`). */
   features?: string[];
+}
+
+/** Another socket of a paired phone, announcing `features`; closed with the test's clients. */
+export async function phoneSocket(
+  url: string,
+  phone: PairedDevice,
+  clients: TestClient[],
+  features?: string[],
+) {
+  const client = await TestClient.connect(`${url}/device`, {
+    deviceId: phone.deviceId,
+    secret: phone.deviceSecret,
+    ...(features ? { features } : {}),
+  });
+  clients.push(client);
+  return client;
 }
 
 /** A paired phone's socket, its VoIP token (registered with the emulator unless `token: false`), and `report`. */
