@@ -37,12 +37,37 @@ export interface TurnServer {
  * address (a restart); the relay ports come from a window of their own per instance.
  */
 export async function startTurnServer(
-  opts: { secret?: string; port?: number; tls?: boolean } = {},
+  opts: {
+    secret?: string;
+    port?: number;
+    tls?: boolean;
+    /** The TLS listener's ports to try, in turn (test-support's own tests); else found free. */
+    tlsPorts?: number[];
+  } = {},
+): Promise<TurnServer> {
+  // A port found free is free only until someone binds it: on loopback the tests' own outgoing
+  // connections take ephemeral ports too. Ports of our choosing are chosen again.
+  const tries = opts.tlsPorts?.length ?? 3;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await startOnce(opts, opts.tlsPorts?.[attempt]);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || opts.port !== undefined || attempt + 1 >= tries) throw error;
+    }
+  }
+}
+
+/** coturn could not bind a port it was given (another process took it after it was found free). */
+class PortTaken extends Error {}
+
+async function startOnce(
+  opts: { secret?: string; port?: number; tls?: boolean },
+  tlsPort: number | undefined,
 ): Promise<TurnServer> {
   const secret = opts.secret ?? randomBytes(16).toString('hex');
   const port = opts.port ?? (await freeUdpPort());
   const dir = mkdtempSync(path.join(tmpdir(), 'switchboard-turn-'));
-  const tls = opts.tls ? await tlsListener(dir) : null;
+  const tls = opts.tls ? await tlsListener(dir, tlsPort) : null;
   const relayFrom = 50_000 + Math.floor(Math.random() * 150) * 100;
   const args = [
     '-n',
@@ -97,6 +122,13 @@ export async function startTurnServer(
   // Ready when it answers a STUN binding request, the first thing any TURN client sends.
   const deadline = Date.now() + 10_000;
   while (!(await answersStun(port)) || (tls && !(await answersTls(tls.port, tls.certificate)))) {
+    const log = readLog();
+    if (/Cannot bind .*listener socket/.test(log)) {
+      child.kill('SIGKILL');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+      throw new PortTaken(`turnserver could not bind its ports:\n${log}`);
+    }
     if (!running || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(
@@ -131,7 +163,7 @@ export async function startTurnServer(
 }
 
 /** A self-signed P-256 certificate for 127.0.0.1 and localhost, in files coturn reads. */
-async function tlsListener(dir: string) {
+async function tlsListener(dir: string, port?: number) {
   const pems = await generate([{ name: 'commonName', value: 'coturn for the Switchboard tests' }], {
     keyType: 'ec',
     curve: 'P-256',
@@ -155,7 +187,7 @@ async function tlsListener(dir: string) {
   writeFileSync(keyFile, pems.private, { mode: 0o600 });
   const der = new X509Certificate(pems.cert).publicKey.export({ type: 'spki', format: 'der' });
   const spki = createHash('sha256').update(der).digest('base64');
-  return { port: await freeTcpPort(), certFile, keyFile, certificate: pems.cert, spki };
+  return { port: port ?? (await freeTcpPort()), certFile, keyFile, certificate: pems.cert, spki };
 }
 
 /** A TCP port free now on loopback (the TLS listener's). */
