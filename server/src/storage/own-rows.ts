@@ -78,23 +78,27 @@ export function keepOwnRows(storage: Storage): void {
         out[method] = call;
       } else if (single !== undefined) {
         out[method] = async (keys: readonly string[]) => {
-          const missing = keys.filter((key) => !cache.has(`${single}:${key}`));
-          const seen = generation;
-          const read = missing.length > 0 ? ((await call(missing)) as Row[]) : [];
-          const kept = seen === generation && writing === 0;
+          // What is kept is taken now: a write during the read below may empty the cache.
           const got = new Map<string, unknown>();
-          for (const key of missing) {
+          for (const key of keys) {
+            const id = `${single}:${key}`;
+            if (cache.has(id)) got.set(key, cache.get(id));
+          }
+          const missing = keys.filter((key) => !got.has(key));
+          if (missing.length > 0) {
+            const seen = generation;
+            const read = (await call(missing)) as Row[];
+            const kept = seen === generation && writing === 0;
             // `get` answers a row or null, `listByStaff` the staff member's phones in their order.
-            const rows = read.filter((row) => (name === 'staff' ? row.id : row.staffId) === key);
-            got.set(key, deepFreeze(name === 'staff' ? (rows[0] ?? null) : rows));
+            const byKey = new Map<string, Row[]>(missing.map((key) => [key, []]));
+            for (const row of read) byKey.get((name === 'staff' ? row.id : row.staffId) ?? '')?.push(row);
+            for (const [key, rows] of byKey) {
+              const value = deepFreeze(name === 'staff' ? (rows[0] ?? null) : rows);
+              got.set(key, value);
+              if (kept) remember(`${single}:${key}`, value);
+            }
           }
-          if (kept) {
-            for (const [key, value] of got) remember(`${single}:${key}`, value);
-          }
-          const rows = keys.flatMap((key) => {
-            const value = got.has(key) ? got.get(key) : cache.get(`${single}:${key}`);
-            return value === null || value === undefined ? [] : (value as Row | Row[]);
-          });
+          const rows = keys.flatMap((key) => (got.get(key) ?? []) as Row | Row[]);
           // As the database orders them: a staff member's phones by pairing, then id (devices.ts).
           return name === 'staff' ? rows : rows.sort(byPairing);
         };
