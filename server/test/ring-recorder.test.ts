@@ -4,11 +4,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ENGINES, type FreshStorage, freshStorage } from '../../test-support/databases';
 import { ringMetrics } from '../src/ring-health/metrics';
 import { legOutcomes } from '../src/ring-health/outcomes';
-import { RingRecorder } from '../src/ring-health/recorder';
+import { RING_WRITE_GAP_MS, RingRecorder } from '../src/ring-health/recorder';
 import type { RingLeg } from '../src/storage/types';
 import { ended, makeCall } from './storage/fixtures';
 
-const GAP_MS = 50;
 const NOT_RUNG_AFTER_MS = 60_000;
 
 /**
@@ -38,7 +37,6 @@ describe.each(ENGINES)('ring record writes on %s', (engine) => {
       metrics: ringMetrics(new Registry()),
       notRungAfterMs: NOT_RUNG_AFTER_MS,
       recorded: () => undefined,
-      gapMs: GAP_MS,
       track: (p) => {
         tracked.push(p);
         return p;
@@ -78,12 +76,12 @@ describe.each(ENGINES)('ring record writes on %s', (engine) => {
     expect(writes).toHaveLength(1);
 
     // …then both in one write.
-    await vi.advanceTimersByTimeAsync(GAP_MS);
+    await vi.advanceTimersByTimeAsync(RING_WRITE_GAP_MS);
     await settled();
     expect(writes.map((w) => w.map((l) => l.deviceId))).toEqual([first, [...second, ...third]]);
 
     // Once the gap since the last write is over, a call is written at once again.
-    vi.advanceTimersByTime(GAP_MS);
+    vi.advanceTimersByTime(RING_WRITE_GAP_MS);
     const fourth = endCall();
     await settled();
     expect(writes.at(-1)?.map((l) => l.deviceId)).toEqual(fourth);

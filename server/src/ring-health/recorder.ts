@@ -12,8 +12,6 @@ export interface RingRecorderOptions {
   notRungAfterMs: number;
   /** These phones' records changed: their state after the write, and the legs written. */
   recorded: (phones: RingPhoneState[], legs: RingLeg[]) => void;
-  /** The least real time between two writes' starts (default `RING_WRITE_GAP_MS`). */
-  gapMs?: number;
   /** Tracks the writes, so the server's `idle()` and `close()` wait for them. */
   track: <T>(p: Promise<T>) => Promise<T>;
 }
@@ -59,7 +57,7 @@ export class RingRecorder implements CallObserver {
     // Calls ended by the same burst of socket messages join the first write too.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.queue.length > 0) {
-      const wait = this.lastWrite + (this.o.gapMs ?? RING_WRITE_GAP_MS) - performance.now();
+      const wait = this.lastWrite + RING_WRITE_GAP_MS - performance.now();
       if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, wait));
       this.lastWrite = performance.now();
       const legs = this.queue;

@@ -30,8 +30,6 @@ export interface SupervisionsOptions {
   notifier: Notifier;
   now: () => number;
   ice: IceConfig;
-  /** The least real time between two `live:changed` (default `LIVE_HINT_WINDOW_MS`). */
-  hintWindowMs?: number;
 }
 
 /** A call an admin may supervise: live, answered (its media runs), and not a ring test. */
@@ -53,7 +51,7 @@ export class Supervisions implements CallObserver {
   private readonly hint: LiveHint;
 
   constructor(private readonly o: SupervisionsOptions) {
-    this.hint = new LiveHint(() => o.notifier.toAdmins('live:changed', {}), o.hintWindowMs);
+    this.hint = new LiveHint(() => o.notifier.toAdmins('live:changed', {}));
   }
 
   /** The server stops: a hint still waiting for its window is not sent. */
