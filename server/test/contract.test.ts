@@ -51,6 +51,21 @@ describe('the wire contract', () => {
     });
   });
 
+  it('refuses an app that announces a feature this server does not know as a version mismatch, not as unpaired', async () => {
+    // UNAUTHORIZED makes the app forget its pairing (it takes it as "unpaired from the console"):
+    // an app newer than its server must be told to update the server instead, and keep its pairing.
+    h = await startHarness({ apns: false });
+    const boss = await h.agent('boss');
+    const ana = await h.staff(boss, 'Ana');
+    const paired = await h.pair(boss, ana.id);
+    const auth = { deviceId: paired.deviceId, secret: paired.deviceSecret, protocol: PROTOCOL_VERSION };
+    await expect(refusal(`${h.url}/device`, { ...auth, features: ['video', 'hologram'] })).resolves.toEqual({
+      code: 'PROTOCOL_MISMATCH',
+      message:
+        'PROTOCOL_MISMATCH: this app can do what this server does not know (hologram); update the server',
+    });
+  });
+
   it('answers an unknown request, and a request without a payload, with an error ack', async () => {
     h = await startHarness({ apns: false });
     const agent = await h.agent();

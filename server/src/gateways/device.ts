@@ -8,7 +8,7 @@ import type { Roster } from '../roster/roster';
 import type { AuditLog } from '../team/audit';
 import type { VideoService } from '../video/service';
 import type { GatewayContext } from './context';
-import { handshakeError, protocolMismatch } from './handshake';
+import { handshakeError, protocolMismatch, unknownFeatures } from './handshake';
 import type { DeviceNamespace, DeviceSocket, DeviceSocketData } from './hub';
 import { type Handlers, requestListener } from './requests';
 
@@ -27,7 +27,7 @@ export function attachDeviceGateway(
   const quality = new QualityService(ctx);
 
   nsp.use(async (socket, next) => {
-    const mismatch = protocolMismatch(socket.handshake.auth, 'app');
+    const mismatch = protocolMismatch(socket.handshake.auth, 'app') ?? unknownFeatures(socket.handshake.auth);
     if (mismatch) return next(mismatch);
     const auth = deviceAuthSchema.safeParse(socket.handshake.auth);
     if (!auth.success)

@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode, PROTOCOL_VERSION } from '#shared';
+import { DEVICE_FEATURES, ERROR_CODES, type ErrorCode, PROTOCOL_VERSION } from '#shared';
 
 /**
  * A refused handshake. Socket.IO hands the client `message` as `connect_error`'s message and
@@ -25,5 +25,22 @@ export function protocolMismatch(auth: unknown, client: 'console' | 'app'): Erro
   return handshakeError(
     ERROR_CODES.PROTOCOL_MISMATCH,
     `this ${client} speaks protocol version ${claimed} and the server version ${PROTOCOL_VERSION}; update ${update}`,
+  );
+}
+
+/**
+ * An app newer than its server announces what the server does not know yet (`features`): that is
+ * a version mismatch to fix by updating the server, never UNAUTHORIZED, on which the app forgets
+ * its pairing (it means "unpaired from the console").
+ */
+export function unknownFeatures(auth: unknown): Error | null {
+  const features = (auth as { features?: unknown } | null)?.features;
+  if (!Array.isArray(features)) return null;
+  const known: readonly unknown[] = DEVICE_FEATURES;
+  const unknown = features.filter((f) => !known.includes(f));
+  if (unknown.length === 0) return null;
+  return handshakeError(
+    ERROR_CODES.PROTOCOL_MISMATCH,
+    `this app can do what this server does not know (${unknown.map(String).join(', ')}); update the server`,
   );
 }
