@@ -91,6 +91,12 @@ parser.Encoder.prototype.encode = function (this: unknown, packet: unknown) {
   const { data } = packet as { data?: unknown[] };
   // Events by name (an ack has none): which broadcasts a setup sends.
   count(`  of which ${typeof data?.[0] === 'string' ? data[0] : 'acks'}`);
+  // ANATOMY_CALLS=1: each call:changed by namespace and the state of the call it carries.
+  if (process.env.ANATOMY_CALLS && data?.[0] === 'call:changed') {
+    const { nsp } = packet as { nsp?: string };
+    const call = (data[1] as { call?: { state?: string; pushes?: unknown[] } }).call;
+    count(`    ${nsp} ${call?.state} (pushes ${call?.pushes?.length ?? 0})`);
+  }
   count(
     'socket.io JSON bytes encoded',
     out.reduce((n: number, p: unknown) => n + String(p).length, 0),

@@ -94,6 +94,9 @@ describe('the wire contract', () => {
     // This test phone does not acknowledge the socket's cancel: its cancel push follows the grace.
     h.clock.advance(CANCEL_ACK_GRACE_MS);
     await h.idle();
+    // What the server sent while it settled (APNs answers it wrote then) has arrived: one socket's
+    // frames keep their order.
+    await alice.ok('call:sync', { callIds: [call.id] });
 
     const phoneSaw = phone.eventsNamed<Changed>('call:changed').filter((p) => p.call.id === call.id);
     expect(phoneSaw.map((p) => p.call.state)).toEqual(['dialing', 'ringing', 'ended']);

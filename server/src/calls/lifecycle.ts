@@ -21,6 +21,15 @@ import type { PushSender } from './push-sender';
 import { KeyedQueue } from './queue';
 import { SeenReports } from './seen-reports';
 
+/**
+ * How long APNs' answers wait for the call's next change to take them (a phone's report of the
+ * ring, its answer) before they get a write of their own: that write, and its broadcast to the
+ * agent, were one of every setup's eight `call:changed` (bench/README.md). Real time, not the
+ * server's clock: it paces writes, as ring records' gap does (ring-recorder.ts), and a record's
+ * time is its own (`PushRecord.at`).
+ */
+export const RECORDS_WAIT_MS = 250;
+
 export interface LifecycleOptions {
   storage: Storage;
   clock: Clock;
@@ -90,6 +99,8 @@ export class CallLifecycle {
   readonly reports = new SeenReports();
   /** What push results set off (marking a token dead, dropping a leg), for `drain()`. */
   private readonly followUps: InFlight;
+  /** Calls whose APNs answers wait for a change to take them (`RECORDS_WAIT_MS`), with their timers. */
+  private readonly recordWaits = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly o: LifecycleOptions) {
     this.followUps = new InFlight((err) => o.logger.error({ err }, 'acting on a push result failed'));
@@ -102,7 +113,7 @@ export class CallLifecycle {
       journal: o.ports.cancels,
       unreachable: (callId, deviceId, detail) => this.legUnreachable(callId, deviceId, detail),
       onStaffChanged: o.onStaffChanged,
-      recordsWaiting: (callId) => this.writeRecords(callId),
+      recordsWaiting: (callId) => this.recordsWaiting(callId),
       followUp: (task) => this.followUp(task),
     });
   }
@@ -246,6 +257,27 @@ export class CallLifecycle {
     }
   }
 
+  /**
+   * APNs answers came for a call that had none waiting: the call's next change takes them, or, if
+   * none comes within `RECORDS_WAIT_MS`, a write of their own (`drain()` writes them at once).
+   */
+  private recordsWaiting(callId: string): void {
+    if (this.recordWaits.has(callId)) return;
+    const handle = setTimeout(() => this.recordsDue(callId), RECORDS_WAIT_MS);
+    // Nothing is lost to an exit: the server's close drains them (`drain()`).
+    handle.unref();
+    this.recordWaits.set(callId, handle);
+  }
+
+  private recordsDue(callId: string): void {
+    const handle = this.recordWaits.get(callId);
+    if (!handle) return;
+    clearTimeout(handle);
+    this.recordWaits.delete(callId);
+    // A change took them meanwhile: nothing to write (a cluster node would take the call's lock).
+    if (this.pushes.records.waiting(callId)) this.writeRecords(callId);
+  }
+
   /** Stores the APNs answers waiting for this call, in a write of their own behind its other tasks. */
   private writeRecords(callId: string): void {
     const task = this.queue.run(
@@ -274,11 +306,15 @@ export class CallLifecycle {
   }
 
   get pending(): number {
-    return this.followUps.size;
+    return this.followUps.size + this.recordWaits.size;
   }
 
-  /** Resolves once every push result so far has been acted on (shutdown, tests). */
+  /**
+   * Resolves once every push result so far has been acted on (shutdown, tests): APNs answers still
+   * waiting for a change are written now.
+   */
   drain(): Promise<void> {
+    for (const callId of [...this.recordWaits.keys()]) this.recordsDue(callId);
     return this.followUps.drain();
   }
 }

@@ -2,8 +2,8 @@ import { type Call, type PushRecord, recordPush } from '#shared';
 
 /**
  * APNs answers not yet on the stored call, by call id. Recording is lazy: it waits behind nothing
- * and nothing waits behind it; the call's next write takes them, a transition's or one queued for
- * them alone.
+ * and nothing waits behind it; the call's next write takes them, a transition's or, when none comes
+ * soon (lifecycle.ts `RECORDS_WAIT_MS`), one queued for them alone.
  */
 export class PendingRecords {
   private readonly byCall = new Map<string, PushRecord[]>();
@@ -26,6 +26,11 @@ export class PendingRecords {
   take(call: Call): { call: Call; taken: number } {
     const pending = this.byCall.get(call.id) ?? [];
     return { call: pending.reduce(recordPush, call), taken: pending.length };
+  }
+
+  /** Whether any answer for the call is not stored yet. */
+  waiting(callId: string): boolean {
+    return this.byCall.has(callId);
   }
 
   /** The first `taken` are stored; true when more came meanwhile. */
