@@ -77,10 +77,14 @@ export class BenchAgent {
     socket.on('call:changed', ({ call }) => this.states.mark(call.id, call.state));
   }
 
+  /**
+   * Announces `callAcks`, as the console does: its place's and hang-up's acks are those changes
+   * (a server of an older revision ignores it, and sends them as `call:changed` too).
+   */
   static async connect(nodeUrl: string, token: string): Promise<BenchAgent> {
     const socket = await connect<Socket<AgentServerEvents, AgentClientEvents>>(
       `${nodeUrl}/agent`,
-      agentAuth(token),
+      agentAuth(token, ['callAcks']),
       'roster:snapshot',
     );
     return new BenchAgent(socket);
@@ -89,6 +93,7 @@ export class BenchAgent {
   async place(staffId: string): Promise<Call> {
     const ack = await request(this.socket, 'call:place', { staffId, video: false });
     if (!ack.ok) throw new BenchError(`call:place: ${ack.error.code} ${ack.error.message}`);
+    this.states.mark(ack.data.id, ack.data.state);
     return ack.data;
   }
 

@@ -68,6 +68,37 @@ test('cancelling a call before anyone answers', async ({ page }) => {
   await expect(panel(page).getByRole('region', { name: 'Phones' })).toContainText('call cancelled');
 });
 
+test('the console takes its place’s and hang-up’s acks as those changes (callAcks)', async ({ page }) => {
+  const handshakes: unknown[] = [];
+  const changes: { state: string; pushes: unknown[] }[] = [];
+  page.on('websocket', (ws) => {
+    ws.on('framesent', ({ payload }) => {
+      const text = String(payload);
+      if (text.startsWith('40/agent,')) handshakes.push(JSON.parse(text.slice('40/agent,'.length)));
+    });
+    ws.on('framereceived', ({ payload }) => {
+      const text = String(payload);
+      if (!text.startsWith('42/agent,["call:changed"')) return;
+      changes.push(JSON.parse(text.slice('42/agent,'.length))[1].call);
+    });
+  });
+  await page.reload();
+  await expect(page.getByRole('status', { name: 'Connection' })).toContainText('Connected');
+  expect(handshakes).toEqual([expect.objectContaining({ features: ['callAcks'] })]);
+
+  await page.getByRole('button', { name: 'Call Cleo Offline' }).click();
+  await expect(panel(page).getByTestId('call-state')).toHaveText(/Calling…|Ringing/);
+  await expect(timeline(page)).toContainText("APNs accepted for Cleo's virtual iPhone");
+  await panel(page).getByRole('button', { name: 'Cancel call' }).click();
+  await expect(panel(page).getByTestId('call-end-reason')).toHaveText('Cancelled before it was answered');
+  // What the server sent this console: APNs' answer (a change of its own, Cleo's phone being off),
+  // never the placement's or the hang-up's change again.
+  const heard = changes.map((c) => `${c.state} ${c.pushes.length}`);
+  expect(heard).toContain('dialing 1');
+  expect(heard).not.toContain('dialing 0');
+  expect(heard).not.toContain('ended 1');
+});
+
 test('Enter on a roster row places the call, and search narrows the roster', async ({ page }) => {
   const search = page.getByRole('searchbox', { name: 'Search staff by name or number' });
   await search.fill('+1 555 0100001');

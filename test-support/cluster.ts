@@ -93,9 +93,13 @@ export async function startCluster(o: ClusterTestOptions) {
     },
 
     /** A console signed in as `name` on node `node`. */
-    async agent(node: number, name: string) {
+    /** A console of `name` on node `node`, announcing `features` (shared AGENT_FEATURES). */
+    async agent(node: number, name: string, features?: string[]) {
       const { token, agentId } = await cluster.login(node, name);
-      const client = await TestClient.connect(`${nodes[node]!.url}/agent`, { token });
+      const client = await TestClient.connect(`${nodes[node]!.url}/agent`, {
+        token,
+        ...(features ? { features } : {}),
+      });
       clients.push(client);
       await client.waitFor('roster:snapshot');
       return Object.assign(client, { agentId, token });

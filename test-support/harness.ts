@@ -93,9 +93,10 @@ export async function startHarness(opts: HarnessOptions = {}) {
       return login(url, name, AGENT_PASSWORD);
     },
 
-    async agent(name?: string, role: Role = 'admin') {
+    /** A console signed in as `name`, announcing `features` in its handshake (shared AGENT_FEATURES). */
+    async agent(name?: string, role: Role = 'admin', features?: string[]) {
       const { token, agentId } = await harness.login(name, role);
-      const client = await TestClient.connect(`${url}/agent`, { token });
+      const client = await TestClient.connect(`${url}/agent`, { token, ...(features ? { features } : {}) });
       clients.push(client);
       await client.waitFor('roster:snapshot');
       return Object.assign(client, { agentId, token });

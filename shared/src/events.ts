@@ -46,11 +46,34 @@ import { wrapUpAcks, wrapUpBroadcasts, wrapUpRequests } from './wrapup';
  * before the credentials, so the message can say which side to update.
  */
 export const protocolField = z.number().int().positive();
+/**
+ * What a console can do beyond what every console does, announced in its handshake. `callAcks`:
+ * it takes the ack of its own call request (`call:place`, `call:accept`, `call:decline`,
+ * `call:hangup`, `call:hold`, `call:mute`), which carries the call, as that change, so the server
+ * sends that socket no `call:changed` for it (the agent's other consoles still hear it).
+ */
+export const AGENT_FEATURES = ['callAcks'] as const;
+export type AgentFeature = (typeof AGENT_FEATURES)[number];
+/** The requests whose acks a `callAcks` console takes as their changes. */
+export const CALL_ACK_REQUESTS = [
+  'call:place',
+  'call:accept',
+  'call:decline',
+  'call:hangup',
+  'call:hold',
+  'call:mute',
+] as const;
+
 export const agentAuthSchema = z.object({
   token: z.string().min(16).max(200),
   protocol: protocolField,
   /** Which page this is, for the one softphone per agent (softphone.ts); absent from older consoles. */
   console: consoleHelloSchema.optional(),
+  /**
+   * `AGENT_FEATURES`; absent from older consoles. A name this server does not know is left out,
+   * not refused: a console newer than its server goes on as one without that feature.
+   */
+  features: z.array(z.string().max(40)).max(16).optional(),
 });
 export const deviceAuthSchema = z.object({
   deviceId: entityId,
@@ -63,7 +86,11 @@ export type AgentAuth = z.infer<typeof agentAuthSchema>;
 export type DeviceAuth = z.infer<typeof deviceAuthSchema>;
 
 /** What a client puts in its handshake: its credentials and the version it speaks. */
-export const agentAuth = (token: string): AgentAuth => ({ token, protocol: PROTOCOL_VERSION });
+export const agentAuth = (token: string, features?: AgentFeature[]): AgentAuth => ({
+  token,
+  protocol: PROTOCOL_VERSION,
+  ...(features ? { features } : {}),
+});
 export const deviceAuth = (
   deviceId: string,
   secret: string,

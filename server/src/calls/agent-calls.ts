@@ -17,7 +17,7 @@ import {
 import { AppError, forbidden, notFound } from '../errors';
 import type { DeviceRow, Storage } from '../storage/types';
 import { wasOfferedTo } from './audience';
-import type { CallLifecycle } from './lifecycle';
+import type { CallLifecycle, Quiet } from './lifecycle';
 import type { LiveCalls } from './live';
 import type { Locks, Presence } from './ports';
 
@@ -55,13 +55,23 @@ export class AgentCalls {
    * One live call per agent: placements and accepts of one agent run one at a time. A ring test
    * (issue 25 item 3) is a call like any other but for its name, its short ring and its note.
    */
-  place(agentId: string, req: AgentRequest<'call:place'>, o: { ringTest?: boolean } = {}): Promise<Call> {
+  /**
+   * `o.quiet`: the console's socket that takes the request's ack as the change (`callAcks`), sent
+   * no `call:changed` for it; as `act`'s `quiet`.
+   */
+  place(
+    agentId: string,
+    req: AgentRequest<'call:place'>,
+    o: { ringTest?: boolean; quiet?: string } = {},
+  ): Promise<Call> {
+    const quiet = quietFor(agentId, o.quiet);
     return this.life.queue.run(agentKey(agentId), (held) =>
-      this.placeNow(agentId, req, o.ringTest === true, held),
+      this.placeNow(agentId, req, o.ringTest === true, held, quiet),
     );
   }
 
-  act(agentId: string, callId: string, event: CallEvent): Promise<Call> {
+  act(agentId: string, callId: string, event: CallEvent, quietSocket?: string): Promise<Call> {
+    const quiet = quietFor(agentId, quietSocket);
     if (event.type === 'accepted') {
       // Any agent may try; the state machine tells the late ones it was answered elsewhere.
       return this.life.queue.run(agentKey(agentId), async (inner) => {
@@ -74,7 +84,7 @@ export class AgentCalls {
           if (busy) throw agentBusy();
           return undefined;
         };
-        return this.life.apply(callId, event, 'agent', { authorize }, inner);
+        return this.life.apply(callId, event, 'agent', { authorize, quiet }, inner);
       });
     }
     let step = event;
@@ -98,6 +108,7 @@ export class AgentCalls {
         return undefined;
       },
       event: () => step,
+      quiet,
     });
   }
 
@@ -107,6 +118,7 @@ export class AgentCalls {
     req: AgentRequest<'call:place'>,
     ringTest: boolean,
     held: Locks,
+    quiet: Quiet | undefined,
   ): Promise<Call> {
     if (await this.o.live.agentBusyNow(agentId)) throw agentBusy();
     const target = await this.resolveTarget(req, held);
@@ -150,7 +162,7 @@ export class AgentCalls {
       toPush.map((d) => d.id),
       now,
     );
-    await this.life.create(call, null, toPush, held);
+    await this.life.create(call, null, toPush, held, quiet);
     return call;
   }
 
@@ -187,5 +199,8 @@ export class AgentCalls {
     return 'APNs is not configured on this server and the phone is not connected';
   }
 }
+
+const quietFor = (agentId: string, socketId: string | undefined): Quiet | undefined =>
+  socketId === undefined ? undefined : { agentId, socketId };
 
 const agentBusy = () => new AppError(ERROR_CODES.BUSY, 'you are already in a call; hang it up first');

@@ -58,11 +58,11 @@ export interface CallObserver {
   committed?(prev: Call | null, next: Call): void;
 }
 
-/** A phone's socket that is sent no `call:changed` for a change (`ApplyOptions.quiet`). */
-export interface Quiet {
-  deviceId: string;
-  socketId: string;
-}
+/**
+ * The socket that is sent no `call:changed` for a change (`ApplyOptions.quiet`): a phone's whose
+ * report made it (`reportAcks`), or a console's whose request made it (`callAcks`).
+ */
+export type Quiet = { socketId: string } & ({ deviceId: string } | { agentId: string });
 
 export interface ApplyOptions {
   /** Throws to refuse; returns the refusal to give unless the request is a replay. */
@@ -71,8 +71,8 @@ export interface ApplyOptions {
   event?: () => CallEvent;
   replay?: { seen(): boolean; mark(): void };
   /**
-   * The reporting phone's socket that takes its report's ack as the change (`reportAcks`): it is
-   * sent no `call:changed` for it.
+   * The socket that takes its request's ack as the change (a phone's report, `reportAcks`; a
+   * console's call request, `callAcks`): it is sent no `call:changed` for it.
    */
   quiet?: Quiet;
 }
@@ -132,8 +132,9 @@ export class CallLifecycle {
     actorDeviceId: string | null,
     toPush: DeviceRow[] = [],
     held?: Locks,
+    quiet?: Quiet,
   ): Promise<void> {
-    await this.commit(null, call, actorDeviceId, held);
+    await this.commit(null, call, actorDeviceId, held, quiet);
     if (!isLive(call)) return;
     this.o.ports.timers.ringStarted(call);
     // The commit told connected phones; a phone in the background learns of it by push only.
@@ -211,7 +212,7 @@ export class CallLifecycle {
     next: Call,
     actorDeviceId: string | null,
     held?: Locks,
-    /** The reporting phone's socket that takes its report's ack as this change (`ApplyOptions.quiet`). */
+    /** The socket that takes its request's ack as this change (`ApplyOptions.quiet`). */
     quiet?: Quiet,
   ): Promise<void> {
     const delivery = audience({ prev, next, actorDeviceId });
@@ -240,17 +241,22 @@ export class CallLifecycle {
 
   private deliver(call: Call, { agents, transferAgents, devices }: Delivery, quiet?: Quiet): void {
     const { notifier } = this.o;
+    const quietAgent = quiet && 'agentId' in quiet ? quiet.agentId : null;
+    const toAgent = (agentId: string, event: 'call:changed' | 'call:incoming') => {
+      if (agentId === quietAgent && event === 'call:changed')
+        notifier.toAgentExcept(agentId, quiet!.socketId, event, { call });
+      else notifier.toAgent(agentId, event, { call });
+    };
     if (agents?.to === 'everyone') notifier.toAgents(agents.event, { call });
-    else if (agents?.to === 'agents')
-      for (const id of agents.agentIds) notifier.toAgent(id, agents.event, { call });
-    else if (agents) notifier.toAgent(agents.agentId, agents.event, { call });
-    for (const agentId of transferAgents) notifier.toAgent(agentId, 'call:changed', { call });
+    else if (agents?.to === 'agents') for (const id of agents.agentIds) toAgent(id, agents.event);
+    else if (agents) toAgent(agents.agentId, agents.event);
+    for (const agentId of transferAgents) toAgent(agentId, 'call:changed');
     for (const { deviceId, cancel } of devices) {
       // Cancelled by socket and by push (a phone in the background has no socket, DESIGN lesson 3);
       // the push only when the phone does not acknowledge the socket's cancel in time.
       const acknowledged =
         cancel && notifier.cancelDevice(deviceId, { callId: call.id, reason: cancel }, CANCEL_ACK_GRACE_MS);
-      if (quiet?.deviceId === deviceId)
+      if (quiet && 'deviceId' in quiet && quiet.deviceId === deviceId)
         notifier.toDeviceExcept(deviceId, quiet.socketId, 'call:changed', { call });
       else notifier.toDevice(deviceId, 'call:changed', { call });
       if (cancel) this.pushes.cancel(call, deviceId, cancel, acknowledged || null);

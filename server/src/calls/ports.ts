@@ -26,6 +26,17 @@ export interface Notifier {
     ...args: Parameters<DeviceServerEvents[E]>
   ): void;
   /**
+   * As `toAgent`, to every console of the agent but `socketId`: the one whose call request made the
+   * change, whose ack carries the call, and which said it takes that ack as the change
+   * (`callAcks`, shared events.ts). Nothing at all when it is the agent's only console.
+   */
+  toAgentExcept<E extends keyof AgentServerEvents>(
+    agentId: string,
+    socketId: string,
+    event: E,
+    ...args: Parameters<AgentServerEvents[E]>
+  ): void;
+  /**
    * As `toDevice`, to every socket of the phone but `socketId`: the one whose `call:report` made
    * the change, whose ack carries the call, and which said it takes that ack as the change
    * (`reportAcks`, shared video.ts). Nothing at all when it is the phone's only socket.

@@ -183,12 +183,13 @@ export class CallService implements CallCore {
 
   // MARK: - Requests
 
-  place(agentId: string, req: AgentRequest<'call:place'>): Promise<Call> {
-    return this.agents.place(agentId, req);
+  /** `quiet`: the console's socket that takes the ack as the change (`callAcks`), as `report`'s. */
+  place(agentId: string, req: AgentRequest<'call:place'>, quiet?: string): Promise<Call> {
+    return this.agents.place(agentId, req, { quiet });
   }
 
-  act(agentId: string, callId: string, event: CallEvent): Promise<Call> {
-    return this.agents.act(agentId, callId, event);
+  act(agentId: string, callId: string, event: CallEvent, quiet?: string): Promise<Call> {
+    return this.agents.act(agentId, callId, event, quiet);
   }
 
   report(deviceId: string, req: DeviceRequest<'call:report'>, quiet?: string): Promise<Call> {

@@ -38,7 +38,7 @@ export class ClusterHub extends Hub {
   ): void {
     if (!this.isDeviceOnline(deviceId)) return;
     // Another node may hold a socket of the phone (a reconnect racing the old one): then the room.
-    if (this.onlySocket(`device:${deviceId}`, socketId) && !this.presence.has('device', deviceId)) return;
+    if (this.onlySocket(`device:${deviceId}`, socketId) && !this.elsewhere('device', deviceId)) return;
     (
       this.deviceNsp?.to(`device:${deviceId}`).except(socketId) as
         | { emit(e: string, ...a: unknown[]): void }
@@ -57,6 +57,10 @@ export class ClusterHub extends Hub {
   ): Promise<boolean> | null {
     if (!this.isDeviceOnline(deviceId) || !this.deviceNsp) return null;
     return askCancelAckAcross(this.deviceNsp.to(`device:${deviceId}`).timeout(backstopMs) as never, cancel);
+  }
+
+  protected override elsewhere(kind: 'agent' | 'device', id: string): boolean {
+    return this.presence.has(kind, id);
   }
 
   override isDeviceOnline(deviceId: string): boolean {

@@ -108,6 +108,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
     socket.data.address = ctx.addresses.of(socket.request);
     socket.data.console = consoleOf(auth.data.console);
     socket.data.connectedAt = ctx.clock.now();
+    socket.data.quietCalls = auth.data.features?.includes('callAcks') ? socket.id : null;
     next();
   });
 
@@ -177,7 +178,7 @@ export function attachAgentGateway(nsp: AgentNamespace, ctx: AgentContext): void
       agentRequests,
       {
         ...rosterHandlers(handlers, agentId),
-        ...callHandlers(handlers, agentId),
+        ...callHandlers(handlers, agentId, socket.data.quietCalls ?? undefined),
         ...transferHandlers(calls, agentId),
         ...teamAndAvailability(handlers, agentId, tokenHash),
         ...softphoneHandlers(ctx.softphones, socket),
@@ -354,16 +355,19 @@ function rosterHandlers(ctx: HandlerContext, agentId: string) {
   } satisfies Partial<AgentHandlers<AgentRequestName>>;
 }
 
-/** Placing, taking and running calls, and their media signaling. */
-function callHandlers(ctx: HandlerContext, agentId: string) {
+/**
+ * Placing, taking and running calls, and their media signaling. `quiet`: this console's socket when
+ * it takes its call requests' acks as the changes (`callAcks`).
+ */
+function callHandlers(ctx: HandlerContext, agentId: string, quiet: string | undefined) {
   const { clock, calls } = ctx;
   return {
-    'call:place': (req) => calls.place(agentId, req),
-    'call:accept': ({ callId }) => calls.act(agentId, callId, { type: 'accepted', agentId }),
-    'call:decline': ({ callId }) => calls.act(agentId, callId, { type: 'declined' }),
-    'call:hangup': ({ callId }) => calls.act(agentId, callId, { type: 'hangup' }),
-    'call:hold': ({ callId, on }) => calls.act(agentId, callId, { type: 'hold', on }),
-    'call:mute': ({ callId, on }) => calls.act(agentId, callId, { type: 'mute', on }),
+    'call:place': (req) => calls.place(agentId, req, quiet),
+    'call:accept': ({ callId }) => calls.act(agentId, callId, { type: 'accepted', agentId }, quiet),
+    'call:decline': ({ callId }) => calls.act(agentId, callId, { type: 'declined' }, quiet),
+    'call:hangup': ({ callId }) => calls.act(agentId, callId, { type: 'hangup' }, quiet),
+    'call:hold': ({ callId, on }) => calls.act(agentId, callId, { type: 'hold', on }, quiet),
+    'call:mute': ({ callId, on }) => calls.act(agentId, callId, { type: 'mute', on }, quiet),
     'rtc:signal': async ({ callId, signal }) => {
       calls.relaySignal({ agentId }, callId, signal);
       return null;

@@ -21,6 +21,11 @@ export interface AgentSocketData {
   connectedAt: number;
   /** The client's address, behind a trusted proxy the one it forwards (http/client-address.ts). */
   address: string;
+  /**
+   * This socket's id when the console takes its call requests' acks as the changes (`callAcks`):
+   * those changes are sent to the agent's other consoles only. Null otherwise.
+   */
+  quietCalls: string | null;
 }
 
 /** What the handshake learned of a phone: its device and staff member. */
@@ -122,13 +127,33 @@ export class Hub implements Notifier, Presence {
     emit(this.deviceNsp?.to(`device:${deviceId}`).except(socketId), event, args);
   }
 
+  toAgentExcept<E extends keyof AgentServerEvents>(
+    agentId: string,
+    socketId: string,
+    event: E,
+    ...args: Parameters<AgentServerEvents[E]>
+  ): void {
+    const room = `agent:${agentId}`;
+    if (this.onlySocket(room, socketId, this.agentNsp) && !this.elsewhere('agent', agentId)) return;
+    emit(this.agentNsp?.to(room).except(socketId), event, args);
+  }
+
   /**
    * Whether `socketId` is the only socket of this node in `room`: a broadcast to the others would
    * reach nobody here, yet encode its payload first.
    */
-  protected onlySocket(room: string, socketId: string): boolean {
-    const ids = this.deviceNsp?.adapter.rooms.get(room);
+  protected onlySocket(
+    room: string,
+    socketId: string,
+    nsp: AgentNamespace | DeviceNamespace | null = this.deviceNsp,
+  ): boolean {
+    const ids = nsp?.adapter.rooms.get(room);
     return ids !== undefined && ids.size === 1 && ids.has(socketId);
+  }
+
+  /** Whether another process holds sockets of the party (a cluster's other nodes): none here. */
+  protected elsewhere(_kind: 'agent' | 'device', _id: string): boolean {
+    return false;
   }
 
   /** One ack from any of the phone's sockets settles it (a reconnect may race the old socket). */

@@ -2,19 +2,24 @@ import { io } from 'socket.io-client';
 import {
   type Ack,
   type AgentAckData,
+  type AgentAuth,
   type AgentRequestName,
   type AgentServerEvents,
+  agentAuth,
+  CALL_ACK_REQUESTS,
   type ConsoleHello,
+  ERROR_CODES,
   type HttpArgs,
   type HttpResult,
   type HttpRouteName,
   httpRequest,
-  PROTOCOL_VERSION,
 } from '#shared';
 import type { ConsoleStore } from '../store/store';
 import type { ConsoleApi } from './context';
 import { type AgentSocket, type RequestPayload, request } from './request';
 import type { Session } from './session';
+
+const callAckRequests: ReadonlySet<string> = new Set(CALL_ACK_REQUESTS);
 
 /** Retry a refused-but-not-unauthorized handshake (server restarting) on this cadence. */
 const RETRY_REFUSED_MS = 2_000;
@@ -39,7 +44,7 @@ export class ConsoleClient implements ConsoleApi {
     private readonly onEnded: (reason: string) => void = onUnauthorized,
   ) {
     this.socket = io(new URL('/agent', baseUrl).toString(), {
-      auth: { token: session.token, protocol: PROTOCOL_VERSION, console: page },
+      auth: this.auth(session),
       autoConnect: false,
       // Every reconnect gets a full resync, so there is no buffered state worth replaying.
       reconnectionDelayMax: 3_000,
@@ -58,7 +63,7 @@ export class ConsoleClient implements ConsoleApi {
    */
   resume(session: Session): void {
     this.session = session;
-    this.socket.auth = { token: session.token, protocol: PROTOCOL_VERSION, console: this.page };
+    this.socket.auth = this.auth(session);
     if (this.retry) clearTimeout(this.retry);
     this.socket.connect();
   }
@@ -70,16 +75,33 @@ export class ConsoleClient implements ConsoleApi {
     this.socket.disconnect();
   }
 
+  /**
+   * The handshake: this page, and `callAcks` (shared events.ts): the acks of this console's call
+   * requests are their changes, which the server then does not send it again as `call:changed`.
+   */
+  private auth(session: Session): AgentAuth {
+    return { ...agentAuth(session.token, ['callAcks']), console: this.page };
+  }
+
   request<E extends AgentRequestName>(
     event: E,
     payload: RequestPayload<E>,
     opts?: { timeoutMs?: number },
   ): Promise<Ack<AgentAckData[E]>> {
-    if (!this.socket.connected && !this.everConnected) {
-      // Screens ask for their data as they mount, which is before the first connect completes.
-      return this.firstConnect(opts?.timeoutMs).then(() => request(this.socket, event, payload, opts));
-    }
-    return request(this.socket, event, payload, opts);
+    // Screens ask for their data as they mount, which is before the first connect completes.
+    const sent =
+      !this.socket.connected && !this.everConnected
+        ? this.firstConnect(opts?.timeoutMs).then(() => request(this.socket, event, payload, opts))
+        : request(this.socket, event, payload, opts);
+    if (!callAckRequests.has(event)) return sent;
+    return sent.then((ack) => {
+      // Its change comes in the ack only (`callAcks`): an ack that never came may hide a change
+      // the server made, so the calls shown are asked for again.
+      if (!ack.ok && ack.error.code === ERROR_CODES.UNAVAILABLE && this.socket.connected) {
+        void this.syncCalls();
+      }
+      return ack;
+    });
   }
 
   /**

@@ -23,9 +23,15 @@ export function refusalText(ack: Extract<Ack<unknown>, { ok: false }>, what: str
   }
 }
 
+/**
+ * The ack of a call request is the call as the request left it, and this console's only word of
+ * that change (`callAcks`: the server sends it no `call:changed` for it): applied as one.
+ */
 function applyCall(ack: Ack<Call>, what: string): boolean {
   if (ack.ok) {
-    consoleStore.getState().callRequestDone(ack.data);
+    const store = consoleStore.getState();
+    store.callRequestDone(ack.data);
+    store.transferSeen(ack.data);
     return true;
   }
   consoleStore.getState().callRequestRefused(refusalText(ack, what));
