@@ -18,31 +18,38 @@ describe('APNs answers waiting for the call’s next change', () => {
     await h.close();
   });
 
-  /** A harness whose gateway says when APNs' answer to a call push is in the server's hands. */
-  async function start() {
+  /**
+   * A harness whose gateway says when APNs' answer to a call push is in the server's hands; with
+   * `hold`, it sends nothing before `release()`.
+   */
+  async function start(o: { hold?: boolean } = {}) {
     let answered!: () => void;
     const firstAnswer = new Promise<void>((resolve) => {
       answered = resolve;
     });
+    let release!: () => void;
+    const gate = o.hold ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
     h = await startHarness({
       wrapPush: (gateway) =>
         Object.assign(Object.create(gateway) as PushGateway, {
-          send: (req: PushRequest) =>
-            gateway.send({
+          send: async (req: PushRequest) => {
+            await gate;
+            return gateway.send({
               ...req,
               onAttempt: (result) => {
                 req.onAttempt?.(result);
                 answered();
               },
-            }),
+            });
+          },
         }),
     });
     const agent = await h.agent('boss');
     const ana = await h.staff(agent, 'Ana');
     const phone = await h.phone(agent, ana.id);
     const call = await agent.ok<Call>('call:place', { staffId: ana.id });
-    await firstAnswer;
-    return { agent, phone, call };
+    if (!o.hold) await firstAnswer;
+    return { agent, phone, call, firstAnswer, release: () => release() };
   }
 
   /** What the console heard of `callId` (state and APNs answers), once all sent before arrived. */
@@ -73,6 +80,21 @@ describe('APNs answers waiting for the call’s next change', () => {
     );
     expect(changed.call.state).toBe('dialing');
     expect((await h.storage.calls.get(call.id))?.pushes).toHaveLength(1);
+  });
+
+  it('taken by a repeated hang-up of the ended call, does not count the call’s end twice', async () => {
+    const { agent, call, firstAnswer, release } = await start({ hold: true });
+    const ended = await agent.ok<Call>('call:hangup', { callId: call.id });
+    expect(ended.endReason).toBe('cancelled');
+    // The call push's answer comes after the end, and waits for a change to take it: a hang-up
+    // again (a harmless repeat) takes it, and stores the call with it.
+    release();
+    await firstAnswer;
+    const again = await agent.ok<Call>('call:hangup', { callId: call.id });
+    expect(again.pushes).toHaveLength(1);
+    await h.idle();
+    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    expect(metrics).toContain('switchboard_calls_total{outcome="cancelled",direction="outbound"} 1');
   });
 
   it('is written at once when the server settles', async () => {

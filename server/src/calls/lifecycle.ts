@@ -229,7 +229,11 @@ export class CallLifecycle {
     }
     if (!isLive(next)) {
       this.reports.forget(next);
-      this.o.metrics.calls.inc({ outcome: next.endReason ?? 'failed', direction: next.direction });
+      // Once, as it ends: an ended call is stored again when a change that changes nothing (a
+      // repeated hang-up) takes APNs answers that came after its end.
+      if (prev === null || isLive(prev)) {
+        this.o.metrics.calls.inc({ outcome: next.endReason ?? 'failed', direction: next.direction });
+      }
     }
     this.deliver(next, delivery, quiet);
     for (const observer of this.o.observers ?? []) observer.committed?.(prev, next);
