@@ -6,6 +6,9 @@ import { defineConfig, devices } from '@playwright/test';
  * Playwright cannot download browsers on these machines, so it drives /usr/bin/chromium.
  */
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The workers' demo servers compare every frame made from a call's JSON made once with Socket.IO's
+// own (server/src/gateways/encoder.ts), as the vitest suite's do.
+process.env.SWITCHBOARD_CHECK_FRAMES ??= '1';
 
 export default defineConfig({
   testDir: 'e2e',

@@ -20,5 +20,8 @@ export default defineConfig({
     // default (cores − 1) ran them one by one here: 521 s for the suite against 305 s with two.
     maxWorkers: 2,
     globalSetup: ['./vitest.global-setup.ts'],
+    // Every frame the server's encoder makes from a call's JSON made once is compared with
+    // Socket.IO's own (server/src/gateways/encoder.ts).
+    env: { SWITCHBOARD_CHECK_FRAMES: '1' },
   },
 });

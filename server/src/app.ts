@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server as IoServer } from 'socket.io';
+import { Decoder } from 'socket.io-parser';
 import { type Clock, PROTOCOL_VERSION, type ServerStatus, systemClock } from '#shared';
 import { PairingService } from './auth/pairing';
 import { SocketLimiter } from './auth/rate-limit';
@@ -20,6 +21,7 @@ import { clusterCallPorts } from './cluster/calls';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from './config/server';
 import { attachAgentGateway } from './gateways/agent';
 import { attachDeviceGateway } from './gateways/device';
+import { KnownJsonEncoder } from './gateways/encoder';
 import { type AgentNamespace, type DeviceNamespace, Hub } from './gateways/hub';
 import { enforceRouteAccess } from './http/access';
 import { apiRoutes } from './http/api';
@@ -289,6 +291,8 @@ async function attachTransports(base: Base, core: ReturnType<typeof buildCalls>)
     allowRequest: (req, done) =>
       done(origins.allows(req) ? null : 'this origin may not connect', origins.allows(req)),
     ...(base.cluster ? { adapter: base.cluster.adapter } : {}),
+    // A call's JSON made once, for its write and every frame that carries it (gateways/encoder.ts).
+    parser: { Encoder: KnownJsonEncoder, Decoder },
   });
   // One Socket.IO server, two protocols: each namespace carries its own typed event maps.
   hub.agentNsp = io.of('/agent') as unknown as AgentNamespace;

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Insertable, type Kysely, sql } from 'kysely';
 import { type Call, QUALITY_MARKS, type QualityMark } from '#shared';
+import { jsonOnce } from '../json-once';
 import { decodeCursor, encodeCursor } from './cursor';
 import { groupCommit } from './group-commit';
 import { pgLiteral, pgValue } from './literal';
@@ -243,7 +244,8 @@ const callRow = (call: Call) =>
     call.state,
     call.endReason,
     call.createdAt,
-    JSON.stringify(call),
+    // Made once: the frames that carry this version take it too (gateways/encoder.ts).
+    jsonOnce(call),
   ] as const;
 
 /**
