@@ -17,13 +17,16 @@ export interface RingRecorderOptions {
 }
 
 /**
- * The least time between the starts of two ring-record writes of this process, in real time. A
- * PostgreSQL round trip is a large share of a call setup's CPU (bench/README.md), and under load a
- * record write went out for every third call; held this long, one write carries what ended
- * meanwhile (with 50 ms, a cluster node at 30 calls a second still wrote for every second call). At rest a call's record still goes at once. What a crash loses is at most this long's
- * records (never a call: they are written after it), where it was one write's.
+ * The least time between the starts of two ring-record writes of this process, in real time, by
+ * storage engine. A PostgreSQL round trip is a large share of a call setup's CPU (bench/README.md),
+ * and under load a record write went out for every third call (with 50 ms, a cluster node at 30
+ * calls a second still wrote for every second call); held this long, one write carries what ended
+ * meanwhile. SQLite writes on the event loop, so a longer gap makes each write a longer pause for
+ * every call in flight (bench:ring's p99 overhead, median of 8 runs, 4.5 → 7.2 ms at 250 ms): it
+ * keeps the short one. At rest a call's record still goes at once. What a crash loses is at most
+ * this long's records (never a call: they are written after it), where it was one write's.
  */
-export const RING_WRITE_GAP_MS = 250;
+export const RING_WRITE_GAP_MS = { sqlite: 50, postgres: 250 } as const;
 
 /**
  * Writes what became of each phone into its ring record when a call ends (issue 25 item 1). Only
@@ -57,7 +60,7 @@ export class RingRecorder implements CallObserver {
     // Calls ended by the same burst of socket messages join the first write too.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.queue.length > 0) {
-      const wait = this.lastWrite + RING_WRITE_GAP_MS - performance.now();
+      const wait = this.lastWrite + RING_WRITE_GAP_MS[this.o.storage.engine] - performance.now();
       if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, wait));
       this.lastWrite = performance.now();
       const legs = this.queue;
