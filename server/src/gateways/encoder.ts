@@ -35,11 +35,28 @@ function plainOutsideKnown(value: unknown, found: { n: number }): boolean {
   return true;
 }
 
+/**
+ * Whether a known object is among the first `depth` levels of `value` (a call in `call:changed`'s
+ * payload is at 2, in `call:sync`'s ack at 4): a look that stops short, so that a frame without one
+ * (the roster, its hundreds of entries) is not walked twice, here and by Socket.IO's encoder.
+ */
+function knownWithin(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (knownJson(value) !== undefined) return true;
+  if (depth === 0) return false;
+  if (Array.isArray(value)) return value.some((v) => knownWithin(v, depth - 1));
+  for (const key in value) {
+    if (knownWithin((value as Record<string, unknown>)[key], depth - 1)) return true;
+  }
+  return false;
+}
+
 export class KnownJsonEncoder extends Encoder {
   private readonly check = process.env.SWITCHBOARD_CHECK_FRAMES === '1';
 
   override encode(packet: Packet): unknown[] {
     if (packet.type !== PacketType.EVENT && packet.type !== PacketType.ACK) return super.encode(packet);
+    if (!knownWithin(packet.data, 4)) return super.encode(packet);
     const found = { n: 0 };
     if (!plainOutsideKnown(packet.data, found) || found.n === 0) return super.encode(packet);
     const frame = this.frame(packet, found.n);
