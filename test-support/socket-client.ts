@@ -147,6 +147,17 @@ export class TestClient {
     return this.received.filter((r) => r.event === event).map((r) => r.payload as T);
   }
 
+  /**
+   * The states of the `call:changed` of `callId` this socket has received, once everything the
+   * server sent it before has arrived (a `call:sync` answered: one socket's frames keep their order).
+   */
+  async callStatesHeard(callId: string): Promise<string[]> {
+    await this.ok('call:sync', { callIds: [callId] });
+    return this.eventsNamed<{ call: { id: string; state: string } }>('call:changed')
+      .filter((p) => p.call.id === callId)
+      .map((p) => p.call.state);
+  }
+
   close(): void {
     this.socket.close();
   }

@@ -26,15 +26,6 @@ async function callAndHangUp(agent: TestClient, phone: Phone, staffId: string) {
   return placed;
 }
 
-/** The states of `call`'s changes a console has received, once everything sent before has arrived. */
-async function heard(socket: TestClient, callId: string) {
-  await socket.ok('call:sync', { callIds: [callId] }); // one socket's frames keep their order
-  return socket
-    .eventsNamed<Changed>('call:changed')
-    .filter((p) => p.call.id === callId)
-    .map((p) => p.call.state);
-}
-
 const EVERY_CHANGE = ['dialing', 'ringing', 'connecting', 'active', 'ended'];
 /** The phone's reports' changes: the placement and the hang-up were the console's own requests. */
 const NOT_ITS_OWN = ['ringing', 'connecting', 'active'];
@@ -53,13 +44,13 @@ describe('a console that takes its call requests’ acks as the changes', () => 
     const ana = await h.staff(boss, 'Ana');
     const phone = await h.phone(boss, ana.id, { token: false });
     const call = await callAndHangUp(boss, phone, ana.id);
-    expect(await heard(boss, call.id)).toEqual(NOT_ITS_OWN);
+    expect(await boss.callStatesHeard(call.id)).toEqual(NOT_ITS_OWN);
 
     // The agent's second console (another tab, without the feature) hears every change.
     const tab = await h.agent('boss');
     const second = await callAndHangUp(boss, phone, ana.id);
-    expect(await heard(tab, second.id)).toEqual(EVERY_CHANGE);
-    expect(await heard(boss, second.id)).toEqual(NOT_ITS_OWN);
+    expect(await tab.callStatesHeard(second.id)).toEqual(EVERY_CHANGE);
+    expect(await boss.callStatesHeard(second.id)).toEqual(NOT_ITS_OWN);
   });
 
   it('leaves a console that did not announce it as it was: every change', async () => {
@@ -67,7 +58,7 @@ describe('a console that takes its call requests’ acks as the changes', () => 
     const ana = await h.staff(boss, 'Ana');
     const phone = await h.phone(boss, ana.id, { token: false });
     const call = await callAndHangUp(boss, phone, ana.id);
-    expect(await heard(boss, call.id)).toEqual(EVERY_CHANGE);
+    expect(await boss.callStatesHeard(call.id)).toEqual(EVERY_CHANGE);
   });
 
   it('ignores a feature it does not know: a newer console goes on without it', async () => {
@@ -75,7 +66,7 @@ describe('a console that takes its call requests’ acks as the changes', () => 
     const ana = await h.staff(boss, 'Ana');
     const phone = await h.phone(boss, ana.id, { token: false });
     const call = await callAndHangUp(boss, phone, ana.id);
-    expect(await heard(boss, call.id)).toEqual(NOT_ITS_OWN);
+    expect(await boss.callStatesHeard(call.id)).toEqual(NOT_ITS_OWN);
   });
 });
 
@@ -98,7 +89,7 @@ describe('a console that takes its call requests’ acks as the changes, in a cl
     );
     const call = await callAndHangUp(alice, phone, ana.id);
     await tab.waitFor<Changed>('call:changed', (p) => p.call.id === call.id && p.call.state === 'ended');
-    expect(await heard(tab, call.id)).toEqual(EVERY_CHANGE);
-    expect(await heard(alice, call.id)).toEqual(NOT_ITS_OWN);
+    expect(await tab.callStatesHeard(call.id)).toEqual(EVERY_CHANGE);
+    expect(await alice.callStatesHeard(call.id)).toEqual(NOT_ITS_OWN);
   });
 });

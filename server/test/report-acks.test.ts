@@ -28,15 +28,6 @@ async function answerCall(agent: TestClient, phone: Phone, staffId: string) {
   return placed;
 }
 
-/** The states of `call`'s changes a socket has received, once everything sent before has arrived. */
-async function heard(socket: TestClient, callId: string) {
-  await socket.ok('call:sync', { callIds: [callId] }); // one socket's frames keep their order
-  return socket
-    .eventsNamed<Changed>('call:changed')
-    .filter((p) => p.call.id === callId)
-    .map((p) => p.call.state);
-}
-
 describe('a phone that takes its reports’ acks as the changes', () => {
   let h: Harness;
   beforeEach(async () => {
@@ -53,7 +44,7 @@ describe('a phone that takes its reports’ acks as the changes', () => {
     const call = await answerCall(boss, phone, ana.id);
     await phone.waitFor<Changed>('call:changed', (p) => p.call.id === call.id && p.call.state === 'ended');
     // The placement, then the agent's hang-up: the three reports' changes came in their acks.
-    expect(await heard(phone, call.id)).toEqual(['dialing', 'ended']);
+    expect(await phone.callStatesHeard(call.id)).toEqual(['dialing', 'ended']);
     expect(
       boss.eventsNamed<Changed>('call:changed').filter((p) => p.call.id === call.id).length,
     ).toBeGreaterThanOrEqual(4);
@@ -62,8 +53,14 @@ describe('a phone that takes its reports’ acks as the changes', () => {
     const again = await h.reconnectPhone(phone, ['reportAcks']);
     const second = await answerCall(boss, phone, ana.id);
     await again.waitFor<Changed>('call:changed', (p) => p.call.id === second.id && p.call.state === 'ended');
-    expect(await heard(again, second.id)).toEqual(['dialing', 'ringing', 'connecting', 'active', 'ended']);
-    expect(await heard(phone, second.id)).toEqual(['dialing', 'ended']);
+    expect(await again.callStatesHeard(second.id)).toEqual([
+      'dialing',
+      'ringing',
+      'connecting',
+      'active',
+      'ended',
+    ]);
+    expect(await phone.callStatesHeard(second.id)).toEqual(['dialing', 'ended']);
   });
 
   it('leaves a phone that did not announce it as it was: every change', async () => {
@@ -72,7 +69,13 @@ describe('a phone that takes its reports’ acks as the changes', () => {
     const phone = await h.phone(boss, ana.id, { token: false });
     const call = await answerCall(boss, phone, ana.id);
     await phone.waitFor<Changed>('call:changed', (p) => p.call.id === call.id && p.call.state === 'ended');
-    expect(await heard(phone, call.id)).toEqual(['dialing', 'ringing', 'connecting', 'active', 'ended']);
+    expect(await phone.callStatesHeard(call.id)).toEqual([
+      'dialing',
+      'ringing',
+      'connecting',
+      'active',
+      'ended',
+    ]);
   });
 });
 
@@ -91,7 +94,7 @@ describe('a phone that takes its reports’ acks as the changes, in a cluster', 
     );
     const call = await answerCall(alice, phone, ana.id);
     await phone.waitFor<Changed>('call:changed', (p) => p.call.id === call.id && p.call.state === 'ended');
-    expect(await heard(phone, call.id)).toEqual(['dialing', 'ended']);
+    expect(await phone.callStatesHeard(call.id)).toEqual(['dialing', 'ended']);
 
     const elsewhere = await c.reconnectPhone(2, phone, ['reportAcks']);
     await until('node 1 to know of the socket on node 2', () =>
@@ -102,13 +105,13 @@ describe('a phone that takes its reports’ acks as the changes, in a cluster', 
       'call:changed',
       (p) => p.call.id === second.id && p.call.state === 'ended',
     );
-    expect(await heard(elsewhere, second.id)).toEqual([
+    expect(await elsewhere.callStatesHeard(second.id)).toEqual([
       'dialing',
       'ringing',
       'connecting',
       'active',
       'ended',
     ]);
-    expect(await heard(phone, second.id)).toEqual(['dialing', 'ended']);
+    expect(await phone.callStatesHeard(second.id)).toEqual(['dialing', 'ended']);
   });
 });
