@@ -92,7 +92,6 @@ export async function startCluster(o: ClusterTestOptions) {
       return login(nodes[node]!.url, name, PASSWORD);
     },
 
-    /** A console signed in as `name` on node `node`. */
     /** A console of `name` on node `node`, announcing `features` (shared AGENT_FEATURES). */
     async agent(node: number, name: string, features?: string[]) {
       const { token, agentId } = await cluster.login(node, name);
@@ -124,6 +123,20 @@ export async function startCluster(o: ClusterTestOptions) {
         [kind],
       );
       return rows;
+    },
+
+    /** Writes a durable timer as a node would (a lease of a node that is gone, say). */
+    async insertTimerRow(row: {
+      key: string;
+      kind: 'grace' | 'cancel';
+      dueAt: number;
+      owner: string;
+      data: unknown;
+    }) {
+      await sql.query(
+        'insert into cluster_timers (key, kind, due_at, owner, data) values ($1, $2, $3, $4, $5)',
+        [row.key, row.kind, row.dueAt, row.owner, JSON.stringify(row.data)],
+      );
     },
 
     /** Every node idle, twice over: one node's work can set off another's. */

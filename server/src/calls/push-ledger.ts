@@ -141,13 +141,21 @@ export class PushLedger {
   /**
    * A cancel whose sender may not have finished it (a previous run of this server, a node that
    * died): sent unless APNs' last word is already a cancel, or the call ended too long ago to ring
-   * still. True while it is being sent.
+   * still. True while it is being sent. `ask` asks the phone over its sockets first, as the first
+   * cancel did (`Notifier.cancelDevice`): one that acknowledges (it ended the call, perhaps on the
+   * first cancel whose lease was not cleared yet) gets no push, which it would have to show in
+   * Recents.
    */
-  resend(call: Call, deviceId: string, reason: EndReason): boolean {
+  resend(
+    call: Call,
+    deviceId: string,
+    reason: EndReason,
+    ask: () => Promise<boolean> | null = () => null,
+  ): boolean {
     // Still live: its end was never stored; whatever ends it sends cancels of its own.
     if (isLive(call) || cancelAccepted(call, deviceId)) return false;
     if ((call.endedAt ?? 0) < this.o.clock.now() - CANCEL_GRACE_MS) return false;
-    this.cancel(call, deviceId, reason);
+    this.cancel(call, deviceId, reason, ask());
     return true;
   }
 

@@ -15,6 +15,7 @@ import { TransferCalls } from '../transfer/calls';
 import { consultPeer, relayConsult } from '../transfer/consult';
 import { AgentCalls } from './agent-calls';
 import { consoleResync } from './audience';
+import { CANCEL_ACK_GRACE_MS } from './cancel-acks';
 import { CallLifecycle, type LifecycleOptions } from './lifecycle';
 import { PhoneCalls } from './phone-calls';
 import type { CallCore, Party } from './ports';
@@ -124,7 +125,9 @@ export class CallService implements CallCore {
   }
 
   resendCancel(call: Call, deviceId: string, reason: EndReason): boolean {
-    return this.life.pushes.resend(call, deviceId, reason);
+    return this.life.pushes.resend(call, deviceId, reason, () =>
+      this.o.notifier.cancelDevice(deviceId, { callId: call.id, reason }, CANCEL_ACK_GRACE_MS),
+    );
   }
 
   // MARK: - Parties coming and going
