@@ -137,6 +137,6 @@ function leasedCancels(node: ClusterNode): CancelJournal {
         } else await node.timers.set(key, 'cancel', until, data, true);
       }
     },
-    done: (callId, deviceId) => node.timers.clear(cancelKey(callId, deviceId)),
+    done: (callId, deviceId) => node.timers.clearSoon(cancelKey(callId, deviceId)),
   };
 }
