@@ -73,8 +73,8 @@ export class ClusterTimers {
   }
 
   /**
-   * Clears timers that end while a delete is under way go together in the next one: resolves once
-   * its row is gone.
+   * Deletes a timer's row; those cleared while a delete is under way go together in the next one.
+   * Resolves once its row is gone.
    */
   private readonly clearing = groupCommit<string>(async (keys) => {
     await this.pool.query('delete from cluster_timers where key = any($1)', [keys]);
@@ -89,7 +89,7 @@ export class ClusterTimers {
   /**
    * As `clear`, for a cancel's lease: those that end within `CLEAR_WAIT_MS` of the first go in one
    * delete (a lease ends when the phone acknowledges its cancel, once per call's end: a round trip
-   * each, about one in twelve of a cluster's per call setup). Not for graces: one must be gone
+   * each, about one in seventeen of a cluster's per call setup). Not for graces: one must be gone
    * before it falls due.
    */
   clearSoon(key: string): Promise<void> {
