@@ -245,10 +245,10 @@ export class CallLifecycle {
 
   private deliver(call: Call, { agents, transferAgents, devices }: Delivery, quiet?: Quiet): void {
     const { notifier } = this.o;
-    const quietAgent = quiet && 'agentId' in quiet ? quiet.agentId : null;
+    const quietAgent = quiet && 'agentId' in quiet ? quiet : null;
     const toAgent = (agentId: string, event: 'call:changed' | 'call:incoming') => {
-      if (agentId === quietAgent && event === 'call:changed')
-        notifier.toAgentExcept(agentId, quiet!.socketId, event, { call });
+      if (quietAgent?.agentId === agentId && event === 'call:changed')
+        notifier.toAgentExcept(agentId, quietAgent.socketId, event, { call });
       else notifier.toAgent(agentId, event, { call });
     };
     if (agents?.to === 'everyone') notifier.toAgents(agents.event, { call });
