@@ -245,16 +245,11 @@ export class CallLifecycle {
 
   private deliver(call: Call, { agents, transferAgents, devices }: Delivery, quiet?: Quiet): void {
     const { notifier } = this.o;
-    const quietAgent = quiet && 'agentId' in quiet ? quiet : null;
-    const toAgent = (agentId: string, event: 'call:changed' | 'call:incoming') => {
-      if (quietAgent?.agentId === agentId && event === 'call:changed')
-        notifier.toAgentExcept(agentId, quietAgent.socketId, event, { call });
-      else notifier.toAgent(agentId, event, { call });
-    };
     if (agents?.to === 'everyone') notifier.toAgents(agents.event, { call });
-    else if (agents?.to === 'agents') for (const id of agents.agentIds) toAgent(id, agents.event);
-    else if (agents) toAgent(agents.agentId, agents.event);
-    for (const agentId of transferAgents) toAgent(agentId, 'call:changed');
+    else if (agents?.to === 'agents')
+      for (const id of agents.agentIds) this.toAgent(id, agents.event, call, quiet);
+    else if (agents) this.toAgent(agents.agentId, agents.event, call, quiet);
+    for (const agentId of transferAgents) this.toAgent(agentId, 'call:changed', call, quiet);
     for (const { deviceId, cancel } of devices) {
       // Cancelled by socket and by push (a phone in the background has no socket, DESIGN lesson 3);
       // the push only when the phone does not acknowledge the socket's cancel in time.
@@ -286,6 +281,13 @@ export class CallLifecycle {
     this.recordWaits.delete(callId);
     // A change took them meanwhile: nothing to write (a cluster node would take the call's lock).
     if (this.pushes.records.waiting(callId)) this.writeRecords(callId);
+  }
+
+  /** A call's news to one agent's consoles: a change their request made, not to the one that asked. */
+  private toAgent(agentId: string, event: 'call:changed' | 'call:incoming', call: Call, quiet?: Quiet): void {
+    if (event === 'call:changed' && quiet && 'agentId' in quiet && quiet.agentId === agentId)
+      this.o.notifier.toAgentExcept(agentId, quiet.socketId, event, { call });
+    else this.o.notifier.toAgent(agentId, event, { call });
   }
 
   /** Stores the APNs answers waiting for this call, in a write of their own behind its other tasks. */

@@ -30,22 +30,6 @@ export class ClusterHub extends Hub {
     )?.emit(event, ...args);
   }
 
-  override toDeviceExcept<E extends Exclude<keyof DeviceServerEvents, 'call:cancelled'>>(
-    deviceId: string,
-    socketId: string,
-    event: E,
-    ...args: Parameters<DeviceServerEvents[E]>
-  ): void {
-    if (!this.isDeviceOnline(deviceId)) return;
-    // Another node may hold a socket of the phone (a reconnect racing the old one): then the room.
-    if (this.onlySocket(`device:${deviceId}`, socketId) && !this.elsewhere('device', deviceId)) return;
-    (
-      this.deviceNsp?.to(`device:${deviceId}`).except(socketId) as
-        | { emit(e: string, ...a: unknown[]): void }
-        | undefined
-    )?.emit(event, ...args);
-  }
-
   /**
    * The room spans the nodes: a broadcast with an ack, whose answers come back through Redis. It
    * needs a timeout of its own; the answers that came by then count.

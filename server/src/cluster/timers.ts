@@ -13,6 +13,7 @@ export type TimerKind = 'grace' | 'cancel';
 export const CLEAR_WAIT_MS = 250;
 
 const SET = 'insert into cluster_timers (key, kind, due_at, owner, data)';
+const DELETE = 'delete from cluster_timers where key = any($1)';
 const ON_CONFLICT = `on conflict (key) do update
   set kind = excluded.kind, due_at = excluded.due_at, owner = excluded.owner, data = excluded.data`;
 
@@ -77,7 +78,7 @@ export class ClusterTimers {
    * Resolves once its row is gone.
    */
   private readonly clearing = groupCommit<string>(async (keys) => {
-    await this.pool.query('delete from cluster_timers where key = any($1)', [keys]);
+    await this.pool.query(DELETE, [keys]);
   }, 100);
 
   clear(key: string): Promise<void> {
@@ -100,7 +101,7 @@ export class ClusterTimers {
     const keys = [key];
     const gone = new Promise<void>((resolve) => setTimeout(resolve, CLEAR_WAIT_MS)).then(async () => {
       this.waiting = null;
-      await this.pool.query('delete from cluster_timers where key = any($1)', [keys]);
+      await this.pool.query(DELETE, [keys]);
     });
     this.waiting = { keys, gone };
     return gone;

@@ -123,8 +123,11 @@ export class Hub implements Notifier, Presence {
     event: E,
     ...args: Parameters<DeviceServerEvents[E]>
   ): void {
-    if (!this.devices.has(deviceId) || this.onlySocket(`device:${deviceId}`, socketId)) return;
-    emit(this.deviceNsp?.to(`device:${deviceId}`).except(socketId), event, args);
+    const room = `device:${deviceId}`;
+    if (!this.isDeviceOnline(deviceId)) return;
+    // Another node may hold a socket of the phone (a reconnect racing the old one): then the room.
+    if (this.onlySocket(this.deviceNsp, room, socketId) && !this.elsewhere('device', deviceId)) return;
+    emit(this.deviceNsp?.to(room).except(socketId), event, args);
   }
 
   toAgentExcept<E extends keyof AgentServerEvents>(
@@ -134,7 +137,7 @@ export class Hub implements Notifier, Presence {
     ...args: Parameters<AgentServerEvents[E]>
   ): void {
     const room = `agent:${agentId}`;
-    if (this.onlySocket(room, socketId, this.agentNsp) && !this.elsewhere('agent', agentId)) return;
+    if (this.onlySocket(this.agentNsp, room, socketId) && !this.elsewhere('agent', agentId)) return;
     emit(this.agentNsp?.to(room).except(socketId), event, args);
   }
 
@@ -142,11 +145,7 @@ export class Hub implements Notifier, Presence {
    * Whether `socketId` is the only socket of this node in `room`: a broadcast to the others would
    * reach nobody here, yet encode its payload first.
    */
-  protected onlySocket(
-    room: string,
-    socketId: string,
-    nsp: AgentNamespace | DeviceNamespace | null = this.deviceNsp,
-  ): boolean {
+  private onlySocket(nsp: AgentNamespace | DeviceNamespace | null, room: string, socketId: string): boolean {
     const ids = nsp?.adapter.rooms.get(room);
     return ids !== undefined && ids.size === 1 && ids.has(socketId);
   }
