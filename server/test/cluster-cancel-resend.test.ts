@@ -33,6 +33,11 @@ it('a cancel taken over from a node that died goes to the phone’s socket first
   expect((await phone.report(call.id, 'reported')).ok).toBe(true);
   await alice.ok('call:hangup', { callId: call.id });
   await until('the phone to acknowledge the cancel', () => cancels.length === 1);
+  // Its acknowledgement ends the lease, in a delete that waits for others (up to 250 ms).
+  await until(
+    'the first cancel’s lease to be cleared',
+    async () => (await c.timerRows('cancel')).length === 0,
+  );
   await c.idle();
 
   // The lease of a node that died before the phone's acknowledgement cleared it.

@@ -5,6 +5,8 @@ import { type Harness, startHarness } from '../../test-support/harness';
 import type { TestClient } from '../../test-support/socket-client';
 
 type Changed = { call: Call };
+
+const EVERY_CHANGE = ['dialing', 'ringing', 'connecting', 'active', 'ended'];
 type Phone = Awaited<ReturnType<Harness['phone']>>;
 
 /**
@@ -53,13 +55,7 @@ describe('a phone that takes its reports’ acks as the changes', () => {
     const again = await h.reconnectPhone(phone, ['reportAcks']);
     const second = await answerCall(boss, phone, ana.id);
     await again.waitFor<Changed>('call:changed', (p) => p.call.id === second.id && p.call.state === 'ended');
-    expect(await again.callStatesHeard(second.id)).toEqual([
-      'dialing',
-      'ringing',
-      'connecting',
-      'active',
-      'ended',
-    ]);
+    expect(await again.callStatesHeard(second.id)).toEqual(EVERY_CHANGE);
     expect(await phone.callStatesHeard(second.id)).toEqual(['dialing', 'ended']);
   });
 
@@ -69,13 +65,7 @@ describe('a phone that takes its reports’ acks as the changes', () => {
     const phone = await h.phone(boss, ana.id, { token: false });
     const call = await answerCall(boss, phone, ana.id);
     await phone.waitFor<Changed>('call:changed', (p) => p.call.id === call.id && p.call.state === 'ended');
-    expect(await phone.callStatesHeard(call.id)).toEqual([
-      'dialing',
-      'ringing',
-      'connecting',
-      'active',
-      'ended',
-    ]);
+    expect(await phone.callStatesHeard(call.id)).toEqual(EVERY_CHANGE);
   });
 });
 
@@ -105,13 +95,7 @@ describe('a phone that takes its reports’ acks as the changes, in a cluster', 
       'call:changed',
       (p) => p.call.id === second.id && p.call.state === 'ended',
     );
-    expect(await elsewhere.callStatesHeard(second.id)).toEqual([
-      'dialing',
-      'ringing',
-      'connecting',
-      'active',
-      'ended',
-    ]);
+    expect(await elsewhere.callStatesHeard(second.id)).toEqual(EVERY_CHANGE);
     expect(await phone.callStatesHeard(second.id)).toEqual(['dialing', 'ended']);
   });
 });
