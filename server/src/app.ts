@@ -36,7 +36,7 @@ import { serveContract } from './http/routes';
 import { checkTls, pinnedFingerprint } from './http/tls';
 import { DEFAULT_WEB_ROOT } from './http/web';
 import { createLogger, type Logger } from './ops/logger';
-import { createMetrics } from './ops/metrics';
+import { countCallReruns, createMetrics } from './ops/metrics';
 import { StorageHealth } from './ops/storage-health';
 import type { PushGateway } from './push';
 import { createRingHealth } from './ring-health';
@@ -109,6 +109,7 @@ export async function createServer(deps: ServerDeps) {
       return p;
     },
   };
+  if (cluster) countCallReruns(base.metrics, () => cluster.callCopies.rerunsUnderLock);
   const core = buildCalls(base, deps.push ?? null);
   storageChanged = () => base.hub.toAgents('server:status', core.serverStatus());
   const transports = await attachTransports(base, core);

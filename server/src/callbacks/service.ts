@@ -45,6 +45,8 @@ export class Callbacks implements CallObserver {
     if (prev && !isLive(prev)) return;
     const { storage, clock } = this.o;
     if (next.direction === 'inbound' && !isLive(next) && next.answeredAt === null) {
+      // Written now, not with the call: only from the call as stored (ports.ts `needLock`).
+      held?.needLock?.();
       const staff = await storage.staff.get(next.staffId);
       const queued = await storage.callbacks.missed({
         id: randomUUID(),
@@ -59,6 +61,7 @@ export class Callbacks implements CallObserver {
     if (!prev || next.agentId === null || prev.answeredAt !== null || next.answeredAt === null) return;
     // A call back from its claimer was answered, or the staff member called in again and an agent
     // answered: either way nobody needs to call them back.
+    held?.needLock?.();
     const callBack = next.direction === 'outbound';
     const reason = callBack ? CALLBACK_ANSWERED : CALLBACK_GOT_THROUGH;
     // On a cluster node, known from memory as of the party's lock when nobody has one open.

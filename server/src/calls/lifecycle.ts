@@ -174,6 +174,10 @@ export class CallLifecycle {
           await this.commit(stored, result.call, actor, within ?? held, opts.quiet);
           // Those that came meanwhile are left to the record write queued for them.
           this.pushes.records.stored(callId, taken);
+        } else {
+          // Nothing to store. Begun from a cluster node's copy of the call, a report is marked
+          // seen only once the copy is known to be the call as stored (ports.ts `confirm`).
+          await held.confirm?.();
         }
         opts.replay?.mark();
         return result.call;

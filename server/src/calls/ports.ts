@@ -106,6 +106,19 @@ export interface Locks {
    * task reads the storage (a single server's keeps its own rows: storage/own-rows.ts).
    */
   rows?: HeldRows;
+  /**
+   * Offered by a hold that began from this process's copy of a live call instead of reading it
+   * under the call's lock (a cluster node's, cluster/lock.ts): resolves once the copy is known to
+   * be the call as stored, and throws when another node changed it since, the task then running
+   * again under the lock. `persist` checks it itself; a task that acts on a decision it does not
+   * store (a report marked seen with no change) confirms first.
+   */
+  confirm?(): Promise<void>;
+  /**
+   * Offered with `confirm`: throws, unless the copy is confirmed or the change stored, so that a
+   * write that cannot go in `persist`'s round trip (`also`) waits for a run under the lock.
+   */
+  needLock?(): void;
 }
 
 /** The reads a task under a party's lock makes of what other nodes may write (`Locks.rows`). */

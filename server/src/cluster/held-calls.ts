@@ -22,6 +22,31 @@ const partyId = (key: string) => {
  */
 export class HeldCalls {
   private readonly held = new Map<string, Call>();
+  /** Changes begun from this node's copy of a call and run again under its lock (`stale`). */
+  rerunsUnderLock = 0;
+
+  /**
+   * `view`: this node's copies of the live calls (ClusterLiveCalls), each the last version it
+   * stored or heard of. A change of a live call begins from it, without the lock's read, and is
+   * stored only if the call is still that version (cluster/lock.ts `optimistic`).
+   */
+  constructor(private readonly view?: (callId: string) => Call | undefined) {}
+
+  /** This node's copy of the call, when `key` is a live call's it has one of. */
+  copy(key: string): Call | undefined {
+    return isCallKey(key) ? this.view?.(key) : undefined;
+  }
+
+  /** The copy a hold begins from, as the call as it stands until it is stored or found stale. */
+  holding(key: string, call: Call): void {
+    this.held.set(key, call);
+  }
+
+  /** The copy was not the call as stored (or the task needs the lock, `Locks.needLock`): its task runs again under the lock. */
+  stale(key: string): void {
+    this.rerunsUnderLock += 1;
+    this.held.delete(key);
+  }
   /**
    * The live calls naming an agent or phone, read with its lock for the busy check its task makes
    * next (a placement, a phone's answer or start): the read that check made on its own, a round

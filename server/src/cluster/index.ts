@@ -77,7 +77,8 @@ export async function joinCluster(
   // the adapter's XADDs and XREADs), and the reader's XREAD blocks for those same 5 s anyway.
   // Its commands end with their connection instead.
   const streams = await connectRedis(o.redisUrl, log, 'adapter', { timeout: 0 });
-  const held = new HeldCalls();
+  // A live call's change begins from this node's copy of it (`live`, below), checked as it is stored.
+  const held = new HeldCalls((callId) => live.get(callId));
   const locks = postgresKeyLock(o.databaseUrl, o.lockPoolSize, held, new SharedRows(storage));
   // Timer rows are written inside call locks (a cancel before the call's end): never from the
   // locks' own pool, which a task would then wait on while holding one of its connections.
@@ -104,6 +105,8 @@ export async function joinCluster(
     logger: log,
     hub: new ClusterHub(presence),
     live,
+    /** The calls read with their locks, and the changes begun from this node's copies (lock.ts). */
+    callCopies: held,
     locks: locks.locks,
     adapter: streamsAdapter(streams, { streamName: `${prefix}:sio`, channelPrefix: `${prefix}:sio` }, live),
     /** Where the limits every node shares are counted (sign-in, pairing: auth/limits.ts). */

@@ -1,5 +1,8 @@
+import { hash } from 'node:crypto';
 import pg from 'pg';
+import type { Call } from '#shared';
 import type { HeldRows, Locks } from '../calls/ports';
+import { jsonOnce } from '../json-once';
 import { callUpsertText } from '../storage/calls';
 import { pgLiteral } from '../storage/literal';
 import type { HeldCalls } from './held-calls';
@@ -8,6 +11,15 @@ import { SharedRows, VERSIONS_STATEMENT } from './shared-rows';
 /** An agent's or a phone's key (a call's is its id): the tasks that read staff, phones and callbacks. */
 const PARTY_KEY = /^(agent|device):/;
 const LOCK = 'select pg_advisory_xact_lock(hashtextextended($1, 0))';
+/** What `call_unchanged` (migration 0016) raises when the call is no longer the copy. */
+const SERIALIZATION_FAILURE = '40001';
+
+/** A call's copy that another node changed since: the task runs again under the lock. */
+export class StaleCopy extends Error {
+  constructor(callId: string) {
+    super(`call ${callId} changed on another node since this node's copy`);
+  }
+}
 /**
  * The transaction and its first lock in one round trip: every change of a call takes one, and each
  * statement is a write and a wait on the socket. Parameters would take the extended protocol, which
@@ -67,48 +79,118 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
       }
     },
   });
-  const locks: Locks = {
-    async hold(key, task) {
-      const client = await pool.connect();
-      const tx = { open: true };
-      let broken = false;
-      /** `also`'s statements, written by `persist` (or, should none come, with the commit). */
-      const staged: string[] = [];
-      const inner: Locks = {
-        hold: (key, task) => on(client, tx, inner.rows).hold(key, task),
-        also(statement) {
-          staged.push(statement(pgLiteral));
-        },
-        /**
-         * The call's upsert and `commit` as one simple-protocol query on the lock's connection: a
-         * change under a call's lock was the lock with its read, the write (on the storage's pool),
-         * then the commit, three round trips; now two, and the write is atomic with the release.
-         */
-        async persist(call) {
-          const upsert = callUpsertText(call, pgLiteral);
-          const ends = tx.open;
-          // On an error the transaction stays open (aborted): the hold rolls it back as it ends.
-          await client.query(
-            [...staged.splice(0), upsert, ends ? 'commit' : null].filter(Boolean).join('; '),
-          );
-          if (!ends) return;
-          tx.open = false;
-          // Another node may change the call from now on: the copy read with the lock is no longer it.
-          release(key);
-        },
-      };
+  /**
+   * A live call's change from this node's copy of it (`HeldCalls.copy`): no round trip to lock and
+   * read it; its write takes the lock and checks that the call is still that copy, in one round
+   * trip (`checked`). When another node changed it meanwhile, the check fails and nothing of the
+   * task's is stored: the task runs again, under the lock (`locked`), on the call as stored.
+   */
+  const optimistic = async <T>(key: string, copy: Call, task: (inner: Locks) => Promise<T>): Promise<T> => {
+    /** The version a write expects to find: the copy's, then each one this hold stored. */
+    let expected = hash('md5', jsonOnce(copy));
+    const staged: string[] = [];
+    /** The copy was found to be the call as stored (`confirm`), or the hold stored a change. */
+    let settled = false;
+    let stored = false;
+    const checked = async (statements: string[]) => {
+      const check = `select call_unchanged(${pgLiteral(key)}, '${expected}')`;
+      await pool.query([lockStatement(key), check, ...statements].join('; ')).catch((error) => {
+        throw (error as { code?: string }).code === SERIALIZATION_FAILURE ? new StaleCopy(key) : error;
+      });
+      settled = true;
+    };
+    const confirm = async () => {
+      if (!settled) await checked(staged.splice(0));
+    };
+    const inner: Locks = {
+      hold() {
+        throw new Error(`a call's hold takes no other key (${key})`);
+      },
+      also(statement) {
+        staged.push(statement(pgLiteral));
+      },
+      async persist(call) {
+        await checked([...staged.splice(0), callUpsertText(call, pgLiteral)]);
+        stored = true;
+        expected = hash('md5', jsonOnce(call));
+        // From now on the copy is no longer this hold's: the next change begins from its own.
+        calls?.released(key);
+      },
+      confirm,
+      needLock() {
+        if (!settled) throw new StaleCopy(key);
+      },
+    };
+    calls?.holding(key, copy);
+    try {
+      let result: T;
       try {
-        inner.rows = await take(client, key, true);
-        return await task(inner);
+        result = await task(inner);
       } catch (error) {
-        broken = true;
+        // A refusal made from a copy another node had changed may not be one: it is checked.
+        if (!(error instanceof StaleCopy))
+          await confirm().catch((e) => {
+            if (e instanceof StaleCopy) throw e;
+          });
         throw error;
-      } finally {
-        release(key);
-        const end = broken ? 'rollback' : [...staged.splice(0), 'commit'].join('; ');
-        if (tx.open) await client.query(end).catch(() => undefined);
-        client.release();
       }
+      // Decided without storing the call: it stands only if the copy was the call as stored.
+      await confirm();
+      if (staged.length > 0) await pool.query(staged.splice(0).join('; '));
+      return result;
+    } catch (error) {
+      // Nothing of the task's is stored: it runs again, under the lock, on the call as stored.
+      if (!(error instanceof StaleCopy) || stored) throw error;
+      calls?.stale(key);
+      return locked(key, task);
+    } finally {
+      calls?.released(key);
+    }
+  };
+  const locked = async <T>(key: string, task: (inner: Locks) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    const tx = { open: true };
+    let broken = false;
+    /** `also`'s statements, written by `persist` (or, should none come, with the commit). */
+    const staged: string[] = [];
+    const inner: Locks = {
+      hold: (key, task) => on(client, tx, inner.rows).hold(key, task),
+      also(statement) {
+        staged.push(statement(pgLiteral));
+      },
+      /**
+       * The call's upsert and `commit` as one simple-protocol query on the lock's connection: a
+       * change under a call's lock was the lock with its read, the write (on the storage's pool),
+       * then the commit, three round trips; now two, and the write is atomic with the release.
+       */
+      async persist(call) {
+        const upsert = callUpsertText(call, pgLiteral);
+        const ends = tx.open;
+        // On an error the transaction stays open (aborted): the hold rolls it back as it ends.
+        await client.query([...staged.splice(0), upsert, ends ? 'commit' : null].filter(Boolean).join('; '));
+        if (!ends) return;
+        tx.open = false;
+        // Another node may change the call from now on: the copy read with the lock is no longer it.
+        release(key);
+      },
+    };
+    try {
+      inner.rows = await take(client, key, true);
+      return await task(inner);
+    } catch (error) {
+      broken = true;
+      throw error;
+    } finally {
+      release(key);
+      const end = broken ? 'rollback' : [...staged.splice(0), 'commit'].join('; ');
+      if (tx.open) await client.query(end).catch(() => undefined);
+      client.release();
+    }
+  };
+  const locks: Locks = {
+    hold(key, task) {
+      const copy = calls?.copy(key);
+      return copy ? optimistic(key, copy, task) : locked(key, task);
     },
   };
   return { locks, close: () => pool.end() };

@@ -37,3 +37,21 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * A cluster node's changes of a call begun from its own copy of the call (cluster/lock.ts) that ran
+ * again under the call's lock: another node had changed the call since, or the change needed the
+ * lock for a write of its own. A few per thousand changes is the normal race between nodes; many
+ * more mean the nodes hear each other's changes late (Redis).
+ */
+export function countCallReruns(metrics: Metrics, reruns: () => number): void {
+  new Counter({
+    name: 'switchboard_cluster_call_reruns_total',
+    help: "Changes of a call begun from this node's copy and run again under the call's lock",
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      this.inc(reruns());
+    },
+  });
+}

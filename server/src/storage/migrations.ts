@@ -243,6 +243,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropIndex('calls_live').ifExists().execute();
     },
   },
+  '0016_call_unchanged': {
+    /**
+     * (PostgreSQL only: a cluster's database.) A cluster node changes a live call from its own
+     * copy of it, without reading it under the call's lock first, and stores the change with this
+     * check in the same transaction (cluster/lock.ts): when another node changed the call since,
+     * it fails as a serialization failure, and the node reads the call under its lock and decides
+     * again. The copy is named by the hash of its document, as stored.
+     */
+    async up(db: AnyDb) {
+      if (!isPostgres(db)) return;
+      await sql`
+        create function call_unchanged(call_id text, doc_md5 text) returns void language plpgsql as $$
+        begin
+          if not exists (select 1 from calls where id = call_id and md5(doc) = doc_md5) then
+            raise exception 'call % changed since it was read', call_id using errcode = '40001';
+          end if;
+        end $$`.execute(db);
+    },
+    async down(db: AnyDb) {
+      if (isPostgres(db)) await sql`drop function if exists call_unchanged(text, text)`.execute(db);
+    },
+  },
 };
 
 const isPostgres = (db: AnyDb) => db.getExecutor().adapter instanceof PostgresAdapter;

@@ -1,0 +1,229 @@
+import pg from 'pg';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Call, transition } from '#shared';
+import { clusterPerTest, type TestCluster } from '../../test-support/cluster';
+import { type FreshStorage, freshStorage } from '../../test-support/databases';
+import type { Locks } from '../src/calls/ports';
+import { HeldCalls } from '../src/cluster/held-calls';
+import { postgresKeyLock, StaleCopy } from '../src/cluster/lock';
+import { ClusterTimers } from '../src/cluster/timers';
+import { AppError } from '../src/errors';
+import { makeCall } from './storage/fixtures';
+
+/** Every query this process sends to PostgreSQL while `counting` is set. */
+const sent: string[] = [];
+let counting = false;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  if (counting)
+    sent.push(typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string }).text));
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
+
+/** The call with one more timeline entry, named `tag`: a version another node could have stored. */
+const moved = (call: Call, tag: string): Call => ({
+  ...call,
+  timeline: [
+    ...call.timeline,
+    { at: call.createdAt + 1, event: 'fallback', source: 'server', actorId: null, detail: tag },
+  ],
+});
+/** The tag of the call's last timeline entry (`moved`). */
+const lastTag = (call: Call | null | undefined) => call?.timeline.at(-1)?.detail;
+
+/**
+ * A live call's change begun from the node's copy of it (cluster/lock.ts `optimistic`): one round
+ * trip when the copy is the call as stored; when another node changed the call since, nothing of
+ * the change is kept and the task runs again under the call's lock, on the call as stored.
+ */
+describe("a call's change from the node's copy", () => {
+  let db: FreshStorage;
+  let sql: pg.Pool;
+  /** What each node's view holds (ClusterLiveCalls in the app), set by the tests. */
+  const views = [new Map<string, Call>(), new Map<string, Call>()];
+  const nodes: { held: HeldCalls; locks: Locks; close: () => Promise<void> }[] = [];
+  beforeAll(async () => {
+    db = await freshStorage('postgres');
+    sql = new pg.Pool({ connectionString: db.url, max: 2 });
+    for (const view of views) {
+      const held = new HeldCalls((id) => view.get(id));
+      nodes.push({ held, ...postgresKeyLock(db.url, 4, held) });
+    }
+  });
+  afterAll(async () => {
+    pg.Client.prototype.query = query;
+    for (const n of nodes) await n.close();
+    await sql?.end();
+    await db?.dispose();
+  });
+
+  /** Applies `event` to the call as the hold has it (`held.get`, as the lifecycle reads it). */
+  const change = (node: (typeof nodes)[number], callId: string, event: string, seen: Call[] = []) =>
+    node.locks.hold(callId, async (inner) => {
+      const current = node.held.get(callId)!;
+      seen.push(current);
+      const next = moved(current, event);
+      await inner.persist!(next);
+      return next;
+    });
+
+  it('stores a change from an up-to-date copy in one round trip, with the lock and the check', async () => {
+    const [a] = nodes as [(typeof nodes)[number]];
+    const call = makeCall();
+    await db.storage.calls.save(call);
+    views[0]!.set(call.id, call);
+    sent.length = 0;
+    counting = true;
+    const staleBefore = a.held.rerunsUnderLock;
+    await change(a, call.id, 'one');
+    counting = false;
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(
+      /^select pg_advisory_xact_lock\(.*\); select call_unchanged\(.*\); insert into calls /s,
+    );
+    expect(lastTag(await db.storage.calls.get(call.id))).toBe('one');
+    expect(a.held.rerunsUnderLock).toBe(staleBefore);
+  });
+
+  it('keeps nothing of a change from a copy another node changed, and decides again on the stored call', async () => {
+    const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
+    const timers = new ClusterTimers(sql, 'node-a', pino({ level: 'silent' }));
+    const call = makeCall();
+    await db.storage.calls.save(call);
+    views[0]!.set(call.id, call);
+    // Node b stores a change node a has not heard of yet.
+    views[1]!.set(call.id, call);
+    await change(b, call.id, 'from b');
+    const seen: Call[] = [];
+    const staleBefore = a.held.rerunsUnderLock;
+    const lease = `cancel:${call.id}/phone`;
+    const result = await a.locks.hold(call.id, async (inner) => {
+      const current = a.held.get(call.id)!;
+      seen.push(current);
+      inner.also!((literal) => timers.setText(lease, 'cancel', 1_234, { n: seen.length }, true, literal));
+      await inner.persist!(moved(current, 'from a'));
+      return seen.length;
+    });
+    // The first run began from the old copy; its write was refused, lease and all.
+    expect(result).toBe(2);
+    expect(lastTag(seen[0])).not.toBe('from b');
+    expect(lastTag(seen[1])).toBe('from b');
+    const stored = await db.storage.calls.get(call.id);
+    expect(stored?.timeline.slice(-2).map((t) => t.detail)).toEqual(['from b', 'from a']);
+    const { rows } = await sql.query('select data from cluster_timers where key = $1', [lease]);
+    expect(rows).toEqual([{ data: JSON.stringify({ n: 2 }) }]);
+    expect(a.held.rerunsUnderLock).toBe(staleBefore + 1);
+  });
+
+  it('loses no change when two nodes change the call at once from the same copy', async () => {
+    const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
+    const call = makeCall();
+    await db.storage.calls.save(call);
+    for (const view of views) view.set(call.id, call);
+    await Promise.all([change(a, call.id, 'a'), change(b, call.id, 'b')]);
+    const events = (await db.storage.calls.get(call.id))?.timeline.map((t) => t.detail) ?? [];
+    expect(events.filter((e) => e === 'a' || e === 'b').sort()).toEqual(['a', 'b']);
+  });
+
+  it('lets a refusal from an up-to-date copy stand, and decides again one from a copy another node changed', async () => {
+    const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
+    const call = makeCall();
+    await db.storage.calls.save(call);
+    views[0]!.set(call.id, call);
+    views[1]!.set(call.id, call);
+    /** Refuses unless the call has node b's change. */
+    const refuseUnlessMoved = () =>
+      a.locks.hold(call.id, async () => {
+        if (lastTag(a.held.get(call.id)) !== 'moved') throw new AppError('CONFLICT', 'not yet');
+        return 'accepted';
+      });
+    sent.length = 0;
+    counting = true;
+    await expect(refuseUnlessMoved()).rejects.toThrow(/not yet/);
+    counting = false;
+    // Confirmed with the check alone: one round trip, as a read under the lock would be.
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatch(/call_unchanged/);
+    await change(b, call.id, 'moved');
+    // Node a's copy is still the old one: its refusal is checked, found stale, and decided again.
+    await expect(refuseUnlessMoved()).resolves.toBe('accepted');
+  });
+
+  it('refuses a write of its own before the copy is confirmed (`needLock`), and runs the task under the lock', async () => {
+    const [a] = nodes as [(typeof nodes)[number]];
+    const call = makeCall();
+    await db.storage.calls.save(call);
+    views[0]!.set(call.id, call);
+    const tries: string[] = [];
+    await a.locks.hold(call.id, async (inner) => {
+      if (inner.needLock) {
+        expect(() => inner.needLock!()).toThrow(StaleCopy);
+        tries.push('from the copy');
+        inner.needLock();
+      }
+      tries.push('under the lock');
+    });
+    expect(tries).toEqual(['from the copy', 'under the lock']);
+    // Confirmed first, a write of its own may go on.
+    await a.locks.hold(call.id, async (inner) => {
+      await inner.confirm!();
+      expect(() => inner.needLock!()).not.toThrow();
+    });
+  });
+
+  it('reads a call this node has no copy of under its lock', async () => {
+    const [a] = nodes as [(typeof nodes)[number]];
+    const call = makeCall();
+    await db.storage.calls.save(call);
+    views[0]!.delete(call.id);
+    sent.length = 0;
+    counting = true;
+    await change(a, call.id, 'read');
+    counting = false;
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatch(/^begin; select pg_advisory_xact_lock\(.*\); select doc from calls/s);
+  });
+});
+
+/**
+ * The call core on a node whose copy of a call is behind: another node stored a change and died
+ * before its broadcast left. What the node decides from its copy stands only once the copy is
+ * found to be the call as stored (lifecycle.ts `confirm`), a report marked seen included.
+ */
+describe('a report on a node whose copy of the call another node changed', () => {
+  let c: TestCluster;
+  clusterPerTest({ nodes: 2 }, (cluster) => {
+    c = cluster;
+  });
+
+  it('is applied to the call as stored, even where the copy says it changes nothing', async () => {
+    const alice = await c.agent(0, 'alice');
+    const ana = await c.staff(alice, 'Ana');
+    const phone = await c.phone(1, alice, ana.id);
+    const call = await alice.ok<Call>('call:place', { staffId: ana.id });
+    await phone.waitFor<{ call: Call }>('call:changed', (p) => p.call.id === call.id);
+    await phone.report(call.id, 'reported');
+    await phone.report(call.id, 'answered');
+    await phone.report(call.id, 'muted');
+    await c.idle();
+    // The unmute of a node that died right after storing it: no node's copy has it.
+    const stored = (await c.storage.calls.get(call.id))!;
+    const unmuted = transition(stored, { type: 'mute', on: false }, c.clock.now(), 'device');
+    if (!unmuted.ok) throw new Error(unmuted.message);
+    await c.storage.calls.save(unmuted.call);
+    // From node 1's copy (muted) this report changes nothing; from the call as stored, it mutes.
+    const acked = await phone.report(call.id, 'muted');
+    expect(acked).toMatchObject({ ok: true, data: { muted: true } });
+    const after = await c.storage.calls.get(call.id);
+    expect(after?.muted).toBe(true);
+    // Counted where operators see it.
+    const metrics = await (await fetch(`${c.nodes[1]!.url}/metrics`)).text();
+    expect(metrics).toMatch(/^switchboard_cluster_call_reruns_total [1-9]/m);
+    expect(after?.timeline.map((t) => t.event).filter((e) => e === 'muted' || e === 'unmuted')).toEqual([
+      'muted',
+      'unmuted',
+      'muted',
+    ]);
+  });
+});
