@@ -2,7 +2,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Call, transition } from '#shared';
-import { clusterPerTest, type TestCluster } from '../../test-support/cluster';
+import { clusterPerTest, type TestCluster, until } from '../../test-support/cluster';
 import { type FreshStorage, freshStorage } from '../../test-support/databases';
 import type { Locks } from '../src/calls/ports';
 import { HeldCalls } from '../src/cluster/held-calls';
@@ -20,6 +20,15 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     sent.push(typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string }).text));
   return (query as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof query;
+
+/** Resolves `opened` from outside: a task kept going until the test lets it end. */
+const gate = () => {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { open, opened };
+};
 
 /** The call with one more timeline entry, named `tag`: a version another node could have stored. */
 const moved = (call: Call, tag: string): Call => ({
@@ -157,19 +166,130 @@ describe("a call's change from the node's copy", () => {
     views[0]!.set(call.id, call);
     const tries: string[] = [];
     await a.locks.hold(call.id, async (inner) => {
-      if (inner.needLock) {
-        expect(() => inner.needLock!()).toThrow(StaleCopy);
+      if (tries.length === 0) {
         tries.push('from the copy');
-        inner.needLock();
+        await expect(inner.needLock!()).rejects.toThrow(StaleCopy);
+        await inner.needLock!();
       }
+      // Under the lock, the call read with it: nothing to wait for.
+      await inner.needLock?.();
       tries.push('under the lock');
     });
     expect(tries).toEqual(['from the copy', 'under the lock']);
     // Confirmed first, a write of its own may go on.
     await a.locks.hold(call.id, async (inner) => {
       await inner.confirm!();
-      expect(() => inner.needLock!()).not.toThrow();
+      await inner.needLock!();
     });
+  });
+
+  /** Whether a query naming `text` waits for a lock in PostgreSQL. */
+  const waiting = async (text: string) =>
+    (
+      await sql.query(
+        "select 1 from pg_stat_activity where wait_event_type = 'Lock' and strpos(query, $1) > 0",
+        [text],
+      )
+    ).rows.length > 0;
+
+  /** `change`, inside a hold of a phone's key (an answer's), as the lifecycle runs it (`within`). */
+  const changeWithin = (node: (typeof nodes)[number], callId: string, tag: string, seen: Call[] = []) =>
+    node.locks.hold(`device:phone-${callId}`, (outer) =>
+      outer.hold(callId, async () => {
+        const current = node.held.get(callId)!;
+        seen.push(current);
+        const next = moved(current, tag);
+        await outer.persist!(next);
+        return next;
+      }),
+    );
+
+  it("takes the call's key inside a phone's from the copy: its check goes with the write and the commit", async () => {
+    const [a] = nodes as [(typeof nodes)[number]];
+    const call = makeCall();
+    await db.storage.calls.save(call);
+    views[0]!.set(call.id, call);
+    sent.length = 0;
+    counting = true;
+    await changeWithin(a, call.id, 'answered');
+    counting = false;
+    // The phone's lock, then the call's lock and check with the write and the commit.
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toMatch(
+      /^select pg_advisory_xact_lock\(.*\); select call_unchanged\(.*; insert into calls .*; commit$/s,
+    );
+    expect(lastTag(await db.storage.calls.get(call.id))).toBe('answered');
+  });
+
+  it("runs the phone's whole task again, with the call read under its lock, when the copy inside it was stale", async () => {
+    const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
+    const call = makeCall();
+    await db.storage.calls.save(call);
+    views[0]!.set(call.id, call);
+    views[1]!.set(call.id, call);
+    await change(b, call.id, 'from b');
+    const seen: Call[] = [];
+    const rerunsBefore = a.held.rerunsUnderLock;
+    await changeWithin(a, call.id, 'answered', seen);
+    expect(seen.map(lastTag)).toEqual([lastTag(call), 'from b']);
+    const stored = await db.storage.calls.get(call.id);
+    expect(stored?.timeline.slice(-2).map((t) => t.detail)).toEqual(['from b', 'answered']);
+    expect(a.held.rerunsUnderLock).toBe(rerunsBefore + 1);
+  });
+
+  it("checks a refusal made inside a phone's hold from the copy, and lets it stand when the copy was the call", async () => {
+    const [a] = nodes as [(typeof nodes)[number]];
+    const call = makeCall();
+    await db.storage.calls.save(call);
+    views[0]!.set(call.id, call);
+    sent.length = 0;
+    counting = true;
+    const refused = a.locks.hold(`device:phone-${call.id}`, (outer) =>
+      outer.hold(call.id, async () => {
+        throw new AppError('CONFLICT', 'answered elsewhere');
+      }),
+    );
+    await expect(refused).rejects.toThrow(/answered elsewhere/);
+    counting = false;
+    // The phone's lock, the copy's check, and the rollback.
+    expect(sent.filter((q) => /call_unchanged/.test(q))).toHaveLength(1);
+  });
+
+  it("checks the copy inside a phone's hold before a write of the task's own, and holds the call's lock from then on", async () => {
+    const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
+    const call = makeCall();
+    await db.storage.calls.save(call);
+    views[0]!.set(call.id, call);
+    views[1]!.set(call.id, call);
+    const checked = gate();
+    const written = gate();
+    const done = a.locks.hold(`device:phone-${call.id}`, (outer) =>
+      outer.hold(call.id, async () => {
+        await outer.needLock!();
+        checked.open();
+        // Node b's change waits for this hold's transaction: the copy stays the call.
+        await written.opened;
+        await outer.persist!(moved(a.held.get(call.id)!, 'a'));
+      }),
+    );
+    await checked.opened;
+    const bDone = change(b, call.id, 'b');
+    await until("node b's write waiting for the call's lock", () => waiting(call.id));
+    written.open();
+    await done;
+    await bDone;
+    const stored = await db.storage.calls.get(call.id);
+    expect(stored?.timeline.slice(-2).map((t) => t.detail)).toEqual(['a', 'b']);
+    // And a stale copy found by the check makes the phone's whole task run again.
+    await change(b, call.id, 'b again');
+    const seen: string[] = [];
+    await a.locks.hold(`device:phone-${call.id}`, (outer) =>
+      outer.hold(call.id, async () => {
+        seen.push(String(lastTag(a.held.get(call.id))));
+        await outer.needLock!();
+      }),
+    );
+    expect(seen).toEqual([String(lastTag(call)), 'b again']);
   });
 
   it('reads a call this node has no copy of under its lock', async () => {

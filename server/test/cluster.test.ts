@@ -65,12 +65,19 @@ describe('three nodes on one PostgreSQL and one Redis', () => {
     await phone.report(call.id, 'reported');
     await c.idle();
     // The answer (the phone's lock, then the call's inside it) stores the call with the locks'
-    // release: no commit of its own, nothing on the storage's pool (cluster/lock.ts persist).
+    // release: no commit of its own, nothing on the storage's pool (cluster/lock.ts persist). The
+    // call's lock is taken with that write, with the check that node 1's copy of the call is the
+    // one stored (lock.ts `within`), not read on its own before.
     const sent = await sentToPostgres(async () => {
       expect((await phone.report(call.id, 'answered')).ok).toBe(true);
     });
     expect(sent.filter((q) => q === 'commit' || q.startsWith('insert into "calls"'))).toEqual([]);
-    expect(sent.filter((q) => /^insert into calls .*; commit$/s.test(q))).toHaveLength(1);
+    expect(
+      sent.filter((q) =>
+        /^select pg_advisory_xact_lock.*; select call_unchanged.*; insert into calls .*; commit$/s.test(q),
+      ),
+    ).toHaveLength(1);
+    expect(sent.filter((q) => /select doc from calls where id =/.test(q))).toEqual([]);
     await phone.report(call.id, 'connected');
     await agent.waitFor<Changed>('call:changed', (p) => p.call.id === call.id && p.call.state === 'active');
     await phone.report(call.id, 'ended');

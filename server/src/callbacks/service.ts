@@ -46,7 +46,7 @@ export class Callbacks implements CallObserver {
     const { storage, clock } = this.o;
     if (next.direction === 'inbound' && !isLive(next) && next.answeredAt === null) {
       // Written now, not with the call: only from the call as stored (ports.ts `needLock`).
-      held?.needLock?.();
+      await held?.needLock?.();
       const staff = await storage.staff.get(next.staffId);
       const queued = await storage.callbacks.missed({
         id: randomUUID(),
@@ -61,10 +61,11 @@ export class Callbacks implements CallObserver {
     if (!prev || next.agentId === null || prev.answeredAt !== null || next.answeredAt === null) return;
     // A call back from its claimer was answered, or the staff member called in again and an agent
     // answered: either way nobody needs to call them back.
-    held?.needLock?.();
     const callBack = next.direction === 'outbound';
     const reason = callBack ? CALLBACK_ANSWERED : CALLBACK_GOT_THROUGH;
-    // On a cluster node, known from memory as of the party's lock when nobody has one open.
+    // On a cluster node, known from memory as of the party's lock when nobody has one open (the
+    // rows then check the call's copy before they write, lock.ts); else written now.
+    if (!held?.rows) await held?.needLock?.();
     const closed = await (held?.rows?.callbacks ?? storage.callbacks).answered(
       next.staffId,
       next.agentId,

@@ -115,10 +115,12 @@ export interface Locks {
    */
   confirm?(): Promise<void>;
   /**
-   * Offered with `confirm`: throws, unless the copy is confirmed or the change stored, so that a
-   * write that cannot go in `persist`'s round trip (`also`) waits for a run under the lock.
+   * Offered with `confirm`: resolves once a write of the task's own (one that cannot go in
+   * `persist`'s round trip, `also`) may go ahead, the call copies its decisions came from checked
+   * and their locks held to the end of the hold's transaction; throws where that cannot be (a hold
+   * with no transaction before its `persist`), the task then running again under the lock.
    */
-  needLock?(): void;
+  needLock?(): Promise<void>;
 }
 
 /** The reads a task under a party's lock makes of what other nodes may write (`Locks.rows`). */

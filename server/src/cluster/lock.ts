@@ -21,6 +21,26 @@ export class StaleCopy extends Error {
   }
 }
 /**
+ * A hold's transaction on its connection: open until `persist` commits it; `checks`, those of the
+ * call copies its task decided from (`within`), not yet run; `copies`, whether a call's key taken
+ * inside may begin from this node's copy (not when the task runs again after a stale one).
+ */
+interface Tx {
+  open: boolean;
+  checks: string[];
+  copies: boolean;
+}
+
+/** The call's lock, and the check that it is still the version whose document hashes to `md5`. */
+const checkStatements = (key: string, md5: string) =>
+  `${lockStatement(key)}; select call_unchanged(${pgLiteral(key)}, '${md5}')`;
+/** `query`, with `call_unchanged`'s failure as a StaleCopy of `key`. */
+const orStale = <T>(query: Promise<T>, key: string): Promise<T> =>
+  query.catch((error) => {
+    throw (error as { code?: string }).code === SERIALIZATION_FAILURE ? new StaleCopy(key) : error;
+  });
+
+/**
  * The transaction and its first lock in one round trip: every change of a call takes one, and each
  * statement is a write and a wait on the socket. Parameters would take the extended protocol, which
  * allows one statement per query; the simple protocol takes both, with the key as a quoted literal.
@@ -49,7 +69,12 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
    * first key reads the kept tables' versions too: its task's reads of staff and phones (a
    * placement) or callbacks (an answer, an accept) are answered from `shared` at those versions.
    */
-  const take = async (client: pg.PoolClient, key: string, first: boolean): Promise<HeldRows | undefined> => {
+  const take = async (
+    client: pg.PoolClient,
+    key: string,
+    first: boolean,
+    beforeWrite?: () => Promise<void>,
+  ): Promise<HeldRows | undefined> => {
     const read = calls?.statement(key, pgLiteral);
     const versions = first && shared && PARTY_KEY.test(key) ? VERSIONS_STATEMENT : null;
     if (!read && !first) {
@@ -60,13 +85,15 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
     const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult[];
     if (read) calls?.read(key, results[statements.indexOf(read)]!.rows);
     const seen = versions && SharedRows.versions(results[statements.indexOf(versions)]!.rows);
-    return seen ? shared?.at(seen) : undefined;
+    return seen ? shared?.at(seen, beforeWrite) : undefined;
   };
   const release = (key: string) => calls?.released(key);
   /** Further keys, taken on a connection that holds one already (`tx.open`: its transaction goes on). */
-  const on = (client: pg.PoolClient, tx: { open: boolean }, rows: HeldRows | undefined): Locks => ({
+  const on = (client: pg.PoolClient, tx: Tx, rows: HeldRows | undefined): Locks => ({
     rows,
     async hold(key, task) {
+      const copy = tx.open && tx.copies ? calls?.copy(key) : undefined;
+      if (copy) return within(client, tx, rows, key, copy, task);
       // After `persist` the transaction is over: a key taken then begins one again, or its lock
       // (transaction-scoped) would end with its own statement.
       const first = !tx.open;
@@ -79,6 +106,41 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
       }
     },
   });
+  /** Runs the checks of the call copies `tx`'s decisions came from, in its transaction. */
+  const checkCopies = async (client: pg.PoolClient, tx: Tx, key: string) => {
+    if (tx.checks.length > 0) await orStale(client.query(tx.checks.splice(0).join('; ')), key);
+  };
+  /**
+   * A live call's key inside a party's (a phone's answer, an agent's accept) from this node's copy
+   * of the call, as `optimistic` does alone: its lock and check go with the party's write and
+   * commit (`persist`), or run on their own when the task stores nothing. When the copy was stale
+   * the party's whole task runs again, under its locks and with the call read (`locked`).
+   */
+  const within = async <T>(
+    client: pg.PoolClient,
+    tx: Tx,
+    rows: HeldRows | undefined,
+    key: string,
+    copy: Call,
+    task: (inner: Locks) => Promise<T>,
+  ): Promise<T> => {
+    calls?.holding(key, copy);
+    tx.checks.push(checkStatements(key, hash('md5', jsonOnce(copy))));
+    try {
+      let result: T;
+      try {
+        result = await task(on(client, tx, rows));
+      } catch (error) {
+        // A refusal made from a stale copy may not be one: checked, it stands or the task runs again.
+        if (!(error instanceof StaleCopy) && tx.open) await checkCopies(client, tx, key);
+        throw error;
+      }
+      if (tx.open) await checkCopies(client, tx, key);
+      return result;
+    } finally {
+      release(key);
+    }
+  };
   /**
    * A live call's change from this node's copy of it (`HeldCalls.copy`): no round trip to lock and
    * read it; its write takes the lock and checks that the call is still that copy, in one round
@@ -93,10 +155,7 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
     let settled = false;
     let stored = false;
     const checked = async (statements: string[]) => {
-      const check = `select call_unchanged(${pgLiteral(key)}, '${expected}')`;
-      await pool.query([lockStatement(key), check, ...statements].join('; ')).catch((error) => {
-        throw (error as { code?: string }).code === SERIALIZATION_FAILURE ? new StaleCopy(key) : error;
-      });
+      await orStale(pool.query([checkStatements(key, expected), ...statements].join('; ')), key);
       settled = true;
     };
     const confirm = async () => {
@@ -117,7 +176,7 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
         calls?.released(key);
       },
       confirm,
-      needLock() {
+      async needLock() {
         if (!settled) throw new StaleCopy(key);
       },
     };
@@ -147,9 +206,9 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
       calls?.released(key);
     }
   };
-  const locked = async <T>(key: string, task: (inner: Locks) => Promise<T>): Promise<T> => {
+  const locked = async <T>(key: string, task: (inner: Locks) => Promise<T>, copies = true): Promise<T> => {
     const client = await pool.connect();
-    const tx = { open: true };
+    const tx: Tx = { open: true, checks: [], copies };
     let broken = false;
     /** `also`'s statements, written by `persist` (or, should none come, with the commit). */
     const staged: string[] = [];
@@ -162,35 +221,49 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
        * The call's upsert and `commit` as one simple-protocol query on the lock's connection: a
        * change under a call's lock was the lock with its read, the write (on the storage's pool),
        * then the commit, three round trips; now two, and the write is atomic with the release.
+       * With the checks of the call copies the task decided from (`within`), first.
        */
       async persist(call) {
         const upsert = callUpsertText(call, pgLiteral);
         const ends = tx.open;
+        const statements = [...tx.checks.splice(0), ...staged.splice(0), upsert, ends ? 'commit' : null];
         // On an error the transaction stays open (aborted): the hold rolls it back as it ends.
-        await client.query([...staged.splice(0), upsert, ends ? 'commit' : null].filter(Boolean).join('; '));
+        await orStale(client.query(statements.filter(Boolean).join('; ')), key);
         if (!ends) return;
         tx.open = false;
         // Another node may change the call from now on: the copy read with the lock is no longer it.
         release(key);
       },
+      // The copies' checks run now, in this transaction: their calls' locks are held from then on.
+      needLock: () => checkCopies(client, tx, key),
     };
     try {
-      inner.rows = await take(client, key, true);
+      inner.rows = await take(client, key, true, inner.needLock);
       return await task(inner);
     } catch (error) {
       broken = true;
       throw error;
     } finally {
       release(key);
-      const end = broken ? 'rollback' : [...staged.splice(0), 'commit'].join('; ');
+      const end = broken ? 'rollback' : [...tx.checks.splice(0), ...staged.splice(0), 'commit'].join('; ');
       if (tx.open) await client.query(end).catch(() => undefined);
       client.release();
+    }
+  };
+  /** `locked`, run once more with every call read under its lock when a call copy was stale. */
+  const lockedOnce = async <T>(key: string, task: (inner: Locks) => Promise<T>): Promise<T> => {
+    try {
+      return await locked(key, task);
+    } catch (error) {
+      if (!(error instanceof StaleCopy)) throw error;
+      calls?.stale(key);
+      return locked(key, task, false);
     }
   };
   const locks: Locks = {
     hold(key, task) {
       const copy = calls?.copy(key);
-      return copy ? optimistic(key, copy, task) : locked(key, task);
+      return copy ? optimistic(key, copy, task) : lockedOnce(key, task);
     },
   };
   return { locks, close: () => pool.end() };

@@ -53,8 +53,11 @@ export class SharedRows {
       : null;
   }
 
-  /** The cached reads of a task whose lock read `versions`. */
-  at(versions: TableVersions): HeldRows {
+  /**
+   * The cached reads of a task whose lock read `versions`. `beforeWrite` runs before the one write
+   * they make (closing an answered call's callback): the hold's `needLock`.
+   */
+  at(versions: TableVersions, beforeWrite: () => Promise<void> = async () => undefined): HeldRows {
     const { staff, devices, callbacks } = this.storage;
     return {
       staff: { get: (id) => this.read('staff', versions, `get:${id}`, () => staff.get(id)) },
@@ -70,7 +73,9 @@ export class SharedRows {
             const rows = await callbacks.open();
             return new Set(rows.map((c) => c.staffId));
           });
-          return open.has(staffId) ? callbacks.answered(staffId, ...rest) : null;
+          if (!open.has(staffId)) return null;
+          await beforeWrite();
+          return callbacks.answered(staffId, ...rest);
         },
       },
     };
