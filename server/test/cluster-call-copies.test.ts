@@ -4,22 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Call, transition } from '#shared';
 import { clusterPerTest, type TestCluster, until } from '../../test-support/cluster';
 import { type FreshStorage, freshStorage } from '../../test-support/databases';
+import { sentToPostgres } from '../../test-support/pg-queries';
 import type { Locks } from '../src/calls/ports';
 import { HeldCalls } from '../src/cluster/held-calls';
 import { postgresKeyLock, StaleCopy } from '../src/cluster/lock';
 import { ClusterTimers } from '../src/cluster/timers';
 import { AppError } from '../src/errors';
 import { makeCall } from './storage/fixtures';
-
-/** Every query this process sends to PostgreSQL while `counting` is set. */
-const sent: string[] = [];
-let counting = false;
-const query = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  if (counting)
-    sent.push(typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string }).text));
-  return (query as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof query;
 
 /** Resolves `opened` from outside: a task kept going until the test lets it end. */
 const gate = () => {
@@ -61,11 +52,18 @@ describe("a call's change from the node's copy", () => {
     }
   });
   afterAll(async () => {
-    pg.Client.prototype.query = query;
     for (const n of nodes) await n.close();
     await sql?.end();
     await db?.dispose();
   });
+
+  /** A call stored, with a copy of it in the views of the nodes `copies` names. */
+  const storedCall = async (copies: number[]) => {
+    const call = makeCall();
+    await db.storage.calls.save(call);
+    for (const i of copies) views[i]!.set(call.id, call);
+    return call;
+  };
 
   /** Applies `event` to the call as the hold has it (`held.get`, as the lifecycle reads it). */
   const change = (node: (typeof nodes)[number], callId: string, event: string, seen: Call[] = []) =>
@@ -79,14 +77,11 @@ describe("a call's change from the node's copy", () => {
 
   it('stores a change from an up-to-date copy in one round trip, with the lock and the check', async () => {
     const [a] = nodes as [(typeof nodes)[number]];
-    const call = makeCall();
-    await db.storage.calls.save(call);
-    views[0]!.set(call.id, call);
-    sent.length = 0;
-    counting = true;
+    const call = await storedCall([0]);
     const staleBefore = a.held.rerunsUnderLock;
-    await change(a, call.id, 'one');
-    counting = false;
+    const sent = await sentToPostgres(async () => {
+      await change(a, call.id, 'one');
+    });
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatch(
       /^select pg_advisory_xact_lock\(.*\); select call_unchanged\(.*\); insert into calls /s,
@@ -98,11 +93,8 @@ describe("a call's change from the node's copy", () => {
   it('keeps nothing of a change from a copy another node changed, and decides again on the stored call', async () => {
     const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
     const timers = new ClusterTimers(sql, 'node-a', pino({ level: 'silent' }));
-    const call = makeCall();
-    await db.storage.calls.save(call);
-    views[0]!.set(call.id, call);
     // Node b stores a change node a has not heard of yet.
-    views[1]!.set(call.id, call);
+    const call = await storedCall([0, 1]);
     await change(b, call.id, 'from b');
     const seen: Call[] = [];
     const staleBefore = a.held.rerunsUnderLock;
@@ -127,9 +119,7 @@ describe("a call's change from the node's copy", () => {
 
   it('loses no change when two nodes change the call at once from the same copy', async () => {
     const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
-    const call = makeCall();
-    await db.storage.calls.save(call);
-    for (const view of views) view.set(call.id, call);
+    const call = await storedCall([0, 1]);
     await Promise.all([change(a, call.id, 'a'), change(b, call.id, 'b')]);
     const events = (await db.storage.calls.get(call.id))?.timeline.map((t) => t.detail) ?? [];
     expect(events.filter((e) => e === 'a' || e === 'b').sort()).toEqual(['a', 'b']);
@@ -137,20 +127,16 @@ describe("a call's change from the node's copy", () => {
 
   it('lets a refusal from an up-to-date copy stand, and decides again one from a copy another node changed', async () => {
     const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
-    const call = makeCall();
-    await db.storage.calls.save(call);
-    views[0]!.set(call.id, call);
-    views[1]!.set(call.id, call);
+    const call = await storedCall([0, 1]);
     /** Refuses unless the call has node b's change. */
     const refuseUnlessMoved = () =>
       a.locks.hold(call.id, async () => {
         if (lastTag(a.held.get(call.id)) !== 'moved') throw new AppError('CONFLICT', 'not yet');
         return 'accepted';
       });
-    sent.length = 0;
-    counting = true;
-    await expect(refuseUnlessMoved()).rejects.toThrow(/not yet/);
-    counting = false;
+    const sent = await sentToPostgres(async () => {
+      await expect(refuseUnlessMoved()).rejects.toThrow(/not yet/);
+    });
     // Confirmed with the check alone: one round trip, as a read under the lock would be.
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatch(/call_unchanged/);
@@ -161,9 +147,7 @@ describe("a call's change from the node's copy", () => {
 
   it('refuses a write of its own before the copy is confirmed (`needLock`), and runs the task under the lock', async () => {
     const [a] = nodes as [(typeof nodes)[number]];
-    const call = makeCall();
-    await db.storage.calls.save(call);
-    views[0]!.set(call.id, call);
+    const call = await storedCall([0]);
     const tries: string[] = [];
     await a.locks.hold(call.id, async (inner) => {
       if (tries.length === 0) {
@@ -206,13 +190,10 @@ describe("a call's change from the node's copy", () => {
 
   it("takes the call's key inside a phone's from the copy: its check goes with the write and the commit", async () => {
     const [a] = nodes as [(typeof nodes)[number]];
-    const call = makeCall();
-    await db.storage.calls.save(call);
-    views[0]!.set(call.id, call);
-    sent.length = 0;
-    counting = true;
-    await changeWithin(a, call.id, 'answered');
-    counting = false;
+    const call = await storedCall([0]);
+    const sent = await sentToPostgres(async () => {
+      await changeWithin(a, call.id, 'answered');
+    });
     // The phone's lock, then the call's lock and check with the write and the commit.
     expect(sent).toHaveLength(2);
     expect(sent[1]).toMatch(
@@ -223,10 +204,7 @@ describe("a call's change from the node's copy", () => {
 
   it("runs the phone's whole task again, with the call read under its lock, when the copy inside it was stale", async () => {
     const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
-    const call = makeCall();
-    await db.storage.calls.save(call);
-    views[0]!.set(call.id, call);
-    views[1]!.set(call.id, call);
+    const call = await storedCall([0, 1]);
     await change(b, call.id, 'from b');
     const seen: Call[] = [];
     const rerunsBefore = a.held.rerunsUnderLock;
@@ -239,28 +217,22 @@ describe("a call's change from the node's copy", () => {
 
   it("checks a refusal made inside a phone's hold from the copy, and lets it stand when the copy was the call", async () => {
     const [a] = nodes as [(typeof nodes)[number]];
-    const call = makeCall();
-    await db.storage.calls.save(call);
-    views[0]!.set(call.id, call);
-    sent.length = 0;
-    counting = true;
-    const refused = a.locks.hold(`device:phone-${call.id}`, (outer) =>
-      outer.hold(call.id, async () => {
-        throw new AppError('CONFLICT', 'answered elsewhere');
-      }),
-    );
-    await expect(refused).rejects.toThrow(/answered elsewhere/);
-    counting = false;
+    const call = await storedCall([0]);
+    const sent = await sentToPostgres(async () => {
+      const refused = a.locks.hold(`device:phone-${call.id}`, (outer) =>
+        outer.hold(call.id, async () => {
+          throw new AppError('CONFLICT', 'answered elsewhere');
+        }),
+      );
+      await expect(refused).rejects.toThrow(/answered elsewhere/);
+    });
     // The phone's lock, the copy's check, and the rollback.
     expect(sent.filter((q) => /call_unchanged/.test(q))).toHaveLength(1);
   });
 
   it("checks the copy inside a phone's hold before a write of the task's own, and holds the call's lock from then on", async () => {
     const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
-    const call = makeCall();
-    await db.storage.calls.save(call);
-    views[0]!.set(call.id, call);
-    views[1]!.set(call.id, call);
+    const call = await storedCall([0, 1]);
     const checked = gate();
     const written = gate();
     const done = a.locks.hold(`device:phone-${call.id}`, (outer) =>
@@ -294,13 +266,10 @@ describe("a call's change from the node's copy", () => {
 
   it('reads a call this node has no copy of under its lock', async () => {
     const [a] = nodes as [(typeof nodes)[number]];
-    const call = makeCall();
-    await db.storage.calls.save(call);
-    views[0]!.delete(call.id);
-    sent.length = 0;
-    counting = true;
-    await change(a, call.id, 'read');
-    counting = false;
+    const call = await storedCall([]);
+    const sent = await sentToPostgres(async () => {
+      await change(a, call.id, 'read');
+    });
     expect(sent).toHaveLength(2);
     expect(sent[0]).toMatch(/^begin; select pg_advisory_xact_lock\(.*\); select doc from calls/s);
   });

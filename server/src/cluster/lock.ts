@@ -20,6 +20,7 @@ export class StaleCopy extends Error {
     super(`call ${callId} changed on another node since this node's copy`);
   }
 }
+
 /**
  * A hold's transaction on its connection: open until `persist` commits it; `checks`, those of the
  * call copies its task decided from (`within`), not yet run; `copies`, whether a call's key taken
@@ -31,6 +32,13 @@ interface Tx {
   copies: boolean;
 }
 
+/**
+ * The transaction and its first lock in one round trip: every change of a call takes one, and each
+ * statement is a write and a wait on the socket. Parameters would take the extended protocol, which
+ * allows one statement per query; the simple protocol takes both, with the key as a quoted literal.
+ */
+const lockStatement = (key: string) => `select pg_advisory_xact_lock(hashtextextended(${pgLiteral(key)}, 0))`;
+
 /** The call's lock, and the check that it is still the version whose document hashes to `md5`. */
 const checkStatements = (key: string, md5: string) =>
   `${lockStatement(key)}; select call_unchanged(${pgLiteral(key)}, '${md5}')`;
@@ -39,13 +47,6 @@ const orStale = <T>(query: Promise<T>, key: string): Promise<T> =>
   query.catch((error) => {
     throw (error as { code?: string }).code === SERIALIZATION_FAILURE ? new StaleCopy(key) : error;
   });
-
-/**
- * The transaction and its first lock in one round trip: every change of a call takes one, and each
- * statement is a write and a wait on the socket. Parameters would take the extended protocol, which
- * allows one statement per query; the simple protocol takes both, with the key as a quoted literal.
- */
-const lockStatement = (key: string) => `select pg_advisory_xact_lock(hashtextextended(${pgLiteral(key)}, 0))`;
 
 /**
  * Cross-node serialization through PostgreSQL: a transaction-scoped advisory lock per key, taken
@@ -58,6 +59,11 @@ const lockStatement = (key: string) => `select pg_advisory_xact_lock(hashtextext
  * the same transaction, so no task ever holds one of the pool's connections while waiting for
  * another, and no number of tasks at once can use the pool up and wait on each other (issue 22
  * item 11). The call's key is always the inner one, so no two tasks wait on each other in a cycle.
+ *
+ * A live call's key is not taken first, though: its task begins from this node's copy of the call
+ * (`calls.copy`), and the call's lock is taken with the write, together with the check that the
+ * call is still that copy (`optimistic`, `within`). Only a copy found stale, or a call the node has
+ * no copy of, is read under its lock first (`locked`).
  */
 export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: HeldCalls, shared?: SharedRows) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
