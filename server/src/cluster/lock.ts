@@ -39,9 +39,11 @@ interface Tx {
  */
 const lockStatement = (key: string) => `select pg_advisory_xact_lock(hashtextextended(${pgLiteral(key)}, 0))`;
 
-/** The call's lock, and the check that it is still the version whose document hashes to `md5`. */
-const checkStatements = (key: string, md5: string) =>
-  `${lockStatement(key)}; select call_unchanged(${pgLiteral(key)}, '${md5}')`;
+/** The call's lock, and the check that it is still the version whose document hashes to `sha256`. */
+const checkStatements = (key: string, sha256: string) =>
+  `${lockStatement(key)}; select call_unchanged(${pgLiteral(key)}, '${sha256}')`;
+/** The hash `call_unchanged` compares: of the call's document as stored (storage/calls.ts). */
+const docHash = (call: Call) => hash('sha256', jsonOnce(call));
 /** `query`, with `call_unchanged`'s failure as a StaleCopy of `key`. */
 const orStale = <T>(query: Promise<T>, key: string): Promise<T> =>
   query.catch((error) => {
@@ -131,7 +133,7 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
     task: (inner: Locks) => Promise<T>,
   ): Promise<T> => {
     calls?.holding(key, copy);
-    tx.checks.push(checkStatements(key, hash('md5', jsonOnce(copy))));
+    tx.checks.push(checkStatements(key, docHash(copy)));
     try {
       let result: T;
       try {
@@ -155,7 +157,7 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
    */
   const optimistic = async <T>(key: string, copy: Call, task: (inner: Locks) => Promise<T>): Promise<T> => {
     /** The version a write expects to find: the copy's, then each one this hold stored. */
-    let expected = hash('md5', jsonOnce(copy));
+    let expected = docHash(copy);
     const staged: string[] = [];
     /** The copy was found to be the call as stored (`confirm`), or the hold stored a change. */
     let settled = false;
@@ -177,7 +179,7 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
       async persist(call) {
         await checked([...staged.splice(0), callUpsertText(call, pgLiteral)]);
         stored = true;
-        expected = hash('md5', jsonOnce(call));
+        expected = docHash(call);
         // From now on the copy is no longer this hold's: the next change begins from its own.
         calls?.released(key);
       },

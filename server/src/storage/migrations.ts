@@ -249,14 +249,17 @@ const migrations: Record<string, Migration> = {
      * copy of it, without reading it under the call's lock first, and stores the change with this
      * check in the same transaction (cluster/lock.ts): when another node changed the call since,
      * it fails as a serialization failure, and the node reads the call under its lock and decides
-     * again. The copy is named by the hash of its document, as stored.
+     * again. The copy is named by the SHA-256 of its document, as stored (not MD5, which a
+     * PostgreSQL built for FIPS refuses).
      */
     async up(db: AnyDb) {
       if (!isPostgres(db)) return;
       await sql`
-        create function call_unchanged(call_id text, doc_md5 text) returns void language plpgsql as $$
+        create function call_unchanged(call_id text, doc_sha256 text) returns void language plpgsql as $$
         begin
-          if not exists (select 1 from calls where id = call_id and md5(doc) = doc_md5) then
+          if not exists (
+            select 1 from calls where id = call_id and encode(sha256(convert_to(doc, 'UTF8')), 'hex') = doc_sha256
+          ) then
             raise exception 'call % changed since it was read', call_id using errcode = '40001';
           end if;
         end $$`.execute(db);
