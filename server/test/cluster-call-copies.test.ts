@@ -47,7 +47,10 @@ describe("a call's change from the node's copy", () => {
     db = await freshStorage('postgres');
     sql = new pg.Pool({ connectionString: db.url, max: 2 });
     for (const view of views) {
-      const held = new HeldCalls((id) => view.get(id));
+      const held = new HeldCalls(
+        (id) => view.get(id),
+        (call) => view.set(call.id, call),
+      );
       nodes.push({ held, ...postgresKeyLock(db.url, 4, held) });
     }
   });
@@ -262,6 +265,21 @@ describe("a call's change from the node's copy", () => {
       }),
     );
     expect(seen).toEqual([String(lastTag(call)), 'b again']);
+  });
+
+  it('takes the call read under the lock after a stale copy as its copy, even when the task stores nothing', async () => {
+    const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
+    const call = await storedCall([0, 1]);
+    // A change node a never hears of (its node died before the broadcast left).
+    await change(b, call.id, 'unheard');
+    // A task that decides nothing from node a's copy: checked, found stale, run under the lock.
+    await a.locks.hold(call.id, async () => undefined);
+    expect(lastTag(views[0]!.get(call.id))).toBe('unheard');
+    // So node a's next change begins from the call as stored: one round trip, no rerun.
+    const reruns = a.held.rerunsUnderLock;
+    const sent = await sentToPostgres(() => change(a, call.id, 'from the copy'));
+    expect(sent).toHaveLength(1);
+    expect(a.held.rerunsUnderLock).toBe(reruns);
   });
 
   it('reads a call this node has no copy of under its lock', async () => {

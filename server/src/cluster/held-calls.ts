@@ -28,9 +28,14 @@ export class HeldCalls {
   /**
    * `view`: this node's copies of the live calls (ClusterLiveCalls), each the last version it
    * stored or heard of. A change of a live call begins from it, without the lock's read, and is
-   * stored only if the call is still that version (cluster/lock.ts `optimistic`).
+   * stored only if the call is still that version (cluster/lock.ts `optimistic`). `learned` is
+   * given each call read under its lock, the call as stored: a copy found stale (a broadcast this
+   * node never got) is replaced by it, and the node's next change of the call begins from it.
    */
-  constructor(private readonly view?: (callId: string) => Call | undefined) {}
+  constructor(
+    private readonly view?: (callId: string) => Call | undefined,
+    private readonly learned?: (call: Call) => void,
+  ) {}
 
   /** This node's copy of the call, when `key` is a live call's it has one of. */
   copy(key: string): Call | undefined {
@@ -76,7 +81,9 @@ export class HeldCalls {
     const doc = rows[0]?.doc;
     if (typeof doc !== 'string') return;
     const call = JSON.parse(doc) as Call;
-    if (call.id === key) this.held.set(key, call);
+    if (call.id !== key) return;
+    this.held.set(key, call);
+    this.learned?.(call);
   }
 
   released(key: string): void {

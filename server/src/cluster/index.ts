@@ -77,8 +77,12 @@ export async function joinCluster(
   // the adapter's XADDs and XREADs), and the reader's XREAD blocks for those same 5 s anyway.
   // Its commands end with their connection instead.
   const streams = await connectRedis(o.redisUrl, log, 'adapter', { timeout: 0 });
-  // A live call's change begins from this node's copy of it (`live`, below), checked as it is stored.
-  const held = new HeldCalls((callId) => live.get(callId));
+  // A live call's change begins from this node's copy of it (`live`, below), checked as it is
+  // stored; a call read under its lock brings that copy up to date.
+  const held = new HeldCalls(
+    (callId) => live.get(callId),
+    (call) => live.heard(call),
+  );
   const locks = postgresKeyLock(o.databaseUrl, o.lockPoolSize, held, new SharedRows(storage));
   // Timer rows are written inside call locks (a cancel before the call's end): never from the
   // locks' own pool, which a task would then wait on while holding one of its connections.
