@@ -6,6 +6,7 @@ import { clusterPerTest, type TestCluster, until } from '../../test-support/clus
 import { type FreshStorage, freshStorage } from '../../test-support/databases';
 import { sentToPostgres } from '../../test-support/pg-queries';
 import type { Locks } from '../src/calls/ports';
+import { KeyedQueue } from '../src/calls/queue';
 import { HeldCalls } from '../src/cluster/held-calls';
 import { postgresKeyLock, StaleCopy } from '../src/cluster/lock';
 import { ClusterTimers } from '../src/cluster/timers';
@@ -280,6 +281,42 @@ describe("a call's change from the node's copy", () => {
     const sent = await sentToPostgres(() => change(a, call.id, 'from the copy'));
     expect(sent).toHaveLength(1);
     expect(a.held.rerunsUnderLock).toBe(reruns);
+  });
+
+  it("stores a call's own change while its party tasks hold every lock connection, waiting for it", async () => {
+    // Two lock connections, both held by tasks of phones (their answers) waiting for the call's
+    // in-process queue, where a change of the call's own (an APNs answer's write) runs first.
+    const view = new Map<string, Call>();
+    const held = new HeldCalls((id) => view.get(id));
+    const node = postgresKeyLock(db.url, 2, held);
+    try {
+      const queue = new KeyedQueue(node.locks);
+      for (const copied of [true, false]) {
+        const call = await storedCall([]);
+        if (copied) view.set(call.id, call);
+        const write = gate();
+        const own = queue.run(call.id, async (inner) => {
+          await write.opened;
+          await inner.persist!(moved(held.get(call.id)!, 'own'));
+        });
+        const parties = gate();
+        let holding = 0;
+        const answers = ['one', 'two'].map((phone) =>
+          queue.run(`device:${phone}-${call.id}`, async (outer) => {
+            holding += 1;
+            if (holding === 2) parties.open();
+            return queue.run(call.id, async () => 'answered', 'urgent', outer);
+          }),
+        );
+        await parties.opened;
+        write.open();
+        await own;
+        expect(await Promise.all(answers)).toEqual(['answered', 'answered']);
+        expect(lastTag(await db.storage.calls.get(call.id))).toBe('own');
+      }
+    } finally {
+      await node.close();
+    }
   });
 
   it('reads a call this node has no copy of under its lock', async () => {

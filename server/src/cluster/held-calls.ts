@@ -1,7 +1,7 @@
 import type { Call } from '#shared';
 
 /** A call's lock key is its id; the other keys have a kind before a colon (`agent:…`, `device:…`). */
-const isCallKey = (key: string) => !key.includes(':');
+export const isCallKey = (key: string) => !key.includes(':');
 /** Ids that appear in a call's JSON exactly as they are (the app's: UUIDs, `agt_…`): a LIKE finds them. */
 export const PLAIN_ID = /^[\w.:@+-]+$/;
 /** An agent's or phone's key: its busy check (ClusterLiveCalls) reads the live calls naming it. */

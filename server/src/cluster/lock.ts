@@ -5,12 +5,14 @@ import type { HeldRows, Locks } from '../calls/ports';
 import { jsonOnce } from '../json-once';
 import { callUpsertText } from '../storage/calls';
 import { pgLiteral } from '../storage/literal';
-import type { HeldCalls } from './held-calls';
+import { type HeldCalls, isCallKey } from './held-calls';
 import { SharedRows, VERSIONS_STATEMENT } from './shared-rows';
 
 /** An agent's or a phone's key (a call's is its id): the tasks that read staff, phones and callbacks. */
 const PARTY_KEY = /^(agent|device):/;
 const LOCK = 'select pg_advisory_xact_lock(hashtextextended($1, 0))';
+/** Connections a node changes calls on by their own key (`callPool` in `postgresKeyLock`). */
+const CALL_POOL_SIZE = 10;
 /** What `call_unchanged` (migration 0016) raises when the call is no longer the copy. */
 const SERIALIZATION_FAILURE = '40001';
 
@@ -67,10 +69,24 @@ const orStale = <T>(query: Promise<T>, key: string): Promise<T> =>
  * call is still that copy (`optimistic`, `within`). Only a copy found stale, or a call the node has
  * no copy of, is read under its lock first (`locked`).
  */
-export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: HeldCalls, shared?: SharedRows) {
+export function postgresKeyLock(
+  databaseUrl: string,
+  poolSize = 40,
+  calls?: HeldCalls,
+  shared?: SharedRows,
+  callPoolSize = CALL_POOL_SIZE,
+) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  /**
+   * A call's own changes (its key first: `optimistic`, and `locked` when they read the call) on
+   * connections of their own. The party tasks of a call (its phones' answers, its agents' accepts)
+   * hold lock connections while they wait for the call's in-process queue; a change of the call's
+   * own that ran first there, needing one of the same pool, would wait for them in turn.
+   */
+  const callPool = new pg.Pool({ connectionString: databaseUrl, max: callPoolSize });
   // An idle client that loses its connection must not take the process down.
   pool.on('error', () => undefined);
+  callPool.on('error', () => undefined);
   /**
    * Takes `key` on `client` (after `begin` when `first`), with the read of its call when it is a
    * call's (held-calls.ts), in one round trip; the read is dropped when the hold ends. A party's
@@ -163,7 +179,7 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
     let settled = false;
     let stored = false;
     const checked = async (statements: string[]) => {
-      await orStale(pool.query([checkStatements(key, expected), ...statements].join('; ')), key);
+      await orStale(callPool.query([checkStatements(key, expected), ...statements].join('; ')), key);
       settled = true;
     };
     const confirm = async () => {
@@ -203,19 +219,24 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
       }
       // Decided without storing the call: it stands only if the copy was the call as stored.
       await confirm();
-      if (staged.length > 0) await pool.query(staged.splice(0).join('; '));
+      if (staged.length > 0) await callPool.query(staged.splice(0).join('; '));
       return result;
     } catch (error) {
       // Nothing of the task's is stored: it runs again, under the lock, on the call as stored.
       if (!(error instanceof StaleCopy) || stored) throw error;
       calls?.stale(key);
-      return locked(key, task);
+      return locked(key, task, callPool);
     } finally {
       calls?.released(key);
     }
   };
-  const locked = async <T>(key: string, task: (inner: Locks) => Promise<T>, copies = true): Promise<T> => {
-    const client = await pool.connect();
+  const locked = async <T>(
+    key: string,
+    task: (inner: Locks) => Promise<T>,
+    from: pg.Pool = pool,
+    copies = true,
+  ): Promise<T> => {
+    const client = await from.connect();
     const tx: Tx = { open: true, checks: [], copies };
     let broken = false;
     /** `also`'s statements, written by `persist` (or, should none come, with the commit). */
@@ -265,14 +286,21 @@ export function postgresKeyLock(databaseUrl: string, poolSize = 40, calls?: Held
     } catch (error) {
       if (!(error instanceof StaleCopy)) throw error;
       calls?.stale(key);
-      return locked(key, task, false);
+      return locked(key, task, pool, false);
     }
   };
   const locks: Locks = {
     hold(key, task) {
+      if (!isCallKey(key)) return lockedOnce(key, task);
       const copy = calls?.copy(key);
-      return copy ? optimistic(key, copy, task) : lockedOnce(key, task);
+      return copy ? optimistic(key, copy, task) : locked(key, task, callPool);
     },
   };
-  return { locks, close: () => pool.end() };
+  return {
+    locks,
+    async close() {
+      await pool.end();
+      await callPool.end();
+    },
+  };
 }
