@@ -319,6 +319,22 @@ describe("a call's change from the node's copy", () => {
     }
   });
 
+  it("confirms a copy inside a phone's hold before the task acts on a decision it does not store", async () => {
+    const [a, b] = nodes as [(typeof nodes)[number], (typeof nodes)[number]];
+    const call = await storedCall([0, 1]);
+    await change(b, call.id, 'from b');
+    // As a report that changes nothing is marked seen: only once its copy is confirmed.
+    const marked: string[] = [];
+    await a.locks.hold(`device:phone-${call.id}`, (outer) =>
+      outer.hold(call.id, async (inner) => {
+        await inner.confirm?.();
+        marked.push(String(lastTag(a.held.get(call.id))));
+      }),
+    );
+    // Marked once, from the call as stored: the stale copy's run stopped at its confirmation.
+    expect(marked).toEqual(['from b']);
+  });
+
   it('reads a call this node has no copy of under its lock', async () => {
     const [a] = nodes as [(typeof nodes)[number]];
     const call = await storedCall([]);

@@ -18,10 +18,16 @@ const SERIALIZATION_FAILURE = '40001';
 
 /** A call's copy that another node changed since: the task runs again under the lock. */
 export class StaleCopy extends Error {
-  constructor(callId: string) {
-    super(`call ${callId} changed on another node since this node's copy`);
+  /** `call`: the call's id, or what the task read of calls. */
+  constructor(call: string) {
+    super(`${call} changed on another node since this node's copy`);
   }
 }
+
+/** Only a stale copy stands for the error a check was run for (a database error does not). */
+const staleOnly = (error: unknown) => {
+  if (error instanceof StaleCopy) throw error;
+};
 
 /**
  * A hold's transaction on its connection: open until `persist` commits it; `checks`, those of the
@@ -46,11 +52,13 @@ const checkStatements = (key: string, sha256: string) =>
   `${lockStatement(key)}; select call_unchanged(${pgLiteral(key)}, '${sha256}')`;
 /** The hash `call_unchanged` compares: of the call's document as stored (storage/calls.ts). */
 const docHash = (call: Call) => hash('sha256', jsonOnce(call));
-/** `query`, with `call_unchanged`'s failure as a StaleCopy of `key`. */
-const orStale = <T>(query: Promise<T>, key: string): Promise<T> =>
+/** `query`, with `call_unchanged`'s failure as a StaleCopy of `call`. */
+const orStale = <T>(query: Promise<T>, call: string): Promise<T> =>
   query.catch((error) => {
-    throw (error as { code?: string }).code === SERIALIZATION_FAILURE ? new StaleCopy(key) : error;
+    throw (error as { code?: string }).code === SERIALIZATION_FAILURE ? new StaleCopy(call) : error;
   });
+/** What a party's task read of calls from copies (`within`), as a StaleCopy names it. */
+const COPIES_READ = 'a call this task read';
 
 /**
  * Cross-node serialization through PostgreSQL: a transaction-scoped advisory lock per key, taken
@@ -115,6 +123,8 @@ export function postgresKeyLock(
   /** Further keys, taken on a connection that holds one already (`tx.open`: its transaction goes on). */
   const on = (client: pg.PoolClient, tx: Tx, rows: HeldRows | undefined): Locks => ({
     rows,
+    // A task that acts on what it did not store checks the copies it decided from first (ports.ts).
+    confirm: () => checkCopies(client, tx),
     async hold(key, task) {
       const copy = tx.open && tx.copies ? calls?.copy(key) : undefined;
       if (copy) return within(client, tx, rows, key, copy, task);
@@ -131,8 +141,11 @@ export function postgresKeyLock(
     },
   });
   /** Runs the checks of the call copies `tx`'s decisions came from, in its transaction. */
-  const checkCopies = async (client: pg.PoolClient, tx: Tx, key: string) => {
-    if (tx.checks.length > 0) await orStale(client.query(tx.checks.splice(0).join('; ')), key);
+  const checkCopies = async (client: pg.PoolClient, tx: Tx) => {
+    if (tx.open && tx.checks.length > 0) {
+      const checks = tx.checks.splice(0);
+      await orStale(client.query(checks.join('; ')), COPIES_READ);
+    }
   };
   /**
    * A live call's key inside a party's (a phone's answer, an agent's accept) from this node's copy
@@ -151,15 +164,12 @@ export function postgresKeyLock(
     calls?.holding(key, copy);
     tx.checks.push(checkStatements(key, docHash(copy)));
     try {
-      let result: T;
-      try {
-        result = await task(on(client, tx, rows));
-      } catch (error) {
+      const result = await task(on(client, tx, rows)).catch(async (error) => {
         // A refusal made from a stale copy may not be one: checked, it stands or the task runs again.
-        if (!(error instanceof StaleCopy) && tx.open) await checkCopies(client, tx, key);
+        if (!(error instanceof StaleCopy)) await checkCopies(client, tx).catch(staleOnly);
         throw error;
-      }
-      if (tx.open) await checkCopies(client, tx, key);
+      });
+      await checkCopies(client, tx);
       return result;
     } finally {
       release(key);
@@ -179,7 +189,10 @@ export function postgresKeyLock(
     let settled = false;
     let stored = false;
     const checked = async (statements: string[]) => {
-      await orStale(callPool.query([checkStatements(key, expected), ...statements].join('; ')), key);
+      await orStale(
+        callPool.query([checkStatements(key, expected), ...statements].join('; ')),
+        `call ${key}`,
+      );
       settled = true;
     };
     const confirm = async () => {
@@ -201,22 +214,16 @@ export function postgresKeyLock(
       },
       confirm,
       async needLock() {
-        if (!settled) throw new StaleCopy(key);
+        if (!settled) throw new StaleCopy(`call ${key}`);
       },
     };
     calls?.holding(key, copy);
     try {
-      let result: T;
-      try {
-        result = await task(inner);
-      } catch (error) {
+      const result = await task(inner).catch(async (error) => {
         // A refusal made from a copy another node had changed may not be one: it is checked.
-        if (!(error instanceof StaleCopy))
-          await confirm().catch((e) => {
-            if (e instanceof StaleCopy) throw e;
-          });
+        if (!(error instanceof StaleCopy)) await confirm().catch(staleOnly);
         throw error;
-      }
+      });
       // Decided without storing the call: it stands only if the copy was the call as stored.
       await confirm();
       if (staged.length > 0) await callPool.query(staged.splice(0).join('; '));
@@ -257,14 +264,14 @@ export function postgresKeyLock(
         const ends = tx.open;
         const statements = [...tx.checks.splice(0), ...staged.splice(0), upsert, ends ? 'commit' : null];
         // On an error the transaction stays open (aborted): the hold rolls it back as it ends.
-        await orStale(client.query(statements.filter(Boolean).join('; ')), key);
+        await orStale(client.query(statements.filter(Boolean).join('; ')), COPIES_READ);
         if (!ends) return;
         tx.open = false;
         // Another node may change the call from now on: the copy read with the lock is no longer it.
         release(key);
       },
       // The copies' checks run now, in this transaction: their calls' locks are held from then on.
-      needLock: () => checkCopies(client, tx, key),
+      needLock: () => checkCopies(client, tx),
     };
     try {
       inner.rows = await take(client, key, true, inner.needLock);
